@@ -1,0 +1,266 @@
+//! The command line: parses arguments, runs the engine, renders, and maps the
+//! outcome to an exit code (0 clean, 1 findings, 2 usage, config or I/O error).
+//!
+//! [`run`] takes its streams as arguments so the whole CLI can be tested in
+//! process; the binaries only pass the real ones.
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config;
+use crate::diagnostic::{Code, Counts, Diagnostic, Severity};
+use crate::engine::{self, Fatal};
+use crate::report::{self, Format, Style};
+
+/// Exit code: no errors.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: findings.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit code: usage, configuration or I/O error.
+pub const EXIT_ERROR: i32 = 2;
+
+/// corefence keeps the line between the community and enterprise editions of
+/// an open-core Rust codebase.
+#[derive(Debug, Parser)]
+#[command(name = "corefence", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// `corefence [OPTIONS]` is `corefence check [OPTIONS]`.
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check headers and edition boundaries (the default command).
+    Check(CheckArgs),
+    /// Write a commented corefence.toml fitted to this workspace.
+    Init(InitArgs),
+    /// Explain a diagnostic code, or list every code.
+    Explain {
+        /// A code such as `boundary/import`; omit to list all codes.
+        code: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Deny {
+    /// Exit with 1 when there are warnings.
+    Warnings,
+}
+
+#[derive(Debug, Args, Clone)]
+struct CheckArgs {
+    /// Only report on these files or folders; the whole workspace is still indexed.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Treat warnings as errors for the exit code.
+    #[arg(long, value_enum)]
+    deny: Option<Deny>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Use this configuration file instead of discovering corefence.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// Print the file instead of writing it.
+    #[arg(long)]
+    stdout: bool,
+    /// Overwrite an existing corefence.toml.
+    #[arg(long)]
+    force: bool,
+}
+
+/// What a run writes to and where it runs.
+pub struct Io<'a> {
+    /// Standard output.
+    pub stdout: &'a mut dyn Write,
+    /// Standard error.
+    pub stderr: &'a mut dyn Write,
+    /// The directory the command runs in.
+    pub cwd: PathBuf,
+    /// Whether stderr is a terminal (colour and progress in `auto` mode).
+    pub stderr_is_terminal: bool,
+}
+
+/// Runs the command line and returns the exit code.
+pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut Io<'_>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let text = err.render().to_string();
+            let _ = if err.use_stderr() {
+                io.stderr.write_all(text.as_bytes())
+            } else {
+                io.stdout.write_all(text.as_bytes())
+            };
+            return code;
+        }
+    };
+    let result = match cli.command {
+        None => check(&cli.check, io),
+        Some(Command::Check(args)) => check(&args, io),
+        Some(Command::Init(args)) => init(&args, io),
+        Some(Command::Explain { code }) => explain(code.as_deref(), io),
+    };
+    result.unwrap_or_else(|err| {
+        // A closed pipe (`corefence | head`) is the reader's choice, not an error worth a message.
+        if err.kind() != std::io::ErrorKind::BrokenPipe {
+            let _ = writeln!(io.stderr, "error: cannot write output: {err}");
+        }
+        EXIT_ERROR
+    })
+}
+
+/// Entry point of the binaries: real streams, real exit code. `skip` is the
+/// number of leading arguments to drop after the program name (1 for
+/// `cargo corefence`, where cargo passes the subcommand name first).
+pub fn main_with_skip(skip: usize) -> ! {
+    let mut args: Vec<OsString> = std::env::args_os().collect();
+    if skip > 0 && args.get(1).is_some_and(|a| a == "corefence") {
+        args.drain(1..=skip);
+    }
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    let stderr_is_terminal = stderr.is_terminal();
+    let mut io = Io {
+        stdout: &mut stdout.lock(),
+        stderr: &mut stderr.lock(),
+        cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        stderr_is_terminal,
+    };
+    let code = run(args, &mut io);
+    let _ = io.stdout.flush();
+    std::process::exit(code)
+}
+
+fn style(args: &CheckArgs, io: &Io<'_>) -> Style {
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io.stderr_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    Style { color, width: 100 }
+}
+
+fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
+    let options = engine::Options {
+        start: io.cwd.clone(),
+        paths: args.paths.clone(),
+        config: args.config.clone(),
+        jobs: args.jobs.unwrap_or(0),
+    };
+    let style = style(args, io);
+    let outcome = match engine::run(&options) {
+        Ok(outcome) => outcome,
+        Err(Fatal::Config { errors, .. }) => {
+            emit(args.format, &errors.0, 0, style, io)?;
+            return Ok(EXIT_ERROR);
+        }
+        Err(Fatal::Io(message)) => {
+            writeln!(io.stderr, "error: {message}")?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    if outcome.config.is_embedded() {
+        writeln!(
+            io.stderr,
+            "note: no {} found; using the embedded defaults (run `corefence init` to write one)",
+            config::FILE_NAME
+        )?;
+    }
+    emit(args.format, &outcome.diagnostics, outcome.files, style, io)?;
+    let counts = Counts::of(&outcome.diagnostics);
+    let fails = counts.errors > 0 || (args.deny == Some(Deny::Warnings) && counts.warnings > 0);
+    Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// Human output goes to stderr, as cargo's does; machine formats to stdout.
+fn emit(
+    format: Format,
+    diagnostics: &[Diagnostic],
+    files: usize,
+    style: Style,
+    io: &mut Io<'_>,
+) -> std::io::Result<()> {
+    let out: &mut dyn Write = if format.is_machine() { io.stdout } else { io.stderr };
+    report::write(out, format, diagnostics, files, style)
+}
+
+fn explain(code: Option<&str>, io: &mut Io<'_>) -> std::io::Result<i32> {
+    let Some(name) = code else {
+        writeln!(io.stdout, "{:<22} {:<8} summary", "code", "default")?;
+        for c in Code::ALL {
+            writeln!(io.stdout, "{:<22} {:<8} {}", c.as_str(), c.default_severity(), c.summary())?;
+        }
+        return Ok(EXIT_OK);
+    };
+    match name.parse::<Code>() {
+        Ok(c) => {
+            let level = match c.default_severity() {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            writeln!(io.stdout, "# {c} (default: {level})\n\n{}.\n\n{}", capitalise(c.summary()), c.explanation())?;
+            Ok(EXIT_OK)
+        }
+        Err(err) => {
+            writeln!(io.stderr, "error: {err}\nrun `corefence explain` to list every code")?;
+            Ok(EXIT_ERROR)
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn init(args: &InitArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
+    let root = config::discover_root(&io.cwd);
+    let ws = crate::workspace::Workspace::load(&root.dir, 0);
+    let text = config::init::render(&ws);
+    if args.stdout {
+        io.stdout.write_all(text.as_bytes())?;
+        return Ok(EXIT_OK);
+    }
+    let target = root.dir.join(config::FILE_NAME);
+    if target.exists() && !args.force {
+        writeln!(
+            io.stderr,
+            "error: {} already exists; use `--force` to overwrite it or `--stdout` to print the proposal",
+            target.display()
+        )?;
+        return Ok(EXIT_ERROR);
+    }
+    // The proposal must load: a file `init` writes and `check` rejects would be a bug.
+    if let Err(errors) = config::from_str(config::FILE_NAME, &text) {
+        for d in &errors.0 {
+            writeln!(io.stderr, "{}", report::short::line(d))?;
+        }
+        return Ok(EXIT_ERROR);
+    }
+    std::fs::write(&target, text)?;
+    writeln!(io.stderr, "wrote {}", target.display())?;
+    Ok(EXIT_OK)
+}

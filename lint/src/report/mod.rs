@@ -1,0 +1,57 @@
+//! Renderers: the only place diagnostics become text. Each format gets the
+//! sorted diagnostics and writes to the stream it is given.
+
+pub mod github;
+pub mod gitlab;
+pub mod human;
+pub mod json;
+pub mod sarif;
+pub mod short;
+
+use std::io::{self, Write};
+
+use crate::diagnostic::Diagnostic;
+
+pub use human::Style;
+
+/// An output format (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style reports with source snippets.
+    Human,
+    /// `path:line:col: severity[code] message`.
+    Short,
+    /// The versioned JSON contract.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// GitHub Actions workflow commands.
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+}
+
+impl Format {
+    /// Whether the format is for machines (written to stdout, nothing else on stdout).
+    pub fn is_machine(self) -> bool {
+        !matches!(self, Format::Human)
+    }
+}
+
+/// Writes `diagnostics` in `format`.
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    diagnostics: &[Diagnostic],
+    files: usize,
+    style: Style,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(out, diagnostics, files, style),
+        Format::Short => short::write(out, diagnostics),
+        Format::Json => json::write(out, diagnostics, files),
+        Format::Sarif => sarif::write(out, diagnostics),
+        Format::Github => github::write(out, diagnostics),
+        Format::Gitlab => gitlab::write(out, diagnostics),
+    }
+}

@@ -1,0 +1,130 @@
+//! Finding the files to check: ignore's parallel walker, honouring
+//! `.gitignore` (also outside a git checkout, as ripgrep and ruff do), never
+//! descending into `.git` or a Cargo `target/` folder, never following links.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use ignore::{WalkBuilder, WalkState};
+
+use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
+
+/// One file found by the walker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    /// Relative to the root, `/`-separated.
+    pub rel: String,
+    /// Absolute (or root-joined) path to read.
+    pub abs: PathBuf,
+    /// Size in bytes when walked.
+    pub len: u64,
+}
+
+/// What the walk found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Files, sorted by relative path.
+    pub files: Vec<FileEntry>,
+    /// Entries the walker could not read (permission denied, link loops).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A relative path with `/` separators, whatever the platform.
+pub fn slash_path(p: &Path) -> String {
+    let parts: Vec<String> = p.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    parts.join("/")
+}
+
+/// Whether a folder is a Cargo build folder: named `target` and marked by
+/// cargo's `CACHEDIR.TAG`, or sitting beside a Cargo.toml. A source module
+/// folder that happens to be called `target` is still walked.
+fn is_build_dir(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "target")
+        && (path.join("CACHEDIR.TAG").exists() || path.parent().is_some_and(|p| p.join("Cargo.toml").exists()))
+}
+
+/// Walks `root` with `jobs` threads.
+pub fn discover(root: &Path, jobs: usize) -> Discovered {
+    let found = Arc::new(Mutex::new(Discovered::default()));
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(false)
+        .threads(jobs)
+        .filter_entry(|e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && (e.file_name() == ".git" || is_build_dir(e.path())))
+        })
+        .build_parallel();
+    walker.run(|| {
+        let found = Arc::clone(&found);
+        let root = root.to_path_buf();
+        Box::new(move |entry| {
+            let mut found = found.lock().unwrap_or_else(PoisonError::into_inner);
+            match entry {
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                    let rel = slash_path(e.path().strip_prefix(&root).unwrap_or(e.path()));
+                    let len = e.metadata().map_or(0, |m| m.len());
+                    found.files.push(FileEntry { rel, abs: e.path().to_path_buf(), len });
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let rel = error_path(&err)
+                        .map_or_else(|| ".".to_owned(), |p| slash_path(p.strip_prefix(&root).unwrap_or(p)));
+                    let file = Arc::new(SourceFile::new(rel.clone(), ""));
+                    found.diagnostics.push(
+                        Diagnostic::new(
+                            Code::FileUnreadable,
+                            Location::file_start(&file),
+                            format!("cannot walk {rel}: {}", root_cause(&err)),
+                        )
+                        .with_help("fix the permissions or the link, or add the path to .gitignore"),
+                    );
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    let mut found =
+        Arc::try_unwrap(found).map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner)).unwrap_or_default();
+    found.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    found
+}
+
+fn error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::Loop { child, .. } => Some(child),
+        _ => None,
+    }
+}
+
+fn root_cause(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => root_cause(err),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn honours_gitignore_and_skips_build_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in ["Cargo.toml", "src/lib.rs", "target/debug/x.rs", "src/target/mod.rs", "gen/skip.rs", ".git/HEAD"] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "").unwrap();
+        }
+        std::fs::write(root.join(".gitignore"), "gen/\n").unwrap();
+        let found = discover(root, 2);
+        let rels: Vec<_> = found.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, [".gitignore", "Cargo.toml", "src/lib.rs", "src/target/mod.rs"]);
+    }
+}

@@ -1,0 +1,208 @@
+//! The workspace model: which files exist, which crates own them, and what
+//! each crate's manifest says.
+//!
+//! Crates and their targets come from `cargo metadata --no-deps --offline`;
+//! when cargo is missing or fails (a broken member manifest, no network for a
+//! git dependency) every `Cargo.toml` found on disk is read directly, and a
+//! directory with no Cargo.toml at all is still a workspace of loose files.
+
+mod discover;
+pub mod manifest;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use discover::{discover, slash_path, Discovered, FileEntry};
+
+use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
+
+/// A crate target (library, binary, test, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Target name.
+    pub name: String,
+    /// `lib`, `bin`, `test`, `example`, `bench`, `custom-build`, ...
+    pub kind: String,
+    /// Root source file, relative to the workspace root.
+    pub root: String,
+}
+
+/// One package.
+#[derive(Debug, Clone)]
+pub struct Crate {
+    /// Package name.
+    pub name: String,
+    /// Folder holding the Cargo.toml, relative to the root (`""` for the root).
+    pub dir: String,
+    /// The manifest text, for spans.
+    pub manifest: Arc<SourceFile>,
+    /// What corefence reads from it.
+    pub info: manifest::Manifest,
+    /// Build targets.
+    pub targets: Vec<Target>,
+}
+
+/// Where the crate list came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrateSource {
+    /// `cargo metadata`.
+    Cargo,
+    /// Manifests read directly (cargo missing or failed).
+    Manifests,
+}
+
+/// The workspace: root, files and crates.
+#[derive(Debug)]
+pub struct Workspace {
+    /// Absolute root.
+    pub root: PathBuf,
+    /// Every file found, sorted by relative path.
+    pub files: Vec<FileEntry>,
+    /// Every crate, sorted by folder.
+    pub crates: Vec<Crate>,
+    /// Where the crates came from.
+    pub crate_source: CrateSource,
+    /// The root manifest's `[workspace.package] license`, if any.
+    pub workspace_license: Option<(Arc<SourceFile>, manifest::Field)>,
+    /// Problems met while building the model (unreadable files, broken manifests).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Workspace {
+    /// Builds the model of the workspace at `root`.
+    pub fn load(root: &Path, jobs: usize) -> Workspace {
+        let Discovered { files, mut diagnostics } = discover(root, jobs);
+        let mut crates = Vec::new();
+        let mut workspace_license = None;
+        for entry in files.iter().filter(|f| f.rel.rsplit('/').next() == Some("Cargo.toml")) {
+            let text = match std::fs::read(&entry.abs) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(err) => {
+                    let file = Arc::new(SourceFile::new(entry.rel.clone(), ""));
+                    diagnostics.push(unreadable(&file, &format!("cannot read {}: {err}", entry.rel)));
+                    continue;
+                }
+            };
+            let file = Arc::new(SourceFile::new(entry.rel.clone(), text));
+            match manifest::parse(&file.text) {
+                Ok(info) => {
+                    if let Some(license) = &info.workspace_license {
+                        if entry.rel == "Cargo.toml" {
+                            workspace_license = Some((Arc::clone(&file), license.clone()));
+                        }
+                    }
+                    if !info.is_package {
+                        continue;
+                    }
+                    let dir = entry.rel.strip_suffix("Cargo.toml").unwrap_or("").trim_end_matches('/').to_owned();
+                    let name = info
+                        .name
+                        .as_ref()
+                        .map_or_else(|| dir.rsplit('/').next().unwrap_or("").to_owned(), |n| n.value.clone());
+                    let targets = conventional_targets(&dir, &info, &files);
+                    crates.push(Crate { name, dir, manifest: file, info, targets });
+                }
+                Err(err) => diagnostics.push(
+                    Diagnostic::new(
+                        Code::FileUnreadable,
+                        Location::new(&file, err.span),
+                        format!("{} does not parse: {}", entry.rel, err.message),
+                    )
+                    .with_label("invalid TOML")
+                    .with_help(
+                        "fix the manifest (cargo rejects it too); its crate is checked as loose files until then",
+                    ),
+                ),
+            }
+        }
+        let crate_source = match cargo_targets(root) {
+            Some(by_manifest) => {
+                for c in &mut crates {
+                    let manifest =
+                        if c.dir.is_empty() { "Cargo.toml".to_owned() } else { format!("{}/Cargo.toml", c.dir) };
+                    if let Some(targets) = by_manifest.iter().find(|(m, _)| *m == manifest).map(|(_, t)| t) {
+                        c.targets.clone_from(targets);
+                    }
+                }
+                CrateSource::Cargo
+            }
+            None => CrateSource::Manifests,
+        };
+        crates.sort_by(|a, b| a.dir.cmp(&b.dir));
+        Workspace { root: root.to_path_buf(), files, crates, crate_source, workspace_license, diagnostics }
+    }
+
+    /// The crate owning a relative path: the one whose folder is the longest prefix.
+    pub fn crate_of(&self, rel: &str) -> Option<&Crate> {
+        self.crates
+            .iter()
+            .filter(|c| c.dir.is_empty() || rel == c.dir || rel.starts_with(&format!("{}/", c.dir)))
+            .max_by_key(|c| c.dir.len())
+    }
+}
+
+fn unreadable(file: &Arc<SourceFile>, message: &str) -> Diagnostic {
+    Diagnostic::new(Code::FileUnreadable, Location::file_start(file), message)
+        .with_help("check the file's permissions, or exclude it")
+}
+
+/// Targets by Cargo's conventions, for when cargo cannot be asked.
+fn conventional_targets(dir: &str, info: &manifest::Manifest, files: &[FileEntry]) -> Vec<Target> {
+    let join = |p: &str| if dir.is_empty() { p.to_owned() } else { format!("{dir}/{p}") };
+    let exists = |rel: &str| files.binary_search_by(|f| f.rel.as_str().cmp(rel)).is_ok();
+    let name = info.name.as_ref().map_or("", |n| n.value.as_str()).replace('-', "_");
+    let mut targets = Vec::new();
+    let mut push = |kind: &str, name: &str, root: String| {
+        if exists(&root) && !targets.iter().any(|t: &Target| t.root == root) {
+            targets.push(Target { name: name.to_owned(), kind: kind.to_owned(), root });
+        }
+    };
+    push("lib", &name, join(info.lib_path.as_deref().unwrap_or("src/lib.rs")));
+    for (kind, target, path) in &info.target_paths {
+        push(kind, target, join(path));
+    }
+    push("bin", &name, join("src/main.rs"));
+    push("custom-build", "build-script-build", join(info.build.as_deref().unwrap_or("build.rs")));
+    for (folder, kind) in [("src/bin/", "bin"), ("tests/", "test"), ("examples/", "example"), ("benches/", "bench")] {
+        let prefix = join(folder);
+        for f in files.iter().filter(|f| f.rel.starts_with(&prefix)) {
+            let rest = &f.rel[prefix.len()..];
+            let stem = rest.strip_suffix(".rs").filter(|s| !s.contains('/'));
+            let main = rest.strip_suffix("/main.rs").filter(|s| !s.contains('/'));
+            if let Some(stem) = stem.or(main) {
+                push(kind, stem, f.rel.clone());
+            }
+        }
+    }
+    targets
+}
+
+/// Asks cargo for every package's targets; `None` when cargo is missing or fails.
+fn cargo_targets(root: &Path) -> Option<Vec<(String, Vec<Target>)>> {
+    if !root.join("Cargo.toml").is_file() {
+        return None;
+    }
+    let metadata = cargo_metadata::MetadataCommand::new()
+        .manifest_path(root.join("Cargo.toml"))
+        .no_deps()
+        .other_options(vec!["--offline".to_owned()])
+        .exec()
+        .ok()?;
+    let rel = |p: &Path| p.strip_prefix(root).ok().map(discover::slash_path);
+    let packages = metadata.packages.iter().filter_map(|p| {
+        let manifest = rel(p.manifest_path.as_std_path())?;
+        let targets = p
+            .targets
+            .iter()
+            .filter_map(|t| {
+                Some(Target {
+                    name: t.name.clone(),
+                    kind: t.kind.first().map(ToString::to_string).unwrap_or_default(),
+                    root: rel(t.src_path.as_std_path())?,
+                })
+            })
+            .collect();
+        Some((manifest, targets))
+    });
+    Some(packages.collect())
+}

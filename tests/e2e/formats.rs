@@ -1,0 +1,115 @@
+//! Every output format on the demo workspace, snapshotted. The human format
+//! is rendered without colour at a fixed width so the snapshot is stable.
+
+use crate::support::corefence;
+
+fn check(format: &str) -> crate::support::Run {
+    let run = corefence(&["check", "fixtures/demo", "--format", format, "--color", "never"]);
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    run
+}
+
+#[test]
+fn human() {
+    let run = check("human");
+    assert!(run.stdout.is_empty(), "human output goes to stderr, as cargo's does");
+    insta::assert_snapshot!(run.stderr);
+}
+
+#[test]
+fn short() {
+    insta::assert_snapshot!(check("short").stdout);
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let run = check("json");
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    assert_eq!(doc["version"], 1);
+    let errors = doc["summary"]["errors"].as_u64().unwrap();
+    assert_eq!(run.code, i32::from(errors > 0));
+    for d in doc["diagnostics"].as_array().unwrap() {
+        let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "code",
+                "severity",
+                "message",
+                "path",
+                "line",
+                "column",
+                "end_line",
+                "end_column",
+                "edition",
+                "target_edition",
+                "symbol",
+                "help",
+                "fingerprint"
+            ]
+        );
+        assert!(!d["path"].as_str().unwrap().contains('\\'));
+    }
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn sarif() {
+    let run = check("sarif");
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    assert_eq!(doc["version"], "2.1.0");
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), corefence::diagnostic::Code::ALL.len(), "one rule per code");
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn github() {
+    let run = check("github");
+    for line in run.stdout.lines() {
+        assert!(line.starts_with("::error file=") || line.starts_with("::warning file="), "{line}");
+    }
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn gitlab() {
+    let run = check("gitlab");
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("a JSON array");
+    let mut fingerprints: Vec<&str> = issues.iter().map(|i| i["fingerprint"].as_str().unwrap()).collect();
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), issues.len(), "fingerprints are unique");
+    for i in &issues {
+        for key in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(i[key].is_string(), "{key} in {i}");
+        }
+        assert!(i["location"]["lines"]["begin"].is_u64());
+    }
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let one = corefence(&["check", "fixtures/demo", "--format", "json", "--jobs", "1"]);
+    let many = corefence(&["check", "fixtures/demo", "--format", "json", "--jobs", "8"]);
+    assert_eq!(one.stdout, many.stdout);
+}
+
+#[test]
+fn deny_warnings_fails_on_warnings() {
+    let warn_only = corefence(&["check", "fixtures/warnings-only", "--format", "short"]);
+    assert_eq!(warn_only.code, 0, "{}", warn_only.stdout);
+    assert!(warn_only.stdout.contains("warning["), "{}", warn_only.stdout);
+    let denied = corefence(&["check", "fixtures/warnings-only", "--format", "short", "--deny", "warnings"]);
+    assert_eq!(denied.code, 1);
+}
+
+#[test]
+fn paths_limit_what_is_reported() {
+    let all = corefence(&["check", "fixtures/demo", "--format", "short"]);
+    let only = corefence(&["check", "fixtures/demo/ee", "--format", "short"]);
+    assert!(!only.stdout.is_empty());
+    assert!(only.stdout.lines().all(|l| l.starts_with("ee/")), "{}", only.stdout);
+    assert!(all.stdout.lines().count() > only.stdout.lines().count());
+}

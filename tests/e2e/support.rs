@@ -1,0 +1,43 @@
+//! Running the CLI in process, from the repository root, with fixed streams.
+
+use std::path::PathBuf;
+
+/// The repository root, where `fixtures/` lives.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What one run printed and returned.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `corefence ARGS` in process, as if from the repository root, without
+/// a terminal (so no colour).
+pub fn corefence(args: &[&str]) -> Run {
+    corefence_in(repo_root(), args)
+}
+
+/// Runs `corefence ARGS` in process from `cwd`.
+pub fn corefence_in(cwd: PathBuf, args: &[&str]) -> Run {
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let mut io = corefence::cli::Io { stdout: &mut stdout, stderr: &mut stderr, cwd, stderr_is_terminal: false };
+    let code = corefence::cli::run(std::iter::once("corefence").chain(args.iter().copied()), &mut io);
+    Run {
+        code,
+        stdout: String::from_utf8(stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Skips a comparison with an external tool that is not installed, or fails
+/// when `COREFENCE_REQUIRE_TOOLS` is set (CI installs every such tool, so a
+/// missing one there is a broken CI, not a reason to skip).
+#[allow(clippy::print_stderr)] // the test log is where a skip must be visible
+pub fn tool_missing(tool: &str, install: &str) {
+    assert!(std::env::var_os("COREFENCE_REQUIRE_TOOLS").is_none(), "{tool} is required here: {install}");
+    eprintln!("{tool} not installed: skipping ({install})");
+}
