@@ -1,12 +1,14 @@
 //! The README's table of codes is generated from the code table; this test
 //! fails when it is stale, and `UPDATE_DOCS=1` rewrites it.
 
+use std::fmt::Write as _;
+
 use corefence::diagnostic::Code;
 
 fn table() -> String {
     let mut out = String::from("| code | default | fires when |\n|---|---|---|\n");
     for c in Code::ALL {
-        out.push_str(&format!("| `{}` | {} | {} |\n", c.as_str(), c.default_severity(), c.summary().replace('|', "\\|")));
+        let _ = writeln!(out, "| `{}` | {} | {} |", c.as_str(), c.default_severity(), c.summary().replace('|', "\\|"));
     }
     out
 }

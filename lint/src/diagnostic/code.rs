@@ -340,6 +340,28 @@ pub fn audit_log() {}
 ## How to fix
 Use one of the editions defined in `corefence.toml`, or define the edition.";
 
+    /// An `#[edition(..)]` attribute with malformed arguments.
+    EditionInvalid = "edition/invalid", Error,
+        "an `#[edition(..)]` attribute has malformed arguments",
+"## What it does
+Flags an `#[edition(..)]` attribute (in any of its forms: plain, path,
+renamed import, `cfg_attr`) whose arguments the macro would reject: no
+edition, two editions, a string instead of a name, an unknown key, a feature
+that is not a string. The message is the macro's own.
+
+## Why is this bad?
+The compiler rejects the attribute too, and until it is fixed corefence cannot
+tell which edition the item belongs to.
+
+## Example
+```rust
+#[edition(\"enterprise\")] // error: the edition name is an identifier, not a string
+pub fn audit_log() {}
+```
+
+## How to fix
+Write `#[edition(enterprise)]` or `#[edition(enterprise, feature = \"enterprise\")]`.";
+
     /// A configuration entry matches nothing.
     ConfigUnmatched = "config/unmatched", Warning,
         "a glob or crate name written in corefence.toml matches nothing",

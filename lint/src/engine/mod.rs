@@ -1,16 +1,22 @@
-//! The check pipeline: discover → read → check → report-ready diagnostics.
+//! The check pipeline: discover → read → parse → check → report-ready diagnostics.
 //!
 //! [`run`] finds the root and configuration, builds the workspace model, runs
 //! every check (per file in parallel with rayon, then the workspace-wide
 //! ones), keeps the diagnostics for the paths the user asked about and returns
 //! them sorted and fingerprinted. It prints nothing.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::checks;
+
+mod files;
 use crate::config::{self, Config, ConfigErrors, Root};
 use crate::diagnostic::{self, Diagnostic};
 use crate::edition::EditionMap;
+use crate::license::expr::LicenseExpr;
 use crate::workspace::{slash_path, Workspace};
 
 /// What to check and how.
@@ -88,8 +94,20 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     let ws = Workspace::load(&root.dir, jobs);
     let mut diagnostics = ws.diagnostics.clone();
     let editions = EditionMap::new(&config, &ws, &mut diagnostics);
-    let _ = &editions;
+    let accepted = accepted_licenses(&config);
+    let reuse = files::ReuseToml::load(&root.dir, &mut diagnostics);
+    let shared = files::Shared { config: &config, ws: &ws, editions: &editions, accepted: &accepted, reuse: &reuse };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| Fatal::Io(e.to_string()))?;
+    let results: Vec<files::FileResult> =
+        pool.install(|| ws.files.par_iter().filter_map(|f| files::check(&shared, f)).collect());
+    let mut used_ids = BTreeSet::new();
+    for r in results {
+        diagnostics.extend(r.diagnostics);
+        used_ids.extend(r.license_ids);
+    }
     diagnostics.extend(checks::unmatched_config::check(&config, &ws));
+    diagnostics.extend(checks::manifest_license::check(&config, &ws, &editions, &accepted));
+    diagnostics.extend(checks::license_texts::check(&root.dir, &config, &used_ids));
 
     let wanted: Vec<String> = options
         .paths
@@ -101,6 +119,12 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     }
     diagnostic::finalize(&mut diagnostics);
     Ok(Outcome { root: root.dir, config, diagnostics, files: ws.files.len() })
+}
+
+/// Every edition's accepted expressions, parsed once (the config loader has
+/// already rejected any that do not parse).
+fn accepted_licenses(config: &Config) -> Vec<Vec<LicenseExpr>> {
+    config.editions.iter().map(|e| e.licenses.iter().filter_map(|l| LicenseExpr::parse(l).ok()).collect()).collect()
 }
 
 /// Whether `path` is `prefix` or inside it.

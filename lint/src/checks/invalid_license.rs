@@ -1,0 +1,46 @@
+//! `license/invalid`: an `SPDX-License-Identifier` expression (file-level, in
+//! a snippet, or from a REUSE sidecar/annotation) that does not parse or names
+//! an unknown license id.
+
+use super::{FileContext, WrittenLicense};
+use crate::diagnostic::{Code, Diagnostic};
+
+/// Flags each expression that does not parse, pointing at the bad token.
+pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+    let snippets = ctx.snippet_licenses.iter().map(|(_, l)| l);
+    for written in ctx.licenses.iter().chain(snippets) {
+        if let Some(d) = diagnose(ctx, written, true) {
+            out.push(d);
+        }
+    }
+    if let Some(external) = ctx.external {
+        if let Some(d) = diagnose(ctx, &external.license, false) {
+            out.push(d.with_help(format!("fix the expression in {}", external.origin)));
+        }
+    }
+}
+
+fn diagnose(ctx: &FileContext<'_>, written: &WrittenLicense, in_file: bool) -> Option<Diagnostic> {
+    let err = written.expr.as_ref().err()?;
+    let span = if in_file {
+        let start = written.tag.range.start + err.range.start;
+        start..(written.tag.range.start + err.range.end).max(start + 1).min(written.tag.range.end.max(start))
+    } else {
+        ctx.scan.insert_at..ctx.scan.insert_at
+    };
+    let help = match &err.suggestion {
+        Some(s) => format!("did you mean `{s}`? (`corefence check --fix` applies an obvious repair)"),
+        None => "write a valid SPDX expression, e.g. `AGPL-3.0-only`, or `LicenseRef-<name>` for a commercial license"
+            .to_owned(),
+    };
+    Some(
+        Diagnostic::new(
+            Code::LicenseInvalid,
+            ctx.at(span),
+            format!("invalid SPDX expression `{}`: {}", written.tag.text, err.message),
+        )
+        .with_label("not a valid SPDX expression")
+        .with_edition(ctx.edition_name())
+        .with_help(help),
+    )
+}

@@ -1,0 +1,71 @@
+//! `license/snippet`: an item tagged `#[edition(X)]` in a file of another
+//! edition must sit inside an `SPDX-SnippetBegin` … `SPDX-SnippetEnd` block
+//! whose identifier is X's license; otherwise the file header puts the item
+//! under the file's license. Malformed snippet markers are reported here too.
+
+use super::FileContext;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::license::snippet::SnippetErrorKind;
+
+/// Flags tagged items lacking their snippet, and unbalanced markers.
+pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+    if !ctx.header_required {
+        return;
+    }
+    for err in &ctx.scan.snippet_errors {
+        let (message, help) = match err.kind {
+            SnippetErrorKind::UnmatchedEnd => (
+                "`SPDX-SnippetEnd` without a matching `SPDX-SnippetBegin`",
+                "remove it or add the missing begin marker",
+            ),
+            SnippetErrorKind::UnclosedBegin => {
+                ("`SPDX-SnippetBegin` is never closed", "add `SPDX-SnippetEnd` after the snippet")
+            }
+            SnippetErrorKind::StrayLicense => (
+                "this SPDX-License-Identifier belongs to no snippet and is not in the file header",
+                "a snippet takes the first identifier after its begin marker; move or remove this one",
+            ),
+        };
+        out.push(
+            Diagnostic::new(Code::LicenseSnippet, ctx.at(err.range.clone()), message)
+                .with_label("malformed snippet")
+                .with_edition(ctx.edition_name())
+                .with_help(help),
+        );
+    }
+    let Some(parsed) = ctx.parsed else { return };
+    for tag in &parsed.tags {
+        let Ok(args) = &tag.args else { continue };
+        let Some(x) = ctx.config.edition_named(&args.edition) else { continue };
+        if x == ctx.edition {
+            continue;
+        }
+        let accepted = ctx.accepted.get(x).map_or(&[][..], Vec::as_slice);
+        let covered = ctx.scan.snippet_at(tag.item_span.start).iter().any(|s| {
+            let index = ctx.scan.snippets.iter().position(|t| std::ptr::eq(t, *s));
+            ctx.snippet_licenses
+                .iter()
+                .filter(|(i, _)| Some(*i) == index)
+                .any(|(_, l)| l.expr.as_ref().is_ok_and(|e| e.matches_any(accepted)))
+        });
+        if covered {
+            continue;
+        }
+        let license = ctx.config.editions.get(x).map_or("", |e| e.license());
+        let name = tag.item_name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default();
+        out.push(
+            Diagnostic::new(
+                Code::LicenseSnippet,
+                ctx.at(tag.attr_span.clone()),
+                format!("{} item{name} sits in a {} file without a `{license}` snippet", args.edition, ctx.edition_name()),
+            )
+            .with_label(format!("tagged {}", args.edition))
+            .with_edition(ctx.edition_name())
+            .with_target_edition(args.edition.clone())
+            .with_help(format!(
+                "wrap the item in `// SPDX-SnippetBegin` / `// SPDX-License-Identifier: {license}` … `// SPDX-SnippetEnd` (`corefence check --fix` adds them), or move it to a {} file",
+                args.edition
+            )),
+        );
+    }
+}

@@ -1,0 +1,382 @@
+//! Finding items tagged with the `#[edition(..)]` attribute, in every form the
+//! macro can be written: `#[edition(..)]`, `#[corefence_macros::edition(..)]`,
+//! a renamed import (`use corefence_macros::edition as tier;` then
+//! `#[tier(..)]`) and `#[cfg_attr(pred, edition(..))]`.
+//!
+//! The arguments are parsed by the very grammar the macro uses
+//! (`macros/src/args.rs`, compiled into both crates), so the linter accepts
+//! and rejects exactly what the compiler does.
+
+use std::ops::Range;
+
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{Attribute, Meta, Token};
+
+#[allow(dead_code, clippy::pedantic, missing_docs)]
+#[path = "../../../macros/src/args.rs"]
+mod edition_args;
+
+/// The crate that defines the attribute.
+const MACRO_CRATE: &str = "corefence_macros";
+/// The attribute's own name.
+const ATTRIBUTE: &str = "edition";
+
+/// One `#[edition(..)]` on an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// The parsed arguments, or why they are malformed.
+    pub args: Result<TagArgs, TagError>,
+    /// The attribute, `#[` to `]`.
+    pub attr_span: Range<usize>,
+    /// The whole item, attributes included.
+    pub item_span: Range<usize>,
+    /// The item's name, where it has one (for messages).
+    pub item_name: Option<String>,
+    /// Written inside `cfg_attr`: the tag applies only in some builds.
+    pub conditional: bool,
+}
+
+/// Well-formed arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagArgs {
+    /// The edition named (raw identifiers unraw'd).
+    pub edition: String,
+    /// Span of the name.
+    pub name_span: Range<usize>,
+    /// `feature = ".."`, if given.
+    pub feature: Option<String>,
+}
+
+/// Malformed arguments, as the macro would report them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagError {
+    /// The macro's message.
+    pub message: String,
+    /// Where.
+    pub span: Range<usize>,
+}
+
+/// Every tag in a file, in source order.
+pub fn find(file: &syn::File) -> Vec<Tag> {
+    let mut names = vec![ATTRIBUTE.to_owned()];
+    let mut aliases = AliasFinder { names: &mut names };
+    aliases.visit_file(file);
+    let mut finder = TagFinder { names: &names, tags: Vec::new() };
+    finder.visit_file(file);
+    finder.tags.sort_by_key(|t| (t.item_span.start, t.attr_span.start));
+    finder.tags
+}
+
+/// Collects `use corefence_macros::edition as NAME;` renames anywhere in the file.
+struct AliasFinder<'a> {
+    names: &'a mut Vec<String>,
+}
+
+impl<'ast> Visit<'ast> for AliasFinder<'_> {
+    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+        collect_aliases(&item.tree, false, self.names);
+    }
+}
+
+fn collect_aliases(tree: &syn::UseTree, under_macro_crate: bool, names: &mut Vec<String>) {
+    match tree {
+        syn::UseTree::Path(p) => collect_aliases(&p.tree, p.ident == MACRO_CRATE, names),
+        syn::UseTree::Group(g) => g.items.iter().for_each(|t| collect_aliases(t, under_macro_crate, names)),
+        syn::UseTree::Rename(r) if under_macro_crate && r.ident == ATTRIBUTE => names.push(r.rename.to_string()),
+        _ => {}
+    }
+}
+
+struct TagFinder<'n> {
+    names: &'n [String],
+    tags: Vec<Tag>,
+}
+
+impl TagFinder<'_> {
+    fn is_tag_path(&self, path: &syn::Path) -> bool {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        match segments.as_slice() {
+            [one] => self.names.contains(one),
+            [krate, attr] => krate == MACRO_CRATE && attr == ATTRIBUTE,
+            _ => false,
+        }
+    }
+
+    fn attributes(&mut self, attrs: &[Attribute], item: &dyn ItemInfo) {
+        for attr in attrs {
+            if self.is_tag_path(attr.path()) {
+                self.push(attr.span(), read_args(&attr.meta), item, false);
+            } else if attr.path().is_ident("cfg_attr") {
+                // cfg_attr(pred, attr1, attr2, ..): the predicate comes first.
+                let Ok(list) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else {
+                    continue;
+                };
+                for meta in list.iter().skip(1) {
+                    if self.is_tag_path(meta.path()) {
+                        self.push(attr.span(), read_args(meta), item, true);
+                    }
+                }
+            }
+        }
+    }
+
+    fn push(
+        &mut self,
+        attr: proc_macro2::Span,
+        args: Result<TagArgs, TagError>,
+        item: &dyn ItemInfo,
+        conditional: bool,
+    ) {
+        self.tags.push(Tag {
+            args,
+            attr_span: attr.byte_range(),
+            item_span: item.span().byte_range(),
+            item_name: item.name(),
+            conditional,
+        });
+    }
+}
+
+fn read_args(meta: &Meta) -> Result<TagArgs, TagError> {
+    let error = |e: syn::Error| TagError { message: e.to_string(), span: e.span().byte_range() };
+    match meta {
+        Meta::List(list) if !list.tokens.is_empty() => {
+            let args = edition_args::parse_args(list.tokens.clone()).map_err(error)?;
+            Ok(TagArgs {
+                edition: args.name(),
+                name_span: args.edition.span().byte_range(),
+                feature: args.feature.map(|f| f.value()),
+            })
+        }
+        // `#[edition]`, `#[edition()]`, `#[edition = ".."]`: the macro reports these on the attribute.
+        _ => Err(error(syn::Error::new_spanned(meta, format!("expected an edition name: {}", edition_args::USAGE)))),
+    }
+}
+
+/// The span and name of anything that can carry the attribute.
+trait ItemInfo {
+    fn span(&self) -> proc_macro2::Span;
+    fn name(&self) -> Option<String>;
+}
+
+macro_rules! item_info {
+    ($($ty:ty => |$i:ident| $name:expr;)*) => {$(
+        impl ItemInfo for $ty {
+            fn span(&self) -> proc_macro2::Span {
+                Spanned::span(self)
+            }
+            fn name(&self) -> Option<String> {
+                let $i = self;
+                $name
+            }
+        }
+    )*};
+}
+
+item_info! {
+    syn::Item => |i| item_name(i);
+    syn::ImplItem => |i| match i {
+        syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+        syn::ImplItem::Const(c) => Some(c.ident.to_string()),
+        syn::ImplItem::Type(t) => Some(t.ident.to_string()),
+        _ => None,
+    };
+    syn::TraitItem => |i| match i {
+        syn::TraitItem::Fn(f) => Some(f.sig.ident.to_string()),
+        syn::TraitItem::Const(c) => Some(c.ident.to_string()),
+        syn::TraitItem::Type(t) => Some(t.ident.to_string()),
+        _ => None,
+    };
+    syn::ForeignItem => |i| match i {
+        syn::ForeignItem::Fn(f) => Some(f.sig.ident.to_string()),
+        syn::ForeignItem::Static(s) => Some(s.ident.to_string()),
+        syn::ForeignItem::Type(t) => Some(t.ident.to_string()),
+        _ => None,
+    };
+}
+
+fn item_name(item: &syn::Item) -> Option<String> {
+    use syn::Item;
+    let ident = match item {
+        Item::Fn(i) => &i.sig.ident,
+        Item::Struct(i) => &i.ident,
+        Item::Enum(i) => &i.ident,
+        Item::Union(i) => &i.ident,
+        Item::Trait(i) => &i.ident,
+        Item::TraitAlias(i) => &i.ident,
+        Item::Const(i) => &i.ident,
+        Item::Static(i) => &i.ident,
+        Item::Type(i) => &i.ident,
+        Item::Mod(i) => &i.ident,
+        Item::ExternCrate(i) => &i.ident,
+        Item::Macro(i) => return i.ident.as_ref().map(ToString::to_string),
+        Item::Impl(i) => return Some(quote_type(&i.self_ty)),
+        _ => return None,
+    };
+    Some(ident.to_string())
+}
+
+fn quote_type(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| format!("impl {}", s.ident)).unwrap_or_default(),
+        _ => "impl".to_owned(),
+    }
+}
+
+impl AttrsOf for syn::Item {
+    fn attrs(&self) -> &[Attribute] {
+        use syn::Item;
+        match self {
+            Item::Const(i) => &i.attrs,
+            Item::Enum(i) => &i.attrs,
+            Item::ExternCrate(i) => &i.attrs,
+            Item::Fn(i) => &i.attrs,
+            Item::ForeignMod(i) => &i.attrs,
+            Item::Impl(i) => &i.attrs,
+            Item::Macro(i) => &i.attrs,
+            Item::Mod(i) => &i.attrs,
+            Item::Static(i) => &i.attrs,
+            Item::Struct(i) => &i.attrs,
+            Item::Trait(i) => &i.attrs,
+            Item::TraitAlias(i) => &i.attrs,
+            Item::Type(i) => &i.attrs,
+            Item::Union(i) => &i.attrs,
+            Item::Use(i) => &i.attrs,
+            _ => &[],
+        }
+    }
+}
+
+/// The outer attributes of anything that can carry the tag.
+trait AttrsOf {
+    fn attrs(&self) -> &[Attribute];
+}
+
+impl AttrsOf for syn::ImplItem {
+    fn attrs(&self) -> &[Attribute] {
+        match self {
+            syn::ImplItem::Const(i) => &i.attrs,
+            syn::ImplItem::Fn(i) => &i.attrs,
+            syn::ImplItem::Type(i) => &i.attrs,
+            syn::ImplItem::Macro(i) => &i.attrs,
+            _ => &[],
+        }
+    }
+}
+
+impl AttrsOf for syn::TraitItem {
+    fn attrs(&self) -> &[Attribute] {
+        match self {
+            syn::TraitItem::Const(i) => &i.attrs,
+            syn::TraitItem::Fn(i) => &i.attrs,
+            syn::TraitItem::Type(i) => &i.attrs,
+            syn::TraitItem::Macro(i) => &i.attrs,
+            _ => &[],
+        }
+    }
+}
+
+impl AttrsOf for syn::ForeignItem {
+    fn attrs(&self) -> &[Attribute] {
+        match self {
+            syn::ForeignItem::Fn(i) => &i.attrs,
+            syn::ForeignItem::Static(i) => &i.attrs,
+            syn::ForeignItem::Type(i) => &i.attrs,
+            syn::ForeignItem::Macro(i) => &i.attrs,
+            _ => &[],
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for TagFinder<'_> {
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        self.attributes(item.attrs(), item);
+        syn::visit::visit_item(self, item);
+    }
+
+    fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
+        self.attributes(item.attrs(), item);
+        syn::visit::visit_impl_item(self, item);
+    }
+
+    fn visit_trait_item(&mut self, item: &'ast syn::TraitItem) {
+        self.attributes(item.attrs(), item);
+        syn::visit::visit_trait_item(self, item);
+    }
+
+    fn visit_foreign_item(&mut self, item: &'ast syn::ForeignItem) {
+        self.attributes(item.attrs(), item);
+        syn::visit::visit_foreign_item(self, item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(text: &str) -> Vec<Tag> {
+        crate::parse::parse(text).unwrap().tags
+    }
+
+    fn editions(text: &str) -> Vec<String> {
+        tags(text).into_iter().map(|t| t.args.map_or_else(|e| e.message, |a| a.edition)).collect()
+    }
+
+    #[test]
+    fn every_written_form() {
+        let text = r#"
+use corefence_macros::edition as tier;
+#[edition(enterprise)] fn plain() {}
+#[corefence_macros::edition(pro)] struct Path;
+#[tier(enterprise, feature = "ee")] enum Renamed {}
+#[cfg_attr(feature = "ee", edition(enterprise))] fn conditional() {}
+#[cfg_attr(test, derive(Debug))] struct NotATag;
+#[other::edition(enterprise)] fn not_ours() {}
+impl S {
+    #[edition(enterprise)] fn assoc(&self) {}
+}
+trait T { #[edition(enterprise)] fn in_trait(); }
+mod m { #[edition(enterprise)] pub const C: u8 = 1; }
+"#;
+        let found = tags(text);
+        let names: Vec<Option<&str>> = found.iter().map(|t| t.item_name.as_deref()).collect();
+        assert_eq!(
+            names,
+            [
+                Some("plain"),
+                Some("Path"),
+                Some("Renamed"),
+                Some("conditional"),
+                Some("assoc"),
+                Some("in_trait"),
+                Some("C")
+            ]
+        );
+        assert_eq!(
+            editions(text),
+            ["enterprise", "pro", "enterprise", "enterprise", "enterprise", "enterprise", "enterprise"]
+        );
+        assert!(found[3].conditional && !found[0].conditional);
+        assert_eq!(found[2].args.as_ref().unwrap().feature.as_deref(), Some("ee"));
+        let plain = &found[0];
+        assert_eq!(&text[plain.item_span.clone()], "#[edition(enterprise)] fn plain() {}");
+        assert_eq!(&text[plain.args.as_ref().unwrap().name_span.clone()], "enterprise");
+    }
+
+    #[test]
+    fn malformed_arguments_carry_the_macros_message() {
+        let text = "#[edition(\"enterprise\")] fn f() {}\n#[edition] fn g() {}\n";
+        let found = tags(text);
+        let first = found[0].args.as_ref().unwrap_err();
+        assert!(first.message.starts_with("the edition name is an identifier, not a string"), "{}", first.message);
+        assert_eq!(&text[first.span.clone()], "\"enterprise\"");
+        assert!(found[1].args.is_err());
+    }
+
+    #[test]
+    fn raw_identifiers_name_the_plain_edition() {
+        assert_eq!(editions("#[edition(r#type)] fn f() {}"), ["type"]);
+    }
+}
