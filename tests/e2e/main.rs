@@ -5,5 +5,6 @@ mod cli_cases;
 mod config_errors;
 mod docs;
 mod formats;
+mod headers;
 mod sarif_validator;
 mod support;

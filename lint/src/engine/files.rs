@@ -123,7 +123,7 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
     let external = if licenses.is_empty() { external_license(shared, entry) } else { None };
 
     let parsed = if is_rust && !not_utf8 {
-        match parse::parse(&text) {
+        match parse::parse(&without_frontmatter(&text, scan.frontmatter.clone())) {
             Ok(parsed) => Some(parsed),
             Err(err) => {
                 out.push(checks::syntax_error::diagnostic(&source, &err));
@@ -175,4 +175,21 @@ fn external_license(shared: &Shared<'_>, entry: &FileEntry) -> Option<ExternalLi
     let found = reuse::reuse_toml_license(&shared.reuse.annotations, Path::new(&entry.rel))?;
     let tag = Tag { text: found.text, range: 0..0, line: 1 };
     Some(ExternalLicense { origin: "REUSE.toml".to_owned(), license: WrittenLicense::new(tag) })
+}
+
+/// The text with a cargo-script frontmatter block blanked out (syn does not
+/// know the syntax yet); newlines stay, so every byte offset still holds.
+fn without_frontmatter(text: &str, frontmatter: Option<std::ops::Range<usize>>) -> std::borrow::Cow<'_, str> {
+    let Some(range) = frontmatter.filter(|r| text.get(r.clone()).is_some()) else { return text.into() };
+    let mut owned = String::with_capacity(text.len());
+    owned.push_str(&text[..range.start]);
+    for c in text[range.clone()].chars() {
+        if c == '\n' {
+            owned.push('\n');
+        } else {
+            owned.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        }
+    }
+    owned.push_str(&text[range.end..]);
+    owned.into()
 }

@@ -1,0 +1,37 @@
+//! The header rules on one fixture file per tricky case
+//! (`fixtures/headers`): the exact findings, snapshotted.
+
+use crate::support::corefence;
+
+#[test]
+fn one_finding_per_tricky_case() {
+    let run = corefence(&["check", "fixtures/headers", "--format", "short"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn files_that_are_right_produce_nothing() {
+    let run = corefence(&["check", "fixtures/headers", "--format", "short"]);
+    for clean in [
+        "src/ok_plain.rs",
+        "src/lowercase_id.rs",
+        "src/snippet_other_license.rs",
+        "src/crlf.rs",
+        "src/shebang.rs",
+        "src/bom.rs",
+        "src/frontmatter.rs",
+        "src/block_comment.rs",
+        "src/block_comment_multiline.rs",
+        "src/doc_comment.rs",
+        "src/commutative.rs",
+        "ee/sso.rs",
+        "vendor/lib.rs",
+        "scripts/tool.py",
+        "docs/guide.md",
+        "assets/sidecar.json",
+        "assets/annotated.json",
+    ] {
+        assert!(!run.stdout.contains(&format!("{clean}:")), "{clean} should be clean:\n{}", run.stdout);
+    }
+}
