@@ -6,5 +6,7 @@ mod config_errors;
 mod docs;
 mod formats;
 mod headers;
+mod macro_parity;
+mod reuse_differential;
 mod sarif_validator;
 mod support;

@@ -1,0 +1,46 @@
+//! The linter and the macro accept and reject the same `#[edition(..)]`
+//! forms: the linter reads the macro crate's own trybuild cases
+//! (`macros/tests/ui`) and must find every passing case well-formed and
+//! report, for every failing case, the very message the compiler prints.
+
+use std::path::Path;
+
+fn cases(kind: &str) -> Vec<std::path::PathBuf> {
+    let dir = crate::support::repo_root().join("macros/tests/ui").join(kind);
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    files
+}
+
+fn tags(path: &Path) -> Vec<corefence::parse::tags::Tag> {
+    let text = std::fs::read_to_string(path).unwrap();
+    corefence::parse::parse(&text).unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message)).tags
+}
+
+#[test]
+fn passing_macro_cases_are_well_formed_tags() {
+    for path in cases("pass") {
+        let found = tags(&path);
+        assert!(!found.is_empty(), "{}: no tag found", path.display());
+        for tag in found {
+            assert!(tag.args.is_ok(), "{}: {:?}", path.display(), tag.args);
+        }
+    }
+}
+
+#[test]
+fn failing_macro_cases_fail_with_the_compilers_message() {
+    for path in cases("fail") {
+        let stderr = std::fs::read_to_string(path.with_extension("stderr")).unwrap();
+        let errors: Vec<String> = tags(&path).into_iter().filter_map(|t| t.args.err()).map(|e| e.message).collect();
+        assert!(!errors.is_empty(), "{}: the linter accepts what the macro rejects", path.display());
+        for message in errors {
+            assert!(stderr.contains(&format!("error: {message}")), "{}: `{message}` not in\n{stderr}", path.display());
+        }
+    }
+}
