@@ -79,6 +79,16 @@ struct CheckArgs {
     /// Use this configuration file instead of discovering corefence.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Write missing SPDX headers and snippet markers, normalise obvious
+    /// misspellings, set missing Cargo.toml licenses; lists every change.
+    #[arg(long)]
+    fix: bool,
+    /// With --fix: also replace a different, valid license.
+    #[arg(long, requires = "fix")]
+    relicense: bool,
+    /// With --fix: print the changes as a unified diff and write nothing.
+    #[arg(long, requires = "fix")]
+    dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -169,6 +179,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         paths: args.paths.clone(),
         config: args.config.clone(),
         jobs: args.jobs.unwrap_or(0),
+        fix: args.fix.then_some(engine::FixMode { relicense: args.relicense, dry_run: args.dry_run }),
     };
     let style = style(args, io);
     let outcome = match engine::run(&options) {
@@ -189,10 +200,27 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
             config::FILE_NAME
         )?;
     }
+    report_fixes(&outcome.fixes, io)?;
     emit(args.format, &outcome.diagnostics, outcome.files, style, io)?;
     let counts = Counts::of(&outcome.diagnostics);
     let fails = counts.errors > 0 || (args.deny == Some(Deny::Warnings) && counts.warnings > 0);
     Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// Lists every change `--fix` made (stderr, so machine formats stay clean);
+/// with `--dry-run` the diffs go to stdout, where `git apply` can read them.
+fn report_fixes(fixes: &[engine::FileFix], io: &mut Io<'_>) -> std::io::Result<()> {
+    for fix in fixes {
+        let verb = if fix.written { "fixed" } else { "fix" };
+        for change in &fix.changes {
+            let prefix = if change.contains(": not fixed: ") { "note" } else { verb };
+            writeln!(io.stderr, "{prefix}: {change}")?;
+        }
+        if let Some(diff) = &fix.diff {
+            io.stdout.write_all(diff.as_bytes())?;
+        }
+    }
+    Ok(())
 }
 
 /// Human output goes to stderr, as cargo's does; machine formats to stdout.

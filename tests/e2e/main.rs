@@ -4,6 +4,7 @@
 mod cli_cases;
 mod config_errors;
 mod docs;
+mod fix;
 mod formats;
 mod headers;
 mod macro_parity;

@@ -4,8 +4,10 @@
 //! under the file's license. Malformed snippet markers are reported here too.
 
 use super::FileContext;
+use crate::config::EditionId;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::license::snippet::SnippetErrorKind;
+use crate::parse::tags::Tag;
 
 /// Flags tagged items lacking their snippet, and unbalanced markers.
 pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -33,24 +35,8 @@ pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help(help),
         );
     }
-    let Some(parsed) = ctx.parsed else { return };
-    for tag in &parsed.tags {
+    for (tag, x) in uncovered(ctx) {
         let Ok(args) = &tag.args else { continue };
-        let Some(x) = ctx.config.edition_named(&args.edition) else { continue };
-        if x == ctx.edition {
-            continue;
-        }
-        let accepted = ctx.accepted.get(x).map_or(&[][..], Vec::as_slice);
-        let covered = ctx.scan.snippet_at(tag.item_span.start).iter().any(|s| {
-            let index = ctx.scan.snippets.iter().position(|t| std::ptr::eq(t, *s));
-            ctx.snippet_licenses
-                .iter()
-                .filter(|(i, _)| Some(*i) == index)
-                .any(|(_, l)| l.expr.as_ref().is_ok_and(|e| e.matches_any(accepted)))
-        });
-        if covered {
-            continue;
-        }
         let license = ctx.config.editions.get(x).map_or("", |e| e.license());
         let name = tag.item_name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default();
         out.push(
@@ -68,4 +54,34 @@ pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
+}
+
+/// Tagged items of another edition that no snippet of their edition's
+/// license encloses, with that edition (what `--fix` wraps in markers).
+pub fn uncovered<'a>(ctx: &FileContext<'a>) -> Vec<(&'a Tag, EditionId)> {
+    let Some(parsed) = ctx.parsed else { return Vec::new() };
+    let mut found = Vec::new();
+    for tag in &parsed.tags {
+        let Ok(args) = &tag.args else { continue };
+        let Some(x) = ctx.config.edition_named(&args.edition) else { continue };
+        if x == ctx.edition {
+            continue;
+        }
+        let accepted = ctx.accepted.get(x).map_or(&[][..], Vec::as_slice);
+        let covered = ctx.scan.snippet_at(tag.item_span.start).iter().any(|s| {
+            let index = ctx.scan.snippets.iter().position(|t| std::ptr::eq(t, *s));
+            ctx.snippet_licenses
+                .iter()
+                .filter(|(i, _)| Some(*i) == index)
+                .any(|(_, l)| l.expr.as_ref().is_ok_and(|e| e.matches_any(accepted)))
+        });
+        // Items nested in an uncovered item are covered by its snippet once added.
+        let nested = found.iter().any(|(outer, _): &(&Tag, EditionId)| {
+            outer.item_span.start <= tag.item_span.start && tag.item_span.end <= outer.item_span.end
+        });
+        if !covered && !nested {
+            found.push((tag, x));
+        }
+    }
+    found
 }

@@ -9,6 +9,7 @@ use crate::checks::{self, ExternalLicense, FileContext, WrittenLicense};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
 use crate::edition::EditionMap;
+use crate::license;
 use crate::license::comment::{self, CommentStyle};
 use crate::license::expr::LicenseExpr;
 use crate::license::header::{self, Tag};
@@ -23,6 +24,7 @@ pub struct Shared<'a> {
     pub editions: &'a EditionMap,
     pub accepted: &'a [Vec<LicenseExpr>],
     pub reuse: &'a ReuseToml,
+    pub fix: Option<super::FixMode>,
 }
 
 /// The root `REUSE.toml`, if any.
@@ -54,6 +56,7 @@ impl ReuseToml {
 pub struct FileResult {
     pub diagnostics: Vec<Diagnostic>,
     pub license_ids: Vec<String>,
+    pub fix: Option<super::FileFix>,
 }
 
 /// Bytes looked at to decide whether a file is binary, as git does.
@@ -80,10 +83,56 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
                 )
                 .with_help("check the file's permissions, or exclude it"),
             );
-            return Some(FileResult { diagnostics: out, license_ids: Vec::new() });
+            return Some(FileResult { diagnostics: out, license_ids: Vec::new(), fix: None });
         }
     };
-    let text = String::from_utf8_lossy(&bytes);
+    let (mut result, plan) = analyse(shared, entry, &bytes, header_required, is_rust);
+    let (Some(mode), Some(plan)) = (shared.fix, plan) else { return Some(result) };
+    let mut fix = super::FileFix { path: entry.rel.clone(), changes: plan.changes, diff: None, written: false };
+    if plan.new_bytes != bytes {
+        if mode.dry_run {
+            fix.diff = Some(license::fix::unified_diff(&entry.rel, &bytes, &plan.new_bytes));
+        } else if let Err(err) = license::fix::write_atomic(&entry.abs, &plan.new_bytes) {
+            let file = Arc::new(SourceFile::new(entry.rel.clone(), ""));
+            result.diagnostics.push(
+                Diagnostic::new(
+                    Code::FileUnreadable,
+                    Location::file_start(&file),
+                    format!("cannot write the fix to `{}`: {err}", entry.rel),
+                )
+                .with_help("the file was left as it was; check its permissions (links are never written through)"),
+            );
+            result.fix = Some(fix);
+            return Some(result);
+        } else {
+            fix.written = true;
+            // Report what is left after the fix, as the file now reads.
+            let (after, _) =
+                analyse(&Shared { fix: None, ..*shared }, entry, &plan.new_bytes, header_required, is_rust);
+            result = after;
+        }
+    }
+    result.fix = Some(fix);
+    Some(result)
+}
+
+/// What `--fix` would change in one file.
+struct Plan {
+    new_bytes: Vec<u8>,
+    changes: Vec<String>,
+}
+
+/// Runs the checks on one file's bytes and, in fix mode, plans its repair.
+fn analyse(
+    shared: &Shared<'_>,
+    entry: &FileEntry,
+    bytes: &[u8],
+    header_required: bool,
+    is_rust: bool,
+) -> (FileResult, Option<Plan>) {
+    let config = shared.config;
+    let mut out = Vec::new();
+    let text = String::from_utf8_lossy(bytes);
     let source = Arc::new(SourceFile::new(entry.rel.clone(), text.as_ref()));
     if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some() {
         out.push(
@@ -94,7 +143,7 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
             )
             .with_help("remove it, or add it to [headers] exclude (or .gitignore) if it belongs there"),
         );
-        return Some(FileResult { diagnostics: out, license_ids: Vec::new() });
+        return (FileResult { diagnostics: out, license_ids: Vec::new(), fix: None }, None);
     }
     let not_utf8 = matches!(text, std::borrow::Cow::Owned(_));
     if not_utf8 {
@@ -109,7 +158,7 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
     }
 
     let style = comment::style_for_path(Path::new(&entry.rel));
-    let scan = header::scan(&bytes, style.unwrap_or(CommentStyle::Hash));
+    let scan = header::scan(bytes, style.unwrap_or(CommentStyle::Hash));
     let (own, snippet_tags): (Vec<Tag>, Vec<(usize, Tag)>) = if style.is_some() {
         let snippets =
             scan.snippets.iter().enumerate().filter_map(|(i, s)| s.license.clone().map(|t| (i, t))).collect();
@@ -159,7 +208,60 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    Some(FileResult { diagnostics: out, license_ids })
+    let plan = match (shared.fix, style) {
+        (Some(mode), Some(style)) if header_required && !ctx.third_party && !not_utf8 => {
+            Some(plan_fix(&ctx, bytes, style, mode))
+        }
+        _ => None,
+    };
+    (FileResult { diagnostics: out, license_ids, fix: None }, plan)
+}
+
+/// Wraps uncovered tagged items in snippets, then repairs the header.
+fn plan_fix(ctx: &FileContext<'_>, bytes: &[u8], style: CommentStyle, mode: super::FixMode) -> Plan {
+    use license::fix::{ChangeKind, FixRequest};
+    let path = &ctx.source.path;
+    let mut new_bytes = bytes.to_vec();
+    let mut changes = Vec::new();
+    let mut wraps = checks::untagged_snippet::uncovered(ctx);
+    // Bottom-up, so the offsets of the items above stay valid.
+    wraps.sort_by_key(|(tag, _)| std::cmp::Reverse(tag.item_span.start));
+    for (tag, edition) in wraps {
+        let license = ctx.config.editions.get(edition).map_or("", |e| e.license());
+        new_bytes = license::fix::wrap_in_snippet(&new_bytes, tag.item_span.clone(), license, style);
+        let line = ctx.source.line_col(tag.item_span.start).line;
+        let name = tag.item_name.as_deref().unwrap_or("item");
+        changes.push(format!("{path}:{line}: wrapped `{name}` in a `{license}` snippet"));
+    }
+    // An edition may accept several expressions: keep the one the file
+    // already carries (normalising its spelling) rather than relicense it.
+    let accepted = ctx.accepted.get(ctx.edition).map_or(&[][..], Vec::as_slice);
+    let kept = ctx.licenses.iter().find_map(|l| {
+        let expr = l.expr.as_ref().ok()?;
+        let position = accepted.iter().position(|a| a == expr)?;
+        ctx.config.editions.get(ctx.edition)?.licenses.get(position).cloned()
+    });
+    let license = kept.unwrap_or_else(|| ctx.expected_license().to_owned());
+    let request = FixRequest { license, relicense: mode.relicense };
+    let outcome = license::fix::fix(&new_bytes, style, &request);
+    for change in outcome.changes {
+        let what = match change.kind {
+            ChangeKind::Inserted => format!("inserted `SPDX-License-Identifier: {}`", request.license),
+            ChangeKind::Normalized { from, to } => format!("normalised `{from}` to `{to}`"),
+            ChangeKind::Relicensed { from, to } => format!("relicensed `{from}` to `{to}`"),
+            ChangeKind::Refused { reason }
+                if matches!(mode, super::FixMode { relicense: false, .. }) && reason.contains("relicens") =>
+            {
+                format!("not fixed: {reason} (`--fix --relicense`)")
+            }
+            ChangeKind::Refused { reason } => format!("not fixed: {reason}"),
+        };
+        changes.push(format!("{path}:{}: {what}", change.line));
+    }
+    if let Some(fixed) = outcome.new_bytes {
+        new_bytes = fixed;
+    }
+    Plan { new_bytes, changes }
 }
 
 /// A REUSE `.license` sidecar, else a `REUSE.toml` annotation.

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use crate::checks;
 
 mod files;
+mod manifests;
 use crate::config::{self, Config, ConfigErrors, Root};
 use crate::diagnostic::{self, Diagnostic};
 use crate::edition::EditionMap;
@@ -31,6 +32,30 @@ pub struct Options {
     pub config: Option<PathBuf>,
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
+    /// Repair what can be repaired (`--fix`).
+    pub fix: Option<FixMode>,
+}
+
+/// How `--fix` runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FixMode {
+    /// Also replace a different, valid license (`--relicense`).
+    pub relicense: bool,
+    /// Compute the changes and show them as a diff; write nothing (`--dry-run`).
+    pub dry_run: bool,
+}
+
+/// What `--fix` did (or, with `--dry-run`, would do) to one file.
+#[derive(Debug, Clone)]
+pub struct FileFix {
+    /// Relative path.
+    pub path: String,
+    /// One line per change, `path:line: what`, refusals included.
+    pub changes: Vec<String>,
+    /// The unified diff, with `--dry-run`.
+    pub diff: Option<String>,
+    /// Whether the file was rewritten.
+    pub written: bool,
 }
 
 /// The result of a run.
@@ -44,6 +69,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Number of files looked at.
     pub files: usize,
+    /// What `--fix` changed, file by file, in path order.
+    pub fixes: Vec<FileFix>,
 }
 
 /// Why nothing could be checked (exit code 2).
@@ -96,17 +123,37 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     let editions = EditionMap::new(&config, &ws, &mut diagnostics);
     let accepted = accepted_licenses(&config);
     let reuse = files::ReuseToml::load(&root.dir, &mut diagnostics);
-    let shared = files::Shared { config: &config, ws: &ws, editions: &editions, accepted: &accepted, reuse: &reuse };
+    let shared = files::Shared {
+        config: &config,
+        ws: &ws,
+        editions: &editions,
+        accepted: &accepted,
+        reuse: &reuse,
+        fix: options.fix,
+    };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| Fatal::Io(e.to_string()))?;
     let results: Vec<files::FileResult> =
         pool.install(|| ws.files.par_iter().filter_map(|f| files::check(&shared, f)).collect());
     let mut used_ids = BTreeSet::new();
+    let mut fixes = Vec::new();
     for r in results {
         diagnostics.extend(r.diagnostics);
         used_ids.extend(r.license_ids);
+        fixes.extend(r.fix.filter(|f| !f.changes.is_empty()));
     }
     diagnostics.extend(checks::unmatched_config::check(&config, &ws));
-    diagnostics.extend(checks::manifest_license::check(&config, &ws, &editions, &accepted));
+    let manifest_findings = checks::manifest_license::check(&config, &ws, &editions, &accepted);
+    match options.fix {
+        Some(mode) => diagnostics.extend(manifests::fix_missing_licenses(
+            &config,
+            &ws,
+            &editions,
+            mode,
+            manifest_findings,
+            &mut fixes,
+        )),
+        None => diagnostics.extend(manifest_findings),
+    }
     diagnostics.extend(checks::license_texts::check(&root.dir, &config, &used_ids));
 
     let wanted: Vec<String> = options
@@ -118,7 +165,8 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         diagnostics.retain(|d| wanted.iter().any(|w| is_under(d.location.path(), w)));
     }
     diagnostic::finalize(&mut diagnostics);
-    Ok(Outcome { root: root.dir, config, diagnostics, files: ws.files.len() })
+    fixes.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Outcome { root: root.dir, config, diagnostics, files: ws.files.len(), fixes })
 }
 
 /// Every edition's accepted expressions, parsed once (the config loader has

@@ -1067,7 +1067,9 @@ mod tests {
         assert_eq!(r("MIT", false), None);
         // Every derived replacement is itself a valid, non-deprecated expression.
         for lic in spdx::identifiers::LICENSES {
-            let Some(id) = spdx::license_id(lic.name) else { continue };
+            let Some(id) = spdx::license_id(lic.name) else {
+                continue;
+            };
             for plus in [false, true] {
                 if let Some(rep) = deprecated_replacement(id, plus) {
                     let parsed = p(&rep);

@@ -4,6 +4,7 @@
 
 pub mod comment;
 pub mod expr;
+pub mod fix;
 pub mod header;
 pub mod lexer;
 pub mod reuse;

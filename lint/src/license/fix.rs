@@ -1,0 +1,852 @@
+//! Lossless header repair for `--fix`: every byte that is not part of the
+//! change survives, and a second run changes nothing.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::comment::CommentStyle;
+use super::expr::{normalized_text, LicenseExpr};
+use super::header::{self, detect_line_ending, line_end, line_start, next_line, scan, Scan, Tag};
+
+/// What the file's header should declare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixRequest {
+    /// The license expression of the file's edition, as it should be
+    /// written into a new header.
+    pub license: String,
+    /// Whether a header declaring a different license may be rewritten.
+    pub relicense: bool,
+}
+
+/// One change made, or refused, by [`fix`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// A header line was added (or an empty identifier was filled in).
+    Inserted,
+    /// The same license was rewritten in its normal spelling.
+    Normalized {
+        /// The expression as it was written.
+        from: String,
+        /// The expression as it is now written.
+        to: String,
+    },
+    /// A different license was replaced, as allowed by
+    /// [`FixRequest::relicense`].
+    Relicensed {
+        /// The expression as it was written.
+        from: String,
+        /// The expression as it is now written.
+        to: String,
+    },
+    /// Nothing was changed because a change would not be safe or obvious.
+    Refused {
+        /// Why, for the user.
+        reason: String,
+    },
+}
+
+/// A change with the 1-based line it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// What happened.
+    pub kind: ChangeKind,
+    /// 1-based line in the new file (the old one for a refusal).
+    pub line: usize,
+}
+
+/// The result of [`fix`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FixOutcome {
+    /// The repaired file, or `None` when nothing changes.
+    pub new_bytes: Option<Vec<u8>>,
+    /// What was changed or refused.
+    pub changes: Vec<Change>,
+}
+
+fn refused(reason: impl Into<String>, line: usize) -> FixOutcome {
+    FixOutcome { new_bytes: None, changes: vec![Change { kind: ChangeKind::Refused { reason: reason.into() }, line }] }
+}
+
+fn splice(bytes: &[u8], edits: &[(Range<usize>, String)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + edits.iter().map(|(_, s)| s.len()).sum::<usize>());
+    let mut copied = 0;
+    for (range, text) in edits {
+        let start = range.start.clamp(copied, bytes.len());
+        out.extend_from_slice(bytes.get(copied..start).unwrap_or_default());
+        out.extend_from_slice(text.as_bytes());
+        copied = range.end.clamp(start, bytes.len());
+    }
+    out.extend_from_slice(bytes.get(copied..).unwrap_or_default());
+    out
+}
+
+/// Brings the SPDX header of a file in line with `want`.
+///
+/// - No header: inserts `want.license` as a header line (in the file's
+///   comment style and line ending) at [`Scan::insert_at`], followed by a
+///   blank line when code would directly follow it.
+/// - The same license spelled differently (id case, operator case,
+///   deprecated id, a clear typo): rewrites just the expression's bytes to
+///   its normal form (see [`normalized_text`]), keeping operand order.
+/// - A different or unreadable license: rewrites the expression to
+///   `want.license` only if `want.relicense`, otherwise refuses.
+/// - Several identifiers: normalizes them if all equal `want`, otherwise
+///   refuses, since which to keep is a human decision.
+/// - Binary (NUL byte) or non-UTF-8 files are never rewritten.
+#[must_use]
+pub fn fix(bytes: &[u8], style: CommentStyle, want: &FixRequest) -> FixOutcome {
+    if memchr::memchr(0, bytes).is_some() {
+        return refused("binary file (contains a NUL byte); add a .license sidecar instead", 1);
+    }
+    if std::str::from_utf8(bytes).is_err() {
+        return refused("not valid UTF-8; rewriting it could corrupt its encoding", 1);
+    }
+    let trimmed = want.license.trim();
+    // Written in normal form, so that the next run finds nothing to change.
+    let normal = normalized_text(trimmed);
+    let wanted_text = normal.as_deref().unwrap_or(trimmed);
+    if wanted_text.contains(['\n', '\r']) {
+        return refused("the requested license expression spans several lines", 1);
+    }
+    let wanted = match LicenseExpr::parse(wanted_text) {
+        Ok(e) => e,
+        Err(e) => {
+            return refused(format!("the requested license `{wanted_text}` is not a valid SPDX expression: {e}"), 1)
+        }
+    };
+
+    let scan = scan(bytes, style);
+    let outcome = match scan.licenses.as_slice() {
+        [] => insert_header(bytes, &scan, style, wanted_text),
+        [tag] => fix_tag(bytes, tag, &wanted, wanted_text, want.relicense),
+        tags => fix_several(bytes, tags, &wanted),
+    };
+    verified(outcome, style, &wanted)
+}
+
+/// Keeps a rewrite only if scanning its result finds exactly the wanted
+/// header in normal form. In files whose leading comments already hold
+/// snippet markers or similar oddities, a new header may not land where it
+/// counts; refusing then is better than a fix that never converges.
+fn verified(outcome: FixOutcome, style: CommentStyle, wanted: &LicenseExpr) -> FixOutcome {
+    let Some(new_bytes) = &outcome.new_bytes else {
+        return outcome;
+    };
+    let rescan = scan(new_bytes, style);
+    let settled = !rescan.licenses.is_empty()
+        && rescan.licenses.iter().all(|tag| {
+            normalized_text(&tag.text).is_none() && LicenseExpr::parse(&tag.text).is_ok_and(|e| e == *wanted)
+        });
+    if settled {
+        return outcome;
+    }
+    let line = outcome.changes.first().map_or(1, |c| c.line);
+    refused(
+        "a header written here would not be recognised as the file's header (check the leading comments for snippet markers); add it by hand",
+        line,
+    )
+}
+
+fn insert_header(bytes: &[u8], scan: &Scan, style: CommentStyle, license: &str) -> FixOutcome {
+    let eol = scan.line_ending.as_str();
+    let at = scan.insert_at.min(bytes.len());
+    let at_line_start = at == 0 || bytes.get(at - 1) == Some(&b'\n') || (scan.bom && at == 3);
+
+    let mut text = String::new();
+    // After an interpreter line or declaration without a line break the
+    // header needs a line of its own.
+    if !at_line_start {
+        text.push_str(eol);
+    }
+    text.push_str(&style.header_line(license));
+    text.push_str(eol);
+    let rest = bytes.get(at..line_end(bytes, at)).unwrap_or_default().trim_ascii();
+    let rest_is_comment = std::str::from_utf8(rest).is_ok_and(|r| style.starts_comment(r));
+    if !rest.is_empty() && !rest_is_comment {
+        text.push_str(eol);
+    }
+
+    let lines = header::LineIndex::new(bytes);
+    let line = lines.line_of(at) + usize::from(!at_line_start);
+    FixOutcome {
+        new_bytes: Some(splice(bytes, &[(at..at, text)])),
+        changes: vec![Change { kind: ChangeKind::Inserted, line }],
+    }
+}
+
+fn fix_tag(bytes: &[u8], tag: &Tag, wanted: &LicenseExpr, wanted_text: &str, relicense: bool) -> FixOutcome {
+    let from = tag.text.as_str();
+    if from.is_empty() {
+        // `SPDX-License-Identifier:` with nothing after it: fill it in.
+        let needs_space =
+            tag.range.start > 0 && !bytes.get(tag.range.start - 1).is_some_and(|b| *b == b' ' || *b == b'\t');
+        let text = format!("{}{wanted_text}", if needs_space { " " } else { "" });
+        return FixOutcome {
+            new_bytes: Some(splice(bytes, &[(tag.range.clone(), text)])),
+            changes: vec![Change { kind: ChangeKind::Inserted, line: tag.line }],
+        };
+    }
+
+    let repaired = normalized_text(from);
+    let have = LicenseExpr::parse(repaired.as_deref().unwrap_or(from));
+    match (have, repaired) {
+        (Ok(have), None) if have == *wanted => FixOutcome::default(),
+        (Ok(have), Some(to)) if have == *wanted => FixOutcome {
+            new_bytes: Some(splice(bytes, &[(tag.range.clone(), to.clone())])),
+            changes: vec![Change {
+                kind: ChangeKind::Normalized {
+                    from: from.to_owned(),
+                    to,
+                },
+                line: tag.line,
+            }],
+        },
+        (_, _) if relicense => FixOutcome {
+            new_bytes: Some(splice(bytes, &[(tag.range.clone(), wanted_text.to_owned())])),
+            changes: vec![Change {
+                kind: ChangeKind::Relicensed {
+                    from: from.to_owned(),
+                    to: wanted_text.to_owned(),
+                },
+                line: tag.line,
+            }],
+        },
+        (Ok(_), _) => refused(
+            format!(
+                "the header declares `{from}` but this file's edition requires `{wanted_text}`; changing a file's license needs explicit relicensing"
+            ),
+            tag.line,
+        ),
+        (Err(e), _) => refused(
+            format!("`{from}` is not a valid SPDX expression ({e}) and has no single obvious repair"),
+            tag.line,
+        ),
+    }
+}
+
+fn fix_several(bytes: &[u8], tags: &[Tag], wanted: &LicenseExpr) -> FixOutcome {
+    let mut edits = Vec::new();
+    let mut changes = Vec::new();
+    for tag in tags {
+        let repaired = normalized_text(&tag.text);
+        let same = LicenseExpr::parse(repaired.as_deref().unwrap_or(&tag.text)).is_ok_and(|e| e == *wanted);
+        if !same {
+            let all: Vec<&str> = tags.iter().map(|t| t.text.as_str()).collect();
+            return refused(
+                format!("several license identifiers ({}); resolve the conflict by hand", all.join(", ")),
+                tag.line,
+            );
+        }
+        if let Some(to) = repaired {
+            edits.push((tag.range.clone(), to.clone()));
+            changes.push(Change { kind: ChangeKind::Normalized { from: tag.text.clone(), to }, line: tag.line });
+        }
+    }
+    FixOutcome { new_bytes: (!edits.is_empty()).then(|| splice(bytes, &edits)), changes }
+}
+
+/// Wraps the lines of `item_range` in snippet markers declaring `license`:
+/// `SPDX-SnippetBegin` and `SPDX-License-Identifier` lines before the first
+/// line (with that line's indentation) and `SPDX-SnippetEnd` after the last,
+/// in the file's line ending. Out-of-range input is clamped.
+#[must_use]
+pub fn wrap_in_snippet(bytes: &[u8], item_range: Range<usize>, license: &str, style: CommentStyle) -> Vec<u8> {
+    let len = bytes.len();
+    let start = item_range.start.min(len);
+    let end = item_range.end.clamp(start, len);
+    let eol = detect_line_ending(bytes).as_str();
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+
+    let first_line = line_start(bytes, start).max(bom);
+    let indent_len =
+        bytes.get(first_line..).unwrap_or_default().iter().take_while(|b| **b == b' ' || **b == b'\t').count();
+    let indent =
+        String::from_utf8_lossy(bytes.get(first_line..first_line + indent_len).unwrap_or_default()).into_owned();
+    let last_byte = if end > start { end - 1 } else { start };
+    let after = if last_byte >= len { len } else { next_line(bytes, last_byte) };
+    let unterminated = after == len && bytes.last().is_some_and(|b| *b != b'\n');
+
+    let line = |content: &str| format!("{indent}{}", style.render_line(content));
+    let before =
+        format!("{}{eol}{}{eol}", line("SPDX-SnippetBegin"), line(&format!("SPDX-License-Identifier: {license}")));
+    let closing = if unterminated {
+        format!("{eol}{}", line("SPDX-SnippetEnd"))
+    } else {
+        format!("{}{eol}", line("SPDX-SnippetEnd"))
+    };
+    splice(bytes, &[(first_line..first_line, before), (after..after, closing)])
+}
+
+/// A unified diff of a file's old and new content, for `--dry-run`.
+#[must_use]
+pub fn unified_diff(path_label: &str, old: &[u8], new: &[u8]) -> String {
+    let old = String::from_utf8_lossy(old);
+    let new = String::from_utf8_lossy(new);
+    similar::TextDiff::from_lines(old.as_ref(), new.as_ref())
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path_label}"), &format!("b/{path_label}"))
+        .to_string()
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn create_temp(dir: &Path, name: &std::ffi::OsStr) -> io::Result<(PathBuf, File)> {
+    for _ in 0..64 {
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let candidate = dir.join(format!(".{}.corefence-{}-{n}.tmp", name.to_string_lossy(), std::process::id()));
+        match OpenOptions::new().write(true).create_new(true).open(&candidate) {
+            Ok(file) => return Ok((candidate, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(io::ErrorKind::AlreadyExists, "could not create a unique temporary file"))
+}
+
+/// Replaces the file at `path` with `bytes` so that readers see either the
+/// old or the new content, never a mix: the bytes go to a temporary file in
+/// the same directory, which is synced, given the original's permissions
+/// and renamed over the original.
+///
+/// Ownership, extended attributes and hard links of the original are not
+/// carried over (the rename creates a new inode).
+///
+/// # Errors
+///
+/// Refuses a symlink (`InvalidInput`), since replacing it would either
+/// break the link or write outside the tree being fixed. Any I/O error
+/// leaves the original untouched and removes the temporary file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let metadata = match fs::symlink_metadata(path) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    if metadata.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to replace symlink {}", path.display()),
+        ));
+    }
+    let name = path.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
+
+    let (temp_path, mut file) = create_temp(dir, name)?;
+    let result = (|| {
+        file.write_all(bytes)?;
+        if let Some(m) = &metadata {
+            file.set_permissions(m.permissions())?;
+        }
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&temp_path, path)
+    })();
+    match result {
+        Ok(()) => {
+            // Persist the rename itself; failing to is not worth reporting
+            // after the content is already in place.
+            if let Ok(d) = File::open(dir) {
+                let _ = d.sync_all();
+            }
+            Ok(())
+        }
+        Err(e) => {
+            let _ = fs::remove_file(&temp_path);
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(license: &str) -> FixRequest {
+        FixRequest { license: license.to_owned(), relicense: false }
+    }
+
+    fn fixed(src: &str, style: CommentStyle, license: &str) -> String {
+        let out = fix(src.as_bytes(), style, &req(license));
+        String::from_utf8(out.new_bytes.unwrap_or_else(|| src.as_bytes().to_vec())).unwrap_or_default()
+    }
+
+    fn assert_idempotent(bytes: &[u8], style: CommentStyle, want: &FixRequest) {
+        let once = fix(bytes, style, want).new_bytes.unwrap_or_else(|| bytes.to_vec());
+        assert_eq!(fix(&once, style, want).new_bytes, None, "second run changed {:?}", String::from_utf8_lossy(&once));
+    }
+
+    #[test]
+    fn inserts_before_code_with_a_blank_line() {
+        let out = fix(b"fn main() {}\n", CommentStyle::Rust, &req("AGPL-3.0-only"));
+        assert_eq!(out.new_bytes.as_deref(), Some(&b"// SPDX-License-Identifier: AGPL-3.0-only\n\nfn main() {}\n"[..]));
+        assert_eq!(out.changes, vec![Change { kind: ChangeKind::Inserted, line: 1 }]);
+    }
+
+    #[test]
+    fn inserts_into_an_existing_comment_block_without_a_blank_line() {
+        assert_eq!(
+            fixed("// Copyright 2024 Acme\nfn main() {}\n", CommentStyle::Rust, "MIT"),
+            "// SPDX-License-Identifier: MIT\n// Copyright 2024 Acme\nfn main() {}\n"
+        );
+        assert_eq!(fixed("", CommentStyle::Rust, "MIT"), "// SPDX-License-Identifier: MIT\n");
+        assert_eq!(fixed("\nfn x() {}\n", CommentStyle::Rust, "MIT"), "// SPDX-License-Identifier: MIT\n\nfn x() {}\n");
+    }
+
+    #[test]
+    fn inserts_before_an_inner_attribute_with_a_space() {
+        assert_eq!(
+            fixed("#! [allow(x)]\nfn main() {}\n", CommentStyle::Rust, "MIT"),
+            "// SPDX-License-Identifier: MIT\n\n#! [allow(x)]\nfn main() {}\n"
+        );
+    }
+
+    #[test]
+    fn inserts_after_shebang() {
+        assert_eq!(
+            fixed("#!/usr/bin/env run-cargo-script\nfn main() {}\n", CommentStyle::Rust, "MIT"),
+            "#!/usr/bin/env run-cargo-script\n// SPDX-License-Identifier: MIT\n\nfn main() {}\n"
+        );
+        // An interpreter line without a line break gets one.
+        assert_eq!(fixed("#!/bin/sh", CommentStyle::Hash, "MIT"), "#!/bin/sh\n# SPDX-License-Identifier: MIT\n");
+    }
+
+    #[test]
+    fn inserts_after_bom() {
+        let out = fixed("\u{feff}fn main() {}\r\n", CommentStyle::Rust, "MIT");
+        assert_eq!(out, "\u{feff}// SPDX-License-Identifier: MIT\r\n\r\nfn main() {}\r\n");
+    }
+
+    #[test]
+    fn inserts_after_frontmatter() {
+        let src = "#!/usr/bin/env -S cargo -Zscript\n---\n[dependencies]\n---\nfn main() {}\n";
+        assert_eq!(
+            fixed(src, CommentStyle::Rust, "MIT"),
+            "#!/usr/bin/env -S cargo -Zscript\n---\n[dependencies]\n---\n// SPDX-License-Identifier: MIT\n\nfn main() {}\n"
+        );
+    }
+
+    #[test]
+    fn python_with_shebang_and_encoding_line() {
+        let src = "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport os\n";
+        assert_eq!(
+            fixed(src, CommentStyle::Hash, "AGPL-3.0-only"),
+            "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n# SPDX-License-Identifier: AGPL-3.0-only\n\nimport os\n"
+        );
+        let src = "#!/usr/bin/env python3\nimport os\n";
+        assert_eq!(
+            fixed(src, CommentStyle::Hash, "MIT"),
+            "#!/usr/bin/env python3\n# SPDX-License-Identifier: MIT\n\nimport os\n"
+        );
+    }
+
+    #[test]
+    fn markdown_css_and_xml() {
+        assert_eq!(
+            fixed("# Title\n", CommentStyle::Html, "CC-BY-4.0"),
+            "<!-- SPDX-License-Identifier: CC-BY-4.0 -->\n\n# Title\n"
+        );
+        assert_eq!(fixed("body {}\n", CommentStyle::Css, "MIT"), "/* SPDX-License-Identifier: MIT */\n\nbody {}\n");
+        assert_eq!(
+            fixed("<?xml version=\"1.0\"?><a/>\n", CommentStyle::Html, "MIT"),
+            "<?xml version=\"1.0\"?>\n<!-- SPDX-License-Identifier: MIT -->\n\n<a/>\n"
+        );
+    }
+
+    #[test]
+    fn crlf_file_with_the_right_header_is_unchanged() {
+        let src = b"// SPDX-License-Identifier: AGPL-3.0-only\r\n\r\nfn main() {}\r\n";
+        assert_eq!(fix(src, CommentStyle::Rust, &req("AGPL-3.0-only")), FixOutcome::default());
+    }
+
+    #[test]
+    fn crlf_insertion_uses_crlf() {
+        assert_eq!(
+            fixed("fn a() {}\r\nfn b() {}\r\n", CommentStyle::Rust, "MIT"),
+            "// SPDX-License-Identifier: MIT\r\n\r\nfn a() {}\r\nfn b() {}\r\n"
+        );
+    }
+
+    #[test]
+    fn normalizes_only_the_expression_bytes() {
+        let src = "/* SPDX-License-Identifier: agpl-3.0 */\nfn x() {}\n";
+        let out = fix(src.as_bytes(), CommentStyle::Rust, &req("AGPL-3.0-only"));
+        assert_eq!(out.new_bytes.as_deref(), Some(&b"/* SPDX-License-Identifier: AGPL-3.0-only */\nfn x() {}\n"[..]));
+        assert_eq!(
+            out.changes,
+            vec![Change {
+                kind: ChangeKind::Normalized { from: "agpl-3.0".into(), to: "AGPL-3.0-only".into() },
+                line: 1
+            }]
+        );
+        // Operand order is kept: only spelling changes.
+        assert_eq!(
+            fixed("// SPDX-License-Identifier: mit or apache-2.0\n", CommentStyle::Rust, "Apache-2.0 OR MIT"),
+            "// SPDX-License-Identifier: MIT OR Apache-2.0\n"
+        );
+        assert_eq!(
+            fixed("# SPDX-License-Identifier: Apache2.0\r\n", CommentStyle::Hash, "Apache-2.0"),
+            "# SPDX-License-Identifier: Apache-2.0\r\n"
+        );
+    }
+
+    #[test]
+    fn different_license_needs_relicensing() {
+        let src = b"// SPDX-License-Identifier: MIT\nfn x() {}\n";
+        let out = fix(src, CommentStyle::Rust, &req("LicenseRef-Acme-Enterprise"));
+        assert_eq!(out.new_bytes, None);
+        assert!(matches!(&out.changes[..], [Change { kind: ChangeKind::Refused { .. }, line: 1 }]));
+
+        let want = FixRequest { license: "LicenseRef-Acme-Enterprise".into(), relicense: true };
+        let out = fix(src, CommentStyle::Rust, &want);
+        assert_eq!(
+            out.new_bytes.as_deref(),
+            Some(&b"// SPDX-License-Identifier: LicenseRef-Acme-Enterprise\nfn x() {}\n"[..])
+        );
+        assert_eq!(
+            out.changes[0].kind,
+            ChangeKind::Relicensed { from: "MIT".into(), to: "LicenseRef-Acme-Enterprise".into() }
+        );
+        // `-only` and `-or-later` are different licenses.
+        let out = fix(b"// SPDX-License-Identifier: AGPL-3.0-or-later\n", CommentStyle::Rust, &req("AGPL-3.0-only"));
+        assert_eq!(out.new_bytes, None);
+    }
+
+    #[test]
+    fn invalid_expression_without_obvious_repair_is_refused() {
+        let out = fix(b"// SPDX-License-Identifier: Frobnicator\n", CommentStyle::Rust, &req("MIT"));
+        assert_eq!(out.new_bytes, None);
+        assert!(matches!(&out.changes[0].kind, ChangeKind::Refused { reason } if reason.contains("Frobnicator")));
+    }
+
+    #[test]
+    fn empty_identifier_is_filled_in() {
+        assert_eq!(
+            fixed("// SPDX-License-Identifier:\nfn x() {}\n", CommentStyle::Rust, "MIT"),
+            "// SPDX-License-Identifier: MIT\nfn x() {}\n"
+        );
+        assert_idempotent(b"// SPDX-License-Identifier:   \n", CommentStyle::Rust, &req("MIT"));
+    }
+
+    #[test]
+    fn conflicting_identifiers_are_refused() {
+        let src = b"// SPDX-License-Identifier: MIT\n// SPDX-License-Identifier: Apache-2.0\n";
+        let out = fix(src, CommentStyle::Rust, &FixRequest { license: "MIT".into(), relicense: true });
+        assert_eq!(out.new_bytes, None);
+        assert!(matches!(&out.changes[0].kind, ChangeKind::Refused { .. }));
+        // Repeated identical identifiers are merely normalized.
+        let src = b"// SPDX-License-Identifier: mit\n// SPDX-License-Identifier: MIT\n";
+        assert_eq!(
+            fix(src, CommentStyle::Rust, &req("MIT")).new_bytes.as_deref(),
+            Some(&b"// SPDX-License-Identifier: MIT\n// SPDX-License-Identifier: MIT\n"[..])
+        );
+    }
+
+    #[test]
+    fn latin1_and_binary_are_never_rewritten() {
+        let latin1 = b"// Copyright \xA9 M\xFCller\nfn main() {}\n";
+        let out = fix(latin1, CommentStyle::Rust, &req("MIT"));
+        assert_eq!(out.new_bytes, None);
+        assert!(matches!(&out.changes[0].kind, ChangeKind::Refused { reason } if reason.contains("UTF-8")));
+        let out = fix(b"\x00\x01fn", CommentStyle::Rust, &req("MIT"));
+        assert_eq!(out.new_bytes, None);
+        assert!(matches!(&out.changes[0].kind, ChangeKind::Refused { reason } if reason.contains("binary")));
+    }
+
+    #[test]
+    fn snippet_license_is_left_alone() {
+        let src = "// SPDX-License-Identifier: AGPL-3.0-only\n\n// SPDX-SnippetBegin\n// SPDX-License-Identifier: LicenseRef-Acme\nfn e() {}\n// SPDX-SnippetEnd\n";
+        assert_eq!(fix(src.as_bytes(), CommentStyle::Rust, &req("AGPL-3.0-only")), FixOutcome::default());
+    }
+
+    #[test]
+    fn header_that_would_not_count_is_refused() {
+        // The encoding line opens a snippet, so a header after it would be
+        // the snippet's license rather than the file's.
+        let src = b"# SPDX-SnippetBegin -*- coding: utf-8 -*-\nx = 1\n";
+        let out = fix(src, CommentStyle::Hash, &req("MIT"));
+        assert_eq!(out.new_bytes, None);
+        assert!(matches!(&out.changes[0].kind, ChangeKind::Refused { .. }));
+    }
+
+    #[test]
+    fn requested_license_is_written_in_normal_form() {
+        assert_eq!(
+            fixed("fn x() {}\n", CommentStyle::Rust, "agpl-3.0"),
+            "// SPDX-License-Identifier: AGPL-3.0-only\n\nfn x() {}\n"
+        );
+    }
+
+    #[test]
+    fn invalid_request_is_refused() {
+        let out = fix(b"fn x() {}\n", CommentStyle::Rust, &req("MIT OR"));
+        assert_eq!(out.new_bytes, None);
+        let out = fix(b"fn x() {}\n", CommentStyle::Rust, &req("MIT\nOR ISC"));
+        assert_eq!(out.new_bytes, None);
+    }
+
+    #[test]
+    fn wraps_items_in_snippet_markers() {
+        let src = "fn a() {}\n    fn enterprise() {\n        x();\n    }\nfn b() {}\n";
+        let start = src.find("fn enterprise").unwrap_or_default();
+        let end = src.find("fn b").unwrap_or_default() - 1;
+        let out = wrap_in_snippet(src.as_bytes(), start..end, "LicenseRef-Acme", CommentStyle::Rust);
+        assert_eq!(
+            String::from_utf8(out).unwrap_or_default(),
+            "fn a() {}\n    // SPDX-SnippetBegin\n    // SPDX-License-Identifier: LicenseRef-Acme\n    fn enterprise() {\n        x();\n    }\n    // SPDX-SnippetEnd\nfn b() {}\n"
+        );
+        let crlf = b"x\r\nfn e() {}";
+        let out = wrap_in_snippet(crlf, 3..13, "MIT", CommentStyle::Hash);
+        assert_eq!(
+            String::from_utf8(out).unwrap_or_default(),
+            "x\r\n# SPDX-SnippetBegin\r\n# SPDX-License-Identifier: MIT\r\nfn e() {}\r\n# SPDX-SnippetEnd"
+        );
+        // The wrapped snippet is found again with its license.
+        let wrapped = wrap_in_snippet(src.as_bytes(), start..end, "LicenseRef-Acme", CommentStyle::Rust);
+        let s = scan(&wrapped, CommentStyle::Rust);
+        assert_eq!(s.snippets.len(), 1);
+        assert_eq!(s.snippets[0].license.as_ref().map(|t| t.text.as_str()), Some("LicenseRef-Acme"));
+        // Out-of-range input does not panic.
+        let (start, end) = (10, 2);
+        assert_eq!(
+            wrap_in_snippet(b"abc", start..end, "MIT", CommentStyle::Rust),
+            b"// SPDX-SnippetBegin\n// SPDX-License-Identifier: MIT\nabc\n// SPDX-SnippetEnd".to_vec()
+        );
+    }
+
+    #[test]
+    fn diff_for_dry_run() {
+        let diff = unified_diff("src/lib.rs", b"fn x() {}\n", b"// SPDX-License-Identifier: MIT\n\nfn x() {}\n");
+        assert!(diff.starts_with("--- a/src/lib.rs\n+++ b/src/lib.rs\n"), "{diff}");
+        assert!(diff.contains("+// SPDX-License-Identifier: MIT\n"));
+        assert!(diff.contains(" fn x() {}\n"));
+        assert_eq!(unified_diff("x", b"same\n", b"same\n"), "");
+    }
+
+    #[test]
+    fn atomic_write_keeps_permissions() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("lib.rs");
+        fs::write(&path, "old")?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o754))?;
+            write_atomic(&path, b"new")?;
+            assert_eq!(fs::metadata(&path)?.permissions().mode() & 0o777, 0o754);
+        }
+        write_atomic(&path, b"newer")?;
+        assert_eq!(fs::read(&path)?, b"newer");
+        assert_eq!(fs::read_dir(dir.path())?.count(), 1, "no temporary file is left behind");
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_refuses_symlinks() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let target = dir.path().join("real.rs");
+        let link = dir.path().join("link.rs");
+        fs::write(&target, "original")?;
+        std::os::unix::fs::symlink(&target, &link)?;
+        let err = write_atomic(&link, b"new").err().map(|e| e.kind());
+        assert_eq!(err, Some(io::ErrorKind::InvalidInput));
+        assert_eq!(fs::read(&target)?, b"original");
+        assert!(fs::symlink_metadata(&link)?.file_type().is_symlink());
+        Ok(())
+    }
+
+    #[test]
+    fn failed_atomic_write_leaves_no_trace() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        // Renaming a file over a non-empty directory fails after the
+        // temporary file was written.
+        let target = dir.path().join("occupied");
+        fs::create_dir(&target)?;
+        fs::write(target.join("keep"), "kept")?;
+        assert!(write_atomic(&target, b"new").is_err());
+        assert_eq!(fs::read(target.join("keep"))?, b"kept");
+        assert_eq!(fs::read_dir(dir.path())?.count(), 1, "the temporary file was removed");
+        // A missing directory fails before anything is written.
+        assert!(write_atomic(&dir.path().join("missing/x.rs"), b"x").is_err());
+        Ok(())
+    }
+
+    mod generated {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        const LICENSES: &[&str] = &[
+            "AGPL-3.0-only",
+            "agpl-3.0-only",
+            "AGPL-3.0",
+            "GPL-2.0+",
+            "MIT",
+            "mit OR apache-2.0",
+            "Apache2.0",
+            "LicenseRef-Acme-Enterprise",
+            "not a license (",
+            "",
+        ];
+        const HEADER_FORMS: &[&str] = &[
+            "// SPDX-License-Identifier: {}",
+            "/* SPDX-License-Identifier: {} */",
+            "//! SPDX-License-Identifier: {}",
+            "/*\n * SPDX-License-Identifier: {}\n */",
+        ];
+        const CODE: &[&str] = &[
+            "fn main() {}",
+            "let s = \"// SPDX-License-Identifier: MIT\";",
+            "",
+            "    x += 1;",
+            "// just a comment",
+            "/* block */ struct S;",
+            "const C: char = '\"';",
+            "#[derive(Debug)]",
+        ];
+
+        #[derive(Debug, Clone)]
+        #[allow(clippy::struct_excessive_bools)] // independent generator switches
+        struct File {
+            bom: bool,
+            shebang: bool,
+            frontmatter: bool,
+            attributes: Vec<&'static str>,
+            header: Option<(usize, usize)>,
+            code: Vec<&'static str>,
+            crlf: bool,
+            trailing_newline: bool,
+        }
+
+        impl File {
+            fn render(&self) -> Vec<u8> {
+                let mut lines: Vec<String> = Vec::new();
+                if self.shebang {
+                    lines.push("#!/usr/bin/env -S cargo -Zscript".into());
+                }
+                if self.frontmatter {
+                    lines.extend(["---cargo".into(), "[dependencies]".into(), "---".into()]);
+                }
+                if let Some((form, lic)) = self.header {
+                    lines.push(HEADER_FORMS[form].replace("{}", LICENSES[lic]));
+                }
+                lines.extend(self.attributes.iter().map(|s| (*s).to_owned()));
+                lines.extend(self.code.iter().map(|s| (*s).to_owned()));
+                let eol = if self.crlf { "\r\n" } else { "\n" };
+                let mut text = lines.join("\n").replace('\n', eol);
+                if self.trailing_newline && !text.is_empty() {
+                    text.push_str(eol);
+                }
+                let mut bytes = if self.bom { b"\xEF\xBB\xBF".to_vec() } else { Vec::new() };
+                bytes.extend_from_slice(text.as_bytes());
+                bytes
+            }
+        }
+
+        fn file() -> impl Strategy<Value = File> {
+            (
+                any::<bool>(),
+                any::<bool>(),
+                any::<bool>(),
+                prop::collection::vec(prop::sample::select(vec!["#![allow(dead_code)]", "#! [allow(unused)]"]), 0..3),
+                prop::option::of((0..HEADER_FORMS.len(), 0..LICENSES.len())),
+                prop::collection::vec(prop::sample::select(CODE.to_vec()), 0..6),
+                any::<bool>(),
+                any::<bool>(),
+            )
+                .prop_map(
+                    |(bom, shebang, frontmatter, attributes, header, code, crlf, trailing_newline)| File {
+                        bom,
+                        shebang,
+                        frontmatter,
+                        attributes,
+                        header,
+                        code,
+                        crlf,
+                        trailing_newline,
+                    },
+                )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn fix_is_idempotent_and_lossless(
+                f in file(),
+                wanted in prop::sample::select(vec!["AGPL-3.0-only", "LicenseRef-Acme-Enterprise", "MIT OR Apache-2.0"]),
+                relicense in any::<bool>(),
+            ) {
+                let x = f.render();
+                let want = FixRequest { license: wanted.to_owned(), relicense };
+                let first = fix(&x, CommentStyle::Rust, &want);
+                let y = first.new_bytes.clone().unwrap_or_else(|| x.clone());
+                let second = fix(&y, CommentStyle::Rust, &want);
+                prop_assert_eq!(second.new_bytes, None, "not idempotent: {:?}", String::from_utf8_lossy(&y));
+
+                if first.changes.iter().any(|c| c.kind == ChangeKind::Inserted) && f.header.is_none() {
+                    // A pure insertion: dropping the inserted bytes restores x.
+                    let d = y.len() - x.len();
+                    let p = scan(&x, CommentStyle::Rust).insert_at;
+                    let inserted = &y[p..p + d];
+                    prop_assert_eq!(&y[..p], &x[..p]);
+                    prop_assert_eq!(&y[p + d..], &x[p..]);
+                    let header = CommentStyle::Rust.header_line(wanted);
+                    let text = String::from_utf8_lossy(inserted);
+                    prop_assert_eq!(text.trim_matches(['\r', '\n']), header.as_str());
+                    if detect_line_ending(&x) == header::LineEnding::CrLf {
+                        prop_assert!(!text.replace("\r\n", "").contains('\n'), "LF inserted into a CRLF file");
+                    }
+                    let s = scan(&y, CommentStyle::Rust);
+                    prop_assert_eq!(s.licenses.len(), 1);
+                    prop_assert_eq!(s.bom, f.bom);
+                    prop_assert_eq!(s.shebang.is_some(), f.shebang);
+                    prop_assert_eq!(s.frontmatter.is_some(), f.frontmatter);
+                }
+                if let Some(new) = &first.new_bytes {
+                    // Nothing before the header area moves.
+                    let keep = scan(&x, CommentStyle::Rust).insert_at;
+                    prop_assert_eq!(&new[..keep], &x[..keep]);
+                }
+            }
+
+            #[test]
+            fn fix_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..300), style in 0usize..8) {
+                let style = [
+                    CommentStyle::Rust, CommentStyle::CFamily, CommentStyle::CFamilyNested, CommentStyle::Css,
+                    CommentStyle::Hash, CommentStyle::Ini, CommentStyle::DoubleDash, CommentStyle::Html,
+                ][style];
+                let want = FixRequest { license: "MIT".into(), relicense: true };
+                let first = fix(&bytes, style, &want);
+                if let Some(y) = first.new_bytes {
+                    prop_assert_eq!(fix(&y, style, &want).new_bytes, None, "not idempotent: {:?}", String::from_utf8_lossy(&y));
+                }
+            }
+
+            #[test]
+            fn fix_is_idempotent_on_text_in_every_style(
+                parts in prop::collection::vec(prop::sample::select(vec![
+                    "\u{feff}", "#!/bin/sh", "#! [", "---", "\n", "\r\n", "// ", "/* ", " */", "# ", "; ", "-- ",
+                    "<!-- ", " -->", "<?xml v?>", "SPDX-License-Identifier: ", "mit", "GPL-2.0+", "x = 1", "\"", "'",
+                    "SPDX-SnippetBegin", "SPDX-SnippetEnd", " ", "coding: utf-8",
+                ]), 0..30),
+                style in 0usize..8,
+                relicense in any::<bool>(),
+            ) {
+                let style = [
+                    CommentStyle::Rust, CommentStyle::CFamily, CommentStyle::CFamilyNested, CommentStyle::Css,
+                    CommentStyle::Hash, CommentStyle::Ini, CommentStyle::DoubleDash, CommentStyle::Html,
+                ][style];
+                let x = parts.concat().into_bytes();
+                let want = FixRequest { license: "AGPL-3.0-only".into(), relicense };
+                let first = fix(&x, style, &want);
+                if let Some(y) = first.new_bytes {
+                    prop_assert_eq!(fix(&y, style, &want).new_bytes, None, "not idempotent: {:?} -> {:?}", String::from_utf8_lossy(&x), String::from_utf8_lossy(&y));
+                }
+            }
+        }
+    }
+}
