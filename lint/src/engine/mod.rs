@@ -20,6 +20,9 @@ use crate::edition::EditionMap;
 use crate::license::expr::LicenseExpr;
 use crate::workspace::{slash_path, Workspace};
 
+/// Stack size of the worker threads.
+const WORKER_STACK: usize = 16 << 20;
+
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -131,7 +134,13 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         reuse: &reuse,
         fix: options.fix,
     };
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| Fatal::Io(e.to_string()))?;
+    // syn parses recursively: give workers room for deeply nested (but
+    // still parsed, see `parse::MAX_NESTING`) code.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(WORKER_STACK)
+        .build()
+        .map_err(|e| Fatal::Io(e.to_string()))?;
     let results: Vec<files::FileResult> =
         pool.install(|| ws.files.par_iter().filter_map(|f| files::check(&shared, f)).collect());
     let mut used_ids = BTreeSet::new();

@@ -25,8 +25,20 @@ pub struct ParsedFile {
     pub tags: Vec<tags::Tag>,
 }
 
+/// Bracket nesting beyond which a file is not handed to syn. syn parses
+/// recursively, so a generated or hostile file with tens of thousands of
+/// nested parentheses would overflow the thread's stack; no hand-written
+/// code comes near this depth.
+pub const MAX_NESTING: usize = 256;
+
 /// Parses `text` and extracts what the checks need.
 pub fn parse(text: &str) -> Result<ParsedFile, SyntaxError> {
+    if let Some(at) = too_deep(text.as_bytes()) {
+        return Err(SyntaxError {
+            message: format!("brackets nest more than {MAX_NESTING} deep; the file is not parsed"),
+            span: at..at + 1,
+        });
+    }
     let result = match syn::parse_file(text) {
         Ok(file) => Ok(ParsedFile { tags: tags::find(&file) }),
         Err(err) => {
@@ -37,6 +49,26 @@ pub fn parse(text: &str) -> Result<ParsedFile, SyntaxError> {
     };
     proc_macro2::extra::invalidate_current_thread_spans();
     result
+}
+
+/// The offset of the first bracket nested deeper than [`MAX_NESTING`].
+/// Brackets in strings and comments are counted too: an over-estimate only
+/// makes a pathological file skip parsing, never a normal one.
+fn too_deep(bytes: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in bytes.iter().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The byte offset of a proc-macro2 line (1-based) and column (0-based, in chars).
@@ -56,6 +88,15 @@ mod tests {
         let err = parse(text).unwrap_err();
         assert_eq!(&text[err.span.clone()], ")");
         assert!(!err.message.is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_is_reported_not_overflowed() {
+        let text = format!("fn f() {{ let x = {}1{}; }}", "(".repeat(50_000), ")".repeat(50_000));
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("nest more than"), "{}", err.message);
+        let fine = format!("fn f() {{ let x = {}1{}; }}", "(".repeat(100), ")".repeat(100));
+        assert!(parse(&fine).is_ok());
     }
 
     #[test]
