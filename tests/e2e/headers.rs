@@ -35,3 +35,14 @@ fn files_that_are_right_produce_nothing() {
         assert!(!run.stdout.contains(&format!("{clean}:")), "{clean} should be clean:\n{}", run.stdout);
     }
 }
+
+#[test]
+fn licenses_folder_must_hold_every_used_text() {
+    let run = corefence(&["check", "fixtures/license-texts", "--format", "short"]);
+    assert_eq!(run.code, 0, "license/text is a warning");
+    assert_eq!(
+        run.stdout,
+        "corefence.toml:8:12: warning[license/text] LICENSES/LicenseRef-Acme-Enterprise.txt is missing\n\
+         src/lib.rs:4:29: warning[license/text] LICENSES/MIT.txt is missing\n"
+    );
+}

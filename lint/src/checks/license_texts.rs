@@ -2,12 +2,11 @@
 //! (the REUSE layout), every license an edition or a header uses needs its
 //! text there as `LICENSES/<id>.txt` (exceptions too).
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use crate::config::Config;
-use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::license::expr::LicenseExpr;
 
 /// The license and exception ids of an expression (references to other
@@ -20,28 +19,34 @@ pub fn ids(expr: &LicenseExpr) -> Vec<String> {
         .collect()
 }
 
-/// Flags each used id without a text in `LICENSES/`; `used` are the ids
-/// found in headers. `config_file` is where edition licenses are written.
-pub fn check(root: &Path, config: &Config, used_in_headers: &BTreeSet<String>) -> Vec<Diagnostic> {
+/// Flags each used id without a text in `LICENSES/`: the editions' licenses
+/// (pointing into `corefence.toml`) and `used_in_files`, each id with the
+/// first place a file uses it.
+pub fn check(root: &Path, config: &Config, used_in_files: &BTreeMap<String, Location>) -> Vec<Diagnostic> {
     let folder = root.join("LICENSES");
     if !folder.is_dir() {
         return Vec::new();
     }
-    let file = config.source.clone().unwrap_or_else(|| Arc::new(SourceFile::new("LICENSES", "")));
-    let mut wanted: BTreeSet<String> = used_in_headers.clone();
-    for e in &config.editions {
-        for l in &e.licenses {
-            if let Ok(expr) = LicenseExpr::parse(l) {
-                wanted.extend(ids(&expr));
+    let mut wanted: BTreeMap<String, Location> = BTreeMap::new();
+    if let Some(file) = &config.source {
+        for e in &config.editions {
+            for l in &e.licenses {
+                let Ok(expr) = LicenseExpr::parse(l) else { continue };
+                for id in ids(&expr) {
+                    let span = file.text.find(&format!("\"{l}\"")).map_or(0..0, |i| i + 1..i + 1 + l.len());
+                    wanted.entry(id).or_insert_with(|| Location::new(file, span));
+                }
             }
         }
     }
+    for (id, at) in used_in_files {
+        wanted.entry(id.clone()).or_insert_with(|| at.clone());
+    }
     wanted
         .into_iter()
-        .filter(|id| !folder.join(format!("{id}.txt")).is_file())
-        .map(|id| {
-            let span = config.source.as_ref().and_then(|s| s.text.find(&id).map(|i| i..i + id.len())).unwrap_or(0..0);
-            Diagnostic::new(Code::LicenseText, Location::new(&file, span), format!("LICENSES/{id}.txt is missing"))
+        .filter(|(id, _)| !folder.join(format!("{id}.txt")).is_file())
+        .map(|(id, at)| {
+            Diagnostic::new(Code::LicenseText, at, format!("LICENSES/{id}.txt is missing"))
                 .with_label("license used here")
                 .with_symbol(id.clone())
                 .with_help(if id.starts_with("LicenseRef-") {

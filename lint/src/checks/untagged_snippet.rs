@@ -49,7 +49,7 @@ pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
             .with_edition(ctx.edition_name())
             .with_target_edition(args.edition.clone())
             .with_help(format!(
-                "wrap the item in `// SPDX-SnippetBegin` / `// SPDX-License-Identifier: {license}` … `// SPDX-SnippetEnd` (`corefence check --fix` adds them), or move it to a {} file",
+                "wrap the item in `// SPDX-SnippetBegin` / `// SPDX-License-Identifier: {license}` … `// SPDX-SnippetEnd` (`corefence check --fix` adds them), or move it to a file of the {} edition",
                 args.edition
             )),
         );

@@ -55,7 +55,8 @@ impl ReuseToml {
 /// One file's findings and the license ids its headers use.
 pub struct FileResult {
     pub diagnostics: Vec<Diagnostic>,
-    pub license_ids: Vec<String>,
+    /// License ids the file uses, each with where.
+    pub license_ids: Vec<(String, Location)>,
     pub fix: Option<super::FileFix>,
 }
 
@@ -203,10 +204,11 @@ fn analyse(
         .effective_licenses()
         .into_iter()
         .chain(snippet_licenses.iter().map(|(_, l)| l))
-        .filter_map(|l| l.expr.as_ref().ok())
-        .flat_map(checks::license_texts::ids)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
+        .filter_map(|l| Some((l.expr.as_ref().ok()?, l.tag.range.clone())))
+        .flat_map(|(expr, range)| {
+            let at = Location::new(&source, range);
+            checks::license_texts::ids(expr).into_iter().map(move |id| (id, at.clone()))
+        })
         .collect();
     let plan = match (shared.fix, style) {
         (Some(mode), Some(style)) if header_required && !ctx.third_party && !not_utf8 => {

@@ -5,7 +5,7 @@
 //! ones), keeps the diagnostics for the paths the user asked about and returns
 //! them sorted and fingerprinted. It prints nothing.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -143,11 +143,13 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         .map_err(|e| Fatal::Io(e.to_string()))?;
     let results: Vec<files::FileResult> =
         pool.install(|| ws.files.par_iter().filter_map(|f| files::check(&shared, f)).collect());
-    let mut used_ids = BTreeSet::new();
+    let mut used_ids = BTreeMap::new();
     let mut fixes = Vec::new();
     for r in results {
         diagnostics.extend(r.diagnostics);
-        used_ids.extend(r.license_ids);
+        for (id, at) in r.license_ids {
+            used_ids.entry(id).or_insert(at);
+        }
         fixes.extend(r.fix.filter(|f| !f.changes.is_empty()));
     }
     diagnostics.extend(checks::unmatched_config::check(&config, &ws));

@@ -135,7 +135,12 @@ impl miette::Diagnostic for View<'_> {
 /// Renders one diagnostic to a string.
 pub fn render_one(d: &Diagnostic, style: Style) -> String {
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+    // Break lines at spaces only: license ids such as `LicenseRef-Acme-Enterprise`
+    // must stay whole to be copied from the terminal.
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
     if handler.render_report(&mut out, &View::new(d)).is_err() {
         // miette fails only on a span outside the source, which Location
