@@ -1,7 +1,6 @@
 //! The per-file stage: read once, scan the header, parse Rust, run the
 //! per-file checks. Runs on rayon's pool; holds one file's data at a time.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
