@@ -40,6 +40,12 @@ enum Command {
     Check(CheckArgs),
     /// Write a commented corefence.toml fitted to this workspace.
     Init(InitArgs),
+    /// Write a git pre-commit hook that runs `corefence check --staged`.
+    InstallHook {
+        /// Replace an existing pre-commit hook that is not corefence's.
+        #[arg(long)]
+        force: bool,
+    },
     /// Explain a diagnostic code, or list every code.
     Explain {
         /// A code such as `boundary/import`; omit to list all codes.
@@ -89,6 +95,10 @@ struct CheckArgs {
     /// With --fix: print the changes as a unified diff and write nothing.
     #[arg(long, requires = "fix")]
     dry_run: bool,
+    /// Check the content staged in git's index and report on staged files
+    /// only (what a pre-commit hook wants); the whole index is still read.
+    #[arg(long, conflicts_with = "fix")]
+    staged: bool,
 }
 
 #[derive(Debug, Args)]
@@ -133,6 +143,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
         Some(Command::Check(args)) => check(&args, io),
         Some(Command::Init(args)) => init(&args, io),
         Some(Command::Explain { code }) => explain(code.as_deref(), io),
+        Some(Command::InstallHook { force }) => install_hook(force, io),
     };
     result.unwrap_or_else(|err| {
         // A closed pipe (`corefence | head`) is the reader's choice, not an error worth a message.
@@ -180,6 +191,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         config: args.config.clone(),
         jobs: args.jobs.unwrap_or(0),
         fix: args.fix.then_some(engine::FixMode { relicense: args.relicense, dry_run: args.dry_run }),
+        staged: args.staged,
     };
     let style = style(args, io);
     let outcome = match engine::run(&options) {
@@ -291,4 +303,22 @@ fn init(args: &InitArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
     std::fs::write(&target, text)?;
     writeln!(io.stderr, "wrote {}", target.display())?;
     Ok(EXIT_OK)
+}
+
+fn install_hook(force: bool, io: &mut Io<'_>) -> std::io::Result<i32> {
+    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("corefence"));
+    match crate::hook::install(&io.cwd, &exe, force) {
+        Ok(crate::hook::Installed::Written(path)) => {
+            writeln!(io.stderr, "installed {}: commits now run `corefence check --staged`", path.display())?;
+            Ok(EXIT_OK)
+        }
+        Ok(crate::hook::Installed::AlreadyThere(path)) => {
+            writeln!(io.stderr, "{} is already corefence's hook", path.display())?;
+            Ok(EXIT_OK)
+        }
+        Err(err) => {
+            writeln!(io.stderr, "error: {err}")?;
+            Ok(EXIT_ERROR)
+        }
+    }
 }

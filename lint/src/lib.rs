@@ -24,6 +24,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod edition;
 pub mod engine;
+pub mod git;
+pub mod hook;
 pub mod license;
 pub mod parse;
 pub mod report;

@@ -6,6 +6,7 @@ mod config_errors;
 mod docs;
 mod fix;
 mod formats;
+mod git_hook;
 mod headers;
 mod macro_parity;
 mod reuse_differential;

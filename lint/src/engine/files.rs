@@ -24,6 +24,8 @@ pub struct Shared<'a> {
     pub accepted: &'a [Vec<LicenseExpr>],
     pub reuse: &'a ReuseToml,
     pub fix: Option<super::FixMode>,
+    /// With `--staged`: the index content of files whose working tree differs.
+    pub index_content: Option<&'a std::collections::BTreeMap<String, Vec<u8>>>,
 }
 
 /// The root `REUSE.toml`, if any.
@@ -71,7 +73,8 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
         return None;
     }
     let mut out = Vec::new();
-    let bytes = match std::fs::read(&entry.abs) {
+    let staged = shared.index_content.and_then(|c| c.get(&entry.rel)).cloned();
+    let bytes = match staged.map_or_else(|| std::fs::read(&entry.abs), Ok) {
         Ok(bytes) => bytes,
         Err(err) => {
             let file = Arc::new(SourceFile::new(entry.rel.clone(), ""));

@@ -37,6 +37,8 @@ pub struct Options {
     pub jobs: usize,
     /// Repair what can be repaired (`--fix`).
     pub fix: Option<FixMode>,
+    /// Check what git's index holds and report on staged files only (`--staged`).
+    pub staged: bool,
 }
 
 /// How `--fix` runs.
@@ -121,7 +123,15 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     let jobs =
         if options.jobs == 0 { std::thread::available_parallelism().map_or(1, usize::from) } else { options.jobs };
 
-    let ws = Workspace::load(&root.dir, jobs);
+    let staged = if options.staged {
+        Some(crate::git::staged_view(&root.dir).map_err(|e| Fatal::Io(e.to_string()))?)
+    } else {
+        None
+    };
+    let mut ws = Workspace::load(&root.dir, jobs);
+    if let Some(view) = &staged {
+        ws.files.retain(|f| view.indexed.contains(&f.rel));
+    }
     let mut diagnostics = ws.diagnostics.clone();
     let editions = EditionMap::new(&config, &ws, &mut diagnostics);
     let accepted = accepted_licenses(&config);
@@ -133,6 +143,7 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         accepted: &accepted,
         reuse: &reuse,
         fix: options.fix,
+        index_content: staged.as_ref().map(|v| &v.content),
     };
     // syn parses recursively: give workers room for deeply nested (but
     // still parsed, see `parse::MAX_NESTING`) code.
@@ -174,6 +185,9 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         .collect();
     if !options.paths.is_empty() && !wanted.iter().any(String::is_empty) {
         diagnostics.retain(|d| wanted.iter().any(|w| is_under(d.location.path(), w)));
+    }
+    if let Some(view) = &staged {
+        diagnostics.retain(|d| view.staged.iter().any(|s| s == d.location.path()));
     }
     diagnostic::finalize(&mut diagnostics);
     fixes.sort_by(|a, b| a.path.cmp(&b.path));
