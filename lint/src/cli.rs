@@ -67,6 +67,7 @@ enum Deny {
 }
 
 #[derive(Debug, Args, Clone)]
+#[allow(clippy::struct_excessive_bools)] // command-line switches are booleans by nature
 struct CheckArgs {
     /// Only report on these files or folders; the whole workspace is still indexed.
     paths: Vec<PathBuf>,

@@ -73,7 +73,12 @@ fn index_content(root: &Path, rels: &[String]) -> Result<BTreeMap<String, Vec<u8
         .map_err(|e| GitError(format!("cannot run git: {e}")))?;
     let mut stdin = child.stdin.take().ok_or_else(|| GitError("no stdin".to_owned()))?;
     // `:./path` names the index entry relative to the directory git runs in.
-    let request: String = rels.iter().map(|r| format!(":./{r}\n")).collect();
+    let request = rels.iter().fold(String::new(), |mut acc, r| {
+        acc.push_str(":./");
+        acc.push_str(r);
+        acc.push('\n');
+        acc
+    });
     let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
     let mut reader = BufReader::new(child.stdout.take().ok_or_else(|| GitError("no stdout".to_owned()))?);
     for rel in rels {
