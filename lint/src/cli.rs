@@ -40,6 +40,8 @@ enum Command {
     Check(CheckArgs),
     /// Write a commented corefence.toml fitted to this workspace.
     Init(InitArgs),
+    /// Per-edition inventory: crates, files, tagged items, lines.
+    Report(ReportArgs),
     /// Write a git pre-commit hook that runs `corefence check --staged`.
     InstallHook {
         /// Replace an existing pre-commit hook that is not corefence's.
@@ -102,6 +104,28 @@ struct CheckArgs {
     staged: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// A table.
+    Human,
+    /// `{ "version": 1, "editions": [...] }`.
+    Json,
+    /// An SPDX 2.3 JSON document: every checked file with its license and checksum.
+    Spdx,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// The workspace (default: the current directory).
+    path: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
+    /// Use this configuration file instead of discovering corefence.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 struct InitArgs {
     /// Print the file instead of writing it.
@@ -145,6 +169,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
         Some(Command::Init(args)) => init(&args, io),
         Some(Command::Explain { code }) => explain(code.as_deref(), io),
         Some(Command::InstallHook { force }) => install_hook(force, io),
+        Some(Command::Report(args)) => report_inventory(&args, io),
     };
     result.unwrap_or_else(|err| {
         // A closed pipe (`corefence | head`) is the reader's choice, not an error worth a message.
@@ -193,6 +218,9 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         jobs: args.jobs.unwrap_or(0),
         fix: args.fix.then_some(engine::FixMode { relicense: args.relicense, dry_run: args.dry_run }),
         staged: args.staged,
+        collect_facts: false,
+        // A progress bar helps people on a terminal; CI logs and pipes get none.
+        progress: io.stderr_is_terminal && std::env::var_os("CI").is_none(),
     };
     let style = style(args, io);
     let outcome = match engine::run(&options) {
@@ -322,4 +350,31 @@ fn install_hook(force: bool, io: &mut Io<'_>) -> std::io::Result<i32> {
             Ok(EXIT_ERROR)
         }
     }
+}
+
+fn report_inventory(args: &ReportArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
+    let options = engine::Options {
+        start: io.cwd.clone(),
+        paths: args.path.iter().cloned().collect(),
+        config: args.config.clone(),
+        collect_facts: true,
+        ..engine::Options::default()
+    };
+    let outcome = match engine::run(&options) {
+        Ok(outcome) => outcome,
+        Err(Fatal::Config { errors, .. }) => {
+            report::write(io.stderr, Format::Human, &errors.0, 0, Style { color: false, width: 100 })?;
+            return Ok(EXIT_ERROR);
+        }
+        Err(Fatal::Io(message)) => {
+            writeln!(io.stderr, "error: {message}")?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    match args.format {
+        ReportFormat::Human => crate::inventory::write_human(io.stdout, &outcome)?,
+        ReportFormat::Json => crate::inventory::write_json(io.stdout, &outcome)?,
+        ReportFormat::Spdx => crate::inventory::write_spdx(io.stdout, &outcome)?,
+    }
+    Ok(EXIT_OK)
 }

@@ -26,6 +26,7 @@ pub mod edition;
 pub mod engine;
 pub mod git;
 pub mod hook;
+pub mod inventory;
 pub mod license;
 pub mod parse;
 pub mod report;

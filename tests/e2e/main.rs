@@ -8,6 +8,7 @@ mod fix;
 mod formats;
 mod git_hook;
 mod headers;
+mod inventory;
 mod macro_parity;
 mod reuse_differential;
 mod sarif_validator;

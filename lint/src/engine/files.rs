@@ -1,6 +1,7 @@
 //! The per-file stage: read once, scan the header, parse Rust, run the
 //! per-file checks. Runs on rayon's pool; holds one file's data at a time.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -24,6 +25,8 @@ pub struct Shared<'a> {
     pub accepted: &'a [Vec<LicenseExpr>],
     pub reuse: &'a ReuseToml,
     pub fix: Option<super::FixMode>,
+    /// Whether to gather [`super::FileFacts`] for `corefence report`.
+    pub collect_facts: bool,
     /// With `--staged`: the index content of files whose working tree differs.
     pub index_content: Option<&'a std::collections::BTreeMap<String, Vec<u8>>>,
 }
@@ -59,6 +62,8 @@ pub struct FileResult {
     /// License ids the file uses, each with where.
     pub license_ids: Vec<(String, Location)>,
     pub fix: Option<super::FileFix>,
+    /// What `corefence report` lists, when asked for.
+    pub facts: Option<super::FileFacts>,
 }
 
 /// Bytes looked at to decide whether a file is binary, as git does.
@@ -86,7 +91,7 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
                 )
                 .with_help("check the file's permissions, or exclude it"),
             );
-            return Some(FileResult { diagnostics: out, license_ids: Vec::new(), fix: None });
+            return Some(FileResult { diagnostics: out, license_ids: Vec::new(), fix: None, facts: None });
         }
     };
     let (mut result, plan) = analyse(shared, entry, &bytes, header_required, is_rust);
@@ -146,7 +151,7 @@ fn analyse(
             )
             .with_help("remove it, or add it to [headers] exclude (or .gitignore) if it belongs there"),
         );
-        return (FileResult { diagnostics: out, license_ids: Vec::new(), fix: None }, None);
+        return (FileResult { diagnostics: out, license_ids: Vec::new(), fix: None, facts: None }, None);
     }
     let not_utf8 = matches!(text, std::borrow::Cow::Owned(_));
     if not_utf8 {
@@ -202,7 +207,7 @@ fn analyse(
         parsed: parsed.as_ref(),
     };
     checks::check_file(&ctx, &mut out);
-    let license_ids = ctx
+    let license_ids: Vec<(String, Location)> = ctx
         .effective_licenses()
         .into_iter()
         .chain(snippet_licenses.iter().map(|(_, l)| l))
@@ -218,7 +223,25 @@ fn analyse(
         }
         _ => None,
     };
-    (FileResult { diagnostics: out, license_ids, fix: None }, plan)
+    let facts = shared.collect_facts.then(|| super::FileFacts {
+        path: entry.rel.clone(),
+        edition,
+        lines: bytecount_lines(bytes),
+        tagged: parsed
+            .as_ref()
+            .map(|p| {
+                p.tags
+                    .iter()
+                    .filter_map(|t| t.args.as_ref().ok())
+                    .filter_map(|a| config.edition_named(&a.edition))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        license_ids: license_ids.iter().map(|(id, _)| id.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
+        declared: ctx.effective_licenses().iter().map(|l| l.tag.text.clone()).collect(),
+        sha1: sha1_smol::Sha1::from(bytes).digest().to_string(),
+    });
+    (FileResult { diagnostics: out, license_ids, fix: None, facts }, plan)
 }
 
 /// Wraps uncovered tagged items in snippets, then repairs the header.
@@ -266,6 +289,12 @@ fn plan_fix(ctx: &FileContext<'_>, bytes: &[u8], style: CommentStyle, mode: supe
         new_bytes = fixed;
     }
     Plan { new_bytes, changes }
+}
+
+/// Lines in a file (a last line without a newline counts).
+fn bytecount_lines(bytes: &[u8]) -> usize {
+    let newlines = memchr::memchr_iter(b'\n', bytes).count();
+    newlines + usize::from(bytes.last().is_some_and(|b| *b != b'\n'))
 }
 
 /// A REUSE `.license` sidecar, else a `REUSE.toml` annotation.

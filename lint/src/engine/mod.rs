@@ -8,13 +8,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use indicatif::ParallelProgressIterator;
 use rayon::prelude::*;
 
 use crate::checks;
 
 mod files;
 mod manifests;
-use crate::config::{self, Config, ConfigErrors, Root};
+use crate::config::{self, Config, ConfigErrors, EditionId, Root};
 use crate::diagnostic::{self, Diagnostic};
 use crate::edition::EditionMap;
 use crate::license::expr::LicenseExpr;
@@ -39,6 +40,42 @@ pub struct Options {
     pub fix: Option<FixMode>,
     /// Check what git's index holds and report on staged files only (`--staged`).
     pub staged: bool,
+    /// Gather per-file facts for `corefence report`.
+    pub collect_facts: bool,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+}
+
+/// What `corefence report` knows of one checked file.
+#[derive(Debug, Clone)]
+pub struct FileFacts {
+    /// Relative path.
+    pub path: String,
+    /// The file's edition.
+    pub edition: EditionId,
+    /// Lines of text.
+    pub lines: usize,
+    /// Editions of the `#[edition(..)]` tags in it.
+    pub tagged: Vec<EditionId>,
+    /// License and exception ids its header (or sidecar) and snippets use.
+    pub license_ids: Vec<String>,
+    /// The file-level expressions as written.
+    pub declared: Vec<String>,
+    /// SHA-1 of the content, hex.
+    pub sha1: String,
+}
+
+/// What `corefence report` knows of one crate.
+#[derive(Debug, Clone)]
+pub struct CrateFacts {
+    /// Package name.
+    pub name: String,
+    /// Folder, relative to the root.
+    pub dir: String,
+    /// The crate's own edition.
+    pub edition: EditionId,
+    /// Its Cargo.toml license, if any (inherited ones resolved).
+    pub license: Option<String>,
 }
 
 /// How `--fix` runs.
@@ -76,6 +113,10 @@ pub struct Outcome {
     pub files: usize,
     /// What `--fix` changed, file by file, in path order.
     pub fixes: Vec<FileFix>,
+    /// Per-file facts, in path order (with `collect_facts`).
+    pub facts: Vec<FileFacts>,
+    /// Per-crate facts, in folder order (with `collect_facts`).
+    pub crates: Vec<CrateFacts>,
 }
 
 /// Why nothing could be checked (exit code 2).
@@ -144,6 +185,15 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         reuse: &reuse,
         fix: options.fix,
         index_content: staged.as_ref().map(|v| &v.content),
+        collect_facts: options.collect_facts,
+    };
+    let progress = if options.progress {
+        indicatif::ProgressBar::new(ws.files.len() as u64).with_style(
+            indicatif::ProgressStyle::with_template("{spinner} checking {pos}/{len} files {wide_bar}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
     };
     // syn parses recursively: give workers room for deeply nested (but
     // still parsed, see `parse::MAX_NESTING`) code.
@@ -152,11 +202,15 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         .stack_size(WORKER_STACK)
         .build()
         .map_err(|e| Fatal::Io(e.to_string()))?;
-    let results: Vec<files::FileResult> =
-        pool.install(|| ws.files.par_iter().filter_map(|f| files::check(&shared, f)).collect());
+    let results: Vec<files::FileResult> = pool.install(|| {
+        ws.files.par_iter().progress_with(progress.clone()).filter_map(|f| files::check(&shared, f)).collect()
+    });
+    progress.finish_and_clear();
     let mut used_ids = BTreeMap::new();
     let mut fixes = Vec::new();
+    let mut facts = Vec::new();
     for r in results {
+        facts.extend(r.facts);
         diagnostics.extend(r.diagnostics);
         for (id, at) in r.license_ids {
             used_ids.entry(id).or_insert(at);
@@ -191,7 +245,26 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     }
     diagnostic::finalize(&mut diagnostics);
     fixes.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Outcome { root: root.dir, config, diagnostics, files: ws.files.len(), fixes })
+    let crates = if options.collect_facts { crate_facts(&ws, &editions) } else { Vec::new() };
+    Ok(Outcome { root: root.dir, config, diagnostics, files: ws.files.len(), fixes, facts, crates })
+}
+
+fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {
+    ws.crates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| CrateFacts {
+            name: c.name.clone(),
+            dir: c.dir.clone(),
+            edition: editions.crate_edition(i).0,
+            license: c.info.license.as_ref().map(|l| l.value.clone()).or_else(|| {
+                c.info
+                    .license_inherited
+                    .as_ref()
+                    .and_then(|_| ws.workspace_license.as_ref().map(|(_, l)| l.value.clone()))
+            }),
+        })
+        .collect()
 }
 
 /// Every edition's accepted expressions, parsed once (the config loader has

@@ -1,0 +1,100 @@
+//! `corefence report`: what each edition holds — crates, files, tagged items,
+//! lines — as a table, as JSON, or as an SPDX 2.3 document listing every
+//! checked file with its declared license and checksum, crates as packages.
+
+mod spdx;
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::engine::Outcome;
+
+pub use spdx::write as write_spdx;
+
+/// The numbers of one edition.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EditionSummary {
+    /// Edition name.
+    pub edition: String,
+    /// Its canonical license.
+    pub license: String,
+    /// Crates whose own edition it is.
+    pub crates: Vec<String>,
+    /// Checked files of the edition.
+    pub files: usize,
+    /// Items tagged `#[edition(..)]` with it, anywhere.
+    pub tagged_items: usize,
+    /// Lines of the edition's files.
+    pub lines: usize,
+}
+
+/// One summary per edition, in config order.
+pub fn summarise(outcome: &Outcome) -> Vec<EditionSummary> {
+    let mut out: Vec<EditionSummary> = outcome
+        .config
+        .editions
+        .iter()
+        .map(|e| EditionSummary {
+            edition: e.name.clone(),
+            license: e.license().to_owned(),
+            ..EditionSummary::default()
+        })
+        .collect();
+    for c in &outcome.crates {
+        if let Some(s) = out.get_mut(c.edition) {
+            s.crates.push(c.name.clone());
+        }
+    }
+    for f in &outcome.facts {
+        if let Some(s) = out.get_mut(f.edition) {
+            s.files += 1;
+            s.lines += f.lines;
+        }
+        for tagged in &f.tagged {
+            if let Some(s) = out.get_mut(*tagged) {
+                s.tagged_items += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The table.
+pub fn write_human(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
+    let rows = summarise(outcome);
+    let width = rows.iter().map(|r| r.edition.len()).max().unwrap_or(7).max(7);
+    let lic = rows.iter().map(|r| r.license.len()).max().unwrap_or(7).max(7);
+    writeln!(
+        out,
+        "{:<width$}  {:<lic$}  {:>6}  {:>6}  {:>6}  {:>8}",
+        "edition", "license", "crates", "files", "tagged", "lines"
+    )?;
+    for r in &rows {
+        writeln!(
+            out,
+            "{:<width$}  {:<lic$}  {:>6}  {:>6}  {:>6}  {:>8}",
+            r.edition,
+            r.license,
+            r.crates.len(),
+            r.files,
+            r.tagged_items,
+            r.lines
+        )?;
+    }
+    for r in rows.iter().filter(|r| !r.crates.is_empty()) {
+        writeln!(out, "\n{} crates: {}", r.edition, r.crates.join(", "))?;
+    }
+    Ok(())
+}
+
+/// The JSON document: `{ "version": 1, "editions": [...] }`.
+pub fn write_json(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Doc {
+        version: u32,
+        editions: Vec<EditionSummary>,
+    }
+    serde_json::to_writer_pretty(&mut *out, &Doc { version: 1, editions: summarise(outcome) })?;
+    writeln!(out)
+}
