@@ -207,40 +207,14 @@ fn analyse(
         parsed: parsed.as_ref(),
     };
     checks::check_file(&ctx, &mut out);
-    let license_ids: Vec<(String, Location)> = ctx
-        .effective_licenses()
-        .into_iter()
-        .chain(snippet_licenses.iter().map(|(_, l)| l))
-        .filter_map(|l| Some((l.expr.as_ref().ok()?, l.tag.range.clone())))
-        .flat_map(|(expr, range)| {
-            let at = Location::new(&source, range);
-            checks::license_texts::ids(expr).into_iter().map(move |id| (id, at.clone()))
-        })
-        .collect();
+    let license_ids = license_ids_of(&ctx);
     let plan = match (shared.fix, style) {
         (Some(mode), Some(style)) if header_required && !ctx.third_party && !not_utf8 => {
             Some(plan_fix(&ctx, bytes, style, mode))
         }
         _ => None,
     };
-    let facts = shared.collect_facts.then(|| super::FileFacts {
-        path: entry.rel.clone(),
-        edition,
-        lines: bytecount_lines(bytes),
-        tagged: parsed
-            .as_ref()
-            .map(|p| {
-                p.tags
-                    .iter()
-                    .filter_map(|t| t.args.as_ref().ok())
-                    .filter_map(|a| config.edition_named(&a.edition))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        license_ids: license_ids.iter().map(|(id, _)| id.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
-        declared: ctx.effective_licenses().iter().map(|l| l.tag.text.clone()).collect(),
-        sha1: sha1_smol::Sha1::from(bytes).digest().to_string(),
-    });
+    let facts = shared.collect_facts.then(|| facts_of(&ctx, bytes, &license_ids));
     (FileResult { diagnostics: out, license_ids, fix: None, facts }, plan)
 }
 
@@ -289,6 +263,40 @@ fn plan_fix(ctx: &FileContext<'_>, bytes: &[u8], style: CommentStyle, mode: supe
         new_bytes = fixed;
     }
     Plan { new_bytes, changes }
+}
+
+/// The license ids the file uses (its own or external header, and its
+/// snippets), each with where it is written.
+fn license_ids_of(ctx: &FileContext<'_>) -> Vec<(String, Location)> {
+    ctx.effective_licenses()
+        .into_iter()
+        .chain(ctx.snippet_licenses.iter().map(|(_, l)| l))
+        .filter_map(|l| Some((l.expr.as_ref().ok()?, l.tag.range.clone())))
+        .flat_map(|(expr, range)| {
+            let at = ctx.at(range);
+            checks::license_texts::ids(expr).into_iter().map(move |id| (id, at.clone()))
+        })
+        .collect()
+}
+
+/// What `corefence report` lists about the file.
+fn facts_of(ctx: &FileContext<'_>, bytes: &[u8], license_ids: &[(String, Location)]) -> super::FileFacts {
+    let tagged = ctx.parsed.map_or_else(Vec::new, |p| {
+        p.tags
+            .iter()
+            .filter_map(|t| t.args.as_ref().ok())
+            .filter_map(|a| ctx.config.edition_named(&a.edition))
+            .collect()
+    });
+    super::FileFacts {
+        path: ctx.source.path.clone(),
+        edition: ctx.edition,
+        lines: bytecount_lines(bytes),
+        tagged,
+        license_ids: license_ids.iter().map(|(id, _)| id.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
+        declared: ctx.effective_licenses().iter().map(|l| l.tag.text.clone()).collect(),
+        sha1: sha1_smol::Sha1::from(bytes).digest().to_string(),
+    }
 }
 
 /// Lines in a file (a last line without a newline counts).

@@ -136,31 +136,7 @@ pub enum Fatal {
 /// Runs every check.
 pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     let start = absolute(&options.start);
-    let first_path = options.paths.first().map(|p| absolute(&start.join(p)));
-    for p in &options.paths {
-        let p = start.join(p);
-        if !p.exists() {
-            return Err(Fatal::Io(format!("{}: no such file or folder", p.display())));
-        }
-    }
-    let root = if let Some(file) = &options.config {
-        let file = absolute(&start.join(file));
-        let dir = file.parent().map_or_else(|| start.clone(), Path::to_path_buf);
-        Root { dir, config_file: Some(file) }
-    } else {
-        // Discovery starts from the first path asked about, so that
-        // `corefence check fixtures/demo` finds the demo's own config.
-        let from =
-            first_path.as_deref().map_or(start.as_path(), |p| if p.is_file() { p.parent().unwrap_or(p) } else { p });
-        config::discover_root(from)
-    };
-    let config = match &root.config_file {
-        Some(file) => {
-            let display = file.strip_prefix(&root.dir).map_or_else(|_| file.display().to_string(), slash_path);
-            config::load_file(file, &display).map_err(|errors| Fatal::Config { root: root.dir.clone(), errors })?
-        }
-        None => Config::embedded(),
-    };
+    let (root, config) = root_and_config(options, &start)?;
     let jobs =
         if options.jobs == 0 { std::thread::available_parallelism().map_or(1, usize::from) } else { options.jobs };
 
@@ -187,14 +163,7 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         index_content: staged.as_ref().map(|v| &v.content),
         collect_facts: options.collect_facts,
     };
-    let progress = if options.progress {
-        indicatif::ProgressBar::new(ws.files.len() as u64).with_style(
-            indicatif::ProgressStyle::with_template("{spinner} checking {pos}/{len} files {wide_bar}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        )
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let progress = progress_bar(options.progress, ws.files.len());
     // syn parses recursively: give workers room for deeply nested (but
     // still parsed, see `parse::MAX_NESTING`) code.
     let pool = rayon::ThreadPoolBuilder::new()
@@ -265,6 +234,45 @@ fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {
             }),
         })
         .collect()
+}
+
+/// Finds the root and loads its configuration (or the embedded default).
+fn root_and_config(options: &Options, start: &Path) -> Result<(Root, Config), Fatal> {
+    for p in &options.paths {
+        let p = start.join(p);
+        if !p.exists() {
+            return Err(Fatal::Io(format!("{}: no such file or folder", p.display())));
+        }
+    }
+    let root = if let Some(file) = &options.config {
+        let file = absolute(&start.join(file));
+        let dir = file.parent().map_or_else(|| start.to_path_buf(), Path::to_path_buf);
+        Root { dir, config_file: Some(file) }
+    } else {
+        // Discovery starts from the first path asked about, so that
+        // `corefence check fixtures/demo` finds the demo's own config.
+        let first = options.paths.first().map(|p| absolute(&start.join(p)));
+        let from = first.as_deref().map_or(start, |p| if p.is_file() { p.parent().unwrap_or(p) } else { p });
+        config::discover_root(from)
+    };
+    let config = match &root.config_file {
+        Some(file) => {
+            let display = file.strip_prefix(&root.dir).map_or_else(|_| file.display().to_string(), slash_path);
+            config::load_file(file, &display).map_err(|errors| Fatal::Config { root: root.dir.clone(), errors })?
+        }
+        None => Config::embedded(),
+    };
+    Ok((root, config))
+}
+
+fn progress_bar(enabled: bool, len: usize) -> indicatif::ProgressBar {
+    if !enabled {
+        return indicatif::ProgressBar::hidden();
+    }
+    indicatif::ProgressBar::new(len as u64).with_style(
+        indicatif::ProgressStyle::with_template("{spinner} checking {pos}/{len} files {wide_bar}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    )
 }
 
 /// Every edition's accepted expressions, parsed once (the config loader has

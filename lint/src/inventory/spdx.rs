@@ -43,6 +43,32 @@ fn timestamp(secs: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// The text of every `LicenseRef-` used, as SPDX requires for each.
+fn extracted_licenses(outcome: &Outcome, used: &BTreeSet<String>) -> Vec<Value> {
+    used.iter()
+        .map(|id| {
+            let text = std::fs::read_to_string(outcome.root.join("LICENSES").join(format!("{id}.txt")))
+                .unwrap_or_else(|_| format!("The text of {id} is not in this repository's LICENSES folder."));
+            json!({ "licenseId": id, "extractedText": text, "name": id.trim_start_matches("LicenseRef-") })
+        })
+        .collect()
+}
+
+/// One file of the document.
+fn file_entry(id: &str, f: &crate::engine::FileFacts, outcome: &Outcome) -> Value {
+    let infos: Vec<String> =
+        if f.license_ids.is_empty() { vec!["NOASSERTION".to_owned()] } else { f.license_ids.clone() };
+    json!({
+        "SPDXID": id,
+        "fileName": format!("./{}", f.path),
+        "checksums": [{ "algorithm": "SHA1", "checksumValue": f.sha1 }],
+        "licenseConcluded": "NOASSERTION",
+        "licenseInfoInFiles": infos,
+        "copyrightText": "NOASSERTION",
+        "comment": format!("edition: {}", outcome.config.name(f.edition)),
+    })
+}
+
 /// Writes the document.
 pub fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
     let root_name =
@@ -64,18 +90,8 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
     let mut per_package: BTreeMap<String, (Vec<String>, BTreeSet<String>)> = BTreeMap::new();
     for (i, f) in outcome.facts.iter().enumerate() {
         let id = format!("SPDXRef-File-{i}");
-        let infos: Vec<String> =
-            if f.license_ids.is_empty() { vec!["NOASSERTION".to_owned()] } else { f.license_ids.clone() };
         used_refs.extend(f.license_ids.iter().filter(|l| l.starts_with("LicenseRef-")).cloned());
-        files.push(json!({
-            "SPDXID": id,
-            "fileName": format!("./{}", f.path),
-            "checksums": [{ "algorithm": "SHA1", "checksumValue": f.sha1 }],
-            "licenseConcluded": "NOASSERTION",
-            "licenseInfoInFiles": infos,
-            "copyrightText": "NOASSERTION",
-            "comment": format!("edition: {}", outcome.config.name(f.edition)),
-        }));
+        files.push(file_entry(&id, f, outcome));
         let package = owner(&f.path).unwrap_or_else(|| root_package.clone());
         let entry = per_package.entry(package.clone()).or_default();
         entry.0.push(f.sha1.clone());
@@ -131,14 +147,7 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
         describes.push(describe(&id));
         packages.push(package);
     }
-    let extracted: Vec<Value> = used_refs
-        .iter()
-        .map(|id| {
-            let text = std::fs::read_to_string(outcome.root.join("LICENSES").join(format!("{id}.txt")))
-                .unwrap_or_else(|_| format!("The text of {id} is not in this repository's LICENSES folder."));
-            json!({ "licenseId": id, "extractedText": text, "name": id.trim_start_matches("LicenseRef-") })
-        })
-        .collect();
+    let extracted = extracted_licenses(outcome, &used_refs);
     let namespace_seed: String = outcome.facts.iter().map(|f| f.sha1.as_str()).collect();
     let doc = json!({
         "spdxVersion": "SPDX-2.3",

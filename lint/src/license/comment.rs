@@ -128,19 +128,20 @@ pub fn style_for_path(path: &Path) -> Option<CommentStyle> {
 
     match lower.as_str() {
         "dockerfile" | "containerfile" | "makefile" | "gnumakefile" | "cmakelists.txt" | "gemfile" | "rakefile"
-        | "justfile" | "pipfile" | "procfile" | "vagrantfile" | "brewfile" | "build" | "workspace" | ".gitignore"
-        | ".gitattributes" | ".gitmodules" | ".dockerignore" | ".editorconfig" | ".env" | ".npmignore"
-        | ".prettierignore" | ".eslintignore" | ".hgignore" | ".mailmap" | ".rgignore" | ".ignore" | "codeowners" => {
-            return Some(CommentStyle::Hash)
-        }
+        | "justfile" | "pipfile" | "procfile" | "vagrantfile" | "brewfile" | "build" | "workspace" | "codeowners"
+        | ".gitattributes" | ".gitmodules" | ".editorconfig" | ".env" | ".envrc" | ".mailmap" | ".bashrc"
+        | ".bash_profile" | ".profile" | ".zshrc" | ".zprofile" | ".npmrc" | ".yarnrc" | ".clang-format"
+        | ".clang-tidy" | ".flake8" | ".pylintrc" => return Some(CommentStyle::Hash),
         _ => {}
     }
-    if lower.starts_with("dockerfile.") || lower.starts_with("containerfile.") {
-        return Some(CommentStyle::Hash);
-    }
-    // Other dotfiles without an extension (`.envrc`, `.bashrc`) are shell
-    // or ignore-file syntax, both of which use `#`.
-    if lower.strip_prefix('.').is_some_and(|rest| !rest.contains('.')) {
+    // Ignore files (`.gitignore`, `.dockerignore`, …) and `.env.*` variants
+    // share `#` comments. Other dotfiles are not guessed: `.babelrc` or
+    // `.prettierrc` are JSON, where a comment would break the file.
+    if lower.starts_with("dockerfile.")
+        || lower.starts_with("containerfile.")
+        || lower.starts_with(".env.")
+        || (lower.starts_with('.') && lower.ends_with("ignore"))
+    {
         return Some(CommentStyle::Hash);
     }
 
@@ -160,10 +161,10 @@ pub fn style_for_path(path: &Path) -> Option<CommentStyle> {
         | "tcl" | "jl" | "ex" | "exs" | "nim" | "cr" | "coffee" | "properties" | "gitignore" | "dockerignore"
         | "env" | "service" | "desktop" | "just" => CommentStyle::Hash,
         "ini" => CommentStyle::Ini,
-        "sql" | "lua" | "hs" | "lhs" | "elm" | "adb" | "ads" | "vhd" | "vhdl" => CommentStyle::DoubleDash,
-        "html" | "htm" | "xhtml" | "md" | "markdown" | "mdx" | "xml" | "svg" | "vue" | "xsd" | "xsl" | "xslt"
-        | "rss" | "atom" | "plist" | "csproj" | "fsproj" | "vcxproj" | "props" | "targets" | "xaml" | "wsdl"
-        | "svelte" | "hbs" | "handlebars" => CommentStyle::Html,
+        "sql" | "lua" | "hs" | "elm" | "adb" | "ads" | "vhd" | "vhdl" => CommentStyle::DoubleDash,
+        "html" | "htm" | "xhtml" | "md" | "markdown" | "xml" | "svg" | "vue" | "xsd" | "xsl" | "xslt" | "rss"
+        | "atom" | "plist" | "csproj" | "fsproj" | "vcxproj" | "props" | "targets" | "xaml" | "wsdl" | "svelte"
+        | "hbs" | "handlebars" => CommentStyle::Html,
         _ => return None,
     })
 }
@@ -205,6 +206,8 @@ mod tests {
         assert_eq!(style("Makefile"), Some(CommentStyle::Hash));
         assert_eq!(style(".gitignore"), Some(CommentStyle::Hash));
         assert_eq!(style("sub/.envrc"), Some(CommentStyle::Hash));
+        assert_eq!(style(".env.local"), Some(CommentStyle::Hash));
+        assert_eq!(style("web/.prettierignore"), Some(CommentStyle::Hash));
         assert_eq!(style("CMakeLists.txt"), Some(CommentStyle::Hash));
     }
 

@@ -18,6 +18,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use spdx::expression::{ExprNode, Operator};
 use spdx::{AdditionItem, ExceptionId, LicenseId, LicenseItem, LicenseReq, ParseMode};
@@ -32,6 +33,16 @@ const MODE: ParseMode = ParseMode {
     allow_deprecated: true,
     allow_unknown: false,
 };
+
+/// Real expressions nest a few levels; the limit keeps the recursive tree
+/// operations far from the stack's end on hostile input.
+const MAX_NESTING: usize = 64;
+
+/// Suggestions compare a word against every listed id, so a single parse
+/// computes at most this many, and none for words longer than
+/// [`MAX_SUGGESTED_WORD`] bytes.
+const SUGGESTION_BUDGET: usize = 8;
+const MAX_SUGGESTED_WORD: usize = 64;
 
 /// A parsed SPDX license expression compared by meaning, not spelling.
 ///
@@ -101,6 +112,21 @@ impl LicenseExpr {
     /// an unbalanced parenthesis, each with the byte range of its token.
     pub fn parse(text: &str) -> Result<Self, ExprError> {
         let terms = classify(text);
+        let mut depth = 0usize;
+        for term in &terms {
+            match term.kind {
+                TermKind::Open => depth += 1,
+                TermKind::Close => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if depth > MAX_NESTING {
+                return Err(ExprError {
+                    message: format!("license expression nested more than {MAX_NESTING} levels deep"),
+                    range: term.range.clone(),
+                    suggestion: None,
+                });
+            }
+        }
         let mut rewritten = String::with_capacity(text.len());
         let mut copied = 0;
         let mut deprecated = Vec::new();
@@ -446,6 +472,7 @@ fn classify(text: &str) -> Vec<Term> {
         raw.push((start..end, c));
     }
 
+    let mut budget = SUGGESTION_BUDGET;
     let mut terms: Vec<Term> = Vec::with_capacity(raw.len());
     for (idx, (range, first)) in raw.iter().enumerate() {
         let kind = match first {
@@ -456,7 +483,7 @@ fn classify(text: &str) -> Vec<Term> {
                 let after_with = matches!(terms.last(), Some(Term { kind: TermKind::Op(Op::With), .. }));
                 let plus_end =
                     raw.get(idx + 1).filter(|(next, c)| *c == '+' && next.start == range.end).map(|(next, _)| next.end);
-                classify_word(text, range.clone(), after_with, plus_end)
+                classify_word(text, range.clone(), after_with, plus_end, &mut budget)
             }
             c => TermKind::Bad(Problem {
                 message: format!("invalid character `{c}` in license expression"),
@@ -471,8 +498,19 @@ fn classify(text: &str) -> Vec<Term> {
     terms
 }
 
-fn classify_word(text: &str, range: Range<usize>, after_with: bool, plus_end: Option<usize>) -> TermKind {
+fn classify_word(
+    text: &str,
+    range: Range<usize>,
+    after_with: bool,
+    plus_end: Option<usize>,
+    budget: &mut usize,
+) -> TermKind {
     let word = text.get(range.clone()).unwrap_or_default();
+    let mut may_suggest = || {
+        let allowed = *budget > 0 && word.len() <= MAX_SUGGESTED_WORD;
+        *budget = budget.saturating_sub(1);
+        allowed
+    };
     let bad = |message: String, suggestion: Option<String>, fix_range: Range<usize>, clear: bool| {
         TermKind::Bad(Problem { message, range: range.clone(), suggestion, fix_range, clear })
     };
@@ -508,7 +546,8 @@ fn classify_word(text: &str, range: Range<usize>, after_with: bool, plus_end: Op
                 false,
             );
         }
-        let (suggestion, clear) = suggest_exception(word).map_or((None, false), |(s, c)| (Some(s), c));
+        let (suggestion, clear) =
+            may_suggest().then(|| suggest_exception(word)).flatten().map_or((None, false), |(s, c)| (Some(s), c));
         return bad(format!("unknown license exception `{word}`"), suggestion, range.clone(), clear);
     }
 
@@ -528,7 +567,8 @@ fn classify_word(text: &str, range: Range<usize>, after_with: bool, plus_end: Op
         return bad(format!("`{word}` is a license exception and must follow `WITH`"), None, range.clone(), false);
     }
     let plus = plus_end.is_some();
-    let (suggestion, clear) = suggest_license(word, plus).map_or((None, false), |(s, c)| (Some(s), c));
+    let (suggestion, clear) =
+        may_suggest().then(|| suggest_license(word, plus)).flatten().map_or((None, false), |(s, c)| (Some(s), c));
     let fix_range = match plus_end {
         Some(end) if suggestion.as_deref().is_some_and(|s| !s.ends_with('+')) => range.start..end,
         _ => range.clone(),
@@ -666,13 +706,15 @@ fn preferred_text(id: LicenseId, plus: bool) -> String {
 /// The closest license id to an unknown `word`, and whether it is the only
 /// plausible intent.
 fn suggest_license(word: &str, plus: bool) -> Option<(String, bool)> {
+    static LOOSE_KEYS: OnceLock<Vec<(LicenseId, String)>> = OnceLock::new();
     let listed = || {
         spdx::identifiers::LICENSES.iter().filter(|l| !l.name.ends_with('+')).filter_map(|l| spdx::license_id(l.name))
     };
+    let keys = LOOSE_KEYS.get_or_init(|| listed().map(|l| (l, loose_key(l.name))).collect());
 
     let key = loose_key(word);
     let mut same_key: Vec<String> =
-        listed().filter(|l| loose_key(l.name) == key).map(|l| preferred_text(l, plus)).collect();
+        keys.iter().filter(|(_, k)| *k == key).map(|(l, _)| preferred_text(*l, plus)).collect();
     same_key.sort();
     same_key.dedup();
     if let Some(first) = same_key.first() {
@@ -763,6 +805,44 @@ impl Node {
         }
     }
 
+    /// Joins two operands, appending to the larger operand of the same kind
+    /// so that a long `A OR B OR …` chain is built in linear time. Order is
+    /// irrelevant here: [`Node::normalized`] sorts afterwards.
+    fn join(is_and: bool, left: Node, right: Node) -> Node {
+        match (is_and, left, right) {
+            (true, Node::And(mut a), Node::And(mut b)) | (false, Node::Or(mut a), Node::Or(mut b)) => {
+                if a.len() < b.len() {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                a.extend(b);
+                if is_and {
+                    Node::And(a)
+                } else {
+                    Node::Or(a)
+                }
+            }
+            (true, Node::And(mut kids), other) | (true, other, Node::And(mut kids)) => {
+                kids.push(other);
+                Node::And(kids)
+            }
+            (false, Node::Or(mut kids), other) | (false, other, Node::Or(mut kids)) => {
+                kids.push(other);
+                Node::Or(kids)
+            }
+            (true, l, r) => Node::And(vec![l, r]),
+            (false, l, r) => Node::Or(vec![l, r]),
+        }
+    }
+
+    /// This tree in normal form, bottom-up.
+    fn normalized(self) -> Node {
+        match self {
+            Node::Leaf(_) => self,
+            Node::And(kids) => Node::junction(true, kids.into_iter().map(Node::normalized).collect()),
+            Node::Or(kids) => Node::junction(false, kids.into_iter().map(Node::normalized).collect()),
+        }
+    }
+
     /// Builds a junction in normal form: nested junctions of the same kind
     /// are flattened, operands sorted and deduplicated, and a junction of a
     /// single operand collapses to that operand.
@@ -844,12 +924,12 @@ fn build_tree(expr: &spdx::Expression) -> Option<Node> {
             ExprNode::Op(op) => {
                 let right = stack.pop()?;
                 let left = stack.pop()?;
-                stack.push(Node::junction(matches!(op, Operator::And), vec![left, right]));
+                stack.push(Node::join(matches!(op, Operator::And), left, right));
             }
         }
     }
     let root = stack.pop()?;
-    stack.is_empty().then_some(root)
+    stack.is_empty().then(|| root.normalized())
 }
 
 fn leaf(req: &LicenseReq) -> Leaf {
@@ -1137,6 +1217,29 @@ mod tests {
         let set: HashSet<LicenseExpr> =
             ["MIT OR ISC", "isc or mit", "(ISC) OR MIT OR ISC"].iter().map(|s| p(s)).collect();
         assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn hostile_input_stays_cheap_and_bounded() {
+        let deep = format!("{}MIT{}", "(".repeat(100), ")".repeat(100));
+        assert!(err(&deep).message.contains("nested"));
+        let nested_ok = format!("{}MIT{}", "(".repeat(64), ")".repeat(64));
+        assert_eq!(p(&nested_ok), p("MIT"));
+        let long_chain = vec!["MIT"; 20_000].join(" OR ");
+        assert_eq!(p(&long_chain).canonical(), "MIT");
+        let alternating: Vec<&str> = (0..2_000).map(|i| if i % 2 == 0 { "MIT" } else { "ISC" }).collect();
+        assert_eq!(p(&alternating.join(" AND ")), p("ISC AND MIT"));
+        let unknown = vec!["Frobnicate"; 5_000].join(" OR ");
+        assert_eq!(err(&unknown).range, 0..10);
+        assert_eq!(normalized_text(&unknown), None);
+        assert_eq!(normalized_text(&vec!["Apache2.0"; 50].join(" OR ")), None, "beyond the suggestion budget");
+    }
+
+    #[test]
+    fn more_suggestions() {
+        assert_eq!(normalized_text("AGPL3").as_deref(), Some("AGPL-3.0-only"));
+        assert_eq!(normalized_text("LGPL2.1+").as_deref(), Some("LGPL-2.1-or-later"));
+        assert_eq!(err("AGPL-3.0-or-greater").suggestion, None);
     }
 
     #[test]

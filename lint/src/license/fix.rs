@@ -624,6 +624,18 @@ mod tests {
         assert!(diff.contains("+// SPDX-License-Identifier: MIT\n"));
         assert!(diff.contains(" fn x() {}\n"));
         assert_eq!(unified_diff("x", b"same\n", b"same\n"), "");
+        let src = b"#!/bin/sh\nset -e\necho hi\n";
+        let out = fix(src, CommentStyle::Hash, &req("AGPL-3.0-only")).new_bytes.unwrap_or_default();
+        insta::assert_snapshot!(unified_diff("run.sh", src, &out), @r"
+        --- a/run.sh
+        +++ b/run.sh
+        @@ -1,3 +1,5 @@
+         #!/bin/sh
+        +# SPDX-License-Identifier: AGPL-3.0-only
+        +
+         set -e
+         echo hi
+        ");
     }
 
     #[test]

@@ -117,6 +117,16 @@ impl LineIndex {
     pub(super) fn line_of(&self, byte: usize) -> usize {
         self.starts.partition_point(|&s| s <= byte).max(1)
     }
+
+    /// Start of the line containing `byte`.
+    pub(super) fn line_start(&self, byte: usize) -> usize {
+        self.starts.get(self.line_of(byte) - 1).copied().unwrap_or(0)
+    }
+
+    /// Offset of the `\n` ending the line containing `byte`, or `len`.
+    pub(super) fn line_end(&self, byte: usize, len: usize) -> usize {
+        self.starts.get(self.line_of(byte)).map_or(len, |next| next.saturating_sub(1))
+    }
 }
 
 /// Offset of the `\n` ending the line containing `from`, or the file length.
@@ -185,9 +195,23 @@ fn rust_attribute_follows(bytes: &[u8], mut j: usize) -> bool {
         if rest.starts_with(b"//") {
             j = line_end(bytes, j);
         } else if rest.starts_with(b"/*") {
-            match lexer::comments(bytes, j, CommentStyle::Rust).first() {
-                Some(c) if c.range.start == j && c.block => j = c.range.end,
-                _ => return false,
+            let mut depth = 0usize;
+            loop {
+                let here = bytes.get(j..).unwrap_or_default();
+                if here.is_empty() {
+                    return false;
+                } else if here.starts_with(b"/*") {
+                    depth += 1;
+                    j += 2;
+                } else if here.starts_with(b"*/") {
+                    depth -= 1;
+                    j += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    j += 1;
+                }
             }
         } else {
             return rest.first() == Some(&b'[');
@@ -254,11 +278,11 @@ fn is_encoding_declaration(line: &[u8]) -> bool {
         && (memchr::memmem::find(line, b"coding:").is_some() || memchr::memmem::find(line, b"coding=").is_some())
 }
 
-/// Byte range of a tag's value: the rest of the line after `from`, bounded
-/// by `limit` (the comment's end), trimmed, with a trailing block-comment
-/// closer removed.
-pub(super) fn tag_value(bytes: &[u8], from: usize, limit: usize) -> Range<usize> {
-    let end = line_end(bytes, from).min(limit).max(from);
+/// Byte range of a tag's value: the bytes from `from` to `end` (the end of
+/// its line or comment), trimmed, with a trailing block-comment closer
+/// removed.
+pub(super) fn tag_value(bytes: &[u8], from: usize, end: usize) -> Range<usize> {
+    let end = end.clamp(from, bytes.len().max(from));
     let mut s = from;
     let mut e = end;
     let trim = |s: &mut usize, e: &mut usize| {
@@ -299,7 +323,7 @@ fn word_ends(bytes: &[u8], at: usize) -> bool {
 fn copyrights_in(bytes: &[u8], comment: &Comment, lines: &LineIndex, out: &mut Vec<Tag>) {
     let mut start = comment.body.start;
     while start < comment.body.end {
-        let end = line_end(bytes, start).min(comment.body.end);
+        let end = lines.line_end(start, bytes.len()).min(comment.body.end);
         let line = bytes.get(start..end).unwrap_or_default();
         let decoration = line
             .iter()
@@ -314,6 +338,76 @@ fn copyrights_in(bytes: &[u8], comment: &Comment, lines: &LineIndex, out: &mut V
         }
         start = end + 1;
     }
+}
+
+/// An SPDX tag recognised inside a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    License,
+    Begin,
+    End,
+    /// Another SPDX tag (`SPDX-FileCopyrightText:` …), which ends a value
+    /// before it on the same line.
+    Other,
+}
+
+fn mark_at(bytes: &[u8], at: usize, limit: usize) -> Option<Mark> {
+    let rest = bytes.get(at..limit).unwrap_or_default();
+    if rest.starts_with(LICENSE_TAG) {
+        Some(Mark::License)
+    } else if rest.starts_with(SNIPPET_BEGIN) && word_ends(bytes, at + SNIPPET_BEGIN.len()) {
+        Some(Mark::Begin)
+    } else if rest.starts_with(SNIPPET_END) && word_ends(bytes, at + SNIPPET_END.len()) {
+        Some(Mark::End)
+    } else {
+        const OTHER_TAGS: [&[u8]; 3] = [COPYRIGHT_TAG, b"SPDX-SnippetCopyrightText:", b"SPDX-FileContributor:"];
+        OTHER_TAGS.iter().any(|t| rest.starts_with(t)).then_some(Mark::Other)
+    }
+}
+
+/// Snippet and license events of all comments, in file order, and the
+/// copyright statements of the first `header_count` (leading) comments.
+fn collect_tags(bytes: &[u8], comments: &[Comment], header_count: usize, lines: &LineIndex) -> (Vec<Event>, Vec<Tag>) {
+    let mut events = Vec::new();
+    let mut copyrights = Vec::new();
+    for (index, comment) in comments.iter().enumerate() {
+        let in_header = index < header_count;
+        if in_header {
+            copyrights_in(bytes, comment, lines, &mut copyrights);
+        }
+        let body = bytes.get(comment.body.clone()).unwrap_or_default();
+        let marks: Vec<(usize, Mark)> = memchr::memmem::find_iter(body, b"SPDX-")
+            .filter_map(|offset| {
+                let at = comment.body.start + offset;
+                mark_at(bytes, at, comment.body.end).map(|m| (at, m))
+            })
+            .collect();
+        for (k, (at, mark)) in marks.iter().enumerate() {
+            let at = *at;
+            match mark {
+                Mark::License => {
+                    // A value ends at its line's end or at the next tag on
+                    // the same line, whichever comes first.
+                    let from = at + LICENSE_TAG.len();
+                    let next_tag = marks.get(k + 1).map_or(comment.body.end, |(n, _)| *n);
+                    let end = lines.line_end(from, bytes.len()).min(comment.body.end).min(next_tag);
+                    events.push(Event::License { tag: make_tag(bytes, tag_value(bytes, from, end), lines), in_header });
+                }
+                Mark::Begin => events.push(Event::Begin {
+                    range: at..at + SNIPPET_BEGIN.len(),
+                    line: lines.line_of(at),
+                    next_line: (lines.line_end(at, bytes.len()) + 1).min(bytes.len()),
+                }),
+                Mark::End => events.push(Event::End {
+                    range: at..at + SNIPPET_END.len(),
+                    line: lines.line_of(at),
+                    line_start: lines.line_start(at),
+                }),
+                Mark::Other => {}
+            }
+        }
+    }
+    (events, copyrights)
 }
 
 /// Scans a file's bytes for its SPDX header, copyright statements and
@@ -362,35 +456,7 @@ pub fn scan(bytes: &[u8], style: CommentStyle) -> Scan {
         _ => insert_at..insert_at,
     };
 
-    let mut events = Vec::new();
-    let mut copyrights = Vec::new();
-    for (index, comment) in comments.iter().enumerate() {
-        let in_header = index < header_count;
-        if in_header {
-            copyrights_in(bytes, comment, &lines, &mut copyrights);
-        }
-        let body = bytes.get(comment.body.clone()).unwrap_or_default();
-        for offset in memchr::memmem::find_iter(body, b"SPDX-") {
-            let at = comment.body.start + offset;
-            let rest = bytes.get(at..comment.body.end).unwrap_or_default();
-            if rest.starts_with(LICENSE_TAG) {
-                let range = tag_value(bytes, at + LICENSE_TAG.len(), comment.body.end);
-                events.push(Event::License { tag: make_tag(bytes, range, &lines), in_header });
-            } else if rest.starts_with(SNIPPET_BEGIN) && word_ends(bytes, at + SNIPPET_BEGIN.len()) {
-                events.push(Event::Begin {
-                    range: at..at + SNIPPET_BEGIN.len(),
-                    line: lines.line_of(at),
-                    next_line: next_line(bytes, at),
-                });
-            } else if rest.starts_with(SNIPPET_END) && word_ends(bytes, at + SNIPPET_END.len()) {
-                events.push(Event::End {
-                    range: at..at + SNIPPET_END.len(),
-                    line: lines.line_of(at),
-                    line_start: line_start(bytes, at),
-                });
-            }
-        }
-    }
+    let (events, copyrights) = collect_tags(bytes, &comments, header_count, &lines);
     let pairing = snippet::pair(events, bytes.len());
 
     Scan {
@@ -595,6 +661,12 @@ mod tests {
     }
 
     #[test]
+    fn value_ends_at_the_next_tag_on_its_line() {
+        let s = rs("/* SPDX-License-Identifier: MIT SPDX-FileCopyrightText: 2024 Acme */\n");
+        assert_eq!(texts(&s.licenses), vec!["MIT"]);
+    }
+
+    #[test]
     fn empty_value_points_after_the_tag() {
         let src = "// SPDX-License-Identifier:\n";
         let s = rs(src);
@@ -623,7 +695,34 @@ mod tests {
         assert_eq!(texts(&s.licenses), vec!["MIT"]);
     }
 
+    #[test]
+    fn hostile_long_lines_scan_in_linear_time() {
+        let started = std::time::Instant::now();
+        let n = 200_000;
+        let _ = scan(" ".repeat(n * 5).as_bytes(), CommentStyle::Ini);
+        let _ = scan("'\\".repeat(n).as_bytes(), CommentStyle::Rust);
+        let _ = scan(format!("#!{}", "/**/".repeat(n)).as_bytes(), CommentStyle::Rust);
+        let tags = format!("// {}", "SPDX-License-Identifier: x ".repeat(n / 4));
+        assert_eq!(scan(tags.as_bytes(), CommentStyle::Rust).licenses.len(), n / 4);
+        let ends = format!("// {}", "SPDX-SnippetEnd ".repeat(n / 4));
+        assert_eq!(scan(ends.as_bytes(), CommentStyle::Rust).snippet_errors.len(), n / 4);
+        let blocks = "/* Copyright x */".repeat(n / 4);
+        assert_eq!(scan(blocks.as_bytes(), CommentStyle::CFamily).copyrights.len(), n / 4);
+        assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+    }
+
     proptest::proptest! {
+        #[test]
+        fn scan_never_panics_on_any_bytes(bytes in proptest::prelude::any::<Vec<u8>>()) {
+            for style in [
+                CommentStyle::Rust, CommentStyle::CFamily, CommentStyle::CFamilyNested, CommentStyle::Css,
+                CommentStyle::Hash, CommentStyle::Ini, CommentStyle::DoubleDash, CommentStyle::Html,
+            ] {
+                let s = scan(&bytes, style);
+                proptest::prop_assert!(s.header.end <= bytes.len());
+            }
+        }
+
         #[test]
         fn scan_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400), style in 0usize..8) {
             let style = [

@@ -189,9 +189,10 @@ impl Lexer<'_> {
         match self.byte(i + 1) {
             Some(b'\\') => {
                 // An escape: `'\''`, `'\u{1F600}'`. Find the closing quote
-                // after the escaped byte, within the line.
+                // after the escaped byte; no escape is longer than
+                // `\u{10FFFF}`, so looking further only costs time.
                 let mut j = i + 3;
-                while let Some(b) = self.byte(j) {
+                while let Some(b) = self.byte(j).filter(|_| j <= i + 12) {
                     if b == b'\'' {
                         self.i = j + 1;
                         return;
@@ -300,18 +301,22 @@ impl Lexer<'_> {
         }
     }
 
+    /// Lexing only ever stops at line starts in INI files: a line is a
+    /// comment when its first non-blank character is `;` or `#`, and
+    /// nothing else on a line can start one.
     fn step_ini(&mut self) {
-        let i = self.i;
-        let line_start =
-            self.b.get(..i).and_then(|before| memchr::memrchr(b'\n', before)).map_or(0, |n| n + 1).max(self.start);
-        let only_blanks_before = self.b.get(line_start..i).is_some_and(|s| s.iter().all(|b| *b == b' ' || *b == b'\t'));
-        if matches!(self.byte(i), Some(b';' | b'#')) && only_blanks_before {
-            self.line_comment(1);
-        } else if self.byte(i).is_some_and(|b| b.is_ascii_whitespace()) {
-            self.i = i + 1;
-        } else {
-            // Nothing else on an INI line can start a comment.
-            self.i = self.line_end(i) + 1;
+        let mut j = self.i;
+        while matches!(self.byte(j), Some(b' ' | b'\t' | b'\r' | 0x0b | 0x0c)) {
+            j += 1;
+        }
+        match self.byte(j) {
+            Some(b';' | b'#') => {
+                self.i = j;
+                self.line_comment(1);
+                self.i = self.line_end(self.i) + 1;
+            }
+            Some(_) => self.i = self.line_end(j) + 1,
+            None => self.i = j,
         }
     }
 
