@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use clap::Parser as _;
 use corefence::diagnostic::Code;
 
 fn table() -> String {
@@ -28,4 +29,31 @@ fn readme_code_table_is_current() {
             panic!("README.md's code table is stale: run `UPDATE_DOCS=1 cargo test --test e2e docs`");
         }
     }
+}
+
+/// Every `corefence ...` command in the CI recipes and the README is one the
+/// command line accepts: a renamed flag must not leave stale recipes behind.
+#[test]
+fn documented_commands_parse() {
+    let root = crate::support::repo_root();
+    let mut checked = 0;
+    for file in ["examples/github-actions.yml", "examples/gitlab-ci.yml", "README.md"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        for line in text.lines() {
+            let Some(start) = line.find("corefence check").or_else(|| line.find("corefence report")) else { continue };
+            let command = line[start..].split(['>', '`', '#', '|']).next().unwrap().trim();
+            let args: Vec<&str> = command.split_whitespace().collect();
+            // Synopsis lines (`--format FORMAT`, `[PATHS...]`) are not commands.
+            let placeholder = |a: &&str| {
+                a.contains('[') || a.contains("...") || (a.len() > 1 && a.chars().all(|c| c.is_ascii_uppercase()))
+            };
+            if args.iter().any(placeholder) {
+                continue;
+            }
+            let parsed = corefence::cli::Cli::try_parse_from(&args);
+            assert!(parsed.is_ok(), "{file}: `{command}` does not parse: {:?}", parsed.err());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "found only {checked} commands");
 }

@@ -10,6 +10,7 @@ mod git_hook;
 mod headers;
 mod inventory;
 mod macro_parity;
+mod pre_commit;
 mod reuse_differential;
 mod sarif_validator;
 mod support;

@@ -1,0 +1,67 @@
+//! The pre-commit framework (`pip install pre-commit`) building corefence
+//! from this repository through `.pre-commit-hooks.yaml` (`language: rust`)
+//! and running it on a user's repository. CI installs pre-commit; locally the
+//! test is skipped with a message when it is missing.
+//!
+//! pre-commit builds the hook with `cargo install`; the release profile is
+//! turned down to debug speed through cargo's environment so the test costs
+//! one quick build, shared between runs in `target/pre-commit`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::support::repo_root;
+
+fn run(repo: &Path, program: &str, args: &[&str]) -> Output {
+    let target = repo_root().join("target/pre-commit");
+    Command::new(program)
+        .args(args)
+        .current_dir(repo)
+        .env("PRE_COMMIT_HOME", target.join("home"))
+        .env("CARGO_TARGET_DIR", target.join("cargo"))
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn pre_commit_framework_runs_the_hook() {
+    if Command::new("pre-commit").arg("--version").output().is_err() {
+        crate::support::tool_missing("pre-commit", "pip install pre-commit");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    let git = |args: &[&str]| {
+        let out = run(repo, "git", &[&["-c", "user.name=Dev", "-c", "user.email=dev@example.com"], args].concat());
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q", "-b", "main"]);
+    std::fs::write(
+        repo.join("corefence.toml"),
+        "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(repo.join("src")).unwrap();
+    std::fs::write(repo.join("src/lib.rs"), "pub fn no_header() {}\n").unwrap();
+    git(&["add", "."]);
+
+    let hook_repo = repo_root().display().to_string();
+    let failing = run(repo, "pre-commit", &["try-repo", &hook_repo, "corefence", "--files", "src/lib.rs"]);
+    let output = format!("{}{}", String::from_utf8_lossy(&failing.stdout), String::from_utf8_lossy(&failing.stderr));
+    assert!(!failing.status.success(), "the hook passed a file without a header:\n{output}");
+    assert!(output.contains("src/lib.rs") && output.contains("license/missing"), "{output}");
+
+    std::fs::write(repo.join("src/lib.rs"), "// SPDX-License-Identifier: AGPL-3.0-only\npub fn header() {}\n").unwrap();
+    git(&["add", "."]);
+    let passing = run(repo, "pre-commit", &["try-repo", &hook_repo, "corefence", "--files", "src/lib.rs"]);
+    assert!(
+        passing.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&passing.stdout),
+        String::from_utf8_lossy(&passing.stderr)
+    );
+}
