@@ -102,6 +102,9 @@ struct CheckArgs {
     /// only (what a pre-commit hook wants); the whole index is still read.
     #[arg(long, conflicts_with = "fix")]
     staged: bool,
+    /// Files larger than this many bytes get only their header checked.
+    #[arg(long, value_name = "BYTES", default_value_t = engine::DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -221,6 +224,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         collect_facts: false,
         // A progress bar helps people on a terminal; CI logs and pipes get none.
         progress: io.stderr_is_terminal && std::env::var_os("CI").is_none(),
+        max_file_size: args.max_file_size,
     };
     let style = style(args, io);
     let outcome = match engine::run(&options) {
@@ -243,6 +247,12 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
     }
     report_fixes(&outcome.fixes, io)?;
     emit(args.format, &outcome.diagnostics, outcome.files, style, io)?;
+    for error in &outcome.internal_errors {
+        writeln!(io.stderr, "error: {error}\nthis is a bug in corefence; please report it with the file if you can")?;
+    }
+    if !outcome.internal_errors.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
     let counts = Counts::of(&outcome.diagnostics);
     let fails = counts.errors > 0 || (args.deny == Some(Deny::Warnings) && counts.warnings > 0);
     Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })

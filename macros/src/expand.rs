@@ -46,7 +46,7 @@ fn tag(args: &EditionArgs, item: TokenStream) -> TokenStream {
 fn split_outer_attributes(item: TokenStream) -> (TokenStream, TokenStream) {
     let mut attributes: Vec<TokenTree> = item.into_iter().collect();
     let mut end = 0;
-    while let [TokenTree::Punct(pound), TokenTree::Group(group), ..] = &attributes[end..] {
+    while let Some([TokenTree::Punct(pound), TokenTree::Group(group), ..]) = attributes.get(end..) {
         if pound.as_char() != '#' || group.delimiter() != Delimiter::Bracket {
             break;
         }

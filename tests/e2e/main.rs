@@ -1,6 +1,9 @@
 //! End-to-end tests: the command line on the fixture workspaces in
 //! `fixtures/`, with snapshots of every output format.
 
+// Test code fails by panicking; the no-panic lints are for the product.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 mod cli_cases;
 mod config_errors;
 mod docs;

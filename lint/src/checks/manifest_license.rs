@@ -22,7 +22,9 @@ pub fn check(config: &Config, ws: &Workspace, editions: &EditionMap, accepted: &
         let (edition, reason) = editions.crate_edition(index);
         let name = config.name(edition);
         let expected = config.editions.get(edition).map_or("", |e| e.license());
-        let ok_for = |text: &str| LicenseExpr::parse(text).is_ok_and(|e| e.matches_any(&accepted[edition]));
+        let ok_for = |text: &str| {
+            LicenseExpr::parse(text).is_ok_and(|e| e.matches_any(accepted.get(edition).map_or(&[][..], Vec::as_slice)))
+        };
         let help = format!("crate `{}` is {name} by {reason}: set `license = \"{expected}\"`", c.name);
         let manifest = &c.manifest;
         if let Some(license) = &c.info.license {

@@ -22,7 +22,9 @@ pub fn render(ws: &Workspace) -> String {
     let in_ee_folder = |rel: &str| rel.split('/').any(|part| ENTERPRISE_FOLDERS.contains(&part));
 
     let mut ee_crates = Vec::new();
-    let mut licenses: [BTreeMap<String, usize>; 2] = [BTreeMap::new(), BTreeMap::new()];
+    // Licenses seen, counted: community side first, enterprise side second.
+    let (mut community_seen, mut enterprise_seen) =
+        (BTreeMap::<String, usize>::new(), BTreeMap::<String, usize>::new());
     for c in &ws.crates {
         let by_name = defaults.crate_edition(&c.name) == Some(enterprise_id);
         let enterprise = by_name || in_ee_folder(&c.dir);
@@ -33,20 +35,22 @@ pub fn render(ws: &Workspace) -> String {
             c.info.license_inherited.as_ref().and_then(|_| ws.workspace_license.as_ref().map(|(_, l)| l.value.clone()))
         });
         if let Some(l) = declared.filter(|l| super::validate::check_expression(l).is_ok()) {
-            *licenses[usize::from(enterprise)].entry(l).or_default() += 1;
+            let seen = if enterprise { &mut enterprise_seen } else { &mut community_seen };
+            *seen.entry(l).or_default() += 1;
         }
     }
     for f in ws.files.iter().filter(|f| std::path::Path::new(&f.rel).extension().is_some_and(|e| e == "rs")).take(2000)
     {
         if let Some(l) = header_license(&f.abs).filter(|l| super::validate::check_expression(l).is_ok()) {
-            *licenses[usize::from(in_ee_folder(&f.rel))].entry(l).or_default() += 1;
+            let seen = if in_ee_folder(&f.rel) { &mut enterprise_seen } else { &mut community_seen };
+            *seen.entry(l).or_default() += 1;
         }
     }
     let most_common = |m: &BTreeMap<String, usize>, fallback: &str| {
         m.iter().max_by_key(|(_, n)| **n).map_or_else(|| fallback.to_owned(), |(l, _)| l.clone())
     };
-    let community = most_common(&licenses[0], "AGPL-3.0-only");
-    let mut enterprise = most_common(&licenses[1], "LicenseRef-Enterprise");
+    let community = most_common(&community_seen, "AGPL-3.0-only");
+    let mut enterprise = most_common(&enterprise_seen, "LicenseRef-Enterprise");
     if enterprise == community {
         "LicenseRef-Enterprise".clone_into(&mut enterprise);
     }
@@ -55,7 +59,7 @@ pub fn render(ws: &Workspace) -> String {
     for f in &ws.files {
         let parts: Vec<&str> = f.rel.split('/').collect();
         if let Some(i) = parts.iter().position(|p| ENTERPRISE_FOLDERS.contains(p)) {
-            let folder = format!("{}/**", parts[..=i].join("/"));
+            let folder = format!("{}/**", parts.get(..=i).unwrap_or_default().join("/"));
             if !folders.contains(&folder) {
                 folders.push(folder);
             }

@@ -249,14 +249,17 @@ fn report_cycles(uses: &[Vec<(EditionId, Range<usize>)>], names: &[&str], proble
         path: &mut Vec<EditionId>,
         problems: &mut Vec<Problem>,
     ) {
-        marks[e] = Mark::Active;
+        let name = |i: &EditionId| names.get(*i).copied().unwrap_or("?");
+        if let Some(m) = marks.get_mut(e) {
+            *m = Mark::Active;
+        }
         path.push(e);
         for (next, span) in uses.get(e).map_or(&[][..], Vec::as_slice) {
-            match marks[*next] {
+            match marks.get(*next).copied().unwrap_or(Mark::Done) {
                 Mark::Active => {
                     let start = path.iter().position(|p| p == next).unwrap_or(0);
-                    let mut cycle: Vec<&str> = path[start..].iter().map(|i| names[*i]).collect();
-                    cycle.push(names[*next]);
+                    let mut cycle: Vec<&str> = path.iter().skip(start).map(name).collect();
+                    cycle.push(name(next));
                     problems.push(
                         Problem::new(span.clone(), format!("`uses` cycle: {}", cycle.join(" → ")))
                             .label("closes the cycle")
@@ -268,11 +271,13 @@ fn report_cycles(uses: &[Vec<(EditionId, Range<usize>)>], names: &[&str], proble
             }
         }
         path.pop();
-        marks[e] = Mark::Done;
+        if let Some(m) = marks.get_mut(e) {
+            *m = Mark::Done;
+        }
     }
     let mut marks = vec![Mark::New; uses.len()];
     for e in 0..uses.len() {
-        if marks[e] == Mark::New {
+        if marks.get(e) == Some(&Mark::New) {
             visit(e, uses, names, &mut marks, &mut Vec::new(), problems);
         }
     }

@@ -27,6 +27,8 @@ pub struct Shared<'a> {
     pub fix: Option<super::FixMode>,
     /// Whether to gather [`super::FileFacts`] for `corefence report`.
     pub collect_facts: bool,
+    /// Files larger than this many bytes get only their header checked.
+    pub max_file_size: u64,
     /// With `--staged`: the index content of files whose working tree differs.
     pub index_content: Option<&'a std::collections::BTreeMap<String, Vec<u8>>>,
 }
@@ -64,13 +66,73 @@ pub struct FileResult {
     pub fix: Option<super::FileFix>,
     /// What `corefence report` lists, when asked for.
     pub facts: Option<super::FileFacts>,
+    /// A bug met while checking the file.
+    pub internal_error: Option<String>,
+}
+
+impl FileResult {
+    fn empty() -> Self {
+        FileResult { diagnostics: Vec::new(), license_ids: Vec::new(), fix: None, facts: None, internal_error: None }
+    }
+}
+
+/// A file over the size limit: only its head is read, for the header.
+fn large_file(shared: &Shared<'_>, entry: &FileEntry, header_required: bool) -> FileResult {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let read = std::fs::File::open(&entry.abs).and_then(|f| f.take(HEAD_OF_LARGE_FILE).read_to_end(&mut head));
+    // Cut a character split at the end of the head rather than call the file non-UTF-8.
+    if let Err(e) = std::str::from_utf8(&head) {
+        if e.error_len().is_none() {
+            head.truncate(e.valid_up_to());
+        }
+    }
+    let mut result = if read.is_ok() && header_required {
+        analyse(&Shared { fix: None, collect_facts: false, ..*shared }, entry, &head, header_required, false).0
+    } else {
+        FileResult::empty()
+    };
+    let file = Arc::new(SourceFile::new(entry.rel.clone(), String::from_utf8_lossy(&head).into_owned()));
+    result.diagnostics.push(
+        Diagnostic::new(
+            Code::FileUnreadable,
+            Location::file_start(&file),
+            format!(
+                "`{}` is {} MiB, over the {} MiB limit: its header was checked, its code was not",
+                entry.rel,
+                entry.len >> 20,
+                shared.max_file_size >> 20
+            ),
+        )
+        .with_help("raise `--max-file-size` if it is source code, or exclude it"),
+    );
+    result
 }
 
 /// Bytes looked at to decide whether a file is binary, as git does.
 const BINARY_SNIFF: usize = 8000;
 
-/// Checks one file; `None` when no check applies to it.
+/// Checks one file; `None` when no check applies to it. A panic (a bug, never
+/// an expected outcome) is caught here so that it names the file being
+/// checked and the rest of the scan goes on; the run then exits with 2.
 pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_caught(shared, entry))).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Some(FileResult {
+            internal_error: Some(format!("internal error while checking `{}`: {what}", entry.rel)),
+            ..FileResult::empty()
+        })
+    })
+}
+
+/// How much of a file over the size limit is read: enough for any header.
+const HEAD_OF_LARGE_FILE: u64 = 64 << 10;
+
+fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
     let config = shared.config;
     let is_rust = Path::new(&entry.rel).extension().is_some_and(|e| e == "rs");
     let header_required = config.header_required(&entry.rel);
@@ -78,6 +140,9 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
         return None;
     }
     let mut out = Vec::new();
+    if entry.len > shared.max_file_size {
+        return Some(large_file(shared, entry, header_required));
+    }
     let staged = shared.index_content.and_then(|c| c.get(&entry.rel)).cloned();
     let bytes = match staged.map_or_else(|| std::fs::read(&entry.abs), Ok) {
         Ok(bytes) => bytes,
@@ -91,7 +156,7 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
                 )
                 .with_help("check the file's permissions, or exclude it"),
             );
-            return Some(FileResult { diagnostics: out, license_ids: Vec::new(), fix: None, facts: None });
+            return Some(FileResult { diagnostics: out, ..FileResult::empty() });
         }
     };
     let (mut result, plan) = analyse(shared, entry, &bytes, header_required, is_rust);
@@ -142,7 +207,7 @@ fn analyse(
     let mut out = Vec::new();
     let text = String::from_utf8_lossy(bytes);
     let source = Arc::new(SourceFile::new(entry.rel.clone(), text.as_ref()));
-    if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some() {
+    if memchr::memchr(0, bytes.get(..BINARY_SNIFF).unwrap_or(bytes)).is_some() {
         out.push(
             Diagnostic::new(
                 Code::FileUnreadable,
@@ -151,7 +216,7 @@ fn analyse(
             )
             .with_help("remove it, or add it to [headers] exclude (or .gitignore) if it belongs there"),
         );
-        return (FileResult { diagnostics: out, license_ids: Vec::new(), fix: None, facts: None }, None);
+        return (FileResult { diagnostics: out, ..FileResult::empty() }, None);
     }
     let not_utf8 = matches!(text, std::borrow::Cow::Owned(_));
     if not_utf8 {
@@ -215,7 +280,7 @@ fn analyse(
         _ => None,
     };
     let facts = shared.collect_facts.then(|| facts_of(&ctx, bytes, &license_ids));
-    (FileResult { diagnostics: out, license_ids, fix: None, facts }, plan)
+    (FileResult { diagnostics: out, license_ids, facts, ..FileResult::empty() }, plan)
 }
 
 /// Wraps uncovered tagged items in snippets, then repairs the header.

@@ -44,7 +44,13 @@ pub struct Options {
     pub collect_facts: bool,
     /// Show a progress bar on stderr.
     pub progress: bool,
+    /// Files larger than this many bytes get only their header checked;
+    /// 0 means [`DEFAULT_MAX_FILE_SIZE`].
+    pub max_file_size: u64,
 }
+
+/// The default of `--max-file-size`: far above any hand-written source file.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 << 20;
 
 /// What `corefence report` knows of one checked file.
 #[derive(Debug, Clone)]
@@ -117,6 +123,8 @@ pub struct Outcome {
     pub facts: Vec<FileFacts>,
     /// Per-crate facts, in folder order (with `collect_facts`).
     pub crates: Vec<CrateFacts>,
+    /// Bugs met while checking, each naming its file (exit code 2).
+    pub internal_errors: Vec<String>,
 }
 
 /// Why nothing could be checked (exit code 2).
@@ -162,6 +170,7 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         fix: options.fix,
         index_content: staged.as_ref().map(|v| &v.content),
         collect_facts: options.collect_facts,
+        max_file_size: if options.max_file_size == 0 { DEFAULT_MAX_FILE_SIZE } else { options.max_file_size },
     };
     let progress = progress_bar(options.progress, ws.files.len());
     // syn parses recursively: give workers room for deeply nested (but
@@ -178,7 +187,9 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     let mut used_ids = BTreeMap::new();
     let mut fixes = Vec::new();
     let mut facts = Vec::new();
+    let mut internal_errors = Vec::new();
     for r in results {
+        internal_errors.extend(r.internal_error);
         facts.extend(r.facts);
         diagnostics.extend(r.diagnostics);
         for (id, at) in r.license_ids {
@@ -215,7 +226,7 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     diagnostic::finalize(&mut diagnostics);
     fixes.sort_by(|a, b| a.path.cmp(&b.path));
     let crates = if options.collect_facts { crate_facts(&ws, &editions) } else { Vec::new() };
-    Ok(Outcome { root: root.dir, config, diagnostics, files: ws.files.len(), fixes, facts, crates })
+    Ok(Outcome { root: root.dir, config, diagnostics, files: ws.files.len(), fixes, facts, crates, internal_errors })
 }
 
 fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {

@@ -132,18 +132,20 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
                 );
             }
         }
+        let mut fields = package.as_object_mut().map(std::mem::take).unwrap_or_default();
         if let Some(edition) = edition {
-            package["comment"] = Value::from(format!("edition: {edition}"));
+            fields.insert("comment".to_owned(), Value::from(format!("edition: {edition}")));
         }
         if !sums.is_empty() {
             let mut sorted = sums;
             sorted.sort();
             let code = sha1_smol::Sha1::from(sorted.concat()).digest().to_string();
-            package["packageVerificationCode"] = json!({ "packageVerificationCodeValue": code });
+            fields.insert("packageVerificationCode".to_owned(), json!({ "packageVerificationCodeValue": code }));
             let infos: Vec<String> =
                 if infos.is_empty() { vec!["NOASSERTION".to_owned()] } else { infos.into_iter().collect() };
-            package["licenseInfoFromFiles"] = json!(infos);
+            fields.insert("licenseInfoFromFiles".to_owned(), json!(infos));
         }
+        package = Value::Object(fields);
         describes.push(describe(&id));
         packages.push(package);
     }
