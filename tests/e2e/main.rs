@@ -11,6 +11,7 @@ mod fix;
 mod formats;
 mod git_hook;
 mod headers;
+mod hostile;
 mod inventory;
 mod macro_parity;
 mod pre_commit;
