@@ -111,7 +111,10 @@ fn hostile_workspace_with_a_uses_cycle_exits_2() {
     );
     let (code, stdout, _) = run_bounded(root, &["check", "--format", "short"], Duration::from_secs(60));
     assert_eq!(code, Some(2));
-    assert!(stdout.contains("corefence.toml:6:9: error[config/invalid] `uses` cycle: community → enterprise → community"), "{stdout}");
+    assert!(
+        stdout.contains("corefence.toml:6:9: error[config/invalid] `uses` cycle: community → enterprise → community"),
+        "{stdout}"
+    );
 }
 
 /// A pull request can contain a link to a file outside the workspace:

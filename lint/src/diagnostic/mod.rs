@@ -133,6 +133,12 @@ impl Diagnostic {
         }
     }
 
+    /// A `file/unreadable` warning about a whole file: what is wrong and what
+    /// to do. Every problem that stops a file from being checked uses it.
+    pub fn unreadable(file: &Arc<SourceFile>, message: impl Into<String>, help: impl Into<String>) -> Self {
+        Diagnostic::new(Code::FileUnreadable, Location::file_start(file), message).with_help(help)
+    }
+
     /// Sets the text under the primary span.
     #[must_use]
     pub fn with_label(mut self, text: impl Into<String>) -> Self {

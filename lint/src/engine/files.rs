@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::checks::{self, ExternalLicense, FileContext, WrittenLicense};
 use crate::config::Config;
-use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
+use crate::diagnostic::{Diagnostic, Location, SourceFile};
 use crate::edition::EditionMap;
 use crate::license;
 use crate::license::comment::{self, CommentStyle};
@@ -47,11 +47,11 @@ impl ReuseToml {
             Ok(annotations) => ReuseToml { annotations },
             Err(err) => {
                 let file = Arc::new(SourceFile::new("REUSE.toml", text));
-                diagnostics.push(
-                    Diagnostic::new(Code::FileUnreadable, Location::file_start(&file), err.to_string()).with_help(
-                        "fix REUSE.toml (see the REUSE specification); its annotations are ignored until then",
-                    ),
-                );
+                diagnostics.push(Diagnostic::unreadable(
+                    &file,
+                    err.to_string(),
+                    "fix REUSE.toml (see the REUSE specification); its annotations are ignored until then",
+                ));
                 ReuseToml::default()
             }
         }
@@ -93,19 +93,16 @@ fn large_file(shared: &Shared<'_>, entry: &FileEntry, header_required: bool) -> 
         FileResult::empty()
     };
     let file = Arc::new(SourceFile::new(entry.rel.clone(), String::from_utf8_lossy(&head).into_owned()));
-    result.diagnostics.push(
-        Diagnostic::new(
-            Code::FileUnreadable,
-            Location::file_start(&file),
-            format!(
-                "`{}` is {} MiB, over the {} MiB limit: its header was checked, its code was not",
-                entry.rel,
-                entry.len >> 20,
-                shared.max_file_size >> 20
-            ),
-        )
-        .with_help("raise `--max-file-size` if it is source code, or exclude it"),
-    );
+    result.diagnostics.push(Diagnostic::unreadable(
+        &file,
+        format!(
+            "`{}` is {} MiB, over the {} MiB limit: its header was checked, its code was not",
+            entry.rel,
+            entry.len >> 20,
+            shared.max_file_size >> 20
+        ),
+        "raise `--max-file-size` if it is source code, or exclude it",
+    ));
     result
 }
 
@@ -148,14 +145,11 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
         Ok(bytes) => bytes,
         Err(err) => {
             let file = Arc::new(SourceFile::new(entry.rel.clone(), ""));
-            out.push(
-                Diagnostic::new(
-                    Code::FileUnreadable,
-                    Location::file_start(&file),
-                    format!("cannot read `{}`: {err}", entry.rel),
-                )
-                .with_help("check the file's permissions, or exclude it"),
-            );
+            out.push(Diagnostic::unreadable(
+                &file,
+                format!("cannot read `{}`: {err}", entry.rel),
+                "check the file's permissions, or exclude it",
+            ));
             return Some(FileResult { diagnostics: out, ..FileResult::empty() });
         }
     };
@@ -167,14 +161,11 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
             fix.diff = Some(license::fix::unified_diff(&entry.rel, &bytes, &plan.new_bytes));
         } else if let Err(err) = license::fix::write_atomic(&entry.abs, &plan.new_bytes) {
             let file = Arc::new(SourceFile::new(entry.rel.clone(), ""));
-            result.diagnostics.push(
-                Diagnostic::new(
-                    Code::FileUnreadable,
-                    Location::file_start(&file),
-                    format!("cannot write the fix to `{}`: {err}", entry.rel),
-                )
-                .with_help("the file was left as it was; check its permissions (links are never written through)"),
-            );
+            result.diagnostics.push(Diagnostic::unreadable(
+                &file,
+                format!("cannot write the fix to `{}`: {err}", entry.rel),
+                "the file was left as it was; check its permissions (links are never written through)",
+            ));
             result.fix = Some(fix);
             return Some(result);
         } else {
@@ -208,26 +199,20 @@ fn analyse(
     let text = String::from_utf8_lossy(bytes);
     let source = Arc::new(SourceFile::new(entry.rel.clone(), text.as_ref()));
     if memchr::memchr(0, bytes.get(..BINARY_SNIFF).unwrap_or(bytes)).is_some() {
-        out.push(
-            Diagnostic::new(
-                Code::FileUnreadable,
-                Location::file_start(&source),
-                format!("`{}` is a binary file", entry.rel),
-            )
-            .with_help("remove it, or add it to [headers] exclude (or .gitignore) if it belongs there"),
-        );
+        out.push(Diagnostic::unreadable(
+            &source,
+            format!("`{}` is a binary file", entry.rel),
+            "remove it, or add it to [headers] exclude (or .gitignore) if it belongs there",
+        ));
         return (FileResult { diagnostics: out, ..FileResult::empty() }, None);
     }
     let not_utf8 = matches!(text, std::borrow::Cow::Owned(_));
     if not_utf8 {
-        out.push(
-            Diagnostic::new(
-                Code::FileUnreadable,
-                Location::file_start(&source),
-                format!("`{}` is not valid UTF-8", entry.rel),
-            )
-            .with_help("convert it to UTF-8 (its header was checked, its code was not)"),
-        );
+        out.push(Diagnostic::unreadable(
+            &source,
+            format!("`{}` is not valid UTF-8", entry.rel),
+            "convert it to UTF-8 (its header was checked, its code was not)",
+        ));
     }
 
     let style = comment::style_for_path(Path::new(&entry.rel));

@@ -142,8 +142,7 @@ impl Workspace {
 }
 
 fn unreadable(file: &Arc<SourceFile>, message: &str) -> Diagnostic {
-    Diagnostic::new(Code::FileUnreadable, Location::file_start(file), message)
-        .with_help("check the file's permissions, or exclude it")
+    Diagnostic::unreadable(file, message, "check the file's permissions, or exclude it")
 }
 
 /// Targets by Cargo's conventions, for when cargo cannot be asked.
