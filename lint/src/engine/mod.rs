@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use indicatif::ParallelProgressIterator;
 use rayon::prelude::*;
 
-use crate::checks;
-
 mod files;
 mod manifests;
+
+use crate::checks;
 use crate::config::{self, Config, ConfigErrors, EditionId, Root};
 use crate::diagnostic::{self, Diagnostic};
 use crate::edition::EditionMap;
@@ -115,7 +115,7 @@ pub struct Outcome {
     pub config: Config,
     /// Findings, sorted and fingerprinted.
     pub diagnostics: Vec<Diagnostic>,
-    /// Number of files looked at.
+    /// Number of files checked (read and scanned).
     pub files: usize,
     /// What `--fix` changed, file by file, in path order.
     pub fixes: Vec<FileFix>,
@@ -184,6 +184,7 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         ws.files.par_iter().progress_with(progress.clone()).filter_map(|f| files::check(&shared, f)).collect()
     });
     progress.finish_and_clear();
+    let checked = results.len();
     let mut used_ids = BTreeMap::new();
     let mut fixes = Vec::new();
     let mut facts = Vec::new();
@@ -226,7 +227,7 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     diagnostic::finalize(&mut diagnostics);
     fixes.sort_by(|a, b| a.path.cmp(&b.path));
     let crates = if options.collect_facts { crate_facts(&ws, &editions) } else { Vec::new() };
-    Ok(Outcome { root: root.dir, config, diagnostics, files: ws.files.len(), fixes, facts, crates, internal_errors })
+    Ok(Outcome { root: root.dir, config, diagnostics, files: checked, fixes, facts, crates, internal_errors })
 }
 
 fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {
