@@ -190,6 +190,10 @@ pub fn main_with_skip(skip: usize) -> ! {
     let mut args: Vec<OsString> = std::env::args_os().collect();
     if skip > 0 && args.get(1).is_some_and(|a| a == "corefence") {
         args.drain(1..=skip);
+        // Help and usage then read `cargo corefence ...`, the way it was typed.
+        if let Some(program) = args.first_mut() {
+            *program = OsString::from("cargo corefence");
+        }
     }
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     let stderr_is_terminal = stderr.is_terminal();
