@@ -8,6 +8,7 @@
 
 pub mod conflicting_licenses;
 pub mod deprecated_license;
+pub mod enterprise_dependency;
 pub mod invalid_license;
 pub mod license_mismatch;
 pub mod license_texts;

@@ -107,6 +107,7 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     }
     diagnostics.extend(checks::unmatched_config::check(&config, &ws));
     diagnostics.extend(checks::manifest_license::check(&config, &ws, &editions, &accepted));
+    diagnostics.extend(checks::enterprise_dependency::check(&config, &ws, &editions));
     diagnostics.extend(checks::license_texts::check(&root.dir, &config, &used_ids));
 
     let wanted: Vec<String> = options
