@@ -24,6 +24,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod edition;
 pub mod engine;
+pub mod index;
 pub mod license;
 pub mod parse;
 pub mod report;

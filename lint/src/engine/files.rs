@@ -9,6 +9,7 @@ use crate::checks::{self, ExternalLicense, FileContext, WrittenLicense};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
 use crate::edition::EditionMap;
+use crate::index::FileData;
 use crate::license::comment::{self, CommentStyle};
 use crate::license::expr::LicenseExpr;
 use crate::license::header::{self, Tag};
@@ -54,6 +55,8 @@ impl ReuseToml {
 pub struct FileResult {
     pub diagnostics: Vec<Diagnostic>,
     pub license_ids: Vec<String>,
+    /// What the workspace index needs from a Rust file that parsed.
+    pub index: Option<FileData>,
 }
 
 /// Bytes looked at to decide whether a file is binary, as git does.
@@ -80,7 +83,7 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
                 )
                 .with_help("check the file's permissions, or exclude it"),
             );
-            return Some(FileResult { diagnostics: out, license_ids: Vec::new() });
+            return Some(FileResult { diagnostics: out, license_ids: Vec::new(), index: None });
         }
     };
     let text = String::from_utf8_lossy(&bytes);
@@ -94,7 +97,7 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
             )
             .with_help("remove it, or add it to [headers] exclude (or .gitignore) if it belongs there"),
         );
-        return Some(FileResult { diagnostics: out, license_ids: Vec::new() });
+        return Some(FileResult { diagnostics: out, license_ids: Vec::new(), index: None });
     }
     let not_utf8 = matches!(text, std::borrow::Cow::Owned(_));
     if not_utf8 {
@@ -159,7 +162,26 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    Some(FileResult { diagnostics: out, license_ids })
+    let index = parsed.map(|p| {
+        // Tags and edition snippets mark code as explicitly of an edition.
+        let mut tagged: Vec<(std::ops::Range<usize>, usize)> = p
+            .tags
+            .iter()
+            .filter_map(|t| {
+                let args = t.args.as_ref().ok()?;
+                Some((t.item_span.clone(), config.edition_named(&args.edition)?))
+            })
+            .collect();
+        for (i, license) in &snippet_licenses {
+            let Ok(expr) = &license.expr else { continue };
+            let Some(snippet) = scan.snippets.get(*i) else { continue };
+            if let Some(edition) = shared.accepted.iter().position(|acc| expr.matches_any(acc)) {
+                tagged.push((snippet.body.clone(), edition));
+            }
+        }
+        FileData { rel: entry.rel.clone(), syntax: p.syntax, tagged }
+    });
+    Some(FileResult { diagnostics: out, license_ids, index })
 }
 
 /// A REUSE `.license` sidecar, else a `REUSE.toml` annotation.

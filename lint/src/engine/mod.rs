@@ -16,6 +16,8 @@ mod files;
 use crate::config::{self, Config, ConfigErrors, Root};
 use crate::diagnostic::{self, Diagnostic};
 use crate::edition::EditionMap;
+use crate::index::modtree::{Inputs, ModTree};
+use crate::index::Sources;
 use crate::license::expr::LicenseExpr;
 use crate::workspace::{slash_path, Workspace};
 
@@ -101,10 +103,18 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     let results: Vec<files::FileResult> =
         pool.install(|| ws.files.par_iter().filter_map(|f| files::check(&shared, f)).collect());
     let mut used_ids = BTreeSet::new();
+    let mut indexed = Vec::new();
     for r in results {
         diagnostics.extend(r.diagnostics);
         used_ids.extend(r.license_ids);
+        indexed.extend(r.index);
     }
+    indexed.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let inputs = Inputs { config: &config, ws: &ws, editions: &editions, files: &indexed };
+    let tree = ModTree::build(&inputs);
+    let sources = Sources::new(&root.dir);
+    diagnostics.extend(checks::enterprise_module::check(&inputs, &tree, &sources));
+    diagnostics.extend(checks::enterprise_import::check(&inputs, &tree, &sources));
     diagnostics.extend(checks::unmatched_config::check(&config, &ws));
     diagnostics.extend(checks::manifest_license::check(&config, &ws, &editions, &accepted));
     diagnostics.extend(checks::enterprise_dependency::check(&config, &ws, &editions));
