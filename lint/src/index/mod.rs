@@ -74,3 +74,6 @@ impl Sources {
         crate::diagnostic::Location::new(&self.get(rel), span)
     }
 }
+
+#[cfg(test)]
+mod tests;
