@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::baseline::Baseline;
 use crate::config;
 use crate::diagnostic::{Code, Counts, Diagnostic, Severity};
 use crate::engine::{self, Fatal};
@@ -79,6 +80,12 @@ struct CheckArgs {
     /// Use this configuration file instead of discovering corefence.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Report only findings not recorded in this baseline (and list stale entries).
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file instead of reporting them.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -171,7 +178,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         jobs: args.jobs.unwrap_or(0),
     };
     let style = style(args, io);
-    let outcome = match engine::run(&options) {
+    let mut outcome = match engine::run(&options) {
         Ok(outcome) => outcome,
         Err(Fatal::Config { errors, .. }) => {
             emit(args.format, &errors.0, 0, style, io)?;
@@ -188,6 +195,41 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
             "note: no {} found; using the embedded defaults (run `corefence init` to write one)",
             config::FILE_NAME
         )?;
+    }
+    if let Some(file) = &args.write_baseline {
+        let path = io.cwd.join(file);
+        let recorded = Baseline::of(&outcome.diagnostics);
+        if let Err(message) = recorded.write(&path) {
+            writeln!(io.stderr, "error: {message}")?;
+            return Ok(EXIT_ERROR);
+        }
+        writeln!(io.stderr, "wrote {} findings to {}", recorded.findings.len(), file.display())?;
+        return Ok(EXIT_OK);
+    }
+    if let Some(file) = &args.baseline {
+        let recorded = match Baseline::read(&io.cwd.join(file)) {
+            Ok(b) => b,
+            Err(message) => {
+                writeln!(io.stderr, "error: {message}")?;
+                return Ok(EXIT_ERROR);
+            }
+        };
+        let stale = recorded.filter(&mut outcome.diagnostics);
+        for entry in &stale {
+            writeln!(
+                io.stderr,
+                "note: stale baseline entry (fixed, or changed beyond recognition): {}: {} {}",
+                entry.path, entry.code, entry.message
+            )?;
+        }
+        if !stale.is_empty() {
+            writeln!(
+                io.stderr,
+                "note: {} stale baseline entries; `--write-baseline {}` drops them",
+                stale.len(),
+                file.display()
+            )?;
+        }
     }
     emit(args.format, &outcome.diagnostics, outcome.files, style, io)?;
     let counts = Counts::of(&outcome.diagnostics);

@@ -63,3 +63,36 @@ fn demo_findings() {
         ]
     );
 }
+
+#[test]
+fn suppressions() {
+    insta::assert_snapshot!(short("suppress"));
+}
+
+#[test]
+fn baseline_reports_only_new_findings_and_stale_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("baseline.json");
+    let file = file.to_str().unwrap();
+    let write = corefence(&["check", "fixtures/boundary/import", "--write-baseline", file]);
+    assert_eq!(write.code, 0, "{}", write.stderr);
+    assert!(write.stderr.starts_with("wrote 32 findings to"), "{}", write.stderr);
+
+    let again = corefence(&["check", "fixtures/boundary/import", "--baseline", file, "--format", "short"]);
+    assert_eq!((again.code, again.stdout.as_str(), again.stderr.as_str()), (0, "", ""));
+
+    // Drop one recorded finding and add one that no longer exists.
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let findings = doc["findings"].as_array_mut().unwrap();
+    let dropped = findings.remove(0);
+    findings.push(serde_json::json!({
+        "fingerprint": "0".repeat(32), "code": "boundary/import", "path": "gone.rs", "message": "fixed since"
+    }));
+    std::fs::write(file, serde_json::to_string(&doc).unwrap()).unwrap();
+    let run = corefence(&["check", "fixtures/boundary/import", "--baseline", file, "--format", "short"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stdout.contains(dropped["message"].as_str().unwrap()), "{}", run.stdout);
+    assert!(run.stderr.contains("stale baseline entry (fixed, or changed beyond recognition): gone.rs"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 stale baseline entries"), "{}", run.stderr);
+}

@@ -15,6 +15,7 @@ use crate::license::expr::LicenseExpr;
 use crate::license::header::{self, Tag};
 use crate::license::reuse::{self, Annotation};
 use crate::parse;
+use crate::suppress::{self, Suppression};
 use crate::workspace::{FileEntry, Workspace};
 
 /// What every file's check shares.
@@ -57,6 +58,8 @@ pub struct FileResult {
     pub license_ids: Vec<String>,
     /// What the workspace index needs from a Rust file that parsed.
     pub index: Option<FileData>,
+    /// The file's suppression comments, with its text for their locations.
+    pub suppressions: Option<(Arc<SourceFile>, Vec<Suppression>)>,
 }
 
 /// Bytes looked at to decide whether a file is binary, as git does.
@@ -83,7 +86,7 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
                 )
                 .with_help("check the file's permissions, or exclude it"),
             );
-            return Some(FileResult { diagnostics: out, license_ids: Vec::new(), index: None });
+            return Some(FileResult { diagnostics: out, license_ids: Vec::new(), index: None, suppressions: None });
         }
     };
     let text = String::from_utf8_lossy(&bytes);
@@ -97,7 +100,7 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
             )
             .with_help("remove it, or add it to [headers] exclude (or .gitignore) if it belongs there"),
         );
-        return Some(FileResult { diagnostics: out, license_ids: Vec::new(), index: None });
+        return Some(FileResult { diagnostics: out, license_ids: Vec::new(), index: None, suppressions: None });
     }
     let not_utf8 = matches!(text, std::borrow::Cow::Owned(_));
     if not_utf8 {
@@ -181,7 +184,9 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
         }
         FileData { rel: entry.rel.clone(), syntax: p.syntax, tagged }
     });
-    Some(FileResult { diagnostics: out, license_ids, index })
+    let found = suppress::find(&text);
+    let suppressions = (!found.is_empty()).then(|| (Arc::clone(&source), found));
+    Some(FileResult { diagnostics: out, license_ids, index, suppressions })
 }
 
 /// A REUSE `.license` sidecar, else a `REUSE.toml` annotation.

@@ -5,12 +5,14 @@
 //! ones), keeps the diagnostics for the paths the user asked about and returns
 //! them sorted and fingerprinted. It prints nothing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::checks;
+use crate::suppress;
 
 mod files;
 use crate::config::{self, Config, ConfigErrors, Root};
@@ -104,10 +106,22 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         pool.install(|| ws.files.par_iter().filter_map(|f| files::check(&shared, f)).collect());
     let mut used_ids = BTreeSet::new();
     let mut indexed = Vec::new();
+    let mut suppressions = BTreeMap::new();
     for r in results {
         diagnostics.extend(r.diagnostics);
         used_ids.extend(r.license_ids);
         indexed.extend(r.index);
+        if let Some((source, found)) = r.suppressions {
+            suppressions.insert(source.path.clone(), (source, found));
+        }
+    }
+    for c in &ws.crates {
+        if !suppressions.contains_key(&c.manifest.path) {
+            let found = suppress::find(&c.manifest.text);
+            if !found.is_empty() {
+                suppressions.insert(c.manifest.path.clone(), (Arc::clone(&c.manifest), found));
+            }
+        }
     }
     indexed.sort_by(|a, b| a.rel.cmp(&b.rel));
     let inputs = Inputs { config: &config, ws: &ws, editions: &editions, files: &indexed };
@@ -119,6 +133,8 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     diagnostics.extend(checks::manifest_license::check(&config, &ws, &editions, &accepted));
     diagnostics.extend(checks::enterprise_dependency::check(&config, &ws, &editions));
     diagnostics.extend(checks::license_texts::check(&root.dir, &config, &used_ids));
+
+    suppress::apply(&mut diagnostics, &suppressions);
 
     let wanted: Vec<String> = options
         .paths
