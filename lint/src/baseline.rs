@@ -54,8 +54,8 @@ impl Baseline {
     /// Reads a baseline file.
     pub fn read(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let baseline: Baseline = serde_json::from_str(&text)
-            .map_err(|e| format!("{} is not a corefence baseline: {e}", path.display()))?;
+        let baseline: Baseline =
+            serde_json::from_str(&text).map_err(|e| format!("{} is not a corefence baseline: {e}", path.display()))?;
         if baseline.version != VERSION {
             return Err(format!("{} has baseline version {}, expected {VERSION}", path.display(), baseline.version));
         }

@@ -214,19 +214,19 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
                 return Ok(EXIT_ERROR);
             }
         };
-        let stale = recorded.filter(&mut outcome.diagnostics);
-        for entry in &stale {
+        let outdated = recorded.filter(&mut outcome.diagnostics);
+        for entry in &outdated {
             writeln!(
                 io.stderr,
                 "note: stale baseline entry (fixed, or changed beyond recognition): {}: {} {}",
                 entry.path, entry.code, entry.message
             )?;
         }
-        if !stale.is_empty() {
+        if !outdated.is_empty() {
             writeln!(
                 io.stderr,
                 "note: {} stale baseline entries; `--write-baseline {}` drops them",
-                stale.len(),
+                outdated.len(),
                 file.display()
             )?;
         }

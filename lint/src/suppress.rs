@@ -82,11 +82,8 @@ pub fn apply(diagnostics: &mut Vec<Diagnostic>, files: &BTreeMap<String, (Arc<So
             if used.contains_key(&(path.clone(), i)) {
                 continue;
             }
-            let unknown: Vec<(&str, String)> = s
-                .codes
-                .iter()
-                .filter_map(|c| c.parse::<Code>().err().map(|e| (c.as_str(), e.to_string())))
-                .collect();
+            let unknown: Vec<(&str, String)> =
+                s.codes.iter().filter_map(|c| c.parse::<Code>().err().map(|e| (c.as_str(), e.to_string()))).collect();
             let (message, help) = if s.reason.is_none() {
                 (
                     "suppression has no reason, so it is ignored".to_owned(),

@@ -93,6 +93,10 @@ fn baseline_reports_only_new_findings_and_stale_entries() {
     assert_eq!(run.code, 1);
     assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
     assert!(run.stdout.contains(dropped["message"].as_str().unwrap()), "{}", run.stdout);
-    assert!(run.stderr.contains("stale baseline entry (fixed, or changed beyond recognition): gone.rs"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("stale baseline entry (fixed, or changed beyond recognition): gone.rs"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("1 stale baseline entries"), "{}", run.stderr);
 }

@@ -34,8 +34,19 @@ fn json_follows_the_contract() {
         assert_eq!(
             keys,
             [
-                "code", "column", "edition", "end_column", "end_line", "fingerprint", "help", "line", "message", "path",
-                "severity", "symbol", "target_edition"
+                "code",
+                "column",
+                "edition",
+                "end_column",
+                "end_line",
+                "fingerprint",
+                "help",
+                "line",
+                "message",
+                "path",
+                "severity",
+                "symbol",
+                "target_edition"
             ]
         );
         assert!(!d["path"].as_str().unwrap().contains('\\'));

@@ -59,7 +59,10 @@ pub fn check(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<Diag
             .with_help(help(config, dep, to, &target.name));
             for feature in &enabling {
                 let text = if feature.span == dep.span {
-                    format!("Cargo's implicit feature `{}` switches it on (no `dep:{}` in [features])", dep.key, dep.key)
+                    format!(
+                        "Cargo's implicit feature `{}` switches it on (no `dep:{}` in [features])",
+                        dep.key, dep.key
+                    )
                 } else {
                     format!("feature `{}` switches it on and is not mapped to the {to_name} edition", feature.name)
                 };
@@ -118,8 +121,7 @@ fn offending_features(config: &Config, m: &Manifest, dep: &Dependency, to: Editi
     let mut out: Vec<Feature> = Vec::new();
     for f in &m.features {
         let mut seen = BTreeSet::new();
-        if !mapped_ok(&f.name) && reaches(f, &by_name, &enables_directly, &mapped_ok, f.name == "default", &mut seen)
-        {
+        if !mapped_ok(&f.name) && reaches(f, &by_name, &enables_directly, &mapped_ok, f.name == "default", &mut seen) {
             out.push(f.clone());
         }
     }

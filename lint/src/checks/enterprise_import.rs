@@ -54,7 +54,19 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
                 }
             }
             let written = format!("{}{}", if r.global { "::" } else { "" }, r.segments.join("::"));
-            out.push(finding(inputs, tree, &resolver, sources, data, r.span.clone(), &written, &found, ctx, to, Kind::Path));
+            out.push(finding(
+                inputs,
+                tree,
+                &resolver,
+                sources,
+                data,
+                r.span.clone(),
+                &written,
+                &found,
+                ctx,
+                to,
+                Kind::Path,
+            ));
         }
         for (name, span, body) in &data.syntax.method_calls {
             let Some(m) = tree.module_of(file, body) else { continue };
@@ -92,7 +104,11 @@ fn modules_in_file(tree: &ModTree, root: ModId, file: usize) -> Vec<ModId> {
     while let Some(&m) = out.get(i) {
         if let Some(module) = tree.modules.get(m) {
             out.extend(
-                module.children.iter().map(|(_, c)| *c).filter(|c| tree.modules.get(*c).is_some_and(|x| x.file == file)),
+                module
+                    .children
+                    .iter()
+                    .map(|(_, c)| *c)
+                    .filter(|c| tree.modules.get(*c).is_some_and(|x| x.file == file)),
             );
         }
         i += 1;

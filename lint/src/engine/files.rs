@@ -165,28 +165,37 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let index = parsed.map(|p| {
-        // Tags and edition snippets mark code as explicitly of an edition.
-        let mut tagged: Vec<(std::ops::Range<usize>, usize)> = p
-            .tags
-            .iter()
-            .filter_map(|t| {
-                let args = t.args.as_ref().ok()?;
-                Some((t.item_span.clone(), config.edition_named(&args.edition)?))
-            })
-            .collect();
-        for (i, license) in &snippet_licenses {
-            let Ok(expr) = &license.expr else { continue };
-            let Some(snippet) = scan.snippets.get(*i) else { continue };
-            if let Some(edition) = shared.accepted.iter().position(|acc| expr.matches_any(acc)) {
-                tagged.push((snippet.body.clone(), edition));
-            }
-        }
-        FileData { rel: entry.rel.clone(), syntax: p.syntax, tagged }
-    });
+    let index = parsed.map(|p| index_data(shared, entry, p, &scan, &snippet_licenses));
     let found = suppress::find(&text);
     let suppressions = (!found.is_empty()).then(|| (Arc::clone(&source), found));
     Some(FileResult { diagnostics: out, license_ids, index, suppressions })
+}
+
+/// What the workspace index keeps of a parsed file: its syntax, and the
+/// regions tags and edition snippets mark as explicitly of an edition.
+fn index_data(
+    shared: &Shared<'_>,
+    entry: &FileEntry,
+    parsed: parse::ParsedFile,
+    scan: &header::Scan,
+    snippet_licenses: &[(usize, WrittenLicense)],
+) -> FileData {
+    let mut tagged: Vec<(std::ops::Range<usize>, usize)> = parsed
+        .tags
+        .iter()
+        .filter_map(|t| {
+            let args = t.args.as_ref().ok()?;
+            Some((t.item_span.clone(), shared.config.edition_named(&args.edition)?))
+        })
+        .collect();
+    for (i, license) in snippet_licenses {
+        let Ok(expr) = &license.expr else { continue };
+        let Some(snippet) = scan.snippets.get(*i) else { continue };
+        if let Some(edition) = shared.accepted.iter().position(|acc| expr.matches_any(acc)) {
+            tagged.push((snippet.body.clone(), edition));
+        }
+    }
+    FileData { rel: entry.rel.clone(), syntax: parsed.syntax, tagged }
 }
 
 /// A REUSE `.license` sidecar, else a `REUSE.toml` annotation.

@@ -136,8 +136,7 @@ impl ModTree {
             .into_iter()
             .filter(|(_, eds)| eds.len() > 1)
             .filter_map(|(file, eds)| {
-                let lowest =
-                    eds.iter().find(|&&e| eds.iter().all(|&d| d == e || inputs.config.may_use(d, e))).copied();
+                let lowest = eds.iter().find(|&&e| eds.iter().all(|&d| d == e || inputs.config.may_use(d, e))).copied();
                 lowest.or_else(|| eds.first().copied()).map(|e| (file, e))
             })
             .collect();
@@ -158,7 +157,10 @@ impl ModTree {
         }
         for (file, data) in inputs.files.iter().enumerate() {
             if !tree.file_modules.contains_key(&file) {
-                let krate = inputs.ws.crate_of(&data.rel).and_then(|c| inputs.ws.crates.iter().position(|x| std::ptr::eq(x, c)));
+                let krate = inputs
+                    .ws
+                    .crate_of(&data.rel)
+                    .and_then(|c| inputs.ws.crates.iter().position(|x| std::ptr::eq(x, c)));
                 tree.add_root(inputs, shared, krate, "orphan", "", file);
             }
         }
@@ -222,18 +224,21 @@ impl ModTree {
                 let mut path = parent.body.clone();
                 path.push(i);
                 let child_dir = join(dir, decl.path_attr.as_deref().unwrap_or(&decl.name));
-                self.push_child(module, Module {
-                    name: decl.name.clone(),
-                    parent: Some(module),
-                    root: parent.root,
-                    krate: parent.krate,
-                    file: parent.file,
-                    body: path,
-                    children: Vec::new(),
-                    edition: tag.or(gate.filter(|g| *g != ctx && !inputs.config.may_use(ctx, *g))).unwrap_or(ctx),
-                    gate,
-                    decl: Some((parent.file, decl.span.clone())),
-                });
+                self.push_child(
+                    module,
+                    Module {
+                        name: decl.name.clone(),
+                        parent: Some(module),
+                        root: parent.root,
+                        krate: parent.krate,
+                        file: parent.file,
+                        body: path,
+                        children: Vec::new(),
+                        edition: tag.or(gate.filter(|g| *g != ctx && !inputs.config.may_use(ctx, *g))).unwrap_or(ctx),
+                        gate,
+                        decl: Some((parent.file, decl.span.clone())),
+                    },
+                );
                 self.walk(inputs, shared, id, inner, file_dir, &child_dir, chain);
                 continue;
             }
@@ -262,18 +267,21 @@ impl ModTree {
             }
             let inherited = gate.filter(|g| *g != ctx && !inputs.config.may_use(ctx, *g)).unwrap_or(ctx);
             let edition = assigned.or_else(|| shared.get(&file).copied()).unwrap_or(inherited);
-            self.push_child(module, Module {
-                name: decl.name.clone(),
-                parent: Some(module),
-                root: parent.root,
-                krate: parent.krate,
-                file,
-                body: Vec::new(),
-                children: Vec::new(),
-                edition,
-                gate,
-                decl: Some((parent.file, decl.span.clone())),
-            });
+            self.push_child(
+                module,
+                Module {
+                    name: decl.name.clone(),
+                    parent: Some(module),
+                    root: parent.root,
+                    krate: parent.krate,
+                    file,
+                    body: Vec::new(),
+                    children: Vec::new(),
+                    edition,
+                    gate,
+                    decl: Some((parent.file, decl.span.clone())),
+                },
+            );
             self.file_modules.entry(file).or_default().push(id);
             let Some(child) = inputs.files.get(file) else { continue };
             let child_file_dir = parent_dir(&rel);
@@ -322,9 +330,11 @@ impl ModTree {
         for &i in body {
             let module = self.modules.get(m)?;
             // Inline children are pushed in declaration order with their index recorded in `body`.
-            m = module.children.iter().map(|(_, c)| *c).find(|c| {
-                self.modules.get(*c).is_some_and(|x| x.file == file && x.body.last() == Some(&i))
-            })?;
+            m = module
+                .children
+                .iter()
+                .map(|(_, c)| *c)
+                .find(|c| self.modules.get(*c).is_some_and(|x| x.file == file && x.body.last() == Some(&i)))?;
         }
         Some(m)
     }

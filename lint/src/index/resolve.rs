@@ -144,7 +144,11 @@ impl<'a> Resolver<'a> {
         let mut cur = Some(m);
         while let Some(id) = cur {
             let Some(module) = self.tree.modules.get(id) else { break };
-            names.push(if module.parent.is_none() && module.name.is_empty() { "crate".to_owned() } else { module.name.clone() });
+            names.push(if module.parent.is_none() && module.name.is_empty() {
+                "crate".to_owned()
+            } else {
+                module.name.clone()
+            });
             cur = module.parent;
         }
         names.reverse();
@@ -162,7 +166,7 @@ impl<'a> Resolver<'a> {
     /// code, whose imports are reported where they are written.
     pub fn resolve_local(&self, from: ModId, name: &str, ctx: Ctx) -> Option<Resolved> {
         let candidates = self.defined(from, name);
-        self.choose(candidates, ctx).map(|res| Resolved { res, hops: Vec::new() })
+        self.choose(&candidates, ctx).map(|res| Resolved { res, hops: Vec::new() })
     }
 
     fn root(&self, m: ModId) -> Option<ModId> {
@@ -229,7 +233,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The candidate present in the build of `ctx`'s edition, else the first.
-    fn choose<T: Clone>(&self, candidates: Vec<(T, Option<EditionId>)>, ctx: Ctx) -> Option<T> {
+    fn choose<T: Clone>(&self, candidates: &[(T, Option<EditionId>)], ctx: Ctx) -> Option<T> {
         let in_build = |g: &Option<EditionId>| g.is_none_or(|g| self.inputs.allowed(ctx.edition, None, g));
         candidates.iter().find(|(_, g)| in_build(g)).or(candidates.first()).map(|(r, _)| r.clone())
     }
@@ -238,11 +242,8 @@ impl<'a> Resolver<'a> {
         if depth > MAX_DEPTH {
             return None;
         }
-        let mut candidates: Vec<(Resolved, Option<EditionId>)> = self
-            .defined(m, name)
-            .into_iter()
-            .map(|(res, g)| (Resolved { res, hops: Vec::new() }, g))
-            .collect();
+        let mut candidates: Vec<(Resolved, Option<EditionId>)> =
+            self.defined(m, name).into_iter().map(|(res, g)| (Resolved { res, hops: Vec::new() }, g)).collect();
         let module = self.tree.modules.get(m)?;
         let file = self.inputs.files.get(module.file)?;
         let body = self.body(m)?;
@@ -251,7 +252,8 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             let found = if u.extern_crate {
-                self.extern_crate(m, u.path.first()?.as_str()).map(|r| Resolved { res: Res::Module(r), hops: Vec::new() })
+                self.extern_crate(m, u.path.first()?.as_str())
+                    .map(|r| Resolved { res: Res::Module(r), hops: Vec::new() })
             } else {
                 self.path(m, &u.path, u.global, ctx, depth + 1)
             };
@@ -267,7 +269,7 @@ impl<'a> Resolver<'a> {
                 candidates.push((found, gate));
             }
         }
-        if let Some(found) = self.choose(candidates, ctx) {
+        if let Some(found) = self.choose(&candidates, ctx) {
             return Some(found);
         }
         for u in body.uses.iter().filter(|u| u.target == UseTarget::Glob) {
@@ -293,7 +295,9 @@ impl<'a> Resolver<'a> {
         // `#[macro_export]` macros live at the crate root.
         if module.parent.is_none() {
             for (id, other) in self.tree.modules.iter().enumerate().filter(|(_, x)| x.root == m) {
-                if let Some(i) = self.body(id).and_then(|b| b.items.iter().position(|it| it.macro_export && it.name == name)) {
+                if let Some(i) =
+                    self.body(id).and_then(|b| b.items.iter().position(|it| it.macro_export && it.name == name))
+                {
                     let _ = other;
                     return Some(Resolved { res: Res::Item(id, i), hops: Vec::new() });
                 }

@@ -77,10 +77,7 @@ fn extern_names_follow_cargo_renames_and_extern_crate() {
     let lib = "use ee::Token;\nextern crate acme_ee as e2;\npub fn f() { e2::sso::login(); }\n";
     assert_eq!(
         findings("ee = { package = \"acme-ee\", path = \"../ee\", optional = true }\n", &[("app/src/lib.rs", lib)]),
-        [
-            "app/src/lib.rs:1 boundary/import acme_ee::Token",
-            "app/src/lib.rs:2 boundary/import acme_ee",
-        ]
+        ["app/src/lib.rs:1 boundary/import acme_ee::Token", "app/src/lib.rs:2 boundary/import acme_ee",]
     );
 }
 
@@ -140,7 +137,8 @@ fn shared_files_take_the_edition_all_declarers_may_use() {
     let cmd = "pub fn run() { acme_ee::sso::login(); }\n";
     let ee_main = "#[path = \"cmd.rs\"]\nmod cmd;\nfn main() {}\n";
     let oss_main = "#[path = \"cmd.rs\"]\nmod cmd;\nfn main() {}\n";
-    let bins = "[[bin]]\nname = \"ee\"\npath = \"src/ee_main.rs\"\n[[bin]]\nname = \"oss\"\npath = \"src/oss_main.rs\"\n";
+    let bins =
+        "[[bin]]\nname = \"ee\"\npath = \"src/ee_main.rs\"\n[[bin]]\nname = \"oss\"\npath = \"src/oss_main.rs\"\n";
     let only_ee = "[[bin]]\nname = \"ee\"\npath = \"src/ee_main.rs\"\n";
     assert_eq!(
         findings(bins, &[("app/src/cmd.rs", cmd), ("app/src/ee_main.rs", ee_main), ("app/src/oss_main.rs", oss_main)]),

@@ -248,7 +248,15 @@ impl Collector {
         let item_span = item.span().byte_range();
         let leaf = |c: &mut Collector, path: Vec<String>, target: UseTarget, end: usize, first: usize| {
             let span = start.unwrap_or(first)..end;
-            c.body().uses.push(UseDef { path, global, target, public, extern_crate: false, span, item_span: item_span.clone() });
+            c.body().uses.push(UseDef {
+                path,
+                global,
+                target,
+                public,
+                extern_crate: false,
+                span,
+                item_span: item_span.clone(),
+            });
         };
         match tree {
             syn::UseTree::Path(p) => {
@@ -260,7 +268,8 @@ impl Collector {
             syn::UseTree::Name(n) => {
                 let r = n.ident.span().byte_range();
                 let mut path = prefix.clone();
-                let name = if n.ident == "self" { prefix.last().cloned().unwrap_or_default() } else { n.ident.to_string() };
+                let name =
+                    if n.ident == "self" { prefix.last().cloned().unwrap_or_default() } else { n.ident.to_string() };
                 if n.ident != "self" {
                     path.push(n.ident.to_string());
                 }
@@ -318,7 +327,11 @@ impl Collector {
                 continue;
             }
             let mut segments = vec![head.to_string()];
-            let start = if global { trees.get(i).map_or(0, |t| t.span().byte_range().start) } else { head.span().byte_range().start };
+            let start = if global {
+                trees.get(i).map_or(0, |t| t.span().byte_range().start)
+            } else {
+                head.span().byte_range().start
+            };
             let mut end = head.span().byte_range().end;
             let mut j = first + 1;
             while is_path_sep(&trees, j) {
@@ -334,6 +347,34 @@ impl Collector {
         }
     }
 
+    fn module(&mut self, m: &syn::ItemMod, item: &syn::Item) {
+        for attr in &m.attrs {
+            self.visit_attribute(attr);
+        }
+        let path_attr = m.attrs.iter().find(|a| a.path().is_ident("path")).and_then(str_value);
+        let head = m.mod_token.span().byte_range().start..m.ident.span().byte_range().end;
+        let mut decl = ModDecl {
+            name: m.ident.to_string(),
+            path_attr,
+            inline: None,
+            public: is_public(&m.vis),
+            span: head,
+            item_span: item.span().byte_range(),
+        };
+        if let Some((_, items)) = &m.content {
+            let index = self.body().mods.len();
+            self.saved.push(std::mem::take(&mut self.current));
+            self.path.push(index);
+            for i in items {
+                self.visit_item(i);
+            }
+            self.path.pop();
+            let outer = self.saved.pop().unwrap_or_default();
+            decl.inline = Some(std::mem::replace(&mut self.current, outer));
+        }
+        self.body().mods.push(decl);
+    }
+
     /// `<T as a::Tr>::f`: the trait's path is what resolves; `f` is one of
     /// its associated items.
     fn qualified(&mut self, qself: Option<&syn::QSelf>, path: &syn::Path) -> bool {
@@ -341,7 +382,9 @@ impl Collector {
         self.visit_type(&q.ty);
         let trait_segments: Vec<&syn::PathSegment> = path.segments.iter().take(q.position).collect();
         if let (Some(first), Some(last)) = (trait_segments.first(), trait_segments.last()) {
-            let start = path.leading_colon.map_or_else(|| first.ident.span().byte_range().start, |c| c.span().byte_range().start);
+            let start = path
+                .leading_colon
+                .map_or_else(|| first.ident.span().byte_range().start, |c| c.span().byte_range().start);
             let segments = trait_segments.iter().map(|s| s.ident.to_string()).collect();
             self.push_ref(segments, path.leading_colon.is_some(), start..last.ident.span().byte_range().end);
         }
@@ -395,24 +438,7 @@ macro_rules! with_attrs {
 impl<'ast> Visit<'ast> for Collector {
     fn visit_item(&mut self, item: &'ast syn::Item) {
         use syn::Item;
-        let attrs: &[Attribute] = match item {
-            Item::Const(i) => &i.attrs,
-            Item::Enum(i) => &i.attrs,
-            Item::ExternCrate(i) => &i.attrs,
-            Item::Fn(i) => &i.attrs,
-            Item::ForeignMod(i) => &i.attrs,
-            Item::Impl(i) => &i.attrs,
-            Item::Macro(i) => &i.attrs,
-            Item::Mod(i) => &i.attrs,
-            Item::Static(i) => &i.attrs,
-            Item::Struct(i) => &i.attrs,
-            Item::Trait(i) => &i.attrs,
-            Item::TraitAlias(i) => &i.attrs,
-            Item::Type(i) => &i.attrs,
-            Item::Union(i) => &i.attrs,
-            Item::Use(i) => &i.attrs,
-            _ => &[],
-        };
+        let attrs = item_attrs(item);
         self.region(attrs, item.span());
         match item {
             Item::Const(i) => self.item(&i.ident, "const", &i.vis, item),
@@ -464,31 +490,7 @@ impl<'ast> Visit<'ast> for Collector {
                 return;
             }
             Item::Mod(m) => {
-                for attr in &m.attrs {
-                    self.visit_attribute(attr);
-                }
-                let path_attr = m.attrs.iter().find(|a| a.path().is_ident("path")).and_then(str_value);
-                let head = m.mod_token.span().byte_range().start..m.ident.span().byte_range().end;
-                let mut decl = ModDecl {
-                    name: m.ident.to_string(),
-                    path_attr,
-                    inline: None,
-                    public: is_public(&m.vis),
-                    span: head,
-                    item_span: item.span().byte_range(),
-                };
-                if let Some((_, items)) = &m.content {
-                    let index = self.body().mods.len();
-                    self.saved.push(std::mem::take(&mut self.current));
-                    self.path.push(index);
-                    for i in items {
-                        self.visit_item(i);
-                    }
-                    self.path.pop();
-                    let outer = self.saved.pop().unwrap_or_default();
-                    decl.inline = Some(std::mem::replace(&mut self.current, outer));
-                }
-                self.body().mods.push(decl);
+                self.module(m, item);
                 return;
             }
             Item::Impl(i) => {
@@ -588,7 +590,10 @@ impl<'ast> Visit<'ast> for Collector {
         self.attribute_paths(attr);
         // The attribute's own path (`#[acme_ee::audited]`); its arguments are
         // tokens, not paths, except for the cases above.
-        if !matches!(attr.path().get_ident().map(ToString::to_string).as_deref(), Some("derive" | "serde" | "cfg" | "cfg_attr" | "path" | "doc")) {
+        if !matches!(
+            attr.path().get_ident().map(ToString::to_string).as_deref(),
+            Some("derive" | "serde" | "cfg" | "cfg_attr" | "path" | "doc")
+        ) {
             self.visit_path(attr.path());
         }
     }
@@ -631,6 +636,28 @@ impl<'ast> Visit<'ast> for Collector {
             return;
         }
         self.scan_tokens(mac.tokens.clone());
+    }
+}
+
+fn item_attrs(item: &syn::Item) -> &[Attribute] {
+    use syn::Item;
+    match item {
+        Item::Const(i) => &i.attrs,
+        Item::Enum(i) => &i.attrs,
+        Item::ExternCrate(i) => &i.attrs,
+        Item::Fn(i) => &i.attrs,
+        Item::ForeignMod(i) => &i.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Macro(i) => &i.attrs,
+        Item::Mod(i) => &i.attrs,
+        Item::Static(i) => &i.attrs,
+        Item::Struct(i) => &i.attrs,
+        Item::Trait(i) => &i.attrs,
+        Item::TraitAlias(i) => &i.attrs,
+        Item::Type(i) => &i.attrs,
+        Item::Union(i) => &i.attrs,
+        Item::Use(i) => &i.attrs,
+        _ => &[],
     }
 }
 
@@ -696,8 +723,19 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
         assert_eq!(
             refs(&s, text),
             [
-                "ee::Derive", "ee::Bound", "ee::Where", "ee::ser", "ee::Ty", "ee::Trait", "ee::Q", "ee::call",
-                "ee::X", "ee::mac", "ee::Dyn", "ee::Impl", "ee::Pat"
+                "ee::Derive",
+                "ee::Bound",
+                "ee::Where",
+                "ee::ser",
+                "ee::Ty",
+                "ee::Trait",
+                "ee::Q",
+                "ee::call",
+                "ee::X",
+                "ee::mac",
+                "ee::Dyn",
+                "ee::Impl",
+                "ee::Pat"
             ]
         );
     }

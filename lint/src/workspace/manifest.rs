@@ -164,7 +164,7 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
         for (cfg, value) in targets {
             if let DeValue::Table(t) = value.get_ref() {
                 for kind in [DepKind::Normal, DepKind::Build, DepKind::Dev] {
-                    dependency_table(t, kind, Some(cfg.get_ref().to_string()), &mut m.dependencies);
+                    dependency_table(t, kind, Some(cfg.get_ref()), &mut m.dependencies);
                 }
             }
         }
@@ -202,7 +202,7 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
 
 /// Reads `[dependencies]` (or the build/dev table, also in its old
 /// underscore spelling) of `parent` into `out`.
-fn dependency_table(parent: &DeTable<'_>, kind: DepKind, target: Option<String>, out: &mut Vec<Dependency>) {
+fn dependency_table(parent: &DeTable<'_>, kind: DepKind, target: Option<&str>, out: &mut Vec<Dependency>) {
     let names: &[&str] = match kind {
         DepKind::Normal => &["dependencies"],
         DepKind::Build => &["build-dependencies", "build_dependencies"],
@@ -217,7 +217,7 @@ fn dependency_table(parent: &DeTable<'_>, kind: DepKind, target: Option<String>,
                 span: key.span(),
                 kind,
                 optional: false,
-                target: target.clone(),
+                target: target.map(str::to_owned),
             };
             if let DeValue::Table(t) = value.get_ref() {
                 dep.package = string(t, "package").map(|p| p.value);
