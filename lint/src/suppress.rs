@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
 
 /// The marker that starts a suppression inside a comment.
-const MARKER: &str = "corefence:";
+pub const MARKER: &str = "corefence:";
 
 /// One suppression comment.
 #[derive(Debug, Clone)]
@@ -24,7 +24,16 @@ pub struct Suppression {
     pub span: std::ops::Range<usize>,
 }
 
-/// Finds every suppression comment in a file's text.
+/// Finds every suppression comment in a file's text, except inside the
+/// given string literal ranges.
+pub fn find_outside(text: &str, strings: &[std::ops::Range<usize>]) -> Vec<Suppression> {
+    let mut found = find(text);
+    found.retain(|s| !strings.iter().any(|r| r.start <= s.span.start && s.span.start < r.end));
+    found
+}
+
+/// Finds every suppression comment in a file's text: a plain (not doc)
+/// comment, `//` or `#`, whose text starts with the marker.
 pub fn find(text: &str) -> Vec<Suppression> {
     if !text.contains(MARKER) {
         return Vec::new();
@@ -36,8 +45,9 @@ pub fn find(text: &str) -> Vec<Suppression> {
         offset += line.len();
         let Some(at) = line.find(MARKER) else { continue };
         let before = &line[..at];
-        let Some(comment) = before.rfind("//").or_else(|| before.rfind('#')) else { continue };
-        if !before[comment..].trim_start_matches(['/', '#', '!', ' ', '\t']).trim().is_empty() {
+        let Some(comment) = before.find("//").or_else(|| before.find('#')) else { continue };
+        let opener = before[comment..].trim_end();
+        if !matches!(opener, "//" | "#") {
             continue;
         }
         let rest = line[at + MARKER.len()..].trim_start();
@@ -118,12 +128,12 @@ mod tests {
 
     #[test]
     fn finds_end_of_line_and_line_above() {
-        let text = "use a; // corefence: allow(boundary/import) -- moving soon\n// corefence: allow(boundary/import, license/missing) -- ok\nuse b;\n# corefence: allow(boundary/dependency)\nlet s = \"corefence: allow(x)\";\n";
+        let text = "/// corefence: allow(boundary/import) -- docs\n//! `// corefence: allow(a) -- b`\nuse a; // corefence: allow(boundary/import) -- moving soon\n// corefence: allow(boundary/import, license/missing) -- ok\nuse b;\n# corefence: allow(boundary/dependency)\nlet s = \"corefence: allow(x)\";\n";
         let s = find(text);
-        assert_eq!(s.len(), 3);
-        assert_eq!((s[0].line, s[0].reason.as_deref()), (1, Some("moving soon")));
-        assert_eq!(s[1].line, 3);
+        assert_eq!(s.len(), 3, "{s:?}");
+        assert_eq!((s[0].line, s[0].reason.as_deref()), (3, Some("moving soon")));
+        assert_eq!(s[1].line, 5);
         assert_eq!(s[1].codes, ["boundary/import", "license/missing"]);
-        assert_eq!((s[2].line, s[2].reason.as_deref()), (5, None));
+        assert_eq!((s[2].line, s[2].reason.as_deref()), (7, None));
     }
 }

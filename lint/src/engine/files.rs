@@ -166,7 +166,8 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
         .into_iter()
         .collect();
     let index = parsed.map(|p| index_data(shared, entry, p, &scan, &snippet_licenses));
-    let found = suppress::find(&text);
+    let strings = index.as_ref().map_or(&[][..], |i| i.syntax.marker_strings.as_slice());
+    let found = suppress::find_outside(&text, strings);
     let suppressions = (!found.is_empty()).then(|| (Arc::clone(&source), found));
     Some(FileResult { diagnostics: out, license_ids, index, suppressions })
 }

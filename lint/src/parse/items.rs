@@ -30,6 +30,9 @@ pub struct Syntax {
     pub method_calls: Vec<(String, Range<usize>, Vec<usize>)>,
     /// Code under `#[cfg(..)]` that requires features: span and the features.
     pub cfg_regions: Vec<(Range<usize>, Vec<String>)>,
+    /// String literals that mention `corefence:`: text in them that looks
+    /// like a suppression comment is not one.
+    pub marker_strings: Vec<Range<usize>>,
 }
 
 /// The contents of a module: a file's top level or an inline `mod m { }`.
@@ -309,6 +312,9 @@ impl Collector {
                 i += 1;
                 continue;
             }
+            if let Some(TokenTree::Literal(lit)) = trees.get(i) {
+                self.string_literal(lit.span(), &lit.to_string());
+            }
             let global = is_path_sep(&trees, i);
             let first = if global { i + 2 } else { i };
             // `$crate::x` is the macro's own crate, `.x` a field or method,
@@ -373,6 +379,12 @@ impl Collector {
             decl.inline = Some(std::mem::replace(&mut self.current, outer));
         }
         self.body().mods.push(decl);
+    }
+
+    fn string_literal(&mut self, span: proc_macro2::Span, text: &str) {
+        if text.contains(crate::suppress::MARKER) {
+            self.syntax.marker_strings.push(span.byte_range());
+        }
     }
 
     /// `<T as a::Tr>::f`: the trait's path is what resolves; `f` is one of
@@ -581,12 +593,31 @@ impl<'ast> Visit<'ast> for Collector {
         with_attrs!(self, e, attrs, visit::visit_expr(self, e));
     }
 
+    fn visit_lit(&mut self, lit: &'ast Lit) {
+        let token = match lit {
+            Lit::Str(l) => Some(l.token()),
+            Lit::ByteStr(l) => Some(l.token()),
+            Lit::CStr(l) => Some(l.token()),
+            Lit::Verbatim(l) => Some(l.clone()),
+            _ => None,
+        };
+        if let Some(token) = token {
+            self.string_literal(lit.span(), &token.to_string());
+        }
+        visit::visit_lit(self, lit);
+    }
+
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         self.syntax.method_calls.push((call.method.to_string(), call.method.span().byte_range(), self.path.clone()));
         visit::visit_expr_method_call(self, call);
     }
 
     fn visit_attribute(&mut self, attr: &'ast Attribute) {
+        if let Meta::NameValue(nv) = &attr.meta {
+            if let Expr::Lit(l) = &nv.value {
+                self.visit_lit(&l.lit);
+            }
+        }
         self.attribute_paths(attr);
         // The attribute's own path (`#[acme_ee::audited]`); its arguments are
         // tokens, not paths, except for the cases above.
