@@ -406,15 +406,19 @@ impl Collector {
         true
     }
 
-    fn attribute_paths(&mut self, attr: &Attribute) {
-        if attr.path().is_ident("derive") {
-            if let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated) {
+    /// Paths inside an attribute's arguments: derives, serde's path
+    /// strings, and the attributes a `cfg_attr` applies (gated by its
+    /// predicate like any cfg).
+    fn meta_paths(&mut self, meta: &Meta, span: proc_macro2::Span) {
+        let Meta::List(list) = meta else { return };
+        if list.path.is_ident("derive") {
+            if let Ok(paths) = list.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated) {
                 for p in &paths {
                     self.visit_path(p);
                 }
             }
-        } else if attr.path().is_ident("serde") {
-            let Ok(metas) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else { return };
+        } else if list.path.is_ident("serde") {
+            let Ok(metas) = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else { return };
             for meta in &metas {
                 let Meta::NameValue(nv) = meta else { continue };
                 if !SERDE_PATH_KEYS.iter().any(|k| nv.path.is_ident(k)) {
@@ -428,8 +432,32 @@ impl Collector {
                 let segments = path.segments.iter().map(|s| s.ident.to_string()).collect();
                 self.push_ref(segments, path.leading_colon.is_some(), span);
             }
+        } else if list.path.is_ident("cfg_attr") {
+            let Ok(metas) = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else { return };
+            let mut metas = metas.iter();
+            let mut features = Vec::new();
+            if let Some(predicate) = metas.next() {
+                required_features(predicate, &mut features);
+            }
+            if !features.is_empty() {
+                self.syntax.cfg_regions.push((span.byte_range(), features));
+            }
+            for meta in metas {
+                self.meta_paths(meta, span);
+                if !is_builtin_attribute(meta.path()) {
+                    self.visit_path(meta.path());
+                }
+            }
         }
     }
+}
+
+/// Attributes whose arguments are not paths (or are handled above).
+fn is_builtin_attribute(path: &syn::Path) -> bool {
+    matches!(
+        path.get_ident().map(ToString::to_string).as_deref(),
+        Some("derive" | "serde" | "cfg" | "cfg_attr" | "path" | "doc")
+    )
 }
 
 fn is_path_sep(trees: &[TokenTree], i: usize) -> bool {
@@ -618,13 +646,10 @@ impl<'ast> Visit<'ast> for Collector {
                 self.visit_lit(&l.lit);
             }
         }
-        self.attribute_paths(attr);
+        self.meta_paths(&attr.meta, attr.span());
         // The attribute's own path (`#[acme_ee::audited]`); its arguments are
         // tokens, not paths, except for the cases above.
-        if !matches!(
-            attr.path().get_ident().map(ToString::to_string).as_deref(),
-            Some("derive" | "serde" | "cfg" | "cfg_attr" | "path" | "doc")
-        ) {
+        if !is_builtin_attribute(attr.path()) {
             self.visit_path(attr.path());
         }
     }
@@ -746,6 +771,7 @@ mod tests {
     fn paths_everywhere_code_can_write_them() {
         let text = r#"
 #[derive(ee::Derive)]
+#[cfg_attr(unix, derive(ee::Unix), ee::attr)]
 struct S<T: ee::Bound> where T: ee::Where { #[serde(with = "ee::ser")] f: ee::Ty }
 impl ee::Trait for S<u8> { fn m(&self) -> <u8 as ee::Q>::Out { ee::call(); format!("{}", ee::X); ee::mac!() } }
 fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..) => {} } }
@@ -755,6 +781,8 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
             refs(&s, text),
             [
                 "ee::Derive",
+                "ee::Unix",
+                "ee::attr",
                 "ee::Bound",
                 "ee::Where",
                 "ee::ser",
@@ -792,10 +820,10 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
 
     #[test]
     fn cfg_regions_require_features() {
-        let text = "#[cfg(all(feature = \"ee\", unix))] fn a() {}\n#[cfg(any(feature = \"ee\"))] fn b() {}\nfn c() { #[cfg(feature = \"x\")] let _ = 1; }\n";
+        let text = "#[cfg_attr(feature = \"ee\", derive(X))] struct Z;\n#[cfg(all(feature = \"ee\", unix))] fn a() {}\n#[cfg(any(feature = \"ee\"))] fn b() {}\nfn c() { #[cfg(feature = \"x\")] let _ = 1; }\n";
         let s = syntax(text);
         let features: Vec<Vec<String>> = s.cfg_regions.iter().map(|(_, f)| f.clone()).collect();
-        assert_eq!(features, [vec!["ee".to_owned()], vec!["x".to_owned()]]);
+        assert_eq!(features, [vec!["ee".to_owned()], vec!["ee".to_owned()], vec!["x".to_owned()]]);
     }
 
     #[test]
