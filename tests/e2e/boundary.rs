@@ -76,7 +76,8 @@ fn baseline_reports_only_new_findings_and_stale_entries() {
     let file = file.to_str().unwrap();
     let write = corefence(&["check", "fixtures/boundary/import", "--write-baseline", file]);
     assert_eq!(write.code, 0, "{}", write.stderr);
-    assert!(write.stderr.starts_with("wrote 33 findings to"), "{}", write.stderr);
+    let count = short("import").lines().count();
+    assert!(write.stderr.starts_with(&format!("wrote {count} findings to")), "{}", write.stderr);
 
     let again = corefence(&["check", "fixtures/boundary/import", "--baseline", file, "--format", "short"]);
     assert_eq!((again.code, again.stdout.as_str(), again.stderr.as_str()), (0, "", ""));

@@ -53,7 +53,7 @@ pub struct ItemDef {
     pub name: String,
     /// `fn`, `struct`, `macro`, ...
     pub kind: &'static str,
-    /// Declared `pub` (any form).
+    /// Declared `pub` (not `pub(crate)` or narrower).
     pub public: bool,
     /// The name's span.
     pub span: Range<usize>,
@@ -81,7 +81,7 @@ pub struct UseDef {
     pub global: bool,
     /// What it binds.
     pub target: UseTarget,
-    /// `pub use` (any form).
+    /// `pub use` (not `pub(crate)` or narrower).
     pub public: bool,
     /// `extern crate x as y`.
     pub extern_crate: bool,
@@ -185,8 +185,9 @@ fn cfg_features(attrs: &[Attribute]) -> Vec<String> {
     out
 }
 
+/// Plain `pub`: visible outside the crate (`pub(crate)` leaks nothing).
 fn is_public(vis: &syn::Visibility) -> bool {
-    !matches!(vis, syn::Visibility::Inherited)
+    matches!(vis, syn::Visibility::Public(_))
 }
 
 fn str_value(attr: &Attribute) -> Option<String> {
