@@ -200,18 +200,34 @@ fn finding(
         }
     }
     let chain = chain(inputs, tree, data, written, found, sources);
+    let feature = mapped_feature(inputs, to);
+    let gate = feature.as_deref().map_or_else(
+        || format!("the feature corefence.toml maps to the {to_name} edition"),
+        |f| format!("`#[cfg(feature = \"{f}\")]`"),
+    );
     let fix = match kind {
         Kind::Reexport => format!(
-            "remove the re-export, or gate it with the feature corefence.toml maps to the {to_name} edition; re-exporting leaks {to_name} code into the {from_name} edition's API"
+            "remove the re-export, or gate it with {gate}; re-exporting leaks {to_name} code into the {from_name} edition's API"
         ),
         _ => format!(
-            "move this code into the {to_name} edition, gate it with the feature corefence.toml maps to the {to_name} edition (`#[cfg(feature = \"..\")]`), or have {to_name} code implement a {from_name} trait and inject it"
+            "move this code into the {to_name} edition, gate it with {gate}, or have {to_name} code implement a {from_name} trait and inject it"
         ),
     };
     d.with_help(match chain {
         Some(chain) => format!("reached through re-exports: {chain}; {fix}"),
         None => fix,
     })
+}
+
+/// The first Cargo feature mapped to an edition that may use `to`.
+fn mapped_feature(inputs: &Inputs<'_>, to: EditionId) -> Option<String> {
+    let config = inputs.config;
+    config
+        .editions
+        .iter()
+        .enumerate()
+        .filter(|(id, _)| *id == to || config.may_use(*id, to))
+        .find_map(|(_, e)| e.features.first().cloned())
 }
 
 /// Where a definition is: its name, or its `mod` declaration (a crate root: its first byte).
