@@ -153,3 +153,63 @@ fn reaches<'m>(
             && reaches(next, by_name, enables_directly, mapped_ok, through_mapped, seen)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{run, Options};
+
+    /// The boundary/dependency findings of a two-crate workspace.
+    fn findings(boundary: &str, app_deps: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(
+            "corefence.toml",
+            &format!(
+                "default = \"community\"\n[editions.community]\nlicense = \"MIT\"\n[editions.enterprise]\nlicense = \"LicenseRef-E\"\nuses = [\"community\"]\nfeatures = [\"enterprise\"]\n[[assign]]\ncrates = [\"acme-ee\"]\nedition = \"enterprise\"\n[headers]\ninclude = []\n{boundary}"
+            ),
+        );
+        write("Cargo.toml", "[workspace]\nmembers = [\"app\", \"ee\"]\n");
+        write("ee/Cargo.toml", "[package]\nname = \"acme-ee\"\nversion = \"0.1.0\"\npublish = false\n");
+        write("ee/src/lib.rs", "");
+        write(
+            "app/Cargo.toml",
+            &format!("[package]\nname = \"app\"\nversion = \"0.1.0\"\npublish = false\n{app_deps}"),
+        );
+        write("app/src/lib.rs", "");
+        let outcome = run(&Options { start: root.to_path_buf(), jobs: 1, ..Options::default() }).unwrap();
+        outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.as_str() == "boundary/dependency")
+            .map(|d| format!("{}:{} {}", d.location.path(), d.location.start().line, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn dev_dependencies_are_denied_unless_allowed() {
+        let deps = "[dev-dependencies]\nacme-ee = { path = \"../ee\" }\n";
+        assert_eq!(
+            findings("", deps),
+            ["app/Cargo.toml:6 community crate `app` depends on enterprise crate `acme-ee` (dev-dependencies)"]
+        );
+        assert!(findings("[boundary]\ndev-dependencies = \"allow\"\n", deps).is_empty());
+    }
+
+    #[test]
+    fn an_implicit_feature_is_a_way_in_even_when_a_mapped_feature_uses_it() {
+        let deps = "[dependencies]\nacme-ee = { path = \"../ee\", optional = true }\n[features]\nfull = [\"enterprise\"]\nenterprise = [\"acme-ee\"]\n";
+        // Without `dep:acme-ee`, Cargo also creates a feature `acme-ee` that
+        // anyone can switch on.
+        assert_eq!(
+            findings("", deps),
+            ["app/Cargo.toml:6 community crate `app` depends on enterprise crate `acme-ee`"]
+        );
+        let explicit = deps.replace("[\"acme-ee\"]", "[\"dep:acme-ee\"]");
+        assert!(findings("", &explicit).is_empty());
+    }
+}

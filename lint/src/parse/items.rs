@@ -829,12 +829,8 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
     #[test]
     fn only_names_of_this_file_are_kept_and_locals_never() {
         let s = syntax("fn login() {}\nfn other() {}\nfn f(login: u8) { login; other; unknown; std::mem::drop(1); }");
-        let single: Vec<(&str, bool)> = s
-            .refs
-            .iter()
-            .filter(|r| r.segments.len() == 1)
-            .map(|r| (r.segments[0].as_str(), r.local))
-            .collect();
+        let single: Vec<(&str, bool)> =
+            s.refs.iter().filter(|r| r.segments.len() == 1).map(|r| (r.segments[0].as_str(), r.local)).collect();
         assert_eq!(single, [("other", false)]);
         assert!(s.refs.iter().all(|r| r.segments.len() == 1));
     }
