@@ -10,6 +10,8 @@
 //! in the build of the referring code's edition wins; only when none is does
 //! the reference resolve to a gated one (and is then a finding).
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::modtree::{Inputs, ModId, ModTree};
@@ -49,7 +51,7 @@ pub struct Resolved {
 
 /// The code a path is written in: its edition, and the edition of the
 /// features its `#[cfg]` requires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Ctx {
     /// The edition of the code.
     pub edition: EditionId,
@@ -63,10 +65,20 @@ pub struct Resolver<'a> {
     tree: &'a ModTree,
     /// Per module id of a target root: the crate names its code can use.
     externs: Vec<Vec<(String, ModId)>>,
+    /// Per target root: its `#[macro_export]` macros by name.
+    exported: HashMap<(ModId, String), Res>,
+    /// Finished lookups. Re-export graphs are DAGs full of diamonds (and
+    /// sometimes cycles): without this, glob chains cost exponential time.
+    memo: RefCell<HashMap<LookupKey, Option<Resolved>>>,
+    /// Lookups in progress: meeting one again is a cycle.
+    active: RefCell<HashSet<LookupKey>>,
 }
 
+/// A lookup: module, name, and the referring code's context.
+type LookupKey = (ModId, String, Ctx);
+
 /// Resolution depth beyond which a chain of `use`s is taken as a cycle.
-const MAX_DEPTH: usize = 32;
+const MAX_DEPTH: usize = 160;
 
 impl<'a> Resolver<'a> {
     /// Prepares extern crate names for every target.
@@ -85,19 +97,40 @@ impl<'a> Resolver<'a> {
             let Some(ci) = t.krate else { continue };
             let Some(c) = inputs.ws.crates.get(ci) else { continue };
             let mut names = Vec::new();
+            let lib_name = |root: ModId| tree.modules.get(root).map(|m| m.name.clone()).unwrap_or_default();
             for dep in &c.info.dependencies {
-                if let Some(root) = inputs.ws.dependency_crate(dep).and_then(lib_root) {
-                    names.push((dep.key.replace('-', "_"), root));
-                }
+                let Some(target) = inputs.ws.dependency_crate(dep) else { continue };
+                let Some(root) = lib_root(target) else { continue };
+                // A renamed dependency goes by its key; otherwise by the
+                // library's own name (`[lib] name` may differ from the package).
+                let renamed = inputs.ws.crates.get(target).is_some_and(|d| d.name != dep.key);
+                let name = if renamed { dep.key.replace('-', "_") } else { lib_name(root) };
+                names.push((name, root));
             }
             if let Some(own) = lib_root(ci).filter(|r| *r != t.root) {
-                names.push((c.name.replace('-', "_"), own));
+                names.push((lib_name(own), own));
             }
             if let Some(slot) = externs.get_mut(t.root) {
                 *slot = names;
             }
         }
-        Resolver { inputs, tree, externs }
+        let mut exported = HashMap::new();
+        let mut resolver = Resolver {
+            inputs,
+            tree,
+            externs,
+            exported: HashMap::new(),
+            memo: RefCell::default(),
+            active: RefCell::default(),
+        };
+        for (id, module) in tree.modules.iter().enumerate() {
+            let Some(body) = resolver.body(id) else { continue };
+            for (i, item) in body.items.iter().enumerate().filter(|(_, it)| it.macro_export) {
+                exported.entry((module.root, item.name.clone())).or_insert(Res::Item(id, i));
+            }
+        }
+        resolver.exported = exported;
+        resolver
     }
 
     /// The body of a module.
@@ -242,6 +275,20 @@ impl<'a> Resolver<'a> {
         if depth > MAX_DEPTH {
             return None;
         }
+        let key = (m, name.to_owned(), ctx);
+        if let Some(done) = self.memo.borrow().get(&key) {
+            return done.clone();
+        }
+        if !self.active.borrow_mut().insert(key.clone()) {
+            return None;
+        }
+        let found = self.lookup_uncached(m, name, ctx, depth);
+        self.active.borrow_mut().remove(&key);
+        self.memo.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    fn lookup_uncached(&self, m: ModId, name: &str, ctx: Ctx, depth: usize) -> Option<Resolved> {
         let mut candidates: Vec<(Resolved, Option<EditionId>)> =
             self.defined(m, name).into_iter().map(|(res, g)| (Resolved { res, hops: Vec::new() }, g)).collect();
         let module = self.tree.modules.get(m)?;
@@ -294,13 +341,8 @@ impl<'a> Resolver<'a> {
         }
         // `#[macro_export]` macros live at the crate root.
         if module.parent.is_none() {
-            for (id, other) in self.tree.modules.iter().enumerate().filter(|(_, x)| x.root == m) {
-                if let Some(i) =
-                    self.body(id).and_then(|b| b.items.iter().position(|it| it.macro_export && it.name == name))
-                {
-                    let _ = other;
-                    return Some(Resolved { res: Res::Item(id, i), hops: Vec::new() });
-                }
+            if let Some(res) = self.exported.get(&(m, name.to_owned())) {
+                return Some(Resolved { res: *res, hops: Vec::new() });
             }
         }
         None

@@ -1,6 +1,7 @@
 //! Resolution rules, one workspace per rule, checked through the engine so
 //! that the module tree, the resolver and the checks agree.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::engine::{run, Options};
@@ -167,4 +168,29 @@ fn orphan_files_are_still_checked() {
         findings("", &[("app/src/lib.rs", lib), ("app/src/orphan.rs", orphan)]),
         ["app/src/orphan.rs:1 boundary/import acme_ee::Token"]
     );
+}
+
+#[test]
+fn dependencies_go_by_their_library_name() {
+    let ee_manifest =
+        "[package]\nname = \"acme-ee\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[lib]\nname = \"acme_enterprise\"\n";
+    let lib = "use acme_enterprise::Token;\nuse acme_ee::sso;\n";
+    assert_eq!(
+        findings("", &[("ee/Cargo.toml", ee_manifest), ("app/src/lib.rs", lib)]),
+        ["app/src/lib.rs:1 boundary/import acme_enterprise::Token"]
+    );
+}
+
+#[test]
+fn glob_diamonds_resolve_in_linear_time() {
+    // Each module glob-imports the two before it: without memoised lookups
+    // a miss walks 2^30 paths.
+    let mut lib = String::from("pub mod m0 { pub use acme_ee::sso::*; }\npub mod m1 { pub use super::m0::*; }\n");
+    for i in 2..30 {
+        let (a, b) = (i - 1, i - 2);
+        writeln!(lib, "pub mod m{i} {{ pub use super::m{a}::*; pub use super::m{b}::*; }}").unwrap();
+    }
+    lib.push_str("pub fn f() { m29::missing(); m29::login(); }\n");
+    let found = findings("", &[("app/src/lib.rs", &lib)]);
+    assert_eq!(found.last().map(String::as_str), Some("app/src/lib.rs:31 boundary/import acme_ee::sso::login"));
 }

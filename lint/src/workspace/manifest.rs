@@ -37,6 +37,8 @@ pub struct Manifest {
     pub workspace_license: Option<Field>,
     /// Explicit `[lib] path`.
     pub lib_path: Option<String>,
+    /// Explicit `[lib] name`.
+    pub lib_name: Option<String>,
     /// Explicit `[[bin]] path`s (and `[[test]]`, `[[example]]`, `[[bench]]`).
     pub target_paths: Vec<(TargetKindName, String, String)>,
     /// `package.build` when it names a script.
@@ -185,6 +187,7 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
         }
     }
     m.lib_path = table(root, "lib").and_then(|l| string(l, "path")).map(|s| s.value);
+    m.lib_name = table(root, "lib").and_then(|l| string(l, "name")).map(|s| s.value);
     for kind in ["bin", "test", "example", "bench"] {
         if let Some(DeValue::Array(items)) = root.get(kind).map(Spanned::get_ref) {
             for item in items {

@@ -183,7 +183,8 @@ fn conventional_targets(dir: &str, info: &manifest::Manifest, files: &[FileEntry
             targets.push(Target { name: name.to_owned(), kind: kind.to_owned(), root });
         }
     };
-    push("lib", &name, join(info.lib_path.as_deref().unwrap_or("src/lib.rs")));
+    let lib_name = info.lib_name.clone().unwrap_or_else(|| name.clone());
+    push("lib", &lib_name, join(info.lib_path.as_deref().unwrap_or("src/lib.rs")));
     for (kind, target, path) in &info.target_paths {
         push(kind, target, join(path));
     }
