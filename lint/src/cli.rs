@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::baseline::Baseline;
 use crate::config;
 use crate::diagnostic::{Code, Counts, Diagnostic, Severity};
 use crate::engine::{self, Fatal};
@@ -105,6 +106,12 @@ struct CheckArgs {
     /// Files larger than this many bytes get only their header checked.
     #[arg(long, value_name = "BYTES", default_value_t = engine::DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
+    /// Report only findings not recorded in this baseline (and list stale entries).
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file instead of reporting them.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -231,7 +238,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         max_file_size: args.max_file_size,
     };
     let style = style(args, io);
-    let outcome = match engine::run(&options) {
+    let mut outcome = match engine::run(&options) {
         Ok(outcome) => outcome,
         Err(Fatal::Config { errors, .. }) => {
             emit(args.format, &errors.0, 0, style, io)?;
@@ -250,6 +257,41 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         )?;
     }
     report_fixes(&outcome.fixes, io)?;
+    if let Some(file) = &args.write_baseline {
+        let path = io.cwd.join(file);
+        let recorded = Baseline::of(&outcome.diagnostics);
+        if let Err(message) = recorded.write(&path) {
+            writeln!(io.stderr, "error: {message}")?;
+            return Ok(EXIT_ERROR);
+        }
+        writeln!(io.stderr, "wrote {} findings to {}", recorded.findings.len(), file.display())?;
+        return Ok(EXIT_OK);
+    }
+    if let Some(file) = &args.baseline {
+        let recorded = match Baseline::read(&io.cwd.join(file)) {
+            Ok(b) => b,
+            Err(message) => {
+                writeln!(io.stderr, "error: {message}")?;
+                return Ok(EXIT_ERROR);
+            }
+        };
+        let outdated = recorded.filter(&mut outcome.diagnostics);
+        for entry in &outdated {
+            writeln!(
+                io.stderr,
+                "note: stale baseline entry (fixed, or changed beyond recognition): {}: {} {}",
+                entry.path, entry.code, entry.message
+            )?;
+        }
+        if !outdated.is_empty() {
+            writeln!(
+                io.stderr,
+                "note: {} stale baseline entries; `--write-baseline {}` drops them",
+                outdated.len(),
+                file.display()
+            )?;
+        }
+    }
     emit(args.format, &outcome.diagnostics, outcome.files, style, io)?;
     for error in &outcome.internal_errors {
         writeln!(io.stderr, "error: {error}\nthis is a bug in corefence; please report it with the file if you can")?;

@@ -18,6 +18,7 @@
 //! return [`diagnostic`]s, and [`report`] renders them. [`cli`] wires the
 //! command line to it.
 
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -26,9 +27,11 @@ pub mod edition;
 pub mod engine;
 pub mod git;
 pub mod hook;
+pub mod index;
 pub mod inventory;
 pub mod license;
 pub mod parse;
 pub mod report;
 pub mod suggest;
+pub mod suppress;
 pub mod workspace;

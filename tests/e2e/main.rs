@@ -4,6 +4,7 @@
 // Test code fails by panicking; the no-panic lints are for the product.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod boundary;
 mod cli_cases;
 mod config_errors;
 mod docs;

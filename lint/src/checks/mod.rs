@@ -8,6 +8,9 @@
 
 pub mod conflicting_licenses;
 pub mod deprecated_license;
+pub mod enterprise_dependency;
+pub mod enterprise_import;
+pub mod enterprise_module;
 pub mod invalid_license;
 pub mod license_mismatch;
 pub mod license_texts;

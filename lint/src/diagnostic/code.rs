@@ -424,6 +424,30 @@ files.
 Convert the file to UTF-8, fix its permissions, remove the binary, or exclude
 the path in `[headers] exclude` if it is not source code.";
 
+    /// A suppression comment suppresses nothing.
+    SuppressionUnused = "suppression/unused", Warning,
+        "a `corefence: allow(..)` comment suppresses nothing, or lacks its reason",
+"## What it does
+Reports a `// corefence: allow(CODE) -- reason` comment (`#` in Cargo.toml)
+that did not suppress any finding: the code it names no longer fires on that
+line, the code is misspelt, or the comment has no `-- reason` (a suppression
+without a reason is ignored).
+
+## Why is this bad?
+A stale suppression hides the next real finding on that line, and an
+unexplained one cannot be reviewed. Suppressions should only shrink.
+
+## Example
+```rust
+// corefence: allow(boundary/import) -- the SSO shim is being moved to ee/
+use acme_core::auth::login; // warning: nothing to suppress here any more
+```
+
+## How to fix
+Delete the comment when the finding is gone; otherwise put it on the line of
+the finding (at its end) or on the line above, name the exact code, and give
+the reason after `--`.";
+
     /// A Rust file does not parse.
     ParseSyntax = "parse/syntax", Warning,
         "a Rust file does not parse; its header is still checked, its imports are not",

@@ -9,12 +9,14 @@ use crate::checks::{self, ExternalLicense, FileContext, WrittenLicense};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Location, SourceFile};
 use crate::edition::EditionMap;
+use crate::index::FileData;
 use crate::license;
 use crate::license::comment::{self, CommentStyle};
 use crate::license::expr::LicenseExpr;
 use crate::license::header::{self, Tag};
 use crate::license::reuse::{self, Annotation};
 use crate::parse;
+use crate::suppress::{self, Suppression};
 use crate::workspace::{FileEntry, Workspace};
 
 /// What every file's check shares.
@@ -68,11 +70,23 @@ pub struct FileResult {
     pub facts: Option<super::FileFacts>,
     /// A bug met while checking the file.
     pub internal_error: Option<String>,
+    /// What the workspace index needs from a Rust file that parsed.
+    pub index: Option<FileData>,
+    /// The file's suppression comments, with its text for their locations.
+    pub suppressions: Option<(Arc<SourceFile>, Vec<Suppression>)>,
 }
 
 impl FileResult {
     fn empty() -> Self {
-        FileResult { diagnostics: Vec::new(), license_ids: Vec::new(), fix: None, facts: None, internal_error: None }
+        FileResult {
+            diagnostics: Vec::new(),
+            license_ids: Vec::new(),
+            fix: None,
+            facts: None,
+            internal_error: None,
+            index: None,
+            suppressions: None,
+        }
     }
 }
 
@@ -265,7 +279,11 @@ fn analyse(
         _ => None,
     };
     let facts = shared.collect_facts.then(|| facts_of(&ctx, bytes, &license_ids));
-    (FileResult { diagnostics: out, license_ids, facts, ..FileResult::empty() }, plan)
+    let index = parsed.map(|p| index_data(shared, entry, p, &scan, &snippet_licenses));
+    let strings = index.as_ref().map_or(&[][..], |i| i.syntax.marker_strings.as_slice());
+    let found = suppress::find_outside(&text, strings);
+    let suppressions = (!found.is_empty()).then(|| (Arc::clone(&source), found));
+    (FileResult { diagnostics: out, license_ids, facts, index, suppressions, ..FileResult::empty() }, plan)
 }
 
 /// Wraps uncovered tagged items in snippets, then repairs the header.
@@ -353,6 +371,33 @@ fn facts_of(ctx: &FileContext<'_>, bytes: &[u8], license_ids: &[(String, Locatio
 fn bytecount_lines(bytes: &[u8]) -> usize {
     let newlines = memchr::memchr_iter(b'\n', bytes).count();
     newlines + usize::from(bytes.last().is_some_and(|b| *b != b'\n'))
+}
+
+/// What the workspace index keeps of a parsed file: its syntax, and the
+/// regions tags and edition snippets mark as explicitly of an edition.
+fn index_data(
+    shared: &Shared<'_>,
+    entry: &FileEntry,
+    parsed: parse::ParsedFile,
+    scan: &header::Scan,
+    snippet_licenses: &[(usize, WrittenLicense)],
+) -> FileData {
+    let mut tagged: Vec<(std::ops::Range<usize>, usize)> = parsed
+        .tags
+        .iter()
+        .filter_map(|t| {
+            let args = t.args.as_ref().ok()?;
+            Some((t.item_span.clone(), shared.config.edition_named(&args.edition)?))
+        })
+        .collect();
+    for (i, license) in snippet_licenses {
+        let Ok(expr) = &license.expr else { continue };
+        let Some(snippet) = scan.snippets.get(*i) else { continue };
+        if let Some(edition) = shared.accepted.iter().position(|acc| expr.matches_any(acc)) {
+            tagged.push((snippet.body.clone(), edition));
+        }
+    }
+    FileData { rel: entry.rel.clone(), syntax: parsed.syntax, tagged }
 }
 
 /// A REUSE `.license` sidecar, else a `REUSE.toml` annotation.

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use indicatif::ParallelProgressIterator;
 use rayon::prelude::*;
@@ -18,7 +19,10 @@ use crate::checks;
 use crate::config::{self, Config, ConfigErrors, EditionId, Root};
 use crate::diagnostic::{self, Diagnostic};
 use crate::edition::EditionMap;
+use crate::index::modtree::{Inputs, ModTree};
+use crate::index::Sources;
 use crate::license::expr::LicenseExpr;
+use crate::suppress;
 use crate::workspace::{slash_path, Workspace};
 
 /// Stack size of the worker threads.
@@ -189,6 +193,8 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     let mut fixes = Vec::new();
     let mut facts = Vec::new();
     let mut internal_errors = Vec::new();
+    let mut indexed = Vec::new();
+    let mut suppressions = BTreeMap::new();
     for r in results {
         internal_errors.extend(r.internal_error);
         facts.extend(r.facts);
@@ -197,7 +203,20 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
             used_ids.entry(id).or_insert(at);
         }
         fixes.extend(r.fix.filter(|f| !f.changes.is_empty()));
+        indexed.extend(r.index);
+        if let Some((source, found)) = r.suppressions {
+            suppressions.insert(source.path.clone(), (source, found));
+        }
     }
+    for c in &ws.crates {
+        if !suppressions.contains_key(&c.manifest.path) {
+            let found = suppress::find(&c.manifest.text);
+            if !found.is_empty() {
+                suppressions.insert(c.manifest.path.clone(), (Arc::clone(&c.manifest), found));
+            }
+        }
+    }
+    diagnostics.extend(boundary_checks(&config, &ws, &editions, &root.dir, &mut indexed));
     diagnostics.extend(checks::unmatched_config::check(&config, &ws));
     let manifest_findings = checks::manifest_license::check(&config, &ws, &editions, &accepted);
     match options.fix {
@@ -211,7 +230,10 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         )),
         None => diagnostics.extend(manifest_findings),
     }
+    diagnostics.extend(checks::enterprise_dependency::check(&config, &ws, &editions));
     diagnostics.extend(checks::license_texts::check(&root.dir, &config, &used_ids));
+
+    suppress::apply(&mut diagnostics, &suppressions);
 
     let wanted: Vec<String> = options
         .paths
@@ -228,6 +250,24 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     fixes.sort_by(|a, b| a.path.cmp(&b.path));
     let crates = if options.collect_facts { crate_facts(&ws, &editions) } else { Vec::new() };
     Ok(Outcome { root: root.dir, config, diagnostics, files: checked, fixes, facts, crates, internal_errors })
+}
+
+/// The index stage and the checks that need the whole workspace's module
+/// trees: `boundary/module` and `boundary/import` (with re-exports).
+fn boundary_checks(
+    config: &Config,
+    ws: &Workspace,
+    editions: &EditionMap,
+    root: &Path,
+    indexed: &mut [crate::index::FileData],
+) -> Vec<Diagnostic> {
+    indexed.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let inputs = Inputs { config, ws, editions, files: indexed };
+    let tree = ModTree::build(&inputs);
+    let sources = Sources::new(root);
+    let mut out = checks::enterprise_module::check(&inputs, &tree, &sources);
+    out.extend(checks::enterprise_import::check(&inputs, &tree, &sources));
+    out
 }
 
 fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {

@@ -5,6 +5,7 @@
 //! file's text in a thread-local map otherwise, which would grow with the
 //! workspace instead of staying flat.
 
+pub mod items;
 pub mod tags;
 
 use std::ops::Range;
@@ -23,6 +24,8 @@ pub struct SyntaxError {
 pub struct ParsedFile {
     /// Items tagged `#[edition(..)]`, in source order.
     pub tags: Vec<tags::Tag>,
+    /// What name resolution needs.
+    pub syntax: items::Syntax,
 }
 
 /// Bracket nesting beyond which a file is not handed to syn. syn parses
@@ -40,7 +43,7 @@ pub fn parse(text: &str) -> Result<ParsedFile, SyntaxError> {
         });
     }
     let result = match syn::parse_file(text) {
-        Ok(file) => Ok(ParsedFile { tags: tags::find(&file) }),
+        Ok(file) => Ok(ParsedFile { tags: tags::find(&file), syntax: items::extract(&file) }),
         Err(err) => {
             let (start, end) = (err.span().start(), err.span().end());
             let span = byte_offset(text, start)..byte_offset(text, end);

@@ -37,10 +37,70 @@ pub struct Manifest {
     pub workspace_license: Option<Field>,
     /// Explicit `[lib] path`.
     pub lib_path: Option<String>,
+    /// Explicit `[lib] name`.
+    pub lib_name: Option<String>,
     /// Explicit `[[bin]] path`s (and `[[test]]`, `[[example]]`, `[[bench]]`).
     pub target_paths: Vec<(TargetKindName, String, String)>,
     /// `package.build` when it names a script.
     pub build: Option<String>,
+    /// Every dependency, from every dependency table (target-specific ones included).
+    pub dependencies: Vec<Dependency>,
+    /// `[features]`, in file order.
+    pub features: Vec<Feature>,
+    /// `[workspace.dependencies]` (in a workspace root manifest): key and package name.
+    pub workspace_dependencies: Vec<(String, String)>,
+}
+
+/// Which table a dependency is declared in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DepKind {
+    /// `[dependencies]`.
+    Normal,
+    /// `[build-dependencies]`.
+    Build,
+    /// `[dev-dependencies]`.
+    Dev,
+}
+
+impl DepKind {
+    /// The table's name, for messages.
+    pub fn table(self) -> &'static str {
+        match self {
+            DepKind::Normal => "dependencies",
+            DepKind::Build => "build-dependencies",
+            DepKind::Dev => "dev-dependencies",
+        }
+    }
+}
+
+/// One dependency as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    /// The key: the name the crate's code uses (after `-` → `_`).
+    pub key: String,
+    /// `package = ".."` when the dependency is renamed.
+    pub package: Option<String>,
+    /// `workspace = true`: the package comes from `[workspace.dependencies]`.
+    pub inherited: bool,
+    /// The span of the key, where findings point.
+    pub span: Range<usize>,
+    /// The table.
+    pub kind: DepKind,
+    /// `optional = true`.
+    pub optional: bool,
+    /// The `cfg(..)` or triple of a `[target.'..'.dependencies]` table.
+    pub target: Option<String>,
+}
+
+/// One `[features]` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name.
+    pub name: String,
+    /// What it enables, as written (`dep:x`, `x/f`, `x?/f`, `other`).
+    pub enables: Vec<String>,
+    /// The span of its key.
+    pub span: Range<usize>,
 }
 
 /// The `[[bin]]`-style table a target came from.
@@ -85,7 +145,49 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
         m.build = string(package, "build").map(|s| s.value);
     }
     m.workspace_license = table(root, "workspace").and_then(|w| table(w, "package")).and_then(|p| string(p, "license"));
+    m.workspace_dependencies = table(root, "workspace")
+        .and_then(|w| table(w, "dependencies"))
+        .map(|deps| {
+            deps.iter()
+                .map(|(k, v)| {
+                    let package = match v.get_ref() {
+                        DeValue::Table(t) => string(t, "package").map(|p| p.value),
+                        _ => None,
+                    };
+                    (k.get_ref().to_string(), package.unwrap_or_else(|| k.get_ref().to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for kind in [DepKind::Normal, DepKind::Build, DepKind::Dev] {
+        dependency_table(root, kind, None, &mut m.dependencies);
+    }
+    if let Some(targets) = table(root, "target") {
+        for (cfg, value) in targets {
+            if let DeValue::Table(t) = value.get_ref() {
+                for kind in [DepKind::Normal, DepKind::Build, DepKind::Dev] {
+                    dependency_table(t, kind, Some(cfg.get_ref()), &mut m.dependencies);
+                }
+            }
+        }
+    }
+    if let Some(features) = table(root, "features") {
+        for (name, value) in features {
+            let enables = match value.get_ref() {
+                DeValue::Array(items) => items
+                    .iter()
+                    .filter_map(|i| match i.get_ref() {
+                        DeValue::String(s) => Some(s.to_string()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            m.features.push(Feature { name: name.get_ref().to_string(), enables, span: name.span() });
+        }
+    }
     m.lib_path = table(root, "lib").and_then(|l| string(l, "path")).map(|s| s.value);
+    m.lib_name = table(root, "lib").and_then(|l| string(l, "name")).map(|s| s.value);
     for kind in ["bin", "test", "example", "bench"] {
         if let Some(DeValue::Array(items)) = root.get(kind).map(Spanned::get_ref) {
             for item in items {
@@ -99,6 +201,35 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
         }
     }
     Ok(m)
+}
+
+/// Reads `[dependencies]` (or the build/dev table, also in its old
+/// underscore spelling) of `parent` into `out`.
+fn dependency_table(parent: &DeTable<'_>, kind: DepKind, target: Option<&str>, out: &mut Vec<Dependency>) {
+    let names: &[&str] = match kind {
+        DepKind::Normal => &["dependencies"],
+        DepKind::Build => &["build-dependencies", "build_dependencies"],
+        DepKind::Dev => &["dev-dependencies", "dev_dependencies"],
+    };
+    for deps in names.iter().filter_map(|n| table(parent, n)) {
+        for (key, value) in deps {
+            let mut dep = Dependency {
+                key: key.get_ref().to_string(),
+                package: None,
+                inherited: false,
+                span: key.span(),
+                kind,
+                optional: false,
+                target: target.map(str::to_owned),
+            };
+            if let DeValue::Table(t) = value.get_ref() {
+                dep.package = string(t, "package").map(|p| p.value);
+                dep.inherited = matches!(t.get("workspace").map(Spanned::get_ref), Some(DeValue::Boolean(true)));
+                dep.optional = matches!(t.get("optional").map(Spanned::get_ref), Some(DeValue::Boolean(true)));
+            }
+            out.push(dep);
+        }
+    }
 }
 
 fn table<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a DeTable<'i>> {
@@ -143,6 +274,62 @@ path = "src/tool.rs"
         let ed = m.metadata_edition.unwrap();
         assert_eq!(&text[ed.span], "\"enterprise\"");
         assert_eq!(m.target_paths, vec![("bin", "tool".to_owned(), "src/tool.rs".to_owned())]);
+    }
+
+    #[test]
+    fn reads_dependencies_of_every_table() {
+        let text = r#"
+[package]
+name = "app"
+
+[dependencies]
+plain = "1"
+ee = { package = "acme-ee", path = "../ee", optional = true }
+shared.workspace = true
+
+[build-dependencies]
+gen = { path = "gen" }
+
+[dev_dependencies]
+tester = "1"
+
+[target.'cfg(unix)'.dependencies]
+unixy = { workspace = true, optional = true }
+
+[features]
+enterprise = ["dep:ee", "shared?/x"]
+
+[workspace.dependencies]
+shared = { package = "acme-shared", path = "shared" }
+unixy = "2"
+"#;
+        let m = parse(text).unwrap();
+        let keys: Vec<(&str, DepKind)> = m.dependencies.iter().map(|d| (d.key.as_str(), d.kind)).collect();
+        assert_eq!(
+            keys,
+            [
+                ("plain", DepKind::Normal),
+                ("ee", DepKind::Normal),
+                ("shared", DepKind::Normal),
+                ("gen", DepKind::Build),
+                ("tester", DepKind::Dev),
+                ("unixy", DepKind::Normal)
+            ]
+        );
+        let ee = &m.dependencies[1];
+        assert_eq!(ee.package.as_deref(), Some("acme-ee"));
+        assert!(ee.optional);
+        assert_eq!(&text[ee.span.clone()], "ee");
+        assert!(m.dependencies[2].inherited);
+        let unixy = &m.dependencies[5];
+        assert!(unixy.inherited && unixy.optional);
+        assert_eq!(unixy.target.as_deref(), Some("cfg(unix)"));
+        assert_eq!(m.features[0].name, "enterprise");
+        assert_eq!(m.features[0].enables, ["dep:ee", "shared?/x"]);
+        assert_eq!(
+            m.workspace_dependencies,
+            [("shared".to_owned(), "acme-shared".to_owned()), ("unixy".to_owned(), "unixy".to_owned())]
+        );
     }
 
     #[test]

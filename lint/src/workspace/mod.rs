@@ -64,6 +64,8 @@ pub struct Workspace {
     pub crate_source: CrateSource,
     /// The root manifest's `[workspace.package] license`, if any.
     pub workspace_license: Option<(Arc<SourceFile>, manifest::Field)>,
+    /// The root manifest's `[workspace.dependencies]`: key and package name.
+    pub workspace_dependencies: Vec<(String, String)>,
     /// Problems met while building the model (unreadable files, broken manifests).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -74,6 +76,7 @@ impl Workspace {
         let Discovered { files, mut diagnostics } = discover(root, jobs);
         let mut crates = Vec::new();
         let mut workspace_license = None;
+        let mut workspace_dependencies = Vec::new();
         for entry in files.iter().filter(|f| f.rel.rsplit('/').next() == Some("Cargo.toml")) {
             let text = match std::fs::read(&entry.abs) {
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -86,6 +89,9 @@ impl Workspace {
             let file = Arc::new(SourceFile::new(entry.rel.clone(), text));
             match manifest::parse(&file.text) {
                 Ok(info) => {
+                    if entry.rel == "Cargo.toml" {
+                        workspace_dependencies.clone_from(&info.workspace_dependencies);
+                    }
                     if let Some(license) = &info.workspace_license {
                         if entry.rel == "Cargo.toml" {
                             workspace_license = Some((Arc::clone(&file), license.clone()));
@@ -129,7 +135,27 @@ impl Workspace {
             None => CrateSource::Manifests,
         };
         crates.sort_by(|a, b| a.dir.cmp(&b.dir));
-        Workspace { root: root.to_path_buf(), files, crates, crate_source, workspace_license, diagnostics }
+        Workspace {
+            root: root.to_path_buf(),
+            files,
+            crates,
+            crate_source,
+            workspace_license,
+            workspace_dependencies,
+            diagnostics,
+        }
+    }
+
+    /// The workspace crate a dependency names, by index in `crates`: its
+    /// package (`package =`, or the key), followed through
+    /// `[workspace.dependencies]` when inherited.
+    pub fn dependency_crate(&self, dep: &manifest::Dependency) -> Option<usize> {
+        let package = if dep.inherited {
+            self.workspace_dependencies.iter().find(|(k, _)| *k == dep.key).map_or(dep.key.as_str(), |(_, p)| p)
+        } else {
+            dep.package.as_deref().unwrap_or(&dep.key)
+        };
+        self.crates.iter().position(|c| c.name == package)
     }
 
     /// The crate owning a relative path: the one whose folder is the longest prefix.
@@ -156,7 +182,8 @@ fn conventional_targets(dir: &str, info: &manifest::Manifest, files: &[FileEntry
             targets.push(Target { name: name.to_owned(), kind: kind.to_owned(), root });
         }
     };
-    push("lib", &name, join(info.lib_path.as_deref().unwrap_or("src/lib.rs")));
+    let lib_name = info.lib_name.clone().unwrap_or_else(|| name.clone());
+    push("lib", &lib_name, join(info.lib_path.as_deref().unwrap_or("src/lib.rs")));
     for (kind, target, path) in &info.target_paths {
         push(kind, target, join(path));
     }

@@ -1,0 +1,215 @@
+//! `boundary/dependency`: a crate depends, in its Cargo.toml, on a workspace
+//! crate of an edition it may not use. Such a dependency makes the lower
+//! edition unbuildable (or unpublishable) without the higher one, even when no
+//! code uses it yet.
+//!
+//! An optional dependency is fine when every feature that switches it on is
+//! itself mapped to an edition allowed to use it: the lower edition's build
+//! never enables those features. A feature that merely enables a mapped
+//! feature (`full = ["enterprise"]`) is as clean as the mapped one, except
+//! `default`, which every plain build enables.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::{Config, EditionId};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::edition::EditionMap;
+use crate::workspace::manifest::{DepKind, Dependency, Feature, Manifest};
+use crate::workspace::Workspace;
+
+/// Checks every dependency of every crate.
+pub fn check(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (index, c) in ws.crates.iter().enumerate() {
+        // Vendored code may use only community code, but its manifests are
+        // upstream's: nothing to fix there.
+        if !c.dir.is_empty() && config.is_third_party(&c.dir) {
+            continue;
+        }
+        let (from, _) = editions.crate_edition(index);
+        for dep in &c.info.dependencies {
+            if dep.kind == DepKind::Dev && !config.deny_dev_dependencies {
+                continue;
+            }
+            let Some(target_index) = ws.dependency_crate(dep) else { continue };
+            let Some(target) = ws.crates.get(target_index) else { continue };
+            let (to, _) = editions.crate_edition(target_index);
+            if to == from || config.may_use(from, to) {
+                continue;
+            }
+            let enabling = if dep.optional { offending_features(config, &c.info, dep, to) } else { Vec::new() };
+            if dep.optional && enabling.is_empty() {
+                continue;
+            }
+            let (from_name, to_name) = (config.name(from), config.name(to));
+            let mut d = Diagnostic::new(
+                Code::BoundaryDependency,
+                Location::new(&c.manifest, dep.span.clone()),
+                format!(
+                    "{from_name} crate `{}` depends on {to_name} crate `{}`{}",
+                    c.name,
+                    target.name,
+                    if dep.kind == DepKind::Normal { String::new() } else { format!(" ({})", dep.kind.table()) }
+                ),
+            )
+            .with_label(format!("{to_name} dependency"))
+            .with_edition(from_name)
+            .with_target_edition(to_name)
+            .with_symbol(target.name.clone())
+            .with_help(help(config, dep, to, &target.name));
+            for feature in &enabling {
+                let text = if feature.span == dep.span {
+                    format!(
+                        "Cargo's implicit feature `{}` switches it on (no `dep:{}` in [features])",
+                        dep.key, dep.key
+                    )
+                } else {
+                    format!("feature `{}` switches it on and is not mapped to the {to_name} edition", feature.name)
+                };
+                d = d.with_secondary(Location::new(&c.manifest, feature.span.clone()), text);
+            }
+            out.push(d);
+        }
+    }
+    out
+}
+
+fn help(config: &Config, dep: &Dependency, to: EditionId, target: &str) -> String {
+    let features: Vec<&str> = config
+        .editions
+        .iter()
+        .enumerate()
+        .filter(|(id, _)| *id == to || config.may_use(*id, to))
+        .flat_map(|(_, e)| e.features.iter().map(String::as_str))
+        .collect();
+    let to_name = config.name(to);
+    match features.first() {
+        Some(feature) if dep.optional => format!(
+            "switch it on only from the `{feature}` feature (`{feature} = [\"dep:{}\"]`), which corefence.toml maps to the {to_name} edition, and from features that enable `{feature}`; or remove the dependency on `{target}`",
+            dep.key
+        ),
+        Some(feature) => format!(
+            "make it optional (`{} = {{ .., optional = true }}`) and enable it only from the `{feature}` feature (`{feature} = [\"dep:{}\"]`), which corefence.toml maps to the {to_name} edition; or remove the dependency on `{target}`",
+            dep.key, dep.key
+        ),
+        None => format!(
+            "remove the dependency on `{target}`, or map a Cargo feature to the {to_name} edition (`features = [..]` in corefence.toml) and enable the dependency only from it"
+        ),
+    }
+}
+
+/// The features that switch `dep` on without being mapped to an edition that
+/// may use `to` (directly, through other features, or implicitly).
+fn offending_features(config: &Config, m: &Manifest, dep: &Dependency, to: EditionId) -> Vec<Feature> {
+    let mapped_ok = |name: &str| {
+        config.feature_edition(name).is_some_and(|e| e == to || config.may_use(e, to)) && name != "default"
+    };
+    // Cargo creates a feature named after an optional dependency unless some
+    // feature names it with `dep:`.
+    let implicit = !m.features.iter().flat_map(|f| &f.enables).any(|v| v.strip_prefix("dep:") == Some(&dep.key));
+    let by_name: BTreeMap<&str, &Feature> = m.features.iter().map(|f| (f.name.as_str(), f)).collect();
+    let enables_directly = |f: &Feature| {
+        f.enables.iter().any(|v| {
+            v.strip_prefix("dep:") == Some(dep.key.as_str())
+                // `x/feat` switches the dependency on; `x?/feat` does not.
+                || v.split_once('/').is_some_and(|(d, _)| d == dep.key)
+                // A bare name is the implicit feature of an optional dependency
+                // unless `dep:` syntax hid it.
+                || (v == &dep.key && implicit && !by_name.contains_key(v.as_str()))
+        })
+    };
+    let mut out: Vec<Feature> = Vec::new();
+    for f in &m.features {
+        let mut seen = BTreeSet::new();
+        if !mapped_ok(&f.name) && reaches(f, &by_name, &enables_directly, &mapped_ok, f.name == "default", &mut seen) {
+            out.push(f.clone());
+        }
+    }
+    if implicit && !by_name.contains_key(dep.key.as_str()) && !mapped_ok(&dep.key) {
+        // The implicit feature has no line of its own: point at the dependency.
+        out.push(Feature { name: dep.key.clone(), enables: Vec::new(), span: dep.span.clone() });
+    }
+    out
+}
+
+/// Whether feature `f` switches the dependency on. Through a mapped feature
+/// it does not count, except from `default` (`through_mapped`).
+fn reaches<'m>(
+    f: &'m Feature,
+    by_name: &BTreeMap<&str, &'m Feature>,
+    enables_directly: &dyn Fn(&Feature) -> bool,
+    mapped_ok: &dyn Fn(&str) -> bool,
+    through_mapped: bool,
+    seen: &mut BTreeSet<&'m str>,
+) -> bool {
+    if !seen.insert(f.name.as_str()) {
+        return false;
+    }
+    if enables_directly(f) {
+        return true;
+    }
+    f.enables.iter().filter_map(|v| by_name.get(v.as_str())).any(|next| {
+        (through_mapped || !mapped_ok(&next.name))
+            && reaches(next, by_name, enables_directly, mapped_ok, through_mapped, seen)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{run, Options};
+
+    /// The boundary/dependency findings of a two-crate workspace.
+    fn findings(boundary: &str, app_deps: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(
+            "corefence.toml",
+            &format!(
+                "default = \"community\"\n[editions.community]\nlicense = \"MIT\"\n[editions.enterprise]\nlicense = \"LicenseRef-E\"\nuses = [\"community\"]\nfeatures = [\"enterprise\"]\n[[assign]]\ncrates = [\"acme-ee\"]\nedition = \"enterprise\"\n[headers]\ninclude = []\n{boundary}"
+            ),
+        );
+        write("Cargo.toml", "[workspace]\nmembers = [\"app\", \"ee\"]\n");
+        write("ee/Cargo.toml", "[package]\nname = \"acme-ee\"\nversion = \"0.1.0\"\npublish = false\n");
+        write("ee/src/lib.rs", "");
+        write(
+            "app/Cargo.toml",
+            &format!("[package]\nname = \"app\"\nversion = \"0.1.0\"\npublish = false\n{app_deps}"),
+        );
+        write("app/src/lib.rs", "");
+        let outcome = run(&Options { start: root.to_path_buf(), jobs: 1, ..Options::default() }).unwrap();
+        outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.as_str() == "boundary/dependency")
+            .map(|d| format!("{}:{} {}", d.location.path(), d.location.start().line, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn dev_dependencies_are_denied_unless_allowed() {
+        let deps = "[dev-dependencies]\nacme-ee = { path = \"../ee\" }\n";
+        assert_eq!(
+            findings("", deps),
+            ["app/Cargo.toml:6 community crate `app` depends on enterprise crate `acme-ee` (dev-dependencies)"]
+        );
+        assert!(findings("[boundary]\ndev-dependencies = \"allow\"\n", deps).is_empty());
+    }
+
+    #[test]
+    fn an_implicit_feature_is_a_way_in_even_when_a_mapped_feature_uses_it() {
+        let deps = "[dependencies]\nacme-ee = { path = \"../ee\", optional = true }\n[features]\nfull = [\"enterprise\"]\nenterprise = [\"acme-ee\"]\n";
+        // Without `dep:acme-ee`, Cargo also creates a feature `acme-ee` that
+        // anyone can switch on.
+        assert_eq!(
+            findings("", deps),
+            ["app/Cargo.toml:6 community crate `app` depends on enterprise crate `acme-ee`"]
+        );
+        let explicit = deps.replace("[\"acme-ee\"]", "[\"dep:acme-ee\"]");
+        assert!(findings("", &explicit).is_empty());
+    }
+}

@@ -1,0 +1,79 @@
+//! The workspace index: every crate target's module tree, built by following
+//! `mod` declarations from the target's root file as rustc does, and name
+//! resolution over it for the boundary checks.
+//!
+//! The per-file stage hands over one [`FileData`] per parsed Rust file (plain
+//! data, no syntax trees); this module ties them together.
+
+pub mod modtree;
+pub mod resolve;
+
+use std::ops::Range;
+
+use crate::config::EditionId;
+use crate::parse::items::Syntax;
+
+/// What the per-file stage keeps of a Rust file for the index.
+#[derive(Debug, Clone, Default)]
+pub struct FileData {
+    /// Path relative to the root.
+    pub rel: String,
+    /// Items, uses, mods, paths.
+    pub syntax: Syntax,
+    /// Regions that are explicitly of an edition: `#[edition(..)]` items and
+    /// SPDX snippets carrying an edition's license, outermost first.
+    pub tagged: Vec<(Range<usize>, EditionId)>,
+}
+
+impl FileData {
+    /// The edition explicitly given to the code at `span` (innermost tag or snippet).
+    pub fn tag_at(&self, span: &Range<usize>) -> Option<EditionId> {
+        self.tagged
+            .iter()
+            .filter(|(r, _)| r.start <= span.start && span.end <= r.end)
+            .min_by_key(|(r, _)| r.end - r.start)
+            .map(|(_, e)| *e)
+    }
+
+    /// The features required by every `#[cfg(..)]` enclosing `span`.
+    pub fn features_at(&self, span: &Range<usize>) -> impl Iterator<Item = &str> {
+        let span = span.clone();
+        self.syntax
+            .cfg_regions
+            .iter()
+            .filter(move |(r, _)| r.start <= span.start && span.end <= r.end)
+            .flat_map(|(_, f)| f.iter().map(String::as_str))
+    }
+}
+
+/// The texts of files findings point into, read when the first finding needs
+/// one: the per-file stage keeps no text, so memory stays flat.
+pub struct Sources {
+    root: std::path::PathBuf,
+    cache: std::cell::RefCell<std::collections::HashMap<String, std::sync::Arc<crate::diagnostic::SourceFile>>>,
+}
+
+impl Sources {
+    /// Reads from the workspace at `root`.
+    pub fn new(root: &std::path::Path) -> Self {
+        Sources { root: root.to_path_buf(), cache: std::cell::RefCell::default() }
+    }
+
+    /// The text of a file (empty when it has become unreadable since).
+    pub fn get(&self, rel: &str) -> std::sync::Arc<crate::diagnostic::SourceFile> {
+        let mut cache = self.cache.borrow_mut();
+        let entry = cache.entry(rel.to_owned()).or_insert_with(|| {
+            let text = std::fs::read(self.root.join(rel)).map(|b| String::from_utf8_lossy(&b).into_owned());
+            std::sync::Arc::new(crate::diagnostic::SourceFile::new(rel.to_owned(), text.unwrap_or_default()))
+        });
+        std::sync::Arc::clone(entry)
+    }
+
+    /// A location in a file.
+    pub fn at(&self, rel: &str, span: Range<usize>) -> crate::diagnostic::Location {
+        crate::diagnostic::Location::new(&self.get(rel), span)
+    }
+}
+
+#[cfg(test)]
+mod tests;

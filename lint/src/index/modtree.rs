@@ -1,0 +1,387 @@
+//! Module trees: from each target's root file, follow `mod x;` (`x.rs`,
+//! `x/mod.rs`, nested folders for non-`mod.rs` files, `#[path]` relative to
+//! the declaring file or inline module as rustc resolves it) and inline
+//! `mod m { }`, giving every module its edition for boundary purposes.
+//!
+//! A module file inherits its declarer's edition (including a tag or a cfg
+//! gate on the declaration) unless a path assignment, or another crate's
+//! assignment, says otherwise. A file declared from modules of different
+//! editions takes the edition all its declarers may use. Files no module
+//! declares keep their path or crate edition and get a tree of their own, so
+//! their paths still resolve.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use super::FileData;
+use crate::config::{Config, EditionId};
+use crate::edition::EditionMap;
+use crate::parse::items::ModuleBody;
+use crate::workspace::Workspace;
+
+/// Index of a module in [`ModTree::modules`].
+pub type ModId = usize;
+
+/// One module.
+#[derive(Debug, Clone)]
+pub struct Module {
+    /// Its name (the target's name for a root).
+    pub name: String,
+    /// The enclosing module.
+    pub parent: Option<ModId>,
+    /// The root of its target.
+    pub root: ModId,
+    /// The crate, by index in `Workspace::crates`.
+    pub krate: Option<usize>,
+    /// The file, by index in the index's files.
+    pub file: usize,
+    /// The inline modules to enter within the file.
+    pub body: Vec<usize>,
+    /// Child modules by name.
+    pub children: Vec<(String, ModId)>,
+    /// Its edition for boundary purposes.
+    pub edition: EditionId,
+    /// The edition of the features its declaration's `#[cfg]` requires: it
+    /// exists only in builds of that edition.
+    pub gate: Option<EditionId>,
+    /// The declaration: file and span of `mod x`.
+    pub decl: Option<(usize, Range<usize>)>,
+}
+
+/// A target's module tree root and the crates its code can name.
+#[derive(Debug, Clone)]
+pub struct TargetRoot {
+    /// The crate.
+    pub krate: Option<usize>,
+    /// `lib`, `bin`, ...; `orphan` for files no module declares.
+    pub kind: String,
+    /// The root module.
+    pub root: ModId,
+}
+
+/// A `mod x;` or `include!` pulling in a file of an edition its declarer may not use.
+#[derive(Debug, Clone)]
+pub struct ModuleFinding {
+    /// The declaring file.
+    pub file: usize,
+    /// The declaration.
+    pub span: Range<usize>,
+    /// The declarer's edition.
+    pub from: EditionId,
+    /// The file's edition.
+    pub to: EditionId,
+    /// The file pulled in.
+    pub target: String,
+    /// `mod` or `include!`.
+    pub include: bool,
+}
+
+/// Every target's module tree.
+#[derive(Debug, Default)]
+pub struct ModTree {
+    /// All modules.
+    pub modules: Vec<Module>,
+    /// One per crate target (and per orphan file).
+    pub targets: Vec<TargetRoot>,
+    /// The modules each file is (the first is used to resolve its paths).
+    pub file_modules: BTreeMap<usize, Vec<ModId>>,
+    /// `boundary/module` findings.
+    pub findings: Vec<ModuleFinding>,
+}
+
+/// Everything the tree builder reads.
+pub struct Inputs<'a> {
+    /// The configuration.
+    pub config: &'a Config,
+    /// The workspace.
+    pub ws: &'a Workspace,
+    /// Crate and file editions.
+    pub editions: &'a EditionMap,
+    /// Parsed files, sorted by path.
+    pub files: &'a [FileData],
+}
+
+impl Inputs<'_> {
+    /// The index of a file by relative path.
+    pub fn file(&self, rel: &str) -> Option<usize> {
+        self.files.binary_search_by(|f| f.rel.as_str().cmp(rel)).ok()
+    }
+
+    /// The edition mapped to the first of `features` the config knows.
+    pub fn gate_edition<'f>(&self, features: impl IntoIterator<Item = &'f str>) -> Option<EditionId> {
+        features.into_iter().find_map(|f| self.config.feature_edition(f))
+    }
+
+    /// Whether code of `from`, in builds where `gate` is on, may use `to`.
+    pub fn allowed(&self, from: EditionId, gate: Option<EditionId>, to: EditionId) -> bool {
+        let ok = |e: EditionId| e == to || self.config.may_use(e, to);
+        ok(from) || gate.is_some_and(ok)
+    }
+}
+
+impl ModTree {
+    /// Builds every crate target's tree.
+    pub fn build(inputs: &Inputs<'_>) -> ModTree {
+        let first = Self::pass(inputs, &BTreeMap::new());
+        // Shared files: the edition every declarer may use.
+        let mut by_file: BTreeMap<usize, BTreeSet<EditionId>> = BTreeMap::new();
+        for m in first.modules.iter().filter(|m| m.body.is_empty() && m.decl.is_some()) {
+            if let Some(rel) = inputs.files.get(m.file).map(|f| f.rel.as_str()) {
+                if inputs.config.path_edition(rel).is_none() {
+                    by_file.entry(m.file).or_default().insert(m.edition);
+                }
+            }
+        }
+        let shared: BTreeMap<usize, EditionId> = by_file
+            .into_iter()
+            .filter(|(_, eds)| eds.len() > 1)
+            .filter_map(|(file, eds)| {
+                let lowest = eds.iter().find(|&&e| eds.iter().all(|&d| d == e || inputs.config.may_use(d, e))).copied();
+                lowest.or_else(|| eds.first().copied()).map(|e| (file, e))
+            })
+            .collect();
+        if shared.is_empty() {
+            first
+        } else {
+            Self::pass(inputs, &shared)
+        }
+    }
+
+    fn pass(inputs: &Inputs<'_>, shared: &BTreeMap<usize, EditionId>) -> ModTree {
+        let mut tree = ModTree::default();
+        for (ci, c) in inputs.ws.crates.iter().enumerate() {
+            for t in &c.targets {
+                let Some(file) = inputs.file(&t.root) else { continue };
+                tree.add_root(inputs, shared, Some(ci), &t.kind, &t.name.replace('-', "_"), file);
+            }
+        }
+        for (file, data) in inputs.files.iter().enumerate() {
+            if !tree.file_modules.contains_key(&file) {
+                let krate = inputs
+                    .ws
+                    .crate_of(&data.rel)
+                    .and_then(|c| inputs.ws.crates.iter().position(|x| std::ptr::eq(x, c)));
+                tree.add_root(inputs, shared, krate, "orphan", "", file);
+            }
+        }
+        tree
+    }
+
+    fn add_root(
+        &mut self,
+        inputs: &Inputs<'_>,
+        shared: &BTreeMap<usize, EditionId>,
+        krate: Option<usize>,
+        kind: &str,
+        name: &str,
+        file: usize,
+    ) {
+        let Some(data) = inputs.files.get(file) else { return };
+        let (edition, _) = inputs.editions.file_edition(inputs.config, inputs.ws, &data.rel);
+        let id = self.modules.len();
+        self.modules.push(Module {
+            name: name.to_owned(),
+            parent: None,
+            root: id,
+            krate,
+            file,
+            body: Vec::new(),
+            children: Vec::new(),
+            edition,
+            gate: None,
+            decl: None,
+        });
+        self.file_modules.entry(file).or_default().push(id);
+        self.targets.push(TargetRoot { krate, kind: kind.to_owned(), root: id });
+        let dir = parent_dir(&data.rel);
+        let mut chain = vec![file];
+        self.walk(inputs, shared, id, &data.syntax.root, &dir, &dir, &mut chain);
+    }
+
+    /// Follows the declarations of one module body. `file_dir` is the
+    /// declaring file's folder, `dir` where its child modules live.
+    #[allow(clippy::too_many_arguments)] // the walk's whole state; a struct would only rename it
+    fn walk(
+        &mut self,
+        inputs: &Inputs<'_>,
+        shared: &BTreeMap<usize, EditionId>,
+        module: ModId,
+        body: &ModuleBody,
+        file_dir: &str,
+        dir: &str,
+        chain: &mut Vec<usize>,
+    ) {
+        let Some(parent) = self.modules.get(module).cloned() else { return };
+        let Some(data) = inputs.files.get(parent.file) else { return };
+        let top_level = parent.body.is_empty();
+        self.includes(inputs, &parent, data, file_dir);
+        for (i, decl) in body.mods.iter().enumerate() {
+            let tag = data.tag_at(&decl.item_span);
+            let gate = inputs.gate_edition(data.features_at(&decl.item_span)).or(parent.gate);
+            let ctx = tag.unwrap_or(parent.edition);
+            let id = self.modules.len();
+            if let Some(inner) = &decl.inline {
+                let mut path = parent.body.clone();
+                path.push(i);
+                let child_dir = join(dir, decl.path_attr.as_deref().unwrap_or(&decl.name));
+                self.push_child(
+                    module,
+                    Module {
+                        name: decl.name.clone(),
+                        parent: Some(module),
+                        root: parent.root,
+                        krate: parent.krate,
+                        file: parent.file,
+                        body: path,
+                        children: Vec::new(),
+                        edition: tag.or(gate.filter(|g| *g != ctx && !inputs.config.may_use(ctx, *g))).unwrap_or(ctx),
+                        gate,
+                        decl: Some((parent.file, decl.span.clone())),
+                    },
+                );
+                self.walk(inputs, shared, id, inner, file_dir, &child_dir, chain);
+                continue;
+            }
+            let candidates = match &decl.path_attr {
+                Some(p) => vec![join(if top_level { file_dir } else { dir }, p)],
+                None => vec![join(dir, &format!("{}.rs", decl.name)), join(dir, &format!("{}/mod.rs", decl.name))],
+            };
+            let Some((file, rel)) = candidates.iter().find_map(|c| inputs.file(c).map(|f| (f, c.clone()))) else {
+                continue;
+            };
+            if chain.contains(&file) {
+                continue;
+            }
+            let assigned = assigned_edition(inputs, parent.krate, &rel);
+            if let Some(to) = assigned {
+                if !inputs.allowed(ctx, gate, to) {
+                    self.findings.push(ModuleFinding {
+                        file: parent.file,
+                        span: decl.span.clone(),
+                        from: ctx,
+                        to,
+                        target: rel.clone(),
+                        include: false,
+                    });
+                }
+            }
+            let inherited = gate.filter(|g| *g != ctx && !inputs.config.may_use(ctx, *g)).unwrap_or(ctx);
+            let edition = assigned.or_else(|| shared.get(&file).copied()).unwrap_or(inherited);
+            self.push_child(
+                module,
+                Module {
+                    name: decl.name.clone(),
+                    parent: Some(module),
+                    root: parent.root,
+                    krate: parent.krate,
+                    file,
+                    body: Vec::new(),
+                    children: Vec::new(),
+                    edition,
+                    gate,
+                    decl: Some((parent.file, decl.span.clone())),
+                },
+            );
+            self.file_modules.entry(file).or_default().push(id);
+            let Some(child) = inputs.files.get(file) else { continue };
+            let child_file_dir = parent_dir(&rel);
+            let mod_rs = decl.path_attr.is_some() || rel.ends_with("/mod.rs") || rel == "mod.rs";
+            let child_dir = if mod_rs { child_file_dir.clone() } else { join(&child_file_dir, &decl.name) };
+            chain.push(file);
+            self.walk(inputs, shared, id, &child.syntax.root, &child_file_dir, &child_dir, chain);
+            chain.pop();
+        }
+    }
+
+    fn push_child(&mut self, parent: ModId, module: Module) {
+        let id = self.modules.len();
+        let name = module.name.clone();
+        self.modules.push(module);
+        if let Some(p) = self.modules.get_mut(parent) {
+            p.children.push((name, id));
+        }
+    }
+
+    fn includes(&mut self, inputs: &Inputs<'_>, module: &Module, data: &FileData, file_dir: &str) {
+        for inc in data.syntax.includes.iter().filter(|i| i.module == module.body) {
+            let rel = join(file_dir, &inc.path);
+            if inputs.file(&rel).is_none() {
+                continue;
+            }
+            let Some(to) = assigned_edition(inputs, module.krate, &rel) else { continue };
+            let ctx = data.tag_at(&inc.span).unwrap_or(module.edition);
+            let gate = inputs.gate_edition(data.features_at(&inc.span)).or(module.gate);
+            if !inputs.allowed(ctx, gate, to) {
+                self.findings.push(ModuleFinding {
+                    file: module.file,
+                    span: inc.span.clone(),
+                    from: ctx,
+                    to,
+                    target: rel,
+                    include: true,
+                });
+            }
+        }
+    }
+
+    /// The module a file's code (at inline path `body`) belongs to.
+    pub fn module_of(&self, file: usize, body: &[usize]) -> Option<ModId> {
+        let mut m = *self.file_modules.get(&file)?.first()?;
+        for &i in body {
+            let module = self.modules.get(m)?;
+            // Inline children are pushed in declaration order with their index recorded in `body`.
+            m = module
+                .children
+                .iter()
+                .map(|(_, c)| *c)
+                .find(|c| self.modules.get(*c).is_some_and(|x| x.file == file && x.body.last() == Some(&i)))?;
+        }
+        Some(m)
+    }
+}
+
+/// A file's own edition when something other than its declarer decides it:
+/// a path assignment, or the assignment of another crate that owns it.
+fn assigned_edition(inputs: &Inputs<'_>, declaring_crate: Option<usize>, rel: &str) -> Option<EditionId> {
+    if let Some(e) = inputs.config.path_edition(rel) {
+        return Some(e);
+    }
+    let owner = inputs.ws.crate_of(rel).and_then(|c| inputs.ws.crates.iter().position(|x| std::ptr::eq(x, c)));
+    if owner.is_some() && owner != declaring_crate {
+        return Some(inputs.editions.file_edition(inputs.config, inputs.ws, rel).0);
+    }
+    None
+}
+
+/// The folder of a relative path (`""` at the root).
+fn parent_dir(rel: &str) -> String {
+    rel.rsplit_once('/').map_or_else(String::new, |(d, _)| d.to_owned())
+}
+
+/// `dir/rel`, with `.` and `..` resolved (never above the root).
+pub fn join(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for p in rel.split(['/', '\\']) {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_like_a_file_system() {
+        assert_eq!(join("src/a", "../b/c.rs"), "src/b/c.rs");
+        assert_eq!(join("", "x.rs"), "x.rs");
+        assert_eq!(join("src", "./x/../y.rs"), "src/y.rs");
+        assert_eq!(join("src", "../../../up.rs"), "up.rs");
+    }
+}

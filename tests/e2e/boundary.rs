@@ -1,0 +1,103 @@
+//! The boundary checks on one small fixture workspace per construct in
+//! `fixtures/boundary/`, each with the cases that must and must not be found.
+
+use crate::support::corefence;
+
+/// `corefence check` on a fixture in the short format.
+fn short(fixture: &str) -> String {
+    let run = corefence(&["check", &format!("fixtures/boundary/{fixture}"), "--format", "short", "--color", "never"]);
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    run.stdout
+}
+
+#[test]
+fn dependency() {
+    insta::assert_snapshot!(short("dependency"));
+}
+
+/// The full rendering of one finding: labels, the feature that leaks the
+/// dependency and the help.
+#[test]
+fn dependency_human() {
+    let run = corefence(&["check", "fixtures/boundary/dependency/crates/leaky-feature", "--color", "never"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(run.stderr);
+}
+
+#[test]
+fn module() {
+    insta::assert_snapshot!(short("module"));
+}
+
+#[test]
+fn import() {
+    insta::assert_snapshot!(short("import"));
+}
+
+/// A finding reached through another crate's `pub use` shows the chain.
+#[test]
+fn import_through_reexport_shows_the_chain() {
+    let run = corefence(&["check", "fixtures/boundary/import/crates/acme-app", "--color", "never"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "acme_app → acme_api::Token → acme_ee::Token (re-exported at\n        crates/acme-api/src/lib.rs:3)"
+        ),
+        "{}",
+        run.stderr
+    );
+    insta::assert_snapshot!(run.stderr);
+}
+
+/// The demo's three boundary findings, and not its optional, feature-gated dependency.
+#[test]
+fn demo_findings() {
+    let run = corefence(&["check", "fixtures/demo", "--format", "short"]);
+    let boundary: Vec<&str> = run.stdout.lines().filter(|l| l.contains("[boundary/")).collect();
+    assert_eq!(
+        boundary,
+        [
+            "crates/acme-api/Cargo.toml:9:1: error[boundary/dependency] community crate `acme-api` depends on enterprise crate `acme-ee`",
+            "crates/acme-api/src/lib.rs:5:9: error[boundary/reexport] community code re-exports enterprise item `acme_ee::Token`",
+            "crates/acme-core/src/auth.rs:3:5: error[boundary/import] community code imports enterprise item `acme_ee::sso::login`",
+        ]
+    );
+}
+
+#[test]
+fn suppressions() {
+    insta::assert_snapshot!(short("suppress"));
+}
+
+#[test]
+fn baseline_reports_only_new_findings_and_stale_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("baseline.json");
+    let file = file.to_str().unwrap();
+    let write = corefence(&["check", "fixtures/boundary/import", "--write-baseline", file]);
+    assert_eq!(write.code, 0, "{}", write.stderr);
+    let count = short("import").lines().count();
+    assert!(write.stderr.starts_with(&format!("wrote {count} findings to")), "{}", write.stderr);
+
+    let again = corefence(&["check", "fixtures/boundary/import", "--baseline", file, "--format", "short"]);
+    assert_eq!((again.code, again.stdout.as_str(), again.stderr.as_str()), (0, "", ""));
+
+    // Drop one recorded finding and add one that no longer exists.
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let findings = doc["findings"].as_array_mut().unwrap();
+    let dropped = findings.remove(0);
+    findings.push(serde_json::json!({
+        "fingerprint": "0".repeat(32), "code": "boundary/import", "path": "gone.rs", "message": "fixed since"
+    }));
+    std::fs::write(file, serde_json::to_string(&doc).unwrap()).unwrap();
+    let run = corefence(&["check", "fixtures/boundary/import", "--baseline", file, "--format", "short"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stdout.contains(dropped["message"].as_str().unwrap()), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("stale baseline entry (fixed, or changed beyond recognition): gone.rs"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("1 stale baseline entries"), "{}", run.stderr);
+}
