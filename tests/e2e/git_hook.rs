@@ -64,6 +64,33 @@ fn hook_blocks_a_bad_commit_and_lets_a_clean_one_through() {
 }
 
 #[test]
+fn hook_blocks_a_staged_boundary_crossing() {
+    let dir = repo();
+    let repo = dir.path();
+    let header = "// SPDX-License-Identifier: AGPL-3.0-only\n";
+    write(
+        repo,
+        "corefence.toml",
+        "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n\
+         [editions.enterprise]\nlicense = \"LicenseRef-Acme\"\nuses = [\"community\"]\n\
+         [[assign]]\npaths = [\"src/ee/**\"]\nedition = \"enterprise\"\n",
+    );
+    write(repo, "Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nlicense = \"AGPL-3.0-only\"\n");
+    write(repo, "src/lib.rs", &format!("{header}pub mod ee;\npub mod free;\n"));
+    write(repo, "src/ee/mod.rs", "// SPDX-License-Identifier: LicenseRef-Acme\npub fn sso() {}\n");
+    write(repo, "src/free.rs", &format!("{header}pub fn open() {{}}\n"));
+    git(repo, &["add", "."]);
+    assert!(commit(repo, "editions").status.success());
+    install(repo);
+    write(repo, "src/free.rs", &format!("{header}pub fn open() {{\n    crate::ee::sso();\n}}\n"));
+    git(repo, &["add", "src/free.rs"]);
+    let blocked = commit(repo, "community calls enterprise");
+    assert!(!blocked.status.success(), "the commit went through");
+    let stderr = String::from_utf8_lossy(&blocked.stderr);
+    assert!(stderr.contains("boundary/import") && stderr.contains("src/free.rs"), "{stderr}");
+}
+
+#[test]
 fn staged_checks_the_index_not_the_working_tree() {
     let dir = repo();
     let repo = dir.path();
