@@ -6,19 +6,8 @@ use corefence::license::comment::CommentStyle;
 use corefence::license::header::scan;
 use libfuzzer_sys::fuzz_target;
 
-const STYLES: [CommentStyle; 8] = [
-    CommentStyle::Rust,
-    CommentStyle::CFamily,
-    CommentStyle::CFamilyNested,
-    CommentStyle::Css,
-    CommentStyle::Hash,
-    CommentStyle::Ini,
-    CommentStyle::DoubleDash,
-    CommentStyle::Html,
-];
-
 fuzz_target!(|data: &[u8]| {
-    for style in STYLES {
+    for style in CommentStyle::ALL {
         let s = scan(data, style);
         assert!(s.insert_at <= data.len());
         assert!(s.header.end <= data.len());

@@ -29,6 +29,18 @@ pub enum CommentStyle {
 }
 
 impl CommentStyle {
+    /// Every style, for tests and fuzzing that must cover them all.
+    pub const ALL: [CommentStyle; 8] = [
+        CommentStyle::Rust,
+        CommentStyle::CFamily,
+        CommentStyle::CFamilyNested,
+        CommentStyle::Css,
+        CommentStyle::Hash,
+        CommentStyle::Ini,
+        CommentStyle::DoubleDash,
+        CommentStyle::Html,
+    ];
+
     /// Markers that start a comment running to the end of the line.
     #[must_use]
     pub fn line_markers(self) -> &'static [&'static str] {
@@ -231,16 +243,7 @@ mod tests {
 
     #[test]
     fn rendered_lines_are_recognised() {
-        for style in [
-            CommentStyle::Rust,
-            CommentStyle::CFamily,
-            CommentStyle::CFamilyNested,
-            CommentStyle::Css,
-            CommentStyle::Hash,
-            CommentStyle::Ini,
-            CommentStyle::DoubleDash,
-            CommentStyle::Html,
-        ] {
+        for style in CommentStyle::ALL {
             let line = style.render_line("SPDX-SnippetEnd");
             assert_eq!(style.comment_body(&line).map(str::trim), Some("SPDX-SnippetEnd"), "{style:?}");
             assert!(style.starts_comment(&line));

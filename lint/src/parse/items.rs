@@ -9,6 +9,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
+use super::attrs::AttrsOf;
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -499,7 +500,7 @@ macro_rules! with_attrs {
 impl<'ast> Visit<'ast> for Collector {
     fn visit_item(&mut self, item: &'ast syn::Item) {
         use syn::Item;
-        let attrs = item_attrs(item);
+        let attrs = item.attrs();
         self.region(attrs, item.span());
         match item {
             Item::Const(i) => self.item(&i.ident, "const", &i.vis, item),
@@ -713,28 +714,6 @@ impl<'ast> Visit<'ast> for Collector {
             return;
         }
         self.scan_tokens(mac.tokens.clone());
-    }
-}
-
-fn item_attrs(item: &syn::Item) -> &[Attribute] {
-    use syn::Item;
-    match item {
-        Item::Const(i) => &i.attrs,
-        Item::Enum(i) => &i.attrs,
-        Item::ExternCrate(i) => &i.attrs,
-        Item::Fn(i) => &i.attrs,
-        Item::ForeignMod(i) => &i.attrs,
-        Item::Impl(i) => &i.attrs,
-        Item::Macro(i) => &i.attrs,
-        Item::Mod(i) => &i.attrs,
-        Item::Static(i) => &i.attrs,
-        Item::Struct(i) => &i.attrs,
-        Item::Trait(i) => &i.attrs,
-        Item::TraitAlias(i) => &i.attrs,
-        Item::Type(i) => &i.attrs,
-        Item::Union(i) => &i.attrs,
-        Item::Use(i) => &i.attrs,
-        _ => &[],
     }
 }
 

@@ -5,6 +5,7 @@
 //! file's text in a thread-local map otherwise, which would grow with the
 //! workspace instead of staying flat.
 
+mod attrs;
 pub mod items;
 pub mod tags;
 
