@@ -220,25 +220,26 @@ impl ModTree {
             let gate = inputs.gate_edition(data.features_at(&decl.item_span)).or(parent.gate);
             let ctx = tag.unwrap_or(parent.edition);
             let id = self.modules.len();
+            // A gate on the declaration makes the module code of the gated
+            // edition, unless the declaring code may use that edition anyway.
+            let inherited = gate.filter(|g| *g != ctx && !inputs.config.may_use(ctx, *g)).unwrap_or(ctx);
+            let child = |file: usize, body: Vec<usize>, edition: EditionId| Module {
+                name: decl.name.clone(),
+                parent: Some(module),
+                root: parent.root,
+                krate: parent.krate,
+                file,
+                body,
+                children: Vec::new(),
+                edition,
+                gate,
+                decl: Some((parent.file, decl.span.clone())),
+            };
             if let Some(inner) = &decl.inline {
                 let mut path = parent.body.clone();
                 path.push(i);
                 let child_dir = join(dir, decl.path_attr.as_deref().unwrap_or(&decl.name));
-                self.push_child(
-                    module,
-                    Module {
-                        name: decl.name.clone(),
-                        parent: Some(module),
-                        root: parent.root,
-                        krate: parent.krate,
-                        file: parent.file,
-                        body: path,
-                        children: Vec::new(),
-                        edition: tag.or(gate.filter(|g| *g != ctx && !inputs.config.may_use(ctx, *g))).unwrap_or(ctx),
-                        gate,
-                        decl: Some((parent.file, decl.span.clone())),
-                    },
-                );
+                self.push_child(module, child(parent.file, path, tag.unwrap_or(inherited)));
                 self.walk(inputs, shared, id, inner, file_dir, &child_dir, chain);
                 continue;
             }
@@ -265,23 +266,8 @@ impl ModTree {
                     });
                 }
             }
-            let inherited = gate.filter(|g| *g != ctx && !inputs.config.may_use(ctx, *g)).unwrap_or(ctx);
             let edition = assigned.or_else(|| shared.get(&file).copied()).unwrap_or(inherited);
-            self.push_child(
-                module,
-                Module {
-                    name: decl.name.clone(),
-                    parent: Some(module),
-                    root: parent.root,
-                    krate: parent.krate,
-                    file,
-                    body: Vec::new(),
-                    children: Vec::new(),
-                    edition,
-                    gate,
-                    decl: Some((parent.file, decl.span.clone())),
-                },
-            );
+            self.push_child(module, child(file, Vec::new(), edition));
             self.file_modules.entry(file).or_default().push(id);
             let Some(child) = inputs.files.get(file) else { continue };
             let child_file_dir = parent_dir(&rel);
