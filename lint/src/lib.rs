@@ -35,3 +35,6 @@ pub mod report;
 pub mod suggest;
 pub mod suppress;
 pub mod workspace;
+
+#[cfg(test)]
+mod testing;

@@ -162,11 +162,7 @@ mod tests {
     fn findings(boundary: &str, app_deps: &str) -> Vec<String> {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let write = |rel: &str, text: &str| {
-            let p = root.join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        };
+        let write = |rel: &str, text: &str| crate::testing::write(root, rel, text);
         write(
             "corefence.toml",
             &format!(

@@ -31,11 +31,7 @@ const EE: &[(&str, &str)] = &[
 fn findings(app_manifest_extra: &str, files: &[(&str, &str)]) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let write = |rel: &str, text: &str| {
-        let p = root.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    };
+    let write = |rel: &str, text: &str| crate::testing::write(root, rel, text);
     write("corefence.toml", CONFIG);
     write("Cargo.toml", "[workspace]\nmembers = [\"app\", \"ee\"]\nresolver = \"2\"\n");
     write(

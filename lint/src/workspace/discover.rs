@@ -118,9 +118,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         for f in ["Cargo.toml", "src/lib.rs", "target/debug/x.rs", "src/target/mod.rs", "gen/skip.rs", ".git/HEAD"] {
-            let p = root.join(f);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, "").unwrap();
+            crate::testing::write(root, f, "");
         }
         std::fs::write(root.join(".gitignore"), "gen/\n").unwrap();
         let found = discover(root, 2);
