@@ -216,7 +216,8 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
             }
         }
     }
-    diagnostics.extend(boundary_checks(&config, &ws, &editions, &root.dir, &mut indexed));
+    let sources = Sources::new(&root.dir, staged.as_ref().map(|v| &v.content));
+    diagnostics.extend(boundary_checks(&config, &ws, &editions, &sources, &mut indexed));
     diagnostics.extend(checks::unmatched_config::check(&config, &ws));
     let manifest_findings = checks::manifest_license::check(&config, &ws, &editions, &accepted);
     match options.fix {
@@ -258,15 +259,14 @@ fn boundary_checks(
     config: &Config,
     ws: &Workspace,
     editions: &EditionMap,
-    root: &Path,
+    sources: &Sources<'_>,
     indexed: &mut [crate::index::FileData],
 ) -> Vec<Diagnostic> {
     indexed.sort_by(|a, b| a.rel.cmp(&b.rel));
     let inputs = Inputs { config, ws, editions, files: indexed };
     let tree = ModTree::build(&inputs);
-    let sources = Sources::new(root);
-    let mut out = checks::enterprise_module::check(&inputs, &tree, &sources);
-    out.extend(checks::enterprise_import::check(&inputs, &tree, &sources));
+    let mut out = checks::enterprise_module::check(&inputs, &tree, sources);
+    out.extend(checks::enterprise_import::check(&inputs, &tree, sources));
     out
 }
 

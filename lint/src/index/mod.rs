@@ -48,22 +48,28 @@ impl FileData {
 
 /// The texts of files findings point into, read when the first finding needs
 /// one: the per-file stage keeps no text, so memory stays flat.
-pub struct Sources {
+pub struct Sources<'a> {
     root: std::path::PathBuf,
+    /// With `--staged`: the index content of files whose working tree differs,
+    /// so a finding shows the code it is about.
+    overlay: Option<&'a std::collections::BTreeMap<String, Vec<u8>>>,
     cache: std::cell::RefCell<std::collections::HashMap<String, std::sync::Arc<crate::diagnostic::SourceFile>>>,
 }
 
-impl Sources {
-    /// Reads from the workspace at `root`.
-    pub fn new(root: &std::path::Path) -> Self {
-        Sources { root: root.to_path_buf(), cache: std::cell::RefCell::default() }
+impl<'a> Sources<'a> {
+    /// Reads from the workspace at `root`, or from `overlay` where it has the file.
+    pub fn new(root: &std::path::Path, overlay: Option<&'a std::collections::BTreeMap<String, Vec<u8>>>) -> Self {
+        Sources { root: root.to_path_buf(), overlay, cache: std::cell::RefCell::default() }
     }
 
     /// The text of a file (empty when it has become unreadable since).
     pub fn get(&self, rel: &str) -> std::sync::Arc<crate::diagnostic::SourceFile> {
         let mut cache = self.cache.borrow_mut();
         let entry = cache.entry(rel.to_owned()).or_insert_with(|| {
-            let text = std::fs::read(self.root.join(rel)).map(|b| String::from_utf8_lossy(&b).into_owned());
+            let text = match self.overlay.and_then(|o| o.get(rel)) {
+                Some(bytes) => Ok(String::from_utf8_lossy(bytes).into_owned()),
+                None => std::fs::read(self.root.join(rel)).map(|b| String::from_utf8_lossy(&b).into_owned()),
+            };
             std::sync::Arc::new(crate::diagnostic::SourceFile::new(rel.to_owned(), text.unwrap_or_default()))
         });
         std::sync::Arc::clone(entry)
