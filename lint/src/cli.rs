@@ -106,6 +106,11 @@ struct CheckArgs {
     /// Files larger than this many bytes get only their header checked.
     #[arg(long, value_name = "BYTES", default_value_t = engine::DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
+    /// Parse every Rust file, also those the lexical pre-filter proves
+    /// cannot hold a boundary finding: slower, the same findings, plus
+    /// `parse/syntax` for every Rust file that does not parse.
+    #[arg(long)]
+    exhaustive: bool,
     /// Report only findings not recorded in this baseline (and list stale entries).
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     baseline: Option<PathBuf>,
@@ -236,6 +241,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         // A progress bar helps people on a terminal; CI logs and pipes get none.
         progress: io.stderr_is_terminal && std::env::var_os("CI").is_none(),
         max_file_size: args.max_file_size,
+        exhaustive: args.exhaustive,
     };
     let style = style(args, io);
     let mut outcome = match engine::run(&options) {

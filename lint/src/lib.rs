@@ -31,6 +31,7 @@ pub mod index;
 pub mod inventory;
 pub mod license;
 pub mod parse;
+pub mod prefilter;
 pub mod report;
 pub mod suggest;
 pub mod suppress;

@@ -101,3 +101,11 @@ fn baseline_reports_only_new_findings_and_stale_entries() {
     );
     assert!(run.stderr.contains("1 stale baseline entries"), "{}", run.stderr);
 }
+
+/// What the pre-filter must keep: mixed crates, crates naming a dependency
+/// that leads to enterprise code (also through a re-exporting crate), renamed
+/// dependencies and library names, `#[path]` into an unindexed folder.
+#[test]
+fn prefilter() {
+    insta::assert_snapshot!(short("prefilter"));
+}

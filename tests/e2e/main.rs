@@ -16,6 +16,7 @@ mod hostile;
 mod inventory;
 mod macro_parity;
 mod pre_commit;
+mod prefilter;
 mod reuse_differential;
 mod sarif_validator;
 mod support;

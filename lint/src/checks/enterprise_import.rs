@@ -21,6 +21,7 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
     let resolver = Resolver::new(inputs, tree);
     let mut out = Vec::new();
     let methods = method_editions(inputs, tree, &resolver);
+    let reach = inputs.ws.reach();
     for (file, data) in inputs.files.iter().enumerate() {
         let Some(root) = tree.module_of(file, &[]) else { continue };
         for m in modules_in_file(tree, root, file) {
@@ -72,9 +73,15 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
             let Some(m) = tree.module_of(file, body) else { continue };
             let ctx = context(inputs, tree, data, m, span);
             let Some(defs) = methods.get(name.as_str()) else { continue };
-            let forbidden = defs.iter().find(|(e, tagged)| *tagged && !inputs.allowed(ctx.edition, ctx.gate, *e));
-            let twin = defs.iter().any(|(e, _)| inputs.allowed(ctx.edition, ctx.gate, *e));
-            if let (Some((to, _)), false) = (forbidden, twin) {
+            // Only impls in crates the caller can reach define its methods.
+            let caller = tree.modules.get(m).and_then(|module| module.krate);
+            let defs = defs.iter().filter(|d| match (caller, d.krate) {
+                (Some(a), Some(b)) => reach.get(a).and_then(|r| r.get(b)).copied().unwrap_or(false),
+                (a, b) => a == b,
+            });
+            let forbidden = defs.clone().find(|d| d.tagged && !inputs.allowed(ctx.edition, ctx.gate, d.edition));
+            let twin = defs.clone().any(|d| inputs.allowed(ctx.edition, ctx.gate, d.edition));
+            if let (Some(MethodDef { edition: to, .. }), false) = (forbidden, twin) {
                 let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(*to));
                 out.push(
                     Diagnostic::new(
@@ -272,14 +279,22 @@ fn chain(
     Some(parts.join(" → "))
 }
 
-/// Every method defined in an impl: per name, the edition of each definition
-/// and whether it is explicitly tagged.
+/// A method defined in an impl.
+struct MethodDef {
+    edition: EditionId,
+    /// Explicitly tagged (or in a snippet).
+    tagged: bool,
+    /// The crate of the impl.
+    krate: Option<usize>,
+}
+
+/// Every method defined in an impl, per name.
 fn method_editions<'a>(
     inputs: &'a Inputs<'_>,
     tree: &ModTree,
     _resolver: &Resolver<'_>,
-) -> BTreeMap<&'a str, Vec<(EditionId, bool)>> {
-    let mut out: BTreeMap<&str, Vec<(EditionId, bool)>> = BTreeMap::new();
+) -> BTreeMap<&'a str, Vec<MethodDef>> {
+    let mut out: BTreeMap<&str, Vec<MethodDef>> = BTreeMap::new();
     for (file, data) in inputs.files.iter().enumerate() {
         let Some(root) = tree.module_of(file, &[]) else { continue };
         for (name, span) in &data.syntax.methods {
@@ -289,7 +304,8 @@ fn method_editions<'a>(
                 Some(g) if tag.is_none() && g != ctx.edition && !inputs.config.may_use(ctx.edition, g) => g,
                 _ => ctx.edition,
             };
-            out.entry(name.as_str()).or_default().push((edition, tag.is_some()));
+            let krate = tree.modules.get(root).and_then(|module| module.krate);
+            out.entry(name.as_str()).or_default().push(MethodDef { edition, tagged: tag.is_some(), krate });
         }
     }
     out

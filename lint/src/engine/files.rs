@@ -16,6 +16,7 @@ use crate::license::expr::LicenseExpr;
 use crate::license::header::{self, Tag};
 use crate::license::reuse::{self, Annotation};
 use crate::parse;
+use crate::prefilter::{Lexed, Words};
 use crate::suppress::{self, Suppression};
 use crate::workspace::{FileEntry, Workspace};
 
@@ -33,6 +34,10 @@ pub struct Shared<'a> {
     pub max_file_size: u64,
     /// With `--staged`: the index content of files whose working tree differs.
     pub index_content: Option<&'a std::collections::BTreeMap<String, Vec<u8>>>,
+    /// The pre-filter's words.
+    pub words: &'a Words,
+    /// Parse every Rust file (`--exhaustive`), not only those the pre-filter keeps.
+    pub parse_all: bool,
 }
 
 /// The root `REUSE.toml`, if any.
@@ -74,6 +79,10 @@ pub struct FileResult {
     pub index: Option<FileData>,
     /// The file's suppression comments, with its text for their locations.
     pub suppressions: Option<(Arc<SourceFile>, Vec<Suppression>)>,
+    /// What the pre-filter found, for a Rust file that could be parsed.
+    pub lexed: Option<Lexed>,
+    /// A Rust file that could be parsed but was not: the index may still ask for it.
+    pub unparsed: bool,
 }
 
 impl FileResult {
@@ -86,6 +95,8 @@ impl FileResult {
             internal_error: None,
             index: None,
             suppressions: None,
+            lexed: None,
+            unparsed: false,
         }
     }
 }
@@ -154,8 +165,7 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
     if entry.len > shared.max_file_size {
         return Some(large_file(shared, entry, header_required));
     }
-    let staged = shared.index_content.and_then(|c| c.get(&entry.rel)).cloned();
-    let bytes = match staged.map_or_else(|| std::fs::read(&entry.abs), Ok) {
+    let bytes = match read(shared, entry) {
         Ok(bytes) => bytes,
         Err(err) => {
             let file = Arc::new(SourceFile::new(entry.rel.clone(), ""));
@@ -192,6 +202,33 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
     }
     result.fix = Some(fix);
     Some(result)
+}
+
+/// The file's content: the index's with `--staged`, else the working tree's.
+fn read(shared: &Shared<'_>, entry: &FileEntry) -> std::io::Result<Vec<u8>> {
+    match shared.index_content.and_then(|c| c.get(&entry.rel)) {
+        Some(staged) => Ok(staged.clone()),
+        None => std::fs::read(&entry.abs),
+    }
+}
+
+/// Parses a Rust file the pre-filter let through but the index needs after
+/// all: its index data, or the `parse/syntax` warning. `None` when the file
+/// cannot be read or parsed any more (its first read already said why).
+pub fn index_only(shared: &Shared<'_>, entry: &FileEntry) -> Option<Result<FileData, Diagnostic>> {
+    let bytes = read(shared, entry).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let scan = header::scan(&bytes, CommentStyle::Rust);
+    let snippets = snippet_licenses(&scan);
+    Some(match parse::parse(&without_frontmatter(text, scan.frontmatter.clone())) {
+        Ok(parsed) => Ok(index_data(shared, entry, parsed, &scan, &snippets)),
+        Err(err) => Err(checks::syntax_error::diagnostic(&Arc::new(SourceFile::new(entry.rel.clone(), text)), &err)),
+    })
+}
+
+/// The licenses of a file's snippets, by snippet index.
+fn snippet_licenses(scan: &header::Scan) -> Vec<(usize, WrittenLicense)> {
+    scan.snippets.iter().enumerate().filter_map(|(i, s)| Some((i, WrittenLicense::new(s.license.clone()?)))).collect()
 }
 
 /// What `--fix` would change in one file.
@@ -231,19 +268,16 @@ fn analyse(
 
     let style = comment::style_for_path(Path::new(&entry.rel));
     let scan = header::scan(bytes, style.unwrap_or(CommentStyle::Hash));
-    let (own, snippet_tags): (Vec<Tag>, Vec<(usize, Tag)>) = if style.is_some() {
-        let snippets =
-            scan.snippets.iter().enumerate().filter_map(|(i, s)| s.license.clone().map(|t| (i, t))).collect();
-        (scan.licenses.clone(), snippets)
+    let (licenses, snippet_licenses): (Vec<WrittenLicense>, Vec<(usize, WrittenLicense)>) = if style.is_some() {
+        (scan.licenses.iter().cloned().map(WrittenLicense::new).collect(), snippet_licenses(&scan))
     } else {
         (Vec::new(), Vec::new())
     };
-    let licenses: Vec<WrittenLicense> = own.into_iter().map(WrittenLicense::new).collect();
-    let snippet_licenses: Vec<(usize, WrittenLicense)> =
-        snippet_tags.into_iter().map(|(i, t)| (i, WrittenLicense::new(t))).collect();
     let external = if licenses.is_empty() { external_license(shared, entry) } else { None };
 
-    let parsed = if is_rust && !not_utf8 {
+    let lexed = (is_rust && !not_utf8).then(|| shared.words.scan(bytes));
+    let wanted = lexed.as_ref().is_some_and(|l| shared.parse_all || l.needs_syntax());
+    let parsed = if wanted {
         match parse::parse(&without_frontmatter(&text, scan.frontmatter.clone())) {
             Ok(parsed) => Some(parsed),
             Err(err) => {
@@ -254,6 +288,7 @@ fn analyse(
     } else {
         None
     };
+    let unparsed = lexed.is_some() && !wanted;
 
     let (edition, reason) = shared.editions.file_edition(config, shared.ws, &entry.rel);
     let ctx = FileContext {
@@ -283,7 +318,19 @@ fn analyse(
     let strings = index.as_ref().map_or(&[][..], |i| i.syntax.marker_strings.as_slice());
     let found = suppress::find_outside(&text, strings);
     let suppressions = (!found.is_empty()).then(|| (Arc::clone(&source), found));
-    (FileResult { diagnostics: out, license_ids, facts, index, suppressions, ..FileResult::empty() }, plan)
+    (
+        FileResult {
+            diagnostics: out,
+            license_ids,
+            facts,
+            index,
+            suppressions,
+            lexed,
+            unparsed,
+            ..FileResult::empty()
+        },
+        plan,
+    )
 }
 
 /// Wraps uncovered tagged items in snippets, then repairs the header.

@@ -5,7 +5,7 @@
 //! ones), keeps the diagnostics for the paths the user asked about and returns
 //! them sorted and fingerprinted. It prints nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -22,6 +22,7 @@ use crate::edition::EditionMap;
 use crate::index::modtree::{Inputs, ModTree};
 use crate::index::Sources;
 use crate::license::expr::LicenseExpr;
+use crate::prefilter;
 use crate::suppress;
 use crate::workspace::{slash_path, Workspace};
 
@@ -30,6 +31,7 @@ const WORKER_STACK: usize = 16 << 20;
 
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
+#[allow(clippy::struct_excessive_bools)] // independent switches of one run
 pub struct Options {
     /// Where to start root discovery (usually the current directory).
     pub start: PathBuf,
@@ -51,6 +53,10 @@ pub struct Options {
     /// Files larger than this many bytes get only their header checked;
     /// 0 means [`DEFAULT_MAX_FILE_SIZE`].
     pub max_file_size: u64,
+    /// Parse every Rust file, not only those the lexical pre-filter keeps
+    /// (`--exhaustive`): slower, the same boundary findings, and
+    /// `parse/syntax` for every file that does not parse.
+    pub exhaustive: bool,
 }
 
 /// The default of `--max-file-size`: far above any hand-written source file.
@@ -121,6 +127,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Number of files checked (read and scanned).
     pub files: usize,
+    /// Number of Rust files parsed (the rest the pre-filter proved need no parse).
+    pub parsed: usize,
     /// What `--fix` changed, file by file, in path order.
     pub fixes: Vec<FileFix>,
     /// Per-file facts, in path order (with `collect_facts`).
@@ -165,6 +173,7 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     let editions = EditionMap::new(&config, &ws, &mut diagnostics);
     let accepted = accepted_licenses(&config);
     let reuse = files::ReuseToml::load(&root.dir, &mut diagnostics);
+    let words = prefilter::Words::new(&config, &ws);
     let shared = files::Shared {
         config: &config,
         ws: &ws,
@@ -175,6 +184,8 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         index_content: staged.as_ref().map(|v| &v.content),
         collect_facts: options.collect_facts,
         max_file_size: if options.max_file_size == 0 { DEFAULT_MAX_FILE_SIZE } else { options.max_file_size },
+        words: &words,
+        parse_all: options.exhaustive,
     };
     let progress = progress_bar(options.progress, ws.files.len());
     // syn parses recursively: give workers room for deeply nested (but
@@ -184,30 +195,26 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         .stack_size(WORKER_STACK)
         .build()
         .map_err(|e| Fatal::Io(e.to_string()))?;
-    let results: Vec<files::FileResult> = pool.install(|| {
-        ws.files.par_iter().progress_with(progress.clone()).filter_map(|f| files::check(&shared, f)).collect()
+    let results: Vec<(usize, files::FileResult)> = pool.install(|| {
+        ws.files
+            .par_iter()
+            .enumerate()
+            .progress_with(progress.clone())
+            .filter_map(|(i, f)| Some((i, files::check(&shared, f)?)))
+            .collect()
     });
     progress.finish_and_clear();
     let checked = results.len();
-    let mut used_ids = BTreeMap::new();
-    let mut fixes = Vec::new();
-    let mut facts = Vec::new();
-    let mut internal_errors = Vec::new();
-    let mut indexed = Vec::new();
-    let mut suppressions = BTreeMap::new();
-    for r in results {
-        internal_errors.extend(r.internal_error);
-        facts.extend(r.facts);
-        diagnostics.extend(r.diagnostics);
-        for (id, at) in r.license_ids {
-            used_ids.entry(id).or_insert(at);
-        }
-        fixes.extend(r.fix.filter(|f| !f.changes.is_empty()));
-        indexed.extend(r.index);
-        if let Some((source, found)) = r.suppressions {
-            suppressions.insert(source.path.clone(), (source, found));
-        }
-    }
+    let (plan, late) = late_index(&shared, &pool, &results);
+    let mut parsed = results.iter().filter(|(_, r)| r.lexed.is_some() && !r.unparsed).count() + late.len();
+    // Files the pre-filter left out of the index; a `mod` or `include!` may still ask for one.
+    let mut skipped: BTreeSet<String> = results
+        .iter()
+        .filter_map(|(i, r)| ws.files.get(*i).filter(|f| r.unparsed && !plan.indexes(&ws, &f.rel)))
+        .map(|f| f.rel.clone())
+        .collect();
+    let Merged { used_ids, mut fixes, facts, internal_errors, mut indexed, mut suppressions } =
+        merge(results, late, &plan, &ws, &mut diagnostics);
     for c in &ws.crates {
         if !suppressions.contains_key(&c.manifest.path) {
             let found = suppress::find(&c.manifest.text);
@@ -217,7 +224,10 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         }
     }
     let sources = Sources::new(&root.dir, staged.as_ref().map(|v| &v.content));
-    diagnostics.extend(boundary_checks(&config, &ws, &editions, &sources, &mut indexed));
+    let before = indexed.len();
+    let found = boundary_checks(&shared, &sources, &mut indexed, &mut skipped, &mut diagnostics);
+    parsed += indexed.len() - before;
+    diagnostics.extend(found);
     diagnostics.extend(checks::unmatched_config::check(&config, &ws));
     let manifest_findings = checks::manifest_license::check(&config, &ws, &editions, &accepted);
     match options.fix {
@@ -250,24 +260,117 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     diagnostic::finalize(&mut diagnostics);
     fixes.sort_by(|a, b| a.path.cmp(&b.path));
     let crates = if options.collect_facts { crate_facts(&ws, &editions) } else { Vec::new() };
-    Ok(Outcome { root: root.dir, config, diagnostics, files: checked, fixes, facts, crates, internal_errors })
+    Ok(Outcome { root: root.dir, config, diagnostics, files: checked, parsed, fixes, facts, crates, internal_errors })
+}
+
+/// The per-file results, gathered for the workspace-wide stages.
+struct Merged {
+    used_ids: BTreeMap<String, diagnostic::Location>,
+    fixes: Vec<FileFix>,
+    facts: Vec<FileFacts>,
+    internal_errors: Vec<String>,
+    indexed: Vec<crate::index::FileData>,
+    suppressions: BTreeMap<String, (Arc<diagnostic::SourceFile>, Vec<suppress::Suppression>)>,
+}
+
+fn merge(
+    results: Vec<(usize, files::FileResult)>,
+    late: Vec<Result<crate::index::FileData, Diagnostic>>,
+    plan: &prefilter::Plan,
+    ws: &Workspace,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Merged {
+    let mut merged = Merged {
+        used_ids: BTreeMap::new(),
+        fixes: Vec::new(),
+        facts: Vec::new(),
+        internal_errors: Vec::new(),
+        indexed: Vec::new(),
+        suppressions: BTreeMap::new(),
+    };
+    for (_, r) in results {
+        merged.internal_errors.extend(r.internal_error);
+        merged.facts.extend(r.facts);
+        diagnostics.extend(r.diagnostics);
+        for (id, at) in r.license_ids {
+            merged.used_ids.entry(id).or_insert(at);
+        }
+        merged.fixes.extend(r.fix.filter(|f| !f.changes.is_empty()));
+        merged.indexed.extend(r.index.filter(|d| plan.indexes(ws, &d.rel)));
+        if let Some((source, found)) = r.suppressions {
+            merged.suppressions.insert(source.path.clone(), (source, found));
+        }
+    }
+    for parsed in late {
+        match parsed {
+            Ok(data) => merged.indexed.push(data),
+            Err(syntax) => diagnostics.push(syntax),
+        }
+    }
+    merged
+}
+
+/// Decides with the pre-filter which files the boundary analysis indexes,
+/// and parses those the per-file stage skipped: their index data, or their
+/// `parse/syntax` warnings.
+fn late_index(
+    shared: &files::Shared<'_>,
+    pool: &rayon::ThreadPool,
+    results: &[(usize, files::FileResult)],
+) -> (prefilter::Plan, Vec<Result<crate::index::FileData, Diagnostic>>) {
+    let ws = shared.ws;
+    let plan = if shared.parse_all {
+        prefilter::Plan::everything(ws)
+    } else {
+        let seen: Vec<prefilter::Seen<'_>> = results
+            .iter()
+            .filter_map(|(i, r)| Some(prefilter::Seen { rel: &ws.files.get(*i)?.rel, lexed: r.lexed.as_ref()? }))
+            .collect();
+        prefilter::plan(shared.config, ws, shared.editions, shared.words, &seen)
+    };
+    // The index needs every file of the crates it analyses: parse those the
+    // per-file stage skipped.
+    let pending: Vec<usize> = results
+        .iter()
+        .filter(|(i, r)| r.unparsed && ws.files.get(*i).is_some_and(|f| plan.indexes(ws, &f.rel)))
+        .map(|(i, _)| *i)
+        .collect();
+    let late: Vec<Result<crate::index::FileData, Diagnostic>> =
+        pool.install(|| pending.par_iter().filter_map(|i| files::index_only(shared, ws.files.get(*i)?)).collect());
+    (plan, late)
 }
 
 /// The index stage and the checks that need the whole workspace's module
-/// trees: `boundary/module` and `boundary/import` (with re-exports).
+/// trees: `boundary/module` and `boundary/import` (with re-exports). Files
+/// the pre-filter skipped that a `mod` or `include!` names after all are
+/// parsed and the trees built again, until none is missing.
 fn boundary_checks(
-    config: &Config,
-    ws: &Workspace,
-    editions: &EditionMap,
+    shared: &files::Shared<'_>,
     sources: &Sources<'_>,
-    indexed: &mut [crate::index::FileData],
+    indexed: &mut Vec<crate::index::FileData>,
+    skipped: &mut BTreeSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
-    indexed.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let inputs = Inputs { config, ws, editions, files: indexed };
-    let tree = ModTree::build(&inputs);
-    let mut out = checks::enterprise_module::check(&inputs, &tree, sources);
-    out.extend(checks::enterprise_import::check(&inputs, &tree, sources));
-    out
+    let (config, ws, editions) = (shared.config, shared.ws, shared.editions);
+    loop {
+        indexed.sort_by(|a, b| a.rel.cmp(&b.rel));
+        let inputs = Inputs { config, ws, editions, files: indexed };
+        let tree = ModTree::build(&inputs);
+        let wanted: Vec<String> = tree.missing.iter().filter(|rel| skipped.remove(rel.as_str())).cloned().collect();
+        if wanted.is_empty() {
+            let mut out = checks::enterprise_module::check(&inputs, &tree, sources);
+            out.extend(checks::enterprise_import::check(&inputs, &tree, sources));
+            return out;
+        }
+        for rel in wanted {
+            let Ok(at) = ws.files.binary_search_by(|f| f.rel.as_str().cmp(&rel)) else { continue };
+            match ws.files.get(at).and_then(|entry| files::index_only(shared, entry)) {
+                Some(Ok(data)) => indexed.push(data),
+                Some(Err(syntax)) => diagnostics.push(syntax),
+                None => {}
+            }
+        }
+    }
 }
 
 fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {

@@ -87,6 +87,9 @@ pub struct ModTree {
     pub file_modules: BTreeMap<usize, Vec<ModId>>,
     /// `boundary/module` findings.
     pub findings: Vec<ModuleFinding>,
+    /// Files a `mod` or `include!` names that are not among the parsed
+    /// files: the pre-filter may have skipped them (see [`crate::prefilter`]).
+    pub missing: std::collections::BTreeSet<String>,
 }
 
 /// Everything the tree builder reads.
@@ -248,6 +251,7 @@ impl ModTree {
                 None => vec![join(dir, &format!("{}.rs", decl.name)), join(dir, &format!("{}/mod.rs", decl.name))],
             };
             let Some((file, rel)) = candidates.iter().find_map(|c| inputs.file(c).map(|f| (f, c.clone()))) else {
+                self.missing.extend(candidates);
                 continue;
             };
             if chain.contains(&file) {
@@ -292,6 +296,7 @@ impl ModTree {
         for inc in data.syntax.includes.iter().filter(|i| i.module == module.body) {
             let rel = join(file_dir, &inc.path);
             if inputs.file(&rel).is_none() {
+                self.missing.insert(rel);
                 continue;
             }
             let Some(to) = assigned_edition(inputs, module.krate, &rel) else { continue };

@@ -158,12 +158,41 @@ impl Workspace {
         self.crates.iter().position(|c| c.name == package)
     }
 
+    /// Per crate, the crates it reaches through its dependencies on workspace
+    /// crates (every kind, transitively), itself included.
+    pub fn reach(&self) -> Vec<Vec<bool>> {
+        let deps: Vec<Vec<usize>> = self
+            .crates
+            .iter()
+            .map(|c| c.info.dependencies.iter().filter_map(|d| self.dependency_crate(d)).collect())
+            .collect();
+        (0..deps.len())
+            .map(|from| {
+                let mut seen = vec![false; deps.len()];
+                let mut stack = vec![from];
+                while let Some(c) = stack.pop() {
+                    match seen.get_mut(c) {
+                        Some(s) if !*s => *s = true,
+                        _ => continue,
+                    }
+                    stack.extend(deps.get(c).into_iter().flatten().copied());
+                }
+                seen
+            })
+            .collect()
+    }
+
     /// The crate owning a relative path: the one whose folder is the longest prefix.
     pub fn crate_of(&self, rel: &str) -> Option<&Crate> {
-        self.crates
-            .iter()
-            .filter(|c| c.dir.is_empty() || rel == c.dir || rel.starts_with(&format!("{}/", c.dir)))
-            .max_by_key(|c| c.dir.len())
+        self.crate_index_of(rel).and_then(|i| self.crates.get(i))
+    }
+
+    /// The index in [`Workspace::crates`] of the crate owning a relative path.
+    pub fn crate_index_of(&self, rel: &str) -> Option<usize> {
+        let owns = |dir: &str| {
+            dir.is_empty() || rel.strip_prefix(dir).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        self.crates.iter().enumerate().filter(|(_, c)| owns(&c.dir)).max_by_key(|(_, c)| c.dir.len()).map(|(i, _)| i)
     }
 }
 

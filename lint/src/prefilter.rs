@@ -1,0 +1,468 @@
+//! The lexical pre-filter: which Rust files the boundary analysis must parse.
+//!
+//! Parsing with syn runs at about 20 MB/s on two cores, reading and matching
+//! words at gigabytes per second, so a file whose text cannot lead to a
+//! finding must never reach the parser. Every crossing needs a word the
+//! pre-filter sees without parsing, because the unit of the decision is the
+//! crate (the files its folder owns; files no crate owns form one more unit):
+//!
+//! - a crate is **mixed** when its files have different editions, one of them
+//!   may carry a tag (`edition(`, `corefence_macros`, or an edition's name
+//!   as an argument: `tier(enterprise)`) or a gate (a feature mapped to an
+//!   edition, as a string: `feature = "enterprise"`), carries a
+//!   snippet of an edition's license, or pulls code from elsewhere
+//!   (`#[path = ..]`, `include!`), or a target's root lies outside its folder;
+//! - a dependency is **risky** for a crate when it, or a workspace crate it
+//!   depends on (directly or not), is mixed or of an edition the crate may
+//!   not use;
+//! - a crate is **analysed** (every file parsed and indexed) when it is mixed
+//!   or one of its files names a risky dependency as a word (its dependency
+//!   key, package or library name). The risky dependencies of analysed crates
+//!   and everything they depend on are indexed too, for name resolution.
+//!
+//! Any other crate cannot hold a `boundary/*` finding: all its code is of one
+//! edition, its own items are of that edition, and every other crate it can
+//! name leads only to code it may use. Words match anywhere but on lines
+//! that are `//` comments (doc examples and links are not code), strings
+//! and block comments included: a false hit costs a parse, never a finding. A file is
+//! also parsed on its own when its per-file checks need the syntax: a tag
+//! word (`license/snippet`, `edition/unknown`) or a `corefence:` suppression
+//! marker (to tell it from a string).
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::config::{Config, EditionId};
+use crate::edition::EditionMap;
+use crate::workspace::Workspace;
+
+/// What a word means to the pre-filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Word {
+    /// `edition`, when followed by `(`, or `corefence_macros`: a possible tag.
+    Tag,
+    /// An edition's name, when it stands as an argument (`tier(enterprise)`):
+    /// a possible tag under a renamed import.
+    EditionName,
+    /// A Cargo feature mapped to an edition, as a string (`feature =
+    /// "enterprise"`): code that only that edition's builds have.
+    Feature,
+    /// `path`, when followed by `=`: a possible `#[path = ..]`.
+    Path,
+    /// `include`, when followed by `!`.
+    Include,
+    /// `corefence`: a possible suppression comment.
+    Marker,
+    /// A name under which a workspace crate can be used (index into [`Words::externs`]).
+    Extern(u32),
+}
+
+/// The words every file is searched for, built once per run.
+pub struct Words {
+    matcher: Option<AhoCorasick>,
+    /// Per pattern, what it means (a word may be an edition, a feature and a crate name at once).
+    kinds: Vec<Vec<Word>>,
+    /// The distinct extern names, as written in code (`-` as `_`).
+    externs: Vec<String>,
+}
+
+/// What the pre-filter found in one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lexed {
+    /// A possible `#[edition(..)]` tag.
+    pub tag: bool,
+    /// The paths of `#[path = ".."]` and `include!("..")` that climb out of
+    /// the file's folder (`..`), where they may leave its crate; `/` stands
+    /// for one that cannot be followed (absolute, raw, escaped).
+    pub pulls: Vec<String>,
+    /// A possible suppression comment.
+    pub marker: bool,
+    /// A possible `cfg(feature = "..")` gate on a feature mapped to an edition.
+    pub gate: bool,
+    /// The workspace crate names it mentions, sorted (indices into the run's extern names).
+    pub externs: Vec<u32>,
+}
+
+impl Lexed {
+    /// Whether the file's own checks need its syntax.
+    pub fn needs_syntax(&self) -> bool {
+        self.tag || self.marker
+    }
+}
+
+impl Words {
+    /// The words of this configuration and workspace.
+    pub fn new(config: &Config, ws: &Workspace) -> Words {
+        let mut externs: Vec<String> = Vec::new();
+        for c in &ws.crates {
+            externs.push(c.name.replace('-', "_"));
+            externs.extend(c.targets.iter().filter(|t| is_library(&t.kind)).map(|t| t.name.replace('-', "_")));
+            externs.extend(
+                c.info
+                    .dependencies
+                    .iter()
+                    .filter(|d| ws.dependency_crate(d).is_some())
+                    .map(|d| d.key.replace('-', "_")),
+            );
+        }
+        externs.sort();
+        externs.dedup();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut kinds: Vec<Vec<Word>> = Vec::new();
+        let mut add = |pattern: &str, word: Word| {
+            if pattern.is_empty() {
+                return;
+            }
+            if let Some(i) = patterns.iter().position(|p| p == pattern) {
+                if let Some(k) = kinds.get_mut(i) {
+                    k.push(word);
+                }
+            } else {
+                patterns.push(pattern.to_owned());
+                kinds.push(vec![word]);
+            }
+        };
+        add("edition", Word::Tag);
+        add("corefence_macros", Word::Tag);
+        for e in &config.editions {
+            add(&e.name, Word::EditionName);
+            for f in &e.features {
+                add(f, Word::Feature);
+            }
+        }
+        add("path", Word::Path);
+        add("include", Word::Include);
+        add("corefence", Word::Marker);
+        for (i, name) in externs.iter().enumerate() {
+            add(name, Word::Extern(u32::try_from(i).unwrap_or(u32::MAX)));
+        }
+        let matcher = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns).ok();
+        Words { matcher, kinds, externs }
+    }
+
+    /// Searches one file.
+    pub fn scan(&self, bytes: &[u8]) -> Lexed {
+        let mut out = Lexed::default();
+        let Some(matcher) = &self.matcher else {
+            // No matcher could be built: every file must be parsed.
+            return Lexed { tag: true, pulls: vec!["/".to_owned()], ..Lexed::default() };
+        };
+        for m in matcher.find_iter(bytes) {
+            let (start, end) = (m.start(), m.end());
+            let before = start.checked_sub(1).and_then(|i| bytes.get(i)).copied();
+            if before.is_some_and(is_ident) || bytes.get(end).copied().is_some_and(is_ident) {
+                continue;
+            }
+            for word in self.kinds.get(m.pattern().as_usize()).into_iter().flatten() {
+                // Suppressions are comments; nothing else in a comment is code.
+                if *word != Word::Marker && in_line_comment(bytes, start) {
+                    continue;
+                }
+                Self::hit(*word, bytes, start..end, &mut out);
+            }
+        }
+        out.externs.sort_unstable();
+        out.externs.dedup();
+        out
+    }
+
+    /// Records what the match of `word` at `at` means in context.
+    fn hit(word: Word, bytes: &[u8], at: std::ops::Range<usize>, out: &mut Lexed) {
+        let (start, end) = (at.start, at.end);
+        let mut next = bytes.get(end..).unwrap_or_default().iter().filter(|b| !b.is_ascii_whitespace()).copied();
+        let prev = || bytes.get(..start).unwrap_or_default().iter().rev().find(|b| !b.is_ascii_whitespace());
+        match word {
+            // `#[edition(` or `cfg_attr(.., edition(`, not `fn edition(` or
+            // `repo::edition(` (`corefence_macros::edition` is a hit by its first word).
+            Word::Tag => {
+                let text = bytes.get(start..end).unwrap_or_default();
+                out.tag |= text != b"edition" || (matches!(prev(), Some(b'[' | b',')) && next.next() == Some(b'('));
+            }
+            Word::EditionName => {
+                out.tag |= matches!(prev(), Some(b'(' | b',')) && matches!(next.next(), Some(b')' | b','));
+            }
+            Word::Feature => {
+                let quoted = |i: Option<usize>| i.and_then(|i| bytes.get(i)) == Some(&b'"');
+                out.gate |= quoted(start.checked_sub(1)) && quoted(Some(end));
+            }
+            // `#[path = ..]` or `cfg_attr(.., path = ..)`, not `let path = ..` or `path == ..`.
+            Word::Path if matches!(prev(), Some(b'[' | b'(' | b',')) && next.next() == Some(b'=') => {
+                out.pulls.extend(climbing_literal(bytes.get(end..).unwrap_or_default(), b'='));
+            }
+            Word::Include if next.next() == Some(b'!') => {
+                out.pulls.extend(climbing_literal(bytes.get(end..).unwrap_or_default(), b'('));
+            }
+            Word::Marker => out.marker = true,
+            Word::Extern(i) => out.externs.push(i),
+            Word::Path | Word::Include => {}
+        }
+    }
+
+    /// The extern name a [`Lexed::externs`] entry stands for.
+    fn extern_index(&self, name: &str) -> Option<u32> {
+        self.externs.binary_search_by(|n| n.as_str().cmp(name)).ok().and_then(|i| u32::try_from(i).ok())
+    }
+}
+
+/// The string literal after `opener` (`=` of `path = "..."`, `(` of
+/// `include!("...")`) when it climbs out of the folder (`..`); `/` when it
+/// cannot be followed here (absolute, raw, escaped). No literal at all
+/// (`include!(concat!(..))`) names no workspace file.
+fn climbing_literal(after: &[u8], opener: u8) -> Option<String> {
+    let mut rest = after.iter().skip_while(|b| **b != opener).skip(1).skip_while(|b| b.is_ascii_whitespace());
+    match rest.next() {
+        Some(b'"') => {}
+        Some(b'r') => return Some("/".to_owned()),
+        _ => return None,
+    }
+    let literal: Vec<u8> = rest.take_while(|b| **b != b'"').copied().collect();
+    if literal.contains(&b'\\') || literal.starts_with(b"/") {
+        return Some("/".to_owned());
+    }
+    let climbs = literal.split(|b| *b == b'/').any(|part| part == b"..");
+    climbs.then(|| String::from_utf8_lossy(&literal).into_owned())
+}
+
+/// Whether a climbing path written in `rel` may land outside crate `unit`.
+fn leaves_unit(ws: &Workspace, rel: &str, unit: Option<usize>, path: &str) -> bool {
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    parts.pop();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return true;
+                }
+            }
+            name => parts.push(name),
+        }
+    }
+    path.starts_with('/') || ws.crate_index_of(&parts.join("/")) != unit
+}
+
+/// Whether offset `at` is on a line that is a `//` comment (doc comments
+/// included: their examples and links are not code).
+fn in_line_comment(bytes: &[u8], at: usize) -> bool {
+    let before = bytes.get(..at).unwrap_or_default();
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    before.get(line_start..).unwrap_or_default().trim_ascii_start().starts_with(b"//")
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+fn is_library(kind: &str) -> bool {
+    matches!(kind, "lib" | "rlib" | "proc-macro" | "dylib" | "cdylib" | "staticlib")
+}
+
+/// One pre-filtered file, as [`plan`] reads it.
+pub struct Seen<'a> {
+    /// Relative path.
+    pub rel: &'a str,
+    /// What the pre-filter found.
+    pub lexed: &'a Lexed,
+}
+
+/// Which units the boundary analysis indexes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Per crate (in `Workspace::crates` order).
+    crates: Vec<bool>,
+    /// The files no crate owns.
+    loose: bool,
+}
+
+impl Plan {
+    /// Everything is indexed (`--exhaustive`).
+    pub fn everything(ws: &Workspace) -> Plan {
+        Plan { crates: vec![true; ws.crates.len()], loose: true }
+    }
+
+    /// Whether the file at `rel` is indexed.
+    pub fn indexes(&self, ws: &Workspace, rel: &str) -> bool {
+        match ws.crate_index_of(rel) {
+            Some(i) => self.crates.get(i).copied().unwrap_or(true),
+            None => self.loose,
+        }
+    }
+
+    /// How many crates are indexed.
+    pub fn indexed_crates(&self) -> usize {
+        self.crates.iter().filter(|a| **a).count()
+    }
+}
+
+/// Decides which units to index from what the pre-filter saw in every Rust file.
+pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Words, files: &[Seen<'_>]) -> Plan {
+    let n = ws.crates.len();
+    // Per unit (crates, then the loose files at index `n`): the one edition
+    // of its files, or mixed.
+    let mut edition: Vec<Option<EditionId>> = vec![None; n + 1];
+    let mut mixed = vec![false; n + 1];
+    let mut mentions: Vec<Vec<u32>> = vec![Vec::new(); n + 1];
+    for f in files {
+        let unit = ws.crate_index_of(f.rel).unwrap_or(n);
+        let (e, _) = editions.file_edition(config, ws, f.rel);
+        let (Some(slot), Some(m)) = (edition.get_mut(unit), mixed.get_mut(unit)) else { continue };
+        let owner = (unit < n).then_some(unit);
+        let leaves = f.lexed.pulls.iter().any(|p| leaves_unit(ws, f.rel, owner, p));
+        *m |= f.lexed.tag || f.lexed.gate || leaves || slot.is_some_and(|s| s != e);
+        *slot = Some(e);
+        if let Some(list) = mentions.get_mut(unit) {
+            list.extend_from_slice(&f.lexed.externs);
+        }
+    }
+    for list in &mut mentions {
+        list.sort_unstable();
+        list.dedup();
+    }
+    for (i, c) in ws.crates.iter().enumerate() {
+        let outside = c.targets.iter().any(|t| !is_under(&t.root, &c.dir));
+        if let Some(m) = mixed.get_mut(i) {
+            *m |= outside;
+        }
+    }
+    let edition_of =
+        |unit: usize| edition.get(unit).copied().flatten().unwrap_or_else(|| editions.crate_edition(unit).0);
+    // `mod x;` (and a local `#[path]`) reach below a target root's folder: a
+    // crate folder nested there with other code makes the outer crate mixed.
+    for (i, c) in ws.crates.iter().enumerate() {
+        let folders: Vec<&str> = c.targets.iter().map(|t| t.root.rsplit_once('/').map_or("", |(d, _)| d)).collect();
+        let nested = ws.crates.iter().enumerate().any(|(j, d)| {
+            j != i
+                && folders.iter().any(|f| d.dir == *f || is_under(&d.dir, f))
+                && (edition_of(j) != edition_of(i) || mixed.get(j).copied().unwrap_or(true))
+        });
+        if let Some(m) = mixed.get_mut(i) {
+            *m |= nested;
+        }
+    }
+    let closure = ws.reach();
+    let is_mixed = |unit: usize| mixed.get(unit).copied().unwrap_or(true);
+    // Whether `to` (and everything it depends on) is safe for code of `from`.
+    let risky = |from: EditionId, to: usize| {
+        closure.get(to).is_none_or(|reach| {
+            reach.iter().enumerate().filter(|(_, r)| **r).any(|(r, _)| {
+                let e = edition_of(r);
+                is_mixed(r) || !(e == from || config.may_use(from, e))
+            })
+        })
+    };
+
+    let mut analysed = vec![false; n + 1];
+    let mut resolve_into = vec![false; n];
+    for unit in 0..=n {
+        let own = edition_of(unit);
+        let mut hit = is_mixed(unit);
+        if let (Some(c), Some(said)) = (ws.crates.get(unit), mentions.get(unit)) {
+            for (dep, target) in c.info.dependencies.iter().filter_map(|d| Some((d, ws.dependency_crate(d)?))) {
+                if !risky(own, target) {
+                    continue;
+                }
+                let names = [
+                    dep.key.replace('-', "_"),
+                    ws.crates.get(target).map(|t| t.name.replace('-', "_")).unwrap_or_default(),
+                ];
+                let lib_names =
+                    ws.crates.get(target).into_iter().flat_map(|t| {
+                        t.targets.iter().filter(|t| is_library(&t.kind)).map(|t| t.name.replace('-', "_"))
+                    });
+                let mentioned = names
+                    .into_iter()
+                    .chain(lib_names)
+                    .filter_map(|name| words.extern_index(&name))
+                    .any(|i| said.binary_search(&i).is_ok());
+                if mentioned {
+                    hit = true;
+                    if let Some(reach) = closure.get(target) {
+                        for (r, on) in reach.iter().enumerate() {
+                            if *on {
+                                if let Some(slot) = resolve_into.get_mut(r) {
+                                    *slot = true;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(slot) = analysed.get_mut(unit) {
+            *slot = hit;
+        }
+    }
+    let loose = analysed.get(n).copied().unwrap_or(true);
+    let crates = (0..n)
+        .map(|i| analysed.get(i).copied().unwrap_or(true) || resolve_into.get(i).copied().unwrap_or(true))
+        .collect();
+    Plan { crates, loose }
+}
+
+/// Whether `path` is inside folder `dir` (`""` is the root).
+fn is_under(path: &str, dir: &str) -> bool {
+    dir.is_empty() || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words() -> Words {
+        let config = Config::embedded();
+        let ws = Workspace {
+            root: std::path::PathBuf::new(),
+            files: Vec::new(),
+            crates: Vec::new(),
+            crate_source: crate::workspace::CrateSource::Manifests,
+            workspace_license: None,
+            workspace_dependencies: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        Words::new(&config, &ws)
+    }
+
+    #[test]
+    fn tags_are_whole_words() {
+        let w = words();
+        assert!(w.scan(b"#[edition(enterprise)] fn f() {}").tag);
+        assert!(w.scan(b"#[tier(enterprise)] fn f() {}").tag);
+        assert!(w.scan(b"#[cfg_attr(unix, edition (enterprise, feature = \"x\"))] fn f() {}").tag);
+        assert!(w.scan(b"use corefence_macros::edition as tier;").tag);
+        assert!(!w.scan(b"fn editions() { let enterprises = 1; }").tag);
+        assert!(!w.scan(b"fn edition(&self) -> u32 { self.edition() + repo::edition(p) }").tag);
+        assert!(!w.scan(b"// The 2021 edition; for enterprise customers only.").tag);
+        assert!(!w.scan(b"    /// #[edition(enterprise)]\n    //! use corefence_macros::edition;").tag);
+        assert!(w.scan(b"fn f() {} // a comment after code\n#[edition(enterprise)] fn g() {}").tag);
+    }
+
+    #[test]
+    fn path_attributes_and_includes() {
+        let w = words();
+        let pulls = |src: &str| w.scan(src.as_bytes()).pulls;
+        assert_eq!(pulls("#[path = \"../ee/x.rs\"] mod x;"), ["../ee/x.rs"]);
+        assert_eq!(pulls("#[path = \"/abs/x.rs\"] mod x;"), ["/"]);
+        assert_eq!(pulls("#[cfg_attr(unix, path=\"a/../../x.rs\")] mod x;"), ["a/../../x.rs"]);
+        assert_eq!(pulls("include !(\"../x.rs\");"), ["../x.rs"]);
+        assert_eq!(pulls("include!(r\"x.rs\");"), ["/"]);
+        // Below the declaring file's folder: inside the same crate.
+        assert!(pulls("#[path = \"unix/x.rs\"] mod x;").is_empty());
+        assert!(pulls("include!(\"gen.rs\"); include!(concat!(env!(\"OUT_DIR\"), \"/b.rs\"));").is_empty());
+        assert!(pulls("use std::path::Path; let path = p; if path == q {} include_str!(\"x\");").is_empty());
+    }
+
+    #[test]
+    fn gates() {
+        let w = words();
+        assert!(!w.scan(b"#[cfg(feature = \"enterprise\")] mod ent;").tag);
+        assert!(w.scan(b"#[cfg(feature = \"enterprise\")] mod ent;").gate);
+        assert!(w.scan(b"#[cfg(all(unix, feature=\"enterprise\"))] mod ent;").gate);
+        assert!(!w.scan(b"#[cfg(feature = \"enterprise-lite\")] mod x;").gate);
+    }
+
+    #[test]
+    fn markers() {
+        let w = words();
+        assert!(w.scan(b"// corefence: allow(license/missing) -- generated").marker);
+        assert!(!w.scan(b"fn corefence_like() {}").marker);
+    }
+}

@@ -1,0 +1,80 @@
+//! The lexical pre-filter loses no finding: every fixture workspace gives
+//! the same findings with and without `--exhaustive` (which parses every
+//! Rust file), except `parse/syntax` on files the pre-filter proved need no
+//! parse.
+
+use std::path::{Path, PathBuf};
+
+use corefence::diagnostic::Code;
+use corefence::engine::{run, Options, Outcome};
+
+/// Every fixture workspace with a valid configuration.
+fn corpus() -> Vec<PathBuf> {
+    let fixtures = crate::support::repo_root().join("fixtures");
+    let mut out = Vec::new();
+    for group in [fixtures.clone(), fixtures.join("boundary")] {
+        for entry in std::fs::read_dir(&group).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() && !matches!(name.as_str(), "boundary" | "broken-config") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn check(root: &Path, exhaustive: bool) -> Outcome {
+    run(&Options { start: root.to_path_buf(), jobs: 2, exhaustive, ..Options::default() }).unwrap()
+}
+
+/// A comparable line per finding.
+fn lines(outcome: &Outcome, keep: impl Fn(&corefence::diagnostic::Diagnostic) -> bool) -> Vec<String> {
+    outcome
+        .diagnostics
+        .iter()
+        .filter(|d| keep(d))
+        .map(|d| {
+            let at = &d.location;
+            format!("{}:{:?} {} {} [{}]", at.path(), at.start(), d.code.as_str(), d.message, d.fingerprint)
+        })
+        .collect()
+}
+
+#[test]
+fn pre_filter_and_exhaustive_find_the_same() {
+    let (mut parsed, mut exhaustive_parsed) = (0, 0);
+    for root in corpus() {
+        let fast = check(&root, false);
+        let full = check(&root, true);
+        let not_syntax = |d: &corefence::diagnostic::Diagnostic| d.code != Code::ParseSyntax;
+        assert_eq!(lines(&fast, not_syntax), lines(&full, not_syntax), "{}", root.display());
+        let full_syntax = lines(&full, |d| !not_syntax(d));
+        for syntax in lines(&fast, |d| !not_syntax(d)) {
+            assert!(full_syntax.contains(&syntax), "{}: {syntax}", root.display());
+        }
+        assert!(fast.parsed <= full.parsed);
+        parsed += fast.parsed;
+        exhaustive_parsed += full.parsed;
+    }
+    // The comparison means something only if the pre-filter skipped files.
+    assert!(parsed < exhaustive_parsed, "the pre-filter parsed {parsed} of {exhaustive_parsed} files");
+}
+
+/// The one difference: a file the pre-filter skips is not parsed, so only
+/// `--exhaustive` says it does not parse.
+#[test]
+fn only_exhaustive_parses_skipped_files() {
+    let root = crate::support::repo_root().join("fixtures/boundary/prefilter");
+    let syntax = |exhaustive| {
+        check(&root, exhaustive)
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::ParseSyntax)
+            .map(|d| d.location.path().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(syntax(false), Vec::<String>::new());
+    assert_eq!(syntax(true), ["crates/plain/src/broken.rs"]);
+}
