@@ -34,6 +34,13 @@ fn import() {
     insta::assert_snapshot!(short("import"));
 }
 
+/// Globs, re-exports and paths reach only what the item's visibility lets
+/// them: findings for what compiles, none for what rustc rejects.
+#[test]
+fn visibility() {
+    insta::assert_snapshot!(short("visibility"));
+}
+
 /// A finding reached through another crate's `pub use` shows the chain.
 #[test]
 fn import_through_reexport_shows_the_chain() {

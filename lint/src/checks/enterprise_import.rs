@@ -149,7 +149,7 @@ fn uses(
             continue;
         }
         let written = format!("{}{}", if u.global { "::" } else { "" }, u.path.join("::"));
-        let kind = if u.public { Kind::Reexport } else { Kind::Use };
+        let kind = if u.vis.is_public() { Kind::Reexport } else { Kind::Use };
         out.push(finding(inputs, tree, resolver, sources, data, u.span.clone(), &written, &found, ctx, to, kind));
     }
 }

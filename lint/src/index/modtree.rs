@@ -16,7 +16,7 @@ use std::ops::Range;
 use super::FileData;
 use crate::config::{Config, EditionId};
 use crate::edition::EditionMap;
-use crate::parse::items::ModuleBody;
+use crate::parse::items::{ModuleBody, Visibility};
 use crate::workspace::Workspace;
 
 /// Index of a module in [`ModTree::modules`].
@@ -46,6 +46,8 @@ pub struct Module {
     pub gate: Option<EditionId>,
     /// The declaration: file and span of `mod x`.
     pub decl: Option<(usize, Range<usize>)>,
+    /// The declaration's visibility, relative to the parent (a root: `pub`).
+    pub vis: Visibility,
 }
 
 /// A target's module tree root and the crates its code can name.
@@ -193,6 +195,7 @@ impl ModTree {
             edition,
             gate: None,
             decl: None,
+            vis: Visibility::Public,
         });
         self.file_modules.entry(file).or_default().push(id);
         self.targets.push(TargetRoot { krate, kind: kind.to_owned(), root: id });
@@ -237,6 +240,7 @@ impl ModTree {
                 edition,
                 gate,
                 decl: Some((parent.file, decl.span.clone())),
+                vis: decl.vis.clone(),
             };
             if let Some(inner) = &decl.inline {
                 let mut path = parent.body.clone();

@@ -5,6 +5,17 @@
 //! a module (which shadow extern names), and `pub use` re-exports, recording
 //! the chain of re-exports a path goes through.
 //!
+//! Visibility is rustc's: every binding (an item, a module, an import)
+//! reaches a scope, the subtree of one module (`pub(crate)`: the crate root;
+//! `pub(super)`, `pub(in path)`: that module; private: its own module) or
+//! everywhere (`pub`). A glob import brings in only the names its module can
+//! see, and an import reaches no further than what it imports. A path
+//! through a module (`a::b`) resolves only to what the module the path is
+//! written in can see: a private item is reached from its own module and its
+//! descendants (`super::private` from a child), and a private or
+//! `pub(crate)` item is never reached from outside, so it is not a finding
+//! (rustc rejects such code).
+//!
 //! When cfg gives one name several definitions (a community and an enterprise
 //! module behind `cfg(not(feature))` / `cfg(feature)`), the definition present
 //! in the build of the referring code's edition wins; only when none is does
@@ -16,7 +27,7 @@ use std::ops::Range;
 
 use super::modtree::{Inputs, ModId, ModTree};
 use crate::config::EditionId;
-use crate::parse::items::{ItemDef, ModuleBody, UseTarget};
+use crate::parse::items::{ItemDef, ModuleBody, UseTarget, Visibility};
 
 /// What a path resolves to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +60,13 @@ pub struct Resolved {
     pub hops: Vec<Hop>,
 }
 
+/// How far a binding reaches: everywhere (`None`), or module `m` and its
+/// descendants (`Some(m)`).
+type Scope = Option<ModId>;
+
+/// A binding of a name: what it resolves to and how far it reaches.
+type Binding = (Resolved, Scope);
+
 /// The code a path is written in: its edition, and the edition of the
 /// features its `#[cfg]` requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,7 +87,7 @@ pub struct Resolver<'a> {
     exported: HashMap<(ModId, String), Res>,
     /// Finished lookups. Re-export graphs are DAGs full of diamonds (and
     /// sometimes cycles): without this, glob chains cost exponential time.
-    memo: RefCell<HashMap<LookupKey, Option<Resolved>>>,
+    memo: RefCell<HashMap<LookupKey, Option<Binding>>>,
     /// Lookups in progress: meeting one again is a cycle.
     active: RefCell<HashSet<LookupKey>>,
 }
@@ -191,7 +209,7 @@ impl<'a> Resolver<'a> {
 
     /// Resolves a path written in module `from`.
     pub fn resolve(&self, from: ModId, segments: &[String], global: bool, ctx: Ctx) -> Option<Resolved> {
-        self.path(from, segments, global, ctx, 0)
+        self.path(from, segments, global, ctx, 0).map(|(found, _)| found)
     }
 
     /// Resolves a single name against what module `from` itself defines
@@ -199,7 +217,58 @@ impl<'a> Resolver<'a> {
     /// code, whose imports are reported where they are written.
     pub fn resolve_local(&self, from: ModId, name: &str, ctx: Ctx) -> Option<Resolved> {
         let candidates = self.defined(from, name);
-        self.choose(&candidates, ctx).map(|res| Resolved { res, hops: Vec::new() })
+        self.choose(&candidates, ctx).map(|(res, _)| Resolved { res, hops: Vec::new() })
+    }
+
+    /// How far a visibility declared in module `m` reaches.
+    fn scope(&self, vis: &Visibility, m: ModId) -> Scope {
+        match vis {
+            Visibility::Public => None,
+            Visibility::Private => Some(m),
+            Visibility::Crate => Some(self.root(m).unwrap_or(m)),
+            // A path that names no module does not compile; the crate is
+            // the furthest a restricted visibility can reach.
+            Visibility::Restricted(path) => Some(self.restricted(m, path).or(self.root(m)).unwrap_or(m)),
+        }
+    }
+
+    /// The module `pub(in path)` names, from module `m`.
+    fn restricted(&self, m: ModId, path: &[String]) -> Option<ModId> {
+        let mut cur = match path.first().map(String::as_str) {
+            Some("self" | "super") => m,
+            // `crate::a`, or a 2015-edition path from the crate root.
+            _ => self.root(m)?,
+        };
+        for seg in path {
+            cur = match seg.as_str() {
+                "crate" | "self" => cur,
+                "super" => self.tree.modules.get(cur)?.parent?,
+                name => self.tree.modules.get(cur)?.children.iter().find(|(n, _)| n == name)?.1,
+            };
+        }
+        Some(cur)
+    }
+
+    /// Whether code in module `viewer` sees a binding reaching `scope`.
+    fn visible(&self, scope: Scope, viewer: ModId) -> bool {
+        let Some(s) = scope else { return true };
+        let mut cur = Some(viewer);
+        while let Some(c) = cur {
+            if c == s {
+                return true;
+            }
+            cur = self.tree.modules.get(c).and_then(|x| x.parent);
+        }
+        false
+    }
+
+    /// The narrower of two scopes that reach a common module (one then
+    /// contains the other).
+    fn narrower(&self, a: Scope, b: Scope) -> Scope {
+        match (a, b) {
+            (None, x) | (x, None) => x,
+            (Some(x), Some(y)) => Some(if self.visible(Some(x), y) { y } else { x }),
+        }
     }
 
     fn root(&self, m: ModId) -> Option<ModId> {
@@ -211,46 +280,53 @@ impl<'a> Resolver<'a> {
         self.externs.get(root)?.iter().find(|(n, _)| n == name).map(|(_, r)| *r)
     }
 
-    fn path(&self, from: ModId, segments: &[String], global: bool, ctx: Ctx, depth: usize) -> Option<Resolved> {
+    /// Resolves a path written in module `from`, with the scope of the
+    /// binding it ends at. Every name after the first must be visible from
+    /// `from`; the first is `from`'s own (its items, imports and globs).
+    fn path(&self, from: ModId, segments: &[String], global: bool, ctx: Ctx, depth: usize) -> Option<Binding> {
         if depth > MAX_DEPTH {
             return None;
         }
+        let module = |m: ModId| (Resolved { res: Res::Module(m), hops: Vec::new() }, None);
         let (first, rest) = segments.split_first()?;
-        let mut cur = if global {
-            Resolved { res: Res::Module(self.extern_crate(from, first)?), hops: Vec::new() }
+        let (mut cur, mut scope) = if global {
+            module(self.extern_crate(from, first)?)
         } else {
             match first.as_str() {
-                "crate" | "$crate" => Resolved { res: Res::Module(self.root(from)?), hops: Vec::new() },
-                "self" => Resolved { res: Res::Module(from), hops: Vec::new() },
-                "super" => Resolved { res: Res::Module(self.tree.modules.get(from)?.parent?), hops: Vec::new() },
+                "crate" | "$crate" => module(self.root(from)?),
+                "self" => module(from),
+                "super" => module(self.tree.modules.get(from)?.parent?),
                 "Self" => return None,
                 name => match self.lookup(from, name, ctx, depth + 1) {
                     Some(found) => found,
-                    None => Resolved { res: Res::Module(self.extern_crate(from, name)?), hops: Vec::new() },
+                    None => module(self.extern_crate(from, name)?),
                 },
             }
         };
         for seg in rest {
             let Res::Module(m) = cur.res else { break };
-            let next = match seg.as_str() {
-                "super" => Resolved { res: Res::Module(self.tree.modules.get(m)?.parent?), hops: Vec::new() },
+            let (next, next_scope) = match seg.as_str() {
+                "super" => module(self.tree.modules.get(m)?.parent?),
                 "self" => continue,
-                name => self.lookup(m, name, ctx, depth + 1)?,
+                name => self.lookup(m, name, ctx, depth + 1).filter(|(_, s)| self.visible(*s, from))?,
             };
             cur.hops.extend(next.hops);
             cur.res = next.res;
+            scope = next_scope;
         }
-        Some(cur)
+        Some((cur, scope))
     }
 
-    /// Items and child modules of `m` named `name`, with the edition of the
-    /// cfg gate each is behind.
-    fn defined(&self, m: ModId, name: &str) -> Vec<(Res, Option<EditionId>)> {
+    /// Items and child modules of `m` named `name`, with their scopes and the
+    /// edition of the cfg gate each is behind.
+    fn defined(&self, m: ModId, name: &str) -> Vec<((Res, Scope), Option<EditionId>)> {
         let mut out = Vec::new();
         let Some(module) = self.tree.modules.get(m) else { return out };
         for (n, c) in &module.children {
             if n == name {
-                out.push((Res::Module(*c), self.tree.modules.get(*c).and_then(|x| x.gate)));
+                let child = self.tree.modules.get(*c);
+                let scope = child.map_or(Some(m), |x| self.scope(&x.vis, m));
+                out.push(((Res::Module(*c), scope), child.and_then(|x| x.gate)));
             }
         }
         let file = self.inputs.files.get(module.file);
@@ -258,7 +334,7 @@ impl<'a> Resolver<'a> {
             for (i, item) in body.items.iter().enumerate() {
                 if item.name == name {
                     let gate = file.and_then(|f| self.inputs.gate_edition(f.features_at(&item.item_span)));
-                    out.push((Res::Item(m, i), gate));
+                    out.push(((Res::Item(m, i), self.scope(&item.vis, m)), gate));
                 }
             }
         }
@@ -271,7 +347,9 @@ impl<'a> Resolver<'a> {
         candidates.iter().find(|(_, g)| in_build(g)).or(candidates.first()).map(|(r, _)| r.clone())
     }
 
-    fn lookup(&self, m: ModId, name: &str, ctx: Ctx, depth: usize) -> Option<Resolved> {
+    /// The binding of `name` in module `m`, whoever looks: callers check
+    /// that they can see it.
+    fn lookup(&self, m: ModId, name: &str, ctx: Ctx, depth: usize) -> Option<Binding> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -288,9 +366,12 @@ impl<'a> Resolver<'a> {
         found
     }
 
-    fn lookup_uncached(&self, m: ModId, name: &str, ctx: Ctx, depth: usize) -> Option<Resolved> {
-        let mut candidates: Vec<(Resolved, Option<EditionId>)> =
-            self.defined(m, name).into_iter().map(|(res, g)| (Resolved { res, hops: Vec::new() }, g)).collect();
+    fn lookup_uncached(&self, m: ModId, name: &str, ctx: Ctx, depth: usize) -> Option<Binding> {
+        let mut candidates: Vec<(Binding, Option<EditionId>)> = self
+            .defined(m, name)
+            .into_iter()
+            .map(|((res, scope), g)| ((Resolved { res, hops: Vec::new() }, scope), g))
+            .collect();
         let module = self.tree.modules.get(m)?;
         let file = self.inputs.files.get(module.file)?;
         let body = self.body(m)?;
@@ -300,49 +381,56 @@ impl<'a> Resolver<'a> {
             }
             let found = if u.extern_crate {
                 self.extern_crate(m, u.path.first()?.as_str())
-                    .map(|r| Resolved { res: Res::Module(r), hops: Vec::new() })
+                    .map(|r| (Resolved { res: Res::Module(r), hops: Vec::new() }, None))
             } else {
                 self.path(m, &u.path, u.global, ctx, depth + 1)
             };
-            if let Some(mut found) = found {
+            if let Some((mut found, target)) = found {
                 let hop = Hop {
                     path: format!("{}{}", if u.global { "::" } else { "" }, u.path.join("::")),
                     file: module.file,
                     span: u.span.clone(),
-                    public: u.public,
+                    public: u.vis.is_public(),
                 };
                 found.hops.insert(0, hop);
                 let gate = self.inputs.gate_edition(file.features_at(&u.item_span));
-                candidates.push((found, gate));
+                // An import reaches no further than what it imports.
+                let scope = self.narrower(self.scope(&u.vis, m), target);
+                candidates.push(((found, scope), gate));
             }
         }
         if let Some(found) = self.choose(&candidates, ctx) {
             return Some(found);
         }
         for u in body.uses.iter().filter(|u| u.target == UseTarget::Glob) {
-            let Some(Resolved { res: Res::Module(g), hops }) = self.path(m, &u.path, u.global, ctx, depth + 1) else {
+            let Some((Resolved { res: Res::Module(g), hops }, _)) = self.path(m, &u.path, u.global, ctx, depth + 1)
+            else {
                 continue;
             };
             if g == m {
                 continue;
             }
-            if let Some(mut found) = self.lookup(g, name, ctx, depth + 1) {
-                let mut all = hops;
-                all.push(Hop {
-                    path: format!("{}::*", u.path.join("::")),
-                    file: module.file,
-                    span: u.span.clone(),
-                    public: u.public,
-                });
-                all.append(&mut found.hops);
-                found.hops = all;
-                return Some(found);
+            // A glob brings in only what `m` can see; a name private to `g`
+            // comes from elsewhere, if from anywhere.
+            let Some((mut found, target)) = self.lookup(g, name, ctx, depth + 1) else { continue };
+            if !self.visible(target, m) {
+                continue;
             }
+            let mut all = hops;
+            all.push(Hop {
+                path: format!("{}::*", u.path.join("::")),
+                file: module.file,
+                span: u.span.clone(),
+                public: u.vis.is_public(),
+            });
+            all.append(&mut found.hops);
+            found.hops = all;
+            return Some((found, self.narrower(self.scope(&u.vis, m), target)));
         }
         // `#[macro_export]` macros live at the crate root.
         if module.parent.is_none() {
             if let Some(res) = self.exported.get(&(m, name.to_owned())) {
-                return Some(Resolved { res: *res, hops: Vec::new() });
+                return Some((Resolved { res: *res, hops: Vec::new() }, None));
             }
         }
         None

@@ -190,3 +190,63 @@ fn glob_diamonds_resolve_in_linear_time() {
     let found = findings("", &[("app/src/lib.rs", &lib)]);
     assert_eq!(found.last().map(String::as_str), Some("app/src/lib.rs:31 boundary/import acme_ee::sso::login"));
 }
+
+#[test]
+fn a_glob_brings_in_only_what_its_module_can_see() {
+    // `ent::limit` is private to `ent`: `prelude::limit` is the community one.
+    let lib = "mod oss { pub fn limit() {} }\n#[cfg(feature = \"enterprise\")]\nmod ent { fn limit() {} pub fn bonus() {} }\npub mod prelude {\n  #[cfg(feature = \"enterprise\")]\n  pub use super::ent::*;\n  pub use super::oss::*;\n}\npub fn f() { prelude::limit(); prelude::bonus(); }\n";
+    assert_eq!(findings("", &[("app/src/lib.rs", lib)]), ["app/src/lib.rs:9 boundary/import app::ent::bonus"]);
+}
+
+#[test]
+fn private_and_crate_items_are_not_reached_from_another_crate() {
+    let ee = "pub mod sso { pub fn login() {} fn internal() {} pub(crate) fn helper() {} pub(super) fn up() {} }\nmod hidden { pub fn x() {} }\npub(crate) struct Secret;\n";
+    let lib = "use acme_ee::Secret;\nuse acme_ee::hidden::x;\nuse acme_ee::sso::{helper, up};\npub fn f() { acme_ee::sso::internal(); acme_ee::sso::helper(); acme_ee::hidden::x(); }\npub fn g() { acme_ee::sso::login(); }\n";
+    assert_eq!(
+        findings("", &[("ee/src/lib.rs", ee), ("app/src/lib.rs", lib)]),
+        ["app/src/lib.rs:5 boundary/import acme_ee::sso::login"]
+    );
+}
+
+#[test]
+fn descendants_see_private_items_of_their_ancestors() {
+    // `child`'s glob brings the private `secret` in for `child` and below,
+    // not for its sibling `other`.
+    let lib = "#[corefence_macros::edition(enterprise)]\nfn secret() {}\nmod child {\n  use super::*;\n  pub fn f() { super::secret(); crate::secret(); }\n  mod grandchild { pub fn g() { super::secret(); super::super::secret(); } }\n}\nmod other { pub fn h() { super::child::secret(); } }\n";
+    assert_eq!(
+        findings("", &[("app/src/lib.rs", lib)]),
+        [
+            "app/src/lib.rs:5 boundary/import app::secret",
+            "app/src/lib.rs:5 boundary/import app::secret",
+            "app/src/lib.rs:6 boundary/import app::secret",
+            "app/src/lib.rs:6 boundary/import app::secret",
+        ]
+    );
+}
+
+#[test]
+fn restricted_visibility_reaches_the_module_it_names() {
+    let tag = "#[corefence_macros::edition(enterprise)]";
+    let lib = format!(
+        "pub mod a {{\n  pub mod b {{\n    {tag} pub(in crate::a) fn in_a() {{}}\n    {tag} pub(super) fn up() {{}}\n    {tag} pub(self) fn me() {{}}\n  }}\n  pub fn f() {{ b::in_a(); b::up(); b::me(); }}\n}}\npub fn g() {{ a::b::in_a(); a::b::up(); a::b::me(); }}\n"
+    );
+    assert_eq!(
+        findings("", &[("app/src/lib.rs", &lib)]),
+        ["app/src/lib.rs:7 boundary/import app::a::b::in_a", "app/src/lib.rs:7 boundary/import app::a::b::up"]
+    );
+}
+
+#[test]
+fn reexports_reach_no_further_than_what_they_export() {
+    // A `pub use` of a `pub(crate)` item, and a `pub` glob over a private
+    // module, expose only `pub` items to other crates.
+    let ee = "mod inner { pub fn open() {} pub(crate) fn shut() {} }\npub use inner::*;\npub(crate) use inner::open as crate_open;\npub use inner::open as pub_open;\npub use inner::shut as leaked;\n";
+    let lib = "use acme_ee::open;\nuse acme_ee::shut;\nuse acme_ee::crate_open;\nuse acme_ee::pub_open;\nuse acme_ee::leaked;\n";
+    assert_eq!(
+        findings("", &[("ee/src/lib.rs", ee), ("app/src/lib.rs", lib)]),
+        [
+            "app/src/lib.rs:1 boundary/import acme_ee::inner::open",
+            "app/src/lib.rs:4 boundary/import acme_ee::inner::open"
+        ]
+    );
+}

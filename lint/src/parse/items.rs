@@ -54,14 +54,53 @@ pub struct ItemDef {
     pub name: String,
     /// `fn`, `struct`, `macro`, ...
     pub kind: &'static str,
-    /// Declared `pub` (not `pub(crate)` or narrower).
-    pub public: bool,
+    /// Its declared visibility.
+    pub vis: Visibility,
     /// The name's span.
     pub span: Range<usize>,
     /// The whole item, attributes included.
     pub item_span: Range<usize>,
     /// `#[macro_export]`: also visible at the crate root.
     pub macro_export: bool,
+}
+
+/// A declared visibility, as written. Where it reaches depends on the module
+/// the declaration sits in (see `index::resolve`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    /// `pub`: everywhere the enclosing modules let it through, other crates included.
+    Public,
+    /// `pub(crate)`: the whole crate.
+    Crate,
+    /// `pub(super)`, `pub(in path)`: the module the path names (`super`,
+    /// `self`, `crate` and module names, as written) and its descendants.
+    Restricted(Vec<String>),
+    /// No `pub`, or `pub(self)`: the module and its descendants.
+    Private,
+}
+
+impl Visibility {
+    /// Plain `pub`: visible outside the crate.
+    pub fn is_public(&self) -> bool {
+        *self == Visibility::Public
+    }
+}
+
+impl From<&syn::Visibility> for Visibility {
+    fn from(vis: &syn::Visibility) -> Self {
+        match vis {
+            syn::Visibility::Public(_) => Visibility::Public,
+            syn::Visibility::Inherited => Visibility::Private,
+            syn::Visibility::Restricted(r) => {
+                let path: Vec<String> = r.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                match path.as_slice() {
+                    [one] if one == "crate" => Visibility::Crate,
+                    [one] if one == "self" => Visibility::Private,
+                    _ => Visibility::Restricted(path),
+                }
+            }
+        }
+    }
 }
 
 /// What a `use` leaf binds.
@@ -82,8 +121,8 @@ pub struct UseDef {
     pub global: bool,
     /// What it binds.
     pub target: UseTarget,
-    /// `pub use` (not `pub(crate)` or narrower).
-    pub public: bool,
+    /// Its declared visibility (`pub use` is [`Visibility::Public`]).
+    pub vis: Visibility,
     /// `extern crate x as y`.
     pub extern_crate: bool,
     /// The leaf's path as written (from the innermost group).
@@ -101,8 +140,8 @@ pub struct ModDecl {
     pub path_attr: Option<String>,
     /// The body of an inline module.
     pub inline: Option<ModuleBody>,
-    /// `pub mod`.
-    pub public: bool,
+    /// Its declared visibility.
+    pub vis: Visibility,
     /// `mod x` (attributes excluded), where findings point.
     pub span: Range<usize>,
     /// The whole item, attributes included.
@@ -206,11 +245,6 @@ fn cfg_features(attrs: &[Attribute]) -> Vec<String> {
     out
 }
 
-/// Plain `pub`: visible outside the crate (`pub(crate)` leaks nothing).
-fn is_public(vis: &syn::Visibility) -> bool {
-    matches!(vis, syn::Visibility::Public(_))
-}
-
 fn str_value(attr: &Attribute) -> Option<String> {
     match &attr.meta {
         Meta::NameValue(nv) => match &nv.value {
@@ -252,7 +286,7 @@ impl Collector {
         let item = ItemDef {
             name: name.to_string(),
             kind,
-            public: is_public(vis),
+            vis: vis.into(),
             span: name.span().byte_range(),
             item_span: whole.span().byte_range(),
             macro_export: false,
@@ -268,7 +302,7 @@ impl Collector {
     }
 
     fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>, start: Option<usize>, item: &syn::ItemUse) {
-        let public = is_public(&item.vis);
+        let vis = Visibility::from(&item.vis);
         let global = item.leading_colon.is_some();
         let item_span = item.span().byte_range();
         let leaf = |c: &mut Collector, path: Vec<String>, target: UseTarget, end: usize, first: usize| {
@@ -277,7 +311,7 @@ impl Collector {
                 path,
                 global,
                 target,
-                public,
+                vis: vis.clone(),
                 extern_crate: false,
                 span,
                 item_span: item_span.clone(),
@@ -385,7 +419,7 @@ impl Collector {
             name: m.ident.to_string(),
             path_attr,
             inline: None,
-            public: is_public(&m.vis),
+            vis: (&m.vis).into(),
             span: head,
             item_span: item.span().byte_range(),
         };
@@ -518,7 +552,9 @@ impl<'ast> Visit<'ast> for Collector {
                     self.body().items.push(ItemDef {
                         name: name.to_string(),
                         kind: "macro",
-                        public: exported,
+                        // Not exported, a `macro_rules!` macro reaches no
+                        // further than its crate (a `use` can re-export it there).
+                        vis: if exported { Visibility::Public } else { Visibility::Crate },
                         span: name.span().byte_range(),
                         item_span: item.span().byte_range(),
                         macro_export: exported,
@@ -536,7 +572,7 @@ impl<'ast> Visit<'ast> for Collector {
                     path: vec![name],
                     global: true,
                     target: UseTarget::Name(alias),
-                    public: is_public(&e.vis),
+                    vis: (&e.vis).into(),
                     extern_crate: true,
                     span,
                     item_span: item.span().byte_range(),
@@ -764,7 +800,30 @@ mod tests {
                 ("h".to_owned(), UseTarget::Name("i".into()), "h"),
             ]
         );
-        assert!(s.root.uses[0].public && s.root.uses[4].extern_crate);
+        assert!(s.root.uses[0].vis.is_public() && s.root.uses[4].extern_crate);
+    }
+
+    #[test]
+    fn visibilities_as_written() {
+        let text = "pub fn a() {}\npub(crate) fn b() {}\npub(super) fn c() {}\npub(in crate::x) fn d() {}\npub(self) fn e() {}\nfn f() {}\nmacro_rules! g { () => {} }\n#[macro_export]\nmacro_rules! h { () => {} }\npub(crate) use x::y;\npub(super) mod m {}\n";
+        let s = syntax(text);
+        let vis: Vec<Visibility> = s.root.items.iter().map(|i| i.vis.clone()).collect();
+        let path = |p: &[&str]| Visibility::Restricted(p.iter().map(|s| (*s).to_owned()).collect());
+        assert_eq!(
+            vis,
+            [
+                Visibility::Public,
+                Visibility::Crate,
+                path(&["super"]),
+                path(&["crate", "x"]),
+                Visibility::Private,
+                Visibility::Private,
+                Visibility::Crate,
+                Visibility::Public,
+            ]
+        );
+        assert_eq!(s.root.uses[0].vis, Visibility::Crate);
+        assert_eq!(s.root.mods[0].vis, path(&["super"]));
     }
 
     #[test]
