@@ -111,6 +111,11 @@ struct CheckArgs {
     /// `parse/syntax` for every Rust file that does not parse.
     #[arg(long)]
     exhaustive: bool,
+    /// Do not read or write the index cache (kept in `target/corefence/`
+    /// or the user's cache folder, so that a run on a few files reads only
+    /// those and the files that changed).
+    #[arg(long)]
+    no_cache: bool,
     /// Report only findings not recorded in this baseline (and list stale entries).
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     baseline: Option<PathBuf>,
@@ -242,6 +247,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         progress: io.stderr_is_terminal && std::env::var_os("CI").is_none(),
         max_file_size: args.max_file_size,
         exhaustive: args.exhaustive,
+        cache: !args.no_cache,
     };
     let style = style(args, io);
     let mut outcome = match engine::run(&options) {

@@ -19,6 +19,7 @@
 //! command line to it.
 
 pub mod baseline;
+pub mod cache;
 pub mod checks;
 pub mod cli;
 pub mod config;

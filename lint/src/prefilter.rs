@@ -66,7 +66,7 @@ pub struct Words {
 }
 
 /// What the pre-filter found in one file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Lexed {
     /// A possible `#[edition(..)]` tag.
     pub tag: bool,

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod boundary;
+mod cache;
 mod cli_cases;
 mod config_errors;
 mod docs;

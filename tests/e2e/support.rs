@@ -41,3 +41,24 @@ pub fn tool_missing(tool: &str, install: &str) {
     assert!(std::env::var_os("COREFENCE_REQUIRE_TOOLS").is_none(), "{tool} is required here: {install}");
     eprintln!("{tool} not installed: skipping ({install})");
 }
+
+/// A copy of `fixtures/NAME` in a temporary folder: the folder and the copy.
+pub fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join(name);
+    copy_dir(&repo_root().join("fixtures").join(name), &target);
+    (dir, target)
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}

@@ -38,6 +38,11 @@ pub struct Shared<'a> {
     pub words: &'a Words,
     /// Parse every Rust file (`--exhaustive`), not only those the pre-filter keeps.
     pub parse_all: bool,
+    /// The previous run's index cache, when caching.
+    pub cache: Option<&'a crate::cache::Cache>,
+    /// Whether a file's findings are reported (the paths asked about, the
+    /// staged files): only the others may come from the cache unread.
+    pub reported: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
 /// The root `REUSE.toml`, if any.
@@ -83,6 +88,15 @@ pub struct FileResult {
     pub lexed: Option<Lexed>,
     /// A Rust file that could be parsed but was not: the index may still ask for it.
     pub unparsed: bool,
+    /// The content's hash, when caching.
+    pub hash: Option<u64>,
+    /// License ids (with their spans in the file) of an entry taken from the cache.
+    pub cached_ids: Vec<(String, std::ops::Range<usize>)>,
+    /// The file's license comes from a sidecar or `REUSE.toml`, which the
+    /// cache cannot watch.
+    pub external: bool,
+    /// Taken from the cache, unread.
+    pub from_cache: bool,
 }
 
 impl FileResult {
@@ -97,6 +111,23 @@ impl FileResult {
             suppressions: None,
             lexed: None,
             unparsed: false,
+            hash: None,
+            cached_ids: Vec::new(),
+            external: false,
+            from_cache: false,
+        }
+    }
+
+    /// What the cache knows of an unchanged file.
+    fn cached(entry: &crate::cache::Entry) -> Self {
+        FileResult {
+            lexed: entry.lexed.clone(),
+            index: entry.index.clone(),
+            unparsed: entry.lexed.is_some() && entry.index.is_none(),
+            hash: Some(entry.hash),
+            cached_ids: entry.license_ids.clone(),
+            from_cache: true,
+            ..FileResult::empty()
         }
     }
 }
@@ -162,6 +193,12 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
         return None;
     }
     let mut out = Vec::new();
+    let overlaid = shared.index_content.is_some_and(|c| c.contains_key(&entry.rel));
+    if !overlaid && !(shared.reported)(&entry.rel) {
+        if let Some(cached) = shared.cache.and_then(|c| c.unchanged(entry)) {
+            return Some(FileResult::cached(cached));
+        }
+    }
     if entry.len > shared.max_file_size {
         return Some(large_file(shared, entry, header_required));
     }
@@ -178,6 +215,9 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
         }
     };
     let (mut result, plan) = analyse(shared, entry, &bytes, header_required, is_rust);
+    if shared.cache.is_some() {
+        result.hash = Some(crate::cache::hash(&bytes));
+    }
     let (Some(mode), Some(plan)) = (shared.fix, plan) else { return Some(result) };
     let mut fix = super::FileFix { path: entry.rel.clone(), changes: plan.changes, diff: None, written: false };
     if plan.new_bytes != bytes {
@@ -327,6 +367,7 @@ fn analyse(
             suppressions,
             lexed,
             unparsed,
+            external: external.is_some(),
             ..FileResult::empty()
         },
         plan,

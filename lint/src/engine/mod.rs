@@ -57,6 +57,9 @@ pub struct Options {
     /// (`--exhaustive`): slower, the same boundary findings, and
     /// `parse/syntax` for every file that does not parse.
     pub exhaustive: bool,
+    /// Keep the index between runs (see [`crate::cache`]); unused with `--fix`
+    /// and for `corefence report`.
+    pub cache: bool,
 }
 
 /// The default of `--max-file-size`: far above any hand-written source file.
@@ -129,6 +132,8 @@ pub struct Outcome {
     pub files: usize,
     /// Number of Rust files parsed (the rest the pre-filter proved need no parse).
     pub parsed: usize,
+    /// Number of files the index cache knew unchanged, so they were not read.
+    pub cached: usize,
     /// What `--fix` changed, file by file, in path order.
     pub fixes: Vec<FileFix>,
     /// Per-file facts, in path order (with `collect_facts`).
@@ -165,10 +170,14 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     } else {
         None
     };
+    let started = std::time::SystemTime::now();
     let mut ws = Workspace::load(&root.dir, jobs);
     if let Some(view) = &staged {
         ws.files.retain(|f| view.indexed.contains(&f.rel));
     }
+    let scope = Scope::new(options, &start, &root.dir, staged.as_ref().map(|v| v.staged.as_slice()));
+    let cache = (options.cache && options.fix.is_none() && !options.collect_facts)
+        .then(|| crate::cache::Cache::load(&root.dir, cache_key(options, &root, &ws)));
     let mut diagnostics = ws.diagnostics.clone();
     let editions = EditionMap::new(&config, &ws, &mut diagnostics);
     let accepted = accepted_licenses(&config);
@@ -186,6 +195,8 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         max_file_size: if options.max_file_size == 0 { DEFAULT_MAX_FILE_SIZE } else { options.max_file_size },
         words: &words,
         parse_all: options.exhaustive,
+        cache: cache.as_ref(),
+        reported: &|rel: &str| scope.reports(rel),
     };
     let progress = progress_bar(options.progress, ws.files.len());
     // syn parses recursively: give workers room for deeply nested (but
@@ -205,6 +216,7 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     });
     progress.finish_and_clear();
     let checked = results.len();
+    let cached = results.iter().filter(|(_, r)| r.from_cache).count();
     let (plan, late) = late_index(&shared, &pool, &results);
     let mut parsed = results.iter().filter(|(_, r)| r.lexed.is_some() && !r.unparsed).count() + late.len();
     // Files the pre-filter left out of the index; a `mod` or `include!` may still ask for one.
@@ -213,8 +225,9 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         .filter_map(|(i, r)| ws.files.get(*i).filter(|f| r.unparsed && !plan.indexes(&ws, &f.rel)))
         .map(|f| f.rel.clone())
         .collect();
-    let Merged { used_ids, mut fixes, facts, internal_errors, mut indexed, mut suppressions } =
-        merge(results, late, &plan, &ws, &mut diagnostics);
+    let sources = Sources::new(&root.dir, staged.as_ref().map(|v| &v.content));
+    let Merged { used_ids, mut fixes, facts, internal_errors, mut indexed, mut suppressions, rows } =
+        merge(results, late, &plan, &ws, &sources, &mut diagnostics);
     for c in &ws.crates {
         if !suppressions.contains_key(&c.manifest.path) {
             let found = suppress::find(&c.manifest.text);
@@ -223,44 +236,35 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
             }
         }
     }
-    let sources = Sources::new(&root.dir, staged.as_ref().map(|v| &v.content));
     let before = indexed.len();
     let found = boundary_checks(&shared, &sources, &mut indexed, &mut skipped, &mut diagnostics);
     parsed += indexed.len() - before;
     diagnostics.extend(found);
-    diagnostics.extend(checks::unmatched_config::check(&config, &ws));
-    let manifest_findings = checks::manifest_license::check(&config, &ws, &editions, &accepted);
-    match options.fix {
-        Some(mode) => diagnostics.extend(manifests::fix_missing_licenses(
-            &config,
-            &ws,
-            &editions,
-            mode,
-            manifest_findings,
-            &mut fixes,
-        )),
-        None => diagnostics.extend(manifest_findings),
+    if let Some(cache) = &cache {
+        // A cache that cannot be written only costs the next run time.
+        let _ = cache.save(cache_entries(&ws, rows, &indexed), started);
     }
-    diagnostics.extend(checks::enterprise_dependency::check(&config, &ws, &editions));
+    diagnostics.extend(manifest_checks(&shared, options.fix, &mut fixes));
     diagnostics.extend(checks::license_texts::check(&root.dir, &config, &used_ids));
 
     suppress::apply(&mut diagnostics, &suppressions);
 
-    let wanted: Vec<String> = options
-        .paths
-        .iter()
-        .filter_map(|p| absolute(&start.join(p)).strip_prefix(&root.dir).ok().map(slash_path))
-        .collect();
-    if !options.paths.is_empty() && !wanted.iter().any(String::is_empty) {
-        diagnostics.retain(|d| wanted.iter().any(|w| is_under(d.location.path(), w)));
-    }
-    if let Some(view) = &staged {
-        diagnostics.retain(|d| view.staged.iter().any(|s| s == d.location.path()));
-    }
+    diagnostics.retain(|d| scope.reports(d.location.path()));
     diagnostic::finalize(&mut diagnostics);
     fixes.sort_by(|a, b| a.path.cmp(&b.path));
     let crates = if options.collect_facts { crate_facts(&ws, &editions) } else { Vec::new() };
-    Ok(Outcome { root: root.dir, config, diagnostics, files: checked, parsed, fixes, facts, crates, internal_errors })
+    Ok(Outcome {
+        root: root.dir,
+        config,
+        diagnostics,
+        files: checked,
+        parsed,
+        cached,
+        fixes,
+        facts,
+        crates,
+        internal_errors,
+    })
 }
 
 /// The per-file results, gathered for the workspace-wide stages.
@@ -271,6 +275,18 @@ struct Merged {
     internal_errors: Vec<String>,
     indexed: Vec<crate::index::FileData>,
     suppressions: BTreeMap<String, (Arc<diagnostic::SourceFile>, Vec<suppress::Suppression>)>,
+    /// What the cache keeps of each file, but its index data.
+    rows: Vec<CacheRow>,
+}
+
+/// One file's cache entry before the index stage adds its index data.
+struct CacheRow {
+    file: usize,
+    hash: u64,
+    lexed: Option<prefilter::Lexed>,
+    license_ids: Vec<(String, std::ops::Range<usize>)>,
+    /// Watched by nothing the cache sees (sidecar, REUSE.toml): always read again.
+    volatile: bool,
 }
 
 fn merge(
@@ -278,6 +294,7 @@ fn merge(
     late: Vec<Result<crate::index::FileData, Diagnostic>>,
     plan: &prefilter::Plan,
     ws: &Workspace,
+    sources: &Sources<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Merged {
     let mut merged = Merged {
@@ -287,13 +304,29 @@ fn merge(
         internal_errors: Vec::new(),
         indexed: Vec::new(),
         suppressions: BTreeMap::new(),
+        rows: Vec::new(),
     };
-    for (_, r) in results {
+    for (i, r) in results {
+        let rel = ws.files.get(i).map_or("", |f| f.rel.as_str());
+        if let Some(hash) = r.hash {
+            let mut ids: Vec<_> = r.license_ids.iter().map(|(id, at)| (id.clone(), at.span.clone())).collect();
+            ids.extend(r.cached_ids.iter().cloned());
+            merged.rows.push(CacheRow {
+                file: i,
+                hash,
+                lexed: r.lexed.clone(),
+                license_ids: ids,
+                volatile: r.external,
+            });
+        }
         merged.internal_errors.extend(r.internal_error);
         merged.facts.extend(r.facts);
         diagnostics.extend(r.diagnostics);
         for (id, at) in r.license_ids {
             merged.used_ids.entry(id).or_insert(at);
+        }
+        for (id, span) in r.cached_ids {
+            merged.used_ids.entry(id).or_insert_with(|| sources.at(rel, span));
         }
         merged.fixes.extend(r.fix.filter(|f| !f.changes.is_empty()));
         merged.indexed.extend(r.index.filter(|d| plan.indexes(ws, &d.rel)));
@@ -308,6 +341,89 @@ fn merge(
         }
     }
     merged
+}
+
+/// The checks of the configuration and the manifests (repairing a missing
+/// `license` with `--fix`).
+fn manifest_checks(shared: &files::Shared<'_>, fix: Option<FixMode>, fixes: &mut Vec<FileFix>) -> Vec<Diagnostic> {
+    let (config, ws, editions) = (shared.config, shared.ws, shared.editions);
+    let mut out = checks::unmatched_config::check(config, ws);
+    let manifest_findings = checks::manifest_license::check(config, ws, editions, shared.accepted);
+    match fix {
+        Some(mode) => {
+            out.extend(manifests::fix_missing_licenses(config, ws, editions, mode, manifest_findings, fixes));
+        }
+        None => out.extend(manifest_findings),
+    }
+    out.extend(checks::enterprise_dependency::check(config, ws, editions));
+    out
+}
+
+/// Which files' findings are reported: those under the paths asked about
+/// (all when none), and with `--staged` only the staged ones.
+struct Scope<'a> {
+    /// Relative prefixes; `None` for everything.
+    wanted: Option<Vec<String>>,
+    staged: Option<&'a [String]>,
+}
+
+impl<'a> Scope<'a> {
+    fn new(options: &Options, start: &Path, root: &Path, staged: Option<&'a [String]>) -> Self {
+        let wanted: Vec<String> = options
+            .paths
+            .iter()
+            .filter_map(|p| absolute(&start.join(p)).strip_prefix(root).ok().map(slash_path))
+            .collect();
+        let everything = options.paths.is_empty() || wanted.iter().any(String::is_empty);
+        Scope { wanted: (!everything).then_some(wanted), staged }
+    }
+
+    fn reports(&self, rel: &str) -> bool {
+        self.wanted.as_ref().is_none_or(|w| w.iter().any(|p| is_under(rel, p)))
+            && self.staged.is_none_or(|s| s.iter().any(|f| f == rel))
+    }
+}
+
+/// Everything a cache entry depends on besides its own file: the
+/// configuration, every manifest, `REUSE.toml` and the options that change
+/// what is parsed.
+fn cache_key(options: &Options, root: &Root, ws: &Workspace) -> u64 {
+    let read = |p: &Path| std::fs::read(p).unwrap_or_default();
+    let config = root.config_file.as_deref().map(read).unwrap_or_default();
+    let manifests: Vec<Vec<u8>> = ws
+        .files
+        .iter()
+        .filter(|f| f.rel == "REUSE.toml" || f.rel == "Cargo.toml" || f.rel.ends_with("/Cargo.toml"))
+        .flat_map(|f| [f.rel.as_bytes().to_vec(), read(&f.abs)])
+        .collect();
+    let flags = [u8::from(options.exhaustive), u8::from(options.staged)];
+    let size = options.max_file_size.to_le_bytes();
+    crate::cache::key(
+        [config.as_slice(), flags.as_slice(), size.as_slice()].into_iter().chain(manifests.iter().map(Vec::as_slice)),
+    )
+}
+
+/// This run's cache entries: each file's row with its index data, if indexed.
+fn cache_entries(
+    ws: &Workspace,
+    rows: Vec<CacheRow>,
+    indexed: &[crate::index::FileData],
+) -> Vec<(String, crate::cache::Entry)> {
+    rows.into_iter()
+        .filter_map(|row| {
+            let file = ws.files.get(row.file)?;
+            let index = indexed.binary_search_by(|d| d.rel.as_str().cmp(&file.rel)).ok().and_then(|at| indexed.get(at));
+            let entry = crate::cache::Entry {
+                len: file.len,
+                modified: if row.volatile { None } else { file.modified.and_then(crate::cache::stamp) },
+                hash: row.hash,
+                lexed: row.lexed,
+                index: index.cloned(),
+                license_ids: row.license_ids,
+            };
+            Some((file.rel.clone(), entry))
+        })
+        .collect()
 }
 
 /// Decides with the pre-filter which files the boundary analysis indexes,
@@ -335,8 +451,17 @@ fn late_index(
         .filter(|(i, r)| r.unparsed && ws.files.get(*i).is_some_and(|f| plan.indexes(ws, &f.rel)))
         .map(|(i, _)| *i)
         .collect();
-    let late: Vec<Result<crate::index::FileData, Diagnostic>> =
-        pool.install(|| pending.par_iter().filter_map(|i| files::index_only(shared, ws.files.get(*i)?)).collect());
+    let late: Vec<Result<crate::index::FileData, Diagnostic>> = pool.install(|| {
+        pending
+            .par_iter()
+            .filter_map(|i| {
+                let entry = ws.files.get(*i)?;
+                let hash = results.binary_search_by_key(i, |(j, _)| *j).ok().and_then(|at| results.get(at)?.1.hash);
+                let known = hash.zip(shared.cache).and_then(|(h, c)| c.same_content(&entry.rel, h)?.index.clone());
+                known.map(Ok).or_else(|| files::index_only(shared, entry))
+            })
+            .collect()
+    });
     (plan, late)
 }
 

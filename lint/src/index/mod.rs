@@ -14,7 +14,7 @@ use crate::config::EditionId;
 use crate::parse::items::Syntax;
 
 /// What the per-file stage keeps of a Rust file for the index.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileData {
     /// Path relative to the root.
     pub rel: String,

@@ -17,7 +17,7 @@ use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, Lit, Meta, Token};
 
 /// The resolution-relevant contents of one file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Syntax {
     /// The file's top-level module.
     pub root: ModuleBody,
@@ -37,7 +37,7 @@ pub struct Syntax {
 }
 
 /// The contents of a module: a file's top level or an inline `mod m { }`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ModuleBody {
     /// Named items (functions, types, traits, constants, macros, ...).
     pub items: Vec<ItemDef>,
@@ -48,12 +48,10 @@ pub struct ModuleBody {
 }
 
 /// A named item.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ItemDef {
     /// Its name.
     pub name: String,
-    /// `fn`, `struct`, `macro`, ...
-    pub kind: &'static str,
     /// Its declared visibility.
     pub vis: Visibility,
     /// The name's span.
@@ -66,7 +64,7 @@ pub struct ItemDef {
 
 /// A declared visibility, as written. Where it reaches depends on the module
 /// the declaration sits in (see `index::resolve`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Visibility {
     /// `pub`: everywhere the enclosing modules let it through, other crates included.
     Public,
@@ -104,7 +102,7 @@ impl From<&syn::Visibility> for Visibility {
 }
 
 /// What a `use` leaf binds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum UseTarget {
     /// A name (`x`, `x as y`, `x as _`, `self` bound to its parent's name).
     Name(String),
@@ -113,7 +111,7 @@ pub enum UseTarget {
 }
 
 /// One leaf of a `use` tree, or an `extern crate`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UseDef {
     /// The full path (for a glob: the module's path).
     pub path: Vec<String>,
@@ -132,7 +130,7 @@ pub struct UseDef {
 }
 
 /// A `mod` declaration.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ModDecl {
     /// The module's name.
     pub name: String,
@@ -149,7 +147,7 @@ pub struct ModDecl {
 }
 
 /// A path written in code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PathRef {
     /// Its segments.
     pub segments: Vec<String>,
@@ -164,7 +162,7 @@ pub struct PathRef {
 }
 
 /// An `include!("..")`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Include {
     /// The path as written.
     pub path: String,
@@ -282,10 +280,9 @@ impl Collector {
         }
     }
 
-    fn item(&mut self, name: &syn::Ident, kind: &'static str, vis: &syn::Visibility, whole: &syn::Item) {
+    fn item(&mut self, name: &syn::Ident, vis: &syn::Visibility, whole: &syn::Item) {
         let item = ItemDef {
             name: name.to_string(),
-            kind,
             vis: vis.into(),
             span: name.span().byte_range(),
             item_span: whole.span().byte_range(),
@@ -537,21 +534,20 @@ impl<'ast> Visit<'ast> for Collector {
         let attrs = item.attrs();
         self.region(attrs, item.span());
         match item {
-            Item::Const(i) => self.item(&i.ident, "const", &i.vis, item),
-            Item::Enum(i) => self.item(&i.ident, "enum", &i.vis, item),
-            Item::Fn(i) => self.item(&i.sig.ident, "fn", &i.vis, item),
-            Item::Static(i) => self.item(&i.ident, "static", &i.vis, item),
-            Item::Struct(i) => self.item(&i.ident, "struct", &i.vis, item),
-            Item::Trait(i) => self.item(&i.ident, "trait", &i.vis, item),
-            Item::TraitAlias(i) => self.item(&i.ident, "trait", &i.vis, item),
-            Item::Type(i) => self.item(&i.ident, "type", &i.vis, item),
-            Item::Union(i) => self.item(&i.ident, "union", &i.vis, item),
+            Item::Const(i) => self.item(&i.ident, &i.vis, item),
+            Item::Enum(i) => self.item(&i.ident, &i.vis, item),
+            Item::Fn(i) => self.item(&i.sig.ident, &i.vis, item),
+            Item::Static(i) => self.item(&i.ident, &i.vis, item),
+            Item::Struct(i) => self.item(&i.ident, &i.vis, item),
+            Item::Trait(i) => self.item(&i.ident, &i.vis, item),
+            Item::TraitAlias(i) => self.item(&i.ident, &i.vis, item),
+            Item::Type(i) => self.item(&i.ident, &i.vis, item),
+            Item::Union(i) => self.item(&i.ident, &i.vis, item),
             Item::Macro(m) => {
                 if let Some(name) = &m.ident {
                     let exported = m.attrs.iter().any(|a| a.path().is_ident("macro_export"));
                     self.body().items.push(ItemDef {
                         name: name.to_string(),
-                        kind: "macro",
                         // Not exported, a `macro_rules!` macro reaches no
                         // further than its crate (a `use` can re-export it there).
                         vis: if exported { Visibility::Public } else { Visibility::Crate },

@@ -18,6 +18,8 @@ pub struct FileEntry {
     pub abs: PathBuf,
     /// Size in bytes when walked.
     pub len: u64,
+    /// Last modification when walked (for the index cache).
+    pub modified: Option<std::time::SystemTime>,
 }
 
 /// What the walk found.
@@ -64,8 +66,10 @@ pub fn discover(root: &Path, jobs: usize) -> Discovered {
             match entry {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                     let rel = slash_path(e.path().strip_prefix(&root).unwrap_or(e.path()));
-                    let len = e.metadata().map_or(0, |m| m.len());
-                    found.files.push(FileEntry { rel, abs: e.path().to_path_buf(), len });
+                    let meta = e.metadata().ok();
+                    let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
+                    let modified = meta.and_then(|m| m.modified().ok());
+                    found.files.push(FileEntry { rel, abs: e.path().to_path_buf(), len, modified });
                 }
                 Ok(_) => {}
                 Err(err) => {
