@@ -416,6 +416,7 @@ mod tests {
             crate_source: crate::workspace::CrateSource::Manifests,
             workspace_license: None,
             workspace_dependencies: Vec::new(),
+            crate_dirs: std::collections::HashMap::new(),
             diagnostics: Vec::new(),
         };
         Words::new(&config, &ws)

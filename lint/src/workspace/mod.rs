@@ -66,6 +66,8 @@ pub struct Workspace {
     pub workspace_license: Option<(Arc<SourceFile>, manifest::Field)>,
     /// The root manifest's `[workspace.dependencies]`: key and package name.
     pub workspace_dependencies: Vec<(String, String)>,
+    /// Crate folders, to their index in `crates`.
+    pub crate_dirs: std::collections::HashMap<String, usize>,
     /// Problems met while building the model (unreadable files, broken manifests).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -135,10 +137,12 @@ impl Workspace {
             None => CrateSource::Manifests,
         };
         crates.sort_by(|a, b| a.dir.cmp(&b.dir));
+        let crate_dirs = crates.iter().enumerate().map(|(i, c)| (c.dir.clone(), i)).collect();
         Workspace {
             root: root.to_path_buf(),
             files,
             crates,
+            crate_dirs,
             crate_source,
             workspace_license,
             workspace_dependencies,
@@ -189,10 +193,17 @@ impl Workspace {
 
     /// The index in [`Workspace::crates`] of the crate owning a relative path.
     pub fn crate_index_of(&self, rel: &str) -> Option<usize> {
-        let owns = |dir: &str| {
-            dir.is_empty() || rel.strip_prefix(dir).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        };
-        self.crates.iter().enumerate().filter(|(_, c)| owns(&c.dir)).max_by_key(|(_, c)| c.dir.len()).map(|(i, _)| i)
+        let mut dir = rel;
+        loop {
+            if let Some(i) = self.crate_dirs.get(dir) {
+                return Some(*i);
+            }
+            match dir.rsplit_once('/') {
+                Some((parent, _)) => dir = parent,
+                None if dir.is_empty() => return None,
+                None => dir = "",
+            }
+        }
     }
 }
 
@@ -220,8 +231,10 @@ fn conventional_targets(dir: &str, info: &manifest::Manifest, files: &[FileEntry
     push("custom-build", "build-script-build", join(info.build.as_deref().unwrap_or("build.rs")));
     for (folder, kind) in [("src/bin/", "bin"), ("tests/", "test"), ("examples/", "example"), ("benches/", "bench")] {
         let prefix = join(folder);
-        for f in files.iter().filter(|f| f.rel.starts_with(&prefix)) {
-            let rest = &f.rel[prefix.len()..];
+        // Files are sorted: those under `prefix` are one run.
+        let first = files.partition_point(|f| f.rel.as_str() < prefix.as_str());
+        let under = files.iter().skip(first).map_while(|f| Some((f, f.rel.strip_prefix(prefix.as_str())?)));
+        for (f, rest) in under {
             let stem = rest.strip_suffix(".rs").filter(|s| !s.contains('/'));
             let main = rest.strip_suffix("/main.rs").filter(|s| !s.contains('/'));
             if let Some(stem) = stem.or(main) {
