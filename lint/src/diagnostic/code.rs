@@ -454,7 +454,10 @@ the reason after `--`.";
 "## What it does
 Reports a Rust file syn cannot parse, at the position of the error. Its header
 is still checked; its imports and items are not, so boundary findings in it may
-be missed.
+be missed. Only files corefence parses are reported: those of crates the
+boundary analysis reads, and files with tags or suppressions. A file the
+pre-filter proves cannot hold a finding is not parsed (`--exhaustive` parses
+every Rust file).
 
 ## Why is this bad?
 A file corefence cannot read may hide a boundary crossing.
