@@ -16,6 +16,7 @@ mod hostile;
 mod inventory;
 mod macro_parity;
 mod pre_commit;
+mod real_workspace;
 mod reuse_differential;
 mod sarif_validator;
 mod support;
