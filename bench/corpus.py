@@ -36,10 +36,11 @@ COMMUNITY = "AGPL-3.0-only"
 ENTERPRISE = "LicenseRef-Acme-Enterprise"
 
 # Crates assigned to enterprise, with one public item each (the test plants
-# `use` lines for them: keep tests/e2e/real_workspace.rs in step). They must be reverse-dependency leaves of the set
-# (no other crate depends on them in any table): otherwise the corpus itself
-# would contain real community -> enterprise dependencies. The script checks
-# this and stops if a new lock breaks it.
+# `use` lines for them: keep tests/e2e/real_workspace.rs in step). They must
+# be reverse-dependency leaves of the set (no other crate depends on them in
+# any table): otherwise the corpus itself would contain real community ->
+# enterprise dependencies. The script checks this and stops if a new lock
+# breaks it.
 ENTERPRISE_CRATES = {
     "aws-sdk-s3": "Client",
     "generic-array": "GenericArray",
@@ -51,7 +52,6 @@ ENTERPRISE_CRATES = {
 # generated header is the file's only license while every comment (a `/*`
 # opening on the tag's line, say) keeps its shape.
 UPSTREAM_TAG = ("SPDX-License-Identifier:", "License (upstream):")
-
 
 # Files that rustc never parses either, left out so that the workspace has no
 # finding at all. The path is relative to the crate folder.
