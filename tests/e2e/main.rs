@@ -18,6 +18,7 @@ mod inventory;
 mod macro_parity;
 mod pre_commit;
 mod prefilter;
+mod real_workspace;
 mod reuse_differential;
 mod sarif_validator;
 mod support;

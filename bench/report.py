@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT OR Apache-2.0
+"""Turns bench/run's results.tsv into the markdown table (stdout) and a small
+SVG chart of wall time against corpus size."""
+
+import argparse
+import csv
+
+TOOLS = [  # column, label, colour
+    ("corefence", "corefence check", "#d62728"),
+    ("hawkeye", "hawkeye check (2 editions)", "#1f77b4"),
+    ("reuse", "reuse lint", "#7f7f7f"),
+    ("rg", "rg (read every file)", "#2ca02c"),
+    ("one_file", "corefence check one file", "#ff7f0e"),
+]
+
+
+def seconds(v: float) -> str:
+    return f"{v:.2f} s" if v < 10 else f"{v:.1f} s"
+
+
+def table(rows, args) -> str:
+    lines = [
+        f"Measured on {args.machine}, warm page cache; median of {args.runs} runs after one warm-up "
+        f"(reuse lint: {args.reuse_runs} run{'s' if args.reuse_runs != 1 else ''}, no warm-up).",
+        "",
+        "| corpus | .rs files | MB | corefence check | hawkeye check | reuse lint | rg (I/O floor) | one file | corefence peak memory | corefence / hawkeye | reuse / corefence |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        c, h, u = float(r["corefence"]), float(r["hawkeye"]), float(r["reuse"])
+        lines.append(
+            f"| {r['size']} ({r['crates']} crates) | {int(r['files']):,} | {r['mb']} | {seconds(c)} | {seconds(h)} | "
+            f"{seconds(u)} | {seconds(float(r['rg']))} | {seconds(float(r['one_file']))} | {r['peak_mb']} MB | "
+            f"{c / h:.1f}x | {u / c:.1f}x |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def svg(rows) -> str:
+    """Wall time (log scale) against the number of .rs files, one line per
+    tool: linear growth shows as parallel straight-ish lines."""
+    import math
+
+    w, h, left, bottom, top, right = 640, 360, 70, 40, 20, 190
+    xs = [int(r["files"]) for r in rows]
+    values = [float(r[k]) for r in rows for k, _, _ in TOOLS]
+    lo, hi = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
+    x_max = max(xs)
+
+    def px(files):
+        return left + (w - left - right) * files / x_max
+
+    def py(sec):
+        return top + (h - top - bottom) * (hi - math.log10(sec)) / (hi - lo)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="11">']
+    out.append(f'<rect width="{w}" height="{h}" fill="white"/>')
+    for e in range(lo, hi + 1):
+        y = py(10**e)
+        out.append(f'<line x1="{left}" x2="{w - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
+        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{10**e:g} s</text>')
+    for x in xs:
+        out.append(f'<text x="{px(x):.1f}" y="{h - bottom + 16}" text-anchor="middle">{x:,}</text>')
+    out.append(f'<text x="{(left + w - right) / 2}" y="{h - 6}" text-anchor="middle">.rs files in the corpus</text>')
+    for i, (key, label, colour) in enumerate(TOOLS):
+        pts = " ".join(f"{px(int(r['files'])):.1f},{py(float(r[key])):.1f}" for r in rows)
+        out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for r in rows:
+            out.append(f'<circle cx="{px(int(r["files"])):.1f}" cy="{py(float(r[key])):.1f}" r="3" fill="{colour}"/>')
+        ly = top + 14 + 18 * i
+        out.append(f'<line x1="{w - right + 12}" x2="{w - right + 30}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" stroke-width="2"/>')
+        out.append(f'<text x="{w - right + 36}" y="{ly}">{label}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("tsv")
+    p.add_argument("--runs", type=int, required=True)
+    p.add_argument("--reuse-runs", type=int, required=True)
+    p.add_argument("--machine", required=True)
+    p.add_argument("--svg")
+    args = p.parse_args()
+    with open(args.tsv, newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    print(table(rows, args), end="")
+    if args.svg:
+        with open(args.svg, "w") as f:
+            f.write(svg(rows))
+
+
+if __name__ == "__main__":
+    main()
