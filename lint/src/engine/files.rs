@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::checks::{self, ExternalLicense, FileContext, WrittenLicense};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Location, SourceFile};
+use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::edition::EditionMap;
 use crate::index::FileData;
 use crate::license;
@@ -74,7 +74,7 @@ impl ReuseToml {
 pub struct FileResult {
     pub diagnostics: Vec<Diagnostic>,
     /// License ids the file uses, each with where.
-    pub license_ids: Vec<(String, Location)>,
+    pub license_ids: Vec<(String, std::ops::Range<usize>)>,
     pub fix: Option<super::FileFix>,
     /// What `corefence report` lists, when asked for.
     pub facts: Option<super::FileFacts>,
@@ -90,8 +90,6 @@ pub struct FileResult {
     pub unparsed: bool,
     /// The content's hash, when caching.
     pub hash: Option<u64>,
-    /// License ids (with their spans in the file) of an entry taken from the cache.
-    pub cached_ids: Vec<(String, std::ops::Range<usize>)>,
     /// The file's license comes from a sidecar or `REUSE.toml`, which the
     /// cache cannot watch.
     pub external: bool,
@@ -112,7 +110,6 @@ impl FileResult {
             lexed: None,
             unparsed: false,
             hash: None,
-            cached_ids: Vec::new(),
             external: false,
             from_cache: false,
         }
@@ -125,7 +122,7 @@ impl FileResult {
             index: entry.index.clone(),
             unparsed: entry.lexed.is_some() && entry.index.is_none(),
             hash: Some(entry.hash),
-            cached_ids: entry.license_ids.clone(),
+            license_ids: entry.license_ids.clone(),
             from_cache: true,
             ..FileResult::empty()
         }
@@ -287,7 +284,8 @@ fn analyse(
 ) -> (FileResult, Option<Plan>) {
     let config = shared.config;
     let mut out = Vec::new();
-    let text = String::from_utf8_lossy(bytes);
+    // Validating is much faster than decoding lossily: decode only what is not UTF-8.
+    let text = std::str::from_utf8(bytes).map_or_else(|_| String::from_utf8_lossy(bytes), std::borrow::Cow::Borrowed);
     let source = Arc::new(SourceFile::new(entry.rel.clone(), text.as_ref()));
     if memchr::memchr(0, bytes.get(..BINARY_SNIFF).unwrap_or(bytes)).is_some() {
         out.push(Diagnostic::unreadable(
@@ -422,21 +420,19 @@ fn plan_fix(ctx: &FileContext<'_>, bytes: &[u8], style: CommentStyle, mode: supe
 }
 
 /// The license ids the file uses (its own or external header, and its
-/// snippets), each with where it is written.
-fn license_ids_of(ctx: &FileContext<'_>) -> Vec<(String, Location)> {
+/// snippets), each with where it is written. Spans, not locations: a
+/// location would keep the whole text of every file alive until the end.
+fn license_ids_of(ctx: &FileContext<'_>) -> Vec<(String, std::ops::Range<usize>)> {
     ctx.effective_licenses()
         .into_iter()
         .chain(ctx.snippet_licenses.iter().map(|(_, l)| l))
         .filter_map(|l| Some((l.expr.as_ref().ok()?, l.tag.range.clone())))
-        .flat_map(|(expr, range)| {
-            let at = ctx.at(range);
-            checks::license_texts::ids(expr).into_iter().map(move |id| (id, at.clone()))
-        })
+        .flat_map(|(expr, range)| checks::license_texts::ids(expr).into_iter().map(move |id| (id, range.clone())))
         .collect()
 }
 
 /// What `corefence report` lists about the file.
-fn facts_of(ctx: &FileContext<'_>, bytes: &[u8], license_ids: &[(String, Location)]) -> super::FileFacts {
+fn facts_of(ctx: &FileContext<'_>, bytes: &[u8], license_ids: &[(String, std::ops::Range<usize>)]) -> super::FileFacts {
     let tagged = ctx.parsed.map_or_else(Vec::new, |p| {
         p.tags
             .iter()

@@ -309,23 +309,19 @@ fn merge(
     for (i, r) in results {
         let rel = ws.files.get(i).map_or("", |f| f.rel.as_str());
         if let Some(hash) = r.hash {
-            let mut ids: Vec<_> = r.license_ids.iter().map(|(id, at)| (id.clone(), at.span.clone())).collect();
-            ids.extend(r.cached_ids.iter().cloned());
             merged.rows.push(CacheRow {
                 file: i,
                 hash,
                 lexed: r.lexed.clone(),
-                license_ids: ids,
+                license_ids: r.license_ids.clone(),
                 volatile: r.external,
             });
         }
         merged.internal_errors.extend(r.internal_error);
         merged.facts.extend(r.facts);
         diagnostics.extend(r.diagnostics);
-        for (id, at) in r.license_ids {
-            merged.used_ids.entry(id).or_insert(at);
-        }
-        for (id, span) in r.cached_ids {
+        // Read again only for the first file using each id (few ids, few files).
+        for (id, span) in r.license_ids {
             merged.used_ids.entry(id).or_insert_with(|| sources.at(rel, span));
         }
         merged.fixes.extend(r.fix.filter(|f| !f.changes.is_empty()));

@@ -441,7 +441,13 @@ pub fn scan(bytes: &[u8], style: CommentStyle) -> Scan {
         }
     }
 
-    let comments = lexer::comments(bytes, pos, style);
+    // Tags further down (strays, snippets) all start with `SPDX-`: without
+    // one past the leading comments, the rest of the file need not be lexed.
+    let mut comments = lexer::leading_comments(bytes, pos, style);
+    let lexed_to = comments.last().map_or(pos, |c| c.range.end);
+    if memchr::memmem::find(bytes.get(lexed_to..).unwrap_or_default(), b"SPDX-").is_some() {
+        comments = lexer::comments(bytes, pos, style);
+    }
     let mut header_count = 0usize;
     let mut cursor = pos;
     for c in &comments {

@@ -32,7 +32,17 @@ pub struct Comment {
 #[must_use]
 pub fn comments(bytes: &[u8], start: usize, style: CommentStyle) -> Vec<Comment> {
     let start = start.min(bytes.len());
-    let mut lexer = Lexer { b: bytes, i: start, start, style, out: Vec::new() };
+    let mut lexer = Lexer { b: bytes, i: start, start, style, out: Vec::new(), leading_only: false };
+    lexer.run();
+    lexer.out
+}
+
+/// The comments of `bytes` from offset `start` up to the first code: the
+/// file's leading comments (what a header can be), without lexing the rest.
+#[must_use]
+pub fn leading_comments(bytes: &[u8], start: usize, style: CommentStyle) -> Vec<Comment> {
+    let start = start.min(bytes.len());
+    let mut lexer = Lexer { b: bytes, i: start, start, style, out: Vec::new(), leading_only: true };
     lexer.run();
     lexer.out
 }
@@ -44,6 +54,8 @@ struct Lexer<'a> {
     start: usize,
     style: CommentStyle,
     out: Vec<Comment>,
+    /// Stop at the first step that consumes code.
+    leading_only: bool,
 }
 
 fn is_ident(b: u8) -> bool {
@@ -81,6 +93,7 @@ impl Lexer<'_> {
     fn run(&mut self) {
         while self.i < self.b.len() {
             let before = self.i;
+            let found = self.out.len();
             match self.style {
                 CommentStyle::Rust => self.step_rust(),
                 CommentStyle::CFamily | CommentStyle::CFamilyNested => self.step_c(),
@@ -94,6 +107,10 @@ impl Lexer<'_> {
             // does not, which would otherwise loop forever.
             if self.i <= before {
                 self.i = before + 1;
+            }
+            let code = || self.b.get(before..self.i).unwrap_or_default().iter().any(|b| !b.is_ascii_whitespace());
+            if self.leading_only && self.out.len() == found && code() {
+                return;
             }
         }
     }
@@ -347,6 +364,15 @@ impl Lexer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leading_comments_stop_at_code() {
+        let src = b"// one\n/* two */\n\nfn f() {}\n// three\n";
+        let all = comments(src, 0, CommentStyle::Rust);
+        let leading = leading_comments(src, 0, CommentStyle::Rust);
+        assert_eq!(all.len(), 3);
+        assert_eq!(leading, all[..2]);
+    }
 
     fn bodies(src: &str, style: CommentStyle) -> Vec<String> {
         comments(src.as_bytes(), 0, style)
