@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::index::FileData;
 use crate::prefilter::Lexed;
-use crate::workspace::FileEntry;
+use crate::workspace::{FileEntry, Target};
 
 /// Bumped whenever what an entry means changes.
 const FORMAT: u32 = 1;
@@ -96,20 +96,59 @@ impl Cache {
         }
         let bytes = postcard::to_stdvec(&Stored { format: FORMAT, key: self.key, entries })
             .map_err(|e| std::io::Error::other(e.to_string()))?;
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, path).inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
+        write_atomic(path, &bytes)
     }
 
     /// Where the cache is kept, if anywhere.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }
+}
+
+/// Cargo's targets per manifest, from the cache when stored for `key`, else
+/// from `ask` (and stored when it answers).
+pub fn cargo_targets(
+    root: &Path,
+    key: u64,
+    ask: impl FnOnce() -> Option<Vec<(String, Vec<Target>)>>,
+) -> Option<Vec<(String, Vec<Target>)>> {
+    #[derive(Serialize, Deserialize)]
+    struct Targets {
+        format: u32,
+        key: u64,
+        targets: Vec<(String, Vec<Target>)>,
+    }
+    let path = location(root).map(|p| p.with_file_name(format!("{}-targets.bin", stem(&p))));
+    let stored = path.as_deref().and_then(|p| std::fs::read(p).ok());
+    if let Some(t) = stored.and_then(|b| postcard::from_bytes::<Targets>(&b).ok()) {
+        if t.format == FORMAT && t.key == key {
+            return Some(t.targets);
+        }
+    }
+    let targets = ask()?;
+    if let Some(path) = path {
+        let stored = Targets { format: FORMAT, key, targets };
+        // Not stored, not fatal: the next run asks cargo again.
+        let _ = postcard::to_stdvec(&stored).map(|bytes| write_atomic(&path, &bytes));
+        return Some(stored.targets);
+    }
+    Some(targets)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Writes through a temporary file and a rename.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 /// The entries stored at `path` for `key`; none when anything is amiss.

@@ -171,13 +171,15 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         None
     };
     let started = std::time::SystemTime::now();
-    let mut ws = Workspace::load(&root.dir, jobs);
+    let caching = options.cache && options.fix.is_none() && !options.collect_facts;
+    let checked =
+        |rel: &str| Path::new(rel).extension().is_some_and(|e| e == "rs" || e == "toml") || config.header_required(rel);
+    let mut ws = Workspace::load_cached(&root.dir, jobs, caching, &checked);
     if let Some(view) = &staged {
         ws.files.retain(|f| view.indexed.contains(&f.rel));
     }
     let scope = Scope::new(options, &start, &root.dir, staged.as_ref().map(|v| v.staged.as_slice()));
-    let cache = (options.cache && options.fix.is_none() && !options.collect_facts)
-        .then(|| crate::cache::Cache::load(&root.dir, cache_key(options, &root, &ws)));
+    let cache = caching.then(|| crate::cache::Cache::load(&root.dir, cache_key(options, &root, &ws)));
     let mut diagnostics = ws.diagnostics.clone();
     let editions = EditionMap::new(&config, &ws, &mut diagnostics);
     let accepted = accepted_licenses(&config);
@@ -386,16 +388,17 @@ impl<'a> Scope<'a> {
 fn cache_key(options: &Options, root: &Root, ws: &Workspace) -> u64 {
     let read = |p: &Path| std::fs::read(p).unwrap_or_default();
     let config = root.config_file.as_deref().map(read).unwrap_or_default();
-    let manifests: Vec<Vec<u8>> = ws
-        .files
-        .iter()
-        .filter(|f| f.rel == "REUSE.toml" || f.rel == "Cargo.toml" || f.rel.ends_with("/Cargo.toml"))
-        .flat_map(|f| [f.rel.as_bytes().to_vec(), read(&f.abs)])
-        .collect();
+    // Package manifests are loaded already; the root manifest (it may only
+    // declare the workspace) and REUSE.toml are read here.
+    let others: Vec<Vec<u8>> = ["Cargo.toml", "REUSE.toml"].iter().map(|f| read(&root.dir.join(f))).collect();
+    let manifests = ws.crates.iter().flat_map(|c| [c.dir.as_bytes(), c.manifest.text.as_bytes()]);
     let flags = [u8::from(options.exhaustive), u8::from(options.staged)];
     let size = options.max_file_size.to_le_bytes();
     crate::cache::key(
-        [config.as_slice(), flags.as_slice(), size.as_slice()].into_iter().chain(manifests.iter().map(Vec::as_slice)),
+        [config.as_slice(), flags.as_slice(), size.as_slice()]
+            .into_iter()
+            .chain(others.iter().map(Vec::as_slice))
+            .chain(manifests),
     )
 }
 

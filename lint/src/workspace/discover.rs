@@ -46,7 +46,7 @@ fn is_build_dir(path: &Path) -> bool {
 }
 
 /// Walks `root` with `jobs` threads.
-pub fn discover(root: &Path, jobs: usize) -> Discovered {
+pub fn discover(root: &Path, jobs: usize, wants_meta: &(dyn Fn(&str) -> bool + Sync)) -> Discovered {
     let found = Arc::new(Mutex::new(Discovered::default()));
     let walker = WalkBuilder::new(root)
         .hidden(false)
@@ -62,21 +62,22 @@ pub fn discover(root: &Path, jobs: usize) -> Discovered {
         let found = Arc::clone(&found);
         let root = root.to_path_buf();
         Box::new(move |entry| {
-            let mut found = found.lock().unwrap_or_else(PoisonError::into_inner);
             match entry {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                     let rel = slash_path(e.path().strip_prefix(&root).unwrap_or(e.path()));
-                    let meta = e.metadata().ok();
+                    // A stat per file is most of the walk's cost: only for files that are checked.
+                    let meta = if wants_meta(&rel) { e.metadata().ok() } else { None };
                     let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
                     let modified = meta.and_then(|m| m.modified().ok());
-                    found.files.push(FileEntry { rel, abs: e.path().to_path_buf(), len, modified });
+                    let file = FileEntry { rel, abs: e.path().to_path_buf(), len, modified };
+                    found.lock().unwrap_or_else(PoisonError::into_inner).files.push(file);
                 }
                 Ok(_) => {}
                 Err(err) => {
                     let rel = error_path(&err)
                         .map_or_else(|| ".".to_owned(), |p| slash_path(p.strip_prefix(&root).unwrap_or(p)));
                     let file = Arc::new(SourceFile::new(rel.clone(), ""));
-                    found.diagnostics.push(
+                    found.lock().unwrap_or_else(PoisonError::into_inner).diagnostics.push(
                         Diagnostic::new(
                             Code::FileUnreadable,
                             Location::file_start(&file),
