@@ -113,26 +113,26 @@ pub fn cargo_targets(
     ask: impl FnOnce() -> Option<Vec<(String, Vec<Target>)>>,
 ) -> Option<Vec<(String, Vec<Target>)>> {
     #[derive(Serialize, Deserialize)]
-    struct Targets {
+    struct Stored {
         format: u32,
         key: u64,
-        targets: Vec<(String, Vec<Target>)>,
+        by_manifest: Vec<(String, Vec<Target>)>,
     }
     let path = location(root).map(|p| p.with_file_name(format!("{}-targets.bin", stem(&p))));
     let stored = path.as_deref().and_then(|p| std::fs::read(p).ok());
-    if let Some(t) = stored.and_then(|b| postcard::from_bytes::<Targets>(&b).ok()) {
+    if let Some(t) = stored.and_then(|b| postcard::from_bytes::<Stored>(&b).ok()) {
         if t.format == FORMAT && t.key == key {
-            return Some(t.targets);
+            return Some(t.by_manifest);
         }
     }
-    let targets = ask()?;
+    let by_manifest = ask()?;
     if let Some(path) = path {
-        let stored = Targets { format: FORMAT, key, targets };
+        let stored = Stored { format: FORMAT, key, by_manifest };
         // Not stored, not fatal: the next run asks cargo again.
         let _ = postcard::to_stdvec(&stored).map(|bytes| write_atomic(&path, &bytes));
-        return Some(stored.targets);
+        return Some(stored.by_manifest);
     }
-    Some(targets)
+    Some(by_manifest)
 }
 
 fn stem(path: &Path) -> String {

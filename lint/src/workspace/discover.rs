@@ -126,7 +126,7 @@ mod tests {
             crate::testing::write(root, f, "");
         }
         std::fs::write(root.join(".gitignore"), "gen/\n").unwrap();
-        let found = discover(root, 2);
+        let found = discover(root, 2, &|_| true);
         let rels: Vec<_> = found.files.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(rels, [".gitignore", "Cargo.toml", "src/lib.rs", "src/target/mod.rs"]);
     }
