@@ -94,6 +94,15 @@ impl Cache {
         for (_, entry) in &mut entries {
             entry.modified = entry.modified.filter(|m| *m < racy_after);
         }
+        // Nothing new (the usual pre-commit run): leave the file as it is.
+        let same = |rel: &String, e: &Entry| {
+            self.entries.get(rel).is_some_and(|old| {
+                (old.len, old.modified, old.hash, old.index.is_some()) == (e.len, e.modified, e.hash, e.index.is_some())
+            })
+        };
+        if entries.len() == self.entries.len() && entries.iter().all(|(rel, e)| same(rel, e)) {
+            return Ok(());
+        }
         let bytes = postcard::to_stdvec(&Stored { format: FORMAT, key: self.key, entries })
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         write_atomic(path, &bytes)

@@ -29,6 +29,8 @@
 //! word (`license/snippet`, `edition/unknown`) or a `corefence:` suppression
 //! marker (to tell it from a string).
 
+use std::collections::{BTreeSet, HashMap};
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::config::{Config, EditionId};
@@ -90,8 +92,9 @@ impl Lexed {
 }
 
 impl Words {
-    /// The words of this configuration and workspace.
-    pub fn new(config: &Config, ws: &Workspace) -> Words {
+    /// The words of this configuration and workspace, for a run that will
+    /// read about `files_to_read` files.
+    pub fn new(config: &Config, ws: &Workspace, files_to_read: usize) -> Words {
         let mut externs: Vec<String> = Vec::new();
         for c in &ws.crates {
             externs.push(c.name.replace('-', "_"));
@@ -135,12 +138,12 @@ impl Words {
         for (i, name) in externs.iter().enumerate() {
             add(name, Word::Extern(u32::try_from(i).unwrap_or(u32::MAX)));
         }
-        // A DFA: a few hundred short words scan fastest that way.
-        let matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .ok();
+        // A DFA scans a few hundred short words fastest but takes tens of
+        // milliseconds to build: worth it only when many files are read (a
+        // pre-commit run reads a few, the cache knows the rest).
+        let kind = if files_to_read > 64 { AhoCorasickKind::DFA } else { AhoCorasickKind::ContiguousNFA };
+        let matcher =
+            AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).kind(Some(kind)).build(&patterns).ok();
         Words { matcher, kinds, externs }
     }
 
@@ -331,29 +334,25 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
     }
     let edition_of =
         |unit: usize| edition.get(unit).copied().flatten().unwrap_or_else(|| editions.crate_edition(unit).0);
-    // `mod x;` (and a local `#[path]`) reach below a target root's folder: a
-    // crate folder nested there with other code makes the outer crate mixed.
-    for (i, c) in ws.crates.iter().enumerate() {
-        let folders: Vec<&str> = c.targets.iter().map(|t| t.root.rsplit_once('/').map_or("", |(d, _)| d)).collect();
-        let nested = ws.crates.iter().enumerate().any(|(j, d)| {
-            j != i
-                && folders.iter().any(|f| d.dir == *f || is_under(&d.dir, f))
-                && (edition_of(j) != edition_of(i) || mixed.get(j).copied().unwrap_or(true))
-        });
-        if let Some(m) = mixed.get_mut(i) {
-            *m |= nested;
-        }
+    let nested = nested_other_code(ws, &mixed, &edition_of);
+    for (m, nested) in mixed.iter_mut().zip(nested) {
+        *m |= nested;
     }
     let closure = ws.reach();
     let is_mixed = |unit: usize| mixed.get(unit).copied().unwrap_or(true);
-    // Whether `to` (and everything it depends on) is safe for code of `from`.
-    let risky = |from: EditionId, to: usize| {
-        closure.get(to).is_none_or(|reach| {
-            reach.iter().enumerate().filter(|(_, r)| **r).any(|(r, _)| {
-                let e = edition_of(r);
-                is_mixed(r) || !(e == from || config.may_use(from, e))
-            })
+    // Per crate: whether anything it reaches is mixed, and the editions it reaches.
+    let reached: Vec<(bool, BTreeSet<EditionId>)> = closure
+        .iter()
+        .map(|reach| {
+            let on = reach.iter().enumerate().filter(|(_, r)| **r).map(|(r, _)| r);
+            (on.clone().any(is_mixed), on.map(edition_of).collect())
         })
+        .collect();
+    // Whether `to` (and everything it depends on) is unsafe for code of `from`.
+    let risky = |from: EditionId, to: usize| {
+        reached
+            .get(to)
+            .is_none_or(|(mixed, eds)| *mixed || eds.iter().any(|e| !(*e == from || config.may_use(from, *e))))
     };
 
     let mut analysed = vec![false; n + 1];
@@ -404,6 +403,38 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
     Plan { crates, loose }
 }
 
+/// Per crate: whether a crate folder with other code (another edition, or
+/// mixed) is nested below one of its target roots' folders, where `mod x;`
+/// and a local `#[path]` reach.
+fn nested_other_code(ws: &Workspace, mixed: &[bool], edition_of: &dyn Fn(usize) -> EditionId) -> Vec<bool> {
+    let mut by_folder: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, c) in ws.crates.iter().enumerate() {
+        for t in &c.targets {
+            by_folder.entry(t.root.rsplit_once('/').map_or("", |(d, _)| d)).or_default().push(i);
+        }
+    }
+    let mut nested = vec![false; ws.crates.len()];
+    for (j, d) in ws.crates.iter().enumerate() {
+        let other = |i: usize| edition_of(j) != edition_of(i) || mixed.get(j).copied().unwrap_or(true);
+        let mut dir = d.dir.as_str();
+        loop {
+            for &i in by_folder.get(dir).into_iter().flatten() {
+                if i != j && other(i) {
+                    if let Some(slot) = nested.get_mut(i) {
+                        *slot = true;
+                    }
+                }
+            }
+            match dir.rsplit_once('/') {
+                Some((parent, _)) => dir = parent,
+                None if dir.is_empty() => break,
+                None => dir = "",
+            }
+        }
+    }
+    nested
+}
+
 /// Whether `path` is inside folder `dir` (`""` is the root).
 fn is_under(path: &str, dir: &str) -> bool {
     dir.is_empty() || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
@@ -423,9 +454,10 @@ mod tests {
             workspace_license: None,
             workspace_dependencies: Vec::new(),
             crate_dirs: std::collections::HashMap::new(),
+            crate_names: std::collections::HashMap::new(),
             diagnostics: Vec::new(),
         };
-        Words::new(&config, &ws)
+        Words::new(&config, &ws, 1)
     }
 
     #[test]

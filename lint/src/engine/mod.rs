@@ -184,7 +184,7 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     let editions = EditionMap::new(&config, &ws, &mut diagnostics);
     let accepted = accepted_licenses(&config);
     let reuse = files::ReuseToml::load(&root.dir, &mut diagnostics);
-    let words = prefilter::Words::new(&config, &ws);
+    let words = words(&config, &ws, &scope, cache.as_ref());
     let shared = files::Shared {
         config: &config,
         ws: &ws,
@@ -339,6 +339,13 @@ fn merge(
         }
     }
     merged
+}
+
+/// The pre-filter's words, sized for the files this run will read.
+fn words(config: &Config, ws: &Workspace, scope: &Scope<'_>, cache: Option<&crate::cache::Cache>) -> prefilter::Words {
+    let unread = |f: &crate::workspace::FileEntry| cache.is_some_and(|c| c.unchanged(f).is_some());
+    let to_read = ws.files.iter().filter(|f| scope.reports(&f.rel) || !unread(f)).count();
+    prefilter::Words::new(config, ws, to_read)
 }
 
 /// The checks of the configuration and the manifests (repairing a missing

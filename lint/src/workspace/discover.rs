@@ -33,6 +33,14 @@ pub struct Discovered {
 
 /// A relative path with `/` separators, whatever the platform.
 pub fn slash_path(p: &Path) -> String {
+    // The common case, once per file of the walk: already `/`-separated, no `.` parts.
+    if std::path::MAIN_SEPARATOR == '/' {
+        if let Some(s) =
+            p.to_str().filter(|s| !s.starts_with("./") && !s.contains("/./") && !s.contains("//") && !s.ends_with("/."))
+        {
+            return s.trim_end_matches('/').to_owned();
+        }
+    }
     let parts: Vec<String> = p.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     parts.join("/")
 }

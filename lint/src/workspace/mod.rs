@@ -12,6 +12,8 @@ pub mod manifest;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 pub use discover::{discover, slash_path, Discovered, FileEntry};
 
 use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
@@ -68,6 +70,8 @@ pub struct Workspace {
     pub workspace_dependencies: Vec<(String, String)>,
     /// Crate folders, to their index in `crates`.
     pub crate_dirs: std::collections::HashMap<String, usize>,
+    /// Package names, to the index of the first crate of that name.
+    pub crate_names: std::collections::HashMap<String, usize>,
     /// Problems met while building the model (unreadable files, broken manifests).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -87,9 +91,22 @@ impl Workspace {
         let mut crates = Vec::new();
         let mut workspace_license = None;
         let mut workspace_dependencies = Vec::new();
-        for entry in files.iter().filter(|f| f.rel.rsplit('/').next() == Some("Cargo.toml")) {
-            let text = match std::fs::read(&entry.abs) {
-                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        // Read and parsed in parallel: a workspace may have hundreds.
+        let parsed: Vec<_> = files
+            .par_iter()
+            .filter(|f| f.rel.rsplit('/').next() == Some("Cargo.toml"))
+            .map(|entry| {
+                let read = std::fs::read(&entry.abs).map(|bytes| {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    let parsed = manifest::parse(&text);
+                    (text, parsed)
+                });
+                (entry, read)
+            })
+            .collect();
+        for (entry, read) in parsed {
+            let (text, parsed) = match read {
+                Ok(read) => read,
                 Err(err) => {
                     let file = Arc::new(SourceFile::new(entry.rel.clone(), ""));
                     diagnostics.push(unreadable(&file, &format!("cannot read {}: {err}", entry.rel)));
@@ -97,7 +114,7 @@ impl Workspace {
                 }
             };
             let file = Arc::new(SourceFile::new(entry.rel.clone(), text));
-            match manifest::parse(&file.text) {
+            match parsed {
                 Ok(info) => {
                     if entry.rel == "Cargo.toml" {
                         workspace_dependencies.clone_from(&info.workspace_dependencies);
@@ -154,11 +171,16 @@ impl Workspace {
         };
         crates.sort_by(|a, b| a.dir.cmp(&b.dir));
         let crate_dirs = crates.iter().enumerate().map(|(i, c)| (c.dir.clone(), i)).collect();
+        let mut crate_names = std::collections::HashMap::new();
+        for (i, c) in crates.iter().enumerate() {
+            crate_names.entry(c.name.clone()).or_insert(i);
+        }
         Workspace {
             root: root.to_path_buf(),
             files,
             crates,
             crate_dirs,
+            crate_names,
             crate_source,
             workspace_license,
             workspace_dependencies,
@@ -175,7 +197,7 @@ impl Workspace {
         } else {
             dep.package.as_deref().unwrap_or(&dep.key)
         };
-        self.crates.iter().position(|c| c.name == package)
+        self.crate_names.get(package).copied()
     }
 
     /// Per crate, the crates it reaches through its dependencies on workspace
