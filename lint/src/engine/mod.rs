@@ -172,9 +172,10 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     };
     let started = std::time::SystemTime::now();
     let caching = options.cache && options.fix.is_none() && !options.collect_facts;
-    let checked =
+    // The files whose size and time matter: those that are checked.
+    let stat_worthy =
         |rel: &str| Path::new(rel).extension().is_some_and(|e| e == "rs" || e == "toml") || config.header_required(rel);
-    let mut ws = Workspace::load_cached(&root.dir, jobs, caching, &checked);
+    let mut ws = Workspace::load_cached(&root.dir, jobs, caching, &stat_worthy);
     if let Some(view) = &staged {
         ws.files.retain(|f| view.indexed.contains(&f.rel));
     }
