@@ -35,7 +35,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::config::{Config, EditionId};
 use crate::edition::EditionMap;
-use crate::workspace::Workspace;
+use crate::workspace::manifest::Dependency;
+use crate::workspace::{ancestors, is_under, Workspace};
 
 /// What a word means to the pre-filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,18 +96,13 @@ impl Words {
     /// The words of this configuration and workspace, for a run that will
     /// read about `files_to_read` files.
     pub fn new(config: &Config, ws: &Workspace, files_to_read: usize) -> Words {
-        let mut externs: Vec<String> = Vec::new();
-        for c in &ws.crates {
-            externs.push(c.name.replace('-', "_"));
-            externs.extend(c.targets.iter().filter(|t| is_library(&t.kind)).map(|t| t.name.replace('-', "_")));
-            externs.extend(
-                c.info
-                    .dependencies
-                    .iter()
-                    .filter(|d| ws.dependency_crate(d).is_some())
-                    .map(|d| d.key.replace('-', "_")),
-            );
-        }
+        // Every name a dependency on a workspace crate can go by in code.
+        let mut externs: Vec<String> = ws
+            .crates
+            .iter()
+            .flat_map(|c| c.info.dependencies.iter().filter_map(|d| Some(names_of(ws, d, ws.dependency_crate(d)?))))
+            .flatten()
+            .collect();
         externs.sort();
         externs.dedup();
         let mut patterns: Vec<String> = Vec::new();
@@ -261,8 +257,12 @@ fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
-fn is_library(kind: &str) -> bool {
-    matches!(kind, "lib" | "rlib" | "proc-macro" | "dylib" | "cdylib" | "staticlib")
+/// The names code may use for `dep`, a dependency on workspace crate
+/// `target`: its key, its package name and its library's name (`-` as `_`).
+fn names_of(ws: &Workspace, dep: &Dependency, target: usize) -> Vec<String> {
+    let Some(t) = ws.crates.get(target) else { return Vec::new() };
+    let libs = t.targets.iter().filter(|t| t.is_library()).map(|t| t.name.as_str());
+    [dep.key.as_str(), t.name.as_str()].into_iter().chain(libs).map(|n| n.replace('-', "_")).collect()
 }
 
 /// One pre-filtered file, as [`plan`] reads it.
@@ -365,17 +365,8 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
                 if !risky(own, target) {
                     continue;
                 }
-                let names = [
-                    dep.key.replace('-', "_"),
-                    ws.crates.get(target).map(|t| t.name.replace('-', "_")).unwrap_or_default(),
-                ];
-                let lib_names =
-                    ws.crates.get(target).into_iter().flat_map(|t| {
-                        t.targets.iter().filter(|t| is_library(&t.kind)).map(|t| t.name.replace('-', "_"))
-                    });
-                let mentioned = names
+                let mentioned = names_of(ws, dep, target)
                     .into_iter()
-                    .chain(lib_names)
                     .filter_map(|name| words.extern_index(&name))
                     .any(|i| said.binary_search(&i).is_ok());
                 if mentioned {
@@ -416,28 +407,15 @@ fn nested_other_code(ws: &Workspace, mixed: &[bool], edition_of: &dyn Fn(usize) 
     let mut nested = vec![false; ws.crates.len()];
     for (j, d) in ws.crates.iter().enumerate() {
         let other = |i: usize| edition_of(j) != edition_of(i) || mixed.get(j).copied().unwrap_or(true);
-        let mut dir = d.dir.as_str();
-        loop {
-            for &i in by_folder.get(dir).into_iter().flatten() {
-                if i != j && other(i) {
-                    if let Some(slot) = nested.get_mut(i) {
-                        *slot = true;
-                    }
+        for i in ancestors(&d.dir).filter_map(|dir| by_folder.get(dir)).flatten().copied() {
+            if i != j && other(i) {
+                if let Some(slot) = nested.get_mut(i) {
+                    *slot = true;
                 }
-            }
-            match dir.rsplit_once('/') {
-                Some((parent, _)) => dir = parent,
-                None if dir.is_empty() => break,
-                None => dir = "",
             }
         }
     }
     nested
-}
-
-/// Whether `path` is inside folder `dir` (`""` is the root).
-fn is_under(path: &str, dir: &str) -> bool {
-    dir.is_empty() || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
 
 #[cfg(test)]
@@ -455,6 +433,7 @@ mod tests {
             workspace_dependencies: Vec::new(),
             crate_dirs: std::collections::HashMap::new(),
             crate_names: std::collections::HashMap::new(),
+            reach: std::sync::OnceLock::new(),
             diagnostics: Vec::new(),
         };
         Words::new(&config, &ws, 1)

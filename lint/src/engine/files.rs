@@ -179,16 +179,25 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
     })
 }
 
+/// Whether the per-file stage looks at a file: Rust code, or a file that
+/// must carry a header.
+pub fn is_checked(config: &Config, rel: &str) -> bool {
+    is_rust(rel) || config.header_required(rel)
+}
+
+fn is_rust(rel: &str) -> bool {
+    Path::new(rel).extension().is_some_and(|e| e == "rs")
+}
+
 /// How much of a file over the size limit is read: enough for any header.
 const HEAD_OF_LARGE_FILE: u64 = 64 << 10;
 
 fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
-    let config = shared.config;
-    let is_rust = Path::new(&entry.rel).extension().is_some_and(|e| e == "rs");
-    let header_required = config.header_required(&entry.rel);
-    if !is_rust && !header_required {
+    if !is_checked(shared.config, &entry.rel) {
         return None;
     }
+    let is_rust = is_rust(&entry.rel);
+    let header_required = shared.config.header_required(&entry.rel);
     let mut out = Vec::new();
     let overlaid = shared.index_content.is_some_and(|c| c.contains_key(&entry.rel));
     if !overlaid && !(shared.reported)(&entry.rel) {

@@ -24,7 +24,7 @@ use crate::index::Sources;
 use crate::license::expr::LicenseExpr;
 use crate::prefilter;
 use crate::suppress;
-use crate::workspace::{slash_path, Workspace};
+use crate::workspace::{is_under, slash_path, Workspace};
 
 /// Stack size of the worker threads.
 const WORKER_STACK: usize = 16 << 20;
@@ -172,10 +172,8 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
     };
     let started = std::time::SystemTime::now();
     let caching = options.cache && options.fix.is_none() && !options.collect_facts;
-    // The files whose size and time matter: those that are checked.
-    let stat_worthy =
-        |rel: &str| Path::new(rel).extension().is_some_and(|e| e == "rs" || e == "toml") || config.header_required(rel);
-    let mut ws = Workspace::load_cached(&root.dir, jobs, caching, &stat_worthy);
+    // Size and time matter only for the files that are checked.
+    let mut ws = Workspace::load_cached(&root.dir, jobs, caching, &|rel: &str| files::is_checked(&config, rel));
     if let Some(view) = &staged {
         ws.files.retain(|f| view.indexed.contains(&f.rel));
     }
@@ -311,22 +309,19 @@ fn merge(
     };
     for (i, r) in results {
         let rel = ws.files.get(i).map_or("", |f| f.rel.as_str());
+        // Read again only for the first file using each id (few ids, few files).
+        for (id, span) in &r.license_ids {
+            if !merged.used_ids.contains_key(id) {
+                merged.used_ids.insert(id.clone(), sources.at(rel, span.clone()));
+            }
+        }
         if let Some(hash) = r.hash {
-            merged.rows.push(CacheRow {
-                file: i,
-                hash,
-                lexed: r.lexed.clone(),
-                license_ids: r.license_ids.clone(),
-                volatile: r.external,
-            });
+            let (lexed, license_ids, volatile) = (r.lexed, r.license_ids, r.external);
+            merged.rows.push(CacheRow { file: i, hash, lexed, license_ids, volatile });
         }
         merged.internal_errors.extend(r.internal_error);
         merged.facts.extend(r.facts);
         diagnostics.extend(r.diagnostics);
-        // Read again only for the first file using each id (few ids, few files).
-        for (id, span) in r.license_ids {
-            merged.used_ids.entry(id).or_insert_with(|| sources.at(rel, span));
-        }
         merged.fixes.extend(r.fix.filter(|f| !f.changes.is_empty()));
         merged.indexed.extend(r.index.filter(|d| plan.indexes(ws, &d.rel)));
         if let Some((source, found)) = r.suppressions {
@@ -566,11 +561,6 @@ fn progress_bar(enabled: bool, len: usize) -> indicatif::ProgressBar {
 /// already rejected any that do not parse).
 fn accepted_licenses(config: &Config) -> Vec<Vec<LicenseExpr>> {
     config.editions.iter().map(|e| e.licenses.iter().filter_map(|l| LicenseExpr::parse(l).ok()).collect()).collect()
-}
-
-/// Whether `path` is `prefix` or inside it.
-fn is_under(path: &str, prefix: &str) -> bool {
-    path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// An absolute, `..`-free version of `p` without touching the file system

@@ -104,10 +104,7 @@ impl<'a> Resolver<'a> {
         let lib_root = |krate: usize| {
             tree.targets
                 .iter()
-                .find(|t| {
-                    t.krate == Some(krate)
-                        && matches!(t.kind.as_str(), "lib" | "rlib" | "proc-macro" | "dylib" | "cdylib" | "staticlib")
-                })
+                .find(|t| t.krate == Some(krate) && crate::workspace::is_library_kind(&t.kind))
                 .map(|t| t.root)
         };
         let mut externs = vec![Vec::new(); tree.modules.len()];

@@ -29,6 +29,28 @@ pub struct Target {
     pub root: String,
 }
 
+impl Target {
+    /// Whether other crates can depend on it (and name it in code).
+    pub fn is_library(&self) -> bool {
+        is_library_kind(&self.kind)
+    }
+}
+
+/// Whether a target of this kind is a library other crates can depend on.
+pub fn is_library_kind(kind: &str) -> bool {
+    matches!(kind, "lib" | "rlib" | "proc-macro" | "dylib" | "cdylib" | "staticlib")
+}
+
+/// Whether `path` is folder `dir` or inside it (`""` is the root).
+pub fn is_under(path: &str, dir: &str) -> bool {
+    dir.is_empty() || path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// `rel` and the folders holding it, innermost first, ending with the root `""`.
+pub fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(rel), |d| (!d.is_empty()).then(|| d.rsplit_once('/').map_or("", |(parent, _)| parent)))
+}
+
 /// One package.
 #[derive(Debug, Clone)]
 pub struct Crate {
@@ -72,6 +94,8 @@ pub struct Workspace {
     pub crate_dirs: std::collections::HashMap<String, usize>,
     /// Package names, to the index of the first crate of that name.
     pub crate_names: std::collections::HashMap<String, usize>,
+    /// [`Workspace::reach`], once asked for.
+    pub reach: std::sync::OnceLock<Vec<Vec<bool>>>,
     /// Problems met while building the model (unreadable files, broken manifests).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -181,6 +205,7 @@ impl Workspace {
             crates,
             crate_dirs,
             crate_names,
+            reach: std::sync::OnceLock::new(),
             crate_source,
             workspace_license,
             workspace_dependencies,
@@ -201,8 +226,12 @@ impl Workspace {
     }
 
     /// Per crate, the crates it reaches through its dependencies on workspace
-    /// crates (every kind, transitively), itself included.
-    pub fn reach(&self) -> Vec<Vec<bool>> {
+    /// crates (every kind, transitively), itself included; computed once.
+    pub fn reach(&self) -> &[Vec<bool>] {
+        self.reach.get_or_init(|| self.compute_reach())
+    }
+
+    fn compute_reach(&self) -> Vec<Vec<bool>> {
         let deps: Vec<Vec<usize>> = self
             .crates
             .iter()
@@ -231,17 +260,7 @@ impl Workspace {
 
     /// The index in [`Workspace::crates`] of the crate owning a relative path.
     pub fn crate_index_of(&self, rel: &str) -> Option<usize> {
-        let mut dir = rel;
-        loop {
-            if let Some(i) = self.crate_dirs.get(dir) {
-                return Some(*i);
-            }
-            match dir.rsplit_once('/') {
-                Some((parent, _)) => dir = parent,
-                None if dir.is_empty() => return None,
-                None => dir = "",
-            }
-        }
+        ancestors(rel).find_map(|dir| self.crate_dirs.get(dir).copied())
     }
 }
 
