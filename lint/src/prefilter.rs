@@ -229,20 +229,9 @@ fn climbing_literal(after: &[u8], opener: u8) -> Option<String> {
 
 /// Whether a climbing path written in `rel` may land outside crate `unit`.
 fn leaves_unit(ws: &Workspace, rel: &str, unit: Option<usize>, path: &str) -> bool {
-    let mut parts: Vec<&str> = rel.split('/').collect();
-    parts.pop();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    return true;
-                }
-            }
-            name => parts.push(name),
-        }
-    }
-    path.starts_with('/') || ws.crate_index_of(&parts.join("/")) != unit
+    // Joined as the module tree joins it, so both agree on where it lands.
+    let folder = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+    path.starts_with('/') || ws.crate_index_of(&crate::index::modtree::join(folder, path)) != unit
 }
 
 /// Whether offset `at` is on a line that is a `//` comment (doc comments
@@ -355,42 +344,34 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
             .is_none_or(|(mixed, eds)| *mixed || eds.iter().any(|e| !(*e == from || config.may_use(from, *e))))
     };
 
-    let mut analysed = vec![false; n + 1];
-    let mut resolve_into = vec![false; n];
+    // Analysed units, and the crates their resolution reaches into.
+    let mut indexed = vec![false; n + 1];
     for unit in 0..=n {
         let own = edition_of(unit);
         let mut hit = is_mixed(unit);
         if let (Some(c), Some(said)) = (ws.crates.get(unit), mentions.get(unit)) {
             for (dep, target) in c.info.dependencies.iter().filter_map(|d| Some((d, ws.dependency_crate(d)?))) {
-                if !risky(own, target) {
-                    continue;
-                }
-                let mentioned = names_of(ws, dep, target)
-                    .into_iter()
-                    .filter_map(|name| words.extern_index(&name))
-                    .any(|i| said.binary_search(&i).is_ok());
-                if mentioned {
+                let mentioned = || {
+                    names_of(ws, dep, target)
+                        .into_iter()
+                        .filter_map(|name| words.extern_index(&name))
+                        .any(|i| said.binary_search(&i).is_ok())
+                };
+                if risky(own, target) && mentioned() {
                     hit = true;
-                    if let Some(reach) = closure.get(target) {
-                        for (r, on) in reach.iter().enumerate() {
-                            if *on {
-                                if let Some(slot) = resolve_into.get_mut(r) {
-                                    *slot = true;
-                                }
-                            }
-                        }
+                    let reach = closure.get(target).map_or(&[][..], Vec::as_slice);
+                    for (slot, on) in indexed.iter_mut().zip(reach) {
+                        *slot |= *on;
                     }
                 }
             }
         }
-        if let Some(slot) = analysed.get_mut(unit) {
-            *slot = hit;
+        if let Some(slot) = indexed.get_mut(unit) {
+            *slot |= hit;
         }
     }
-    let loose = analysed.get(n).copied().unwrap_or(true);
-    let crates = (0..n)
-        .map(|i| analysed.get(i).copied().unwrap_or(true) || resolve_into.get(i).copied().unwrap_or(true))
-        .collect();
+    let loose = indexed.pop().unwrap_or(true);
+    let crates = indexed;
     Plan { crates, loose }
 }
 
