@@ -4,16 +4,26 @@
 //!
 //! Per file it keeps the content hash, what the pre-filter found, the index
 //! data of a parsed file and the license ids its header uses. An entry is
-//! used without reading the file only when the file's size and modification
-//! time are those recorded, as git's index does; a file modified within a
-//! few seconds of the write is recorded without its time, so that a change
+//! used without reading the file only when the file's size and [`Stamp`]
+//! (modification and status-change times, inode, device) are those
+//! recorded, as git's index does: setting a file's modification time back
+//! (`touch -d`, `cp -p`, `tar --mtime`) still changes its status-change
+//! time, and a fresh checkout has new inodes, so neither a rewritten file
+//! nor a cache copied from elsewhere is trusted. A file changed within a
+//! few seconds of the write is recorded without its stamp, so that a change
 //! within the clock's resolution is never missed (it is read and its hash
-//! compared instead). The whole cache is keyed by corefence's version, the
-//! configuration and every manifest; a cache of another key, an unreadable
-//! or corrupt one is ignored and rewritten, never trusted.
+//! compared instead).
+//!
+//! The whole cache is keyed by the corefence binary that wrote it (a
+//! rebuilt binary never reuses entries), the configuration and every
+//! manifest, and carries a checksum of its contents: a cache of another key,
+//! an unreadable, truncated or corrupt one is ignored and rewritten, never
+//! trusted. It is written to a fresh temporary file and renamed into place,
+//! so runs at the same time never see a half-written cache.
 //!
 //! It lives in the workspace's Cargo build folder (`target/corefence/`, which
-//! the walk skips) when cargo has made one, else in the user's cache folder.
+//! the walk skips) when cargo has made one, else in the user's cache folder,
+//! where caches unused for [`PRUNE_AFTER`] are removed.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -24,21 +34,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::index::FileData;
 use crate::prefilter::Lexed;
-use crate::workspace::{FileEntry, Target};
+use crate::workspace::{FileEntry, Stamp};
 
 /// Bumped whenever what an entry means changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
-/// Files modified this close to the write are recorded without their time.
+/// Files changed this close to the write are recorded without their stamp.
 const RACY: Duration = Duration::from_secs(2);
+
+/// Caches in the user's cache folder unused for this long are removed.
+pub const PRUNE_AFTER: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// What the cache knows of one file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     /// Size in bytes.
     pub len: u64,
-    /// Modification time (seconds, nanoseconds since the epoch), when it can be trusted.
-    pub modified: Option<(u64, u32)>,
+    /// The file's stamp, when it can be trusted.
+    pub stamp: Option<Stamp>,
     /// xxh3 of the content.
     pub hash: u64,
     /// What the pre-filter found (Rust files).
@@ -49,11 +62,15 @@ pub struct Entry {
     pub license_ids: Vec<(String, Range<usize>)>,
 }
 
+/// The file's layout: a header, then the entries with their checksum.
 #[derive(Serialize, Deserialize)]
 struct Stored {
     format: u32,
     key: u64,
-    entries: Vec<(String, Entry)>,
+    /// xxh3 of `entries`.
+    checksum: u64,
+    /// The postcard encoding of `Vec<(String, Entry)>`.
+    entries: Vec<u8>,
 }
 
 /// The entries of the previous run, and where to write this run's.
@@ -73,11 +90,11 @@ impl Cache {
         Cache { path, key, entries }
     }
 
-    /// The entry of a file whose size and modification time are unchanged.
+    /// The entry of a file whose size and stamp are unchanged.
     pub fn unchanged(&self, file: &FileEntry) -> Option<&Entry> {
         let entry = self.entries.get(&file.rel)?;
-        let recorded = entry.modified?;
-        (entry.len == file.len && file.modified.and_then(stamp) == Some(recorded)).then_some(entry)
+        let recorded = entry.stamp?;
+        (entry.len == file.len && file.stamp == Some(recorded)).then_some(entry)
     }
 
     /// The entry of a file if its content still hashes to `hash`.
@@ -87,86 +104,78 @@ impl Cache {
 
     /// Writes this run's entries, by relative path (atomically: a reader sees
     /// the old cache or the new one). `started` is when the run began walking:
-    /// the time of a file modified after `started - RACY` is dropped.
+    /// the stamp of a file changed after `started - RACY` is dropped.
     pub fn save(&self, mut entries: Vec<(String, Entry)>, started: SystemTime) -> std::io::Result<()> {
         let Some(path) = &self.path else { return Ok(()) };
-        let racy_after = started.checked_sub(RACY).and_then(stamp).unwrap_or_default();
+        let racy_after = started
+            .checked_sub(RACY)
+            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs());
         for (_, entry) in &mut entries {
-            entry.modified = entry.modified.filter(|m| *m < racy_after);
+            entry.stamp = entry.stamp.filter(|s| s.modified.0 < racy_after);
         }
         // Nothing new (the usual pre-commit run): leave the file as it is.
         let same = |rel: &String, e: &Entry| {
             self.entries.get(rel).is_some_and(|old| {
-                (old.len, old.modified, old.hash, old.index.is_some()) == (e.len, e.modified, e.hash, e.index.is_some())
+                (old.len, old.stamp, old.hash, old.index.is_some()) == (e.len, e.stamp, e.hash, e.index.is_some())
             })
         };
         if entries.len() == self.entries.len() && entries.iter().all(|(rel, e)| same(rel, e)) {
             return Ok(());
         }
-        let bytes = postcard::to_stdvec(&Stored { format: FORMAT, key: self.key, entries })
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let encoded = postcard::to_stdvec(&entries).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let stored = Stored { format: FORMAT, key: self.key, checksum: hash(&encoded), entries: encoded };
+        let bytes = postcard::to_stdvec(&stored).map_err(|e| std::io::Error::other(e.to_string()))?;
+        if !is_in_build_folder(path) {
+            if let Some(dir) = path.parent() {
+                prune(dir, path);
+            }
+        }
         write_atomic(path, &bytes)
     }
-
-    /// Where the cache is kept, if anywhere.
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
-    }
 }
 
-/// Cargo's targets per manifest, from the cache when stored for `key`, else
-/// from `ask` (and stored when it answers).
-pub fn cargo_targets(
-    root: &Path,
-    key: u64,
-    ask: impl FnOnce() -> Option<Vec<(String, Vec<Target>)>>,
-) -> Option<Vec<(String, Vec<Target>)>> {
-    #[derive(Serialize, Deserialize)]
-    struct Stored {
-        format: u32,
-        key: u64,
-        by_manifest: Vec<(String, Vec<Target>)>,
-    }
-    let path = location(root).map(|p| p.with_file_name(format!("{}-targets.bin", stem(&p))));
-    let stored = path.as_deref().and_then(|p| std::fs::read(p).ok());
-    if let Some(t) = stored.and_then(|b| postcard::from_bytes::<Stored>(&b).ok()) {
-        if t.format == FORMAT && t.key == key {
-            return Some(t.by_manifest);
+/// Writes through a fresh temporary file in the same folder and a rename.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut file = tempfile::Builder::new().prefix(".index-").suffix(".tmp").tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.persist(path).map(drop).map_err(|e| e.error)
+}
+
+/// Removes the user-folder caches of workspaces not checked for
+/// [`PRUNE_AFTER`] (and temporary files a killed run left), keeping `current`.
+fn prune(dir: &Path, current: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ours = path.extension().is_some_and(|e| e == "bin" || e == "tmp");
+        let old =
+            entry.metadata().and_then(|m| m.modified()).ok().and_then(|m| now.duration_since(m).ok()).is_some_and(
+                |age| {
+                    age > PRUNE_AFTER
+                        || (age > Duration::from_secs(3600) && path.extension().is_some_and(|e| e == "tmp"))
+                },
+            );
+        if ours && old && path != current && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(path);
         }
     }
-    let by_manifest = ask()?;
-    if let Some(path) = path {
-        let stored = Stored { format: FORMAT, key, by_manifest };
-        // Not stored, not fatal: the next run asks cargo again.
-        let _ = postcard::to_stdvec(&stored).map(|bytes| write_atomic(&path, &bytes));
-        return Some(stored.by_manifest);
-    }
-    Some(by_manifest)
-}
-
-fn stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
-}
-
-/// Writes through a temporary file and a rename.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }
 
 /// The entries stored at `path` for `key`; none when anything is amiss.
 fn read(path: &Path, key: u64) -> HashMap<String, Entry> {
-    std::fs::read(path)
-        .ok()
-        .and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok())
-        .filter(|s| s.format == FORMAT && s.key == key)
-        .map(|s| s.entries.into_iter().collect())
+    let Some(stored) = std::fs::read(path).ok().and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok()) else {
+        return HashMap::new();
+    };
+    if stored.format != FORMAT || stored.key != key || stored.checksum != hash(&stored.entries) {
+        return HashMap::new();
+    }
+    postcard::from_bytes::<Vec<(String, Entry)>>(&stored.entries)
+        .map(|entries| entries.into_iter().collect())
         .unwrap_or_default()
 }
 
@@ -175,10 +184,12 @@ pub fn hash(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
-/// The key of everything an entry depends on besides its own file.
+/// The key of everything an entry depends on besides its own file, and the
+/// binary that computes the entries.
 pub fn key<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(&build_id().to_le_bytes());
     for part in parts {
         hasher.update(&(part.len() as u64).to_le_bytes());
         hasher.update(part);
@@ -186,10 +197,26 @@ pub fn key<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
     hasher.digest()
 }
 
-/// A modification time as the cache records it.
-pub fn stamp(t: SystemTime) -> Option<(u64, u32)> {
-    let d = t.duration_since(SystemTime::UNIX_EPOCH).ok()?;
-    Some((d.as_secs(), d.subsec_nanos()))
+/// What identifies this build of corefence: the running executable's size
+/// and stamp (a rebuild writes a new file). Reading the stamp costs one
+/// `stat`; hashing the executable would cost a read of megabytes per run.
+fn build_id() -> u64 {
+    let meta = std::env::current_exe().and_then(std::fs::metadata);
+    let stamp = meta.as_ref().ok().and_then(Stamp::of);
+    let len = meta.map_or(0, |m| m.len());
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&len.to_le_bytes());
+    if let Some(s) = stamp {
+        hasher.update(&s.modified.0.to_le_bytes());
+        hasher.update(&s.modified.1.to_le_bytes());
+        hasher.update(&s.changed.0.to_le_bytes());
+        hasher.update(&s.inode.to_le_bytes());
+    }
+    hasher.digest()
+}
+
+fn is_in_build_folder(path: &Path) -> bool {
+    path.parent().and_then(Path::parent).is_some_and(|target| target.join("CACHEDIR.TAG").is_file())
 }
 
 /// `target/corefence/index.bin` when the root has a Cargo build folder, else
@@ -212,12 +239,19 @@ mod tests {
     use super::*;
 
     fn file(rel: &str, len: u64, modified: SystemTime) -> FileEntry {
-        FileEntry { rel: rel.to_owned(), abs: PathBuf::from(rel), len, modified: Some(modified) }
+        let since = modified.duration_since(SystemTime::UNIX_EPOCH).unwrap();
+        let stamp = Stamp {
+            modified: (since.as_secs(), since.subsec_nanos()),
+            changed: (i64::try_from(since.as_secs()).unwrap(), 0),
+            inode: 7,
+            device: 1,
+        };
+        FileEntry { rel: rel.to_owned(), abs: PathBuf::from(rel), len, stamp: Some(stamp) }
     }
 
     fn entry(file: &FileEntry, hash: u64) -> (String, Entry) {
-        let modified = file.modified.and_then(stamp);
-        (file.rel.clone(), Entry { len: file.len, modified, hash, lexed: None, index: None, license_ids: Vec::new() })
+        let stamp = file.stamp;
+        (file.rel.clone(), Entry { len: file.len, stamp, hash, lexed: None, index: None, license_ids: Vec::new() })
     }
 
     fn at(root: &Path, key: u64) -> Cache {
@@ -260,5 +294,75 @@ mod tests {
         assert!(reload(dir.path(), 8).entries.is_empty());
         std::fs::write(dir.path().join("index.bin"), b"\xff\xff\xff garbage").unwrap();
         assert!(reload(dir.path(), 7).entries.is_empty());
+    }
+
+    #[test]
+    fn the_same_time_with_another_inode_or_status_change_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        at(dir.path(), 7).save(vec![entry(&file("a.rs", 3, old), 42)], SystemTime::now()).unwrap();
+        let cache = reload(dir.path(), 7);
+        // `cp -p` or `tar --mtime` keep the modification time: the inode or
+        // the status-change time still differ.
+        let mut copied = file("a.rs", 3, old);
+        copied.stamp.as_mut().unwrap().inode = 8;
+        assert!(cache.unchanged(&copied).is_none());
+        let mut touched = file("a.rs", 3, old);
+        touched.stamp.as_mut().unwrap().changed.0 += 1;
+        assert!(cache.unchanged(&touched).is_none());
+    }
+
+    #[test]
+    fn a_flipped_byte_empties_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        at(dir.path(), 7).save(vec![entry(&file("a.rs", 3, old), 42)], SystemTime::now()).unwrap();
+        let path = dir.path().join("index.bin");
+        let good = std::fs::read(&path).unwrap();
+        for at in 0..good.len() {
+            let mut bad = good.clone();
+            bad[at] ^= 0x10;
+            std::fs::write(&path, &bad).unwrap();
+            let entries = reload(dir.path(), 7).entries;
+            assert!(entries.is_empty() || entries.get("a.rs").is_some_and(|e| e.hash == 42), "byte {at}");
+        }
+    }
+
+    #[test]
+    fn runs_at_the_same_time_leave_a_whole_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        std::thread::scope(|scope| {
+            for t in 0..8u64 {
+                let root = dir.path();
+                scope.spawn(move || {
+                    for i in 0..20u64 {
+                        let files: Vec<_> =
+                            (0..50).map(|f| entry(&file(&format!("f{f}.rs"), 3, old), t * 1000 + i)).collect();
+                        at(root, 7).save(files, SystemTime::now()).unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(reload(dir.path(), 7).entries.len(), 50);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(leftovers, [std::ffi::OsString::from("index.bin")]);
+    }
+
+    #[test]
+    fn old_caches_in_the_user_folder_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join("0000000000000001.bin");
+        let fresh = dir.path().join("0000000000000002.bin");
+        let unrelated = dir.path().join("notes.txt");
+        for p in [&stale, &fresh, &unrelated] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        let long_ago = SystemTime::now() - PRUNE_AFTER - Duration::from_secs(60);
+        std::fs::File::options().write(true).open(&stale).unwrap().set_modified(long_ago).unwrap();
+        std::fs::File::options().write(true).open(&unrelated).unwrap().set_modified(long_ago).unwrap();
+        let current = dir.path().join("0000000000000003.bin");
+        prune(dir.path(), &current);
+        assert!(!stale.exists() && fresh.exists() && unrelated.exists());
     }
 }

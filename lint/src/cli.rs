@@ -212,11 +212,13 @@ pub fn main_with_skip(skip: usize) -> ! {
             *program = OsString::from("cargo corefence");
         }
     }
-    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    // The streams are locked per write, never for the whole run: the
+    // progress bar draws on stderr from worker threads while the run goes on.
+    let (mut stdout, mut stderr) = (std::io::stdout(), std::io::stderr());
     let stderr_is_terminal = stderr.is_terminal();
     let mut io = Io {
-        stdout: &mut stdout.lock(),
-        stderr: &mut stderr.lock(),
+        stdout: &mut stdout,
+        stderr: &mut stderr,
         cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
         stderr_is_terminal,
     };

@@ -1,10 +1,15 @@
-//! The git index as a view of the workspace, for `check --staged`: what a
-//! commit would contain, not what the working tree holds.
+//! What git knows of the workspace: the index as a view of the workspace for
+//! `check --staged` (what a commit would contain, not what the working tree
+//! holds), and the tracked files a `.gitignore` hides from the walk.
 //!
-//! The files checked are the ones in the index; a file whose working-tree
-//! content differs from the index (unstaged edits) is read from the index
-//! instead; the files reported on are the staged ones. Untracked files are
-//! not part of the commit and are left out.
+//! With `--staged`, the files checked are exactly the regular files in the
+//! index, wherever they are on disk: deleted or replaced by a link in the
+//! working tree, under an ignored folder, or named in any ignore file. A file
+//! whose working-tree content differs from the index is read from the index
+//! (by object id, so no file name can confuse the exchange with git); the
+//! files reported on are the staged ones. Untracked files are not part of the
+//! commit and are left out. Every path goes through git with `-z`, so names
+//! with newlines or quotes stay whole.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -14,15 +19,16 @@ use std::process::{Command, Stdio};
 /// The index seen from the workspace root.
 #[derive(Debug, Default)]
 pub struct StagedView {
-    /// Every path in the index, relative to the root.
-    pub indexed: BTreeSet<String>,
+    /// Every regular file in the index, relative to the root, sorted.
+    pub files: Vec<String>,
     /// Paths added, copied, modified or renamed in the index (what to report on).
     pub staged: Vec<String>,
-    /// Index content of the files whose working-tree content differs.
+    /// Index content of the files whose working-tree content differs (or
+    /// which are not a regular file in the working tree at all).
     pub content: BTreeMap<String, Vec<u8>>,
 }
 
-/// Why the index could not be read.
+/// Why git could not answer.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot read the git index: {0}")]
 pub struct GitError(String);
@@ -32,6 +38,7 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
         .arg("-C")
         .arg(root)
         .args(args)
+        .stdin(Stdio::null())
         .output()
         .map_err(|e| GitError(format!("cannot run git: {e}")))?;
     if out.status.success() {
@@ -45,22 +52,51 @@ fn paths(bytes: &[u8]) -> Vec<String> {
     bytes.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect()
 }
 
+/// One `git ls-files --stage` entry: `<mode> <object> <stage>\t<path>`.
+fn stage_entry(record: &[u8]) -> Option<(&str, &str, String)> {
+    let tab = memchr::memchr(b'\t', record)?;
+    let (head, path) = (record.get(..tab)?, record.get(tab + 1..)?);
+    let mut fields = std::str::from_utf8(head).ok()?.split(' ');
+    let (mode, object) = (fields.next()?, fields.next()?);
+    Some((mode, object, String::from_utf8_lossy(path).into_owned()))
+}
+
 /// Reads the index of the repository holding `root`; paths are relative to `root`.
 pub fn staged_view(root: &Path) -> Result<StagedView, GitError> {
-    let indexed = paths(&git(root, &["ls-files", "-z", "--cached"])?).into_iter().collect();
+    let listing = git(root, &["ls-files", "-z", "--stage"])?;
+    let mut objects: BTreeMap<String, String> = BTreeMap::new();
+    for record in listing.split(|b| *b == 0).filter(|r| !r.is_empty()) {
+        let Some((mode, object, path)) = stage_entry(record) else { continue };
+        // Regular files only: a link's "content" is where it points, and a
+        // submodule is another repository with its own hook.
+        if mode.starts_with("100") {
+            objects.entry(path).or_insert_with(|| object.to_owned());
+        }
+    }
     let staged = paths(&git(
         root,
         &["diff", "--cached", "--name-only", "-z", "--relative", "--diff-filter=ACMR", "--no-renames"],
     )?);
-    let unstaged = paths(&git(root, &["diff", "--name-only", "-z", "--relative", "--diff-filter=M"])?);
-    let content = index_content(root, &unstaged)?;
-    Ok(StagedView { indexed, staged, content })
+    // Modified, deleted or no longer a regular file in the working tree.
+    let differing: BTreeSet<String> = paths(&git(root, &["diff", "--name-only", "-z", "--relative", "--no-renames"])?)
+        .into_iter()
+        .chain(objects.keys().filter(|rel| !is_regular_file(&root.join(rel))).cloned())
+        .collect();
+    let wanted: Vec<(String, String)> =
+        differing.into_iter().filter_map(|rel| Some((objects.get(&rel)?.clone(), rel))).collect();
+    let content = objects_content(root, &wanted)?;
+    Ok(StagedView { files: objects.into_keys().collect(), staged, content })
 }
 
-/// The index content of `rels`, through one `git cat-file --batch`.
-fn index_content(root: &Path, rels: &[String]) -> Result<BTreeMap<String, Vec<u8>>, GitError> {
+fn is_regular_file(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+}
+
+/// The content of `(object, rel)` pairs, by object id through one
+/// `git cat-file --batch`.
+fn objects_content(root: &Path, wanted: &[(String, String)]) -> Result<BTreeMap<String, Vec<u8>>, GitError> {
     let mut out = BTreeMap::new();
-    if rels.is_empty() {
+    if wanted.is_empty() {
         return Ok(out);
     }
     let mut child = Command::new("git")
@@ -72,20 +108,23 @@ fn index_content(root: &Path, rels: &[String]) -> Result<BTreeMap<String, Vec<u8
         .spawn()
         .map_err(|e| GitError(format!("cannot run git: {e}")))?;
     let mut stdin = child.stdin.take().ok_or_else(|| GitError("no stdin".to_owned()))?;
-    // `:./path` names the index entry relative to the directory git runs in.
-    let request = rels.iter().fold(String::new(), |mut acc, r| {
-        acc.push_str(":./");
-        acc.push_str(r);
+    // Object ids are hexadecimal: one per line cannot be misread.
+    let request = wanted.iter().fold(String::new(), |mut acc, (object, _)| {
+        acc.push_str(object);
         acc.push('\n');
         acc
     });
     let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
     let mut reader = BufReader::new(child.stdout.take().ok_or_else(|| GitError("no stdout".to_owned()))?);
-    for rel in rels {
+    for (object, rel) in wanted {
         let mut header = String::new();
         reader.read_line(&mut header).map_err(|e| GitError(e.to_string()))?;
-        // `<sha> blob <size>`, or `<name> missing`.
-        let Some(size) = header.split_whitespace().nth(2).and_then(|s| s.parse::<usize>().ok()) else { continue };
+        // `<object> blob <size>`, or `<object> missing`.
+        let mut fields = header.split_whitespace();
+        if fields.next() != Some(object.as_str()) {
+            return Err(GitError(format!("unexpected answer from git cat-file: {}", header.trim())));
+        }
+        let Some(size) = fields.nth(1).and_then(|s| s.parse::<usize>().ok()) else { continue };
         let mut body = vec![0; size];
         reader.read_exact(&mut body).map_err(|e| GitError(e.to_string()))?;
         let mut newline = [0u8; 1];
@@ -95,4 +134,36 @@ fn index_content(root: &Path, rels: &[String]) -> Result<BTreeMap<String, Vec<u8
     let _ = writer.join();
     let _ = child.wait();
     Ok(out)
+}
+
+/// Files tracked in the repository holding `root` that its ignore rules
+/// match (added with `git add -f`): they are part of every commit, so the
+/// walk, which skips ignored paths, must not lose them. Empty outside a
+/// repository or without git.
+pub fn tracked_but_ignored(root: &Path) -> Vec<String> {
+    if !in_repository(root) {
+        return Vec::new();
+    }
+    git(root, &["ls-files", "-z", "--cached", "--ignored", "--exclude-standard"]).map(|b| paths(&b)).unwrap_or_default()
+}
+
+/// Whether `dir` is inside a git working tree (a `.git` folder or file in it
+/// or an ancestor).
+pub fn in_repository(dir: &Path) -> bool {
+    dir.ancestors().any(|d| d.join(".git").exists())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stage_entries_keep_names_whole() {
+        let record = b"100644 0123456789abcdef0123456789abcdef01234567 0\tdir/a\nb\tc.rs";
+        let (mode, object, path) = stage_entry(record).unwrap();
+        assert_eq!(
+            (mode, object, path.as_str()),
+            ("100644", "0123456789abcdef0123456789abcdef01234567", "dir/a\nb\tc.rs")
+        );
+    }
 }

@@ -409,7 +409,6 @@ mod tests {
             root: std::path::PathBuf::new(),
             files: Vec::new(),
             crates: Vec::new(),
-            crate_source: crate::workspace::CrateSource::Manifests,
             workspace_license: None,
             workspace_dependencies: Vec::new(),
             crate_dirs: std::collections::HashMap::new(),

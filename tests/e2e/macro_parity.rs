@@ -19,7 +19,11 @@ fn cases(kind: &str) -> Vec<std::path::PathBuf> {
 
 fn tags(path: &Path) -> Vec<corefence::parse::tags::Tag> {
     let text = std::fs::read_to_string(path).unwrap();
-    corefence::parse::parse(&text).unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message)).tags
+    let parsed = corefence::parse::parse(&text);
+    if let Some(e) = parsed.problem {
+        panic!("{}: {}", path.display(), e.message);
+    }
+    parsed.file.tags
 }
 
 #[test]

@@ -230,7 +230,13 @@ pub fn from_str(path: &str, text: &str) -> Result<Config, ConfigErrors> {
 
 /// Reads and validates a configuration file; `display` is its path as shown to the user.
 pub fn load_file(path: &Path, display: &str) -> Result<Config, ConfigErrors> {
-    match std::fs::read(path) {
+    load_bytes(display, std::fs::read(path))
+}
+
+/// Validates a configuration file's content (as read from disk, or from
+/// git's index with `--staged`); `display` is its path as shown to the user.
+pub fn load_bytes(display: &str, read: std::io::Result<Vec<u8>>) -> Result<Config, ConfigErrors> {
+    match read {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => from_str(display, &text),
             Err(_) => Err(whole_file_error(display, "corefence.toml is not valid UTF-8", "save the file as UTF-8")),
@@ -258,24 +264,31 @@ pub struct Root {
 }
 
 /// Finds the root from `start`: the nearest ancestor with a `corefence.toml`,
-/// else the Cargo workspace root (the outermost ancestor whose Cargo.toml has
-/// `[workspace]`, or the nearest Cargo.toml), else the git root, else `start`.
+/// never looking above the repository (git) root or, outside git, the
+/// outermost Cargo workspace root (so a stray `~/corefence.toml` or
+/// `/tmp/corefence.toml` never takes over a checkout below it, and a run in
+/// one repository never reaches a sibling); else the Cargo workspace root
+/// (the outermost ancestor within that limit whose Cargo.toml has
+/// `[workspace]`, or the nearest Cargo.toml); else the git root; else `start`.
 pub fn discover_root(start: &Path) -> Root {
-    let ancestors: Vec<&Path> = start.ancestors().collect();
-    if let Some(dir) = ancestors.iter().find(|d| d.join(FILE_NAME).is_file()) {
-        return Root { dir: dir.to_path_buf(), config_file: Some(dir.join(FILE_NAME)) };
-    }
-    let manifests: Vec<&&Path> = ancestors.iter().filter(|d| d.join("Cargo.toml").is_file()).collect();
-    let workspace = manifests.iter().rev().find(|d| {
+    // `.git` is a folder in a clone and a file in a worktree or submodule:
+    // either way the repository ends there.
+    let git_root = start.ancestors().find(|d| d.join(".git").exists());
+    let within = |d: &Path| git_root.is_none_or(|g| d.starts_with(g));
+    let manifests: Vec<&Path> = start.ancestors().filter(|d| within(d) && d.join("Cargo.toml").is_file()).collect();
+    let is_workspace = |d: &&&Path| {
         std::fs::read_to_string(d.join("Cargo.toml")).is_ok_and(|t| t.lines().any(|l| l.trim() == "[workspace]"))
-    });
-    if let Some(dir) = workspace.or(manifests.first()) {
-        return Root { dir: dir.to_path_buf(), config_file: None };
+    };
+    let cargo_root = manifests.iter().rev().find(is_workspace).or(manifests.first()).copied();
+    let limit = git_root.or(cargo_root).unwrap_or(start);
+    let searched = start.ancestors().take_while(|d| d.starts_with(limit));
+    for dir in searched {
+        if dir.join(FILE_NAME).is_file() {
+            return Root { dir: dir.to_path_buf(), config_file: Some(dir.join(FILE_NAME)) };
+        }
     }
-    if let Some(dir) = ancestors.iter().find(|d| d.join(".git").exists()) {
-        return Root { dir: dir.to_path_buf(), config_file: None };
-    }
-    Root { dir: start.to_path_buf(), config_file: None }
+    let dir = cargo_root.or(git_root).unwrap_or(start);
+    Root { dir: dir.to_path_buf(), config_file: None }
 }
 
 #[cfg(test)]

@@ -190,3 +190,38 @@ fn root_discovery_prefers_corefence_toml_then_workspace_then_git() {
     assert_eq!(found.dir, root.join("ws/crates"));
     assert_eq!(found.config_file, Some(root.join("ws/crates/corefence.toml")));
 }
+
+#[test]
+fn root_discovery_never_looks_above_the_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    // A stray configuration in a folder holding several repositories.
+    std::fs::write(dir.path().join("corefence.toml"), "").unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("src")).unwrap();
+    let found = discover_root(&repo.join("src"));
+    assert_eq!((found.dir, found.config_file), (repo.clone(), None));
+    // A submodule (`.git` is a file) is a repository of its own.
+    let sub = repo.join("vendor/sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(sub.join(".git"), "gitdir: ../../.git/modules/sub\n").unwrap();
+    std::fs::write(repo.join("corefence.toml"), "").unwrap();
+    assert_eq!(discover_root(&sub).dir, sub);
+    assert_eq!(discover_root(&repo.join("src")).dir, repo);
+}
+
+#[test]
+fn root_discovery_outside_git_stops_at_the_cargo_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("corefence.toml"), "").unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("crates/a/src")).unwrap();
+    std::fs::write(ws.join("Cargo.toml"), "[workspace]\nmembers = [\"crates/a\"]\n").unwrap();
+    std::fs::write(ws.join("crates/a/Cargo.toml"), "[package]\nname = \"a\"\n").unwrap();
+    let found = discover_root(&ws.join("crates/a/src"));
+    assert_eq!((found.dir, found.config_file), (ws, None));
+    // No git, no Cargo.toml: only the folder itself.
+    let loose = dir.path().join("loose");
+    std::fs::create_dir_all(&loose).unwrap();
+    assert_eq!(discover_root(&loose).config_file, None);
+}

@@ -450,14 +450,19 @@ the reason after `--`.";
 
     /// A Rust file does not parse.
     ParseSyntax = "parse/syntax", Warning,
-        "a Rust file does not parse; its header is still checked, its imports are not",
+        "a Rust file does not parse (or nests too deep to parse); it is checked token by token",
 "## What it does
-Reports a Rust file syn cannot parse, at the position of the error. Its header
-is still checked; its imports and items are not, so boundary findings in it may
-be missed. Only files corefence parses are reported: those of crates the
+Reports a Rust file syn cannot parse, at the position of the error, and a file
+whose code nests deeper than corefence parses (about 1,500 levels: generated
+or hostile code; syn recurses once per level). Such a file is still checked:
+its header as usual, and its `use` declarations, paths, `mod` declarations,
+items, tags and cfg gates are read token by token, so a crossing in it is
+still found, though less exactly than with a parse (a local variable can look
+like an item). Only files corefence parses are reported: those of crates the
 boundary analysis reads, and files with tags or suppressions. A file the
 pre-filter proves cannot hold a finding is not parsed (`--exhaustive` parses
-every Rust file).
+every Rust file). Files over 1 MiB are read token by token without a warning:
+syn's syntax tree takes about 120 bytes of memory per byte of source.
 
 ## Why is this bad?
 A file corefence cannot read may hide a boundary crossing.
@@ -468,8 +473,8 @@ fn broken( { }  // warning: expected one of `)` ...
 ```
 
 ## How to fix
-Fix the syntax error (the compiler would reject the file too), or exclude the
-file if it is a deliberately broken test input.";
+Fix the syntax error (the compiler would reject the file too), or split the
+deeply nested code.";
 }
 
 impl fmt::Display for Code {

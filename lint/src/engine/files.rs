@@ -52,9 +52,10 @@ pub struct ReuseToml {
 }
 
 impl ReuseToml {
-    /// Reads `REUSE.toml` at the root; a broken one is reported and ignored.
-    pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Self {
-        let Ok(text) = std::fs::read_to_string(root.join("REUSE.toml")) else { return ReuseToml::default() };
+    /// Reads `REUSE.toml` at the root (what reading it gave); a broken one
+    /// is reported and ignored.
+    pub fn load(read: std::io::Result<Vec<u8>>, diagnostics: &mut Vec<Diagnostic>) -> Self {
+        let Ok(text) = read.map(|b| String::from_utf8_lossy(&b).into_owned()) else { return ReuseToml::default() };
         match reuse::parse_reuse_toml(&text) {
             Ok(annotations) => ReuseToml { annotations },
             Err(err) => {
@@ -259,17 +260,20 @@ fn read(shared: &Shared<'_>, entry: &FileEntry) -> std::io::Result<Vec<u8>> {
 }
 
 /// Parses a Rust file the pre-filter let through but the index needs after
-/// all: its index data, or the `parse/syntax` warning. `None` when the file
-/// cannot be read or parsed any more (its first read already said why).
-pub fn index_only(shared: &Shared<'_>, entry: &FileEntry) -> Option<Result<FileData, Diagnostic>> {
+/// all: its index data, and the `parse/syntax` warning if syn could not read
+/// it. `None` when the file cannot be read any more (its first read already
+/// said why).
+pub fn index_only(shared: &Shared<'_>, entry: &FileEntry) -> Option<(FileData, Option<Diagnostic>)> {
     let bytes = read(shared, entry).ok()?;
     let text = std::str::from_utf8(&bytes).ok()?;
     let scan = header::scan(&bytes, CommentStyle::Rust);
     let snippets = snippet_licenses(&scan);
-    Some(match parse::parse(&without_frontmatter(text, scan.frontmatter.clone())) {
-        Ok(parsed) => Ok(index_data(shared, entry, parsed, &scan, &snippets)),
-        Err(err) => Err(checks::syntax_error::diagnostic(&Arc::new(SourceFile::new(entry.rel.clone(), text)), &err)),
-    })
+    let parsed = parse::parse(&without_frontmatter(text, scan.frontmatter.clone()));
+    let warning = parsed
+        .problem
+        .as_ref()
+        .map(|problem| checks::syntax_error::diagnostic(&Arc::new(SourceFile::new(entry.rel.clone(), text)), problem));
+    Some((index_data(shared, entry, parsed.file, parsed.problem, &scan, &snippets), warning))
 }
 
 /// The licenses of a file's snippets, by snippet index.
@@ -324,16 +328,14 @@ fn analyse(
 
     let lexed = (is_rust && !not_utf8).then(|| shared.words.scan(bytes));
     let wanted = lexed.as_ref().is_some_and(|l| shared.parse_all || l.needs_syntax());
-    let parsed = if wanted {
-        match parse::parse(&without_frontmatter(&text, scan.frontmatter.clone())) {
-            Ok(parsed) => Some(parsed),
-            Err(err) => {
-                out.push(checks::syntax_error::diagnostic(&source, &err));
-                None
-            }
+    let (parsed, problem) = if wanted {
+        let parsed = parse::parse(&without_frontmatter(&text, scan.frontmatter.clone()));
+        if let Some(problem) = &parsed.problem {
+            out.push(checks::syntax_error::diagnostic(&source, problem));
         }
+        (Some(parsed.file), parsed.problem)
     } else {
-        None
+        (None, None)
     };
     let unparsed = lexed.is_some() && !wanted;
 
@@ -361,7 +363,7 @@ fn analyse(
         _ => None,
     };
     let facts = shared.collect_facts.then(|| facts_of(&ctx, bytes, &license_ids));
-    let index = parsed.map(|p| index_data(shared, entry, p, &scan, &snippet_licenses));
+    let index = parsed.map(|p| index_data(shared, entry, p, problem, &scan, &snippet_licenses));
     let strings = index.as_ref().map_or(&[][..], |i| i.syntax.marker_strings.as_slice());
     let found = suppress::find_outside(&text, strings);
     let suppressions = (!found.is_empty()).then(|| (Arc::clone(&source), found));
@@ -472,6 +474,7 @@ fn index_data(
     shared: &Shared<'_>,
     entry: &FileEntry,
     parsed: parse::ParsedFile,
+    problem: Option<parse::SyntaxError>,
     scan: &header::Scan,
     snippet_licenses: &[(usize, WrittenLicense)],
 ) -> FileData {
@@ -490,7 +493,7 @@ fn index_data(
             tagged.push((snippet.body.clone(), edition));
         }
     }
-    FileData { rel: entry.rel.clone(), syntax: parsed.syntax, tagged }
+    FileData { rel: entry.rel.clone(), syntax: parsed.syntax, tagged, problem }
 }
 
 /// A REUSE `.license` sidecar, else a `REUSE.toml` annotation.

@@ -24,10 +24,14 @@ use crate::index::Sources;
 use crate::license::expr::LicenseExpr;
 use crate::prefilter;
 use crate::suppress;
-use crate::workspace::{is_under, slash_path, Workspace};
+use crate::workspace::{is_under, slash_path, Discovered, FileEntry, Workspace};
 
-/// Stack size of the worker threads.
+/// Stack size of the worker threads (reserved, not used: a parse that needs
+/// more grows its own, see [`crate::parse::parse`]).
 const WORKER_STACK: usize = 16 << 20;
+
+/// Files a run must read before a progress bar is worth showing.
+const PROGRESS_MIN_FILES: usize = 1000;
 
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
@@ -158,32 +162,50 @@ pub enum Fatal {
     Io(String),
 }
 
-/// Runs every check.
+/// Runs every check, on `--jobs` threads: every parallel stage runs on one
+/// pool, whose threads have room for syn's recursion.
 pub fn run(options: &Options) -> Result<Outcome, Fatal> {
-    let start = absolute(&options.start);
-    let (root, config) = root_and_config(options, &start)?;
     let jobs =
         if options.jobs == 0 { std::thread::available_parallelism().map_or(1, usize::from) } else { options.jobs };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(WORKER_STACK)
+        .build()
+        .map_err(|e| Fatal::Io(e.to_string()))?;
+    pool.install(|| run_on_pool(options, jobs))
+}
 
+fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
+    let start = absolute(&options.start);
+    let root = find_root(options, &start)?;
     let staged = if options.staged {
         Some(crate::git::staged_view(&root.dir).map_err(|e| Fatal::Io(e.to_string()))?)
     } else {
         None
     };
+    let overlay = staged.as_ref().map(|v| &v.content);
+    // A file's content: git's index for the files `--staged` reads from it.
+    let read_rel = |rel: &str| match overlay.and_then(|o| o.get(rel)) {
+        Some(bytes) => Ok(bytes.clone()),
+        None => std::fs::read(root.dir.join(rel)),
+    };
+    let config = load_config(&root, &read_rel)?;
     let started = std::time::SystemTime::now();
     let caching = options.cache && options.fix.is_none() && !options.collect_facts;
-    // Size and time matter only for the files that are checked.
-    let mut ws = Workspace::load_cached(&root.dir, jobs, caching, &|rel: &str| files::is_checked(&config, rel));
-    if let Some(view) = &staged {
-        ws.files.retain(|f| view.indexed.contains(&f.rel));
-    }
-    let scope = Scope::new(options, &start, &root.dir, staged.as_ref().map(|v| v.staged.as_slice()));
-    let cache = caching.then(|| crate::cache::Cache::load(&root.dir, cache_key(options, &root, &ws)));
+    // Size and stamp matter only for the files that are checked.
+    let checked = |rel: &str| files::is_checked(&config, rel);
+    let found = match &staged {
+        Some(view) => index_files(&root.dir, view, &checked),
+        None => walked_files(&root.dir, jobs, &checked),
+    };
+    let ws = Workspace::from_files(&root.dir, found, &|f| read_rel(&f.rel));
+    let scope = Scope::new(options, &start, &root, staged.as_ref().map(|v| v.staged.as_slice()));
+    let cache = caching.then(|| crate::cache::Cache::load(&root.dir, cache_key(options, &root, &ws, &read_rel)));
     let mut diagnostics = ws.diagnostics.clone();
     let editions = EditionMap::new(&config, &ws, &mut diagnostics);
     let accepted = accepted_licenses(&config);
-    let reuse = files::ReuseToml::load(&root.dir, &mut diagnostics);
-    let words = words(&config, &ws, &scope, cache.as_ref());
+    let reuse = files::ReuseToml::load(read_rel("REUSE.toml"), &mut diagnostics);
+    let (words, to_read) = words(&config, &ws, &scope, cache.as_ref());
     let shared = files::Shared {
         config: &config,
         ws: &ws,
@@ -191,7 +213,7 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         accepted: &accepted,
         reuse: &reuse,
         fix: options.fix,
-        index_content: staged.as_ref().map(|v| &v.content),
+        index_content: overlay,
         collect_facts: options.collect_facts,
         max_file_size: if options.max_file_size == 0 { DEFAULT_MAX_FILE_SIZE } else { options.max_file_size },
         words: &words,
@@ -199,26 +221,20 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
         cache: cache.as_ref(),
         reported: &|rel: &str| scope.reports(rel),
     };
-    let progress = progress_bar(options.progress, ws.files.len());
-    // syn parses recursively: give workers room for deeply nested (but
-    // still parsed, see `parse::MAX_NESTING`) code.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .stack_size(WORKER_STACK)
-        .build()
-        .map_err(|e| Fatal::Io(e.to_string()))?;
-    let results: Vec<(usize, files::FileResult)> = pool.install(|| {
-        ws.files
-            .par_iter()
-            .enumerate()
-            .progress_with(progress.clone())
-            .filter_map(|(i, f)| Some((i, files::check(&shared, f)?)))
-            .collect()
-    });
+    // A bar only where it helps: a terminal, and enough files to read that
+    // the run takes a while.
+    let progress = progress_bar(options.progress && to_read >= PROGRESS_MIN_FILES, ws.files.len());
+    let results: Vec<(usize, files::FileResult)> = ws
+        .files
+        .par_iter()
+        .enumerate()
+        .progress_with(progress.clone())
+        .filter_map(|(i, f)| Some((i, files::check(&shared, f)?)))
+        .collect();
     progress.finish_and_clear();
     let checked = results.len();
     let cached = results.iter().filter(|(_, r)| r.from_cache).count();
-    let (plan, late) = late_index(&shared, &pool, &results);
+    let (plan, late) = late_index(&shared, &results);
     let mut parsed = results.iter().filter(|(_, r)| r.lexed.is_some() && !r.unparsed).count() + late.len();
     // Files the pre-filter left out of the index; a `mod` or `include!` may still ask for one.
     let mut skipped: BTreeSet<String> = results
@@ -292,7 +308,7 @@ struct CacheRow {
 
 fn merge(
     results: Vec<(usize, files::FileResult)>,
-    late: Vec<Result<crate::index::FileData, Diagnostic>>,
+    late: Vec<(crate::index::FileData, Option<Diagnostic>)>,
     plan: &prefilter::Plan,
     ws: &Workspace,
     sources: &Sources<'_>,
@@ -328,20 +344,24 @@ fn merge(
             merged.suppressions.insert(source.path.clone(), (source, found));
         }
     }
-    for parsed in late {
-        match parsed {
-            Ok(data) => merged.indexed.push(data),
-            Err(syntax) => diagnostics.push(syntax),
-        }
+    for (data, syntax) in late {
+        merged.indexed.push(data);
+        diagnostics.extend(syntax);
     }
     merged
 }
 
-/// The pre-filter's words, sized for the files this run will read.
-fn words(config: &Config, ws: &Workspace, scope: &Scope<'_>, cache: Option<&crate::cache::Cache>) -> prefilter::Words {
+/// The pre-filter's words, sized for the files this run will read, and how
+/// many that is.
+fn words(
+    config: &Config,
+    ws: &Workspace,
+    scope: &Scope<'_>,
+    cache: Option<&crate::cache::Cache>,
+) -> (prefilter::Words, usize) {
     let unread = |f: &crate::workspace::FileEntry| cache.is_some_and(|c| c.unchanged(f).is_some());
     let to_read = ws.files.iter().filter(|f| scope.reports(&f.rel) || !unread(f)).count();
-    prefilter::Words::new(config, ws, to_read)
+    (prefilter::Words::new(config, ws, to_read), to_read)
 }
 
 /// The checks of the configuration and the manifests (repairing a missing
@@ -361,7 +381,10 @@ fn manifest_checks(shared: &files::Shared<'_>, fix: Option<FixMode>, fixes: &mut
 }
 
 /// Which files' findings are reported: those under the paths asked about
-/// (all when none), and with `--staged` only the staged ones.
+/// (all when none), and with `--staged` only the staged ones. A change to
+/// what configures the whole tree (`corefence.toml`, `REUSE.toml`, a
+/// Cargo.toml, `LICENSES/`), asked about or staged, reports on every file:
+/// such a change can make findings anywhere.
 struct Scope<'a> {
     /// Relative prefixes; `None` for everything.
     wanted: Option<Vec<String>>,
@@ -369,13 +392,24 @@ struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    fn new(options: &Options, start: &Path, root: &Path, staged: Option<&'a [String]>) -> Self {
+    fn new(options: &Options, start: &Path, root: &Root, staged: Option<&'a [String]>) -> Self {
         let wanted: Vec<String> = options
             .paths
             .iter()
-            .filter_map(|p| absolute(&start.join(p)).strip_prefix(root).ok().map(slash_path))
+            .filter_map(|p| absolute(&start.join(p)).strip_prefix(&root.dir).ok().map(slash_path))
             .collect();
-        let everything = options.paths.is_empty() || wanted.iter().any(String::is_empty);
+        let config_rel = root.config_file.as_deref().and_then(|f| f.strip_prefix(&root.dir).ok()).map(slash_path);
+        let configures = |rel: &str| {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            matches!(name, "Cargo.toml" | "REUSE.toml" | "corefence.toml")
+                || config_rel.as_deref() == Some(rel)
+                || is_under(rel, "LICENSES")
+        };
+        let whole_tree = staged.is_some_and(|s| s.iter().any(|f| configures(f)));
+        let everything = options.paths.is_empty() || wanted.iter().any(|w| w.is_empty() || configures(w));
+        if whole_tree {
+            return Scope { wanted: None, staged: None };
+        }
         Scope { wanted: (!everything).then_some(wanted), staged }
     }
 
@@ -388,12 +422,16 @@ impl<'a> Scope<'a> {
 /// Everything a cache entry depends on besides its own file: the
 /// configuration, every manifest, `REUSE.toml` and the options that change
 /// what is parsed.
-fn cache_key(options: &Options, root: &Root, ws: &Workspace) -> u64 {
-    let read = |p: &Path| std::fs::read(p).unwrap_or_default();
-    let config = root.config_file.as_deref().map(read).unwrap_or_default();
+fn cache_key(
+    options: &Options,
+    root: &Root,
+    ws: &Workspace,
+    read_rel: &dyn Fn(&str) -> std::io::Result<Vec<u8>>,
+) -> u64 {
+    let config = root.config_file.as_deref().and_then(|f| std::fs::read(f).ok()).unwrap_or_default();
     // Package manifests are loaded already; the root manifest (it may only
     // declare the workspace) and REUSE.toml are read here.
-    let others: Vec<Vec<u8>> = ["Cargo.toml", "REUSE.toml"].iter().map(|f| read(&root.dir.join(f))).collect();
+    let others: Vec<Vec<u8>> = ["Cargo.toml", "REUSE.toml"].iter().map(|f| read_rel(f).unwrap_or_default()).collect();
     let manifests = ws.crates.iter().flat_map(|c| [c.dir.as_bytes(), c.manifest.text.as_bytes()]);
     let flags = [u8::from(options.exhaustive), u8::from(options.staged)];
     let size = options.max_file_size.to_le_bytes();
@@ -417,7 +455,7 @@ fn cache_entries(
             let index = indexed.binary_search_by(|d| d.rel.as_str().cmp(&file.rel)).ok().and_then(|at| indexed.get(at));
             let entry = crate::cache::Entry {
                 len: file.len,
-                modified: if row.volatile { None } else { file.modified.and_then(crate::cache::stamp) },
+                stamp: if row.volatile { None } else { file.stamp },
                 hash: row.hash,
                 lexed: row.lexed,
                 index: index.cloned(),
@@ -433,9 +471,8 @@ fn cache_entries(
 /// `parse/syntax` warnings.
 fn late_index(
     shared: &files::Shared<'_>,
-    pool: &rayon::ThreadPool,
     results: &[(usize, files::FileResult)],
-) -> (prefilter::Plan, Vec<Result<crate::index::FileData, Diagnostic>>) {
+) -> (prefilter::Plan, Vec<(crate::index::FileData, Option<Diagnostic>)>) {
     let ws = shared.ws;
     let plan = if shared.parse_all {
         prefilter::Plan::everything(ws)
@@ -453,17 +490,17 @@ fn late_index(
         .filter(|(i, r)| r.unparsed && ws.files.get(*i).is_some_and(|f| plan.indexes(ws, &f.rel)))
         .map(|(i, _)| *i)
         .collect();
-    let late: Vec<Result<crate::index::FileData, Diagnostic>> = pool.install(|| {
-        pending
-            .par_iter()
-            .filter_map(|i| {
-                let entry = ws.files.get(*i)?;
-                let hash = results.binary_search_by_key(i, |(j, _)| *j).ok().and_then(|at| results.get(at)?.1.hash);
-                let known = hash.zip(shared.cache).and_then(|(h, c)| c.same_content(&entry.rel, h)?.index.clone());
-                known.map(Ok).or_else(|| files::index_only(shared, entry))
-            })
-            .collect()
-    });
+    let late: Vec<(crate::index::FileData, Option<Diagnostic>)> = pending
+        .par_iter()
+        .filter_map(|i| {
+            let entry = ws.files.get(*i)?;
+            let hash = results.binary_search_by_key(i, |(j, _)| *j).ok().and_then(|at| results.get(at)?.1.hash);
+            let known = hash.zip(shared.cache).and_then(|(h, c)| c.same_content(&entry.rel, h)?.index.clone());
+            // A file syn could not read is read again: its warning needs its text.
+            let known = known.filter(|data| data.problem.is_none());
+            known.map(|data| (data, None)).or_else(|| files::index_only(shared, entry))
+        })
+        .collect();
     (plan, late)
 }
 
@@ -491,10 +528,9 @@ fn boundary_checks(
         }
         for rel in wanted {
             let Ok(at) = ws.files.binary_search_by(|f| f.rel.as_str().cmp(&rel)) else { continue };
-            match ws.files.get(at).and_then(|entry| files::index_only(shared, entry)) {
-                Some(Ok(data)) => indexed.push(data),
-                Some(Err(syntax)) => diagnostics.push(syntax),
-                None => {}
+            if let Some((data, syntax)) = ws.files.get(at).and_then(|entry| files::index_only(shared, entry)) {
+                indexed.push(data);
+                diagnostics.extend(syntax);
             }
         }
     }
@@ -518,33 +554,90 @@ fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {
         .collect()
 }
 
-/// Finds the root and loads its configuration (or the embedded default).
-fn root_and_config(options: &Options, start: &Path) -> Result<(Root, Config), Fatal> {
-    for p in &options.paths {
-        let p = start.join(p);
-        if !p.exists() {
+/// Finds the root: from the first path asked about (so that `corefence
+/// check fixtures/demo` finds the demo's own config), else from `start`.
+/// Every path must lie in that root's workspace: paths in two workspaces
+/// are two runs. `--config` names the configuration file only.
+fn find_root(options: &Options, start: &Path) -> Result<Root, Fatal> {
+    let asked: Vec<PathBuf> = options.paths.iter().map(|p| absolute(&start.join(p))).collect();
+    for p in &asked {
+        if std::fs::symlink_metadata(p).is_err() {
             return Err(Fatal::Io(format!("{}: no such file or folder", p.display())));
         }
     }
-    let root = if let Some(file) = &options.config {
-        let file = absolute(&start.join(file));
-        let dir = file.parent().map_or_else(|| start.to_path_buf(), Path::to_path_buf);
-        Root { dir, config_file: Some(file) }
-    } else {
-        // Discovery starts from the first path asked about, so that
-        // `corefence check fixtures/demo` finds the demo's own config.
-        let first = options.paths.first().map(|p| absolute(&start.join(p)));
-        let from = first.as_deref().map_or(start, |p| if p.is_file() { p.parent().unwrap_or(p) } else { p });
-        config::discover_root(from)
-    };
-    let config = match &root.config_file {
-        Some(file) => {
-            let display = file.strip_prefix(&root.dir).map_or_else(|_| file.display().to_string(), slash_path);
-            config::load_file(file, &display).map_err(|errors| Fatal::Config { root: root.dir.clone(), errors })?
+    let root_of = |p: &Path| config::discover_root(if p.is_dir() { p } else { p.parent().unwrap_or(p) });
+    let mut root = asked.first().map_or_else(|| config::discover_root(start), |p| root_of(p));
+    for p in asked.iter().skip(1) {
+        let other = root_of(p);
+        if other.dir != root.dir {
+            return Err(Fatal::Io(format!(
+                "{} belongs to the workspace at {}, not to the one at {} like {}: check each workspace in its own run",
+                p.display(),
+                other.dir.display(),
+                root.dir.display(),
+                asked.first().map_or_else(String::new, |f| f.display().to_string()),
+            )));
         }
-        None => Config::embedded(),
+    }
+    if let Some(file) = &options.config {
+        root.config_file = Some(absolute(&start.join(file)));
+    }
+    Ok(root)
+}
+
+/// Loads the root's configuration (from git's index with `--staged`, when
+/// it is there), or the embedded default.
+fn load_config(root: &Root, read_rel: &dyn Fn(&str) -> std::io::Result<Vec<u8>>) -> Result<Config, Fatal> {
+    let Some(file) = &root.config_file else { return Ok(Config::embedded()) };
+    let rel = file.strip_prefix(&root.dir).ok().map(slash_path);
+    let display = rel.clone().unwrap_or_else(|| file.display().to_string());
+    let bytes = match rel {
+        Some(rel) => read_rel(&rel),
+        None => std::fs::read(file),
     };
-    Ok((root, config))
+    config::load_bytes(&display, bytes).map_err(|errors| Fatal::Config { root: root.dir.clone(), errors })
+}
+
+/// The files of the working tree: the walk, plus files git tracks that an
+/// ignore rule hides from it (a commit carries them all the same).
+fn walked_files(root: &Path, jobs: usize, checked: &(dyn Fn(&str) -> bool + Sync)) -> Discovered {
+    let mut found = crate::workspace::discover(root, jobs, checked);
+    let forced = crate::git::tracked_but_ignored(root);
+    if forced.is_empty() {
+        return found;
+    }
+    let known: BTreeSet<&str> = found.files.iter().map(|f| f.rel.as_str()).collect();
+    let extra: Vec<FileEntry> = forced
+        .iter()
+        .filter(|rel| !known.contains(rel.as_str()))
+        .filter_map(|rel| file_entry(root, rel, checked))
+        .collect();
+    found.files.extend(extra);
+    found.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    found
+}
+
+/// The files of git's index, for `--staged`: exactly what a commit would hold.
+fn index_files(root: &Path, view: &crate::git::StagedView, checked: &(dyn Fn(&str) -> bool + Sync)) -> Discovered {
+    let files = view
+        .files
+        .iter()
+        .filter_map(|rel| match view.content.get(rel) {
+            Some(bytes) => {
+                Some(FileEntry { rel: rel.clone(), abs: root.join(rel), len: bytes.len() as u64, stamp: None })
+            }
+            None => file_entry(root, rel, checked),
+        })
+        .collect();
+    Discovered { files, diagnostics: Vec::new() }
+}
+
+/// A regular file of the working tree (never a link), stated when checked.
+fn file_entry(root: &Path, rel: &str, checked: &(dyn Fn(&str) -> bool + Sync)) -> Option<FileEntry> {
+    let abs = root.join(rel);
+    let meta = std::fs::symlink_metadata(&abs).ok().filter(|m| m.file_type().is_file())?;
+    let (len, stamp) = if checked(rel) { (meta.len(), crate::workspace::Stamp::of(&meta)) } else { (0, None) };
+    Some(FileEntry { rel: rel.to_owned(), abs, len, stamp })
 }
 
 fn progress_bar(enabled: bool, len: usize) -> indicatif::ProgressBar {

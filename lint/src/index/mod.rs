@@ -23,6 +23,9 @@ pub struct FileData {
     /// Regions that are explicitly of an edition: `#[edition(..)]` items and
     /// SPDX snippets carrying an edition's license, outermost first.
     pub tagged: Vec<(Range<usize>, EditionId)>,
+    /// Why syn could not read the file (it was read token by token): the
+    /// `parse/syntax` warning it gets whenever it is reported on.
+    pub problem: Option<crate::parse::SyntaxError>,
 }
 
 impl FileData {

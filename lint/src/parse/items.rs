@@ -189,9 +189,14 @@ pub fn extract(file: &syn::File) -> Syntax {
     }
     let mut syntax = c.syntax;
     syntax.root = c.current;
-    // Only what can resolve to workspace code is kept, so the index stays
-    // small: a one-name path can only name an item or module of this file,
-    // and std's crates and `Self` never name workspace code.
+    keep_resolvable(&mut syntax);
+    syntax
+}
+
+/// Keeps only the paths that can resolve to workspace code, so the index
+/// stays small: a one-name path can only name an item or module of this
+/// file, and std's crates and `Self` never name workspace code.
+pub(super) fn keep_resolvable(syntax: &mut Syntax) {
     let mut local_names = std::collections::HashSet::new();
     collect_names(&syntax.root, &mut local_names);
     syntax.refs.retain(|r| match r.segments.as_slice() {
@@ -199,7 +204,6 @@ pub fn extract(file: &syn::File) -> Syntax {
         [first, ..] => !matches!(first.as_str(), "std" | "core" | "alloc" | "Self"),
         [] => false,
     });
-    syntax
 }
 
 fn collect_names<'a>(body: &'a ModuleBody, out: &mut HashSet<&'a str>) {
@@ -273,10 +277,16 @@ impl Collector {
         &mut self.current
     }
 
-    fn region(&mut self, attrs: &[Attribute], span: proc_macro2::Span) {
+    /// Records a cfg-gated region. The span is computed only for gated
+    /// nodes: syn computes a node's span from all of its tokens, so asking
+    /// every expression for its span costs time quadratic in the nesting.
+    fn region(&mut self, attrs: &[Attribute], span: impl FnOnce() -> proc_macro2::Span) {
+        if attrs.is_empty() {
+            return;
+        }
         let features = cfg_features(attrs);
         if !features.is_empty() {
-            self.syntax.cfg_regions.push((span.byte_range(), features));
+            self.syntax.cfg_regions.push((span().byte_range(), features));
         }
     }
 
@@ -523,7 +533,7 @@ fn is_path_sep(trees: &[TokenTree], i: usize) -> bool {
 
 macro_rules! with_attrs {
     ($self:ident, $node:expr, $attrs:expr, $visit:expr) => {{
-        $self.region($attrs, $node.span());
+        $self.region($attrs, || $node.span());
         $visit;
     }};
 }
@@ -532,7 +542,7 @@ impl<'ast> Visit<'ast> for Collector {
     fn visit_item(&mut self, item: &'ast syn::Item) {
         use syn::Item;
         let attrs = item.attrs();
-        self.region(attrs, item.span());
+        self.region(attrs, || item.span());
         match item {
             Item::Const(i) => self.item(&i.ident, &i.vis, item),
             Item::Enum(i) => self.item(&i.ident, &i.vis, item),
@@ -613,7 +623,7 @@ impl<'ast> Visit<'ast> for Collector {
             syn::ImplItem::Macro(m) => &m.attrs,
             _ => &[],
         };
-        self.region(attrs, i.span());
+        self.region(attrs, || i.span());
         self.locals.push(HashSet::new());
         visit::visit_impl_item(self, i);
         self.locals.pop();
@@ -627,7 +637,7 @@ impl<'ast> Visit<'ast> for Collector {
             syn::TraitItem::Macro(m) => &m.attrs,
             _ => &[],
         };
-        self.region(attrs, i.span());
+        self.region(attrs, || i.span());
         self.locals.push(HashSet::new());
         visit::visit_trait_item(self, i);
         self.locals.pop();

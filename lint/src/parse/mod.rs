@@ -7,17 +7,21 @@
 
 mod attrs;
 pub mod items;
+pub mod lex;
+pub mod lexical;
 pub mod tags;
 
 use std::ops::Range;
 
 /// Why a file does not parse.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SyntaxError {
     /// syn's message.
     pub message: String,
     /// Byte range of the offending token.
     pub span: Range<usize>,
+    /// Valid Rust perhaps, but nested deeper than [`MAX_NESTING_BOUND`].
+    pub too_deep: bool,
 }
 
 /// What the checks need from one parsed Rust file.
@@ -29,50 +33,78 @@ pub struct ParsedFile {
     pub syntax: items::Syntax,
 }
 
-/// Bracket nesting beyond which a file is not handed to syn. syn parses
-/// recursively, so a generated or hostile file with tens of thousands of
-/// nested parentheses would overflow the thread's stack; no hand-written
-/// code comes near this depth.
-pub const MAX_NESTING: usize = 256;
+/// How deep (see [`lex::nesting_bound`]) a file may nest and still be
+/// handed to syn. Real code stays far below it (the deepest of 5,000 files
+/// of popular crates is under 400); generated or hostile code can go
+/// arbitrarily deep, and syn recurses once per level.
+pub const MAX_NESTING_BOUND: usize = 1500;
 
-/// Parses `text` and extracts what the checks need.
-pub fn parse(text: &str) -> Result<ParsedFile, SyntaxError> {
-    if let Some(at) = too_deep(text.as_bytes()) {
-        return Err(SyntaxError {
-            message: format!("brackets nest more than {MAX_NESTING} deep; the file is not parsed"),
-            span: at..at + 1,
-        });
+/// Files larger than this are read token by token, not parsed: syn's tree
+/// takes about 120 bytes of memory per byte of source.
+pub const MAX_PARSE_BYTES: usize = 1 << 20;
+
+/// Stack one level of syn's recursion may take (parse, visit, drop),
+/// measured on unoptimised builds with room to spare.
+const STACK_PER_LEVEL: usize = 48 << 10;
+
+/// How the file was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// By syn: the full syntax tree.
+    Tree,
+    /// Token by token ([`lexical`]): too large, too deep or not valid Rust.
+    Tokens,
+}
+
+/// A parsed file, and why it could not be parsed fully, if it could not.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// What the checks need.
+    pub file: ParsedFile,
+    /// How it was read.
+    pub reading: Reading,
+    /// Why syn did not read it (a syntax error, too deep): a `parse/syntax` warning.
+    pub problem: Option<SyntaxError>,
+}
+
+/// Parses `text` and extracts what the checks need. Never fails: a file syn
+/// cannot or must not parse is read token by token instead, so its
+/// references are still checked.
+pub fn parse(text: &str) -> Parsed {
+    let tokens = |problem| Parsed { file: lexical::extract(text), reading: Reading::Tokens, problem };
+    if text.len() > MAX_PARSE_BYTES {
+        return tokens(None);
     }
+    let (bound, at) = lex::deepest(text.as_bytes());
+    if bound > MAX_NESTING_BOUND {
+        return tokens(Some(SyntaxError {
+            message: format!("about {bound} levels deep, more than the {MAX_NESTING_BOUND} corefence parses"),
+            span: at..at.saturating_add(1).min(text.len()).max(at),
+            too_deep: true,
+        }));
+    }
+    // Parsing, visiting and dropping the tree all recurse as deep as the
+    // code nests: give them a stack that fits, whatever thread this is.
+    let needed = (bound + 32) * STACK_PER_LEVEL;
+    match stacker::maybe_grow(needed, needed + (1 << 20), || parse_tree(text)) {
+        Ok(file) => Parsed { file, reading: Reading::Tree, problem: None },
+        Err(err) => tokens(Some(err)),
+    }
+}
+
+/// syn's reading of a file: everything is extracted and the tree dropped
+/// before this returns.
+fn parse_tree(text: &str) -> Result<ParsedFile, SyntaxError> {
     let result = match syn::parse_file(text) {
         Ok(file) => Ok(ParsedFile { tags: tags::find(&file), syntax: items::extract(&file) }),
         Err(err) => {
             let (start, end) = (err.span().start(), err.span().end());
             let span = byte_offset(text, start)..byte_offset(text, end);
-            Err(SyntaxError { message: err.to_string(), span })
+            Err(SyntaxError { message: err.to_string(), span, too_deep: false })
         }
     };
     proc_macro2::extra::invalidate_current_thread_spans();
     result
-}
-
-/// The offset of the first bracket nested deeper than [`MAX_NESTING`].
-/// Brackets in strings and comments are counted too: an over-estimate only
-/// makes a pathological file skip parsing, never a normal one.
-fn too_deep(bytes: &[u8]) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, b) in bytes.iter().enumerate() {
-        match b {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(i);
-                }
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// The byte offset of a proc-macro2 line (1-based) and column (0-based, in chars).
@@ -87,20 +119,77 @@ mod tests {
     use super::*;
 
     #[test]
-    fn syntax_error_points_at_the_token() {
-        let text = "fn ok() {}\nfn broken(x: ) { }\n";
-        let err = parse(text).unwrap_err();
+    fn syntax_error_points_at_the_token_and_references_are_still_read() {
+        let text = "fn ok() { acme_ee::sso::login(); }\nfn broken(x: ) { }\n";
+        let parsed = parse(text);
+        let err = parsed.problem.expect("a syntax error");
         assert_eq!(&text[err.span.clone()], ")");
-        assert!(!err.message.is_empty());
+        assert_eq!(parsed.reading, Reading::Tokens);
+        assert!(parsed.file.syntax.refs.iter().any(|r| r.segments == ["acme_ee", "sso", "login"]));
+    }
+
+    /// Chains syn nests one level per link, each `n` links long.
+    fn chains(n: usize) -> Vec<(&'static str, String)> {
+        vec![
+            ("not", format!("fn f() {{ {}a; }}", "!".repeat(n))),
+            ("add", format!("const X: u8 = {}1;", "1 + ".repeat(n))),
+            ("generics", format!("type T = {}u8{};", "Vec<".repeat(n), ">".repeat(n))),
+            ("fn pointers", format!("type T = {}u8;", "fn() -> ".repeat(n))),
+            ("else if", format!("fn f() {{ if a {{}} {} }}", "else if a {} ".repeat(n))),
+            ("methods", format!("fn f() {{ x{}; }}", ".m()".repeat(n))),
+            ("parens", format!("fn f() {{ {}1{}; }}", "(".repeat(n), ")".repeat(n))),
+            ("references", format!("type T = {}u8;", "&".repeat(n))),
+            ("closures", format!("fn f() {{ {}a; }}", "|x| ".repeat(n))),
+            ("blocks", format!("fn f() {{ {}{} }}", "{ ".repeat(n), "} ".repeat(n))),
+            ("modules", format!("{}{}", "mod a { ".repeat(n), "}".repeat(n))),
+        ]
     }
 
     #[test]
-    fn deep_nesting_is_reported_not_overflowed() {
-        let text = format!("fn f() {{ let x = {}1{}; }}", "(".repeat(50_000), ")".repeat(50_000));
-        let err = parse(&text).unwrap_err();
-        assert!(err.message.contains("nest more than"), "{}", err.message);
-        let fine = format!("fn f() {{ let x = {}1{}; }}", "(".repeat(100), ")".repeat(100));
-        assert!(parse(&fine).is_ok());
+    fn deep_nesting_of_every_kind_is_read_token_by_token() {
+        // A small stack: the token reading must not recurse with the input.
+        let handle = std::thread::Builder::new()
+            .stack_size(512 << 10)
+            .spawn(|| {
+                chains(50_000)
+                    .into_iter()
+                    .map(|(kind, text)| {
+                        let parsed = parse(&text);
+                        (kind, parsed.reading, parsed.problem.map(|p| p.message))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap();
+        for (kind, reading, problem) in handle.join().unwrap() {
+            assert_eq!(reading, Reading::Tokens, "{kind}");
+            assert!(problem.is_some_and(|p| p.contains("levels deep")), "{kind}");
+        }
+    }
+
+    #[test]
+    fn nesting_below_the_limit_is_parsed_on_any_stack() {
+        // syn needs far more than this thread's stack for these: the parse
+        // must grow its own.
+        let handle = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(|| {
+                chains(MAX_NESTING_BOUND / 5)
+                    .into_iter()
+                    .map(|(kind, text)| (kind, parse(&text).reading))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap();
+        for (kind, reading) in handle.join().unwrap() {
+            assert_eq!(reading, Reading::Tree, "{kind}");
+        }
+    }
+
+    #[test]
+    fn large_files_are_read_token_by_token_without_a_warning() {
+        let text = format!("use acme_ee::sso;\n{}", "pub fn f() {}\n".repeat(MAX_PARSE_BYTES / 10));
+        let parsed = parse(&text);
+        assert_eq!((parsed.reading, parsed.problem), (Reading::Tokens, None));
+        assert_eq!(parsed.file.syntax.root.uses.len(), 1);
     }
 
     #[test]
@@ -108,7 +197,7 @@ mod tests {
         // proc-macro2 numbers spans across every file parsed on a thread;
         // the second file's offsets must still start at its own byte 0.
         let _ = parse("fn first() {}\n");
-        let parsed = parse("#[edition(enterprise)]\nfn f() {}\n").unwrap();
+        let parsed = parse("#[edition(enterprise)]\nfn f() {}\n").file;
         assert_eq!(parsed.tags[0].item_span, 0..32);
     }
 }

@@ -91,35 +91,50 @@ fn collect_aliases(tree: &syn::UseTree, under_macro_crate: bool, names: &mut Vec
     }
 }
 
+/// The tags one attribute carries: the attribute's span, the arguments,
+/// and whether it is conditional (inside `cfg_attr`).
+pub(super) fn in_attribute(
+    attr: &Attribute,
+    names: &[String],
+) -> Vec<(proc_macro2::Span, Result<TagArgs, TagError>, bool)> {
+    let is_tag_path = |path: &syn::Path| {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        match segments.as_slice() {
+            [one] => names.contains(one),
+            [krate, attr] => krate == MACRO_CRATE && attr == ATTRIBUTE,
+            _ => false,
+        }
+    };
+    let mut out = Vec::new();
+    if is_tag_path(attr.path()) {
+        out.push((attr.span(), read_args(&attr.meta), false));
+    } else if attr.path().is_ident("cfg_attr") {
+        // cfg_attr(pred, attr1, attr2, ..): the predicate comes first.
+        if let Ok(list) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) {
+            for meta in list.iter().skip(1).filter(|m| is_tag_path(m.path())) {
+                out.push((attr.span(), read_args(meta), true));
+            }
+        }
+    }
+    out
+}
+
+/// The names the attribute goes by in a file: `edition`, and every
+/// `use corefence_macros::edition as NAME;`.
+pub(super) fn attribute_names(aliases: impl IntoIterator<Item = String>) -> Vec<String> {
+    std::iter::once(ATTRIBUTE.to_owned()).chain(aliases).collect()
+}
+
 struct TagFinder<'n> {
     names: &'n [String],
     tags: Vec<Tag>,
 }
 
 impl TagFinder<'_> {
-    fn is_tag_path(&self, path: &syn::Path) -> bool {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        match segments.as_slice() {
-            [one] => self.names.contains(one),
-            [krate, attr] => krate == MACRO_CRATE && attr == ATTRIBUTE,
-            _ => false,
-        }
-    }
-
     fn attributes(&mut self, attrs: &[Attribute], item: &dyn ItemInfo) {
         for attr in attrs {
-            if self.is_tag_path(attr.path()) {
-                self.push(attr.span(), read_args(&attr.meta), item, false);
-            } else if attr.path().is_ident("cfg_attr") {
-                // cfg_attr(pred, attr1, attr2, ..): the predicate comes first.
-                let Ok(list) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else {
-                    continue;
-                };
-                for meta in list.iter().skip(1) {
-                    if self.is_tag_path(meta.path()) {
-                        self.push(attr.span(), read_args(meta), item, true);
-                    }
-                }
+            for (span, args, conditional) in in_attribute(attr, self.names) {
+                self.push(span, args, item, conditional);
             }
         }
     }
@@ -254,7 +269,7 @@ mod tests {
     use super::*;
 
     fn tags(text: &str) -> Vec<Tag> {
-        crate::parse::parse(text).unwrap().tags
+        crate::parse::parse(text).file.tags
     }
 
     fn editions(text: &str) -> Vec<String> {

@@ -18,8 +18,43 @@ pub struct FileEntry {
     pub abs: PathBuf,
     /// Size in bytes when walked.
     pub len: u64,
-    /// Last modification when walked (for the index cache).
-    pub modified: Option<std::time::SystemTime>,
+    /// What identifies this version of the file without reading it (for
+    /// the index cache); `None` when unknown.
+    pub stamp: Option<Stamp>,
+}
+
+/// What identifies one version of a file without reading it, as git's index
+/// records it: modification and status-change times, inode and device. A
+/// tool can set a file's modification time back (`touch -d`, `cp -p`,
+/// `tar --mtime`), but not its status-change time, and a new file gets a
+/// new inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    /// Modification time: seconds and nanoseconds since the epoch.
+    pub modified: (u64, u32),
+    /// Status-change time (ctime), where the platform has one.
+    pub changed: (i64, i64),
+    /// Inode number, where the platform has one.
+    pub inode: u64,
+    /// Device number, where the platform has one.
+    pub device: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file's metadata.
+    pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        let modified = (modified.as_secs(), modified.subsec_nanos());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(Stamp { modified, changed: (meta.ctime(), meta.ctime_nsec()), inode: meta.ino(), device: meta.dev() })
+        }
+        #[cfg(not(unix))]
+        {
+            Some(Stamp { modified, changed: (0, 0), inode: 0, device: 0 })
+        }
+    }
 }
 
 /// What the walk found.
@@ -76,8 +111,8 @@ pub fn discover(root: &Path, jobs: usize, wants_meta: &(dyn Fn(&str) -> bool + S
                     // A stat per file is most of the walk's cost: only for files that are checked.
                     let meta = if wants_meta(&rel) { e.metadata().ok() } else { None };
                     let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
-                    let modified = meta.and_then(|m| m.modified().ok());
-                    let file = FileEntry { rel, abs: e.path().to_path_buf(), len, modified };
+                    let stamp = meta.as_ref().and_then(Stamp::of);
+                    let file = FileEntry { rel, abs: e.path().to_path_buf(), len, stamp };
                     found.lock().unwrap_or_else(PoisonError::into_inner).files.push(file);
                 }
                 Ok(_) => {}

@@ -41,8 +41,16 @@ pub struct Manifest {
     pub lib_name: Option<String>,
     /// Explicit `[[bin]] path`s (and `[[test]]`, `[[example]]`, `[[bench]]`).
     pub target_paths: Vec<(TargetKindName, String, String)>,
+    /// `[[bin]]`-style tables that name a target without a `path`: cargo
+    /// finds their file by the name.
+    pub named_targets: Vec<(TargetKindName, String)>,
+    /// Target kinds cargo discovers by folder (`autobins = false` and the
+    /// like switch one off): bin, example, test, bench.
+    pub auto_targets: [bool; 4],
     /// `package.build` when it names a script.
     pub build: Option<String>,
+    /// `package.build = false`: no build script, even with a `build.rs`.
+    pub build_disabled: bool,
     /// Every dependency, from every dependency table (target-specific ones included).
     pub dependencies: Vec<Dependency>,
     /// `[features]`, in file order.
@@ -120,7 +128,7 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
     let doc = DeTable::parse(text)
         .map_err(|e| ManifestError { message: e.message().trim().to_owned(), span: e.span().unwrap_or(0..0) })?;
     let root = doc.get_ref();
-    let mut m = Manifest { publishable: true, ..Manifest::default() };
+    let mut m = Manifest { publishable: true, auto_targets: [true; 4], ..Manifest::default() };
     if let Some(package) = table(root, "package") {
         m.is_package = true;
         m.name = string(package, "name");
@@ -143,6 +151,10 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
         m.metadata_edition =
             table(package, "metadata").and_then(|md| table(md, "corefence")).and_then(|c| string(c, "edition"));
         m.build = string(package, "build").map(|s| s.value);
+        m.build_disabled = matches!(package.get("build").map(Spanned::get_ref), Some(DeValue::Boolean(false)));
+        for (slot, key) in m.auto_targets.iter_mut().zip(["autobins", "autoexamples", "autotests", "autobenches"]) {
+            *slot = !matches!(package.get(key).map(Spanned::get_ref), Some(DeValue::Boolean(false)));
+        }
     }
     m.workspace_license = table(root, "workspace").and_then(|w| table(w, "package")).and_then(|p| string(p, "license"));
     m.workspace_dependencies = table(root, "workspace")
@@ -193,8 +205,10 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
             for item in items {
                 if let DeValue::Table(t) = item.get_ref() {
                     let name = string(t, "name").map(|s| s.value).unwrap_or_default();
-                    if let Some(path) = string(t, "path") {
-                        m.target_paths.push((kind, name, path.value));
+                    match string(t, "path") {
+                        Some(path) => m.target_paths.push((kind, name, path.value)),
+                        None if !name.is_empty() => m.named_targets.push((kind, name)),
+                        None => {}
                     }
                 }
             }

@@ -1,9 +1,11 @@
 //! The workspace model: which files exist, which crates own them, and what
 //! each crate's manifest says.
 //!
-//! Crates and their targets come from `cargo metadata --no-deps --offline`;
-//! when cargo is missing or fails (a broken member manifest, no network for a
-//! git dependency) every `Cargo.toml` found on disk is read directly, and a
+//! Crates and their targets come from every `Cargo.toml` found, read the way
+//! Cargo reads them (explicit targets, then its folder conventions, as the
+//! manifest allows). Cargo itself is never run: through rustup it would obey
+//! the checked workspace's `rust-toolchain.toml`, which can name any program,
+//! and checking a stranger's pull request must never run its code. A
 //! directory with no Cargo.toml at all is still a workspace of loose files.
 
 mod discover;
@@ -14,7 +16,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-pub use discover::{discover, slash_path, Discovered, FileEntry};
+pub use discover::{discover, slash_path, Discovered, FileEntry, Stamp};
 
 use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
 
@@ -66,15 +68,6 @@ pub struct Crate {
     pub targets: Vec<Target>,
 }
 
-/// Where the crate list came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CrateSource {
-    /// `cargo metadata`.
-    Cargo,
-    /// Manifests read directly (cargo missing or failed).
-    Manifests,
-}
-
 /// The workspace: root, files and crates.
 #[derive(Debug)]
 pub struct Workspace {
@@ -84,8 +77,6 @@ pub struct Workspace {
     pub files: Vec<FileEntry>,
     /// Every crate, sorted by folder.
     pub crates: Vec<Crate>,
-    /// Where the crates came from.
-    pub crate_source: CrateSource,
     /// The root manifest's `[workspace.package] license`, if any.
     pub workspace_license: Option<(Arc<SourceFile>, manifest::Field)>,
     /// The root manifest's `[workspace.dependencies]`: key and package name.
@@ -101,17 +92,21 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Builds the model of the workspace at `root`.
+    /// Builds the model of the workspace at `root`, walking it.
     pub fn load(root: &Path, jobs: usize) -> Workspace {
-        Self::load_cached(root, jobs, false, &|_| true)
+        Self::from_files(root, discover(root, jobs, &|_| true), &|f| std::fs::read(&f.abs))
     }
 
-    /// [`Workspace::load`], keeping cargo's answer about targets in the
-    /// index cache's folder when `cache` is set (asking cargo costs a third
-    /// of a second in a workspace of a few hundred crates), and reading the
-    /// size and time only of the files `checked` accepts.
-    pub fn load_cached(root: &Path, jobs: usize, cache: bool, checked: &(dyn Fn(&str) -> bool + Sync)) -> Workspace {
-        let Discovered { files, mut diagnostics } = discover(root, jobs, checked);
+    /// Builds the model from the files found (by the walk, or in git's index
+    /// with `--staged`); `read` gives a file's content (the index's, with
+    /// `--staged`). Nothing is executed: targets follow Cargo's rules, read
+    /// from the manifests.
+    pub fn from_files(
+        root: &Path,
+        found: Discovered,
+        read: &(dyn Fn(&FileEntry) -> std::io::Result<Vec<u8>> + Sync),
+    ) -> Workspace {
+        let Discovered { files, mut diagnostics } = found;
         let mut crates = Vec::new();
         let mut workspace_license = None;
         let mut workspace_dependencies = Vec::new();
@@ -120,7 +115,7 @@ impl Workspace {
             .par_iter()
             .filter(|f| f.rel.rsplit('/').next() == Some("Cargo.toml"))
             .map(|entry| {
-                let read = std::fs::read(&entry.abs).map(|bytes| {
+                let read = read(entry).map(|bytes| {
                     let text = String::from_utf8_lossy(&bytes).into_owned();
                     let parsed = manifest::parse(&text);
                     (text, parsed)
@@ -172,27 +167,6 @@ impl Workspace {
                 ),
             }
         }
-        let asked = if cache {
-            // Targets depend on the manifests and on which files exist (auto-discovered targets).
-            let manifests = crates.iter().map(|c| c.manifest.text.as_bytes());
-            let key = crate::cache::key(manifests.chain(files.iter().map(|f| f.rel.as_bytes())));
-            crate::cache::cargo_targets(root, key, || cargo_targets(root))
-        } else {
-            cargo_targets(root)
-        };
-        let crate_source = match asked {
-            Some(by_manifest) => {
-                for c in &mut crates {
-                    let manifest =
-                        if c.dir.is_empty() { "Cargo.toml".to_owned() } else { format!("{}/Cargo.toml", c.dir) };
-                    if let Some(targets) = by_manifest.iter().find(|(m, _)| *m == manifest).map(|(_, t)| t) {
-                        c.targets.clone_from(targets);
-                    }
-                }
-                CrateSource::Cargo
-            }
-            None => CrateSource::Manifests,
-        };
         crates.sort_by(|a, b| a.dir.cmp(&b.dir));
         let crate_dirs = crates.iter().enumerate().map(|(i, c)| (c.dir.clone(), i)).collect();
         let mut crate_names = std::collections::HashMap::new();
@@ -206,7 +180,6 @@ impl Workspace {
             crate_dirs,
             crate_names,
             reach: std::sync::OnceLock::new(),
-            crate_source,
             workspace_license,
             workspace_dependencies,
             diagnostics,
@@ -268,7 +241,12 @@ fn unreadable(file: &Arc<SourceFile>, message: &str) -> Diagnostic {
     Diagnostic::unreadable(file, message, "check the file's permissions, or exclude it")
 }
 
-/// Targets by Cargo's conventions, for when cargo cannot be asked.
+/// The folders Cargo discovers targets in, and their kind.
+const TARGET_FOLDERS: [(&str, &str); 4] =
+    [("src/bin/", "bin"), ("examples/", "example"), ("tests/", "test"), ("benches/", "bench")];
+
+/// A package's targets by Cargo's rules: the manifest's explicit targets,
+/// then (unless `autobins = false` and the like) the conventional files.
 fn conventional_targets(dir: &str, info: &manifest::Manifest, files: &[FileEntry]) -> Vec<Target> {
     let join = |p: &str| if dir.is_empty() { p.to_owned() } else { format!("{dir}/{p}") };
     let exists = |rel: &str| files.binary_search_by(|f| f.rel.as_str().cmp(rel)).is_ok();
@@ -284,9 +262,26 @@ fn conventional_targets(dir: &str, info: &manifest::Manifest, files: &[FileEntry
     for (kind, target, path) in &info.target_paths {
         push(kind, target, join(path));
     }
-    push("bin", &name, join("src/main.rs"));
-    push("custom-build", "build-script-build", join(info.build.as_deref().unwrap_or("build.rs")));
-    for (folder, kind) in [("src/bin/", "bin"), ("tests/", "test"), ("examples/", "example"), ("benches/", "bench")] {
+    // A named target without a path: `src/bin/NAME.rs` or `src/bin/NAME/main.rs`
+    // (and `src/main.rs` for a binary named after the package).
+    for (kind, target) in &info.named_targets {
+        let Some((folder, _)) = TARGET_FOLDERS.iter().find(|(_, k)| k == kind) else { continue };
+        if *kind == "bin" && target.replace('-', "_") == name {
+            push(kind, target, join("src/main.rs"));
+        }
+        push(kind, target, join(&format!("{folder}{target}.rs")));
+        push(kind, target, join(&format!("{folder}{target}/main.rs")));
+    }
+    if info.auto_targets[0] {
+        push("bin", &name, join("src/main.rs"));
+    }
+    if !info.build_disabled {
+        push("custom-build", "build-script-build", join(info.build.as_deref().unwrap_or("build.rs")));
+    }
+    for ((folder, kind), auto) in TARGET_FOLDERS.iter().zip(info.auto_targets) {
+        if !auto {
+            continue;
+        }
         let prefix = join(folder);
         // Files are sorted: those under `prefix` are one run.
         let first = files.partition_point(|f| f.rel.as_str() < prefix.as_str());
@@ -300,34 +295,4 @@ fn conventional_targets(dir: &str, info: &manifest::Manifest, files: &[FileEntry
         }
     }
     targets
-}
-
-/// Asks cargo for every package's targets; `None` when cargo is missing or fails.
-fn cargo_targets(root: &Path) -> Option<Vec<(String, Vec<Target>)>> {
-    if !root.join("Cargo.toml").is_file() {
-        return None;
-    }
-    let metadata = cargo_metadata::MetadataCommand::new()
-        .manifest_path(root.join("Cargo.toml"))
-        .no_deps()
-        .other_options(vec!["--offline".to_owned()])
-        .exec()
-        .ok()?;
-    let rel = |p: &Path| p.strip_prefix(root).ok().map(discover::slash_path);
-    let packages = metadata.packages.iter().filter_map(|p| {
-        let manifest = rel(p.manifest_path.as_std_path())?;
-        let targets = p
-            .targets
-            .iter()
-            .filter_map(|t| {
-                Some(Target {
-                    name: t.name.clone(),
-                    kind: t.kind.first().map(ToString::to_string).unwrap_or_default(),
-                    root: rel(t.src_path.as_std_path())?,
-                })
-            })
-            .collect();
-        Some((manifest, targets))
-    });
-    Some(packages.collect())
 }
