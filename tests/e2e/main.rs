@@ -22,3 +22,4 @@ mod real_workspace;
 mod reuse_differential;
 mod sarif_validator;
 mod support;
+mod trust;
