@@ -1,11 +1,14 @@
-//! corefence with a user's files: `--fix` never rewrites a file it cannot
-//! rewrite whole (read-only, hard-linked, not UTF-8, changed meanwhile), and
-//! leaves no temporary file behind for `git add -A` to commit.
+//! corefence with a user's files: it replaces only the hook it wrote itself,
+//! never writes through a link, never rewrites a file it cannot rewrite
+//! whole (read-only, hard-linked, not UTF-8, changed meanwhile), and leaves
+//! no temporary file behind for `git add -A` to commit.
 
 use std::path::Path;
+use std::process::{Command, Output};
 
 use crate::support::{corefence_in, Run};
 
+const COREFENCE: &str = env!("CARGO_BIN_EXE_corefence");
 const HEADER: &str = "// SPDX-License-Identifier: AGPL-3.0-only\n";
 const CONFIG: &str = "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n";
 
@@ -21,6 +24,7 @@ fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
+/// A workspace with one crate; its files are written by the test.
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "corefence.toml", CONFIG);
@@ -141,4 +145,112 @@ fn fix_never_rewrites_a_manifest_that_is_not_utf8() {
         std::fs::read_to_string(root.join("Cargo.toml")).unwrap(),
         "\u{feff}[package]\r\nname = \"app\"\r\nlicense = \"AGPL-3.0-only\"\r\ndescription = \"café\"\r\n"
     );
+}
+
+fn git(repo: &Path, args: &[&str]) -> Output {
+    Command::new("git").arg("-C").arg(repo).args(args).output().unwrap()
+}
+
+/// A git repository in `<tmp>/repo`, so that `<tmp>` is outside it.
+fn repo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    assert!(git(&repo, &["init", "-q", "-b", "main"]).status.success());
+    write(&repo, "corefence.toml", CONFIG);
+    (dir, repo)
+}
+
+fn install_hook(repo: &Path, force: bool) -> Output {
+    let mut cmd = Command::new(COREFENCE);
+    cmd.arg("install-hook").current_dir(repo);
+    if force {
+        cmd.arg("--force");
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn install_hook_keeps_every_hook_it_did_not_write() {
+    let (_dir, repo) = repo();
+    let hook = repo.join(".git/hooks/pre-commit");
+    let written_by_us = corefence::hook::script(Path::new("/usr/local/bin/corefence"));
+    let theirs: [&[u8]; 4] = [
+        // Not UTF-8 (a Latin-1 comment).
+        b"#!/bin/sh\n# v\xe9rifie le code\nmake lint\n",
+        // A compiled hook.
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\x00binary hook\x00",
+        // Names corefence, but the user added a line.
+        b"#!/bin/sh\n# corefence pre-commit hook (written by `corefence install-hook`).\nmake lint\nexec corefence check --staged\n",
+        // Corefence's script with one line of the user's after it.
+        format!("{written_by_us}echo done\n").into_bytes().leak(),
+    ];
+    for bytes in theirs {
+        write(&repo, ".git/hooks/pre-commit", bytes);
+        let out = install_hook(&repo, false);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("is not corefence's") && stderr.contains("--force"), "{stderr}");
+        assert_eq!(std::fs::read(&hook).unwrap(), bytes, "the user's hook is unchanged");
+    }
+}
+
+#[test]
+fn install_hook_replaces_a_hook_it_wrote_for_another_binary() {
+    let (_dir, repo) = repo();
+    let hook = repo.join(".git/hooks/pre-commit");
+    // Installed earlier from a binary that has moved since, and by `cargo corefence`.
+    for old in ["/opt/it's old/corefence", "/home/dev/.cargo/bin/cargo-corefence"] {
+        write(&repo, ".git/hooks/pre-commit", corefence::hook::script(Path::new(old)));
+        let out = install_hook(&repo, false);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(std::fs::read_to_string(&hook).unwrap(), corefence::hook::script(Path::new(COREFENCE)));
+    }
+    let again = install_hook(&repo, false);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already corefence's hook"));
+}
+
+#[cfg(unix)]
+#[test]
+fn install_hook_never_writes_through_a_link() {
+    let (dir, repo) = repo();
+    let hooks = repo.join(".git/hooks");
+    std::fs::create_dir_all(&hooks).unwrap();
+    let link = hooks.join("pre-commit");
+    let outside = dir.path().join("shared-hooks/pre-commit");
+
+    // Dangling: writing through it would create a file outside the repository.
+    std::os::unix::fs::symlink(&outside, &link).unwrap();
+    let out = install_hook(&repo, false);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is a symbolic link to") && stderr.contains("which does not exist"), "{stderr}");
+    assert!(stderr.contains("never writes through a link") && stderr.contains("--force"), "{stderr}");
+    assert!(!outside.exists() && !dir.path().join("shared-hooks").exists(), "nothing written outside");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+
+    // A link to a shared hook: refused, and the shared hook is unchanged.
+    write(dir.path(), "shared-hooks/pre-commit", "#!/bin/sh\nshared\n");
+    let out = install_hook(&repo, false);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a symbolic link to"));
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "#!/bin/sh\nshared\n");
+
+    // `--force` replaces the link itself with an executable file.
+    let out = install_hook(&repo, true);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_file());
+    assert_eq!(std::fs::read_to_string(&link).unwrap(), corefence::hook::script(Path::new(COREFENCE)));
+    assert_eq!(mode(&link) & 0o111, 0o111, "executable");
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "#!/bin/sh\nshared\n");
+
+    // And with `--force`, a dangling link is replaced without creating its target.
+    std::fs::remove_file(&link).unwrap();
+    std::fs::remove_file(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, &link).unwrap();
+    assert!(install_hook(&repo, true).status.success());
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_file());
+    assert!(!outside.exists());
+    let names: Vec<_> = std::fs::read_dir(&hooks).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(!names.iter().any(|n| n.to_string_lossy().contains(".tmp")), "no temporary file left: {names:?}");
 }
