@@ -1,7 +1,7 @@
-//! corefence with a user's files: it replaces only the hook it wrote itself,
+//! corefence with a user's files: it replaces only what it wrote itself,
 //! never writes through a link, never rewrites a file it cannot rewrite
-//! whole (read-only, hard-linked, not UTF-8, changed meanwhile), and leaves
-//! no temporary file behind for `git add -A` to commit.
+//! whole (read-only, hard-linked, not UTF-8), and leaves no temporary file
+//! behind for `git add -A` to commit.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -253,4 +253,53 @@ fn install_hook_never_writes_through_a_link() {
     assert!(!outside.exists());
     let names: Vec<_> = std::fs::read_dir(&hooks).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(!names.iter().any(|n| n.to_string_lossy().contains(".tmp")), "no temporary file left: {names:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    write(&root, "Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
+    write(&root, "src/lib.rs", HEADER);
+    let elsewhere = dir.path().join("elsewhere/corefence.toml");
+    std::os::unix::fs::symlink(&elsewhere, root.join("corefence.toml")).unwrap();
+    for args in [&["init"][..], &["init", "--force"]] {
+        let run = corefence_in(root.clone(), args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("is a symbolic link; corefence never writes through a link"), "{}", run.stderr);
+        assert!(!dir.path().join("elsewhere").exists(), "{args:?} wrote through the link");
+        assert!(std::fs::symlink_metadata(root.join("corefence.toml")).unwrap().file_type().is_symlink());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn init_writes_any_folder_name_as_valid_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
+    write(root, "src/lib.rs", HEADER);
+    let weird = ["we\"ird\\dir", "tab\there", "glob*[x]{y}"];
+    for folder in weird {
+        write(root, &format!("{folder}/ee/lib.rs"), "// SPDX-License-Identifier: LicenseRef-Enterprise\n");
+    }
+    let printed = corefence_in(root.to_path_buf(), &["init", "--stdout"]);
+    assert_eq!(printed.code, 0, "{}", printed.stderr);
+    let proposal: toml::Table = toml::from_str(&printed.stdout).unwrap_or_else(|e| panic!("{e}\n{}", printed.stdout));
+    let paths = proposal["assign"].as_array().unwrap().iter().find_map(|a| a.get("paths")).unwrap().clone();
+    assert_eq!(
+        paths,
+        toml::Value::Array(
+            ["glob\\*\\[x\\]\\{y\\}/ee/**", "tab\there/ee/**", "we\"ird\\\\dir/ee/**"].map(toml::Value::from).to_vec()
+        )
+    );
+
+    let run = corefence_in(root.to_path_buf(), &["init"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(root.join("corefence.toml")).unwrap(), printed.stdout);
+    // The globs match those folders: their enterprise headers are right.
+    let check = corefence_in(root.to_path_buf(), &["check", "--format", "short"]);
+    assert!(!check.stdout.contains("license/mismatch"), "{}", check.stdout);
+    assert_ne!(check.code, 2, "{}{}", check.stdout, check.stderr);
 }
