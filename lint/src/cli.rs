@@ -384,14 +384,6 @@ fn init(args: &InitArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         return Ok(EXIT_OK);
     }
     let target = root.dir.join(config::FILE_NAME);
-    if target.exists() && !args.force {
-        writeln!(
-            io.stderr,
-            "error: {} already exists; use `--force` to overwrite it or `--stdout` to print the proposal",
-            target.display()
-        )?;
-        return Ok(EXIT_ERROR);
-    }
     // The proposal must load: a file `init` writes and `check` rejects would be a bug.
     if let Err(errors) = config::from_str(config::FILE_NAME, &text) {
         for d in &errors.0 {
@@ -399,7 +391,10 @@ fn init(args: &InitArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         }
         return Ok(EXIT_ERROR);
     }
-    std::fs::write(&target, text)?;
+    if let Err(err) = config::init::write(&target, &text, args.force) {
+        writeln!(io.stderr, "error: {err}")?;
+        return Ok(EXIT_ERROR);
+    }
     writeln!(io.stderr, "wrote {}", target.display())?;
     Ok(EXIT_OK)
 }

@@ -18,6 +18,7 @@
 //! return [`diagnostic`]s, and [`report`] renders them. [`cli`] wires the
 //! command line to it.
 
+pub mod atomic;
 pub mod baseline;
 pub mod cache;
 pub mod checks;

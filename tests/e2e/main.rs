@@ -23,3 +23,4 @@ mod reuse_differential;
 mod sarif_validator;
 mod support;
 mod terminal;
+mod trust;

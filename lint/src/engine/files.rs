@@ -230,12 +230,12 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
     if plan.new_bytes != bytes {
         if mode.dry_run {
             fix.diff = Some(license::fix::unified_diff(&entry.rel, &bytes, &plan.new_bytes));
-        } else if let Err(err) = license::fix::write_atomic(&entry.abs, &plan.new_bytes) {
+        } else if let Err(err) = license::fix::write_atomic(&entry.abs, &bytes, &plan.new_bytes) {
             let file = Arc::new(SourceFile::new(entry.rel.clone(), ""));
             result.diagnostics.push(Diagnostic::unreadable(
                 &file,
-                format!("cannot write the fix to `{}`: {err}", entry.rel),
-                "the file was left as it was; check its permissions (links are never written through)",
+                format!("`{}` not fixed: {err}", entry.rel),
+                err.help(),
             ));
             result.fix = Some(fix);
             return Some(result);

@@ -2,6 +2,8 @@
 //! edition's license, as a `license = ".."` line right after `name`. Every
 //! other manifest finding needs a human (a different license is a decision).
 
+use std::path::Path;
+
 use super::{FileFix, FixMode};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
@@ -31,23 +33,28 @@ pub fn fix_missing_licenses(
             continue;
         };
         let license = config.editions.get(editions.crate_edition(index).0).map_or("", |e| e.license());
-        let text = &c.manifest.text;
-        let line_end = text[name_span.end..].find('\n').map_or(text.len(), |i| name_span.end + i + 1);
-        let eol = if text[..line_end].ends_with("\r\n") { "\r\n" } else { "\n" };
-        let prefix = if line_end == text.len() && !text.ends_with('\n') { eol } else { "" };
-        let new = format!("{}{prefix}license = \"{license}\"{eol}{}", &text[..line_end], &text[line_end..]);
         let line = c.manifest.line_col(name_span.start).line + 1;
         let mut fix = FileFix {
             path: c.manifest.path.clone(),
-            changes: vec![format!("{}:{line}: set `license = \"{license}\"`", c.manifest.path)],
+            changes: vec![format!("{}:{line}: set `license = {}`", c.manifest.path, toml_string(license))],
             diff: None,
             written: false,
         };
+        let abs = ws.root.join(&c.manifest.path);
+        let (old, new) = match insert_license(&abs, &c.manifest.text, name_span.end, license) {
+            Ok(edit) => edit,
+            Err(why) => {
+                fix.changes = vec![format!("{}: not fixed: {why}", c.manifest.path)];
+                remaining.push(d);
+                fixes.push(fix);
+                continue;
+            }
+        };
         if mode.dry_run {
-            fix.diff = Some(unified_diff(&c.manifest.path, text.as_bytes(), new.as_bytes()));
+            fix.diff = Some(unified_diff(&c.manifest.path, &old, new.as_bytes()));
             remaining.push(d);
-        } else if let Err(err) = write_atomic(&ws.root.join(&c.manifest.path), new.as_bytes()) {
-            fix.changes = vec![format!("{}: not fixed: cannot write: {err}", c.manifest.path)];
+        } else if let Err(err) = write_atomic(&abs, &old, new.as_bytes()) {
+            fix.changes = vec![format!("{}: not fixed: {err}", c.manifest.path)];
             remaining.push(d);
         } else {
             fix.written = true;
@@ -55,4 +62,34 @@ pub fn fix_missing_licenses(
         fixes.push(fix);
     }
     remaining
+}
+
+/// The manifest's bytes as they are on disk, and the same with a `license`
+/// line after the line that ends at or after `name_end`.
+///
+/// The manifest was decoded for parsing, lossily: the edit is made on the
+/// bytes read now, and only if they are valid UTF-8 and still what was
+/// parsed, so that no byte is ever replaced by a decoding.
+fn insert_license(abs: &Path, parsed: &str, name_end: usize, license: &str) -> Result<(Vec<u8>, String), String> {
+    let bytes = std::fs::read(abs).map_err(|e| format!("cannot read it: {e}"))?;
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return Err(format!(
+            "not valid UTF-8, so corefence does not rewrite it; add `license = {}` by hand (and save it as UTF-8)",
+            toml_string(license)
+        ));
+    };
+    if text != parsed {
+        return Err("changed while corefence was fixing it; run --fix again".to_owned());
+    }
+    let line_end = text.get(name_end..).and_then(|rest| rest.find('\n')).map_or(text.len(), |i| name_end + i + 1);
+    let (head, tail) = (text.get(..line_end).unwrap_or(text), text.get(line_end..).unwrap_or_default());
+    let eol = if head.ends_with("\r\n") { "\r\n" } else { "\n" };
+    let prefix = if tail.is_empty() && !text.ends_with('\n') { eol } else { "" };
+    let new = format!("{head}{prefix}license = {}{eol}{tail}", toml_string(license));
+    Ok((bytes, new))
+}
+
+/// `s` as a TOML string.
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_owned()).to_string()
 }
