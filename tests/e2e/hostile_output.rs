@@ -1,0 +1,77 @@
+//! Output that cannot be forged: workspaces generated here whose file names
+//! are built to break the reports about them (names that are not valid in a
+//! URI). Each format must still say exactly what was found and where.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::support::{corefence_in, Run};
+
+const CONFIG: &str = "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n";
+
+/// A workspace holding `files` (none with a header unless given one), in a
+/// temporary folder.
+fn workspace(files: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    for (rel, bytes) in [("corefence.toml", CONFIG.as_bytes())].iter().chain(files) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    (dir, root)
+}
+
+fn check(root: &Path, format: &str) -> Run {
+    let run = corefence_in(root.to_path_buf(), &["check", "--format", format, "--color", "never"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    run
+}
+
+// ---------------------------------------------------------------- SARIF URIs
+
+/// RFC 3986 `path-noscheme` of a relative reference: unreserved characters,
+/// sub-delimiters, `@`, `/` and `%XX`; no `:` (it would read as a scheme).
+fn is_uri_reference_path(uri: &str) -> bool {
+    let bytes = uri.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_hexdigit);
+            if !(hex(i + 1) && hex(i + 2)) {
+                return false;
+            }
+            i += 3;
+            continue;
+        }
+        if !(b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&b)) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+#[test]
+fn sarif_uris_are_percent_encoded_uri_references() {
+    let names = ["src/lib.rs", "src/a b%.rs", "src/café.rs", "src/x#y.rs", "src/q?.rs", "src/c:d.rs"];
+    let files: Vec<(&str, &[u8])> = names.iter().map(|n| (*n, b"pub fn f() {}\n".as_slice())).collect();
+    let (_dir, root) = workspace(&files);
+    let run = check(&root, "sarif");
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let uris: BTreeSet<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
+        .collect();
+    let expected: BTreeSet<&str> =
+        ["src/lib.rs", "src/a%20b%25.rs", "src/caf%C3%A9.rs", "src/x%23y.rs", "src/q%3F.rs", "src/c%3Ad.rs"].into();
+    assert_eq!(uris, expected);
+    for uri in &uris {
+        assert!(is_uri_reference_path(uri), "{uri} is not a URI reference");
+        let decoded = percent_encoding::percent_decode_str(uri).decode_utf8().unwrap();
+        assert!(names.contains(&decoded.as_ref()), "{uri} decodes to {decoded}, not a file");
+    }
+    crate::sarif_validator::assert_valid_sarif(&run.stdout);
+}
