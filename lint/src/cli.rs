@@ -252,7 +252,10 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
     let style = style(args, io);
     let mut outcome = match engine::run(&options) {
         Ok(outcome) => outcome,
-        Err(Fatal::Config { errors, .. }) => {
+        Err(Fatal::Config { mut errors, .. }) => {
+            // Config errors are findings like any other: SARIF and GitLab
+            // track them by fingerprint.
+            crate::diagnostic::finalize(&mut errors.0);
             emit(args.format, &errors.0, 0, style, io)?;
             return Ok(EXIT_ERROR);
         }

@@ -1,11 +1,12 @@
 //! Output that cannot be forged: workspaces generated here whose file names
 //! are built to break the reports about them (names that are not valid in a
-//! URI). Each format must still say exactly what was found and where.
+//! URI), and config errors tracked like any finding. Each format must still
+//! say exactly what was found and where.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::support::{corefence_in, Run};
+use crate::support::{corefence, corefence_in, Run};
 
 const CONFIG: &str = "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n";
 
@@ -74,4 +75,32 @@ fn sarif_uris_are_percent_encoded_uri_references() {
         assert!(names.contains(&decoded.as_ref()), "{uri} decodes to {decoded}, not a file");
     }
     crate::sarif_validator::assert_valid_sarif(&run.stdout);
+}
+
+// ----------------------------------------------------- config fingerprints
+
+#[test]
+fn config_errors_have_unique_stable_fingerprints() {
+    let sarif = |run: Run| -> Vec<String> {
+        assert_eq!(run.code, 2);
+        let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"]["corefence/v1"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let first = sarif(corefence(&["check", "fixtures/broken-config", "--format", "sarif"]));
+    let again = sarif(corefence(&["check", "fixtures/broken-config", "--format", "sarif"]));
+    assert_eq!(first.len(), 4, "every problem of the config is reported");
+    assert!(first.iter().all(|f| f.len() == 32), "{first:?}");
+    assert_eq!(first.iter().collect::<BTreeSet<_>>().len(), first.len(), "unique: {first:?}");
+    assert_eq!(first, again, "stable across runs");
+
+    let gitlab = corefence(&["check", "fixtures/broken-config", "--format", "gitlab"]);
+    assert_eq!(gitlab.code, 2);
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&gitlab.stdout).unwrap();
+    let fingerprints: Vec<&str> = issues.iter().map(|i| i["fingerprint"].as_str().unwrap_or_default()).collect();
+    assert_eq!(fingerprints, first, "GitLab and SARIF track the same findings");
 }
