@@ -1,12 +1,13 @@
 //! Output that cannot be forged: workspaces generated here whose file names
 //! are built to break the reports about them (names that are not valid in a
-//! URI), and config errors tracked like any finding. Each format must still
-//! say exactly what was found and where.
+//! URI), config errors tracked like any finding, and `--fix --dry-run` with
+//! machine formats. Each format must still say exactly what was found,
+//! where, and nothing else.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::support::{corefence, corefence_in, Run};
+use crate::support::{copy_fixture, corefence, corefence_in, Run};
 
 const CONFIG: &str = "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n";
 
@@ -103,4 +104,36 @@ fn config_errors_have_unique_stable_fingerprints() {
     let issues: Vec<serde_json::Value> = serde_json::from_str(&gitlab.stdout).unwrap();
     let fingerprints: Vec<&str> = issues.iter().map(|i| i["fingerprint"].as_str().unwrap_or_default()).collect();
     assert_eq!(fingerprints, first, "GitLab and SARIF track the same findings");
+}
+
+// --------------------------------------------------- --fix --dry-run diffs
+
+#[test]
+fn dry_run_diffs_never_mix_into_machine_output() {
+    for format in ["json", "sarif", "gitlab", "github"] {
+        let (_dir, root) = copy_fixture("headers");
+        let run = corefence_in(root, &["check", "--fix", "--dry-run", "--format", format]);
+        assert!(run.stderr.contains("+++ b/src/tag_in_string.rs"), "{format}: the diff goes to stderr");
+        assert!(!run.stdout.contains("+++ "), "{format}: a diff on stdout:\n{}", run.stdout);
+        if format == "github" {
+            assert!(run.stdout.lines().all(|l| l.starts_with("::")), "{}", run.stdout);
+        } else {
+            let parsed: Result<serde_json::Value, _> = serde_json::from_str(&run.stdout);
+            assert!(parsed.is_ok(), "{format}: stdout is not one JSON document: {parsed:?}");
+        }
+    }
+}
+
+#[test]
+fn dry_run_diff_from_human_output_applies_with_git() {
+    let (_dir, root) = copy_fixture("headers");
+    let run = corefence_in(root.clone(), &["check", "--fix", "--dry-run", "--color", "never"]);
+    assert!(run.stdout.starts_with("--- a/"), "the diff alone is on stdout:\n{}", run.stdout);
+    let patch = root.join("fix.patch");
+    std::fs::write(&patch, &run.stdout).unwrap();
+    let status = std::process::Command::new("git").args(["apply", "--check", "fix.patch"]).current_dir(&root).status();
+    match status {
+        Ok(status) => assert!(status.success(), "git apply rejects the diff:\n{}", run.stdout),
+        Err(_) => crate::support::tool_missing("git", "install git"),
+    }
 }

@@ -36,6 +36,14 @@ impl Format {
     pub fn is_machine(self) -> bool {
         !matches!(self, Format::Human)
     }
+
+    /// Whether stdout must hold this format's output and nothing else: a
+    /// JSON document, a SARIF log, a Code Quality report or workflow
+    /// commands, which a stray line (such as a `--fix --dry-run` diff) would
+    /// make unreadable to the tool consuming them.
+    pub fn owns_stdout(self) -> bool {
+        matches!(self, Format::Json | Format::Sarif | Format::Github | Format::Gitlab)
+    }
 }
 
 /// Writes `diagnostics` in `format`.
