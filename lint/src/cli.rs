@@ -329,7 +329,7 @@ fn report_fixes(fixes: &[engine::FileFix], format: Format, io: &mut Io<'_>) -> s
         let verb = if fix.written { "fixed" } else { "fix" };
         for change in &fix.changes {
             let prefix = if change.contains(": not fixed: ") { "note" } else { verb };
-            writeln!(io.stderr, "{prefix}: {change}")?;
+            writeln!(io.stderr, "{prefix}: {}", report::visible::visible(change))?;
         }
         if let Some(diff) = &fix.diff {
             let out: &mut dyn Write = if format.owns_stdout() { io.stderr } else { io.stdout };

@@ -1,8 +1,9 @@
-//! Output that cannot be forged: workspaces generated here whose file names
-//! are built to break the reports about them (names that are not valid in a
-//! URI), config errors tracked like any finding, and `--fix --dry-run` with
-//! machine formats. Each format must still say exactly what was found,
-//! where, and nothing else.
+//! Output that cannot be forged: workspaces generated here whose file names,
+//! headers and lines are built to break the reports about them (control
+//! characters that erase or rewrite terminal lines, names that are not valid
+//! in a URI, a 1 MiB line), config errors tracked like any finding, and
+//! `--fix --dry-run` with machine formats. Each format must still say exactly
+//! what was found, where, and nothing else.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -136,4 +137,160 @@ fn dry_run_diff_from_human_output_applies_with_git() {
         Ok(status) => assert!(status.success(), "git apply rejects the diff:\n{}", run.stdout),
         Err(_) => crate::support::tool_missing("git", "install git"),
     }
+}
+
+// ------------------------------------------------------- control characters
+
+/// Paths of the findings, as the JSON contract gives them.
+fn json_paths(root: &Path) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_str(&check(root, "json").stdout).unwrap();
+    doc["diagnostics"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap().to_owned()).collect()
+}
+
+/// What a terminal acts on instead of showing: C0 and C1 controls, DEL, the
+/// bidi controls and the line and paragraph separators.
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+fn assert_printable(what: &str, text: &str) {
+    for (i, line) in text.lines().enumerate() {
+        let bad: Vec<char> = line.chars().filter(|&c| acts_on_terminal(c)).collect();
+        assert!(bad.is_empty(), "{what}, line {}: {bad:?} would reach the terminal in {line:?}", i + 1);
+    }
+}
+
+/// Names and a header that try to rewrite the terminal: ESC sequences that
+/// erase the line and move up, CR and backspace that overwrite, BEL, a C1
+/// CSI, a right-to-left override, a newline that would split a line.
+fn hostile_names() -> (tempfile::TempDir, PathBuf) {
+    let body: &[u8] = b"pub fn f() {}\n";
+    workspace(&[
+        ("src/lib.rs", b"// SPDX-License-Identifier: AGPL-3.0-only\n"),
+        ("src/erase\x1b[2K\x1b[1A.rs", body),
+        ("src/cr\rcorefence: no problems.rs", body),
+        ("src/bell\x07back\x08.rs", body),
+        ("src/csi\u{9b}31m.rs", body),
+        ("src/\u{202e}sr.txt.rs", body),
+        ("src/new\nline.rs", body),
+        (
+            "src/header.rs",
+            b"// SPDX-License-Identifier: \x1b[2K\r\x1b[32mcorefence: no problems in 1 file\x1b[0m\x07\npub fn f() {}\n",
+        ),
+    ])
+}
+
+#[test]
+fn human_output_shows_control_characters_as_escapes() {
+    let (_dir, root) = hostile_names();
+    let run = check(&root, "human");
+    assert_printable("human output", &run.stderr);
+    for shown in [
+        "╭─[src/erase\\u{1b}[2K\\u{1b}[1A.rs:1:1]",
+        "`src/cr\\u{d}corefence: no problems.rs` has no SPDX-License-Identifier header",
+        "src/bell\\u{7}back\\u{8}.rs",
+        "src/csi\\u{9b}31m.rs",
+        "src/\\u{202e}sr.txt.rs",
+        "╭─[src/new\\u{a}line.rs:1:1]",
+        // The header's text, in the message and in the snippet line.
+        "invalid SPDX expression `\\u{1b}[2K\\u{d}\\u{1b}[32mcorefence:",
+        " 1 │ // SPDX-License-Identifier: \\u{1b}[2K\\u{d}\\u{1b}[32mcorefence: no problems in 1 file\\u{1b}[0m\\u{7}",
+    ] {
+        assert!(run.stderr.contains(shown), "missing {shown:?} in:\n{}", run.stderr);
+    }
+    assert!(run.stderr.ends_with("corefence: 7 errors, 0 warnings in 8 files\n"), "{}", run.stderr);
+}
+
+#[test]
+fn short_output_is_one_line_per_finding_whatever_the_names() {
+    let (_dir, root) = hostile_names();
+    let run = check(&root, "short");
+    assert_printable("short output", &run.stdout);
+    let paths = json_paths(&root);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), paths.len(), "{}", run.stdout);
+    for (line, path) in lines.iter().zip(&paths) {
+        let shown =
+            path.chars().map(|c| if acts_on_terminal(c) { c.escape_unicode().to_string() } else { c.to_string() });
+        let shown: String = shown.collect();
+        assert!(line.starts_with(&format!("{shown}:1:")), "{line:?} does not start with {shown:?}");
+    }
+    assert!(run.stdout.contains("src/new\\u{a}line.rs:1:1: error[license/missing]"), "{}", run.stdout);
+}
+
+#[test]
+fn fix_lists_changes_under_visible_names() {
+    let (_dir, root) = hostile_names();
+    let run = corefence_in(root, &["check", "--fix", "--dry-run", "--format", "short"]);
+    let listed: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("fix: ")).collect();
+    assert_eq!(listed.len(), 6, "one header inserted per file without one:\n{}", run.stderr);
+    for line in &listed {
+        assert_printable("--fix list", line);
+    }
+    assert!(listed.iter().any(|l| l.starts_with("fix: src/new\\u{a}line.rs:1: inserted")), "{listed:#?}");
+}
+
+/// GitHub's `unescapeProperty`, as the runner reads a command.
+fn github_unescape(s: &str) -> String {
+    s.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+}
+
+#[test]
+fn github_commands_stay_whole_and_name_the_real_file() {
+    let (_dir, root) = workspace(&[
+        ("src/new\nline.rs", b"pub fn f() {}\n"),
+        ("src/a,b:c%d.rs", b"pub fn f() {}\n"),
+        ("src/header.rs", b"// SPDX-License-Identifier: \x1b[2K\x1b[1A::error::forged\n"),
+    ]);
+    let run = check(&root, "github");
+    let paths = json_paths(&root);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), paths.len(), "one command per finding:\n{}", run.stdout);
+    for (line, path) in lines.iter().zip(&paths) {
+        let rest = line.strip_prefix("::error file=").unwrap_or_else(|| panic!("not a command: {line:?}"));
+        let (file, rest) = rest.split_once(",line=").unwrap();
+        assert_eq!(&github_unescape(file), path, "the annotation names the file");
+        let (_, message) = rest.split_once("::").unwrap();
+        assert_printable("github message", &github_unescape(message).replace('\n', " "));
+    }
+    assert!(run.stdout.contains("`\\u{1b}[2K\\u{1b}[1A::error::forged`"), "{}", run.stdout);
+}
+
+// ----------------------------------------------------------- a 1 MiB line
+
+const MIB: usize = 1 << 20;
+
+#[test]
+fn findings_on_a_1_mib_line_print_a_bounded_window() {
+    let late_header = format!("/* {}SPDX-License-Identifier: MIT */\npub fn f() {{}}\n", " ".repeat(MIB));
+    let no_header = format!("pub const S: &str = \"{}\";\n", "a".repeat(MIB));
+    let huge_expression = format!("// SPDX-License-Identifier: {}\n", "MIT AND ".repeat(MIB / 8) + "(");
+    let (_dir, root) = workspace(&[
+        ("src/late.rs", late_header.as_bytes()),
+        ("src/long.rs", no_header.as_bytes()),
+        ("src/huge_expression.rs", huge_expression.as_bytes()),
+    ]);
+
+    let human = check(&root, "human").stderr;
+    assert!(human.len() < 8_000, "{} bytes of human output for 3 findings", human.len());
+    // The label still points at `MIT`, far right on its line: the underline
+    // sits under it in the window shown.
+    let lines: Vec<&str> = human.lines().collect();
+    let at = lines.iter().position(|l| l.contains("SPDX-License-Identifier: MIT */")).unwrap();
+    let (code, marks) = (lines[at], lines[at + 1]);
+    assert!(code.contains(" │ …"), "the cut is marked: {code}");
+    let column = |line: &str, pattern: &str| line.find(pattern).map(|i| line[..i].chars().count()).unwrap();
+    assert_eq!(column(marks, "─┬─"), column(code, "MIT"), "\n{code}\n{marks}");
+    assert!(human.contains(&format!("╭─[src/late.rs:1:{}]", MIB + 29)), "the file's own column:\n{human}");
+    // A finding at the start of a long line shows its start.
+    assert!(human.contains(" 1 │ pub const S: &str = \"aaaa"), "{human}");
+
+    let short = check(&root, "short").stdout;
+    assert!(short.len() < 2_000, "{} bytes of short output for 3 findings", short.len());
+    assert!(short.contains(&format!("src/late.rs:1:{}: error[license/mismatch]", MIB + 29)), "{short}");
+    let invalid = short.lines().find(|l| l.starts_with("src/huge_expression.rs:1:")).unwrap();
+    assert!(invalid.contains("error[license/invalid] invalid SPDX expression `MIT AND MIT"), "{invalid}");
+    assert!(invalid.contains("…MIT AND"), "the quoted expression is clipped in the middle: {invalid}");
 }

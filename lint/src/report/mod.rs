@@ -1,12 +1,14 @@
 //! Renderers: the only place diagnostics become text. Each format gets the
 //! sorted diagnostics and writes to the stream it is given.
 
+mod excerpt;
 pub mod github;
 pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
 pub mod short;
+pub mod visible;
 
 use std::io::{self, Write};
 
