@@ -96,7 +96,8 @@ struct CheckArgs {
     /// With --fix: also replace a different, valid license.
     #[arg(long, requires = "fix")]
     relicense: bool,
-    /// With --fix: print the changes as a unified diff and write nothing.
+    /// With --fix: print the changes as a unified diff and write nothing
+    /// (on stdout; on stderr with --format json, sarif, github or gitlab).
     #[arg(long, requires = "fix")]
     dry_run: bool,
     /// Check the content staged in git's index and report on staged files
@@ -254,7 +255,10 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
     let style = style(args, io);
     let mut outcome = match engine::run(&options) {
         Ok(outcome) => outcome,
-        Err(Fatal::Config { errors, .. }) => {
+        Err(Fatal::Config { mut errors, .. }) => {
+            // Config errors are findings like any other: SARIF and GitLab
+            // track them by fingerprint.
+            crate::diagnostic::finalize(&mut errors.0);
             emit(args.format, &errors.0, 0, style, io)?;
             return Ok(EXIT_ERROR);
         }
@@ -270,7 +274,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
             config::FILE_NAME
         )?;
     }
-    report_fixes(&outcome.fixes, io)?;
+    report_fixes(&outcome.fixes, args.format, io)?;
     if let Some(file) = &args.write_baseline {
         let path = io.cwd.join(file);
         let recorded = Baseline::of(&outcome.diagnostics);
@@ -318,17 +322,20 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
     Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
 }
 
-/// Lists every change `--fix` made (stderr, so machine formats stay clean);
-/// with `--dry-run` the diffs go to stdout, where `git apply` can read them.
-fn report_fixes(fixes: &[engine::FileFix], io: &mut Io<'_>) -> std::io::Result<()> {
+/// Lists every change `--fix` made (stderr, so machine formats stay clean).
+/// With `--dry-run` the diffs go to stdout, where `git apply` can read them,
+/// unless the format owns stdout (a JSON or SARIF document must stay one
+/// document): then they go to stderr with the list.
+fn report_fixes(fixes: &[engine::FileFix], format: Format, io: &mut Io<'_>) -> std::io::Result<()> {
     for fix in fixes {
         let verb = if fix.written { "fixed" } else { "fix" };
         for change in &fix.changes {
             let prefix = if change.contains(": not fixed: ") { "note" } else { verb };
-            writeln!(io.stderr, "{prefix}: {change}")?;
+            writeln!(io.stderr, "{prefix}: {}", report::visible::visible(change))?;
         }
         if let Some(diff) = &fix.diff {
-            io.stdout.write_all(diff.as_bytes())?;
+            let out: &mut dyn Write = if format.owns_stdout() { io.stderr } else { io.stdout };
+            out.write_all(diff.as_bytes())?;
         }
     }
     Ok(())

@@ -14,6 +14,7 @@ mod formats;
 mod git_hook;
 mod headers;
 mod hostile;
+mod hostile_output;
 mod inventory;
 mod macro_parity;
 mod pre_commit;

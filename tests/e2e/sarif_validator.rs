@@ -7,17 +7,17 @@ use std::process::Command;
 
 use crate::support::corefence;
 
-#[test]
-fn sarif_passes_the_official_validator() {
+/// Runs the validator on a SARIF log and fails on any error it reports;
+/// skips (see [`crate::support::tool_missing`]) when it is not installed.
+pub fn assert_valid_sarif(log_text: &str) {
     let Ok(version) = Command::new("sarif-multitool").arg("--version").output() else {
         crate::support::tool_missing("sarif-multitool", "npm install -g @microsoft/sarif-multitool");
         return;
     };
     assert!(version.status.success());
-    let run = corefence(&["check", "fixtures/demo", "--format", "sarif"]);
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("corefence.sarif");
-    std::fs::write(&log, &run.stdout).unwrap();
+    std::fs::write(&log, log_text).unwrap();
     let out_file = dir.path().join("validation.sarif");
     let status = Command::new("sarif-multitool")
         .arg("validate")
@@ -35,4 +35,10 @@ fn sarif_passes_the_official_validator() {
         .unwrap_or_default();
     assert!(errors.is_empty(), "validator errors: {errors:#?}");
     assert!(status.success());
+}
+
+#[test]
+fn sarif_passes_the_official_validator() {
+    let run = corefence(&["check", "fixtures/demo", "--format", "sarif"]);
+    assert_valid_sarif(&run.stdout);
 }

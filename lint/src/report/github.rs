@@ -1,8 +1,16 @@
 //! `--format github`: GitHub Actions workflow commands, which the runner turns
 //! into annotations on the pull request's diff.
+//!
+//! Escaping follows the runner's rules (`escapeData` and `escapeProperty` in
+//! `@actions/core`): `%`, CR and LF in the message, and also `:` and `,` in
+//! properties, are percent-encoded, so no text can end a command early or
+//! start another. The file property keeps the path's own characters (the
+//! annotation must name the file in the repository); the message shows
+//! control characters as `\u{..}`, as the text formats do, and is clipped.
 
 use std::io::{self, Write};
 
+use super::visible::field;
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// Escapes a message: GitHub reads `%`, CR and LF specially in command data.
@@ -23,10 +31,10 @@ pub fn write(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> 
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut message = d.message.clone();
+        let mut message = field(&d.message);
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&field(help));
         }
         writeln!(
             out,

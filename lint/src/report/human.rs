@@ -1,16 +1,21 @@
 //! `--format human`: rustc-style reports rendered by miette, with source
 //! snippets, one report per diagnostic; secondary spans in other files become
 //! related reports so each snippet shows the right file.
+//!
+//! Everything taken from the workspace (paths, messages quoting header text,
+//! source lines) goes through [`super::visible`] and [`Excerpt`] first, so
+//! control characters print as `\u{..}` escapes and a huge line or message
+//! prints a bounded window of itself.
 
 use std::fmt;
 use std::io::{self, Write};
+use std::ops::Range;
 
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
-    SpanContents,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
-use crate::diagnostic::{Counts, Diagnostic, Severity, SourceFile};
+use super::excerpt::Excerpt;
+use super::visible::field;
+use crate::diagnostic::{Code, Counts, Diagnostic, Severity, SourceFile};
 
 /// Rendering choices that must be fixed for snapshots to be stable.
 #[derive(Debug, Clone, Copy)]
@@ -21,107 +26,95 @@ pub struct Style {
     pub width: usize,
 }
 
-impl SourceCode for SourceFile {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.path.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line(),
-            inner.column(),
-            inner.line_count(),
-        )))
-    }
+/// A diagnostic (or a related note about a span in another file), with every
+/// text made safe to print, seen through miette's trait.
+struct View {
+    /// `None` for a related note.
+    code: Option<Code>,
+    severity: miette::Severity,
+    message: String,
+    help: Option<String>,
+    source: Excerpt,
+    labels: Vec<LabeledSpan>,
+    related: Vec<View>,
 }
 
-/// A diagnostic (or a related note) seen through miette's trait.
-struct View<'a> {
-    d: &'a Diagnostic,
-    /// `Some(i)`: the i-th secondary label, shown as its own note.
-    secondary: Option<usize>,
-    related: Vec<View<'a>>,
-}
-
-impl<'a> View<'a> {
-    fn new(d: &'a Diagnostic) -> Self {
-        let related = d
-            .labels
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.location.path() != d.location.path())
-            .map(|(i, _)| View { d, secondary: Some(i), related: Vec::new() })
+impl View {
+    fn new(d: &Diagnostic) -> Self {
+        let (here, elsewhere): (Vec<_>, Vec<_>) = d.labels.iter().partition(|l| l.location.path() == d.location.path());
+        let spans: Vec<Range<usize>> =
+            std::iter::once(&d.location).chain(here.iter().map(|l| &l.location)).map(|l| l.span.clone()).collect();
+        let source = Excerpt::new(&d.location.file, &spans);
+        let primary =
+            LabeledSpan::new_primary_with_span(d.primary_label.as_deref().map(field), source.span(&d.location.span));
+        let labels = std::iter::once(primary)
+            .chain(here.iter().map(|l| LabeledSpan::new_with_span(Some(field(&l.text)), source.span(&l.location.span))))
             .collect();
-        View { d, secondary: None, related }
+        let related = elsewhere.iter().map(|l| View::note(&l.location.file, &l.location.span, &l.text)).collect();
+        View {
+            code: Some(d.code),
+            severity: match d.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+            },
+            message: field(&d.message),
+            help: d.help.as_deref().map(field),
+            source,
+            labels,
+            related,
+        }
     }
-}
 
-impl fmt::Debug for View<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
-    }
-}
-
-impl fmt::Display for View<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.secondary.and_then(|i| self.d.labels.get(i)) {
-            Some(label) => write!(f, "{}", label.text),
-            None => f.write_str(&self.d.message),
+    /// A secondary span in another file, shown as its own note.
+    fn note(file: &SourceFile, span: &Range<usize>, text: &str) -> Self {
+        let source = Excerpt::new(file, std::slice::from_ref(span));
+        let text = field(text);
+        let label = LabeledSpan::new_with_span(Some(text.clone()), source.span(span));
+        View {
+            code: None,
+            severity: miette::Severity::Advice,
+            message: text,
+            help: None,
+            source,
+            labels: vec![label],
+            related: Vec::new(),
         }
     }
 }
 
-impl std::error::Error for View<'_> {}
-
-fn span(range: &std::ops::Range<usize>) -> SourceSpan {
-    SourceSpan::from(range.start..range.end)
+impl fmt::Debug for View {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
-impl miette::Diagnostic for View<'_> {
+impl fmt::Display for View {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for View {}
+
+impl miette::Diagnostic for View {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.secondary.is_none().then(|| Box::new(self.d.code) as Box<dyn fmt::Display>)
+        self.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match (self.secondary, self.d.severity) {
-            (Some(_), _) => miette::Severity::Advice,
-            (None, Severity::Error) => miette::Severity::Error,
-            (None, Severity::Warning) => miette::Severity::Warning,
-        })
+        Some(self.severity)
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        if self.secondary.is_some() {
-            return None;
-        }
-        self.d.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        match self.secondary.and_then(|i| self.d.labels.get(i)) {
-            Some(label) => Some(&*label.location.file),
-            None => Some(&*self.d.location.file),
-        }
+        Some(&self.source)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if let Some(label) = self.secondary.and_then(|i| self.d.labels.get(i)) {
-            let one = LabeledSpan::new_with_span(Some(label.text.clone()), span(&label.location.span));
-            return Some(Box::new(std::iter::once(one)));
-        }
-        let primary = LabeledSpan::new_primary_with_span(self.d.primary_label.clone(), span(&self.d.location.span));
-        let same_file = self
-            .d
-            .labels
-            .iter()
-            .filter(|l| l.location.path() == self.d.location.path())
-            .map(|l| LabeledSpan::new_with_span(Some(l.text.clone()), span(&l.location.span)));
-        Some(Box::new(std::iter::once(primary).chain(same_file)))
+        Some(Box::new(self.labels.iter().cloned()))
     }
 
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {

@@ -1,12 +1,14 @@
 //! Renderers: the only place diagnostics become text. Each format gets the
 //! sorted diagnostics and writes to the stream it is given.
 
+mod excerpt;
 pub mod github;
 pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
 pub mod short;
+pub mod visible;
 
 use std::io::{self, Write};
 
@@ -35,6 +37,14 @@ impl Format {
     /// Whether the format is for machines (written to stdout, nothing else on stdout).
     pub fn is_machine(self) -> bool {
         !matches!(self, Format::Human)
+    }
+
+    /// Whether stdout must hold this format's output and nothing else: a
+    /// JSON document, a SARIF log, a Code Quality report or workflow
+    /// commands, which a stray line (such as a `--fix --dry-run` diff) would
+    /// make unreadable to the tool consuming them.
+    pub fn owns_stdout(self) -> bool {
+        matches!(self, Format::Json | Format::Sarif | Format::Github | Format::Gitlab)
     }
 }
 

@@ -2,8 +2,11 @@
 //! one rule per code (with the summary as short description and the long
 //! explanation as help), for GitHub code scanning and other SARIF viewers.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use serde_sarif::sarif::{
     ArtifactLocation, Location as SarifLocation, Message, MultiformatMessageString, PhysicalLocation, Region,
@@ -13,6 +16,37 @@ use serde_sarif::sarif::{
 use crate::diagnostic::{Code, Diagnostic, Location, Severity};
 
 const INFORMATION_URI: &str = "https://github.com/corefence/corefence";
+
+/// The bytes percent-encoded when a path becomes a relative URI reference
+/// (RFC 3986): all but the unreserved characters, the sub-delimiters and `@`
+/// a path segment may hold, and `/` between segments. So space, `%`, `#`
+/// and `?` (which would start a fragment or a query), `:` (which in a first
+/// segment would read as a scheme), controls, and every byte of a non-ASCII
+/// character are encoded.
+const ENCODED_IN_PATHS: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b'@')
+    .remove(b'/');
+
+/// A workspace-relative, `/`-separated path as the URI reference SARIF's
+/// `artifactLocation.uri` must be (resolved against `%SRCROOT%`).
+fn uri(path: &str) -> Cow<'_, str> {
+    utf8_percent_encode(path, ENCODED_IN_PATHS).into()
+}
 
 fn level(severity: Severity) -> ResultLevel {
     match severity {
@@ -44,7 +78,7 @@ fn location(loc: &Location, message: Option<&str>) -> SarifLocation {
         .end_column(i64::try_from(end.column).unwrap_or(i64::MAX))
         .build();
     let physical = PhysicalLocation::builder()
-        .artifact_location(ArtifactLocation::builder().uri(loc.path()).uri_base_id("%SRCROOT%").build())
+        .artifact_location(ArtifactLocation::builder().uri(uri(loc.path())).uri_base_id("%SRCROOT%").build())
         .region(region)
         .build();
     match message {
@@ -99,4 +133,21 @@ pub fn write(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> 
         .build();
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(uri("src/lib.rs"), "src/lib.rs");
+        assert_eq!(uri("crates/acme-core/src/auth_v2.rs"), "crates/acme-core/src/auth_v2.rs");
+        assert_eq!(uri("a b%.rs"), "a%20b%25.rs");
+        assert_eq!(uri("café.rs"), "caf%C3%A9.rs");
+        assert_eq!(uri("x#y.rs"), "x%23y.rs");
+        assert_eq!(uri("q?.rs"), "q%3F.rs");
+        assert_eq!(uri("c:/a.rs"), "c%3A/a.rs");
+        assert_eq!(uri("e\u{1b}[2K\n.rs"), "e%1B%5B2K%0A.rs");
+    }
 }
