@@ -140,9 +140,9 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::Builder::new().prefix(".index-").suffix(".tmp").tempfile_in(dir)?;
+    let mut file = crate::atomic::temp_in(dir, &crate::atomic::Mode::New(0o600))?;
     file.write_all(bytes)?;
-    file.persist(path).map(drop).map_err(|e| e.error)
+    crate::atomic::persist(file, path)
 }
 
 /// Removes the user-folder caches of workspaces not checked for
@@ -152,7 +152,9 @@ fn prune(dir: &Path, current: &Path) {
     let now = SystemTime::now();
     for entry in entries.flatten() {
         let path = entry.path();
-        let ours = path.extension().is_some_and(|e| e == "bin" || e == "tmp");
+        let name = entry.file_name();
+        let temp = crate::atomic::is_temp_name(&name.to_string_lossy());
+        let ours = path.extension().is_some_and(|e| e == "bin") || temp;
         let old =
             entry.metadata().and_then(|m| m.modified()).ok().and_then(|m| now.duration_since(m).ok()).is_some_and(
                 |age| {

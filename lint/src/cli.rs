@@ -104,7 +104,8 @@ struct CheckArgs {
     /// only (what a pre-commit hook wants); the whole index is still read.
     #[arg(long, conflicts_with = "fix")]
     staged: bool,
-    /// Files larger than this many bytes get only their header checked.
+    /// Files larger than this many bytes get only their header checked; a
+    /// Rust file that large is an error, since its code goes unchecked.
     #[arg(long, value_name = "BYTES", default_value_t = engine::DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
     /// Parse every Rust file, also those the lexical pre-filter proves
@@ -251,6 +252,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         max_file_size: args.max_file_size,
         exhaustive: args.exhaustive,
         cache: !args.no_cache,
+        memory: None,
     };
     let style = style(args, io);
     let mut outcome = match engine::run(&options) {

@@ -231,7 +231,7 @@ fn climbing_literal(after: &[u8], opener: u8) -> Option<String> {
 fn leaves_unit(ws: &Workspace, rel: &str, unit: Option<usize>, path: &str) -> bool {
     // Joined as the module tree joins it, so both agree on where it lands.
     let folder = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
-    path.starts_with('/') || ws.crate_index_of(&crate::index::modtree::join(folder, path)) != unit
+    crate::index::modtree::join(folder, path).is_none_or(|joined| ws.crate_index_of(&joined) != unit)
 }
 
 /// Whether offset `at` is on a line that is a `//` comment (doc comments

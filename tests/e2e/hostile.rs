@@ -89,7 +89,7 @@ fn hostile_workspace_is_reported_file_by_file() {
         "good/src/latin1.rs:1:1: warning[file/unreadable] `good/src/latin1.rs` is not valid UTF-8",
         "good/src/binary.rs:1:1: warning[file/unreadable] `good/src/binary.rs` is a binary file",
         "good/src/empty.rs:1:1: error[license/missing]",
-        "good/src/huge.rs:1:1: warning[file/unreadable] `good/src/huge.rs` is 40 MiB, over the 16 MiB limit",
+        "good/src/huge.rs:1:1: error[file/unreadable] `good/src/huge.rs` is 40 MiB, over the 16 MiB limit",
         "warning[parse/syntax] `good/src/nested.rs` nests too deep to parse: about 100010 levels deep",
         "broken/Cargo.toml:1:9: warning[file/unreadable] broken/Cargo.toml does not parse",
     ];

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod boundary;
+mod bypass;
 mod cache;
 mod cli_cases;
 mod config_errors;
@@ -22,6 +23,7 @@ mod prefilter;
 mod real_workspace;
 mod reuse_differential;
 mod sarif_validator;
+mod staged;
 mod support;
 mod terminal;
 mod trust;

@@ -2,6 +2,8 @@
 //! may not use with `mod x;`, `#[path = ".."] mod x;` or `include!("..")`.
 //! The file then compiles as part of A's code, whatever its own edition.
 //! A declaration gated by a feature mapped to the file's edition is fine.
+//! A path that leaves the workspace (above its root, or absolute) is a
+//! warning: the file it reads cannot be checked.
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::index::modtree::{Inputs, ModTree};
@@ -40,6 +42,20 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
             .with_help(format!(
                 "{gate}, move the declaration into {to} code, or move the file out of the {to} paths if it is {from} code"
             )),
+        );
+    }
+    for o in &tree.outside {
+        let Some(data) = inputs.files.get(o.file) else { continue };
+        let what = if o.include { "`include!`" } else { "`mod`" };
+        out.push(
+            Diagnostic::new(
+                Code::BoundaryModule,
+                sources.at(&data.rel, o.span.clone()),
+                format!("{what} reads `{}`, outside the workspace: corefence cannot check that file", o.written),
+            )
+            .with_severity(crate::diagnostic::Severity::Warning)
+            .with_label("leaves the workspace")
+            .with_help("keep module files inside the workspace, where their edition and license are checked"),
         );
     }
     out

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::config::{Config, PatternKind};
+use crate::config::{Config, PatternKind, PatternSet};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::workspace::Workspace;
 
@@ -24,14 +24,28 @@ pub fn check(config: &Config, ws: &Workspace) -> Vec<Diagnostic> {
             rel = parent;
         }
     }
-    let mut out = Vec::new();
-    for (kind, pattern) in config.written_patterns() {
-        let matched = match kind {
-            PatternKind::Crate => ws.crates.iter().any(|c| pattern.matches(&c.name)),
-            PatternKind::Path => {
-                ws.files.iter().any(|f| pattern.matches(&f.rel)) || folders.iter().any(|d| pattern.matches(d))
-            }
+    let written: Vec<(PatternKind, &crate::config::Pattern)> = config.written_patterns().collect();
+    // One matcher per kind, one pass over the names: a config with
+    // thousands of globs costs no more than one with a few.
+    let mut matched = vec![false; written.len()];
+    for kind in [PatternKind::Crate, PatternKind::Path] {
+        let positions: Vec<usize> =
+            (0..written.len()).filter(|&i| written.get(i).is_some_and(|w| w.0 == kind)).collect();
+        let Ok(set) = PatternSet::new(positions.iter().filter_map(|&i| written.get(i).map(|w| w.1))) else { continue };
+        let names: Box<dyn Iterator<Item = &str>> = match kind {
+            PatternKind::Crate => Box::new(ws.crates.iter().map(|c| c.name.as_str())),
+            PatternKind::Path => Box::new(ws.files.iter().map(|f| f.rel.as_str()).chain(folders.iter().copied())),
         };
+        for name in names {
+            for at in set.matching(name) {
+                if let Some(slot) = positions.get(at).and_then(|&i| matched.get_mut(i)) {
+                    *slot = true;
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ((kind, pattern), matched) in written.into_iter().zip(matched) {
         if !matched {
             let what = match kind {
                 PatternKind::Crate => "no crate in the workspace",

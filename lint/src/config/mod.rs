@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use glob::Pattern;
+pub use glob::{Pattern, PatternSet};
 
 use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
 
@@ -95,6 +95,51 @@ pub struct Config {
     pub deny_dev_dependencies: bool,
     /// `[third-party] paths`: vendored code that keeps its own licenses.
     pub third_party: Vec<Pattern>,
+    /// Every glob above, compiled into one matcher per question.
+    pub sets: Sets,
+}
+
+/// The configuration's globs compiled together, one [`PatternSet`] per
+/// question, so that a file costs one pass however many globs there are.
+#[derive(Debug, Clone, Default)]
+pub struct Sets {
+    /// `[[assign]] paths`, and for each pattern its assign's index.
+    assign_paths: (PatternSet, Vec<usize>),
+    /// `[[assign]] crates`, and for each pattern its assign's index.
+    assign_crates: (PatternSet, Vec<usize>),
+    include: PatternSet,
+    exclude: PatternSet,
+    third_party: PatternSet,
+}
+
+impl Sets {
+    /// Compiles the globs; the error is the span of the glob that cannot be
+    /// compiled (or of the first glob, when only all together are too
+    /// large) and why.
+    pub fn new(
+        assigns: &[Assign],
+        headers: &Headers,
+        third_party: &[Pattern],
+    ) -> Result<Sets, (Option<Range<usize>>, String)> {
+        fn set(patterns: &[&Pattern]) -> Result<PatternSet, (Option<Range<usize>>, String)> {
+            PatternSet::new(patterns.iter().copied()).map_err(|(culprit, why)| {
+                let at = culprit.or(Some(0)).and_then(|i| patterns.get(i)).and_then(|p| p.span.clone());
+                (at, why)
+            })
+        }
+        let flat = |pick: fn(&Assign) -> &[Pattern]| -> (Vec<&Pattern>, Vec<usize>) {
+            assigns.iter().enumerate().flat_map(|(i, a)| pick(a).iter().map(move |p| (p, i))).unzip()
+        };
+        let (paths, path_owner) = flat(|a| &a.paths);
+        let (crates, crate_owner) = flat(|a| &a.crates);
+        Ok(Sets {
+            assign_paths: (set(&paths)?, path_owner),
+            assign_crates: (set(&crates)?, crate_owner),
+            include: set(&headers.include.iter().collect::<Vec<_>>())?,
+            exclude: set(&headers.exclude.iter().collect::<Vec<_>>())?,
+            third_party: set(&third_party.iter().collect::<Vec<_>>())?,
+        })
+    }
 }
 
 impl Config {
@@ -126,12 +171,16 @@ impl Config {
     /// The edition a relative path is assigned to by `[[assign]] paths`, the
     /// last matching entry winning.
     pub fn path_edition(&self, rel_path: &str) -> Option<EditionId> {
-        self.assigns.iter().rev().find(|a| a.paths.iter().any(|p| p.matches(rel_path))).map(|a| a.edition)
+        let (set, owner) = &self.sets.assign_paths;
+        let assign = set.last_match(rel_path).and_then(|p| owner.get(p))?;
+        self.assigns.get(*assign).map(|a| a.edition)
     }
 
     /// The edition a crate name is assigned to by `[[assign]] crates`.
     pub fn crate_edition(&self, crate_name: &str) -> Option<EditionId> {
-        self.assigns.iter().rev().find(|a| a.crates.iter().any(|p| p.matches(crate_name))).map(|a| a.edition)
+        let (set, owner) = &self.sets.assign_crates;
+        let assign = set.last_match(crate_name).and_then(|p| owner.get(p))?;
+        self.assigns.get(*assign).map(|a| a.edition)
     }
 
     /// The edition mapped to a Cargo feature, if any.
@@ -141,13 +190,12 @@ impl Config {
 
     /// Whether a relative path must carry a header.
     pub fn header_required(&self, rel_path: &str) -> bool {
-        self.headers.include.iter().any(|p| p.matches(rel_path))
-            && !self.headers.exclude.iter().any(|p| p.matches(rel_path))
+        self.sets.include.is_match(rel_path) && !self.sets.exclude.is_match(rel_path)
     }
 
     /// Whether a relative path is vendored third-party code.
     pub fn is_third_party(&self, rel_path: &str) -> bool {
-        self.third_party.iter().any(|p| p.matches(rel_path))
+        self.sets.third_party.is_match(rel_path)
     }
 
     /// Every pattern written in the file, with the section it belongs to, for

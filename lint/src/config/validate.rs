@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::raw::{RawConfig, Sp};
-use super::{Assign, Config, Copyright, Edition, EditionId, Headers, Pattern, Problem};
+use super::{Assign, Config, Copyright, Edition, EditionId, Headers, Pattern, Problem, Sets};
 use crate::diagnostic::{Code, SourceFile};
 use crate::suggest;
 
@@ -41,7 +41,7 @@ pub fn validate(raw: &RawConfig, source: Option<Arc<SourceFile>>, problems: &mut
                 Ok(pattern) => Some(pattern),
                 Err(err) => {
                     problems.push(
-                        Problem::new(p.span.clone(), format!("invalid glob `{}`: {err}", p.value))
+                        Problem::new(p.span.clone(), format!("invalid glob `{}`: {err}", shortened(&p.value)))
                             .label("invalid glob")
                             .help(
                                 "globs use gitignore syntax: `*` within a folder, `**` across folders, `[ab]` classes",
@@ -53,7 +53,7 @@ pub fn validate(raw: &RawConfig, source: Option<Arc<SourceFile>>, problems: &mut
             .collect()
     };
 
-    let assigns = raw
+    let assigns: Vec<Assign> = raw
         .assigns
         .iter()
         .filter_map(|a| {
@@ -88,16 +88,17 @@ pub fn validate(raw: &RawConfig, source: Option<Arc<SourceFile>>, problems: &mut
         }
     };
     let third_party = compile(&raw.third_party, problems);
+    let headers = Headers { include, exclude, copyright };
+    let sets = Sets::new(&assigns, &headers, &third_party).unwrap_or_else(|(at, why)| {
+        problems.push(
+            Problem::new(at.unwrap_or(0..0), format!("the globs cannot be compiled: {why}"))
+                .label("too large to compile")
+                .help("use fewer or shorter globs: a folder glob such as `ee/**` covers everything below it"),
+        );
+        Sets::default()
+    });
 
-    Config {
-        source,
-        default,
-        editions,
-        assigns,
-        headers: Headers { include, exclude, copyright },
-        deny_dev_dependencies,
-        third_party,
-    }
+    Config { source, default, editions, assigns, headers, deny_dev_dependencies, third_party, sets }
 }
 
 /// Validates `[editions]` and `default`: names, licenses, `uses` (resolved
@@ -280,5 +281,14 @@ fn report_cycles(uses: &[Vec<(EditionId, Range<usize>)>], names: &[&str], proble
         if marks.get(e) == Some(&Mark::New) {
             visit(e, uses, names, &mut marks, &mut Vec::new(), problems);
         }
+    }
+}
+
+/// A glob as shown in a message: whole when short, else its start.
+fn shortened(glob: &str) -> String {
+    const SHOWN: usize = 60;
+    match glob.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{}…", &glob[..end]),
+        None => glob.to_owned(),
     }
 }

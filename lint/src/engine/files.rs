@@ -134,7 +134,13 @@ impl FileResult {
 fn large_file(shared: &Shared<'_>, entry: &FileEntry, header_required: bool) -> FileResult {
     use std::io::Read;
     let mut head = Vec::new();
-    let read = std::fs::File::open(&entry.abs).and_then(|f| f.take(HEAD_OF_LARGE_FILE).read_to_end(&mut head));
+    let read = match shared.index_content.and_then(|c| c.get(&entry.rel)) {
+        Some(staged) => {
+            head.extend(staged.iter().take(usize::try_from(HEAD_OF_LARGE_FILE).unwrap_or(usize::MAX)));
+            Ok(head.len())
+        }
+        None => std::fs::File::open(&entry.abs).and_then(|f| f.take(HEAD_OF_LARGE_FILE).read_to_end(&mut head)),
+    };
     // Cut a character split at the end of the head rather than call the file non-UTF-8.
     if let Err(e) = std::str::from_utf8(&head) {
         if e.error_len().is_none() {
@@ -147,16 +153,30 @@ fn large_file(shared: &Shared<'_>, entry: &FileEntry, header_required: bool) -> 
         FileResult::empty()
     };
     let file = Arc::new(SourceFile::new(entry.rel.clone(), String::from_utf8_lossy(&head).into_owned()));
-    result.diagnostics.push(Diagnostic::unreadable(
-        &file,
-        format!(
-            "`{}` is {} MiB, over the {} MiB limit: its header was checked, its code was not",
-            entry.rel,
-            entry.len >> 20,
-            shared.max_file_size >> 20
-        ),
-        "raise `--max-file-size` if it is source code, or exclude it",
-    ));
+    let (mib, limit) = (entry.len >> 20, shared.max_file_size >> 20);
+    // Rust code that is not read could hide a crossing: an error, so that a
+    // pull request cannot pass by growing a file past the limit.
+    let diagnostic = if is_rust(&entry.rel) {
+        Diagnostic::unreadable(
+            &file,
+            format!(
+                "`{}` is {mib} MiB, over the {limit} MiB limit: its header was checked, its code was not checked for boundary crossings",
+                entry.rel
+            ),
+            "raise `--max-file-size` above the file's size so its code is checked, or split the file",
+        )
+        .with_severity(crate::diagnostic::Severity::Error)
+    } else {
+        Diagnostic::unreadable(
+            &file,
+            format!(
+                "`{}` is {mib} MiB, over the {limit} MiB limit: its header was checked, the rest was not read",
+                entry.rel
+            ),
+            "raise `--max-file-size` if it must be read whole, or exclude it",
+        )
+    };
+    result.diagnostics.push(diagnostic);
     result
 }
 

@@ -54,7 +54,8 @@ pub struct Options {
     pub collect_facts: bool,
     /// Show a progress bar on stderr.
     pub progress: bool,
-    /// Files larger than this many bytes get only their header checked;
+    /// Files larger than this many bytes get only their header checked (a
+    /// Rust file that large is an error);
     /// 0 means [`DEFAULT_MAX_FILE_SIZE`].
     pub max_file_size: u64,
     /// Parse every Rust file, not only those the lexical pre-filter keeps
@@ -64,6 +65,10 @@ pub struct Options {
     /// Keep the index between runs (see [`crate::cache`]); unused with `--fix`
     /// and for `corefence report`.
     pub cache: bool,
+    /// Check these files (relative path to content) instead of a folder on
+    /// disk: `start` is their root and nothing is read from or written to
+    /// disk. For tests, fuzzing and tools that hold files in memory.
+    pub memory: Option<std::collections::BTreeMap<String, Vec<u8>>>,
 }
 
 /// The default of `--max-file-size`: far above any hand-written source file.
@@ -177,21 +182,20 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
 
 fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let start = absolute(&options.start);
-    let root = find_root(options, &start)?;
-    let staged = if options.staged {
-        Some(crate::git::staged_view(&root.dir).map_err(|e| Fatal::Io(e.to_string()))?)
-    } else {
-        None
-    };
+    let (root, staged) = origin(options, &start)?;
     let overlay = staged.as_ref().map(|v| &v.content);
-    // A file's content: git's index for the files `--staged` reads from it.
+    // A file's content: git's index (or memory) for the files read from it.
+    let in_memory = options.memory.is_some();
     let read_rel = |rel: &str| match overlay.and_then(|o| o.get(rel)) {
         Some(bytes) => Ok(bytes.clone()),
+        None if in_memory => Err(std::io::ErrorKind::NotFound.into()),
         None => std::fs::read(root.dir.join(rel)),
     };
     let config = load_config(&root, &read_rel)?;
     let started = std::time::SystemTime::now();
-    let caching = options.cache && options.fix.is_none() && !options.collect_facts;
+    // Files in memory are never written: `--fix` only shows what it would do.
+    let fix = if in_memory { options.fix.map(|mode| FixMode { dry_run: true, ..mode }) } else { options.fix };
+    let caching = options.cache && fix.is_none() && !options.collect_facts && !in_memory;
     // Size and stamp matter only for the files that are checked.
     let checked = |rel: &str| files::is_checked(&config, rel);
     let found = match &staged {
@@ -199,7 +203,8 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         None => walked_files(&root.dir, jobs, &checked),
     };
     let ws = Workspace::from_files(&root.dir, found, &|f| read_rel(&f.rel));
-    let scope = Scope::new(options, &start, &root, staged.as_ref().map(|v| v.staged.as_slice()));
+    let reported_staged = staged.as_ref().filter(|_| options.staged).map(|v| v.staged.as_slice());
+    let scope = Scope::new(options, &start, &root, reported_staged);
     let cache = caching.then(|| crate::cache::Cache::load(&root.dir, cache_key(options, &root, &ws, &read_rel)));
     let mut diagnostics = ws.diagnostics.clone();
     let editions = EditionMap::new(&config, &ws, &mut diagnostics);
@@ -212,7 +217,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         editions: &editions,
         accepted: &accepted,
         reuse: &reuse,
-        fix: options.fix,
+        fix,
         index_content: overlay,
         collect_facts: options.collect_facts,
         max_file_size: if options.max_file_size == 0 { DEFAULT_MAX_FILE_SIZE } else { options.max_file_size },
@@ -261,7 +266,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         // A cache that cannot be written only costs the next run time.
         let _ = cache.save(cache_entries(&ws, rows, &indexed), started);
     }
-    diagnostics.extend(manifest_checks(&shared, options.fix, &mut fixes));
+    diagnostics.extend(manifest_checks(&shared, fix, &mut fixes));
     diagnostics.extend(checks::license_texts::check(&root.dir, &config, &used_ids));
 
     suppress::apply(&mut diagnostics, &suppressions);
@@ -552,6 +557,27 @@ fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {
             }),
         })
         .collect()
+}
+
+/// Where the files come from: the working tree (`None`), git's index with
+/// `--staged`, or memory; and the root.
+fn origin(options: &Options, start: &Path) -> Result<(Root, Option<crate::git::StagedView>), Fatal> {
+    if let Some(files) = &options.memory {
+        let config_file = files.contains_key(config::FILE_NAME).then(|| start.join(config::FILE_NAME));
+        let view = crate::git::StagedView {
+            files: files.keys().cloned().collect(),
+            staged: Vec::new(),
+            content: files.clone(),
+        };
+        return Ok((Root { dir: start.to_path_buf(), config_file }, Some(view)));
+    }
+    let root = find_root(options, start)?;
+    let staged = if options.staged {
+        Some(crate::git::staged_view(&root.dir).map_err(|e| Fatal::Io(e.to_string()))?)
+    } else {
+        None
+    };
+    Ok((root, staged))
 }
 
 /// Finds the root: from the first path asked about (so that `corefence

@@ -78,6 +78,20 @@ pub struct ModuleFinding {
     pub include: bool,
 }
 
+/// A `mod x;` or `include!` whose path leaves the workspace: the file it
+/// pulls in cannot be checked.
+#[derive(Debug, Clone)]
+pub struct Outside {
+    /// The declaring file.
+    pub file: usize,
+    /// The declaration.
+    pub span: Range<usize>,
+    /// The path as written.
+    pub written: String,
+    /// `include!` rather than `mod`.
+    pub include: bool,
+}
+
 /// Every target's module tree.
 #[derive(Debug, Default)]
 pub struct ModTree {
@@ -89,6 +103,8 @@ pub struct ModTree {
     pub file_modules: BTreeMap<usize, Vec<ModId>>,
     /// `boundary/module` findings.
     pub findings: Vec<ModuleFinding>,
+    /// `mod` and `include!` declarations whose file is outside the workspace.
+    pub outside: Vec<Outside>,
     /// Files a `mod` or `include!` names that are not among the parsed
     /// files: the pre-filter may have skipped them (see [`crate::prefilter`]).
     pub missing: std::collections::BTreeSet<String>,
@@ -245,14 +261,23 @@ impl ModTree {
             if let Some(inner) = &decl.inline {
                 let mut path = parent.body.clone();
                 path.push(i);
-                let child_dir = join(dir, decl.path_attr.as_deref().unwrap_or(&decl.name));
+                let child_dir =
+                    join(dir, decl.path_attr.as_deref().unwrap_or(&decl.name)).unwrap_or_else(|| OUTSIDE.to_owned());
                 self.push_child(module, child(parent.file, path, tag.unwrap_or(inherited)));
                 self.walk(inputs, shared, id, inner, file_dir, &child_dir, chain);
                 continue;
             }
-            let candidates = match &decl.path_attr {
-                Some(p) => vec![join(if top_level { file_dir } else { dir }, p)],
-                None => vec![join(dir, &format!("{}.rs", decl.name)), join(dir, &format!("{}/mod.rs", decl.name))],
+            let candidates: Option<Vec<String>> = match &decl.path_attr {
+                Some(p) => join(if top_level { file_dir } else { dir }, p).map(|c| vec![c]),
+                None => [format!("{}.rs", decl.name), format!("{}/mod.rs", decl.name)]
+                    .iter()
+                    .map(|name| join(dir, name))
+                    .collect(),
+            };
+            let Some(candidates) = candidates else {
+                let written = decl.path_attr.clone().unwrap_or_else(|| decl.name.clone());
+                self.outside.push(Outside { file: parent.file, span: decl.span.clone(), written, include: false });
+                continue;
             };
             let Some((file, rel)) = candidates.iter().find_map(|c| inputs.file(c).map(|f| (f, c.clone()))) else {
                 self.missing.extend(candidates);
@@ -280,7 +305,11 @@ impl ModTree {
             let Some(child) = inputs.files.get(file) else { continue };
             let child_file_dir = parent_dir(&rel);
             let mod_rs = decl.path_attr.is_some() || rel.ends_with("/mod.rs") || rel == "mod.rs";
-            let child_dir = if mod_rs { child_file_dir.clone() } else { join(&child_file_dir, &decl.name) };
+            let child_dir = if mod_rs {
+                child_file_dir.clone()
+            } else {
+                join(&child_file_dir, &decl.name).unwrap_or_else(|| OUTSIDE.to_owned())
+            };
             chain.push(file);
             self.walk(inputs, shared, id, &child.syntax.root, &child_file_dir, &child_dir, chain);
             chain.pop();
@@ -298,7 +327,11 @@ impl ModTree {
 
     fn includes(&mut self, inputs: &Inputs<'_>, module: &Module, data: &FileData, file_dir: &str) {
         for inc in data.syntax.includes.iter().filter(|i| i.module == module.body) {
-            let rel = join(file_dir, &inc.path);
+            let Some(rel) = join(file_dir, &inc.path) else {
+                let written = inc.path.clone();
+                self.outside.push(Outside { file: module.file, span: inc.span.clone(), written, include: true });
+                continue;
+            };
             if inputs.file(&rel).is_none() {
                 self.missing.insert(rel);
                 continue;
@@ -353,20 +386,29 @@ fn parent_dir(rel: &str) -> String {
     rel.rsplit_once('/').map_or_else(String::new, |(d, _)| d.to_owned())
 }
 
-/// `dir/rel`, with `.` and `..` resolved (never above the root).
-pub fn join(dir: &str, rel: &str) -> String {
+/// `dir/rel`, with `.` and `..` resolved; `None` when the path leaves the
+/// workspace (climbs above its root, or is absolute).
+pub fn join(dir: &str, rel: &str) -> Option<String> {
+    let absolute = rel.starts_with(['/', '\\']) || rel.as_bytes().get(1) == Some(&b':');
+    if absolute || dir.starts_with(OUTSIDE) {
+        return None;
+    }
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for p in rel.split(['/', '\\']) {
         match p {
             "" | "." => {}
             ".." => {
-                parts.pop();
+                parts.pop()?;
             }
             other => parts.push(other),
         }
     }
-    parts.join("/")
+    Some(parts.join("/"))
 }
+
+/// The folder of an inline module whose `#[path]` leaves the workspace: no
+/// file is ever found in it (a NUL cannot be in a path).
+const OUTSIDE: &str = "\0outside";
 
 #[cfg(test)]
 mod tests {
@@ -374,9 +416,11 @@ mod tests {
 
     #[test]
     fn joins_like_a_file_system() {
-        assert_eq!(join("src/a", "../b/c.rs"), "src/b/c.rs");
-        assert_eq!(join("", "x.rs"), "x.rs");
-        assert_eq!(join("src", "./x/../y.rs"), "src/y.rs");
-        assert_eq!(join("src", "../../../up.rs"), "up.rs");
+        assert_eq!(join("src/a", "../b/c.rs").as_deref(), Some("src/b/c.rs"));
+        assert_eq!(join("", "x.rs").as_deref(), Some("x.rs"));
+        assert_eq!(join("src", "./x/../y.rs").as_deref(), Some("src/y.rs"));
+        // Leaving the workspace is not clamped to its root.
+        assert_eq!(join("src", "../../x.rs"), None);
+        assert_eq!(join("src", "/etc/x.rs"), None);
     }
 }

@@ -93,6 +93,9 @@ pub fn discover(root: &Path, jobs: usize, wants_meta: &(dyn Fn(&str) -> bool + S
     let found = Arc::new(Mutex::new(Discovered::default()));
     let walker = WalkBuilder::new(root)
         .hidden(false)
+        // Only git's ignore rules: an `.ignore` file (ripgrep's) is not
+        // git's, so the files it names are still committed and checked.
+        .ignore(false)
         .require_git(false)
         .follow_links(false)
         .threads(jobs)
