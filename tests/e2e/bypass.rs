@@ -231,7 +231,8 @@ fn memory_stays_bounded_on_huge_files_and_jobs_bound_the_threads() {
     let mut lib = format!("{HEADER}{EE_MOD}pub mod free;\n");
     for i in 0..4 {
         writeln!(lib, "pub mod big{i};").unwrap();
-        let body = "pub fn f() -> u32 { let x = 1 + 2; x * 3 }\n".repeat(10 << 20 >> 6);
+        let line = "pub fn f() -> u32 { let x = 1 + 2; x * 3 }\n";
+        let body = line.repeat((10 << 20) / line.len());
         write(root, &format!("src/big{i}.rs"), format!("{HEADER}{body}pub fn leak() {{ crate::ee::sso() }}\n"));
     }
     write(root, "src/lib.rs", lib);

@@ -26,7 +26,7 @@ fn json_lists_crates_files_tags_and_lines() {
 }
 
 #[test]
-fn spdx_document_validates() {
+fn spdx_document_lists_every_file_with_its_checksum() {
     let run = corefence(&["report", "fixtures/demo", "--format", "spdx"]);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["spdxVersion"], "SPDX-2.3");
@@ -34,9 +34,14 @@ fn spdx_document_validates() {
     assert_eq!(files.len(), 5, "every checked .rs file");
     assert!(files.iter().all(|f| f["checksums"][0]["algorithm"] == "SHA1"));
     assert_eq!(doc["hasExtractedLicensingInfos"][0]["licenseId"], "LicenseRef-Acme-Enterprise");
+}
+
+#[test]
+#[ignore = "needs pyspdxtools"]
+fn spdx_document_passes_the_spdx_validator() {
+    let run = corefence(&["report", "fixtures/demo", "--format", "spdx"]);
     if Command::new("pyspdxtools").arg("--help").output().is_err() {
         crate::support::tool_missing("pyspdxtools", "pip install spdx-tools");
-        return;
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.spdx.json");

@@ -78,10 +78,10 @@ fn same(a: &[String], b: &[String]) -> bool {
 }
 
 #[test]
+#[ignore = "needs reuse"]
 fn corefence_and_reuse_agree_on_every_file() {
     if Command::new("reuse").arg("--version").output().is_err() {
         crate::support::tool_missing("reuse", "pip install reuse");
-        return;
     }
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

@@ -37,16 +37,21 @@ pub enum Kind {
     Comment,
 }
 
-/// One token.
+/// One token: 12 bytes, since a file read token by token keeps all of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     /// What it is.
     pub kind: Kind,
-    /// Where it is.
-    pub span: Range<usize>,
+    start: u32,
+    end: u32,
 }
 
 impl Token {
+    /// Where it is.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
     /// Whether this is the punctuation byte `ch`.
     pub fn is_punct(&self, ch: u8) -> bool {
         matches!(self.kind, Kind::Punct { ch: c, .. } if c == ch)
@@ -265,7 +270,9 @@ impl Iterator for Lexer<'_> {
         };
         let end = end.clamp(i + 1, self.b.len().max(i + 1));
         self.i = end;
-        Some(Token { kind, span: i..end })
+        // Offsets past 4 GiB saturate; corefence never reads such a file whole.
+        let offset = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        Some(Token { kind, start: offset(i), end: offset(end) })
     }
 }
 
@@ -327,12 +334,12 @@ pub fn deepest(bytes: &[u8]) -> (usize, usize) {
         if level.after_brace {
             level.after_brace = false;
             let continues = match token.kind {
-                Kind::Ident => matches!(ident_name(bytes, &token.span), "else" | "as"),
+                Kind::Ident => matches!(ident_name(bytes, &token.span()), "else" | "as"),
                 Kind::Punct { ch, .. } => ch != b'#' && ch != b';',
                 _ => false,
             };
             if !continues {
-                level.end_stretch(token.span.start);
+                level.end_stretch(token.span().start);
             }
         }
         match token.kind {
@@ -340,7 +347,7 @@ pub fn deepest(bytes: &[u8]) -> (usize, usize) {
             Kind::Close(c) => {
                 if levels.len() > 1 {
                     if let Some(mut inner) = levels.pop() {
-                        inner.end_stretch(token.span.start);
+                        inner.end_stretch(token.span().start);
                         if let Some(outer) = levels.last_mut() {
                             outer.len += 1;
                             if inner.best.0 + 1 > outer.child {
@@ -352,8 +359,8 @@ pub fn deepest(bytes: &[u8]) -> (usize, usize) {
                     }
                 }
             }
-            Kind::Punct { ch: b';', .. } => level.end_stretch(token.span.start),
-            Kind::Punct { ch: b',', .. } if level.angle == 0 => level.end_stretch(token.span.start),
+            Kind::Punct { ch: b';', .. } => level.end_stretch(token.span().start),
+            Kind::Punct { ch: b',', .. } if level.angle == 0 => level.end_stretch(token.span().start),
             Kind::Punct { ch, .. } => {
                 level.len += 1;
                 match ch {
@@ -389,7 +396,7 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(Kind, &str)> {
-        tokens(text.as_bytes()).map(|t| (t.kind, &text[t.span])).collect()
+        tokens(text.as_bytes()).map(|t| (t.kind, &text[t.span()])).collect()
     }
 
     #[test]
@@ -431,7 +438,7 @@ z"##;
     #[test]
     fn any_bytes_lex_to_the_end() {
         let bytes = b"\x00\xff\"unterminated \\";
-        let spans: Vec<Range<usize>> = tokens(bytes).map(|t| t.span).collect();
+        let spans: Vec<Range<usize>> = tokens(bytes).map(|t| t.span()).collect();
         assert_eq!(spans.last().map(|s| s.end), Some(bytes.len()));
     }
 
@@ -455,5 +462,13 @@ z"##;
         // Brackets in comments and strings do not count.
         let quoted = format!("// {}\nconst S: &str = \"{}\";\n", "(".repeat(10_000), "[".repeat(10_000));
         assert!(nesting_bound(quoted.as_bytes()) < 10);
+    }
+}
+
+#[cfg(test)]
+mod size {
+    #[test]
+    fn a_token_takes_twelve_bytes() {
+        assert_eq!(std::mem::size_of::<super::Token>(), 12);
     }
 }

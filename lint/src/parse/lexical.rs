@@ -48,7 +48,10 @@ const MAX_HEAD: usize = 256;
 /// Extracts everything the index needs from `text`'s tokens.
 pub fn extract(text: &str) -> ParsedFile {
     let bytes = text.as_bytes();
-    let tokens: Vec<Token> = lex::tokens(bytes).filter(|t| t.kind != Kind::Comment).collect();
+    // Sized for the worst realistic density up front: pages never written
+    // cost no memory, while growing by doubling would copy the whole vector.
+    let mut tokens: Vec<Token> = Vec::with_capacity(bytes.len() / 2 + 16);
+    tokens.extend(lex::tokens(bytes).filter(|t| t.kind != Kind::Comment));
     let matching = matching_brackets(&tokens);
     let mut x = Extractor {
         text,
@@ -80,8 +83,9 @@ pub fn extract(text: &str) -> ParsedFile {
 /// For every token index of a bracket, the index of its partner: an
 /// opening bracket's closing one (the end when it never closes), a closing
 /// bracket's opening one; `usize::MAX` elsewhere and for a stray closer.
-fn matching_brackets(tokens: &[Token]) -> Vec<usize> {
-    let mut out = vec![usize::MAX; tokens.len()];
+fn matching_brackets(tokens: &[Token]) -> Vec<u32> {
+    let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+    let mut out = vec![u32::MAX; tokens.len()];
     let mut open = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
         match t.kind {
@@ -89,10 +93,10 @@ fn matching_brackets(tokens: &[Token]) -> Vec<usize> {
             Kind::Close(_) => {
                 if let Some(o) = open.pop() {
                     if let Some(slot) = out.get_mut(o) {
-                        *slot = i;
+                        *slot = index(i);
                     }
                     if let Some(slot) = out.get_mut(i) {
-                        *slot = o;
+                        *slot = index(o);
                     }
                 }
             }
@@ -101,7 +105,7 @@ fn matching_brackets(tokens: &[Token]) -> Vec<usize> {
     }
     for o in open {
         if let Some(slot) = out.get_mut(o) {
-            *slot = tokens.len();
+            *slot = index(tokens.len());
         }
     }
     out
@@ -110,12 +114,12 @@ fn matching_brackets(tokens: &[Token]) -> Vec<usize> {
 /// `use corefence_macros::edition as NAME;` renames anywhere in the file.
 fn aliases(text: &str, tokens: &[Token]) -> Vec<String> {
     let name = |t: Option<&Token>| match t {
-        Some(t) if t.kind == Kind::Ident => Some(lex::ident_name(text.as_bytes(), &t.span).to_owned()),
+        Some(t) if t.kind == Kind::Ident => Some(lex::ident_name(text.as_bytes(), &t.span()).to_owned()),
         _ => None,
     };
     let mut out = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
-        if t.kind == Kind::Ident && lex::ident_name(text.as_bytes(), &t.span) == "edition" {
+        if t.kind == Kind::Ident && lex::ident_name(text.as_bytes(), &t.span()) == "edition" {
             let krate = i.checked_sub(3).and_then(|k| name(tokens.get(k)));
             let sep = i.checked_sub(2).and_then(|k| tokens.get(k)).is_some_and(|t| t.is_punct(b':'));
             let as_kw = name(tokens.get(i + 1));
@@ -153,7 +157,7 @@ struct PendingAttr {
 struct Extractor<'a> {
     text: &'a str,
     t: &'a [Token],
-    matching: &'a [usize],
+    matching: &'a [u32],
     syntax: Syntax,
     /// The module body being filled.
     current: ModuleBody,
@@ -179,7 +183,7 @@ impl Extractor<'_> {
 
     fn ident(&self, i: usize) -> Option<&str> {
         let t = self.tok(i).filter(|t| t.kind == Kind::Ident)?;
-        Some(lex::ident_name(self.text.as_bytes(), &t.span))
+        Some(lex::ident_name(self.text.as_bytes(), &t.span()))
     }
 
     fn is_ident(&self, i: usize, name: &str) -> bool {
@@ -200,19 +204,19 @@ impl Extractor<'_> {
     }
 
     fn span(&self, tokens: Range<usize>) -> Range<usize> {
-        let start = self.tok(tokens.start).map_or(self.text.len(), |t| t.span.start);
-        let end = tokens.end.checked_sub(1).and_then(|i| self.tok(i)).map_or(start, |t| t.span.end);
+        let start = self.tok(tokens.start).map_or(self.text.len(), |t| t.span().start);
+        let end = tokens.end.checked_sub(1).and_then(|i| self.tok(i)).map_or(start, |t| t.span().end);
         start..end.max(start)
     }
 
     /// The closing bracket of the group opened at `i` (or the end).
     fn close_of(&self, i: usize) -> usize {
-        self.matching.get(i).copied().filter(|&c| c != usize::MAX).unwrap_or(i)
+        self.matching.get(i).copied().filter(|&c| c != u32::MAX).map_or(i, |c| c as usize)
     }
 
     /// The opening bracket of the group closed at `i`.
     fn open_of(&self, i: usize) -> Option<usize> {
-        self.matching.get(i).copied().filter(|&o| o < i)
+        self.matching.get(i).map(|&o| o as usize).filter(|&o| o < i)
     }
 
     fn body(&mut self) -> &mut ModuleBody {
@@ -221,7 +225,7 @@ impl Extractor<'_> {
 
     fn string_value(&self, i: usize) -> Option<String> {
         let t = self.tok(i).filter(|t| t.kind == Kind::Literal)?;
-        let lit = self.text.get(t.span.clone())?;
+        let lit = self.text.get(t.span())?;
         syn::parse_str::<syn::LitStr>(lit).ok().map(|s| s.value())
     }
 
@@ -285,15 +289,15 @@ impl Extractor<'_> {
                 return i + 1;
             }
             Kind::Literal => {
-                if self.text.get(token.span.clone()).is_some_and(|s| s.contains(crate::suppress::MARKER)) {
-                    self.syntax.marker_strings.push(token.span.clone());
+                if self.text.get(token.span()).is_some_and(|s| s.contains(crate::suppress::MARKER)) {
+                    self.syntax.marker_strings.push(token.span());
                 }
                 return i + 1;
             }
             Kind::Punct { ch: b'.', .. } => {
                 if let Some(name) = self.ident(i + 1) {
                     if self.open(i + 2, b'(') || self.path_sep(i + 2) {
-                        let span = self.tok(i + 1).map_or(0..0, |t| t.span.clone());
+                        let span = self.tok(i + 1).map_or(0..0, Token::span);
                         self.syntax.method_calls.push((name.to_owned(), span, self.path.clone()));
                     }
                     // A field or method name is never a path.
@@ -477,8 +481,7 @@ impl Extractor<'_> {
         let in_impl = matches!(self.frames.last(), Some(Frame::Impl | Frame::Trait));
         let end = self.extent_end(k);
         let item_span = self.span(start_tok..end);
-        let name_at =
-            |x: &Self, at: usize| x.ident(at).map(|n| (n.to_owned(), x.tok(at).map_or(0..0, |t| t.span.clone())));
+        let name_at = |x: &Self, at: usize| x.ident(at).map(|n| (n.to_owned(), x.tok(at).map_or(0..0, Token::span)));
         let named = match keyword.as_str() {
             "fn" | "struct" | "enum" | "trait" | "type" => name_at(self, k + 1),
             "union" if self.ident(k + 1).is_some() && self.open(k + 2, b'{') => name_at(self, k + 1),
@@ -621,7 +624,7 @@ impl Extractor<'_> {
         self.finish_attrs(None, item_span.clone());
         let Some(name) = self.ident(k + 2).map(str::to_owned) else { return end };
         let alias = if self.is_ident(k + 3, "as") { self.ident(k + 4).map(str::to_owned) } else { None };
-        let span = self.tok(k + 2).map_or(0..0, |t| t.span.clone());
+        let span = self.tok(k + 2).map_or(0..0, Token::span);
         let alias = alias.unwrap_or_else(|| name.clone());
         self.body().uses.push(UseDef {
             path: vec![name],
@@ -696,12 +699,12 @@ impl Extractor<'_> {
                 break close + 1;
             }
             if self.punct(j, b'*') {
-                let at = self.tok(j).map_or(0..0, |t| t.span.clone());
+                let at = self.tok(j).map_or(0..0, Token::span);
                 finish(self, prefix.clone(), UseTarget::Glob, at, begin);
                 break j + 1;
             }
             let Some(name) = self.ident(j).map(str::to_owned) else { break j };
-            let at = self.tok(j).map_or(0..0, |t| t.span.clone());
+            let at = self.tok(j).map_or(0..0, Token::span);
             if self.path_sep(j + 1) {
                 begin = begin.or(Some(at.start));
                 prefix.push(name);
@@ -731,14 +734,14 @@ impl Extractor<'_> {
         if !global && i > 0 && (self.punct(i - 1, b'$') || self.punct(i - 1, b'.')) {
             return i + 1;
         }
-        let start = self.tok(i).map_or(0, |t| t.span.start);
-        let mut end = self.tok(first).map_or(start, |t| t.span.end);
+        let start = self.tok(i).map_or(0, |t| t.span().start);
+        let mut end = self.tok(first).map_or(start, |t| t.span().end);
         let mut segments = vec![head];
         let mut j = first + 1;
         while self.path_sep(j) {
             let Some(next) = self.ident(j + 2) else { break };
             segments.push(next.to_owned());
-            end = self.tok(j + 2).map_or(end, |t| t.span.end);
+            end = self.tok(j + 2).map_or(end, |t| t.span().end);
             j += 3;
         }
         // A single name is kept where it cannot be a local variable: a call,
