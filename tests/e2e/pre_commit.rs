@@ -64,4 +64,18 @@ fn pre_commit_framework_runs_the_hook() {
         String::from_utf8_lossy(&passing.stdout),
         String::from_utf8_lossy(&passing.stderr)
     );
+
+    // Whatever `[headers] include` covers reaches the hook, not only Rust.
+    std::fs::write(
+        repo.join("corefence.toml"),
+        "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n\
+         [headers]\ninclude = [\"**/*.rs\", \"**/*.py\"]\n",
+    )
+    .unwrap();
+    std::fs::write(repo.join("tool.py"), "print('no header')\n").unwrap();
+    git(&["add", "."]);
+    let python = run(repo, "pre-commit", &["try-repo", &hook_repo, "corefence", "--files", "tool.py"]);
+    let output = format!("{}{}", String::from_utf8_lossy(&python.stdout), String::from_utf8_lossy(&python.stderr));
+    assert!(!python.status.success(), "the hook passed a Python file without a header:\n{output}");
+    assert!(output.contains("tool.py") && output.contains("license/missing"), "{output}");
 }
