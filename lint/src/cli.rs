@@ -43,6 +43,8 @@ enum Command {
     Init(InitArgs),
     /// Per-edition inventory: crates, files, tagged items, lines.
     Report(ReportArgs),
+    /// Write an edition's build of the workspace (the community tree) into OUT.
+    Export(ExportArgs),
     /// Write a git pre-commit hook that runs `corefence check --staged`.
     InstallHook {
         /// Replace an existing pre-commit hook that is not corefence's.
@@ -149,6 +151,38 @@ struct ReportArgs {
 }
 
 #[derive(Debug, Args)]
+struct ExportArgs {
+    /// The folder to write: outside the workspace, and empty unless `--force`.
+    out: PathBuf,
+    /// The edition to export (default: the default edition of corefence.toml).
+    #[arg(long)]
+    edition: Option<String>,
+    /// Clear OUT first when it is not empty.
+    #[arg(long)]
+    force: bool,
+    /// Then build the export with cargo and report every compiler error at
+    /// its original file and line (`export/build`).
+    #[arg(long)]
+    check: bool,
+    /// The build `--check` runs in OUT; it must print cargo's JSON messages.
+    #[arg(long, value_name = "CMD", requires = "check", default_value = crate::export::check::DEFAULT_COMMAND)]
+    check_cmd: String,
+    /// Output format of the diagnostics; `json` also carries the manifest of
+    /// what was written and removed.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Use this configuration file instead of discovering corefence.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
 struct InitArgs {
     /// Print the file instead of writing it.
     #[arg(long)]
@@ -192,6 +226,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
         Some(Command::Explain { code }) => explain(code.as_deref(), io),
         Some(Command::InstallHook { force }) => install_hook(force, io),
         Some(Command::Report(args)) => report_inventory(&args, io),
+        Some(Command::Export(args)) => export(&args, io),
     };
     result.unwrap_or_else(|err| {
         // A closed pipe (`corefence | head`) is the reader's choice, not an error worth a message.
@@ -230,12 +265,15 @@ pub fn main_with_skip(skip: usize) -> ! {
 }
 
 fn style(args: &CheckArgs, io: &Io<'_>) -> Style {
-    let color = match args.color {
+    Style { color: color_enabled(args.color, io), width: 100 }
+}
+
+fn color_enabled(choice: ColorChoice, io: &Io<'_>) -> bool {
+    match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => io.stderr_is_terminal && std::env::var_os("NO_COLOR").is_none(),
-    };
-    Style { color, width: 100 }
+    }
 }
 
 fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
@@ -451,4 +489,113 @@ fn report_inventory(args: &ReportArgs, io: &mut Io<'_>) -> std::io::Result<i32> 
         ReportFormat::Spdx => crate::inventory::write_spdx(io.stdout, &outcome)?,
     }
     Ok(EXIT_OK)
+}
+
+fn export(args: &ExportArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
+    use crate::export::{self, ExportError};
+    let options = export::Options {
+        start: io.cwd.clone(),
+        config: args.config.clone(),
+        edition: args.edition.clone(),
+        out: io.cwd.join(&args.out),
+        force: args.force,
+        jobs: args.jobs.unwrap_or(0),
+    };
+    let style = Style { color: color_enabled(args.color, io), width: 100 };
+    let done = match export::export(&options) {
+        Ok(done) => done,
+        Err(ExportError::Fatal(Fatal::Config { errors, .. })) => {
+            emit(args.format, &errors.0, 0, style, io)?;
+            return Ok(EXIT_ERROR);
+        }
+        Err(ExportError::Fatal(Fatal::Io(message)) | ExportError::Refused(message)) => {
+            writeln!(io.stderr, "error: {message}")?;
+            return Ok(EXIT_ERROR);
+        }
+        Err(ExportError::Findings(mut found)) => {
+            crate::diagnostic::finalize(&mut found);
+            emit(args.format, &found, 0, style, io)?;
+            writeln!(io.stderr, "error: nothing was exported")?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let mut diagnostics = done.warnings.clone();
+    if args.check {
+        match export::check::build(&done, &args.check_cmd) {
+            Ok(found) => diagnostics.extend(found),
+            Err(err) => {
+                writeln!(io.stderr, "error: {err}")?;
+                return Ok(EXIT_ERROR);
+            }
+        }
+    }
+    crate::diagnostic::finalize(&mut diagnostics);
+    write_export_summary(&done, io)?;
+    if args.format == Format::Json {
+        let manifest = serde_json::json!({
+            "edition": done.edition,
+            "out": done.out.display().to_string(),
+            "files": done.written,
+            "removed": done.removed,
+        });
+        report::json::write_with_export(io.stdout, &diagnostics, done.written, Some(manifest))?;
+    } else if !diagnostics.is_empty() || args.format.is_machine() {
+        emit(args.format, &diagnostics, done.written, style, io)?;
+    }
+    let counts = Counts::of(&diagnostics);
+    Ok(if counts.errors > 0 { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// What the export wrote and removed, on stderr (machine formats keep stdout).
+fn write_export_summary(done: &crate::export::Export, io: &mut Io<'_>) -> std::io::Result<()> {
+    let r = &done.removed;
+    for f in &r.files {
+        writeln!(io.stderr, "removed {}", report::visible::visible(f))?;
+    }
+    for i in &r.items {
+        let name = i.name.as_deref().unwrap_or("item");
+        writeln!(
+            io.stderr,
+            "removed {} item `{}` at {}:{}",
+            i.edition,
+            report::visible::visible(name),
+            report::visible::visible(&i.path),
+            i.line
+        )?;
+    }
+    for s in &r.snippets {
+        writeln!(
+            io.stderr,
+            "removed {} snippet at {}:{} ({} lines)",
+            s.edition,
+            report::visible::visible(&s.path),
+            s.line,
+            s.lines
+        )?;
+    }
+    for m in &r.manifest {
+        writeln!(
+            io.stderr,
+            "removed `{}` from [{}] in {}:{}",
+            report::visible::visible(&m.key),
+            m.table,
+            report::visible::visible(&m.path),
+            m.line
+        )?;
+    }
+    for a in &r.reuse_annotations {
+        writeln!(io.stderr, "removed the REUSE.toml annotation of `{}`", report::visible::visible(a))?;
+    }
+    writeln!(
+        io.stderr,
+        "exported the {} edition to {}: {} files written; removed {} files ({} crates), {} items, {} snippets, {} Cargo.toml entries",
+        done.edition,
+        report::visible::visible(&done.out.display().to_string()),
+        done.written,
+        r.files.len(),
+        r.crates.len(),
+        r.items.len(),
+        r.snippets.len(),
+        r.manifest.len(),
+    )
 }

@@ -71,7 +71,8 @@ pub struct Words {
 /// What the pre-filter found in one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Lexed {
-    /// A possible `#[edition(..)]` tag.
+    /// A possible `#[edition(..)]` tag, or an SPDX snippet: code marked as
+    /// of an edition, which makes its crate mixed.
     pub tag: bool,
     /// The paths of `#[path = ".."]` and `include!("..")` that climb out of
     /// the file's folder (`..`), where they may leave its crate; `/` stands

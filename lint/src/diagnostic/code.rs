@@ -144,6 +144,31 @@ acme-ee = { path = \"../../ee/acme-ee\" } # error
 Make the dependency optional and enable it only from a feature the config maps
 to the enterprise edition (`enterprise = [\"dep:acme-ee\"]`), or remove it.";
 
+    /// The exported edition does not build.
+    ExportBuild = "export/build", Error,
+        "`export --check`: the exported edition's build fails here",
+"## What it does
+Reports each compiler error of `corefence export --check`: the edition's tree
+is written out and built with `cargo check --workspace --all-targets
+--offline` (or `--check-cmd`), and every error is mapped back to the original
+file and line (lines of removed items and snippets are accounted for).
+
+## Why is this bad?
+The edition cannot be published: its build breaks. Each error is a place
+where the edition's code still needs code it may not use. `corefence check`
+reports the same places as boundary findings; when it did not, the message
+says so, and that is a corefence bug worth reporting.
+
+## Example
+```rust
+// src/free.rs (community), after `src/ee/` is removed from the export
+pub fn open() { crate::ee::sso() } // error[E0433]: could not find `ee`
+```
+
+## How to fix
+Fix the boundary finding at the same place: move the code into the
+enterprise edition, or gate it behind the edition's feature.";
+
     /// A file has no SPDX header.
     LicenseMissing = "license/missing", Error,
         "a file that must carry an SPDX header has none",

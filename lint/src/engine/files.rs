@@ -346,7 +346,12 @@ fn analyse(
     };
     let external = if licenses.is_empty() { external_license(shared, entry) } else { None };
 
-    let lexed = (is_rust && !not_utf8).then(|| shared.words.scan(bytes));
+    let lexed = (is_rust && !not_utf8).then(|| {
+        let mut lexed = shared.words.scan(bytes);
+        // A snippet marks code of an edition, as a tag does.
+        lexed.tag |= !scan.snippets.is_empty();
+        lexed
+    });
     let wanted = lexed.as_ref().is_some_and(|l| shared.parse_all || l.needs_syntax());
     let (parsed, problem) = if wanted {
         let parsed = parse::parse(&without_frontmatter(&text, scan.frontmatter.clone()));
@@ -471,6 +476,27 @@ fn facts_of(ctx: &FileContext<'_>, bytes: &[u8], license_ids: &[(String, std::op
             .filter_map(|a| ctx.config.edition_named(&a.edition))
             .collect()
     });
+    let lines = |span: &std::ops::Range<usize>| {
+        let (start, end) = (ctx.source.line_col(span.start).line, ctx.source.line_col(span.end).line);
+        end.saturating_sub(start) + 1
+    };
+    let mut regions: Vec<super::Region> = ctx.parsed.map_or_else(Vec::new, |p| {
+        p.tags
+            .iter()
+            .filter_map(|t| {
+                let edition = ctx.config.edition_named(&t.args.as_ref().ok()?.edition)?;
+                let span = t.item_span.clone();
+                Some(super::Region { lines: lines(&span), span, edition, item: t.item_name.clone() })
+            })
+            .collect()
+    });
+    for (i, license) in ctx.snippet_licenses {
+        let (Ok(expr), Some(snippet)) = (&license.expr, ctx.scan.snippets.get(*i)) else { continue };
+        if let Some(edition) = ctx.accepted.iter().position(|acc| expr.matches_any(acc)) {
+            let span = comment_lines(bytes, snippet.span(bytes.len()));
+            regions.push(super::Region { lines: lines(&span), span, edition, item: None });
+        }
+    }
     super::FileFacts {
         path: ctx.source.path.clone(),
         edition: ctx.edition,
@@ -479,7 +505,27 @@ fn facts_of(ctx: &FileContext<'_>, bytes: &[u8], license_ids: &[(String, std::op
         license_ids: license_ids.iter().map(|(id, _)| id.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
         declared: ctx.effective_licenses().iter().map(|l| l.tag.text.clone()).collect(),
         sha1: sha1_smol::Sha1::from(bytes).digest().to_string(),
+        regions,
+        unclosed_snippets: ctx.scan.snippets.iter().filter(|s| s.end.is_none()).map(|s| s.line).collect(),
     }
+}
+
+/// A snippet's span grown over the comment markers around its begin and
+/// end markers (`// SPDX-SnippetBegin`, `# …`, `/* … */`, `<!-- … -->`):
+/// to the start of the begin marker's line and the end of the end marker's
+/// line, when nothing but comment punctuation and spaces shares them.
+fn comment_lines(bytes: &[u8], span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let punctuation = |b: &u8| !b.is_ascii_alphanumeric() && *b != b'"' && *b != b'\'' && *b != b'\n';
+    let line_start = bytes.get(..span.start).and_then(|b| memchr::memrchr(b'\n', b)).map_or(0, |i| i + 1);
+    let start = if bytes.get(line_start..span.start).is_some_and(|b| b.iter().all(punctuation)) {
+        line_start
+    } else {
+        span.start
+    };
+    let line_end = bytes.get(span.end..).and_then(|b| memchr::memchr(b'\n', b)).map_or(bytes.len(), |i| span.end + i);
+    let end =
+        if bytes.get(span.end..line_end).is_some_and(|b| b.iter().all(punctuation)) { line_end } else { span.end };
+    start..end
 }
 
 /// Lines in a file (a last line without a newline counts).

@@ -91,6 +91,24 @@ pub struct FileFacts {
     pub declared: Vec<String>,
     /// SHA-1 of the content, hex.
     pub sha1: String,
+    /// Code explicitly of an edition: tagged items (attributes and doc
+    /// comments included) and SPDX snippets (markers included).
+    pub regions: Vec<Region>,
+    /// Lines of `SPDX-SnippetBegin` markers that are never closed.
+    pub unclosed_snippets: Vec<usize>,
+}
+
+/// A stretch of a file that is explicitly of an edition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    /// Bytes, from the first attribute or begin marker to the item's end or end marker.
+    pub span: std::ops::Range<usize>,
+    /// Its edition.
+    pub edition: EditionId,
+    /// The tagged item's name; `None` for a snippet.
+    pub item: Option<String>,
+    /// Lines it spans.
+    pub lines: usize,
 }
 
 /// What `corefence report` knows of one crate.
@@ -149,6 +167,10 @@ pub struct Outcome {
     pub facts: Vec<FileFacts>,
     /// Per-crate facts, in folder order (with `collect_facts`).
     pub crates: Vec<CrateFacts>,
+    /// Every file of the workspace with its edition, in path order (with
+    /// `collect_facts`): its path or crate edition, or, for a module file,
+    /// the edition its declaration gives it.
+    pub file_editions: Vec<(String, EditionId)>,
     /// Bugs met while checking, each naming its file (exit code 2).
     pub internal_errors: Vec<String>,
 }
@@ -259,7 +281,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         }
     }
     let before = indexed.len();
-    let found = boundary_checks(&shared, &sources, &mut indexed, &mut skipped, &mut diagnostics);
+    let (found, module_editions) = boundary_checks(&shared, &sources, &mut indexed, &mut skipped, &mut diagnostics);
     parsed += indexed.len() - before;
     diagnostics.extend(found);
     if let Some(cache) = &cache {
@@ -275,6 +297,8 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     diagnostic::finalize(&mut diagnostics);
     fixes.sort_by(|a, b| a.path.cmp(&b.path));
     let crates = if options.collect_facts { crate_facts(&ws, &editions) } else { Vec::new() };
+    let file_editions =
+        if options.collect_facts { file_editions(&config, &ws, &editions, &module_editions) } else { Vec::new() };
     Ok(Outcome {
         root: root.dir,
         config,
@@ -285,6 +309,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         fixes,
         facts,
         crates,
+        file_editions,
         internal_errors,
     })
 }
@@ -519,7 +544,7 @@ fn boundary_checks(
     indexed: &mut Vec<crate::index::FileData>,
     skipped: &mut BTreeSet<String>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, BTreeMap<String, EditionId>) {
     let (config, ws, editions) = (shared.config, shared.ws, shared.editions);
     loop {
         indexed.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -529,7 +554,14 @@ fn boundary_checks(
         if wanted.is_empty() {
             let mut out = checks::enterprise_module::check(&inputs, &tree, sources);
             out.extend(checks::enterprise_import::check(&inputs, &tree, sources));
-            return out;
+            // The edition each module file's declaration gives it.
+            let declared = tree
+                .modules
+                .iter()
+                .filter(|m| m.body.is_empty() && m.decl.is_some())
+                .filter_map(|m| Some((inputs.files.get(m.file)?.rel.clone(), m.edition)))
+                .collect();
+            return (out, declared);
         }
         for rel in wanted {
             let Ok(at) = ws.files.binary_search_by(|f| f.rel.as_str().cmp(&rel)) else { continue };
@@ -539,6 +571,24 @@ fn boundary_checks(
             }
         }
     }
+}
+
+/// Every file's edition: its declaration's for a module file, else its
+/// path or crate edition.
+fn file_editions(
+    config: &Config,
+    ws: &Workspace,
+    editions: &EditionMap,
+    declared: &BTreeMap<String, EditionId>,
+) -> Vec<(String, EditionId)> {
+    ws.files
+        .iter()
+        .map(|f| {
+            let edition =
+                declared.get(f.rel.as_str()).copied().unwrap_or_else(|| editions.file_edition(config, ws, &f.rel).0);
+            (f.rel.clone(), edition)
+        })
+        .collect()
 }
 
 fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {

@@ -25,8 +25,14 @@ pub struct EditionSummary {
     pub files: usize,
     /// Items tagged `#[edition(..)]` with it, anywhere.
     pub tagged_items: usize,
+    /// SPDX snippets carrying its license, anywhere.
+    pub snippets: usize,
     /// Lines of the edition's files.
     pub lines: usize,
+    /// Lines of its tagged items and snippets inside files of other
+    /// editions: what an export of an edition that may not use it cuts out
+    /// of those files.
+    pub region_lines: usize,
 }
 
 /// One summary per edition, in config order.
@@ -56,6 +62,14 @@ pub fn summarise(outcome: &Outcome) -> Vec<EditionSummary> {
                 s.tagged_items += 1;
             }
         }
+        for r in &f.regions {
+            if let Some(s) = out.get_mut(r.edition) {
+                s.snippets += usize::from(r.item.is_none());
+                if r.edition != f.edition {
+                    s.region_lines += r.lines;
+                }
+            }
+        }
     }
     out
 }
@@ -67,21 +81,27 @@ pub fn write_human(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
     let lic = rows.iter().map(|r| r.license.len()).max().unwrap_or(7).max(7);
     writeln!(
         out,
-        "{:<width$}  {:<lic$}  {:>6}  {:>6}  {:>6}  {:>8}",
-        "edition", "license", "crates", "files", "tagged", "lines"
+        "{:<width$}  {:<lic$}  {:>6}  {:>6}  {:>6}  {:>8}  {:>8}  {:>13}",
+        "edition", "license", "crates", "files", "tagged", "snippets", "lines", "lines in code"
     )?;
     for r in &rows {
         writeln!(
             out,
-            "{:<width$}  {:<lic$}  {:>6}  {:>6}  {:>6}  {:>8}",
+            "{:<width$}  {:<lic$}  {:>6}  {:>6}  {:>6}  {:>8}  {:>8}  {:>13}",
             r.edition,
             r.license,
             r.crates.len(),
             r.files,
             r.tagged_items,
-            r.lines
+            r.snippets,
+            r.lines,
+            r.region_lines
         )?;
     }
+    writeln!(
+        out,
+        "\n`lines in code`: lines of an edition's tagged items and snippets in other editions' files (cut by an export)"
+    )?;
     for r in rows.iter().filter(|r| !r.crates.is_empty()) {
         writeln!(out, "\n{} crates: {}", r.edition, r.crates.join(", "))?;
     }

@@ -12,6 +12,9 @@ pub const VERSION: u32 = 1;
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
+    /// `corefence export`: what was written and removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    export: Option<serde_json::Value>,
     diagnostics: Vec<Entry<'a>>,
     summary: Summary,
 }
@@ -42,9 +45,20 @@ struct Summary {
 
 /// Writes the document, pretty-printed, with a trailing newline.
 pub fn write(out: &mut dyn Write, diagnostics: &[Diagnostic], files: usize) -> io::Result<()> {
+    write_with_export(out, diagnostics, files, None)
+}
+
+/// [`write`], with `corefence export`'s manifest of what it wrote and removed.
+pub fn write_with_export(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    files: usize,
+    export: Option<serde_json::Value>,
+) -> io::Result<()> {
     let counts = Counts::of(diagnostics);
     let doc = Document {
         version: VERSION,
+        export,
         diagnostics: diagnostics
             .iter()
             .map(|d| {

@@ -1,0 +1,189 @@
+//! The compiler as referee. Each case in `tests/differential/` is a small
+//! open-core workspace (no external crates). The harness checks that the
+//! whole workspace builds with every feature on, then exports the community
+//! edition and builds it with cargo in each of its configurations (default
+//! features, no default features, each feature not mapped to a higher
+//! edition), and requires the places where that build breaks to be exactly
+//! corefence's boundary findings: every compiler error a finding, every
+//! finding a compiler error.
+//!
+//! A case file is the workspace's files, each after a `--- path` line. A
+//! case that gives no `corefence.toml` gets [`PRELUDE_CONFIG`], and one that
+//! gives no root `Cargo.toml` is a single crate `app` with an `enterprise`
+//! feature. Lines starting with `#` before the first file are comments:
+//! say what the case is about there.
+//!
+//! The builds share one target folder (`target/differential`), so a run
+//! after the first costs little more than corefence itself. Keep crossings
+//! in crates nothing else in the case depends on: cargo cannot check a crate
+//! whose dependency does not build (export --check warns about such crates).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::repo_root;
+
+const COREFENCE: &str = env!("CARGO_BIN_EXE_corefence");
+
+/// Two editions: community (the default) and enterprise, used by
+/// community, with the `enterprise` feature, and `src/ee/**` and `ee/**`
+/// as enterprise paths.
+const PRELUDE_CONFIG: &str = "default = \"community\"\n\
+[editions.community]\nlicense = \"AGPL-3.0-only\"\n\
+[editions.enterprise]\nlicense = \"LicenseRef-Acme\"\nuses = [\"community\"]\nfeatures = [\"enterprise\"]\n\
+[[assign]]\npaths = [\"src/ee/**\", \"ee/**\"]\nedition = \"enterprise\"\n\
+[headers]\ninclude = []\n";
+
+const PRELUDE_MANIFEST: &str = "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+license = \"AGPL-3.0-only\"\npublish = false\n\n[features]\nenterprise = []\n\n[workspace]\n";
+
+/// Where findings or compiler errors are: (path, line).
+type Places = BTreeSet<(String, u64)>;
+
+/// A parsed case: its name and files.
+struct Case {
+    name: String,
+    files: Vec<(String, String)>,
+}
+
+fn cases() -> Vec<Case> {
+    let dir = repo_root().join("tests/differential");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "case"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 10, "the differential cases are missing from {}", dir.display());
+    paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            let mut files: Vec<(String, String)> = Vec::new();
+            for line in text.split_inclusive('\n') {
+                if let Some(path) = line.strip_prefix("--- ") {
+                    files.push((path.trim().to_owned(), String::new()));
+                } else if let Some((_, body)) = files.last_mut() {
+                    body.push_str(line);
+                }
+            }
+            if !files.iter().any(|(p, _)| p == "corefence.toml") {
+                files.push(("corefence.toml".to_owned(), PRELUDE_CONFIG.to_owned()));
+            }
+            if !files.iter().any(|(p, _)| p == "Cargo.toml") {
+                files.push(("Cargo.toml".to_owned(), PRELUDE_MANIFEST.to_owned()));
+            }
+            Case { name: p.file_stem().unwrap().to_string_lossy().into_owned(), files }
+        })
+        .collect()
+}
+
+fn write_case(case: &Case, root: &Path) {
+    for (rel, body) in &case.files {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+}
+
+/// (path, line) of the errors in a `--format json` document with `code`'s prefix.
+fn places(json: &str, prefix: &str) -> Places {
+    let doc: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error" && d["code"].as_str().unwrap().starts_with(prefix))
+        .map(|d| (d["path"].as_str().unwrap().to_owned(), d["line"].as_u64().unwrap()))
+        .collect()
+}
+
+fn target_dir() -> PathBuf {
+    repo_root().join("target/differential")
+}
+
+fn cargo(root: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("cargo").args(args).current_dir(root).env("CARGO_TARGET_DIR", target_dir()).output().unwrap()
+}
+
+/// The community build's configurations: cargo arguments after `check`.
+fn configurations(case: &Case) -> Vec<Vec<String>> {
+    let base = ["--workspace", "--all-targets", "--offline", "--message-format", "json"].map(str::to_owned).to_vec();
+    let mut out = vec![base.clone(), [base.clone(), vec!["--no-default-features".to_owned()]].concat()];
+    // Each feature the community may have, on its own.
+    let mut features = BTreeSet::new();
+    for (rel, body) in &case.files {
+        if rel.ends_with("Cargo.toml") {
+            if let Ok(doc) = body.parse::<toml::Table>() {
+                if let Some(table) = doc.get("features").and_then(|f| f.as_table()) {
+                    features.extend(table.keys().filter(|k| *k != "default" && *k != "enterprise").cloned());
+                }
+            }
+        }
+    }
+    for f in features {
+        out.push([base.clone(), vec!["--features".to_owned(), f]].concat());
+    }
+    out
+}
+
+/// Runs one case; returns what corefence found and what the compiler did.
+fn run_case(case: &Case) -> (Places, Places) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    write_case(case, &root);
+    let full = cargo(&root, &["check", "--workspace", "--all-targets", "--all-features", "--offline"]);
+    assert!(
+        full.status.success(),
+        "case {}: the whole workspace must build with every feature:\n{}",
+        case.name,
+        String::from_utf8_lossy(&full.stderr)
+    );
+    let check =
+        Command::new(COREFENCE).args(["check", "--format", "json", "--no-cache"]).current_dir(&root).output().unwrap();
+    assert_ne!(check.status.code(), Some(2), "case {}: {}", case.name, String::from_utf8_lossy(&check.stderr));
+    let found = places(&String::from_utf8_lossy(&check.stdout), "boundary/");
+    let mut broken = BTreeSet::new();
+    for (i, args) in configurations(case).iter().enumerate() {
+        let out = dir.path().join(format!("out{i}"));
+        let command = format!("cargo check {}", args.join(" "));
+        let export = Command::new(COREFENCE)
+            .args(["export", "--edition", "community", "--check", "--format", "json", "--check-cmd", &command])
+            .arg(&out)
+            .current_dir(&root)
+            .env("CARGO_TARGET_DIR", target_dir())
+            .output()
+            .unwrap();
+        assert_ne!(export.status.code(), Some(2), "case {}: {}", case.name, String::from_utf8_lossy(&export.stderr));
+        broken.extend(places(&String::from_utf8_lossy(&export.stdout), "export/build"));
+    }
+    (found, broken)
+}
+
+#[test]
+fn findings_are_exactly_where_the_community_build_breaks() {
+    let mut failures = Vec::new();
+    let (mut agreed, mut missed, mut false_findings) = (0, 0, 0);
+    for case in cases() {
+        let (found, broken) = run_case(&case);
+        agreed += found.intersection(&broken).count();
+        let only_compiler: Vec<_> = broken.difference(&found).collect();
+        let only_corefence: Vec<_> = found.difference(&broken).collect();
+        missed += only_compiler.len();
+        false_findings += only_corefence.len();
+        if !only_compiler.is_empty() || !only_corefence.is_empty() {
+            failures.push(format!(
+                "{}: the build breaks where corefence is silent {only_compiler:?}; corefence reports where it builds {only_corefence:?}",
+                case.name
+            ));
+        }
+    }
+    let ratio = |a: usize, b: usize| f64::from(u32::try_from(a).unwrap()) / f64::from(u32::try_from(b.max(1)).unwrap());
+    let (recall, precision) = (ratio(agreed, agreed + missed), ratio(agreed, agreed + false_findings));
+    assert!(
+        failures.is_empty(),
+        "recall {recall:.2}, precision {precision:.2} ({agreed} agreed, {missed} missed, {false_findings} false):\n{}",
+        failures.join("\n")
+    );
+}
