@@ -27,6 +27,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod edition;
 pub mod engine;
+pub mod export;
 pub mod git;
 pub mod hook;
 pub mod index;
