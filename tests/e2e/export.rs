@@ -291,3 +291,45 @@ fn tagged_items_go_with_their_docs_and_a_tagged_module_takes_its_file() {
     assert!(summary.contains("removed enterprise item `sso` at src/lib.rs:3"), "{summary}");
     assert!(summary.contains("removed src/audit.rs"), "{summary}");
 }
+
+/// Code a build script writes is out of `check`'s sight: when the build
+/// breaks where `check` found nothing, the message says it is a corefence bug
+/// (here, a limit worth knowing about).
+#[test]
+fn a_build_failure_check_did_not_predict_is_called_a_corefence_bug() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    write(
+        &root,
+        "corefence.toml",
+        "default = \"community\"\n[editions.community]\nlicense = \"MIT\"\n\
+         [editions.enterprise]\nlicense = \"LicenseRef-E\"\nuses = [\"community\"]\nfeatures = [\"enterprise\"]\n\
+         [[assign]]\npaths = [\"src/ee/**\"]\nedition = \"enterprise\"\n[headers]\ninclude = []\n",
+    );
+    write(
+        &root,
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT\"\n[features]\nenterprise = []\n",
+    );
+    write(
+        &root,
+        "build.rs",
+        "fn main() {\n    let out = std::env::var(\"OUT_DIR\").unwrap();\n    \
+         std::fs::write(format!(\"{out}/gen.rs\"), \"pub fn leak() -> bool { crate::ee::sso() }\").unwrap();\n}\n",
+    );
+    write(
+        &root,
+        "src/lib.rs",
+        "#[cfg(feature = \"enterprise\")]\npub mod ee;\ninclude!(concat!(env!(\"OUT_DIR\"), \"/gen.rs\"));\n",
+    );
+    write(&root, "src/ee/mod.rs", "pub fn sso() -> bool { true }\n");
+    let full = cargo_check(&root, &["--all-features"]);
+    assert!(full.status.success(), "{}", text(&full));
+    let check = corefence(&root, &["check", "--format", "short", "--no-cache"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let out = dir.path().join("community");
+    let export = corefence(&root, &["export", out.to_str().unwrap(), "--check", "--format", "short"]);
+    assert_eq!(export.status.code(), Some(1), "{}", text(&export));
+    assert!(text(&export).contains("error[export/build]"), "{}", text(&export));
+    assert!(text(&export).contains("this is a corefence bug"), "{}", text(&export));
+}
