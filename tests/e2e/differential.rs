@@ -47,15 +47,18 @@ struct Case {
     files: Vec<(String, String)>,
 }
 
+/// The cases: `tests/differential/*.case`, or the folder
+/// `COREFENCE_DIFFERENTIAL_CASES` names (to try cases before adding them).
 fn cases() -> Vec<Case> {
-    let dir = repo_root().join("tests/differential");
+    let dir = std::env::var_os("COREFENCE_DIFFERENTIAL_CASES")
+        .map_or_else(|| repo_root().join("tests/differential"), PathBuf::from);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "case"))
         .collect();
     paths.sort();
-    assert!(paths.len() >= 10, "the differential cases are missing from {}", dir.display());
+    assert!(!paths.is_empty(), "no differential cases in {}", dir.display());
     paths
         .iter()
         .map(|p| {
