@@ -11,7 +11,9 @@
 //! case that gives no `corefence.toml` gets [`PRELUDE_CONFIG`], and one that
 //! gives no root `Cargo.toml` is a single crate `app` with an `enterprise`
 //! feature. Lines starting with `#` before the first file are comments:
-//! say what the case is about there.
+//! say what the case is about there. `{COREFENCE_MACROS}` stands for this
+//! repository's `macros/` folder, for cases that tag items with
+//! `#[edition(..)]` (`corefence-macros = { path = "{COREFENCE_MACROS}" }`).
 //!
 //! The builds share one target folder (`target/differential`), so a run
 //! after the first costs little more than corefence itself. Keep crossings
@@ -83,10 +85,11 @@ fn cases() -> Vec<Case> {
 }
 
 fn write_case(case: &Case, root: &Path) {
+    let macros = repo_root().join("macros").display().to_string();
     for (rel, body) in &case.files {
         let p = root.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
+        std::fs::write(p, body.replace("{COREFENCE_MACROS}", &macros)).unwrap();
     }
 }
 
