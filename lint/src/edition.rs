@@ -47,6 +47,10 @@ pub struct EditionMap {
     assigned: Vec<Option<(EditionId, Reason)>>,
     /// Per crate: the crate's own edition.
     own: Vec<(EditionId, Reason)>,
+    /// Per crate: the edition each of its Cargo features turns on, where it
+    /// turns on a mapped feature (directly, through another of its
+    /// features, or through `dep/feature` of a workspace crate).
+    features: Vec<std::collections::HashMap<String, EditionId>>,
 }
 
 impl EditionMap {
@@ -71,7 +75,14 @@ impl EditionMap {
             assigned.push(a);
             own.push(o);
         }
-        EditionMap { assigned, own }
+        let features = feature_editions(config, ws);
+        EditionMap { assigned, own, features }
+    }
+
+    /// The edition a Cargo feature of crate `krate` turns on, if any: the
+    /// edition the configuration maps it to, or the highest one it turns on.
+    pub fn feature_edition(&self, config: &Config, krate: Option<usize>, feature: &str) -> Option<EditionId> {
+        krate.and_then(|k| self.features.get(k)?.get(feature).copied()).or_else(|| config.feature_edition(feature))
     }
 
     /// A crate's own edition, by index in `Workspace::crates`.
@@ -104,4 +115,55 @@ fn unknown_metadata_edition(config: &Config, c: &Crate, e: &crate::workspace::ma
     )
     .with_label("not defined in corefence.toml")
     .with_help(help)
+}
+
+/// Per crate, the features that turn on a mapped feature, and the highest
+/// edition they reach: a fixed point over every crate's `[features]`.
+fn feature_editions(config: &Config, ws: &Workspace) -> Vec<std::collections::HashMap<String, EditionId>> {
+    let mut out: Vec<std::collections::HashMap<String, EditionId>> = ws
+        .crates
+        .iter()
+        .map(|c| {
+            c.info.features.iter().filter_map(|f| Some((f.name.clone(), config.feature_edition(&f.name)?))).collect()
+        })
+        .collect();
+    // Each round can only raise an entry; editions are few.
+    for _ in 0..=config.editions.len() * ws.crates.len().max(1) {
+        let mut changed = false;
+        for (ci, c) in ws.crates.iter().enumerate() {
+            for f in &c.info.features {
+                let mut reached: Option<EditionId> = out.get(ci).and_then(|m| m.get(&f.name).copied());
+                for entry in &f.enables {
+                    let found = match entry.split_once('/') {
+                        Some((dep, feature)) => {
+                            let dep = dep.trim_end_matches('?');
+                            let target =
+                                c.info.dependencies.iter().find(|d| d.key == dep).and_then(|d| ws.dependency_crate(d));
+                            target
+                                .and_then(|t| out.get(t)?.get(feature).copied())
+                                .or_else(|| config.feature_edition(feature))
+                        }
+                        None if entry.starts_with("dep:") => None,
+                        None => out
+                            .get(ci)
+                            .and_then(|m| m.get(entry.as_str()).copied())
+                            .or_else(|| config.feature_edition(entry)),
+                    };
+                    if let Some(e) = found {
+                        reached = Some(reached.map_or(e, |r| config.higher(r, e)));
+                    }
+                }
+                if let (Some(e), Some(map)) = (reached, out.get_mut(ci)) {
+                    if map.get(&f.name) != Some(&e) {
+                        map.insert(f.name.clone(), e);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    out
 }

@@ -1,107 +1,69 @@
-//! `boundary/import`: code of edition A refers to an item of an edition A may
-//! not use, through a `use` tree, a path in code (expressions, types,
-//! patterns, bounds, `impl Trait for`, attributes, derives, macro paths and
-//! paths inside macro arguments, serde attribute strings) or, with warning
-//! severity, a method call whose name only enterprise-tagged impls define.
+//! `boundary/import`: code of edition A refers to something that does not
+//! exist in A's build: an item of an edition A may not use, or anything that
+//! only a feature mapped to such an edition brings in (a gated item, variant,
+//! field, method or `use`). Every reference is resolved twice (see
+//! [`crate::index::resolve`]): in any build, to know it names workspace code,
+//! and in the build of its own code's edition, where it must still resolve.
 //!
-//! A `use` is reported where it is written; one-name paths in code that the
-//! `use` brought in are not reported again. A `pub use` is reported as
-//! `boundary/reexport` instead (see that check).
+//! References are `use` trees, paths in code (expressions, types, patterns,
+//! bounds, `impl Trait for`, attributes, derives, macro paths and names
+//! inside macro arguments and format strings, serde attribute strings),
+//! single names (a call, a constant, a variant brought in by a glob), method
+//! calls and field accesses on receivers whose type is written down
+//! somewhere, and the items of an `impl Trait for` block, which must exist in
+//! the trait.
+//!
+//! A `use` is reported where it is written; code using the name it binds is
+//! not reported again (rustc binds a failed import too). A `pub use` is
+//! reported as `boundary/reexport` instead (see that check).
 
-use std::collections::BTreeMap;
+use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use crate::config::EditionId;
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::index::modtree::{Inputs, ModId, ModTree};
-use crate::index::resolve::{Ctx, Res, Resolved, Resolver};
+use crate::index::resolve::{Ctx, Res, Resolved, Resolver, View};
 use crate::index::{FileData, Sources};
+use crate::parse::items::{ns, Hint, MemberKind, MethodCall, PathRef, TyPath};
 
-/// Checks every `use`, path and method call of every file in a module tree.
+/// Checks every `use`, path, method call and trait impl of every file in a
+/// module tree.
 pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diagnostic> {
     let resolver = Resolver::new(inputs, tree);
     let mut out = Vec::new();
-    let methods = method_editions(inputs, tree, &resolver);
     let reach = inputs.ws.reach();
     for (file, data) in inputs.files.iter().enumerate() {
         let Some(root) = tree.module_of(file, &[]) else { continue };
+        let report = Report { inputs, tree, resolver: &resolver, sources, data, file };
         for m in modules_in_file(tree, root, file) {
-            uses(inputs, tree, &resolver, sources, data, m, &mut out);
+            uses(&report, m, &mut out);
         }
-        for r in &data.syntax.refs {
-            if r.local {
-                continue;
-            }
+        for r in data.syntax.refs.iter().filter(|r| !r.local) {
             let Some(m) = tree.module_of(file, &r.module) else { continue };
-            let ctx = context(inputs, tree, data, m, &r.span);
-            let found = if r.segments.len() == 1 && !r.global {
-                r.segments.first().and_then(|name| resolver.resolve_local(m, name, ctx))
-            } else {
-                resolver.resolve(m, &r.segments, r.global, ctx)
-            };
-            let Some(found) = found else { continue };
-            let Some(to) = resolver.edition(found.res) else { continue };
-            if inputs.allowed(ctx.edition, ctx.gate, to) {
-                continue;
+            if let Some(d) = path_ref(&report, m, r) {
+                out.push(d);
             }
-            // A path whose first name a forbidden `use` brought in: that
-            // `use` is the finding.
-            if r.segments.len() > 1 && !r.global {
-                let head = r.segments.first().and_then(|h| resolver.resolve(m, std::slice::from_ref(h), false, ctx));
-                if head.is_some_and(|h| {
-                    h.hops.first().is_some_and(|hop| hop.file == file)
-                        && resolver.edition(h.res).is_some_and(|e| !inputs.allowed(ctx.edition, ctx.gate, e))
-                }) {
-                    continue;
-                }
-            }
-            let written = format!("{}{}", if r.global { "::" } else { "" }, r.segments.join("::"));
-            out.push(finding(
-                inputs,
-                tree,
-                &resolver,
-                sources,
-                data,
-                r.span.clone(),
-                &written,
-                &found,
-                ctx,
-                to,
-                Kind::Path,
-            ));
         }
-        for (name, span, body) in &data.syntax.method_calls {
-            let Some(m) = tree.module_of(file, body) else { continue };
-            let ctx = context(inputs, tree, data, m, span);
-            let Some(defs) = methods.get(name.as_str()) else { continue };
-            // Only impls in crates the caller can reach define its methods.
-            let caller = tree.modules.get(m).and_then(|module| module.krate);
-            let defs = defs.iter().filter(|d| match (caller, d.krate) {
-                (Some(a), Some(b)) => reach.get(a).and_then(|r| r.get(b)).copied().unwrap_or(false),
-                (a, b) => a == b,
-            });
-            let forbidden = defs.clone().find(|d| d.tagged && !inputs.allowed(ctx.edition, ctx.gate, d.edition));
-            let twin = defs.clone().any(|d| inputs.allowed(ctx.edition, ctx.gate, d.edition));
-            if let (Some(MethodDef { edition: to, .. }), false) = (forbidden, twin) {
-                let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(*to));
-                out.push(
-                    Diagnostic::new(
-                        Code::BoundaryImport,
-                        sources.at(&data.rel, span.clone()),
-                        format!("{from_name} code calls `.{name}()`, which only {to_name} impls define"),
-                    )
-                    .with_severity(Severity::Warning)
-                    .with_label(format!("{to_name}-only method"))
-                    .with_edition(from_name)
-                    .with_target_edition(to_name)
-                    .with_symbol(name.clone())
-                    .with_help(format!(
-                        "corefence cannot know the receiver's type: if this calls the {to_name} method, move the call into {to_name} code or behind its feature; if not, add `// corefence: allow(boundary/import) -- reason`"
-                    )),
-                );
+        for call in &data.syntax.method_calls {
+            let Some(m) = tree.module_of(file, &call.module) else { continue };
+            if let Some(d) = method_call(&report, m, call, reach) {
+                out.push(d);
             }
         }
     }
+    trait_items(inputs, tree, &resolver, sources, &mut out);
     out
+}
+
+/// What every finding of one file needs.
+struct Report<'r, 'a> {
+    inputs: &'r Inputs<'a>,
+    tree: &'r ModTree,
+    resolver: &'r Resolver<'a>,
+    sources: &'r Sources<'r>,
+    data: &'r FileData,
+    file: usize,
 }
 
 /// The module `root` of a file and its inline modules.
@@ -127,31 +89,249 @@ fn modules_in_file(tree: &ModTree, root: ModId, file: usize) -> Vec<ModId> {
 pub fn context(inputs: &Inputs<'_>, tree: &ModTree, data: &FileData, m: ModId, span: &std::ops::Range<usize>) -> Ctx {
     let module = tree.modules.get(m);
     let edition = data.tag_at(span).or(module.map(|x| x.edition)).unwrap_or(inputs.config.default);
-    let gate = inputs.gate_edition(data.features_at(span)).or(module.and_then(|x| x.gate));
+    let krate = module.and_then(|x| x.krate);
+    let gate = inputs.combine(inputs.gate_of(krate, data.gates_at(span)), module.and_then(|x| x.gate));
     Ctx { edition, gate }
 }
 
-fn uses(
-    inputs: &Inputs<'_>,
-    tree: &ModTree,
-    resolver: &Resolver<'_>,
-    sources: &Sources,
-    data: &FileData,
-    m: ModId,
-    out: &mut Vec<Diagnostic>,
-) {
-    let Some(body) = resolver.body(m) else { return };
+fn uses(report: &Report<'_, '_>, m: ModId, out: &mut Vec<Diagnostic>) {
+    let Some(body) = report.resolver.body(m) else { return };
     for u in &body.uses {
-        let ctx = context(inputs, tree, data, m, &u.item_span);
-        let Some(found) = resolver.resolve(m, &u.path, u.global || u.extern_crate, ctx) else { continue };
-        let Some(to) = resolver.edition(found.res) else { continue };
-        if inputs.allowed(ctx.edition, ctx.gate, to) {
+        let ctx = context(report.inputs, report.tree, report.data, m, &u.item_span);
+        let global = u.global || u.extern_crate;
+        let resolver = report.resolver;
+        let Some(found) = resolver.resolve(m, &u.path, global, ns::ANY, View::Any) else { continue };
+        if resolver.resolve(m, &u.path, global, ns::ANY, resolver.view_of(ctx)).is_some() {
             continue;
         }
         let written = format!("{}{}", if u.global { "::" } else { "" }, u.path.join("::"));
         let kind = if u.vis.is_public() { Kind::Reexport } else { Kind::Use };
-        out.push(finding(inputs, tree, resolver, sources, data, u.span.clone(), &written, &found, ctx, to, kind));
+        out.push(finding(report, u.span.clone(), &written, &found, ctx, kind));
     }
+}
+
+/// A path in code: a finding when it resolves in some build but not in the
+/// build of its code.
+fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic> {
+    let ctx = context(report.inputs, report.tree, report.data, m, &r.span);
+    let view = report.resolver.view_of(ctx);
+    let resolve = |view: View| resolve_ref(report.resolver, m, r, view);
+    let found = resolve(View::Any)?;
+    if resolve(view).is_some() {
+        return None;
+    }
+    // A name a `use` of this module binds, in this build: that `use` is
+    // where rustc stops (and reports, if it fails).
+    let head = r.segments.first()?;
+    if !r.global
+        && !matches!(head.as_str(), "crate" | "self" | "super" | "Self")
+        && report.resolver.imports(m, head, view)
+    {
+        return None;
+    }
+    let written = format!("{}{}", if r.global { "::" } else { "" }, r.segments.join("::"));
+    Some(finding(report, r.span.clone(), &written, &found, ctx, Kind::Path))
+}
+
+/// Resolves a reference, `Self` standing for its impl's type.
+fn resolve_ref(resolver: &Resolver<'_>, m: ModId, r: &PathRef, view: View) -> Option<Resolved> {
+    if r.segments.first().is_some_and(|s| s == "Self") {
+        let own = r.self_ty.as_ref()?;
+        let mut res = resolver.type_res(m, own, None)?;
+        for (i, seg) in r.segments.iter().enumerate().skip(1) {
+            let ns = if i + 1 == r.segments.len() { r.ns } else { ns::TYPE };
+            let found = resolver.members_named(res, seg, ns);
+            res = Res::Member(found.iter().copied().find(|&i| resolver.present(Res::Member(i), view))?);
+        }
+        return resolver.present(res, view).then_some(Resolved { res, hops: Vec::new() });
+    }
+    resolver.resolve(m, &r.segments, r.global, r.ns, view)
+}
+
+/// The std traits corefence knows, and the methods implementing one gives a
+/// type (`x.to_string()` exists because of `impl Display`).
+const STD_TRAIT_METHODS: &[(&str, &[&str])] = &[
+    ("Display", &["to_string"]),
+    ("Default", &["default"]),
+    ("Clone", &["clone", "clone_from"]),
+    ("PartialEq", &["eq", "ne"]),
+    ("PartialOrd", &["partial_cmp", "lt", "le", "gt", "ge"]),
+    ("Ord", &["cmp", "max", "min", "clamp"]),
+    ("Hash", &["hash"]),
+    ("Iterator", &["next"]),
+    ("From", &["from"]),
+    ("Into", &["into"]),
+    ("AsRef", &["as_ref"]),
+    ("Deref", &["deref"]),
+    ("Drop", &["drop"]),
+    ("FromStr", &["from_str"]),
+    ("Debug", &["fmt"]),
+];
+
+/// A method call or field access on a receiver: a finding when every method
+/// (or field) of that name its type has is missing from the code's build.
+fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Vec<bool>]) -> Option<Diagnostic> {
+    let resolver = report.resolver;
+    let ctx = context(report.inputs, report.tree, report.data, m, &call.span);
+    let view = resolver.view_of(ctx);
+    let owner = call.receiver.as_ref().and_then(|h| type_of(resolver, m, h, call.self_ty.as_ref(), 0));
+    let candidates: Vec<usize> = match owner {
+        Some(owner) => owned_candidates(resolver, owner, call),
+        // No type known: only a name nothing but code of other editions
+        // defines, and that std does not have, is taken for theirs.
+        None if !call.field && !std_methods().contains(call.name.as_str()) => {
+            let caller = report.tree.modules.get(m).and_then(|x| x.krate);
+            resolver
+                .members()
+                .iter()
+                .enumerate()
+                .filter(|(_, info)| {
+                    info.member.name == call.name && matches!(info.member.kind, MemberKind::Fn { method: true })
+                })
+                .filter(|(_, info)| {
+                    let defined_in = report.tree.modules.get(info.module).and_then(|x| x.krate);
+                    match (caller, defined_in) {
+                        (Some(a), Some(b)) => reach.get(a).and_then(|r| r.get(b)).copied().unwrap_or(false),
+                        (a, b) => a == b,
+                    }
+                })
+                .map(|(i, _)| i)
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let first = *candidates.first()?;
+    if candidates.iter().any(|&i| resolver.present(Res::Member(i), view)) {
+        return None;
+    }
+    let found = Resolved { res: Res::Member(first), hops: Vec::new() };
+    let written = format!(".{}", call.name);
+    let kind = if call.field { Kind::Field } else { Kind::Method };
+    Some(finding(report, call.span.clone(), &written, &found, ctx, kind))
+}
+
+/// The fields or methods named like `call` that the type `owner` has,
+/// through its definition, its impls, and std traits its impls implement.
+fn owned_candidates(resolver: &Resolver<'_>, owner: Res, call: &MethodCall) -> Vec<usize> {
+    resolver
+        .members_of(owner)
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let Some(info) = resolver.members().get(i) else { return false };
+            let named = info.member.name == call.name;
+            if call.field {
+                return named && info.member.kind == MemberKind::Field;
+            }
+            let method = named && matches!(info.member.kind, MemberKind::Fn { .. });
+            let provided = info.trait_name.as_deref().is_some_and(|t| {
+                STD_TRAIT_METHODS.iter().any(|(name, methods)| *name == t && methods.contains(&call.name.as_str()))
+            });
+            method || provided
+        })
+        .collect()
+}
+
+/// The type a receiver hint names, as far as it is written down.
+fn type_of(resolver: &Resolver<'_>, m: ModId, hint: &Hint, self_ty: Option<&TyPath>, depth: usize) -> Option<Res> {
+    if depth > 16 {
+        return None;
+    }
+    match hint {
+        Hint::Type(ty) => resolver.type_res(m, ty, self_ty),
+        Hint::Call(path) => {
+            let res = if path.segments.first().is_some_and(|s| s == "Self") {
+                let base = resolver.type_res(m, self_ty?, None)?;
+                let name = path.segments.get(1)?;
+                Res::Member(*resolver.members_named(base, name, ns::VALUE).first()?)
+            } else {
+                resolver.resolve(m, &path.segments, path.global, ns::VALUE, View::Any)?.res
+            };
+            returned(resolver, res)
+        }
+        Hint::Field(base, name) | Hint::Method(base, name) => {
+            let owner = type_of(resolver, m, base, self_ty, depth + 1)?;
+            let member = resolver.members_named(owner, name, ns::VALUE).into_iter().next()?;
+            let info = resolver.members().get(member)?;
+            let ty = info.member.ty.as_ref()?;
+            if ty.segments.first().is_some_and(|s| s == "Self") {
+                return Some(owner);
+            }
+            resolver.type_res(info.module, ty, None)
+        }
+    }
+}
+
+/// The type a call of `res` produces: a function's return type, a tuple
+/// struct's or variant's own type.
+fn returned(resolver: &Resolver<'_>, res: Res) -> Option<Res> {
+    match res {
+        Res::Item(m, i) => {
+            let item = resolver.item(m, i)?;
+            match &item.ret {
+                Some(ty) => resolver.type_res(m, ty, None),
+                // A tuple struct's constructor.
+                None if item.ns & ns::TYPE != 0 => Some(res),
+                None => None,
+            }
+        }
+        Res::Member(i) => {
+            let info = resolver.members().get(i)?;
+            if info.member.kind == MemberKind::Variant {
+                return info.owner;
+            }
+            let ty = info.member.ty.as_ref()?;
+            if ty.segments.first().is_some_and(|s| s == "Self") {
+                return info.owner;
+            }
+            resolver.type_res(info.module, ty, None)
+        }
+        Res::Module(_) => None,
+    }
+}
+
+/// An item of an `impl Trait for X` block whose trait has no such item in
+/// the block's build (rustc: "not a member of trait").
+fn trait_items(
+    inputs: &Inputs<'_>,
+    tree: &ModTree,
+    resolver: &Resolver<'_>,
+    sources: &Sources,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (i, info) in resolver.members().iter().enumerate() {
+        let Some(of_trait @ Res::Item(..)) = info.of_trait else { continue };
+        let Some(module) = tree.modules.get(info.module) else { continue };
+        let Some(data) = inputs.files.get(module.file) else { continue };
+        let ctx = context(inputs, tree, data, info.module, &info.member.span);
+        let view = resolver.view_of(ctx);
+        // An impl that is not in this build has nothing to check; one of a
+        // trait the build does not have is reported at the trait's path.
+        if !resolver.present(Res::Member(i), view) || !resolver.present(of_trait, view) {
+            continue;
+        }
+        let declared: Vec<usize> = resolver
+            .members_named(of_trait, &info.member.name, ns::ANY)
+            .into_iter()
+            .filter(|&t| resolver.members().get(t).is_some_and(|x| x.of_trait.is_none()))
+            .collect();
+        let Some(&first) = declared.first() else { continue };
+        if declared.iter().any(|&t| resolver.present(Res::Member(t), view)) {
+            continue;
+        }
+        let report = Report { inputs, tree, resolver, sources, data, file: module.file };
+        let found = Resolved { res: Res::Member(first), hops: Vec::new() };
+        let written = info.member.name.clone();
+        out.push(finding(&report, info.member.name_span.clone(), &written, &found, ctx, Kind::TraitItem));
+    }
+}
+
+/// The names of std's methods.
+fn std_methods() -> &'static HashSet<&'static str> {
+    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        include_str!("../index/std_methods.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect()
+    })
 }
 
 /// How the forbidden item is reached.
@@ -163,50 +343,59 @@ pub enum Kind {
     Reexport,
     /// A path in code.
     Path,
+    /// A method call.
+    Method,
+    /// A field access.
+    Field,
+    /// An item implementing a trait item.
+    TraitItem,
 }
 
-#[allow(clippy::too_many_arguments)] // one finding's whole description
 fn finding(
-    inputs: &Inputs<'_>,
-    tree: &ModTree,
-    resolver: &Resolver<'_>,
-    sources: &Sources,
-    data: &FileData,
+    report: &Report<'_, '_>,
     span: std::ops::Range<usize>,
     written: &str,
     found: &Resolved,
     ctx: Ctx,
-    to: EditionId,
     kind: Kind,
 ) -> Diagnostic {
+    let (inputs, resolver) = (report.inputs, report.resolver);
+    let to: EditionId = resolver.edition(found.res).unwrap_or(ctx.edition);
     let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(to));
     let symbol = resolver.display(found.res);
     let what = match found.res {
-        Res::Module(m) if tree.modules.get(m).is_some_and(|x| x.parent.is_none()) => "crate",
+        Res::Module(m) if report.tree.modules.get(m).is_some_and(|x| x.parent.is_none()) => "crate",
         Res::Module(_) => "module",
         Res::Item(..) => "item",
+        Res::Member(_) => match kind {
+            Kind::Field => "field",
+            Kind::Method => "method",
+            _ => "item",
+        },
     };
     let verb = match kind {
         Kind::Use => "imports",
         Kind::Reexport => "re-exports",
-        Kind::Path => "uses",
+        Kind::Path | Kind::Field => "uses",
+        Kind::Method => "calls",
+        Kind::TraitItem => "implements",
     };
     let code = if kind == Kind::Reexport { Code::BoundaryReexport } else { Code::BoundaryImport };
     let mut d = Diagnostic::new(
         code,
-        sources.at(&data.rel, span),
+        report.sources.at(&report.data.rel, span),
         format!("{from_name} code {verb} {to_name} {what} `{symbol}`"),
     )
     .with_label(format!("{to_name} {what}"))
     .with_edition(from_name)
     .with_target_edition(to_name)
     .with_symbol(symbol.clone());
-    if let Some((file, def)) = definition(tree, resolver, found.res) {
+    if let Some((file, def)) = definition(report.tree, resolver, found.res) {
         if let Some(f) = inputs.files.get(file) {
-            d = d.with_secondary(sources.at(&f.rel, def), format!("defined here, in {to_name} code"));
+            d = d.with_secondary(report.sources.at(&f.rel, def), format!("defined here, in {to_name} code"));
         }
     }
-    let chain = chain(inputs, tree, data, written, found, sources);
+    let chain = chain(report, written, found);
     let feature = mapped_feature(inputs, to);
     let gate = feature.as_deref().map_or_else(
         || format!("the feature corefence.toml maps to the {to_name} edition"),
@@ -217,7 +406,7 @@ fn finding(
             "remove the re-export, or gate it with {gate}; re-exporting leaks {to_name} code into the {from_name} edition's API"
         ),
         _ => format!(
-            "move this code into the {to_name} edition, gate it with {gate}, or have {to_name} code implement a {from_name} trait and inject it"
+            "it does not exist in the {from_name} edition's build: move this code into the {to_name} edition, gate it with {gate}, or have {to_name} code implement a {from_name} trait and inject it"
         ),
     };
     d.with_help(match chain {
@@ -241,6 +430,10 @@ fn mapped_feature(inputs: &Inputs<'_>, to: EditionId) -> Option<String> {
 fn definition(tree: &ModTree, resolver: &Resolver<'_>, res: Res) -> Option<(usize, std::ops::Range<usize>)> {
     match res {
         Res::Item(m, i) => Some((tree.modules.get(m)?.file, resolver.item(m, i)?.span.clone())),
+        Res::Member(i) => {
+            let info = resolver.members().get(i)?;
+            Some((tree.modules.get(info.module)?.file, info.member.name_span.clone()))
+        }
         Res::Module(m) => {
             let module = tree.modules.get(m)?;
             module.decl.clone().or(Some((module.file, 0..0)))
@@ -250,63 +443,27 @@ fn definition(tree: &ModTree, resolver: &Resolver<'_>, res: Res) -> Option<(usiz
 
 /// `acme_app → acme_api::Token → acme_ee::Token (re-exported at crates/acme-api/src/lib.rs:1)`,
 /// when the path goes through a `use` outside its own file.
-fn chain(
-    inputs: &Inputs<'_>,
-    tree: &ModTree,
-    data: &FileData,
-    written: &str,
-    found: &Resolved,
-    sources: &Sources,
-) -> Option<String> {
-    let file = inputs.files.binary_search_by(|f| f.rel.as_str().cmp(&data.rel)).ok()?;
-    let foreign: Vec<_> = found.hops.iter().filter(|h| h.file != file).collect();
+fn chain(report: &Report<'_, '_>, written: &str, found: &Resolved) -> Option<String> {
+    let foreign: Vec<_> = found.hops.iter().filter(|h| h.file != report.file).collect();
     if foreign.is_empty() {
         return None;
     }
+    let tree = report.tree;
     let start = tree
         .file_modules
-        .get(&file)
+        .get(&report.file)
         .and_then(|ms| ms.first())
         .and_then(|m| tree.modules.get(*m))
         .and_then(|m| tree.modules.get(m.root))
-        .map_or_else(|| "crate".to_owned(), |r| if r.name.is_empty() { data.rel.clone() } else { r.name.clone() });
+        .map_or_else(
+            || "crate".to_owned(),
+            |r| if r.name.is_empty() { report.data.rel.clone() } else { r.name.clone() },
+        );
     let mut parts = vec![start, written.to_owned()];
     for hop in foreign {
-        let rel = inputs.files.get(hop.file).map_or("", |f| f.rel.as_str());
-        let line = sources.get(rel).line_col(hop.span.start).line;
+        let rel = report.inputs.files.get(hop.file).map_or("", |f| f.rel.as_str());
+        let line = report.sources.get(rel).line_col(hop.span.start).line;
         parts.push(format!("{} (re-exported at {rel}:{line})", hop.path));
     }
     Some(parts.join(" → "))
-}
-
-/// A method defined in an impl.
-struct MethodDef {
-    edition: EditionId,
-    /// Explicitly tagged (or in a snippet).
-    tagged: bool,
-    /// The crate of the impl.
-    krate: Option<usize>,
-}
-
-/// Every method defined in an impl, per name.
-fn method_editions<'a>(
-    inputs: &'a Inputs<'_>,
-    tree: &ModTree,
-    _resolver: &Resolver<'_>,
-) -> BTreeMap<&'a str, Vec<MethodDef>> {
-    let mut out: BTreeMap<&str, Vec<MethodDef>> = BTreeMap::new();
-    for (file, data) in inputs.files.iter().enumerate() {
-        let Some(root) = tree.module_of(file, &[]) else { continue };
-        for (name, span) in &data.syntax.methods {
-            let tag = data.tag_at(span);
-            let ctx = context(inputs, tree, data, root, span);
-            let edition = match ctx.gate {
-                Some(g) if tag.is_none() && g != ctx.edition && !inputs.config.may_use(ctx.edition, g) => g,
-                _ => ctx.edition,
-            };
-            let krate = tree.modules.get(root).and_then(|module| module.krate);
-            out.entry(name.as_str()).or_default().push(MethodDef { edition, tagged: tag.is_some(), krate });
-        }
-    }
-    out
 }

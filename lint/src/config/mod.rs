@@ -163,6 +163,21 @@ impl Config {
         self.editions.get(id).map_or("?", |e| e.name.as_str())
     }
 
+    /// The higher of two editions: the one that may use the other (`a`
+    /// when neither may).
+    pub fn higher(&self, a: EditionId, b: EditionId) -> EditionId {
+        if a != b && self.may_use(b, a) {
+            b
+        } else {
+            a
+        }
+    }
+
+    /// Whether the build of edition `view` holds code of edition `of`.
+    pub fn holds(&self, view: EditionId, of: EditionId) -> bool {
+        view == of || self.may_use(view, of)
+    }
+
     /// Whether code of edition `from` may refer to code of edition `to`.
     pub fn may_use(&self, from: EditionId, to: EditionId) -> bool {
         self.editions.get(from).is_some_and(|e| e.may_use.contains(&to))

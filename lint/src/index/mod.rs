@@ -38,14 +38,15 @@ impl FileData {
             .map(|(_, e)| *e)
     }
 
-    /// The features required by every `#[cfg(..)]` enclosing `span`.
-    pub fn features_at(&self, span: &Range<usize>) -> impl Iterator<Item = &str> {
+    /// The `#[cfg(..)]` predicates enclosing `span`.
+    pub fn gates_at(&self, span: &Range<usize>) -> impl Iterator<Item = &crate::parse::items::Cfg> {
         let span = span.clone();
-        self.syntax
-            .cfg_regions
-            .iter()
-            .filter(move |(r, _)| r.start <= span.start && span.end <= r.end)
-            .flat_map(|(_, f)| f.iter().map(String::as_str))
+        self.syntax.cfg_regions.iter().filter(move |(r, _)| r.start <= span.start && span.end <= r.end).map(|(_, c)| c)
+    }
+
+    /// The `#![cfg(..)]` of the whole file, if any.
+    pub fn file_gate(&self) -> impl Iterator<Item = &crate::parse::items::Cfg> {
+        self.syntax.cfg_regions.iter().filter(|(r, _)| r.start == 0 && r.end == usize::MAX).map(|(_, c)| c)
     }
 }
 

@@ -128,9 +128,38 @@ impl Inputs<'_> {
         self.files.binary_search_by(|f| f.rel.as_str().cmp(rel)).ok()
     }
 
-    /// The edition mapped to the first of `features` the config knows.
-    pub fn gate_edition<'f>(&self, features: impl IntoIterator<Item = &'f str>) -> Option<EditionId> {
-        features.into_iter().find_map(|f| self.config.feature_edition(f))
+    /// The higher of two optional gates.
+    pub fn combine(&self, a: Option<EditionId>, b: Option<EditionId>) -> Option<EditionId> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(self.config.higher(a, b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The edition whose build code under all of `gates` needs, in crate
+    /// `krate`: the highest edition any of them requires.
+    pub fn gate_of<'g>(
+        &self,
+        krate: Option<usize>,
+        gates: impl IntoIterator<Item = &'g crate::parse::items::Cfg>,
+    ) -> Option<EditionId> {
+        gates.into_iter().filter_map(|g| self.requirement(krate, g)).reduce(|a, b| self.config.higher(a, b))
+    }
+
+    /// The edition a cfg predicate requires: a feature mapped to it (or
+    /// turning on one that is), every part of `all(..)` (the highest), or
+    /// the lowest alternative of an `any(..)` whose alternatives all require one.
+    pub fn requirement(&self, krate: Option<usize>, cfg: &crate::parse::items::Cfg) -> Option<EditionId> {
+        use crate::parse::items::Cfg;
+        match cfg {
+            Cfg::Feature(f) => self.editions.feature_edition(self.config, krate, f),
+            Cfg::All(parts) => self.gate_of(krate, parts),
+            Cfg::Any(parts) => {
+                let all: Option<Vec<EditionId>> = parts.iter().map(|p| self.requirement(krate, p)).collect();
+                all?.into_iter().reduce(|a, b| if self.config.higher(a, b) == a { b } else { a })
+            }
+            Cfg::Other => None,
+        }
     }
 
     /// Whether code of `from`, in builds where `gate` is on, may use `to`.
@@ -239,13 +268,13 @@ impl ModTree {
         self.includes(inputs, &parent, data, file_dir);
         for (i, decl) in body.mods.iter().enumerate() {
             let tag = data.tag_at(&decl.item_span);
-            let gate = inputs.gate_edition(data.features_at(&decl.item_span)).or(parent.gate);
+            let gate = inputs.combine(inputs.gate_of(parent.krate, data.gates_at(&decl.item_span)), parent.gate);
             let ctx = tag.unwrap_or(parent.edition);
             let id = self.modules.len();
-            // A gate on the declaration makes the module code of the gated
-            // edition, unless the declaring code may use that edition anyway.
-            let inherited = gate.filter(|g| *g != ctx && !inputs.config.may_use(ctx, *g)).unwrap_or(ctx);
-            let child = |file: usize, body: Vec<usize>, edition: EditionId| Module {
+            // A gate on the declaration does not change whose code the module
+            // is, only the builds it exists in (`gate`).
+            let inherited = ctx;
+            let child = |file: usize, body: Vec<usize>, edition: EditionId, gate: Option<EditionId>| Module {
                 name: decl.name.clone(),
                 parent: Some(module),
                 root: parent.root,
@@ -263,7 +292,7 @@ impl ModTree {
                 path.push(i);
                 let child_dir =
                     join(dir, decl.path_attr.as_deref().unwrap_or(&decl.name)).unwrap_or_else(|| OUTSIDE.to_owned());
-                self.push_child(module, child(parent.file, path, tag.unwrap_or(inherited)));
+                self.push_child(module, child(parent.file, path, tag.unwrap_or(inherited), gate));
                 self.walk(inputs, shared, id, inner, file_dir, &child_dir, chain);
                 continue;
             }
@@ -300,7 +329,9 @@ impl ModTree {
                 }
             }
             let edition = assigned.or_else(|| shared.get(&file).copied()).unwrap_or(inherited);
-            self.push_child(module, child(file, Vec::new(), edition));
+            // `#![cfg(..)]` at the top of the file gates the module too.
+            let own = inputs.files.get(file).and_then(|f| inputs.gate_of(parent.krate, f.file_gate()));
+            self.push_child(module, child(file, Vec::new(), edition, inputs.combine(gate, own)));
             self.file_modules.entry(file).or_default().push(id);
             let Some(child) = inputs.files.get(file) else { continue };
             let child_file_dir = parent_dir(&rel);
@@ -338,7 +369,7 @@ impl ModTree {
             }
             let Some(to) = assigned_edition(inputs, module.krate, &rel) else { continue };
             let ctx = data.tag_at(&inc.span).unwrap_or(module.edition);
-            let gate = inputs.gate_edition(data.features_at(&inc.span)).or(module.gate);
+            let gate = inputs.gate_of(module.krate, data.gates_at(&inc.span)).or(module.gate);
             if !inputs.allowed(ctx, gate, to) {
                 self.findings.push(ModuleFinding {
                     file: module.file,

@@ -1,25 +1,31 @@
-//! Name resolution over the module trees, as rustc does it for the cases that
-//! decide an edition boundary: `crate::`, `self::`, `super::`, `::name`,
-//! extern crate names (Cargo renames, `extern crate x as y`, a binary naming
-//! its own library), `use` aliases, glob imports, items and modules defined in
-//! a module (which shadow extern names), and `pub use` re-exports, recording
-//! the chain of re-exports a path goes through.
+//! Name resolution over the module trees, the way rustc resolves, in the
+//! build of a given edition.
 //!
-//! Visibility is rustc's: every binding (an item, a module, an import)
-//! reaches a scope, the subtree of one module (`pub(crate)`: the crate root;
-//! `pub(super)`, `pub(in path)`: that module; private: its own module) or
-//! everywhere (`pub`). A glob import brings in only the names its module can
-//! see, and an import reaches no further than what it imports. A path
-//! through a module (`a::b`) resolves only to what the module the path is
-//! written in can see: a private item is reached from its own module and its
-//! descendants (`super::private` from a child), and a private or
-//! `pub(crate)` item is never reached from outside, so it is not a finding
-//! (rustc rejects such code).
+//! **Builds.** Every definition (a module, an item, a variant, a field, an
+//! associated item, a `use` binding) has an edition (its file's, its
+//! module's, or a tag's or snippet's around it) and a gate (the edition of
+//! the Cargo features its `#[cfg(..)]`s require, nested gates taking the
+//! highest). Edition E's build holds it when E may use both. A lookup is made
+//! in one build ([`View::In`]) or in every build at once ([`View::Any`]): a
+//! reference is a boundary finding exactly when it resolves in some build
+//! but not in the build of its own code's edition (its gate raising it), as
+//! when rustc compiles that edition.
 //!
-//! When cfg gives one name several definitions (a community and an enterprise
-//! module behind `cfg(not(feature))` / `cfg(feature)`), the definition present
-//! in the build of the referring code's edition wins; only when none is does
-//! the reference resolve to a gated one (and is then a finding).
+//! **Scope.** `crate::`, `self::`, `super::`, `::name`, extern crate names
+//! (Cargo renames, `extern crate x as y`, a binary naming its own library),
+//! `use` (renames, groups, globs below explicit names), items and modules
+//! (which shadow extern names), `#[macro_export]` macros at the crate root,
+//! three namespaces (types, values, macros), and paths that go on past a type
+//! into its variants, fields and associated items (`Plan::Team`,
+//! `Report::MAX`, `Self::export`, `<T as Tr>::f`), found in the type's own
+//! definition and in every `impl` block whose self type resolves to it.
+//!
+//! **Visibility** is rustc's: every binding reaches a scope, the subtree of
+//! one module (`pub(crate)`: the crate root; `pub(super)`, `pub(in path)`:
+//! that module; private: its own module) or everywhere (`pub`). A glob
+//! brings in only what its module can see, an import reaches no further than
+//! what it imports, and a path through a module resolves only to what the
+//! referring module can see.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -27,15 +33,42 @@ use std::ops::Range;
 
 use super::modtree::{Inputs, ModId, ModTree};
 use crate::config::EditionId;
-use crate::parse::items::{ItemDef, ModuleBody, UseTarget, Visibility};
+use crate::parse::items::{ns, ItemDef, Member, MemberKind, ModuleBody, TyPath, UseTarget, Visibility};
 
 /// What a path resolves to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Res {
     /// A module (a crate root too).
     Module(ModId),
     /// The `index`th item of a module's body.
     Item(ModId, usize),
+    /// A variant, field or associated item, by index in [`Resolver::members`].
+    Member(usize),
+}
+
+/// A variant, field or associated item, and where it is.
+#[derive(Debug, Clone)]
+pub struct MemberInfo {
+    /// The module whose file holds it.
+    pub module: ModId,
+    /// What it is.
+    pub member: Member,
+    /// The type or trait it belongs to (`None` for an impl whose self type
+    /// does not resolve in the workspace).
+    pub owner: Option<Res>,
+    /// For an impl's item: the trait the impl implements, if it resolves.
+    pub of_trait: Option<Res>,
+    /// For an impl's item: the trait's last name as written (`Display`).
+    pub trait_name: Option<String>,
+}
+
+/// Which build a lookup is made in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    /// Any build: everything exists.
+    Any,
+    /// The build of this edition.
+    In(EditionId),
 }
 
 /// A `use` a resolution went through.
@@ -77,6 +110,12 @@ pub struct Ctx {
     pub gate: Option<EditionId>,
 }
 
+/// A lookup: module, name, namespaces, build.
+type LookupKey = (ModId, String, u8, View);
+
+/// Resolution depth beyond which a chain of `use`s is taken as a cycle.
+const MAX_DEPTH: usize = 160;
+
 /// Resolves paths over a built [`ModTree`].
 pub struct Resolver<'a> {
     inputs: &'a Inputs<'a>,
@@ -85,6 +124,10 @@ pub struct Resolver<'a> {
     externs: Vec<Vec<(String, ModId)>>,
     /// Per target root: its `#[macro_export]` macros by name.
     exported: HashMap<(ModId, String), Res>,
+    /// Every variant, field and associated item.
+    members: Vec<MemberInfo>,
+    /// The members of each type or trait, by owner.
+    members_of: HashMap<Res, Vec<usize>>,
     /// Finished lookups. Re-export graphs are DAGs full of diamonds (and
     /// sometimes cycles): without this, glob chains cost exponential time.
     memo: RefCell<HashMap<LookupKey, Option<Binding>>>,
@@ -92,14 +135,9 @@ pub struct Resolver<'a> {
     active: RefCell<HashSet<LookupKey>>,
 }
 
-/// A lookup: module, name, and the referring code's context.
-type LookupKey = (ModId, String, Ctx);
-
-/// Resolution depth beyond which a chain of `use`s is taken as a cycle.
-const MAX_DEPTH: usize = 160;
-
 impl<'a> Resolver<'a> {
-    /// Prepares extern crate names for every target.
+    /// Prepares extern crate names for every target, and the members of
+    /// every type and trait.
     pub fn new(inputs: &'a Inputs<'a>, tree: &'a ModTree) -> Self {
         let lib_root = |krate: usize| {
             tree.targets
@@ -129,15 +167,17 @@ impl<'a> Resolver<'a> {
                 *slot = names;
             }
         }
-        let mut exported = HashMap::new();
         let mut resolver = Resolver {
             inputs,
             tree,
             externs,
             exported: HashMap::new(),
+            members: Vec::new(),
+            members_of: HashMap::new(),
             memo: RefCell::default(),
             active: RefCell::default(),
         };
+        let mut exported = HashMap::new();
         for (id, module) in tree.modules.iter().enumerate() {
             let Some(body) = resolver.body(id) else { continue };
             for (i, item) in body.items.iter().enumerate().filter(|(_, it)| it.macro_export) {
@@ -145,7 +185,94 @@ impl<'a> Resolver<'a> {
             }
         }
         resolver.exported = exported;
+        resolver.collect_members();
         resolver
+    }
+
+    /// Variants, fields and trait items from the definitions; associated
+    /// items from every impl block whose self type resolves.
+    fn collect_members(&mut self) {
+        let mut members = Vec::new();
+        for (id, _) in self.tree.modules.iter().enumerate() {
+            let Some(body) = self.body(id) else { continue };
+            for (i, item) in body.items.iter().enumerate() {
+                for m in &item.members {
+                    members.push(MemberInfo {
+                        module: id,
+                        member: m.clone(),
+                        owner: Some(Res::Item(id, i)),
+                        of_trait: None,
+                        trait_name: None,
+                    });
+                }
+            }
+        }
+        for (file, data) in self.inputs.files.iter().enumerate() {
+            for imp in &data.syntax.impls {
+                let Some(m) = self.tree.module_of(file, &imp.module) else { continue };
+                let owner = imp.self_ty.as_ref().and_then(|t| self.type_res(m, t, None));
+                let of_trait = imp
+                    .trait_path
+                    .as_ref()
+                    .and_then(|t| self.resolve(m, &t.segments, t.global, ns::TYPE, View::Any))
+                    .map(|r| r.res);
+                let trait_name = imp.trait_path.as_ref().and_then(|t| t.segments.last().cloned());
+                for it in &imp.items {
+                    members.push(MemberInfo {
+                        module: m,
+                        member: it.clone(),
+                        owner,
+                        of_trait,
+                        trait_name: trait_name.clone(),
+                    });
+                }
+            }
+        }
+        let mut members_of: HashMap<Res, Vec<usize>> = HashMap::new();
+        for (i, info) in members.iter().enumerate() {
+            if let Some(owner) = info.owner {
+                members_of.entry(owner).or_default().push(i);
+            }
+        }
+        self.members = members;
+        self.members_of = members_of;
+    }
+
+    /// The type a written type path names, from module `m` (`Self` is
+    /// `self_ty`, itself written in `m`).
+    pub fn type_res(&self, m: ModId, ty: &TyPath, self_ty: Option<&TyPath>) -> Option<Res> {
+        if ty.segments.first().is_some_and(|s| s == "Self") {
+            let own = self_ty.filter(|s| s.segments.first().is_none_or(|f| f != "Self"))?;
+            let base = self.type_res(m, own, None)?;
+            if ty.segments.len() == 1 {
+                return Some(base);
+            }
+            return self.members_named(base, ty.segments.get(1)?, ns::TYPE).first().map(|&i| Res::Member(i));
+        }
+        self.resolve(m, &ty.segments, ty.global, ns::TYPE, View::Any).map(|r| r.res)
+    }
+
+    /// Every member recorded.
+    pub fn members(&self) -> &[MemberInfo] {
+        &self.members
+    }
+
+    /// The members of a type or trait named `name` in namespaces `ns`.
+    pub fn members_named(&self, owner: Res, name: &str, ns: u8) -> Vec<usize> {
+        self.members_of
+            .get(&owner)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| {
+                self.members.get(i).is_some_and(|info| info.member.name == name && member_ns(&info.member) & ns != 0)
+            })
+            .collect()
+    }
+
+    /// The members of `owner` (its impls included).
+    pub fn members_of(&self, owner: Res) -> &[usize] {
+        self.members_of.get(&owner).map_or(&[], Vec::as_slice)
     }
 
     /// The body of a module.
@@ -163,23 +290,48 @@ impl<'a> Resolver<'a> {
         self.body(m)?.items.get(index)
     }
 
-    /// The edition of what a path resolved to.
-    pub fn edition(&self, res: Res) -> Option<EditionId> {
+    /// Where a definition is: its module and its whole span (`None` for a module).
+    fn place(&self, res: Res) -> Option<(ModId, Option<Range<usize>>)> {
         match res {
-            Res::Module(m) => self.tree.modules.get(m).map(|x| x.edition),
-            Res::Item(m, i) => {
-                let module = self.tree.modules.get(m)?;
-                let item = self.item(m, i)?;
-                let file = self.inputs.files.get(module.file)?;
-                file.tag_at(&item.item_span).or_else(|| {
-                    let gate = self.inputs.gate_edition(file.features_at(&item.item_span));
-                    Some(match gate {
-                        Some(g) if g != module.edition && !self.inputs.config.may_use(module.edition, g) => g,
-                        _ => module.edition,
-                    })
-                })
+            Res::Module(m) => Some((m, None)),
+            Res::Item(m, i) => Some((m, Some(self.item(m, i)?.item_span.clone()))),
+            Res::Member(i) => {
+                let info = self.members.get(i)?;
+                Some((info.module, Some(info.member.span.clone())))
             }
         }
+    }
+
+    /// The edition of a definition's code, and the edition of the builds it
+    /// exists in because of its gates.
+    pub fn edition_and_gate(&self, res: Res) -> Option<(EditionId, Option<EditionId>)> {
+        let (m, span) = self.place(res)?;
+        let module = self.tree.modules.get(m)?;
+        let Some(span) = span else { return Some((module.edition, module.gate)) };
+        let file = self.inputs.files.get(module.file)?;
+        let edition = file.tag_at(&span).unwrap_or(module.edition);
+        let gate = self.inputs.combine(self.inputs.gate_of(module.krate, file.gates_at(&span)), module.gate);
+        Some((edition, gate))
+    }
+
+    /// The edition of what a path resolved to: the lowest edition whose
+    /// build holds it.
+    pub fn edition(&self, res: Res) -> Option<EditionId> {
+        let (edition, gate) = self.edition_and_gate(res)?;
+        Some(gate.map_or(edition, |g| self.inputs.config.higher(edition, g)))
+    }
+
+    /// Whether build `view` holds the definition.
+    pub fn present(&self, res: Res, view: View) -> bool {
+        let View::In(v) = view else { return true };
+        let config = self.inputs.config;
+        self.edition_and_gate(res).is_some_and(|(e, g)| config.holds(v, e) && g.is_none_or(|g| config.holds(v, g)))
+    }
+
+    /// The build code of context `ctx` is compiled in: its gate's edition
+    /// when that is higher than its own.
+    pub fn view_of(&self, ctx: Ctx) -> View {
+        View::In(ctx.gate.map_or(ctx.edition, |g| self.inputs.config.higher(ctx.edition, g)))
     }
 
     /// The canonical path of a definition (`acme_ee::sso::login`).
@@ -187,6 +339,11 @@ impl<'a> Resolver<'a> {
         let (m, last) = match res {
             Res::Module(m) => (m, None),
             Res::Item(m, i) => (m, self.item(m, i).map(|it| it.name.clone())),
+            Res::Member(i) => {
+                let Some(info) = self.members.get(i) else { return String::new() };
+                let owner = info.owner.map_or_else(|| "_".to_owned(), |o| self.display(o));
+                return format!("{owner}::{}", info.member.name);
+            }
         };
         let mut names = Vec::new();
         let mut cur = Some(m);
@@ -204,17 +361,29 @@ impl<'a> Resolver<'a> {
         names.join("::")
     }
 
-    /// Resolves a path written in module `from`.
-    pub fn resolve(&self, from: ModId, segments: &[String], global: bool, ctx: Ctx) -> Option<Resolved> {
-        self.path(from, segments, global, ctx, 0).map(|(found, _)| found)
+    /// Resolves a path written in module `from`, its last segment in
+    /// namespaces `ns`, in build `view`.
+    pub fn resolve(&self, from: ModId, segments: &[String], global: bool, ns: u8, view: View) -> Option<Resolved> {
+        self.path(from, segments, global, ns, view, 0).map(|(found, _)| found)
     }
 
-    /// Resolves a single name against what module `from` itself defines
-    /// (items and child modules, not imports): for one-segment paths in
-    /// code, whose imports are reported where they are written.
-    pub fn resolve_local(&self, from: ModId, name: &str, ctx: Ctx) -> Option<Resolved> {
-        let candidates = self.defined(from, name);
-        self.choose(&candidates, ctx).map(|(res, _)| Resolved { res, hops: Vec::new() })
+    /// Whether module `m` declares a `use` (present in `view`) binding
+    /// `name`, whatever it resolves to: rustc binds a failed import too, so
+    /// code using the name is not reported again.
+    pub fn imports(&self, m: ModId, name: &str, view: View) -> bool {
+        let Some(body) = self.body(m) else { return false };
+        let Some(module) = self.tree.modules.get(m) else { return false };
+        let Some(file) = self.inputs.files.get(module.file) else { return false };
+        body.uses.iter().any(|u| {
+            u.target == UseTarget::Name(name.to_owned()) && {
+                let edition = file.tag_at(&u.item_span).unwrap_or(module.edition);
+                let gate =
+                    self.inputs.combine(self.inputs.gate_of(module.krate, file.gates_at(&u.item_span)), module.gate);
+                let View::In(v) = view else { return true };
+                let config = self.inputs.config;
+                config.holds(v, edition) && gate.is_none_or(|g| config.holds(v, g))
+            }
+        })
     }
 
     /// How far a visibility declared in module `m` reaches.
@@ -280,32 +449,51 @@ impl<'a> Resolver<'a> {
     /// Resolves a path written in module `from`, with the scope of the
     /// binding it ends at. Every name after the first must be visible from
     /// `from`; the first is `from`'s own (its items, imports and globs).
-    fn path(&self, from: ModId, segments: &[String], global: bool, ctx: Ctx, depth: usize) -> Option<Binding> {
+    /// Past a type, names are its variants, fields and associated items.
+    fn path(
+        &self,
+        from: ModId,
+        segments: &[String],
+        global: bool,
+        ns: u8,
+        view: View,
+        depth: usize,
+    ) -> Option<Binding> {
         if depth > MAX_DEPTH {
             return None;
         }
         let module = |m: ModId| (Resolved { res: Res::Module(m), hops: Vec::new() }, None);
         let (first, rest) = segments.split_first()?;
+        // Every name but the last is a module or a type.
+        let first_ns = if rest.is_empty() { ns } else { ns::TYPE };
         let (mut cur, mut scope) = if global {
-            module(self.extern_crate(from, first)?)
+            module(self.extern_crate(from, first).filter(|r| self.present(Res::Module(*r), view))?)
         } else {
             match first.as_str() {
                 "crate" | "$crate" => module(self.root(from)?),
                 "self" => module(from),
                 "super" => module(self.tree.modules.get(from)?.parent?),
                 "Self" => return None,
-                name => match self.lookup(from, name, ctx, depth + 1) {
+                name => match self.lookup(from, name, first_ns, view, depth + 1) {
                     Some(found) => found,
-                    None => module(self.extern_crate(from, name)?),
+                    None => module(self.extern_crate(from, name).filter(|r| self.present(Res::Module(*r), view))?),
                 },
             }
         };
-        for seg in rest {
-            let Res::Module(m) = cur.res else { break };
-            let (next, next_scope) = match seg.as_str() {
-                "super" => module(self.tree.modules.get(m)?.parent?),
-                "self" => continue,
-                name => self.lookup(m, name, ctx, depth + 1).filter(|(_, s)| self.visible(*s, from))?,
+        for (i, seg) in rest.iter().enumerate() {
+            let seg_ns = if i + 1 == rest.len() { ns } else { ns::TYPE };
+            let (next, next_scope) = match (cur.res, seg.as_str()) {
+                (Res::Module(m), "super") => module(self.tree.modules.get(m)?.parent?),
+                (Res::Module(_), "self") => continue,
+                (Res::Module(m), name) => {
+                    self.lookup(m, name, seg_ns, view, depth + 1).filter(|(_, s)| self.visible(*s, from))?
+                }
+                (owner @ (Res::Item(..) | Res::Member(_)), name) => {
+                    let owner = self.alias_target(owner).unwrap_or(owner);
+                    let found = self.members_named(owner, name, seg_ns);
+                    let chosen = found.iter().copied().find(|&i| self.present(Res::Member(i), view))?;
+                    ((Resolved { res: Res::Member(chosen), hops: Vec::new() }), scope)
+                }
             };
             cur.hops.extend(next.hops);
             cur.res = next.res;
@@ -314,73 +502,90 @@ impl<'a> Resolver<'a> {
         Some((cur, scope))
     }
 
-    /// Items and child modules of `m` named `name`, with their scopes and the
-    /// edition of the cfg gate each is behind.
-    fn defined(&self, m: ModId, name: &str) -> Vec<((Res, Scope), Option<EditionId>)> {
+    /// The type an alias (`type X = Y;`) or an associated type stands for.
+    fn alias_target(&self, res: Res) -> Option<Res> {
+        match res {
+            Res::Member(i) => {
+                let info = self.members.get(i)?;
+                let ty = info.member.ty.as_ref().filter(|_| info.member.kind == MemberKind::Type)?;
+                self.type_res(info.module, ty, None)
+            }
+            _ => None,
+        }
+    }
+
+    /// Items and child modules of `m` named `name` in namespaces `ns`, with
+    /// their scopes.
+    fn defined(&self, m: ModId, name: &str, ns: u8) -> Vec<(Res, Scope)> {
         let mut out = Vec::new();
         let Some(module) = self.tree.modules.get(m) else { return out };
-        for (n, c) in &module.children {
-            if n == name {
-                let child = self.tree.modules.get(*c);
-                let scope = child.map_or(Some(m), |x| self.scope(&x.vis, m));
-                out.push(((Res::Module(*c), scope), child.and_then(|x| x.gate)));
+        if ns & ns::TYPE != 0 {
+            for (n, c) in &module.children {
+                if n == name {
+                    let child = self.tree.modules.get(*c);
+                    let scope = child.map_or(Some(m), |x| self.scope(&x.vis, m));
+                    out.push((Res::Module(*c), scope));
+                }
             }
         }
-        let file = self.inputs.files.get(module.file);
         if let Some(body) = self.body(m) {
             for (i, item) in body.items.iter().enumerate() {
-                if item.name == name {
-                    let gate = file.and_then(|f| self.inputs.gate_edition(f.features_at(&item.item_span)));
-                    out.push(((Res::Item(m, i), self.scope(&item.vis, m)), gate));
+                if item.name == name && item.ns & ns != 0 {
+                    out.push((Res::Item(m, i), self.scope(&item.vis, m)));
                 }
             }
         }
         out
     }
 
-    /// The candidate present in the build of `ctx`'s edition, else the first.
-    fn choose<T: Clone>(&self, candidates: &[(T, Option<EditionId>)], ctx: Ctx) -> Option<T> {
-        let in_build = |g: &Option<EditionId>| g.is_none_or(|g| self.inputs.allowed(ctx.edition, None, g));
-        candidates.iter().find(|(_, g)| in_build(g)).or(candidates.first()).map(|(r, _)| r.clone())
-    }
-
-    /// The binding of `name` in module `m`, whoever looks: callers check
-    /// that they can see it.
-    fn lookup(&self, m: ModId, name: &str, ctx: Ctx, depth: usize) -> Option<Binding> {
+    /// The binding of `name` in module `m` in build `view`, whoever looks:
+    /// callers check that they can see it.
+    fn lookup(&self, m: ModId, name: &str, ns: u8, view: View, depth: usize) -> Option<Binding> {
         if depth > MAX_DEPTH {
             return None;
         }
-        let key = (m, name.to_owned(), ctx);
+        let key = (m, name.to_owned(), ns, view);
         if let Some(done) = self.memo.borrow().get(&key) {
             return done.clone();
         }
         if !self.active.borrow_mut().insert(key.clone()) {
             return None;
         }
-        let found = self.lookup_uncached(m, name, ctx, depth);
+        let found = self.lookup_uncached(m, name, ns, view, depth);
         self.active.borrow_mut().remove(&key);
         self.memo.borrow_mut().insert(key, found.clone());
         found
     }
 
-    fn lookup_uncached(&self, m: ModId, name: &str, ctx: Ctx, depth: usize) -> Option<Binding> {
-        let mut candidates: Vec<(Binding, Option<EditionId>)> = self
-            .defined(m, name)
+    fn lookup_uncached(&self, m: ModId, name: &str, ns: u8, view: View, depth: usize) -> Option<Binding> {
+        let defined = self
+            .defined(m, name, ns)
             .into_iter()
-            .map(|((res, scope), g)| ((Resolved { res, hops: Vec::new() }, scope), g))
-            .collect();
+            .find(|(res, _)| self.present(*res, view))
+            .map(|(res, scope)| (Resolved { res, hops: Vec::new() }, scope));
+        if defined.is_some() {
+            return defined;
+        }
         let module = self.tree.modules.get(m)?;
         let file = self.inputs.files.get(module.file)?;
         let body = self.body(m)?;
+        let use_present = |span: &Range<usize>| {
+            let View::In(v) = view else { return true };
+            let edition = file.tag_at(span).unwrap_or(module.edition);
+            let gate = self.inputs.combine(self.inputs.gate_of(module.krate, file.gates_at(span)), module.gate);
+            let config = self.inputs.config;
+            config.holds(v, edition) && gate.is_none_or(|g| config.holds(v, g))
+        };
         for u in &body.uses {
-            if u.target != UseTarget::Name(name.to_owned()) {
+            if u.target != UseTarget::Name(name.to_owned()) || !use_present(&u.item_span) {
                 continue;
             }
             let found = if u.extern_crate {
                 self.extern_crate(m, u.path.first()?.as_str())
+                    .filter(|r| self.present(Res::Module(*r), view))
                     .map(|r| (Resolved { res: Res::Module(r), hops: Vec::new() }, None))
             } else {
-                self.path(m, &u.path, u.global, ctx, depth + 1)
+                self.path(m, &u.path, u.global, ns, view, depth + 1)
             };
             if let Some((mut found, target)) = found {
                 let hop = Hop {
@@ -390,46 +595,58 @@ impl<'a> Resolver<'a> {
                     public: u.vis.is_public(),
                 };
                 found.hops.insert(0, hop);
-                let gate = self.inputs.gate_edition(file.features_at(&u.item_span));
                 // An import reaches no further than what it imports.
                 let scope = self.narrower(self.scope(&u.vis, m), target);
-                candidates.push(((found, scope), gate));
+                return Some((found, scope));
             }
         }
-        if let Some(found) = self.choose(&candidates, ctx) {
-            return Some(found);
-        }
-        for u in body.uses.iter().filter(|u| u.target == UseTarget::Glob) {
-            let Some((Resolved { res: Res::Module(g), hops }, _)) = self.path(m, &u.path, u.global, ctx, depth + 1)
+        for u in body.uses.iter().filter(|u| u.target == UseTarget::Glob && use_present(&u.item_span)) {
+            let Some((Resolved { res: source, hops }, _)) = self.path(m, &u.path, u.global, ns::TYPE, view, depth + 1)
             else {
                 continue;
             };
-            if g == m {
-                continue;
-            }
-            // A glob brings in only what `m` can see; a name private to `g`
-            // comes from elsewhere, if from anywhere.
-            let Some((mut found, target)) = self.lookup(g, name, ctx, depth + 1) else { continue };
-            if !self.visible(target, m) {
-                continue;
-            }
-            let mut all = hops;
-            all.push(Hop {
+            let mut glob_hop = hops;
+            glob_hop.push(Hop {
                 path: format!("{}::*", u.path.join("::")),
                 file: module.file,
                 span: u.span.clone(),
                 public: u.vis.is_public(),
             });
-            all.append(&mut found.hops);
-            found.hops = all;
+            let found = match source {
+                Res::Module(g) if g == m => continue,
+                // A glob brings in only what `m` can see; a name private to
+                // `g` comes from elsewhere, if from anywhere.
+                Res::Module(g) => self.lookup(g, name, ns, view, depth + 1).filter(|(_, t)| self.visible(*t, m)),
+                // `use Tier::*;`: the enum's variants.
+                owner => self
+                    .members_named(owner, name, ns)
+                    .into_iter()
+                    .find(|&i| {
+                        self.members.get(i).is_some_and(|info| info.member.kind == MemberKind::Variant)
+                            && self.present(Res::Member(i), view)
+                    })
+                    .map(|i| (Resolved { res: Res::Member(i), hops: Vec::new() }, None)),
+            };
+            let Some((mut found, target)) = found else { continue };
+            glob_hop.append(&mut found.hops);
+            found.hops = glob_hop;
             return Some((found, self.narrower(self.scope(&u.vis, m), target)));
         }
         // `#[macro_export]` macros live at the crate root.
-        if module.parent.is_none() {
-            if let Some(res) = self.exported.get(&(m, name.to_owned())) {
+        if module.parent.is_none() && ns & ns::MACRO != 0 {
+            if let Some(res) = self.exported.get(&(m, name.to_owned())).filter(|r| self.present(**r, view)) {
                 return Some((Resolved { res: *res, hops: Vec::new() }, None));
             }
         }
         None
+    }
+}
+
+/// The namespaces a member is in.
+fn member_ns(m: &Member) -> u8 {
+    match m.kind {
+        MemberKind::Variant => ns::TYPE | ns::VALUE,
+        MemberKind::Field | MemberKind::Fn { .. } | MemberKind::Const => ns::VALUE,
+        MemberKind::Type => ns::TYPE,
     }
 }

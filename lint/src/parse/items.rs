@@ -6,7 +6,6 @@
 //! Only plain data leaves this module, so the tree can be dropped as soon as
 //! the file is done.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use super::attrs::AttrsOf;
@@ -27,10 +26,12 @@ pub struct Syntax {
     pub includes: Vec<Include>,
     /// Methods defined in `impl` blocks: name and the method's span.
     pub methods: Vec<(String, Range<usize>)>,
-    /// Method calls: name, span of the name, enclosing inline modules.
-    pub method_calls: Vec<(String, Range<usize>, Vec<usize>)>,
-    /// Code under `#[cfg(..)]` that requires features: span and the features.
-    pub cfg_regions: Vec<(Range<usize>, Vec<String>)>,
+    /// Method calls, with what is known of the receiver's type.
+    pub method_calls: Vec<MethodCall>,
+    /// `impl` blocks: their self type, trait and items.
+    pub impls: Vec<ImplDef>,
+    /// Code under `#[cfg(..)]` (or `#![cfg(..)]`): span and predicate.
+    pub cfg_regions: Vec<(Range<usize>, Cfg)>,
     /// String literals that mention `corefence:`: text in them that looks
     /// like a suppression comment is not one.
     pub marker_strings: Vec<Range<usize>>,
@@ -47,6 +48,19 @@ pub struct ModuleBody {
     pub mods: Vec<ModDecl>,
 }
 
+/// The namespaces a name lives in (rustc keeps types, values and macros
+/// apart: a fn `metrics` and a module `metrics` do not clash).
+pub mod ns {
+    /// Modules, types, traits.
+    pub const TYPE: u8 = 1;
+    /// Functions, constants, statics, unit and tuple struct constructors.
+    pub const VALUE: u8 = 2;
+    /// Macros.
+    pub const MACRO: u8 = 4;
+    /// Unknown: any namespace.
+    pub const ANY: u8 = TYPE | VALUE | MACRO;
+}
+
 /// A named item.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ItemDef {
@@ -60,6 +74,133 @@ pub struct ItemDef {
     pub item_span: Range<usize>,
     /// `#[macro_export]`: also visible at the crate root.
     pub macro_export: bool,
+    /// The namespaces it is in ([`ns`]).
+    pub ns: u8,
+    /// Enum variants, struct fields, trait items.
+    pub members: Vec<Member>,
+    /// A function's return type, when it is a path.
+    pub ret: Option<TyPath>,
+}
+
+/// A variant, field, or associated item.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Member {
+    /// Its name (a tuple field's index).
+    pub name: String,
+    /// The whole member, attributes included.
+    pub span: Range<usize>,
+    /// Its name's span (the whole member for a tuple field).
+    pub name_span: Range<usize>,
+    /// What it is.
+    pub kind: MemberKind,
+    /// A field's type, or a function's return type, when it is a path.
+    pub ty: Option<TyPath>,
+}
+
+/// What a [`Member`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum MemberKind {
+    /// An enum variant.
+    Variant,
+    /// A struct field.
+    Field,
+    /// An associated function; `method` when it takes `self`.
+    Fn {
+        /// Takes `self`.
+        method: bool,
+    },
+    /// An associated constant.
+    Const,
+    /// An associated type.
+    Type,
+}
+
+/// A type as written, reduced to its path (`&mut Vec<u8>` is `Vec`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TyPath {
+    /// Its segments (`Self` stays `Self`).
+    pub segments: Vec<String>,
+    /// Written with a leading `::`.
+    pub global: bool,
+}
+
+/// An `impl` block.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImplDef {
+    /// The inline modules it sits in.
+    pub module: Vec<usize>,
+    /// The type it is for.
+    pub self_ty: Option<TyPath>,
+    /// The trait it implements.
+    pub trait_path: Option<TyPath>,
+    /// The whole block, attributes included.
+    pub span: Range<usize>,
+    /// Its items.
+    pub items: Vec<Member>,
+}
+
+/// What is known of a method call's receiver type.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Hint {
+    /// A type written down (an annotation, a parameter, a struct literal, `self`).
+    Type(TyPath),
+    /// What the function or associated function at this path returns.
+    Call(TyPath),
+    /// A field of a value.
+    Field(Box<Hint>, String),
+    /// What a method returns.
+    Method(Box<Hint>, String),
+}
+
+/// A method call.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MethodCall {
+    /// The method's name.
+    pub name: String,
+    /// The name's span.
+    pub span: Range<usize>,
+    /// The inline modules it sits in.
+    pub module: Vec<usize>,
+    /// The receiver's type, when written down somewhere.
+    pub receiver: Option<Hint>,
+    /// Whether the code is inside an `impl` block: `Self` means its type.
+    pub self_ty: Option<TyPath>,
+    /// A field (`c.sso`, `Config { sso: .. }`), not a method.
+    pub field: bool,
+}
+
+/// A `#[cfg(..)]` predicate, as far as editions care: which Cargo features
+/// it requires.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Cfg {
+    /// `feature = ".."`.
+    Feature(String),
+    /// `all(..)`: every part.
+    All(Vec<Cfg>),
+    /// `any(..)`: one of the parts.
+    Any(Vec<Cfg>),
+    /// `not(..)`, `unix`, `test`, ...: no feature required.
+    Other,
+}
+
+impl Cfg {
+    /// The predicate of a `cfg(..)` attribute's argument.
+    pub fn of(meta: &Meta) -> Cfg {
+        let parts = |list: &syn::MetaList| {
+            list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+                .map(|items| items.iter().map(Cfg::of).collect())
+                .unwrap_or_default()
+        };
+        match meta {
+            Meta::NameValue(nv) if nv.path.is_ident("feature") => match &nv.value {
+                Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) => Cfg::Feature(s.value()),
+                _ => Cfg::Other,
+            },
+            Meta::List(list) if list.path.is_ident("all") => Cfg::All(parts(list)),
+            Meta::List(list) if list.path.is_ident("any") => Cfg::Any(parts(list)),
+            _ => Cfg::Other,
+        }
+    }
 }
 
 /// A declared visibility, as written. Where it reaches depends on the module
@@ -159,6 +300,10 @@ pub struct PathRef {
     pub module: Vec<usize>,
     /// A single name bound by a local pattern (a variable, not an item).
     pub local: bool,
+    /// The namespaces its last segment can be in ([`ns`]).
+    pub ns: u8,
+    /// The type `Self` stands for, inside an `impl` block.
+    pub self_ty: Option<TyPath>,
 }
 
 /// An `include!("..")`.
@@ -179,8 +324,14 @@ pub fn extract(file: &syn::File) -> Syntax {
         current: ModuleBody::default(),
         saved: Vec::new(),
         path: Vec::new(),
-        locals: Vec::new(),
+        scopes: Vec::new(),
+        self_ty: Vec::new(),
     };
+    // `#![cfg(..)]` at the top of a file gates all of it.
+    let inner = cfg_of(&file.attrs);
+    if inner != Cfg::Other {
+        c.syntax.cfg_regions.push((0..usize::MAX, inner));
+    }
     for attr in &file.attrs {
         c.visit_attribute(attr);
     }
@@ -194,57 +345,102 @@ pub fn extract(file: &syn::File) -> Syntax {
 }
 
 /// Keeps only the paths that can resolve to workspace code, so the index
-/// stays small: a one-name path can only name an item or module of this
-/// file, and std's crates and `Self` never name workspace code.
+/// stays small: not local variables, not std's crates.
 pub(super) fn keep_resolvable(syntax: &mut Syntax) {
-    let mut local_names = std::collections::HashSet::new();
-    collect_names(&syntax.root, &mut local_names);
     syntax.refs.retain(|r| match r.segments.as_slice() {
-        [one] => !r.local && local_names.contains(one.as_str()),
-        [first, ..] => !matches!(first.as_str(), "std" | "core" | "alloc" | "Self"),
+        [one] => !r.local && !is_keyword(one),
+        [first, ..] => !matches!(first.as_str(), "std" | "core" | "alloc"),
         [] => false,
     });
 }
 
-fn collect_names<'a>(body: &'a ModuleBody, out: &mut HashSet<&'a str>) {
-    out.extend(body.items.iter().map(|i| i.name.as_str()));
-    for m in &body.mods {
-        out.insert(m.name.as_str());
-        if let Some(inner) = &m.inline {
-            collect_names(inner, out);
-        }
+/// Words that are never a workspace item's name in a path's first place.
+fn is_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "self"
+            | "super"
+            | "crate"
+            | "true"
+            | "false"
+            | "_"
+            | "as"
+            | "async"
+            | "await"
+            | "break"
+            | "const"
+            | "continue"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+    )
+}
+
+/// The predicate a node's `#[cfg(..)]` attributes require together.
+fn cfg_of(attrs: &[Attribute]) -> Cfg {
+    let mut parts: Vec<Cfg> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .filter_map(|a| a.parse_args::<Meta>().ok())
+        .map(|m| Cfg::of(&m))
+        .filter(|c| *c != Cfg::Other)
+        .collect();
+    match parts.len() {
+        0 => Cfg::Other,
+        1 => parts.pop().unwrap_or(Cfg::Other),
+        _ => Cfg::All(parts),
     }
 }
 
-/// The features a `#[cfg(..)]` predicate requires: `feature = "x"`, and every
-/// required feature of `all(..)`; `any(..)` and `not(..)` require none.
-pub fn required_features(meta: &Meta, out: &mut Vec<String>) {
-    match meta {
-        Meta::NameValue(nv) if nv.path.is_ident("feature") => {
-            if let Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) = &nv.value {
-                out.push(s.value());
-            }
-        }
-        Meta::List(list) if list.path.is_ident("all") => {
-            if let Ok(items) = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) {
-                for m in &items {
-                    required_features(m, out);
-                }
-            }
-        }
-        _ => {}
+/// The path a type is written with, references and parentheses peeled.
+pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => Some(TyPath {
+            segments: p.path.segments.iter().map(|s| s.ident.to_string()).collect(),
+            global: p.path.leading_colon.is_some(),
+        }),
+        syn::Type::Reference(r) => ty_path(&r.elem),
+        syn::Type::Paren(p) => ty_path(&p.elem),
+        syn::Type::Group(g) => ty_path(&g.elem),
+        _ => None,
     }
 }
 
-/// The features required by a node's `#[cfg(..)]` attributes.
-fn cfg_features(attrs: &[Attribute]) -> Vec<String> {
-    let mut out = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("cfg")) {
-        if let Ok(meta) = attr.parse_args::<Meta>() {
-            required_features(&meta, &mut out);
-        }
+fn path_of(path: &syn::Path) -> TyPath {
+    TyPath {
+        segments: path.segments.iter().map(|s| s.ident.to_string()).collect(),
+        global: path.leading_colon.is_some(),
     }
-    out
+}
+
+fn return_type(sig: &syn::Signature) -> Option<TyPath> {
+    match &sig.output {
+        syn::ReturnType::Type(_, ty) => ty_path(ty),
+        syn::ReturnType::Default => None,
+    }
 }
 
 fn str_value(attr: &Attribute) -> Option<String> {
@@ -260,6 +456,54 @@ fn str_value(attr: &Attribute) -> Option<String> {
 /// Attribute keys of serde whose string value is a path.
 const SERDE_PATH_KEYS: &[&str] = &["with", "serialize_with", "deserialize_with", "default"];
 
+/// Macros whose arguments are text, not code.
+const TEXT_MACROS: &[&str] = &[
+    "stringify",
+    "concat",
+    "cfg",
+    "env",
+    "option_env",
+    "include_str",
+    "include_bytes",
+    "file",
+    "line",
+    "column",
+    "module_path",
+    "compile_error",
+    "concat_idents",
+];
+
+/// Macros whose first string argument is a format string: `{name}` in it
+/// captures `name` from the scope.
+const FORMAT_MACROS: &[&str] = &[
+    "format",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "format_args",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+];
+
+/// One scope of local bindings: their names and what is known of their types.
+type Scope = std::collections::HashMap<String, Option<Hint>>;
+
 struct Collector {
     syntax: Syntax,
     /// The module body being filled.
@@ -268,8 +512,10 @@ struct Collector {
     saved: Vec<ModuleBody>,
     /// Indices of the inline modules entered.
     path: Vec<usize>,
-    /// Names bound by patterns in the enclosing function bodies.
-    locals: Vec<HashSet<String>>,
+    /// The local bindings in scope, innermost last.
+    scopes: Vec<Scope>,
+    /// The self types of the enclosing `impl` blocks (`None`: a trait).
+    self_ty: Vec<Option<TyPath>>,
 }
 
 impl Collector {
@@ -284,28 +530,174 @@ impl Collector {
         if attrs.is_empty() {
             return;
         }
-        let features = cfg_features(attrs);
-        if !features.is_empty() {
-            self.syntax.cfg_regions.push((span().byte_range(), features));
+        let cfg = cfg_of(attrs);
+        if cfg != Cfg::Other {
+            self.syntax.cfg_regions.push((span().byte_range(), cfg));
         }
     }
 
     fn item(&mut self, name: &syn::Ident, vis: &syn::Visibility, whole: &syn::Item) {
+        let (ns, members, ret) = match whole {
+            syn::Item::Fn(f) => (ns::VALUE, Vec::new(), return_type(&f.sig)),
+            syn::Item::Const(_) | syn::Item::Static(_) => (ns::VALUE, Vec::new(), None),
+            syn::Item::Struct(s) => {
+                // A unit or tuple struct is also a value: its constructor.
+                let ns = if matches!(s.fields, syn::Fields::Named(_)) { ns::TYPE } else { ns::TYPE | ns::VALUE };
+                (ns, fields(&s.fields), None)
+            }
+            syn::Item::Enum(e) => {
+                let variants = e
+                    .variants
+                    .iter()
+                    .map(|v| Member {
+                        name: v.ident.to_string(),
+                        span: v.span().byte_range(),
+                        name_span: v.ident.span().byte_range(),
+                        kind: MemberKind::Variant,
+                        ty: None,
+                    })
+                    .collect();
+                (ns::TYPE, variants, None)
+            }
+            syn::Item::Union(u) => (ns::TYPE, fields(&syn::Fields::Named(u.fields.clone())), None),
+            syn::Item::Trait(t) => (ns::TYPE, t.items.iter().filter_map(trait_member).collect(), None),
+            _ => (ns::TYPE, Vec::new(), None),
+        };
         let item = ItemDef {
             name: name.to_string(),
             vis: vis.into(),
             span: name.span().byte_range(),
             item_span: whole.span().byte_range(),
             macro_export: false,
+            ns,
+            members,
+            ret,
         };
         self.body().items.push(item);
     }
 
-    fn push_ref(&mut self, segments: Vec<String>, global: bool, span: Range<usize>) {
-        let local = segments.len() == 1
-            && !global
-            && segments.first().is_some_and(|s| self.locals.iter().any(|l| l.contains(s)));
-        self.syntax.refs.push(PathRef { segments, global, span, module: self.path.clone(), local });
+    fn is_local(&self, name: &str) -> bool {
+        self.scopes.iter().any(|s| s.contains_key(name))
+    }
+
+    fn local_hint(&self, name: &str) -> Option<Hint> {
+        self.scopes.iter().rev().find_map(|s| s.get(name)).cloned().flatten()
+    }
+
+    fn push_ref(&mut self, segments: Vec<String>, global: bool, span: Range<usize>, ns: u8) {
+        // A local variable, or a generic parameter heading a path (`T::default()`).
+        let local = !global && segments.first().is_some_and(|s| self.is_local(s));
+        let self_ty =
+            if segments.first().is_some_and(|s| s == "Self") { self.self_ty.last().cloned().flatten() } else { None };
+        self.syntax.refs.push(PathRef { segments, global, span, module: self.path.clone(), local, ns, self_ty });
+    }
+
+    /// Runs `f` in a new scope of local bindings.
+    fn scoped(&mut self, f: impl FnOnce(&mut Self)) {
+        self.scopes.push(Scope::new());
+        f(self);
+        self.scopes.pop();
+    }
+
+    /// Binds the names of pattern `pat` in the innermost scope, with `hint`
+    /// for a plain `name` or `name: Type` pattern; visits the paths in it.
+    fn bind(&mut self, pat: &syn::Pat, hint: Option<Hint>) {
+        match pat {
+            syn::Pat::Type(t) => {
+                self.visit_type(&t.ty);
+                let hint = ty_path(&t.ty).map(Hint::Type).or(hint);
+                self.bind(&t.pat, hint);
+            }
+            syn::Pat::Ident(i) => {
+                if let Some((_, sub)) = &i.subpat {
+                    self.bind(sub, None);
+                }
+                let plain = i.by_ref.is_none() && i.mutability.is_none() && i.subpat.is_none();
+                if plain && i.ident.to_string().starts_with(|c: char| c.is_ascii_uppercase()) {
+                    self.visit_pat_ident(i);
+                } else if let Some(top) = self.scopes.last_mut() {
+                    top.insert(i.ident.to_string(), hint);
+                }
+            }
+            other => {
+                // Paths in the pattern (`Plan::Team`, `Some(x)`), and its bindings.
+                self.visit_pat(other);
+            }
+        }
+    }
+
+    /// What is known of the type of `e`'s value.
+    fn hint_of(&self, e: &Expr) -> Option<Hint> {
+        match e {
+            Expr::Path(p) if p.qself.is_none() => {
+                let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                match segments.as_slice() {
+                    [one] if one == "self" => self.self_ty.last().cloned().flatten().map(Hint::Type),
+                    [one] => self.local_hint(one),
+                    _ => None,
+                }
+            }
+            Expr::Call(c) => match &*c.func {
+                Expr::Path(p) if p.qself.is_none() => Some(Hint::Call(path_of(&p.path))),
+                _ => None,
+            },
+            Expr::Struct(s) => Some(Hint::Type(path_of(&s.path))),
+            Expr::MethodCall(m) => Some(Hint::Method(Box::new(self.hint_of(&m.receiver)?), m.method.to_string())),
+            Expr::Field(f) => match &f.member {
+                syn::Member::Named(name) => Some(Hint::Field(Box::new(self.hint_of(&f.base)?), name.to_string())),
+                syn::Member::Unnamed(i) => Some(Hint::Field(Box::new(self.hint_of(&f.base)?), i.index.to_string())),
+            },
+            Expr::Reference(r) => self.hint_of(&r.expr),
+            Expr::Paren(p) => self.hint_of(&p.expr),
+            Expr::Group(g) => self.hint_of(&g.expr),
+            Expr::Cast(c) => ty_path(&c.ty).map(Hint::Type),
+            _ => None,
+        }
+    }
+
+    /// A function's parameters, bound in the current scope.
+    fn params(&mut self, inputs: &Punctuated<syn::FnArg, Token![,]>) {
+        for input in inputs {
+            match input {
+                syn::FnArg::Receiver(r) => {
+                    for attr in &r.attrs {
+                        self.visit_attribute(attr);
+                    }
+                    let hint = self.self_ty.last().cloned().flatten().map(Hint::Type);
+                    if let Some(top) = self.scopes.last_mut() {
+                        top.insert("self".to_owned(), hint);
+                    }
+                }
+                syn::FnArg::Typed(t) => {
+                    for attr in &t.attrs {
+                        self.visit_attribute(attr);
+                    }
+                    self.region(&t.attrs, || t.span());
+                    self.bind(&t.pat, ty_path(&t.ty).map(Hint::Type));
+                    self.visit_type(&t.ty);
+                }
+            }
+        }
+    }
+
+    /// A function: generics, signature, then the body with the parameters in scope.
+    fn function(&mut self, sig: &syn::Signature, block: Option<&syn::Block>) {
+        self.scoped(|c| {
+            // Generic parameters are names of their own, not items.
+            for param in &sig.generics.params {
+                if let syn::GenericParam::Type(t) = param {
+                    if let Some(top) = c.scopes.last_mut() {
+                        top.insert(t.ident.to_string(), None);
+                    }
+                }
+            }
+            c.visit_generics(&sig.generics);
+            c.params(&sig.inputs);
+            c.visit_return_type(&sig.output);
+            if let Some(block) = block {
+                c.visit_block(block);
+            }
+        });
     }
 
     fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>, start: Option<usize>, item: &syn::ItemUse) {
@@ -409,10 +801,44 @@ impl Collector {
                 end = next.span().byte_range().end;
                 j += 3;
             }
-            if segments.len() >= 2 {
-                self.push_ref(segments, global, start..end);
+            let next_is = |ch: char| matches!(trees.get(j), Some(TokenTree::Punct(p)) if p.as_char() == ch);
+            let called = matches!(trees.get(j), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
+            let is_macro = next_is('!') && !matches!(trees.get(j + 1), Some(TokenTree::Punct(p)) if p.as_char() == '=');
+            // A single name is a reference too (`seats()`, `LIMIT`); a field
+            // name (`x: 1`) or a binding is not.
+            let field_like = segments.len() == 1 && next_is(':') && !is_path_sep(&trees, j);
+            if segments.len() >= 2 || global {
+                self.push_ref(segments, global, start..end, if called { ns::VALUE } else { ns::ANY });
+            } else if !field_like {
+                let ns = if is_macro {
+                    ns::MACRO
+                } else if called {
+                    ns::VALUE
+                } else {
+                    ns::TYPE | ns::VALUE
+                };
+                self.push_ref(segments, global, start..end, ns);
             }
             i = j;
+        }
+    }
+
+    /// `{name}` in a format macro's format string: an implicit capture of `name`.
+    fn format_string(&mut self, tokens: &TokenStream) {
+        let Some(lit) = tokens.clone().into_iter().find_map(|t| match t {
+            TokenTree::Literal(l) => Some(l),
+            _ => None,
+        }) else {
+            return;
+        };
+        let text = lit.to_string();
+        if !text.ends_with('"') {
+            return;
+        }
+        let start = lit.span().byte_range().start;
+        for (name, offset) in format_captures(&text) {
+            let span = start + offset..start + offset + name.len();
+            self.push_ref(vec![name], false, span, ns::VALUE);
         }
     }
 
@@ -455,13 +881,15 @@ impl Collector {
     fn qualified(&mut self, qself: Option<&syn::QSelf>, path: &syn::Path) -> bool {
         let Some(q) = qself else { return false };
         self.visit_type(&q.ty);
+        // The trait's path and the item after it: `Tr::f` of `<T as Tr>::f`.
         let trait_segments: Vec<&syn::PathSegment> = path.segments.iter().take(q.position).collect();
         if let (Some(first), Some(last)) = (trait_segments.first(), trait_segments.last()) {
             let start = path
                 .leading_colon
                 .map_or_else(|| first.ident.span().byte_range().start, |c| c.span().byte_range().start);
-            let segments = trait_segments.iter().map(|s| s.ident.to_string()).collect();
-            self.push_ref(segments, path.leading_colon.is_some(), start..last.ident.span().byte_range().end);
+            let segments = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            // Reported at the trait's path.
+            self.push_ref(segments, path.leading_colon.is_some(), start..last.ident.span().byte_range().end, ns::ANY);
         }
         for seg in &path.segments {
             self.visit_path_arguments(&seg.arguments);
@@ -493,17 +921,17 @@ impl Collector {
                 // Inside the quotes.
                 let span = (r.start + 1).min(r.end)..r.end.saturating_sub(1).max(r.start);
                 let segments = path.segments.iter().map(|s| s.ident.to_string()).collect();
-                self.push_ref(segments, path.leading_colon.is_some(), span);
+                // `with` names a module, the other keys a function.
+                self.push_ref(segments, path.leading_colon.is_some(), span, ns::ANY);
             }
         } else if list.path.is_ident("cfg_attr") {
             let Ok(metas) = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else { return };
             let mut metas = metas.iter();
-            let mut features = Vec::new();
             if let Some(predicate) = metas.next() {
-                required_features(predicate, &mut features);
-            }
-            if !features.is_empty() {
-                self.syntax.cfg_regions.push((span.byte_range(), features));
+                let cfg = Cfg::of(predicate);
+                if cfg != Cfg::Other {
+                    self.syntax.cfg_regions.push((span.byte_range(), cfg));
+                }
             }
             for meta in metas {
                 self.meta_paths(meta, span);
@@ -513,6 +941,77 @@ impl Collector {
             }
         }
     }
+}
+
+/// A struct's or union's fields as members (a tuple field by its index).
+fn fields(fields: &syn::Fields) -> Vec<Member> {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Member {
+            name: f.ident.as_ref().map_or_else(|| i.to_string(), ToString::to_string),
+            span: f.span().byte_range(),
+            name_span: f.ident.as_ref().map_or_else(|| f.span().byte_range(), |n| n.span().byte_range()),
+            kind: MemberKind::Field,
+            ty: ty_path(&f.ty),
+        })
+        .collect()
+}
+
+/// A trait item as a member.
+fn trait_member(item: &syn::TraitItem) -> Option<Member> {
+    let (name, kind, ty) = match item {
+        syn::TraitItem::Fn(f) => {
+            (&f.sig.ident, MemberKind::Fn { method: f.sig.receiver().is_some() }, return_type(&f.sig))
+        }
+        syn::TraitItem::Const(c) => (&c.ident, MemberKind::Const, ty_path(&c.ty)),
+        syn::TraitItem::Type(t) => (&t.ident, MemberKind::Type, None),
+        _ => return None,
+    };
+    let (name_span, name) = (name.span().byte_range(), name.to_string());
+    Some(Member { name, span: item.span().byte_range(), name_span, kind, ty })
+}
+
+/// An impl item as a member.
+fn impl_member(item: &syn::ImplItem) -> Option<Member> {
+    let (name, kind, ty) = match item {
+        syn::ImplItem::Fn(f) => {
+            (&f.sig.ident, MemberKind::Fn { method: f.sig.receiver().is_some() }, return_type(&f.sig))
+        }
+        syn::ImplItem::Const(c) => (&c.ident, MemberKind::Const, ty_path(&c.ty)),
+        syn::ImplItem::Type(t) => (&t.ident, MemberKind::Type, ty_path(&t.ty)),
+        _ => return None,
+    };
+    let (name_span, name) = (name.span().byte_range(), name.to_string());
+    Some(Member { name, span: item.span().byte_range(), name_span, kind, ty })
+}
+
+/// The `{name}` captures of a format string literal as written: each name
+/// and its byte offset in the literal's source text.
+fn format_captures(literal: &str) -> Vec<(String, usize)> {
+    let bytes = literal.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes.get(i) {
+            Some(b'{') if bytes.get(i + 1) == Some(&b'{') => i += 2,
+            Some(b'{') => {
+                let start = i + 1;
+                let mut end = start;
+                while bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b >= 0x80) {
+                    end += 1;
+                }
+                let name = literal.get(start..end).unwrap_or("");
+                let closes = matches!(bytes.get(end), Some(b'}' | b':'));
+                if closes && name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') && name != "_" {
+                    out.push((name.to_owned(), start));
+                }
+                i = end.max(i + 1);
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }
 
 /// Attributes whose arguments are not paths (or are handled above).
@@ -536,6 +1035,64 @@ macro_rules! with_attrs {
         $self.region($attrs, || $node.span());
         $visit;
     }};
+}
+
+impl Collector {
+    /// A path with the namespaces its last segment can be in.
+    fn path_ref(&mut self, path: &syn::Path, ns: u8) {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let start = path.leading_colon.map_or_else(
+            || path.segments.first().map_or(0, |s| s.ident.span().byte_range().start),
+            |c| c.span().byte_range().start,
+        );
+        let end = path.segments.last().map_or(start, |s| s.ident.span().byte_range().end);
+        if !segments.is_empty() {
+            self.push_ref(segments, path.leading_colon.is_some(), start..end, ns);
+        }
+        for seg in &path.segments {
+            self.visit_path_arguments(&seg.arguments);
+        }
+    }
+
+    fn impl_block(&mut self, i: &syn::ItemImpl, whole: &syn::Item) {
+        let self_ty = ty_path(&i.self_ty);
+        let trait_path = i.trait_.as_ref().map(|(_, p, _)| path_of(p));
+        let items = i.items.iter().filter_map(impl_member).collect();
+        self.syntax.impls.push(ImplDef {
+            module: self.path.clone(),
+            self_ty: self_ty.clone(),
+            trait_path,
+            span: whole.span().byte_range(),
+            items,
+        });
+        for it in &i.items {
+            if let syn::ImplItem::Fn(f) = it {
+                self.syntax.methods.push((f.sig.ident.to_string(), f.span().byte_range()));
+            }
+        }
+        for attr in &i.attrs {
+            self.visit_attribute(attr);
+        }
+        self.scoped(|c| {
+            for param in &i.generics.params {
+                if let syn::GenericParam::Type(t) = param {
+                    if let Some(top) = c.scopes.last_mut() {
+                        top.insert(t.ident.to_string(), None);
+                    }
+                }
+            }
+            c.visit_generics(&i.generics);
+            if let Some((_, path, _)) = &i.trait_ {
+                c.path_ref(path, ns::TYPE);
+            }
+            c.visit_type(&i.self_ty);
+            c.self_ty.push(self_ty);
+            for it in &i.items {
+                c.visit_impl_item(it);
+            }
+            c.self_ty.pop();
+        });
+    }
 }
 
 impl<'ast> Visit<'ast> for Collector {
@@ -564,6 +1121,9 @@ impl<'ast> Visit<'ast> for Collector {
                         span: name.span().byte_range(),
                         item_span: item.span().byte_range(),
                         macro_export: exported,
+                        ns: ns::MACRO,
+                        members: Vec::new(),
+                        ret: None,
                     });
                     // A macro_rules! body is a pattern, not code: its paths
                     // resolve where the macro is used.
@@ -598,21 +1158,35 @@ impl<'ast> Visit<'ast> for Collector {
                 return;
             }
             Item::Impl(i) => {
-                for it in &i.items {
-                    if let syn::ImplItem::Fn(f) = it {
-                        self.syntax.methods.push((f.sig.ident.to_string(), f.span().byte_range()));
-                    }
-                }
+                self.impl_block(i, item);
+                return;
             }
             _ => {}
+        }
+        if let Item::Trait(t) = item {
+            for attr in &t.attrs {
+                self.visit_attribute(attr);
+            }
+            self.visit_generics(&t.generics);
+            for bound in &t.supertraits {
+                self.visit_type_param_bound(bound);
+            }
+            // In a trait, `Self` is whatever implements it.
+            self.self_ty.push(None);
+            for it in &t.items {
+                self.visit_trait_item(it);
+            }
+            self.self_ty.pop();
+            return;
         }
         visit::visit_item(self, item);
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        self.locals.push(HashSet::new());
-        visit::visit_item_fn(self, f);
-        self.locals.pop();
+        for attr in &f.attrs {
+            self.visit_attribute(attr);
+        }
+        self.function(&f.sig, Some(&f.block));
     }
 
     fn visit_impl_item(&mut self, i: &'ast syn::ImplItem) {
@@ -624,9 +1198,15 @@ impl<'ast> Visit<'ast> for Collector {
             _ => &[],
         };
         self.region(attrs, || i.span());
-        self.locals.push(HashSet::new());
-        visit::visit_impl_item(self, i);
-        self.locals.pop();
+        match i {
+            syn::ImplItem::Fn(f) => {
+                for attr in &f.attrs {
+                    self.visit_attribute(attr);
+                }
+                self.function(&f.sig, Some(&f.block));
+            }
+            other => visit::visit_impl_item(self, other),
+        }
     }
 
     fn visit_trait_item(&mut self, i: &'ast syn::TraitItem) {
@@ -638,30 +1218,175 @@ impl<'ast> Visit<'ast> for Collector {
             _ => &[],
         };
         self.region(attrs, || i.span());
-        self.locals.push(HashSet::new());
-        visit::visit_trait_item(self, i);
-        self.locals.pop();
+        match i {
+            syn::TraitItem::Fn(f) => {
+                for attr in &f.attrs {
+                    self.visit_attribute(attr);
+                }
+                self.function(&f.sig, f.default.as_ref());
+            }
+            other => visit::visit_trait_item(self, other),
+        }
     }
 
-    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
-        self.locals.push(HashSet::new());
-        visit::visit_expr_closure(self, c);
-        self.locals.pop();
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        self.scoped(|c| visit::visit_block(c, b));
+    }
+
+    fn visit_expr_closure(&mut self, e: &'ast syn::ExprClosure) {
+        for attr in &e.attrs {
+            self.visit_attribute(attr);
+        }
+        self.scoped(|c| {
+            for input in &e.inputs {
+                c.bind(input, None);
+            }
+            c.visit_return_type(&e.output);
+            c.visit_expr(&e.body);
+        });
     }
 
     fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-        if let Some(top) = self.locals.last_mut() {
-            top.insert(p.ident.to_string());
+        let name = p.ident.to_string();
+        // `None`, `Team` (brought in by `use Plan::*`), `LIMIT`: a capitalised
+        // plain name in a pattern names a variant or constant, not a binding.
+        let plain = p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none();
+        if plain && name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            self.push_ref(vec![name], false, p.ident.span().byte_range(), ns::VALUE);
+            return;
+        }
+        if let Some(top) = self.scopes.last_mut() {
+            top.insert(name, None);
         }
         visit::visit_pat_ident(self, p);
     }
 
+    fn visit_pat(&mut self, p: &'ast syn::Pat) {
+        match p {
+            syn::Pat::Path(e) => {
+                if !self.qualified(e.qself.as_ref(), &e.path) {
+                    self.path_ref(&e.path, ns::VALUE);
+                }
+            }
+            syn::Pat::TupleStruct(t) => {
+                if !self.qualified(t.qself.as_ref(), &t.path) {
+                    self.path_ref(&t.path, ns::VALUE);
+                }
+                for elem in &t.elems {
+                    self.visit_pat(elem);
+                }
+            }
+            syn::Pat::Struct(st) => {
+                if !self.qualified(st.qself.as_ref(), &st.path) {
+                    self.path_ref(&st.path, ns::TYPE);
+                }
+                for field in &st.fields {
+                    self.visit_pat(&field.pat);
+                }
+            }
+            other => visit::visit_pat(self, other),
+        }
+    }
+
     fn visit_local(&mut self, l: &'ast syn::Local) {
-        with_attrs!(self, l, &l.attrs, visit::visit_local(self, l));
+        self.region(&l.attrs, || l.span());
+        for attr in &l.attrs {
+            self.visit_attribute(attr);
+        }
+        // The binding exists only after its statement: `let seats = seats();`
+        // calls the item `seats`.
+        let hint = l.init.as_ref().and_then(|i| self.hint_of(&i.expr));
+        if let Some(init) = &l.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                self.visit_expr(diverge);
+            }
+        }
+        self.bind(&l.pat, hint);
     }
 
     fn visit_arm(&mut self, a: &'ast syn::Arm) {
-        with_attrs!(self, a, &a.attrs, visit::visit_arm(self, a));
+        self.region(&a.attrs, || a.span());
+        for attr in &a.attrs {
+            self.visit_attribute(attr);
+        }
+        self.scoped(|c| {
+            c.bind(&a.pat, None);
+            if let Some((_, guard)) = &a.guard {
+                c.visit_expr(guard);
+            }
+            c.visit_expr(&a.body);
+        });
+    }
+
+    fn visit_expr_for_loop(&mut self, e: &'ast syn::ExprForLoop) {
+        for attr in &e.attrs {
+            self.visit_attribute(attr);
+        }
+        self.visit_expr(&e.expr);
+        self.scoped(|c| {
+            c.bind(&e.pat, None);
+            c.visit_block(&e.body);
+        });
+    }
+
+    fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
+        for attr in &e.attrs {
+            self.visit_attribute(attr);
+        }
+        // `if let` bindings are in scope in the `then` block only.
+        self.scoped(|c| {
+            c.visit_expr(&e.cond);
+            c.visit_block(&e.then_branch);
+        });
+        if let Some((_, other)) = &e.else_branch {
+            self.visit_expr(other);
+        }
+    }
+
+    fn visit_expr_while(&mut self, e: &'ast syn::ExprWhile) {
+        for attr in &e.attrs {
+            self.visit_attribute(attr);
+        }
+        self.scoped(|c| {
+            c.visit_expr(&e.cond);
+            c.visit_block(&e.body);
+        });
+    }
+
+    fn visit_expr_let(&mut self, e: &'ast syn::ExprLet) {
+        for attr in &e.attrs {
+            self.visit_attribute(attr);
+        }
+        let hint = self.hint_of(&e.expr);
+        self.visit_expr(&e.expr);
+        self.bind(&e.pat, hint);
+    }
+
+    fn visit_expr_struct(&mut self, e: &'ast syn::ExprStruct) {
+        for attr in &e.attrs {
+            self.visit_attribute(attr);
+        }
+        if !self.qualified(e.qself.as_ref(), &e.path) {
+            self.path_ref(&e.path, ns::TYPE);
+        }
+        let owner = Hint::Type(path_of(&e.path));
+        for field in &e.fields {
+            if let syn::Member::Named(name) = &field.member {
+                self.syntax.method_calls.push(MethodCall {
+                    name: name.to_string(),
+                    span: name.span().byte_range(),
+                    module: self.path.clone(),
+                    receiver: Some(owner.clone()),
+                    self_ty: self.self_ty.last().cloned().flatten(),
+                    field: true,
+                });
+            }
+            self.visit_field_value(field);
+        }
+        if let Some(rest) = &e.rest {
+            self.visit_expr(rest);
+        }
     }
 
     fn visit_field(&mut self, f: &'ast syn::Field) {
@@ -673,7 +1398,17 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_field_value(&mut self, f: &'ast syn::FieldValue) {
-        with_attrs!(self, f, &f.attrs, visit::visit_field_value(self, f));
+        self.region(&f.attrs, || f.span());
+        for attr in &f.attrs {
+            self.visit_attribute(attr);
+        }
+        // `Config { sso }`: the shorthand reads the variable or item `sso`.
+        if f.colon_token.is_none() {
+            if let syn::Member::Named(name) = &f.member {
+                self.push_ref(vec![name.to_string()], false, name.span().byte_range(), ns::VALUE);
+            }
+        }
+        self.visit_expr(&f.expr);
     }
 
     fn visit_stmt_macro(&mut self, m: &'ast syn::StmtMacro) {
@@ -700,35 +1435,52 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        self.syntax.method_calls.push((call.method.to_string(), call.method.span().byte_range(), self.path.clone()));
+        let receiver = self.hint_of(&call.receiver);
+        self.syntax.method_calls.push(MethodCall {
+            name: call.method.to_string(),
+            span: call.method.span().byte_range(),
+            module: self.path.clone(),
+            receiver,
+            self_ty: self.self_ty.last().cloned().flatten(),
+            field: false,
+        });
         visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr_field(&mut self, e: &'ast syn::ExprField) {
+        if let syn::Member::Named(name) = &e.member {
+            let receiver = self.hint_of(&e.base);
+            self.syntax.method_calls.push(MethodCall {
+                name: name.to_string(),
+                span: name.span().byte_range(),
+                module: self.path.clone(),
+                receiver,
+                self_ty: self.self_ty.last().cloned().flatten(),
+                field: true,
+            });
+        }
+        visit::visit_expr_field(self, e);
     }
 
     fn visit_attribute(&mut self, attr: &'ast Attribute) {
         if let Meta::NameValue(nv) = &attr.meta {
             if let Expr::Lit(l) = &nv.value {
                 self.visit_lit(&l.lit);
+            } else {
+                // `#[doc = include_str!("..")]`.
+                self.visit_expr(&nv.value);
             }
         }
         self.meta_paths(&attr.meta, attr.span());
         // The attribute's own path (`#[acme_ee::audited]`); its arguments are
         // tokens, not paths, except for the cases above.
         if !is_builtin_attribute(attr.path()) {
-            self.visit_path(attr.path());
+            self.path_ref(attr.path(), ns::MACRO);
         }
     }
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        let start = path.leading_colon.map_or_else(
-            || path.segments.first().map_or(0, |s| s.ident.span().byte_range().start),
-            |c| c.span().byte_range().start,
-        );
-        let end = path.segments.last().map_or(start, |s| s.ident.span().byte_range().end);
-        if !segments.is_empty() {
-            self.push_ref(segments, path.leading_colon.is_some(), start..end);
-        }
-        visit::visit_path(self, path);
+        self.path_ref(path, ns::ANY);
     }
 
     fn visit_expr_path(&mut self, e: &'ast syn::ExprPath) {
@@ -736,24 +1488,31 @@ impl<'ast> Visit<'ast> for Collector {
             self.visit_attribute(attr);
         }
         if !self.qualified(e.qself.as_ref(), &e.path) {
-            self.visit_path(&e.path);
+            self.path_ref(&e.path, ns::VALUE);
         }
     }
 
     fn visit_type_path(&mut self, t: &'ast syn::TypePath) {
         if !self.qualified(t.qself.as_ref(), &t.path) {
-            self.visit_path(&t.path);
+            self.path_ref(&t.path, ns::TYPE);
         }
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        self.visit_path(&mac.path);
+        self.path_ref(&mac.path, ns::MACRO);
+        let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
         if mac.path.is_ident("include") {
             if let Ok(lit) = mac.parse_body::<syn::LitStr>() {
                 let span = mac.path.span().byte_range().start..mac.delimiter.span().close().byte_range().end;
                 self.syntax.includes.push(Include { path: lit.value(), span, module: self.path.clone() });
             }
             return;
+        }
+        if TEXT_MACROS.contains(&name.as_str()) {
+            return;
+        }
+        if FORMAT_MACROS.contains(&name.as_str()) {
+            self.format_string(&mac.tokens);
         }
         self.scan_tokens(mac.tokens.clone());
     }
@@ -870,21 +1629,69 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
         assert!(refs(&syntax(text), text).is_empty());
     }
 
-    #[test]
-    fn only_names_of_this_file_are_kept_and_locals_never() {
-        let s = syntax("fn login() {}\nfn other() {}\nfn f(login: u8) { login; other; unknown; std::mem::drop(1); }");
-        let single: Vec<(&str, bool)> =
-            s.refs.iter().filter(|r| r.segments.len() == 1).map(|r| (r.segments[0].as_str(), r.local)).collect();
-        assert_eq!(single, [("other", false)]);
-        assert!(s.refs.iter().all(|r| r.segments.len() == 1));
+    fn names(s: &Syntax) -> Vec<&str> {
+        s.refs.iter().filter(|r| r.segments.len() == 1).map(|r| r.segments[0].as_str()).collect()
     }
 
     #[test]
-    fn cfg_regions_require_features() {
-        let text = "#[cfg_attr(feature = \"ee\", derive(X))] struct Z;\n#[cfg(all(feature = \"ee\", unix))] fn a() {}\n#[cfg(any(feature = \"ee\"))] fn b() {}\nfn c() { #[cfg(feature = \"x\")] let _ = 1; }\n";
+    fn locals_are_never_references_and_only_where_they_are_bound() {
+        let s = syntax(
+            "fn f(login: u8) { login; other(); std::mem::drop(1); }\n\
+             fn g(paid: bool) { let seats = if paid { seats() } else { 5 }; seats; }\n\
+             fn h(x: Option<u8>) { match x { Some(n) => n, None => n() }; }\n",
+        );
+        let lower: Vec<&str> = names(&s).into_iter().filter(|n| !matches!(*n, "u8" | "bool" | "Option")).collect();
+        assert_eq!(lower, ["other", "seats", "Some", "None", "n"]);
+    }
+
+    #[test]
+    fn macro_arguments_and_format_strings_name_things() {
+        let text = "fn f() { format!(\"{} {DAYS} {{x}} {days:>4}\", seats()); assert!(LIMIT > 0); stringify!(hidden); \
+                    let v = 1; println!(\"{v}\"); }";
         let s = syntax(text);
-        let features: Vec<Vec<String>> = s.cfg_regions.iter().map(|(_, f)| f.clone()).collect();
-        assert_eq!(features, [vec!["ee".to_owned()], vec!["ee".to_owned()], vec!["x".to_owned()]]);
+        assert_eq!(names(&s), ["format", "DAYS", "days", "seats", "assert", "LIMIT", "stringify", "println"]);
+        let days = s.refs.iter().find(|r| r.segments == ["DAYS"]).unwrap();
+        assert_eq!(&text[days.span.clone()], "DAYS");
+    }
+
+    #[test]
+    fn cfg_regions_keep_their_predicates() {
+        let text = "#[cfg_attr(feature = \"ee\", derive(X))] struct Z;\n#[cfg(all(feature = \"ee\", unix))] fn a() {}\n#[cfg(any(feature = \"ee\", feature = \"pro\"))] fn b() {}\nfn c() { #[cfg(feature = \"x\")] let _ = 1; }\n#[cfg(not(feature = \"ee\"))] fn d() {}\n";
+        let s = syntax(text);
+        let feature = |f: &str| Cfg::Feature(f.to_owned());
+        let cfgs: Vec<Cfg> = s.cfg_regions.iter().map(|(_, c)| c.clone()).collect();
+        assert_eq!(
+            cfgs,
+            [
+                feature("ee"),
+                Cfg::All(vec![feature("ee"), Cfg::Other]),
+                Cfg::Any(vec![feature("ee"), feature("pro")]),
+                feature("x"),
+            ]
+        );
+    }
+
+    #[test]
+    fn receivers_are_typed_where_written() {
+        let text = "struct S; impl S { fn go(&self) { self.audit(); let r: Report = make(); r.export(); \
+                    let c = Config::new(); c.sso; let p = Plan { x: 1 }; p.run(); } }";
+        let s = syntax(text);
+        let hints: Vec<(&str, Option<Hint>)> =
+            s.method_calls.iter().map(|m| (m.name.as_str(), m.receiver.clone())).collect();
+        let ty = |p: &str| Some(Hint::Type(TyPath { segments: vec![p.to_owned()], global: false }));
+        let call = |p: &[&str]| {
+            Some(Hint::Call(TyPath { segments: p.iter().map(|s| (*s).to_owned()).collect(), global: false }))
+        };
+        assert_eq!(
+            hints,
+            [
+                ("audit", ty("S")),
+                ("export", ty("Report")),
+                ("sso", call(&["Config", "new"])),
+                ("x", ty("Plan")),
+                ("run", ty("Plan")),
+            ]
+        );
     }
 
     #[test]

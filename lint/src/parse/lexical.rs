@@ -13,7 +13,9 @@
 
 use std::ops::Range;
 
-use super::items::{self, Include, ItemDef, ModDecl, ModuleBody, PathRef, Syntax, UseDef, UseTarget, Visibility};
+use super::items::{
+    self, Cfg, Include, ItemDef, MethodCall, ModDecl, ModuleBody, PathRef, Syntax, UseDef, UseTarget, Visibility,
+};
 use super::lex::{self, Kind, Token};
 use super::tags::{self, Tag};
 use super::ParsedFile;
@@ -148,8 +150,8 @@ enum Frame {
 struct PendingAttr {
     /// Token indices, `#` to `]`.
     tokens: Range<usize>,
-    /// Features its `cfg(..)` requires.
-    features: Vec<String>,
+    /// Its `cfg(..)` predicate.
+    cfg: Cfg,
     /// `#[path = ".."]`.
     path: Option<String>,
 }
@@ -298,7 +300,14 @@ impl Extractor<'_> {
                 if let Some(name) = self.ident(i + 1) {
                     if self.open(i + 2, b'(') || self.path_sep(i + 2) {
                         let span = self.tok(i + 1).map_or(0..0, Token::span);
-                        self.syntax.method_calls.push((name.to_owned(), span, self.path.clone()));
+                        self.syntax.method_calls.push(MethodCall {
+                            name: name.to_owned(),
+                            span,
+                            module: self.path.clone(),
+                            receiver: None,
+                            self_ty: None,
+                            field: false,
+                        });
                     }
                     // A field or method name is never a path.
                     return i + 2;
@@ -392,19 +401,18 @@ impl Extractor<'_> {
         if inner {
             return end;
         }
-        let mut features = Vec::new();
+        let mut cfg = Cfg::Other;
         let mut path = None;
         match self.ident(open + 1) {
             Some("cfg") if self.open(open + 2, b'(') => {
-                self.required_features(open + 3, self.close_of(open + 2), &mut features, 0);
+                cfg = self.cfg_tree(open + 3, self.close_of(open + 2), 0);
             }
             Some("cfg_attr") if self.open(open + 2, b'(') => {
                 // The attribute itself is gated: what it applies is.
-                let mut gate = Vec::new();
                 let args_end = self.close_of(open + 2);
                 let predicate_end = (open + 3..args_end).find(|&k| self.punct(k, b',')).unwrap_or(args_end);
-                self.required_features(open + 3, predicate_end, &mut gate, 0);
-                if !gate.is_empty() {
+                let gate = self.cfg_tree(open + 3, predicate_end, 0);
+                if gate != Cfg::Other {
                     let span = self.span(i..end);
                     self.syntax.cfg_regions.push((span, gate));
                 }
@@ -412,32 +420,47 @@ impl Extractor<'_> {
             Some("path") if self.punct(open + 2, b'=') => path = self.string_value(open + 3),
             _ => {}
         }
-        self.attrs.push(PendingAttr { tokens: i..end, features, path });
+        self.attrs.push(PendingAttr { tokens: i..end, cfg, path });
         end
     }
 
-    /// The features a cfg predicate in tokens `from..to` requires:
-    /// `feature = "x"`, and every part of `all(..)`.
-    fn required_features(&self, from: usize, to: usize, out: &mut Vec<String>, depth: usize) {
+    /// The cfg predicate in tokens `from..to`.
+    fn cfg_tree(&self, from: usize, to: usize, depth: usize) -> Cfg {
         if depth > 16 {
-            return;
+            return Cfg::Other;
         }
-        let mut k = from;
-        while k < to {
-            if self.is_ident(k, "feature") && self.punct(k + 1, b'=') {
-                out.extend(self.string_value(k + 2));
-                k += 3;
-            } else if self.is_ident(k, "all") && self.open(k + 1, b'(') {
-                let close = self.close_of(k + 1);
-                self.required_features(k + 2, close, out, depth + 1);
-                k = close + 1;
-            } else if self.open(k, b'(') || self.open(k, b'[') || self.open(k, b'{') {
-                // `any(..)`, `not(..)`: require nothing.
-                k = self.close_of(k) + 1;
-            } else {
-                k += 1;
+        if self.is_ident(from, "feature") && self.punct(from + 1, b'=') {
+            return self.string_value(from + 2).map_or(Cfg::Other, Cfg::Feature);
+        }
+        let list = |x: &Self| -> Vec<Cfg> {
+            let close = x.close_of(from + 1).min(to);
+            let mut parts = Vec::new();
+            let mut k = from + 2;
+            while k < close {
+                let end = (k..close)
+                    .find(|&e| x.punct(e, b',') || matches!(x.tok(e).map(|t| t.kind), Some(Kind::Open(_))))
+                    .map_or(close, |e| if x.punct(e, b',') { e } else { x.next_comma(e, close) });
+                parts.push(x.cfg_tree(k, end, depth + 1));
+                k = end + 1;
             }
+            parts
+        };
+        match self.ident(from) {
+            Some("all") if self.open(from + 1, b'(') => Cfg::All(list(self)),
+            Some("any") if self.open(from + 1, b'(') => Cfg::Any(list(self)),
+            _ => Cfg::Other,
         }
+    }
+
+    /// The first comma at the same depth from `k` (or `close`).
+    fn next_comma(&self, mut k: usize, close: usize) -> usize {
+        while k < close {
+            if self.punct(k, b',') {
+                return k;
+            }
+            k = if matches!(self.tok(k).map(|t| t.kind), Some(Kind::Open(_))) { self.close_of(k) + 1 } else { k + 1 };
+        }
+        close
     }
 
     /// An item at token `i`, if one starts there: reads its head, records
@@ -519,7 +542,23 @@ impl Extractor<'_> {
         if keyword == "macro_rules" {
             vis = if macro_export { Visibility::Public } else { Visibility::Crate };
         }
-        self.body().items.push(ItemDef { name, vis, span, item_span, macro_export });
+        let ns = match keyword.as_str() {
+            "fn" | "const" | "static" => items::ns::VALUE,
+            // A tuple or unit struct is a value too; tokens alone cannot always tell.
+            "struct" => items::ns::TYPE | items::ns::VALUE,
+            "macro_rules" => items::ns::MACRO,
+            _ => items::ns::TYPE,
+        };
+        self.body().items.push(ItemDef {
+            name,
+            vis,
+            span,
+            item_span,
+            macro_export,
+            ns,
+            members: Vec::new(),
+            ret: None,
+        });
         if keyword == "macro_rules" {
             // A macro_rules! body is a pattern: its paths resolve where it is used.
             return Some(self.open_after(k + 3).map_or(k + 3, |o| self.close_of(o) + 1));
@@ -541,9 +580,11 @@ impl Extractor<'_> {
     /// `span`: its cfg region, its tags.
     fn finish_attrs(&mut self, name: Option<&str>, span: Range<usize>) {
         let attrs = std::mem::take(&mut self.attrs);
-        let features: Vec<String> = attrs.iter().flat_map(|a| a.features.iter().cloned()).collect();
-        if !features.is_empty() {
-            self.syntax.cfg_regions.push((span.clone(), features));
+        let mut gates: Vec<Cfg> = attrs.iter().map(|a| a.cfg.clone()).filter(|c| *c != Cfg::Other).collect();
+        if gates.len() > 1 {
+            self.syntax.cfg_regions.push((span.clone(), Cfg::All(gates)));
+        } else if let Some(gate) = gates.pop() {
+            self.syntax.cfg_regions.push((span.clone(), gate));
         }
         for attr in &attrs {
             self.tag(attr, name, &span);
@@ -768,7 +809,22 @@ impl Extractor<'_> {
         });
         if (segments.len() >= 2 || global || call) && !definition && !is_keyword(segments.first()) {
             let module = self.path.clone();
-            self.syntax.refs.push(PathRef { segments, global, span: start..end, module, local: false });
+            let ns = if self.punct(j, b'!') {
+                items::ns::MACRO
+            } else if call {
+                items::ns::VALUE
+            } else {
+                items::ns::ANY
+            };
+            self.syntax.refs.push(PathRef {
+                segments,
+                global,
+                span: start..end,
+                module,
+                local: false,
+                ns,
+                self_ty: None,
+            });
         }
         if segments_is_include(self, first, j) {
             self.include(first, j);
@@ -858,7 +914,7 @@ mod tests {
         refs.sort();
         refs.dedup();
         let mut regions: Vec<String> =
-            s.cfg_regions.iter().map(|(r, f)| format!("{}:{}", text[r.clone()].len(), f.join(","))).collect();
+            s.cfg_regions.iter().map(|(r, f)| format!("{}:{f:?}", text[r.clone()].len())).collect();
         regions.sort();
         (items, use_list, refs, regions)
     }
@@ -894,13 +950,14 @@ fn local() { let x = LIMIT; include!("gen.rs"); }
         let (a, b) = (summary(&tree, text), summary(&tokens.syntax, text));
         assert_eq!(a.0, b.0, "items");
         assert_eq!(a.1, b.1, "uses");
-        for r in &a.2 {
+        // Tokens alone keep paths, calls and capitalised names (not `u32`).
+        for r in a.2.iter().filter(|r| r.contains("::") || r.starts_with(|c: char| c.is_ascii_uppercase())) {
             assert!(b.2.contains(r), "lexical missed ref {r}: {:?}", b.2);
         }
         assert_eq!(a.3, b.3, "cfg regions");
         assert_eq!(tokens.syntax.includes.len(), 1);
         assert_eq!(tokens.syntax.methods.iter().map(|m| m.0.as_str()).collect::<Vec<_>>(), ["method"]);
-        assert_eq!(tokens.syntax.method_calls.iter().map(|m| m.0.as_str()).collect::<Vec<_>>(), ["other"]);
+        assert_eq!(tokens.syntax.method_calls.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["other"]);
         let tags: Vec<(&str, Option<&str>)> = tokens
             .tags
             .iter()
