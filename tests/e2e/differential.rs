@@ -113,17 +113,23 @@ fn cargo(root: &Path, args: &[&str]) -> std::process::Output {
     Command::new("cargo").args(args).current_dir(root).env("CARGO_TARGET_DIR", target_dir()).output().unwrap()
 }
 
-/// The community build's configurations: cargo arguments after `check`.
-fn configurations(case: &Case) -> Vec<Vec<String>> {
+/// The community build's configurations, as cargo arguments after `check`:
+/// default features, no default features, and each feature the exported
+/// community tree still has (those mapped to higher editions are gone).
+fn configurations(exported: &Path) -> Vec<Vec<String>> {
     let base = ["--workspace", "--all-targets", "--offline", "--message-format", "json"].map(str::to_owned).to_vec();
     let mut out = vec![base.clone(), [base.clone(), vec!["--no-default-features".to_owned()]].concat()];
-    // Each feature the community may have, on its own.
     let mut features = BTreeSet::new();
-    for (rel, body) in &case.files {
-        if rel.ends_with("Cargo.toml") {
-            if let Ok(doc) = body.parse::<toml::Table>() {
+    let mut stack = vec![exported.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n == "Cargo.toml") {
+                let doc: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap_or_default();
                 if let Some(table) = doc.get("features").and_then(|f| f.as_table()) {
-                    features.extend(table.keys().filter(|k| *k != "default" && *k != "enterprise").cloned());
+                    features.extend(table.keys().filter(|k| *k != "default").cloned());
                 }
             }
         }
@@ -151,7 +157,15 @@ fn run_case(case: &Case) -> (Places, Places) {
     assert_ne!(check.status.code(), Some(2), "case {}: {}", case.name, String::from_utf8_lossy(&check.stderr));
     let found = places(&String::from_utf8_lossy(&check.stdout), "boundary/");
     let mut broken = BTreeSet::new();
-    for (i, args) in configurations(case).iter().enumerate() {
+    let plain = dir.path().join("plain");
+    let export = Command::new(COREFENCE)
+        .args(["export", "--edition", "community"])
+        .arg(&plain)
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(export.status.success(), "case {}: {}", case.name, String::from_utf8_lossy(&export.stderr));
+    for (i, args) in configurations(&plain).iter().enumerate() {
         let out = dir.path().join(format!("out{i}"));
         let command = format!("cargo check {}", args.join(" "));
         let export = Command::new(COREFENCE)

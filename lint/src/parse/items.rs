@@ -807,9 +807,14 @@ impl Collector {
             // A single name is a reference too (`seats()`, `LIMIT`); a field
             // name (`x: 1`) or a binding is not.
             let field_like = segments.len() == 1 && next_is(':') && !is_path_sep(&trees, j);
+            // `name = value` in a macro's arguments: a named format argument
+            // (or an assignment), not a use of the item `name`.
+            let named_argument = segments.len() == 1
+                && next_is('=')
+                && !matches!(trees.get(j + 1), Some(TokenTree::Punct(p)) if p.as_char() == '=');
             if segments.len() >= 2 || global {
                 self.push_ref(segments, global, start..end, if called { ns::VALUE } else { ns::ANY });
-            } else if !field_like {
+            } else if !field_like && !named_argument {
                 let ns = if is_macro {
                     ns::MACRO
                 } else if called {
@@ -836,7 +841,20 @@ impl Collector {
             return;
         }
         let start = lit.span().byte_range().start;
-        for (name, offset) in format_captures(&text) {
+        // Named arguments (`{seats}` with `seats = 5`) are not captures.
+        let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        let named: Vec<String> = trees
+            .windows(3)
+            .filter_map(|w| match w {
+                [TokenTree::Ident(name), TokenTree::Punct(eq), next]
+                    if eq.as_char() == '=' && !matches!(next, TokenTree::Punct(p) if p.as_char() == '=') =>
+                {
+                    Some(name.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        for (name, offset) in format_captures(&text).into_iter().filter(|(n, _)| !named.contains(n)) {
             let span = start + offset..start + offset + name.len();
             self.push_ref(vec![name], false, span, ns::VALUE);
         }
@@ -1249,10 +1267,11 @@ impl<'ast> Visit<'ast> for Collector {
     fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
         let name = p.ident.to_string();
         // `None`, `Team` (brought in by `use Plan::*`), `LIMIT`: a capitalised
-        // plain name in a pattern names a variant or constant, not a binding.
+        // plain name in a pattern names a variant or constant where one is in
+        // scope, and binds a new variable where none is: never an error, so
+        // never a reference, and not a variable either.
         let plain = p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none();
         if plain && name.starts_with(|c: char| c.is_ascii_uppercase()) {
-            self.push_ref(vec![name], false, p.ident.span().byte_range(), ns::VALUE);
             return;
         }
         if let Some(top) = self.scopes.last_mut() {
@@ -1641,7 +1660,7 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
              fn h(x: Option<u8>) { match x { Some(n) => n, None => n() }; }\n",
         );
         let lower: Vec<&str> = names(&s).into_iter().filter(|n| !matches!(*n, "u8" | "bool" | "Option")).collect();
-        assert_eq!(lower, ["other", "seats", "Some", "None", "n"]);
+        assert_eq!(lower, ["other", "seats", "Some", "n"]);
     }
 
     #[test]
