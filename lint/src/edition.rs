@@ -79,6 +79,11 @@ impl EditionMap {
         EditionMap { assigned, own, features }
     }
 
+    /// Every feature name, in any crate, that turns on a mapped feature.
+    pub fn gating_features(&self) -> impl Iterator<Item = &str> {
+        self.features.iter().flat_map(|m| m.keys().map(String::as_str))
+    }
+
     /// The edition a Cargo feature of crate `krate` turns on, if any: the
     /// edition the configuration maps it to, or the highest one it turns on.
     pub fn feature_edition(&self, config: &Config, krate: Option<usize>, feature: &str) -> Option<EditionId> {

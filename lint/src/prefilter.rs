@@ -96,7 +96,7 @@ impl Lexed {
 impl Words {
     /// The words of this configuration and workspace, for a run that will
     /// read about `files_to_read` files.
-    pub fn new(config: &Config, ws: &Workspace, files_to_read: usize) -> Words {
+    pub fn new(config: &Config, ws: &Workspace, editions: &crate::edition::EditionMap, files_to_read: usize) -> Words {
         // Every name a dependency on a workspace crate can go by in code.
         let mut externs: Vec<String> = ws
             .crates
@@ -129,8 +129,14 @@ impl Words {
                 add(f, Word::Feature);
             }
         }
+        // Features that turn a mapped one on (`full = ["enterprise"]`) gate too.
+        for f in editions.gating_features() {
+            add(f, Word::Feature);
+        }
         add("path", Word::Path);
         add("include", Word::Include);
+        add("include_str", Word::Include);
+        add("include_bytes", Word::Include);
         add("corefence", Word::Marker);
         for (i, name) in externs.iter().enumerate() {
             add(name, Word::Extern(u32::try_from(i).unwrap_or(u32::MAX)));
@@ -196,6 +202,9 @@ impl Words {
             }
             Word::Include if next.next() == Some(b'!') => {
                 out.pulls.extend(climbing_literal(bytes.get(end..).unwrap_or_default(), b'('));
+                // It may pull in a file of another edition anywhere in the
+                // crate (`ee/terms.txt`, `concat!(env!(..), ..)`): parse it.
+                out.tag = true;
             }
             Word::Marker => out.marker = true,
             Word::Extern(i) => out.externs.push(i),
@@ -417,7 +426,8 @@ mod tests {
             reach: std::sync::OnceLock::new(),
             diagnostics: Vec::new(),
         };
-        Words::new(&config, &ws, 1)
+        let editions = crate::edition::EditionMap::new(&config, &ws, &mut Vec::new());
+        Words::new(&config, &ws, &editions, 1)
     }
 
     #[test]

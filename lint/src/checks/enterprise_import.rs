@@ -118,7 +118,7 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic
     let resolve = |view: View| resolve_ref(report.resolver, m, r, view);
     let found = resolve(View::Any)?;
     if resolve(view).is_some() {
-        return None;
+        return qualified_impl(report, m, r, view, ctx);
     }
     // A name a `use` of this module binds, in this build: that `use` is
     // where rustc stops (and reports, if it fails).
@@ -130,6 +130,28 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic
         return None;
     }
     let written = format!("{}{}", if r.global { "::" } else { "" }, r.segments.join("::"));
+    Some(finding(report, r.span.clone(), &written, &found, ctx, Kind::Path))
+}
+
+/// `<T as Trait>::f`: `T` must implement the trait in the build of the code.
+fn qualified_impl(report: &Report<'_, '_>, m: ModId, r: &PathRef, view: View, ctx: Ctx) -> Option<Diagnostic> {
+    let resolver = report.resolver;
+    let qself = r.qself.as_ref()?;
+    let ty = resolver.type_res(m, qself, r.self_ty.as_ref())?;
+    let trait_len = r.segments.len().checked_sub(1)?;
+    let of_trait = resolver.resolve(m, r.segments.get(..trait_len)?, r.global, ns::TYPE, View::Any)?.res;
+    let impls: Vec<usize> = resolver
+        .members_of(ty)
+        .iter()
+        .copied()
+        .filter(|&i| resolver.members().get(i).is_some_and(|info| info.of_trait == Some(of_trait)))
+        .collect();
+    let first = *impls.first()?;
+    if impls.iter().any(|&i| resolver.present(Res::Member(i), view)) {
+        return None;
+    }
+    let found = Resolved { res: Res::Member(first), hops: Vec::new() };
+    let written = format!("<{} as {}>", qself.segments.join("::"), r.segments.get(..trait_len)?.join("::"));
     Some(finding(report, r.span.clone(), &written, &found, ctx, Kind::Path))
 }
 

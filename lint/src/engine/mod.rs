@@ -232,7 +232,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let editions = EditionMap::new(&config, &ws, &mut diagnostics);
     let accepted = accepted_licenses(&config);
     let reuse = files::ReuseToml::load(read_rel("REUSE.toml"), &mut diagnostics);
-    let (words, to_read) = words(&config, &ws, &scope, cache.as_ref());
+    let (words, to_read) = words(&config, &ws, &editions, &scope, cache.as_ref());
     let shared = files::Shared {
         config: &config,
         ws: &ws,
@@ -386,12 +386,13 @@ fn merge(
 fn words(
     config: &Config,
     ws: &Workspace,
+    editions: &EditionMap,
     scope: &Scope<'_>,
     cache: Option<&crate::cache::Cache>,
 ) -> (prefilter::Words, usize) {
     let unread = |f: &crate::workspace::FileEntry| cache.is_some_and(|c| c.unchanged(f).is_some());
     let to_read = ws.files.iter().filter(|f| scope.reports(&f.rel) || !unread(f)).count();
-    (prefilter::Words::new(config, ws, to_read), to_read)
+    (prefilter::Words::new(config, ws, editions, to_read), to_read)
 }
 
 /// The checks of the configuration and the manifests (repairing a missing

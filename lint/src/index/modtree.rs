@@ -296,6 +296,17 @@ impl ModTree {
                 self.walk(inputs, shared, id, inner, file_dir, &child_dir, chain);
                 continue;
             }
+            // `#[cfg_attr(pred, path = "..")]`: in the builds where `pred`
+            // holds, the module is that file.
+            for (cfg, path) in &decl.cfg_paths {
+                let Some(rel) = join(if top_level { file_dir } else { dir }, path) else { continue };
+                let Some(to) = assigned_edition(inputs, parent.krate, &rel) else { continue };
+                let alt_gate = inputs.combine(gate, inputs.requirement(parent.krate, cfg));
+                if !inputs.allowed(ctx, alt_gate, to) {
+                    let (file, span) = (parent.file, decl.span.clone());
+                    self.findings.push(ModuleFinding { file, span, from: ctx, to, target: rel, include: false });
+                }
+            }
             let candidates: Option<Vec<String>> = match &decl.path_attr {
                 Some(p) => join(if top_level { file_dir } else { dir }, p).map(|c| vec![c]),
                 None => [format!("{}.rs", decl.name), format!("{}/mod.rs", decl.name)]
@@ -358,13 +369,19 @@ impl ModTree {
 
     fn includes(&mut self, inputs: &Inputs<'_>, module: &Module, data: &FileData, file_dir: &str) {
         for inc in data.syntax.includes.iter().filter(|i| i.module == module.body) {
-            let Some(rel) = join(file_dir, &inc.path) else {
+            let crate_dir = module.krate.and_then(|k| inputs.ws.crates.get(k)).map(|c| c.dir.as_str());
+            let base = if inc.from_crate { crate_dir.unwrap_or("") } else { file_dir };
+            let Some(rel) = join(base, &inc.path) else {
                 let written = inc.path.clone();
                 self.outside.push(Outside { file: module.file, span: inc.span.clone(), written, include: true });
                 continue;
             };
-            if inputs.file(&rel).is_none() {
+            // Rust code must be parsed to be followed; text and bytes need only exist.
+            if inc.code && inputs.file(&rel).is_none() {
                 self.missing.insert(rel);
+                continue;
+            }
+            if !inc.code && inputs.ws.files.binary_search_by(|f| f.rel.as_str().cmp(&rel)).is_err() {
                 continue;
             }
             let Some(to) = assigned_edition(inputs, module.krate, &rel) else { continue };

@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use super::attrs::AttrsOf;
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
@@ -231,7 +232,7 @@ impl From<&syn::Visibility> for Visibility {
             syn::Visibility::Public(_) => Visibility::Public,
             syn::Visibility::Inherited => Visibility::Private,
             syn::Visibility::Restricted(r) => {
-                let path: Vec<String> = r.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                let path: Vec<String> = r.path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
                 match path.as_slice() {
                     [one] if one == "crate" => Visibility::Crate,
                     [one] if one == "self" => Visibility::Private,
@@ -277,6 +278,8 @@ pub struct ModDecl {
     pub name: String,
     /// `#[path = ".."]`.
     pub path_attr: Option<String>,
+    /// `#[cfg_attr(pred, path = "..")]`: the file in the builds where `pred` holds.
+    pub cfg_paths: Vec<(Cfg, String)>,
     /// The body of an inline module.
     pub inline: Option<ModuleBody>,
     /// Its declared visibility.
@@ -304,17 +307,56 @@ pub struct PathRef {
     pub ns: u8,
     /// The type `Self` stands for, inside an `impl` block.
     pub self_ty: Option<TyPath>,
+    /// `T` of `<T as Trait>::f`: the path names the trait, and `T` must
+    /// implement it.
+    pub qself: Option<TyPath>,
 }
 
-/// An `include!("..")`.
+/// An `include!`, `include_str!` or `include_bytes!` of a file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Include {
-    /// The path as written.
+    /// The path as written (the literal parts of a `concat!`).
     pub path: String,
     /// The invocation.
     pub span: Range<usize>,
     /// The inline modules it sits in.
     pub module: Vec<usize>,
+    /// Relative to the crate's folder (`concat!(env!("CARGO_MANIFEST_DIR"), ..)`),
+    /// not to the including file's.
+    pub from_crate: bool,
+    /// `include!`: Rust code; else text or bytes.
+    pub code: bool,
+}
+
+/// The file an include macro's argument names: a literal, or
+/// `concat!(env!("CARGO_MANIFEST_DIR"), "/..")`; and whether it is relative
+/// to the crate's folder.
+fn include_target(tokens: &TokenStream) -> Option<(String, bool)> {
+    if let Ok(lit) = syn::parse2::<syn::LitStr>(tokens.clone()) {
+        return Some((lit.value(), false));
+    }
+    let mac = syn::parse2::<syn::Macro>(tokens.clone()).ok()?;
+    if !mac.path.is_ident("concat") {
+        return None;
+    }
+    let parts = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated).ok()?;
+    let mut path = String::new();
+    let mut from_crate = false;
+    for (i, part) in parts.iter().enumerate() {
+        match part {
+            Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) => path.push_str(&s.value()),
+            Expr::Macro(m) if i == 0 && m.mac.path.is_ident("env") => {
+                let var = m.mac.parse_body::<syn::LitStr>().ok()?;
+                if var.value() != "CARGO_MANIFEST_DIR" {
+                    return None;
+                }
+                from_crate = true;
+            }
+            _ => return None,
+        }
+    }
+    let path = if from_crate { path.trim_start_matches('/').to_owned() } else { path };
+    (!path.is_empty()).then_some((path, from_crate))
 }
 
 /// Extracts everything from a parsed file.
@@ -419,7 +461,7 @@ fn cfg_of(attrs: &[Attribute]) -> Cfg {
 pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
     match ty {
         syn::Type::Path(p) if p.qself.is_none() => Some(TyPath {
-            segments: p.path.segments.iter().map(|s| s.ident.to_string()).collect(),
+            segments: p.path.segments.iter().map(|s| s.ident.unraw().to_string()).collect(),
             global: p.path.leading_colon.is_some(),
         }),
         syn::Type::Reference(r) => ty_path(&r.elem),
@@ -431,7 +473,7 @@ pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
 
 fn path_of(path: &syn::Path) -> TyPath {
     TyPath {
-        segments: path.segments.iter().map(|s| s.ident.to_string()).collect(),
+        segments: path.segments.iter().map(|s| s.ident.unraw().to_string()).collect(),
         global: path.leading_colon.is_some(),
     }
 }
@@ -441,6 +483,23 @@ fn return_type(sig: &syn::Signature) -> Option<TyPath> {
         syn::ReturnType::Type(_, ty) => ty_path(ty),
         syn::ReturnType::Default => None,
     }
+}
+
+/// `#[cfg_attr(pred, path = "..")]`: the predicate and the path.
+fn cfg_attr_path(attr: &Attribute) -> Option<(Cfg, String)> {
+    if !attr.path().is_ident("cfg_attr") {
+        return None;
+    }
+    let metas = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated).ok()?;
+    let mut metas = metas.iter();
+    let cfg = Cfg::of(metas.next()?);
+    metas.find_map(|m| match m {
+        Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+            Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) => Some((cfg.clone(), s.value())),
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 fn str_value(attr: &Attribute) -> Option<String> {
@@ -550,7 +609,7 @@ impl Collector {
                     .variants
                     .iter()
                     .map(|v| Member {
-                        name: v.ident.to_string(),
+                        name: v.ident.unraw().to_string(),
                         span: v.span().byte_range(),
                         name_span: v.ident.span().byte_range(),
                         kind: MemberKind::Variant,
@@ -564,7 +623,7 @@ impl Collector {
             _ => (ns::TYPE, Vec::new(), None),
         };
         let item = ItemDef {
-            name: name.to_string(),
+            name: name.unraw().to_string(),
             vis: vis.into(),
             span: name.span().byte_range(),
             item_span: whole.span().byte_range(),
@@ -589,7 +648,16 @@ impl Collector {
         let local = !global && segments.first().is_some_and(|s| self.is_local(s));
         let self_ty =
             if segments.first().is_some_and(|s| s == "Self") { self.self_ty.last().cloned().flatten() } else { None };
-        self.syntax.refs.push(PathRef { segments, global, span, module: self.path.clone(), local, ns, self_ty });
+        self.syntax.refs.push(PathRef {
+            segments,
+            global,
+            span,
+            module: self.path.clone(),
+            local,
+            ns,
+            self_ty,
+            qself: None,
+        });
     }
 
     /// Runs `f` in a new scope of local bindings.
@@ -613,10 +681,10 @@ impl Collector {
                     self.bind(sub, None);
                 }
                 let plain = i.by_ref.is_none() && i.mutability.is_none() && i.subpat.is_none();
-                if plain && i.ident.to_string().starts_with(|c: char| c.is_ascii_uppercase()) {
+                if plain && i.ident.unraw().to_string().starts_with(|c: char| c.is_ascii_uppercase()) {
                     self.visit_pat_ident(i);
                 } else if let Some(top) = self.scopes.last_mut() {
-                    top.insert(i.ident.to_string(), hint);
+                    top.insert(i.ident.unraw().to_string(), hint);
                 }
             }
             other => {
@@ -630,7 +698,7 @@ impl Collector {
     fn hint_of(&self, e: &Expr) -> Option<Hint> {
         match e {
             Expr::Path(p) if p.qself.is_none() => {
-                let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
                 match segments.as_slice() {
                     [one] if one == "self" => self.self_ty.last().cloned().flatten().map(Hint::Type),
                     [one] => self.local_hint(one),
@@ -687,7 +755,7 @@ impl Collector {
             for param in &sig.generics.params {
                 if let syn::GenericParam::Type(t) = param {
                     if let Some(top) = c.scopes.last_mut() {
-                        top.insert(t.ident.to_string(), None);
+                        top.insert(t.ident.unraw().to_string(), None);
                     }
                 }
             }
@@ -719,17 +787,20 @@ impl Collector {
         match tree {
             syn::UseTree::Path(p) => {
                 let begin = start.or(Some(p.ident.span().byte_range().start));
-                prefix.push(p.ident.to_string());
+                prefix.push(p.ident.unraw().to_string());
                 self.use_tree(&p.tree, prefix, begin, item);
                 prefix.pop();
             }
             syn::UseTree::Name(n) => {
                 let r = n.ident.span().byte_range();
                 let mut path = prefix.clone();
-                let name =
-                    if n.ident == "self" { prefix.last().cloned().unwrap_or_default() } else { n.ident.to_string() };
+                let name = if n.ident == "self" {
+                    prefix.last().cloned().unwrap_or_default()
+                } else {
+                    n.ident.unraw().to_string()
+                };
                 if n.ident != "self" {
-                    path.push(n.ident.to_string());
+                    path.push(n.ident.unraw().to_string());
                 }
                 leaf(self, path, UseTarget::Name(name), r.end, r.start);
             }
@@ -737,7 +808,7 @@ impl Collector {
                 let r = n.ident.span().byte_range();
                 let mut path = prefix.clone();
                 if n.ident != "self" {
-                    path.push(n.ident.to_string());
+                    path.push(n.ident.unraw().to_string());
                 }
                 leaf(self, path, UseTarget::Name(n.rename.to_string()), r.end, r.start);
             }
@@ -865,10 +936,12 @@ impl Collector {
             self.visit_attribute(attr);
         }
         let path_attr = m.attrs.iter().find(|a| a.path().is_ident("path")).and_then(str_value);
+        let cfg_paths = m.attrs.iter().filter_map(cfg_attr_path).collect();
         let head = m.mod_token.span().byte_range().start..m.ident.span().byte_range().end;
         let mut decl = ModDecl {
-            name: m.ident.to_string(),
+            name: m.ident.unraw().to_string(),
             path_attr,
+            cfg_paths,
             inline: None,
             vis: (&m.vis).into(),
             span: head,
@@ -905,9 +978,12 @@ impl Collector {
             let start = path
                 .leading_colon
                 .map_or_else(|| first.ident.span().byte_range().start, |c| c.span().byte_range().start);
-            let segments = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let segments = path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
             // Reported at the trait's path.
             self.push_ref(segments, path.leading_colon.is_some(), start..last.ident.span().byte_range().end, ns::ANY);
+            if let Some(r) = self.syntax.refs.last_mut() {
+                r.qself = ty_path(&q.ty);
+            }
         }
         for seg in &path.segments {
             self.visit_path_arguments(&seg.arguments);
@@ -938,7 +1014,7 @@ impl Collector {
                 let r = s.span().byte_range();
                 // Inside the quotes.
                 let span = (r.start + 1).min(r.end)..r.end.saturating_sub(1).max(r.start);
-                let segments = path.segments.iter().map(|s| s.ident.to_string()).collect();
+                let segments = path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
                 // `with` names a module, the other keys a function.
                 self.push_ref(segments, path.leading_colon.is_some(), span, ns::ANY);
             }
@@ -986,7 +1062,7 @@ fn trait_member(item: &syn::TraitItem) -> Option<Member> {
         syn::TraitItem::Type(t) => (&t.ident, MemberKind::Type, None),
         _ => return None,
     };
-    let (name_span, name) = (name.span().byte_range(), name.to_string());
+    let (name_span, name) = (name.span().byte_range(), name.unraw().to_string());
     Some(Member { name, span: item.span().byte_range(), name_span, kind, ty })
 }
 
@@ -1000,7 +1076,7 @@ fn impl_member(item: &syn::ImplItem) -> Option<Member> {
         syn::ImplItem::Type(t) => (&t.ident, MemberKind::Type, ty_path(&t.ty)),
         _ => return None,
     };
-    let (name_span, name) = (name.span().byte_range(), name.to_string());
+    let (name_span, name) = (name.span().byte_range(), name.unraw().to_string());
     Some(Member { name, span: item.span().byte_range(), name_span, kind, ty })
 }
 
@@ -1058,7 +1134,7 @@ macro_rules! with_attrs {
 impl Collector {
     /// A path with the namespaces its last segment can be in.
     fn path_ref(&mut self, path: &syn::Path, ns: u8) {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
         let start = path.leading_colon.map_or_else(
             || path.segments.first().map_or(0, |s| s.ident.span().byte_range().start),
             |c| c.span().byte_range().start,
@@ -1085,7 +1161,7 @@ impl Collector {
         });
         for it in &i.items {
             if let syn::ImplItem::Fn(f) = it {
-                self.syntax.methods.push((f.sig.ident.to_string(), f.span().byte_range()));
+                self.syntax.methods.push((f.sig.ident.unraw().to_string(), f.span().byte_range()));
             }
         }
         for attr in &i.attrs {
@@ -1095,7 +1171,7 @@ impl Collector {
             for param in &i.generics.params {
                 if let syn::GenericParam::Type(t) = param {
                     if let Some(top) = c.scopes.last_mut() {
-                        top.insert(t.ident.to_string(), None);
+                        top.insert(t.ident.unraw().to_string(), None);
                     }
                 }
             }
@@ -1149,7 +1225,7 @@ impl<'ast> Visit<'ast> for Collector {
                 }
             }
             Item::ExternCrate(e) => {
-                let name = e.ident.to_string();
+                let name = e.ident.unraw().to_string();
                 let alias = e.rename.as_ref().map_or_else(|| name.clone(), |(_, r)| r.to_string());
                 let span = e.ident.span().byte_range();
                 let decl = UseDef {
@@ -1265,7 +1341,7 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-        let name = p.ident.to_string();
+        let name = p.ident.unraw().to_string();
         // `None`, `Team` (brought in by `use Plan::*`), `LIMIT`: a capitalised
         // plain name in a pattern names a variant or constant where one is in
         // scope, and binds a new variable where none is: never an error, so
@@ -1519,11 +1595,12 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         self.path_ref(&mac.path, ns::MACRO);
-        let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
-        if mac.path.is_ident("include") {
-            if let Ok(lit) = mac.parse_body::<syn::LitStr>() {
+        let name = mac.path.segments.last().map(|s| s.ident.unraw().to_string()).unwrap_or_default();
+        if matches!(name.as_str(), "include" | "include_str" | "include_bytes") && mac.path.segments.len() == 1 {
+            if let Some((path, from_crate)) = include_target(&mac.tokens) {
                 let span = mac.path.span().byte_range().start..mac.delimiter.span().close().byte_range().end;
-                self.syntax.includes.push(Include { path: lit.value(), span, module: self.path.clone() });
+                let code = name == "include";
+                self.syntax.includes.push(Include { path, span, module: self.path.clone(), from_crate, code });
             }
             return;
         }

@@ -645,7 +645,7 @@ impl Extractor<'_> {
         let end = if inline { self.close_of(k + 2) + 1 } else { self.extent_end(k) };
         let item_span = self.span(start_tok..end);
         self.finish_attrs(Some(&name), item_span.clone());
-        let decl = ModDecl { name, path_attr, inline: None, vis, span: head, item_span };
+        let decl = ModDecl { name, path_attr, cfg_paths: Vec::new(), inline: None, vis, span: head, item_span };
         let body = self.body();
         let index = body.mods.len();
         body.mods.push(decl);
@@ -824,6 +824,7 @@ impl Extractor<'_> {
                 local: false,
                 ns,
                 self_ty: None,
+                qself: None,
             });
         }
         if segments_is_include(self, first, j) {
@@ -844,7 +845,7 @@ impl Extractor<'_> {
         }
         if let Some(path) = self.string_value(open + 1) {
             let span = self.span(first..close + 1);
-            self.syntax.includes.push(Include { path, span, module: self.path.clone() });
+            self.syntax.includes.push(Include { path, span, module: self.path.clone(), from_crate: false, code: true });
         }
     }
 }
