@@ -142,8 +142,12 @@ fn feature_editions(config: &Config, ws: &Workspace) -> Vec<std::collections::Ha
                     let found = match entry.split_once('/') {
                         Some((dep, feature)) => {
                             let dep = dep.trim_end_matches('?');
-                            let target =
-                                c.info.dependencies.iter().find(|d| d.key == dep).and_then(|d| ws.dependency_crate(d));
+                            let target = c
+                                .info
+                                .dependencies
+                                .iter()
+                                .find(|d| d.key == dep)
+                                .and_then(|d| ws.dependency_crate(c, d));
                             target
                                 .and_then(|t| out.get(t)?.get(feature).copied())
                                 .or_else(|| config.feature_edition(feature))

@@ -101,7 +101,7 @@ impl Words {
         let mut externs: Vec<String> = ws
             .crates
             .iter()
-            .flat_map(|c| c.info.dependencies.iter().filter_map(|d| Some(names_of(ws, d, ws.dependency_crate(d)?))))
+            .flat_map(|c| c.info.dependencies.iter().filter_map(|d| Some(names_of(ws, d, ws.dependency_crate(c, d)?))))
             .flatten()
             .collect();
         externs.sort();
@@ -360,7 +360,7 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
         let own = edition_of(unit);
         let mut hit = is_mixed(unit);
         if let (Some(c), Some(said)) = (ws.crates.get(unit), mentions.get(unit)) {
-            for (dep, target) in c.info.dependencies.iter().filter_map(|d| Some((d, ws.dependency_crate(d)?))) {
+            for (dep, target) in c.info.dependencies.iter().filter_map(|d| Some((d, ws.dependency_crate(c, d)?))) {
                 let mentioned = || {
                     names_of(ws, dep, target)
                         .into_iter()
@@ -421,6 +421,7 @@ mod tests {
             crates: Vec::new(),
             workspace_license: None,
             workspace_dependencies: Vec::new(),
+            root_manifest: None,
             crate_dirs: std::collections::HashMap::new(),
             crate_names: std::collections::HashMap::new(),
             reach: std::sync::OnceLock::new(),

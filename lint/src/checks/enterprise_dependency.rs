@@ -3,6 +3,11 @@
 //! edition unbuildable (or unpublishable) without the higher one, even when no
 //! code uses it yet.
 //!
+//! A dependency on a crate the edition may use still crosses when its line
+//! turns on one of that crate's features mapped to a higher edition
+//! (`features = ["enterprise"]`, here or in the `[workspace.dependencies]`
+//! entry it inherits): the lower edition's build has no such feature.
+//!
 //! An optional dependency is fine when every feature that switches it on is
 //! itself mapped to an edition allowed to use it: the lower edition's build
 //! never enables those features. A feature that merely enables a mapped
@@ -15,7 +20,7 @@ use crate::config::{Config, EditionId};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::edition::EditionMap;
 use crate::workspace::manifest::{DepKind, Dependency, Feature, Manifest};
-use crate::workspace::Workspace;
+use crate::workspace::{Crate, Workspace};
 
 /// Checks every dependency of every crate.
 pub fn check(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<Diagnostic> {
@@ -31,10 +36,11 @@ pub fn check(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<Diag
             if dep.kind == DepKind::Dev && !config.deny_dev_dependencies {
                 continue;
             }
-            let Some(target_index) = ws.dependency_crate(dep) else { continue };
+            let Some(target_index) = ws.dependency_crate(c, dep) else { continue };
             let Some(target) = ws.crates.get(target_index) else { continue };
             let (to, _) = editions.crate_edition(target_index);
             if to == from || config.may_use(from, to) {
+                out.extend(higher_features(config, ws, editions, (c, from), dep, (target, target_index)));
                 continue;
             }
             let enabling = if dep.optional { offending_features(config, &c.info, dep, to) } else { Vec::new() };
@@ -70,6 +76,56 @@ pub fn check(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<Diag
             }
             out.push(d);
         }
+    }
+    out
+}
+
+/// The findings for the features of `target` that `dep` turns on and that
+/// belong to an edition `from` may not use.
+fn higher_features(
+    config: &Config,
+    ws: &Workspace,
+    editions: &EditionMap,
+    (c, from): (&Crate, EditionId),
+    dep: &Dependency,
+    (target, target_index): (&Crate, usize),
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for feature in ws.dependency_features(dep) {
+        let Some(to) = editions.feature_edition(config, Some(target_index), &feature.value) else { continue };
+        if to == from || config.may_use(from, to) {
+            continue;
+        }
+        let (from_name, to_name) = (config.name(from), config.name(to));
+        let own_line = dep.features.contains(feature);
+        let mut d = Diagnostic::new(
+            Code::BoundaryDependency,
+            Location::new(&c.manifest, dep.span.clone()),
+            format!(
+                "{from_name} crate `{}` turns on feature `{}` of `{}`, which belongs to the {to_name} edition",
+                c.name, feature.value, target.name
+            ),
+        )
+        .with_label(format!("turns on the {to_name} feature `{}`", feature.value))
+        .with_edition(from_name)
+        .with_target_edition(to_name)
+        .with_symbol(format!("{}/{}", target.name, feature.value))
+        .with_help(match config.editions.get(to).and_then(|e| e.features.first()) {
+            Some(mapped) => format!(
+                "turn it on only from `{}`'s `{mapped}` feature (`{mapped} = [\"{}/{}\"]`), which corefence.toml maps to the {to_name} edition; or stop turning it on",
+                c.name, dep.key, feature.value
+            ),
+            None => format!(
+                "stop turning it on, or map a Cargo feature to the {to_name} edition in corefence.toml and turn it on from there (`feature = [\"{}/{}\"]`)",
+                dep.key, feature.value
+            ),
+        });
+        if own_line {
+            d = d.with_secondary(Location::new(&c.manifest, feature.span.clone()), "turned on here");
+        } else if let Some(root) = &ws.root_manifest {
+            d = d.with_secondary(Location::new(root, feature.span.clone()), "turned on by `[workspace.dependencies]`");
+        }
+        out.push(d);
     }
     out
 }
@@ -194,6 +250,48 @@ mod tests {
             ["app/Cargo.toml:6 community crate `app` depends on enterprise crate `acme-ee` (dev-dependencies)"]
         );
         assert!(findings("[boundary]\ndev-dependencies = \"allow\"\n", deps).is_empty());
+    }
+
+    #[test]
+    fn turning_on_a_mapped_feature_of_an_allowed_crate_crosses() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| crate::testing::write(root, rel, text);
+        write(
+            "corefence.toml",
+            "default = \"community\"\n[editions.community]\nlicense = \"MIT\"\n[editions.enterprise]\nlicense = \"LicenseRef-E\"\nuses = [\"community\"]\nfeatures = [\"sso\"]\n[headers]\ninclude = []\n",
+        );
+        write("Cargo.toml", "[workspace]\nmembers = [\"app\", \"core\"]\n[workspace.dependencies]\ncore = { path = \"core\", features = [\"full\"] }\n");
+        // `full` turns on the mapped `sso`: it is as enterprise as `sso`.
+        write(
+            "core/Cargo.toml",
+            "[package]\nname = \"core\"\nversion = \"0.1.0\"\n[features]\nsso = []\nfull = [\"sso\"]\nfast = []\n",
+        );
+        write("core/src/lib.rs", "");
+        let app = |deps: &str| {
+            write(
+                "app/Cargo.toml",
+                &format!("[package]\nname = \"app\"\nversion = \"0.1.0\"\n[dependencies]\n{deps}\n"),
+            );
+            write("app/src/lib.rs", "");
+            let outcome = run(&Options { start: root.to_path_buf(), jobs: 1, ..Options::default() }).unwrap();
+            outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.code.as_str() == "boundary/dependency")
+                .map(|d| format!("{}:{} {}", d.location.path(), d.location.start().line, d.message))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            app("core = { path = \"../core\", features = [\"fast\", \"sso\"] }"),
+            ["app/Cargo.toml:5 community crate `app` turns on feature `sso` of `core`, which belongs to the enterprise edition"]
+        );
+        assert!(app("core = { path = \"../core\", features = [\"fast\"] }").is_empty());
+        // Inherited from `[workspace.dependencies]`, through `full`.
+        assert_eq!(
+            app("core.workspace = true"),
+            ["app/Cargo.toml:5 community crate `app` turns on feature `full` of `core`, which belongs to the enterprise edition"]
+        );
     }
 
     #[test]

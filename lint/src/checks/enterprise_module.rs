@@ -1,13 +1,18 @@
 //! `boundary/module`: a module of edition A pulls in a file of an edition A
-//! may not use with `mod x;`, `#[path = ".."] mod x;` or `include!("..")`.
+//! may not use with `mod x;`, `#[path = ".."] mod x;` or `include!("..")`,
+//! or a crate of edition A names such a file in its Cargo.toml as a target
+//! (`[lib] path`, `[[bin]] path`, ..) or its build script (`build = ".."`).
 //! The file then compiles as part of A's code, whatever its own edition.
 //! A declaration gated by a feature mapped to the file's edition is fine.
 //! A path that leaves the workspace (above its root, or absolute) is a
 //! warning: the file it reads cannot be checked.
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::edition::EditionMap;
 use crate::index::modtree::{Inputs, ModTree};
 use crate::index::Sources;
+use crate::workspace::Workspace;
 
 /// Turns the module tree's findings into diagnostics.
 pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diagnostic> {
@@ -57,6 +62,42 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
             .with_label("leaves the workspace")
             .with_help("keep module files inside the workspace, where their edition and license are checked"),
         );
+    }
+    out
+}
+
+/// The target and build script files each crate's Cargo.toml names that
+/// belong to an edition the crate may not use: the crate's build reads them.
+pub fn target_files(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (index, c) in ws.crates.iter().enumerate() {
+        if !c.dir.is_empty() && config.is_third_party(&c.dir) {
+            continue;
+        }
+        let (from, _) = editions.crate_edition(index);
+        for field in &c.info.file_fields {
+            let Some(rel) = crate::workspace::join(&c.dir, &field.value) else { continue };
+            let (to, _) = editions.file_edition(config, ws, &rel);
+            if to == from || config.may_use(from, to) {
+                continue;
+            }
+            let (from_name, to_name) = (config.name(from), config.name(to));
+            let what = if c.info.build.as_deref() == Some(field.value.as_str()) { "build script" } else { "target" };
+            out.push(
+                Diagnostic::new(
+                    Code::BoundaryModule,
+                    Location::new(&c.manifest, field.span.clone()),
+                    format!("{from_name} crate `{}` builds {to_name} file `{rel}` as its {what}", c.name),
+                )
+                .with_label(format!("pulls {to_name} code into the {from_name} edition"))
+                .with_edition(from_name)
+                .with_target_edition(to_name)
+                .with_symbol(rel.clone())
+                .with_help(format!(
+                    "move the {what} into a crate of the {to_name} edition, or move `{rel}` out of the {to_name} paths if it is {from_name} code"
+                )),
+            );
+        }
     }
     out
 }

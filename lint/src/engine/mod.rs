@@ -408,6 +408,7 @@ fn manifest_checks(shared: &files::Shared<'_>, fix: Option<FixMode>, fixes: &mut
         None => out.extend(manifest_findings),
     }
     out.extend(checks::enterprise_dependency::check(config, ws, editions));
+    out.extend(checks::enterprise_module::target_files(config, ws, editions));
     out
 }
 

@@ -65,15 +65,23 @@ pub fn build(export: &Export, command: &str) -> Result<Vec<Diagnostic>, CheckErr
                 out.push(cargo_error(export, &sources, &run.stderr));
                 return Ok(());
             };
-            let before = std::fs::read(&manifest).unwrap_or_default();
-            let Some(after) = stop.patch(&String::from_utf8_lossy(&before)) else {
+            // The feature may come from the `[workspace.dependencies]`
+            // entry the member inherits: then the root manifest is patched.
+            let root = export.out.join("Cargo.toml");
+            let attempts = [(&manifest, false), (&root, true)];
+            let Some((target, before, after)) = attempts.into_iter().find_map(|(path, inherited)| {
+                let before = std::fs::read(path).ok()?;
+                let text = String::from_utf8_lossy(&before);
+                let after = if inherited { stop.patch_inherited(&text) } else { stop.patch(&text) }?;
+                Some((path.clone(), before, after))
+            }) else {
                 out.push(cargo_error(export, &sources, &run.stderr));
                 return Ok(());
             };
-            if !patched.iter().any(|(p, _)| *p == manifest) {
-                patched.push((manifest.clone(), before));
+            if !patched.iter().any(|(p, _)| *p == target) {
+                patched.push((target.clone(), before));
             }
-            std::fs::write(&manifest, after)
+            std::fs::write(&target, after)
                 .map_err(|e| CheckError { command: command.to_owned(), why: e.to_string() })?;
             if let Some(d) = stop.diagnostic(export, &sources, &manifest) {
                 out.push(d);
@@ -302,6 +310,22 @@ impl ManifestStop {
         changed.then(|| doc.to_string())
     }
 
+    /// The root manifest without the feature in the `[workspace.dependencies]`
+    /// entry of the dependency.
+    fn patch_inherited(&self, text: &str) -> Option<String> {
+        let feature = self.feature.as_deref()?;
+        let mut doc: toml_edit::DocumentMut = text.parse().ok()?;
+        let list = doc
+            .get_mut("workspace")?
+            .get_mut("dependencies")?
+            .get_mut(&self.dependency)?
+            .get_mut("features")?
+            .as_array_mut()?;
+        let before = list.len();
+        list.retain(|v| v.as_str() != Some(feature));
+        (list.len() != before).then(|| doc.to_string())
+    }
+
     /// The finding, at the dependency in the original manifest.
     fn diagnostic(&self, export: &Export, sources: &Sources<'_>, manifest: &Path) -> Option<Diagnostic> {
         let rel = crate::workspace::slash_path(manifest.strip_prefix(&export.out).ok()?);
@@ -342,16 +366,11 @@ fn compiler_error(
     };
     let primary = message.spans.iter().find(|s| s.is_primary).or(message.spans.first());
     let located = primary.and_then(|span| locate(export, sources, span, package_dir));
-    let mut d = match located {
-        Some((location, label)) => {
-            let d = Diagnostic::new(Code::ExportBuild, location, text);
-            match label {
-                Some(label) => d.with_label(label),
-                None => d,
-            }
-        }
-        None => Diagnostic::new(Code::ExportBuild, Location::file_start(&sources.get("Cargo.toml")), text),
-    };
+    let (location, label) = located.unwrap_or_else(|| (spanless(export, sources, message, package_dir), None));
+    let mut d = Diagnostic::new(Code::ExportBuild, location, text);
+    if let Some(label) = label {
+        d = d.with_label(label);
+    }
     let notes: Vec<&str> = message
         .children
         .iter()
@@ -417,9 +436,17 @@ fn cargo_error(export: &Export, sources: &Sources<'_>, stderr: &str) -> Diagnost
         .find(|rel| rel.ends_with("Cargo.toml"))
         .unwrap_or("Cargo.toml")
         .to_owned();
+    // A target cargo cannot find: at its `path` in the manifest.
+    let mentioned = excerpt
+        .iter()
+        .flat_map(|l| l.split(['`', ' ', '\'']))
+        .filter_map(|word| word.strip_prefix(out.as_str()))
+        .map(|rest| rest.trim_start_matches('/').to_owned());
+    let location =
+        file_field(sources, &manifest, mentioned).unwrap_or_else(|| Location::file_start(&sources.get(&manifest)));
     Diagnostic::new(
         Code::ExportBuild,
-        Location::file_start(&sources.get(&manifest)),
+        location,
         format!(
             "the exported {} edition does not build: {}",
             export.edition,
@@ -429,4 +456,37 @@ fn cargo_error(export: &Export, sources: &Sources<'_>, stderr: &str) -> Diagnost
     .with_label("cargo stops here")
     .with_help("a dependency, feature or target the edition may not use is still named here")
     .with_edition(export.edition.clone())
+}
+
+/// Where an error without a span goes: at the line of the manifest naming
+/// the file rustc cannot read (``couldn't read `build.rs` ``), else at the
+/// start of the crate's manifest.
+fn spanless(
+    export: &Export,
+    sources: &Sources<'_>,
+    message: &cargo_metadata::diagnostic::Diagnostic,
+    package_dir: Option<&Path>,
+) -> Location {
+    let crate_dir = package_dir
+        .and_then(|d| d.strip_prefix(&export.out).ok())
+        .map(crate::workspace::slash_path)
+        .unwrap_or_default();
+    let manifest = if crate_dir.is_empty() { "Cargo.toml".to_owned() } else { format!("{crate_dir}/Cargo.toml") };
+    let mentioned =
+        message.message.split('`').skip(1).step_by(2).filter_map(|written| crate::workspace::join(&crate_dir, written));
+    file_field(sources, &manifest, mentioned).unwrap_or_else(|| Location::file_start(&sources.get(&manifest)))
+}
+
+/// Where the manifest `manifest` (relative to the workspace root) names one
+/// of the `mentioned` files (relative to the root) as a target or build
+/// script.
+fn file_field(sources: &Sources<'_>, manifest: &str, mut mentioned: impl Iterator<Item = String>) -> Option<Location> {
+    let file = sources.get(manifest);
+    let parsed = crate::workspace::manifest::parse(&file.text).ok()?;
+    let dir = manifest.strip_suffix("Cargo.toml").unwrap_or("").trim_end_matches('/');
+    mentioned.find_map(|rel| {
+        let field =
+            parsed.file_fields.iter().find(|f| crate::workspace::join(dir, &f.value).as_deref() == Some(&rel))?;
+        Some(Location::new(&file, field.span.clone()))
+    })
 }

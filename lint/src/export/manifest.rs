@@ -23,6 +23,7 @@ use std::ops::Range;
 use serde::Serialize;
 use toml_edit::{Array, Document, InlineTable, Item, Key, TableLike, Value};
 
+use crate::workspace::join;
 use crate::workspace::manifest::ManifestError;
 
 /// What the export removes, workspace-wide.
@@ -387,26 +388,6 @@ fn named_dependency<'e>(entry: &'e str, defined: &BTreeSet<&str>) -> Option<&'e 
         Some((dep, _)) => Some(dep),
         None => (!defined.contains(entry)).then_some(entry),
     }
-}
-
-/// `rel`, a path written in the manifest at `dir`, relative to the workspace
-/// root with `.` and `..` resolved; `None` when it is absolute or leaves the
-/// root (it then names nothing the export removes).
-fn join(dir: &str, rel: &str) -> Option<String> {
-    if rel.starts_with(['/', '\\']) || rel.get(1..2) == Some(":") {
-        return None;
-    }
-    let mut parts: Vec<&str> = Vec::new();
-    for part in dir.split(['/', '\\']).chain(rel.split(['/', '\\'])) {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// Whether the folder `path` is one of `dirs` or below one.

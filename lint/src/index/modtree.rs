@@ -437,21 +437,10 @@ fn parent_dir(rel: &str) -> String {
 /// `dir/rel`, with `.` and `..` resolved; `None` when the path leaves the
 /// workspace (climbs above its root, or is absolute).
 pub fn join(dir: &str, rel: &str) -> Option<String> {
-    let absolute = rel.starts_with(['/', '\\']) || rel.as_bytes().get(1) == Some(&b':');
-    if absolute || dir.starts_with(OUTSIDE) {
+    if dir.starts_with(OUTSIDE) {
         return None;
     }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for p in rel.split(['/', '\\']) {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
+    crate::workspace::join(dir, rel)
 }
 
 /// The folder of an inline module whose `#[path]` leaves the workspace: no

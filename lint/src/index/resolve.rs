@@ -152,7 +152,7 @@ impl<'a> Resolver<'a> {
             let mut names = Vec::new();
             let lib_name = |root: ModId| tree.modules.get(root).map(|m| m.name.clone()).unwrap_or_default();
             for dep in &c.info.dependencies {
-                let Some(target) = inputs.ws.dependency_crate(dep) else { continue };
+                let Some(target) = inputs.ws.dependency_crate(c, dep) else { continue };
                 let Some(root) = lib_root(target) else { continue };
                 // A renamed dependency goes by its key; otherwise by the
                 // library's own name (`[lib] name` may differ from the package).

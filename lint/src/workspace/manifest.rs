@@ -49,14 +49,33 @@ pub struct Manifest {
     pub auto_targets: [bool; 4],
     /// `package.build` when it names a script.
     pub build: Option<String>,
+    /// Every file the manifest names for a target or build script (`[lib]`
+    /// and `[[bin]]`-style `path`s, `package.build`), relative to its folder,
+    /// with the span where it is written.
+    pub file_fields: Vec<Field>,
     /// `package.build = false`: no build script, even with a `build.rs`.
     pub build_disabled: bool,
     /// Every dependency, from every dependency table (target-specific ones included).
     pub dependencies: Vec<Dependency>,
     /// `[features]`, in file order.
     pub features: Vec<Feature>,
-    /// `[workspace.dependencies]` (in a workspace root manifest): key and package name.
-    pub workspace_dependencies: Vec<(String, String)>,
+    /// `[workspace.dependencies]` (in a workspace root manifest).
+    pub workspace_dependencies: Vec<WorkspaceDependency>,
+}
+
+/// One `[workspace.dependencies]` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceDependency {
+    /// The key members inherit it by.
+    pub key: String,
+    /// The package: `package = ".."`, or the key.
+    pub package: String,
+    /// `path = ".."`, relative to the root manifest's folder.
+    pub path: Option<String>,
+    /// `features = [..]`: turned on for every member that inherits it.
+    pub features: Vec<Field>,
+    /// The span of the key.
+    pub span: Range<usize>,
 }
 
 /// Which table a dependency is declared in.
@@ -98,6 +117,10 @@ pub struct Dependency {
     pub optional: bool,
     /// The `cfg(..)` or triple of a `[target.'..'.dependencies]` table.
     pub target: Option<String>,
+    /// `path = ".."`, relative to the manifest's folder.
+    pub path: Option<String>,
+    /// `features = [..]`: the dependency's features this line turns on.
+    pub features: Vec<Field>,
 }
 
 /// One `[features]` entry.
@@ -150,27 +173,16 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
         m.license_file = string(package, "license-file");
         m.metadata_edition =
             table(package, "metadata").and_then(|md| table(md, "corefence")).and_then(|c| string(c, "edition"));
-        m.build = string(package, "build").map(|s| s.value);
+        let build = string(package, "build");
+        m.file_fields.extend(build.clone());
+        m.build = build.map(|s| s.value);
         m.build_disabled = matches!(package.get("build").map(Spanned::get_ref), Some(DeValue::Boolean(false)));
         for (slot, key) in m.auto_targets.iter_mut().zip(["autobins", "autoexamples", "autotests", "autobenches"]) {
             *slot = !matches!(package.get(key).map(Spanned::get_ref), Some(DeValue::Boolean(false)));
         }
     }
     m.workspace_license = table(root, "workspace").and_then(|w| table(w, "package")).and_then(|p| string(p, "license"));
-    m.workspace_dependencies = table(root, "workspace")
-        .and_then(|w| table(w, "dependencies"))
-        .map(|deps| {
-            deps.iter()
-                .map(|(k, v)| {
-                    let package = match v.get_ref() {
-                        DeValue::Table(t) => string(t, "package").map(|p| p.value),
-                        _ => None,
-                    };
-                    (k.get_ref().to_string(), package.unwrap_or_else(|| k.get_ref().to_string()))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    m.workspace_dependencies = workspace_dependencies(root);
     for kind in [DepKind::Normal, DepKind::Build, DepKind::Dev] {
         dependency_table(root, kind, None, &mut m.dependencies);
     }
@@ -198,7 +210,9 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
             m.features.push(Feature { name: name.get_ref().to_string(), enables, span: name.span() });
         }
     }
-    m.lib_path = table(root, "lib").and_then(|l| string(l, "path")).map(|s| s.value);
+    let lib_path = table(root, "lib").and_then(|l| string(l, "path"));
+    m.file_fields.extend(lib_path.clone());
+    m.lib_path = lib_path.map(|s| s.value);
     m.lib_name = table(root, "lib").and_then(|l| string(l, "name")).map(|s| s.value);
     for kind in ["bin", "test", "example", "bench"] {
         if let Some(DeValue::Array(items)) = root.get(kind).map(Spanned::get_ref) {
@@ -206,7 +220,10 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
                 if let DeValue::Table(t) = item.get_ref() {
                     let name = string(t, "name").map(|s| s.value).unwrap_or_default();
                     match string(t, "path") {
-                        Some(path) => m.target_paths.push((kind, name, path.value)),
+                        Some(path) => {
+                            m.target_paths.push((kind, name, path.value.clone()));
+                            m.file_fields.push(path);
+                        }
                         None if !name.is_empty() => m.named_targets.push((kind, name)),
                         None => {}
                     }
@@ -219,6 +236,31 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
 
 /// Reads `[dependencies]` (or the build/dev table, also in its old
 /// underscore spelling) of `parent` into `out`.
+/// `[workspace.dependencies]`.
+fn workspace_dependencies(root: &DeTable<'_>) -> Vec<WorkspaceDependency> {
+    table(root, "workspace")
+        .and_then(|w| table(w, "dependencies"))
+        .map(|deps| {
+            deps.iter()
+                .map(|(k, v)| {
+                    let key = k.get_ref().to_string();
+                    let t = match v.get_ref() {
+                        DeValue::Table(t) => Some(t),
+                        _ => None,
+                    };
+                    WorkspaceDependency {
+                        package: t.and_then(|t| string(t, "package")).map_or_else(|| key.clone(), |p| p.value),
+                        path: t.and_then(|t| string(t, "path")).map(|p| p.value),
+                        features: t.map(strings_of_features).unwrap_or_default(),
+                        span: k.span(),
+                        key,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn dependency_table(parent: &DeTable<'_>, kind: DepKind, target: Option<&str>, out: &mut Vec<Dependency>) {
     let names: &[&str] = match kind {
         DepKind::Normal => &["dependencies"],
@@ -235,9 +277,13 @@ fn dependency_table(parent: &DeTable<'_>, kind: DepKind, target: Option<&str>, o
                 kind,
                 optional: false,
                 target: target.map(str::to_owned),
+                path: None,
+                features: Vec::new(),
             };
             if let DeValue::Table(t) = value.get_ref() {
                 dep.package = string(t, "package").map(|p| p.value);
+                dep.path = string(t, "path").map(|p| p.value);
+                dep.features = strings_of_features(t);
                 dep.inherited = matches!(t.get("workspace").map(Spanned::get_ref), Some(DeValue::Boolean(true)));
                 dep.optional = matches!(t.get("optional").map(Spanned::get_ref), Some(DeValue::Boolean(true)));
             }
@@ -250,6 +296,20 @@ fn table<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a DeTable<'i>> {
     match t.get(key).map(Spanned::get_ref) {
         Some(DeValue::Table(t)) => Some(t),
         _ => None,
+    }
+}
+
+/// A dependency table's `features = [..]` strings.
+fn strings_of_features(t: &DeTable<'_>) -> Vec<Field> {
+    match t.get("features").map(Spanned::get_ref) {
+        Some(DeValue::Array(items)) => items
+            .iter()
+            .filter_map(|v| match v.get_ref() {
+                DeValue::String(s) => Some(Field { value: s.to_string(), span: v.span() }),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -272,6 +332,7 @@ mod tests {
 name = "acme-ee"
 publish = false
 license.workspace = true
+build = "ee/build.rs"
 
 [package.metadata.corefence]
 edition = "enterprise"
@@ -288,6 +349,8 @@ path = "src/tool.rs"
         let ed = m.metadata_edition.unwrap();
         assert_eq!(&text[ed.span], "\"enterprise\"");
         assert_eq!(m.target_paths, vec![("bin", "tool".to_owned(), "src/tool.rs".to_owned())]);
+        let files: Vec<&str> = m.file_fields.iter().map(|f| &text[f.span.clone()]).collect();
+        assert_eq!(files, ["\"ee/build.rs\"", "\"src/tool.rs\""]);
     }
 
     #[test]
@@ -298,7 +361,7 @@ name = "app"
 
 [dependencies]
 plain = "1"
-ee = { package = "acme-ee", path = "../ee", optional = true }
+ee = { package = "acme-ee", path = "../ee", optional = true, features = ["sso"] }
 shared.workspace = true
 
 [build-dependencies]
@@ -340,10 +403,11 @@ unixy = "2"
         assert_eq!(unixy.target.as_deref(), Some("cfg(unix)"));
         assert_eq!(m.features[0].name, "enterprise");
         assert_eq!(m.features[0].enables, ["dep:ee", "shared?/x"]);
-        assert_eq!(
-            m.workspace_dependencies,
-            [("shared".to_owned(), "acme-shared".to_owned()), ("unixy".to_owned(), "unixy".to_owned())]
-        );
+        let inherited: Vec<(&str, &str, Option<&str>)> =
+            m.workspace_dependencies.iter().map(|d| (d.key.as_str(), d.package.as_str(), d.path.as_deref())).collect();
+        assert_eq!(inherited, [("shared", "acme-shared", Some("shared")), ("unixy", "unixy", None)]);
+        assert_eq!(ee.path.as_deref(), Some("../ee"));
+        assert_eq!(ee.features.iter().map(|f| &text[f.span.clone()]).collect::<Vec<_>>(), ["\"sso\""]);
     }
 
     #[test]

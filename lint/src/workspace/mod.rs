@@ -79,8 +79,10 @@ pub struct Workspace {
     pub crates: Vec<Crate>,
     /// The root manifest's `[workspace.package] license`, if any.
     pub workspace_license: Option<(Arc<SourceFile>, manifest::Field)>,
-    /// The root manifest's `[workspace.dependencies]`: key and package name.
-    pub workspace_dependencies: Vec<(String, String)>,
+    /// The root `Cargo.toml`, when it parses.
+    pub root_manifest: Option<Arc<SourceFile>>,
+    /// The root manifest's `[workspace.dependencies]`.
+    pub workspace_dependencies: Vec<manifest::WorkspaceDependency>,
     /// Crate folders, to their index in `crates`.
     pub crate_dirs: std::collections::HashMap<String, usize>,
     /// Package names, to the index of the first crate of that name.
@@ -110,6 +112,7 @@ impl Workspace {
         let mut crates = Vec::new();
         let mut workspace_license = None;
         let mut workspace_dependencies = Vec::new();
+        let mut root_manifest = None;
         // Read and parsed in parallel: a workspace may have hundreds.
         let parsed: Vec<_> = files
             .par_iter()
@@ -137,6 +140,7 @@ impl Workspace {
                 Ok(info) => {
                     if entry.rel == "Cargo.toml" {
                         workspace_dependencies.clone_from(&info.workspace_dependencies);
+                        root_manifest = Some(Arc::clone(&file));
                     }
                     if let Some(license) = &info.workspace_license {
                         if entry.rel == "Cargo.toml" {
@@ -181,21 +185,38 @@ impl Workspace {
             crate_names,
             reach: std::sync::OnceLock::new(),
             workspace_license,
+            root_manifest,
             workspace_dependencies,
             diagnostics,
         }
     }
 
-    /// The workspace crate a dependency names, by index in `crates`: its
-    /// package (`package =`, or the key), followed through
-    /// `[workspace.dependencies]` when inherited.
-    pub fn dependency_crate(&self, dep: &manifest::Dependency) -> Option<usize> {
-        let package = if dep.inherited {
-            self.workspace_dependencies.iter().find(|(k, _)| *k == dep.key).map_or(dep.key.as_str(), |(_, p)| p)
+    /// The workspace crate a dependency of crate `from` names, by index in
+    /// `crates`: the crate in the folder its `path` names (relative to
+    /// `from`'s folder, or to the root when inherited from
+    /// `[workspace.dependencies]`), else the crate of its package name
+    /// (`package =`, or the key).
+    pub fn dependency_crate(&self, from: &Crate, dep: &manifest::Dependency) -> Option<usize> {
+        let (dir, path, package) = if dep.inherited {
+            let entry = self.workspace_dependencies.iter().find(|d| d.key == dep.key);
+            ("", entry.and_then(|d| d.path.as_deref()), entry.map_or(dep.key.as_str(), |d| d.package.as_str()))
         } else {
-            dep.package.as_deref().unwrap_or(&dep.key)
+            (from.dir.as_str(), dep.path.as_deref(), dep.package.as_deref().unwrap_or(&dep.key))
         };
-        self.crate_names.get(package).copied()
+        match path {
+            Some(path) => join(dir, path).and_then(|d| self.crate_dirs.get(&d).copied()),
+            None => self.crate_names.get(package).copied(),
+        }
+    }
+
+    /// The features a dependency line turns on: its own `features = [..]`,
+    /// and when inherited, those of the `[workspace.dependencies]` entry.
+    pub fn dependency_features<'a>(
+        &'a self,
+        dep: &'a manifest::Dependency,
+    ) -> impl Iterator<Item = &'a manifest::Field> {
+        let inherited = self.workspace_dependencies.iter().filter(move |d| dep.inherited && d.key == dep.key);
+        dep.features.iter().chain(inherited.flat_map(|d| &d.features))
     }
 
     /// Per crate, the crates it reaches through its dependencies on workspace
@@ -208,7 +229,7 @@ impl Workspace {
         let deps: Vec<Vec<usize>> = self
             .crates
             .iter()
-            .map(|c| c.info.dependencies.iter().filter_map(|d| self.dependency_crate(d)).collect())
+            .map(|c| c.info.dependencies.iter().filter_map(|d| self.dependency_crate(c, d)).collect())
             .collect();
         (0..deps.len())
             .map(|from| {
@@ -295,4 +316,24 @@ fn conventional_targets(dir: &str, info: &manifest::Manifest, files: &[FileEntry
         }
     }
     targets
+}
+
+/// `dir/rel` for relative paths written in the workspace (`/`-separated,
+/// backslashes accepted), with `.` and `..` resolved; `None` when `rel` is absolute
+/// or climbs above the root.
+pub fn join(dir: &str, rel: &str) -> Option<String> {
+    if rel.starts_with(['/', '\\']) || rel.as_bytes().get(1) == Some(&b':') {
+        return None;
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in dir.split(['/', '\\']).chain(rel.split(['/', '\\'])) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
 }
