@@ -33,6 +33,9 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
     let resolver = Resolver::new(inputs, tree);
     let mut out = Vec::new();
     let reach = inputs.ws.reach();
+    // Macro body references already reported, by file and span: a body
+    // breaks once, however often it expands.
+    let mut expanded = HashSet::new();
     for (file, data) in inputs.files.iter().enumerate() {
         let Some(root) = tree.module_of(file, &[]) else { continue };
         let report = Report { inputs, tree, resolver: &resolver, sources, data, file };
@@ -43,6 +46,8 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
             let Some(m) = tree.module_of(file, &r.module) else { continue };
             if let Some(d) = path_ref(&report, m, r) {
                 out.push(d);
+            } else if r.ns == ns::MACRO {
+                expansion(&report, m, r, &mut expanded, &mut out);
             }
         }
         for call in &data.syntax.method_calls {
@@ -131,6 +136,41 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic
     }
     let written = format!("{}{}", if r.global { "::" } else { "" }, r.segments.join("::"));
     Some(finding(report, r.span.clone(), &written, &found, ctx, Kind::Path))
+}
+
+/// A `macro_rules!` macro expanded at `r`: the paths of its bodies resolve
+/// there (`$crate` in the macro's crate), in the build of the code that
+/// expands it; rustc reports the ones that break in the macro's body.
+fn expansion(
+    report: &Report<'_, '_>,
+    m: ModId,
+    r: &PathRef,
+    seen: &mut HashSet<(usize, std::ops::Range<usize>)>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let resolver = report.resolver;
+    let ctx = context(report.inputs, report.tree, report.data, m, &r.span);
+    let view = resolver.view_of(ctx);
+    let Some(Resolved { res: Res::Item(def_m, index), .. }) = resolve_ref(resolver, m, r, view) else { return };
+    let Some(def) = resolver.item(def_m, index).filter(|d| !d.expands.is_empty()) else { return };
+    let Some(file) = report.tree.modules.get(def_m).map(|x| x.file) else { return };
+    let Some(data) = report.inputs.files.get(file) else { return };
+    let at_definition = Report { data, file, ..*report };
+    for written in def.expands.iter().filter(|b| !b.local) {
+        let (from, segments) = match written.segments.split_first() {
+            Some((head, rest)) if head == "$crate" => {
+                (def_m, std::iter::once("crate".to_owned()).chain(rest.iter().cloned()).collect())
+            }
+            _ => (m, written.segments.clone()),
+        };
+        let expanded = PathRef { segments, ..written.clone() };
+        let Some(found) = resolve_ref(resolver, from, &expanded, View::Any) else { continue };
+        if resolve_ref(resolver, from, &expanded, view).is_some() || !seen.insert((file, written.span.clone())) {
+            continue;
+        }
+        let text = written.segments.join("::");
+        out.push(finding(&at_definition, written.span.clone(), &text, &found, ctx, Kind::Path));
+    }
 }
 
 /// `<T as Trait>::f`: `T` must implement the trait in the build of the code.

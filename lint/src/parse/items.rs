@@ -81,6 +81,10 @@ pub struct ItemDef {
     pub members: Vec<Member>,
     /// A function's return type, when it is a path.
     pub ret: Option<TyPath>,
+    /// A `macro_rules!` macro: the paths and names in its rules' bodies
+    /// (`$crate` written as a segment of its own). They resolve where the
+    /// macro expands, so they are judged at each expansion.
+    pub expands: Vec<PathRef>,
 }
 
 /// A variant, field, or associated item.
@@ -328,6 +332,26 @@ pub struct Include {
     pub code: bool,
 }
 
+/// The names `let name` / `let mut name` bind anywhere in `tokens`.
+fn let_names(tokens: TokenStream, out: &mut std::collections::HashSet<String>) {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    for (k, tree) in trees.iter().enumerate() {
+        match tree {
+            TokenTree::Group(g) => let_names(g.stream(), out),
+            TokenTree::Ident(i) if i == "let" => {
+                let next = match trees.get(k + 1) {
+                    Some(TokenTree::Ident(m)) if m == "mut" => trees.get(k + 2),
+                    other => other,
+                };
+                if let Some(TokenTree::Ident(name)) = next {
+                    out.insert(name.unraw().to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The file an include macro's argument names: a literal, or
 /// `concat!(env!("CARGO_MANIFEST_DIR"), "/..")`; and whether it is relative
 /// to the crate's folder.
@@ -368,6 +392,7 @@ pub fn extract(file: &syn::File) -> Syntax {
         path: Vec::new(),
         scopes: Vec::new(),
         self_ty: Vec::new(),
+        in_macro_body: false,
     };
     // `#![cfg(..)]` at the top of a file gates all of it.
     let inner = cfg_of(&file.attrs);
@@ -575,6 +600,8 @@ struct Collector {
     scopes: Vec<Scope>,
     /// The self types of the enclosing `impl` blocks (`None`: a trait).
     self_ty: Vec<Option<TyPath>>,
+    /// Scanning a `macro_rules!` body: `$crate` starts a path.
+    in_macro_body: bool,
 }
 
 impl Collector {
@@ -631,6 +658,7 @@ impl Collector {
             ns,
             members,
             ret,
+            expands: Vec::new(),
         };
         self.body().items.push(item);
     }
@@ -827,6 +855,34 @@ impl Collector {
 
     /// Finds `a::b::c` sequences in a macro's tokens: the arguments of most
     /// macros are expressions, types or paths the compiler will resolve.
+    /// The references in the bodies of a `macro_rules!` macro's rules (the
+    /// group after each `=>`); the patterns are not code.
+    fn macro_bodies(&mut self, tokens: &TokenStream) -> Vec<PathRef> {
+        let saved = std::mem::take(&mut self.syntax.refs);
+        self.in_macro_body = true;
+        let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        let punct = |k: usize, ch: char| matches!(trees.get(k), Some(TokenTree::Punct(p)) if p.as_char() == ch);
+        for (k, tree) in trees.iter().enumerate() {
+            if let TokenTree::Group(g) = tree {
+                if k >= 2 && punct(k - 2, '=') && punct(k - 1, '>') {
+                    self.scan_tokens(g.stream());
+                }
+            }
+        }
+        self.in_macro_body = false;
+        let mut refs = std::mem::replace(&mut self.syntax.refs, saved);
+        // Tokens carry no scopes: a name the body binds with `let` anywhere
+        // is taken for that local everywhere in it.
+        let mut bound = std::collections::HashSet::new();
+        let_names(tokens.clone(), &mut bound);
+        for r in &mut refs {
+            if let [name] = r.segments.as_slice() {
+                r.local |= bound.contains(name);
+            }
+        }
+        refs
+    }
+
     fn scan_tokens(&mut self, tokens: TokenStream) {
         let trees: Vec<TokenTree> = tokens.into_iter().collect();
         let mut i = 0;
@@ -841,8 +897,12 @@ impl Collector {
             if let Some(TokenTree::Literal(lit)) = trees.get(i) {
                 self.string_literal(lit.span(), &lit.to_string());
             }
-            let global = is_path_sep(&trees, i);
-            let first = if global { i + 2 } else { i };
+            // `$crate::x` in a macro body: the macro's own crate.
+            let dollar_crate = self.in_macro_body
+                && matches!(trees.get(i), Some(TokenTree::Punct(p)) if p.as_char() == '$')
+                && matches!(trees.get(i + 1), Some(TokenTree::Ident(c)) if c == "crate");
+            let global = !dollar_crate && is_path_sep(&trees, i);
+            let first = if global || dollar_crate { i + 1 + usize::from(global) } else { i };
             // `$crate::x` is the macro's own crate, `.x` a field or method,
             // and `>::x` continues a path that does not start with a name.
             let prev_blocks = i
@@ -854,12 +914,12 @@ impl Collector {
                 i += 1;
                 continue;
             };
-            if prev_blocks && !global {
+            if prev_blocks && !global && !dollar_crate {
                 i = first + 1;
                 continue;
             }
-            let mut segments = vec![head.to_string()];
-            let start = if global {
+            let mut segments = vec![if dollar_crate { "$crate".to_owned() } else { head.to_string() }];
+            let start = if global || dollar_crate {
                 trees.get(i).map_or(0, |t| t.span().byte_range().start)
             } else {
                 head.span().byte_range().start
@@ -1207,6 +1267,7 @@ impl<'ast> Visit<'ast> for Collector {
             Item::Macro(m) => {
                 if let Some(name) = &m.ident {
                     let exported = m.attrs.iter().any(|a| a.path().is_ident("macro_export"));
+                    let expands = self.macro_bodies(&m.mac.tokens);
                     self.body().items.push(ItemDef {
                         name: name.to_string(),
                         // Not exported, a `macro_rules!` macro reaches no
@@ -1218,9 +1279,10 @@ impl<'ast> Visit<'ast> for Collector {
                         ns: ns::MACRO,
                         members: Vec::new(),
                         ret: None,
+                        expands,
                     });
-                    // A macro_rules! body is a pattern, not code: its paths
-                    // resolve where the macro is used.
+                    // A macro_rules! body is not code where it is written:
+                    // its paths resolve where the macro is used.
                     return;
                 }
             }

@@ -558,6 +558,9 @@ impl Extractor<'_> {
             ns,
             members: Vec::new(),
             ret: None,
+            // Read token by token, a macro's bodies are not judged at its
+            // expansions: only with the syntax tree.
+            expands: Vec::new(),
         });
         if keyword == "macro_rules" {
             // A macro_rules! body is a pattern: its paths resolve where it is used.
