@@ -25,7 +25,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::index::modtree::{Inputs, ModId, ModTree};
 use crate::index::resolve::{Ctx, Res, Resolved, Resolver, View};
 use crate::index::{FileData, Sources};
-use crate::parse::items::{ns, Hint, MemberKind, MethodCall, PathRef, TyPath};
+use crate::parse::items::{ns, GatedLocal, Hint, MemberKind, MethodCall, PathRef, TyPath};
 
 /// Checks every `use`, path, method call and trait impl of every file in a
 /// module tree.
@@ -49,6 +49,10 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
             } else if r.ns == ns::MACRO {
                 expansion(&report, m, r, &mut expanded, &mut out);
             }
+        }
+        for read in &data.syntax.gated_locals {
+            let Some(m) = tree.module_of(file, &read.module) else { continue };
+            out.extend(gated_local(&report, m, read));
         }
         for call in &data.syntax.method_calls {
             let Some(m) = tree.module_of(file, &call.module) else { continue };
@@ -171,6 +175,40 @@ fn expansion(
         let text = written.segments.join("::");
         out.push(finding(&at_definition, written.span.clone(), &text, &found, ctx, Kind::Path));
     }
+}
+
+/// A read of a variable bound under a gate (a `#[cfg]` `let` or parameter):
+/// a finding when the build of the reading code lacks the gate's edition.
+fn gated_local(report: &Report<'_, '_>, m: ModId, read: &GatedLocal) -> Option<Diagnostic> {
+    let (inputs, resolver) = (report.inputs, report.resolver);
+    let ctx = context(inputs, report.tree, report.data, m, &read.span);
+    let View::In(view) = resolver.view_of(ctx) else { return None };
+    let bound = context(inputs, report.tree, report.data, m, &read.binding);
+    let to = bound.gate?;
+    if inputs.config.holds(view, to) {
+        return None;
+    }
+    let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(to));
+    let gate = mapped_feature(inputs, to).map_or_else(
+        || format!("the feature corefence.toml maps to the {to_name} edition"),
+        |f| format!("`#[cfg(feature = \"{f}\")]`"),
+    );
+    Some(
+        Diagnostic::new(
+            Code::BoundaryImport,
+            report.sources.at(&report.data.rel, read.span.clone()),
+            format!("{from_name} code reads `{}`, which only the {to_name} build binds", read.name),
+        )
+        .with_label(format!("bound only in the {to_name} build"))
+        .with_secondary(report.sources.at(&report.data.rel, read.binding.clone()), format!("bound under {gate}"))
+        .with_edition(from_name)
+        .with_target_edition(to_name)
+        .with_symbol(read.name.clone())
+        .with_help(format!(
+            "it does not exist in the {from_name} edition's build: gate this code with {gate} too, or bind `{}` in every build",
+            read.name
+        )),
+    )
 }
 
 /// `<T as Trait>::f`: `T` must implement the trait in the build of the code.

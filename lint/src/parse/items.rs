@@ -36,6 +36,22 @@ pub struct Syntax {
     /// String literals that mention `corefence:`: text in them that looks
     /// like a suppression comment is not one.
     pub marker_strings: Vec<Range<usize>>,
+    /// Reads of local variables bound under a `#[cfg(..)]` (a gated `let`
+    /// or parameter): the read's span and the gated statement's.
+    pub gated_locals: Vec<GatedLocal>,
+}
+
+/// A read of a variable that only some builds bind.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GatedLocal {
+    /// The variable's name.
+    pub name: String,
+    /// The read.
+    pub span: Range<usize>,
+    /// The gated `let` statement or parameter that binds it.
+    pub binding: Range<usize>,
+    /// The inline modules the read sits in.
+    pub module: Vec<usize>,
 }
 
 /// The contents of a module: a file's top level or an inline `mod m { }`.
@@ -393,6 +409,7 @@ pub fn extract(file: &syn::File) -> Syntax {
         scopes: Vec::new(),
         self_ty: Vec::new(),
         in_macro_body: false,
+        binding_gate: None,
     };
     // `#![cfg(..)]` at the top of a file gates all of it.
     let inner = cfg_of(&file.attrs);
@@ -585,8 +602,9 @@ const FORMAT_MACROS: &[&str] = &[
     "error",
 ];
 
-/// One scope of local bindings: their names and what is known of their types.
-type Scope = std::collections::HashMap<String, Option<Hint>>;
+/// One scope of local bindings: their names, what is known of their types,
+/// and the gated statement or parameter that binds them, if any.
+type Scope = std::collections::HashMap<String, (Option<Hint>, Option<Range<usize>>)>;
 
 struct Collector {
     syntax: Syntax,
@@ -602,6 +620,9 @@ struct Collector {
     self_ty: Vec<Option<TyPath>>,
     /// Scanning a `macro_rules!` body: `$crate` starts a path.
     in_macro_body: bool,
+    /// The span of the `#[cfg]`-gated `let` or parameter whose bindings are
+    /// being made.
+    binding_gate: Option<Range<usize>>,
 }
 
 impl Collector {
@@ -668,12 +689,31 @@ impl Collector {
     }
 
     fn local_hint(&self, name: &str) -> Option<Hint> {
-        self.scopes.iter().rev().find_map(|s| s.get(name)).cloned().flatten()
+        self.scopes.iter().rev().find_map(|s| s.get(name)).and_then(|(hint, _)| hint.clone())
+    }
+
+    /// Binds `name` in the innermost scope.
+    fn bind_name(&mut self, name: String, hint: Option<Hint>) {
+        // A gated binding shadowing one every build has leaves a binding in
+        // every build.
+        let shadows_ungated =
+            self.scopes.iter().rev().find_map(|s| s.get(&name)).is_some_and(|(_, gate)| gate.is_none());
+        let gate = if shadows_ungated { None } else { self.binding_gate.clone() };
+        if let Some(top) = self.scopes.last_mut() {
+            top.insert(name, (hint, gate));
+        }
     }
 
     fn push_ref(&mut self, segments: Vec<String>, global: bool, span: Range<usize>, ns: u8) {
         // A local variable, or a generic parameter heading a path (`T::default()`).
         let local = !global && segments.first().is_some_and(|s| self.is_local(s));
+        if let (true, Some(name)) = (local, segments.first()) {
+            let binding = self.scopes.iter().rev().find_map(|s| s.get(name)).and_then(|(_, gate)| gate.clone());
+            if let Some(binding) = binding {
+                let module = self.path.clone();
+                self.syntax.gated_locals.push(GatedLocal { name: name.clone(), span: span.clone(), binding, module });
+            }
+        }
         let self_ty =
             if segments.first().is_some_and(|s| s == "Self") { self.self_ty.last().cloned().flatten() } else { None };
         self.syntax.refs.push(PathRef {
@@ -711,8 +751,8 @@ impl Collector {
                 let plain = i.by_ref.is_none() && i.mutability.is_none() && i.subpat.is_none();
                 if plain && i.ident.unraw().to_string().starts_with(|c: char| c.is_ascii_uppercase()) {
                     self.visit_pat_ident(i);
-                } else if let Some(top) = self.scopes.last_mut() {
-                    top.insert(i.ident.unraw().to_string(), hint);
+                } else {
+                    self.bind_name(i.ident.unraw().to_string(), hint);
                 }
             }
             other => {
@@ -760,16 +800,17 @@ impl Collector {
                         self.visit_attribute(attr);
                     }
                     let hint = self.self_ty.last().cloned().flatten().map(Hint::Type);
-                    if let Some(top) = self.scopes.last_mut() {
-                        top.insert("self".to_owned(), hint);
-                    }
+                    self.bind_name("self".to_owned(), hint);
                 }
                 syn::FnArg::Typed(t) => {
                     for attr in &t.attrs {
                         self.visit_attribute(attr);
                     }
                     self.region(&t.attrs, || t.span());
+                    // A gated parameter is bound only in the builds with its feature.
+                    self.binding_gate = (cfg_of(&t.attrs) != Cfg::Other).then(|| t.span().byte_range());
                     self.bind(&t.pat, ty_path(&t.ty).map(Hint::Type));
+                    self.binding_gate = None;
                     self.visit_type(&t.ty);
                 }
             }
@@ -782,9 +823,7 @@ impl Collector {
             // Generic parameters are names of their own, not items.
             for param in &sig.generics.params {
                 if let syn::GenericParam::Type(t) = param {
-                    if let Some(top) = c.scopes.last_mut() {
-                        top.insert(t.ident.unraw().to_string(), None);
-                    }
+                    c.bind_name(t.ident.unraw().to_string(), None);
                 }
             }
             c.visit_generics(&sig.generics);
@@ -1230,9 +1269,7 @@ impl Collector {
         self.scoped(|c| {
             for param in &i.generics.params {
                 if let syn::GenericParam::Type(t) = param {
-                    if let Some(top) = c.scopes.last_mut() {
-                        top.insert(t.ident.unraw().to_string(), None);
-                    }
+                    c.bind_name(t.ident.unraw().to_string(), None);
                 }
             }
             c.visit_generics(&i.generics);
@@ -1412,9 +1449,7 @@ impl<'ast> Visit<'ast> for Collector {
         if plain && name.starts_with(|c: char| c.is_ascii_uppercase()) {
             return;
         }
-        if let Some(top) = self.scopes.last_mut() {
-            top.insert(name, None);
-        }
+        self.bind_name(name, None);
         visit::visit_pat_ident(self, p);
     }
 
@@ -1459,7 +1494,10 @@ impl<'ast> Visit<'ast> for Collector {
                 self.visit_expr(diverge);
             }
         }
+        // A gated `let` binds only in the builds with its feature.
+        self.binding_gate = (cfg_of(&l.attrs) != Cfg::Other).then(|| l.span().byte_range());
         self.bind(&l.pat, hint);
+        self.binding_gate = None;
     }
 
     fn visit_arm(&mut self, a: &'ast syn::Arm) {
