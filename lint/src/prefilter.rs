@@ -422,6 +422,7 @@ mod tests {
             workspace_license: None,
             workspace_dependencies: Vec::new(),
             root_manifest: None,
+            links: std::collections::BTreeMap::new(),
             crate_dirs: std::collections::HashMap::new(),
             crate_names: std::collections::HashMap::new(),
             reach: std::sync::OnceLock::new(),

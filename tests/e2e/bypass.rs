@@ -154,6 +154,25 @@ fn a_rust_file_over_the_size_limit_is_an_error() {
     assert_crossing(&run_default(root), "src/free.rs");
 }
 
+#[test]
+fn an_absolute_path_attribute_into_the_workspace_is_the_file_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    crossing_workspace(&root);
+    let ee = root.join("src/ee/mod.rs");
+    write(&root, "src/free.rs", format!("{HEADER}#[path = {:?}]\nmod sso;\npub fn open() {{}}\n", ee.display()));
+    let run = run_default(&root);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(
+            "src/free.rs:3:1: error[boundary/module] community module declares enterprise file `src/ee/mod.rs`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("outside the workspace"), "{}", run.stdout);
+}
+
 fn run_default(root: &Path) -> Run {
     run(root, SHORT, Duration::from_secs(60))
 }

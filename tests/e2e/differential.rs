@@ -7,7 +7,8 @@
 //! corefence's boundary findings: every compiler error a finding, every
 //! finding a compiler error.
 //!
-//! A case file is the workspace's files, each after a `--- path` line. A
+//! A case file is the workspace's files, each after a `--- path` line
+//! (`--- link -> target` makes a symbolic link). A
 //! case that gives no `corefence.toml` gets [`PRELUDE_CONFIG`], and one that
 //! gives no root `Cargo.toml` is a single crate `app` with an `enterprise`
 //! feature. Lines starting with `#` before the first file are comments:
@@ -87,6 +88,16 @@ fn cases() -> Vec<Case> {
 fn write_case(case: &Case, root: &Path) {
     let macros = repo_root().join("macros").display().to_string();
     for (rel, body) in &case.files {
+        // `--- link -> target`: a symbolic link.
+        if let Some((link, target)) = rel.split_once(" -> ") {
+            let p = root.join(link);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(target, p).unwrap();
+            #[cfg(not(unix))]
+            panic!("{}: symbolic links need a unix file system ({link} -> {target})", case.name);
+            continue;
+        }
         let p = root.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, body.replace("{COREFENCE_MACROS}", &macros)).unwrap();

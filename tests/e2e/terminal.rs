@@ -133,11 +133,15 @@ fn commit_through_the_hook_on_a_terminal() {
         repo,
         "corefence.toml",
         "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n\
-         [editions.enterprise]\nlicense = \"LicenseRef-Acme\"\nuses = [\"community\"]\n\
+         [editions.enterprise]\nlicense = \"LicenseRef-Acme\"\nuses = [\"community\"]\nfeatures = [\"enterprise\"]\n\
          [[assign]]\npaths = [\"src/ee/**\"]\nedition = \"enterprise\"\n",
     );
-    write(repo, "Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nlicense = \"AGPL-3.0-only\"\n");
-    write(repo, "src/lib.rs", &format!("{header}pub mod ee;\npub mod free;\n"));
+    write(
+        repo,
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nlicense = \"AGPL-3.0-only\"\n[features]\nenterprise = []\n",
+    );
+    write(repo, "src/lib.rs", &format!("{header}#[cfg(feature = \"enterprise\")]\npub mod ee;\npub mod free;\n"));
     write(repo, "src/ee/mod.rs", "// SPDX-License-Identifier: LicenseRef-Acme\npub fn sso() {}\n");
     write(repo, "src/free.rs", &format!("{header}pub fn open() {{}}\n"));
     assert!(git(repo, &["add", "."]).status.success());

@@ -113,6 +113,9 @@ fn uses(report: &Report<'_, '_>, m: ModId, out: &mut Vec<Diagnostic>) {
         if resolver.resolve(m, &u.path, global, ns::ANY, resolver.view_of(ctx)).is_some() {
             continue;
         }
+        if behind_crossing(report, &found) {
+            continue;
+        }
         let written = format!("{}{}", if u.global { "::" } else { "" }, u.path.join("::"));
         let kind = if u.vis.is_public() { Kind::Reexport } else { Kind::Use };
         out.push(finding(report, u.span.clone(), &written, &found, ctx, kind));
@@ -138,8 +141,21 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic
     {
         return None;
     }
+    if behind_crossing(report, &found) {
+        return None;
+    }
     let written = format!("{}{}", if r.global { "::" } else { "" }, r.segments.join("::"));
     Some(finding(report, r.span.clone(), &written, &found, ctx, Kind::Path))
+}
+
+/// Whether what a path reached lies in a module whose `mod` declaration is
+/// already a `boundary/module` finding: rustc reports only the declaration.
+fn behind_crossing(report: &Report<'_, '_>, found: &Resolved) -> bool {
+    let module = match found.res {
+        Res::Module(m) | Res::Item(m, _) => Some(m),
+        Res::Member(i) => report.resolver.members().get(i).map(|info| info.module),
+    };
+    module.is_some_and(|m| report.tree.behind_crossing(m))
 }
 
 /// A `macro_rules!` macro expanded at `r`: the paths of its bodies resolve

@@ -171,6 +171,10 @@ pub struct Outcome {
     /// `collect_facts`): its path or crate edition, or, for a module file,
     /// the edition its declaration gives it.
     pub file_editions: Vec<(String, EditionId)>,
+    /// Symbolic links to files of the workspace (with `collect_facts`): the
+    /// link's path, its own edition (by path or crate), and the file it
+    /// ends at.
+    pub links: Vec<(String, EditionId, String)>,
     /// Bugs met while checking, each naming its file (exit code 2).
     pub internal_errors: Vec<String>,
 }
@@ -272,14 +276,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let sources = Sources::new(&root.dir, staged.as_ref().map(|v| &v.content));
     let Merged { used_ids, mut fixes, facts, internal_errors, mut indexed, mut suppressions, rows } =
         merge(results, late, &plan, &ws, &sources, &mut diagnostics);
-    for c in &ws.crates {
-        if !suppressions.contains_key(&c.manifest.path) {
-            let found = suppress::find(&c.manifest.text);
-            if !found.is_empty() {
-                suppressions.insert(c.manifest.path.clone(), (Arc::clone(&c.manifest), found));
-            }
-        }
-    }
+    manifest_suppressions(&ws, &mut suppressions);
     let before = indexed.len();
     let (found, module_editions) = boundary_checks(&shared, &sources, &mut indexed, &mut skipped, &mut diagnostics);
     parsed += indexed.len() - before;
@@ -299,6 +296,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let crates = if options.collect_facts { crate_facts(&ws, &editions) } else { Vec::new() };
     let file_editions =
         if options.collect_facts { file_editions(&config, &ws, &editions, &module_editions) } else { Vec::new() };
+    let links = if options.collect_facts { link_editions(&config, &ws, &editions) } else { Vec::new() };
     Ok(Outcome {
         root: root.dir,
         config,
@@ -310,6 +308,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         facts,
         crates,
         file_editions,
+        links,
         internal_errors,
     })
 }
@@ -593,6 +592,29 @@ fn file_editions(
         .collect()
 }
 
+/// The suppression comments of the manifests (not read as files to check).
+fn manifest_suppressions(
+    ws: &Workspace,
+    suppressions: &mut BTreeMap<String, (Arc<diagnostic::SourceFile>, Vec<suppress::Suppression>)>,
+) {
+    for c in &ws.crates {
+        if !suppressions.contains_key(&c.manifest.path) {
+            let found = suppress::find(&c.manifest.text);
+            if !found.is_empty() {
+                suppressions.insert(c.manifest.path.clone(), (Arc::clone(&c.manifest), found));
+            }
+        }
+    }
+}
+
+/// Every symbolic link to a workspace file, with the link's own edition.
+fn link_editions(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<(String, EditionId, String)> {
+    ws.links
+        .iter()
+        .map(|(link, target)| (link.clone(), editions.file_edition(config, ws, link).0, target.clone()))
+        .collect()
+}
+
 fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {
     ws.crates
         .iter()
@@ -707,7 +729,7 @@ fn index_files(root: &Path, view: &crate::git::StagedView, checked: &(dyn Fn(&st
             None => file_entry(root, rel, checked),
         })
         .collect();
-    Discovered { files, diagnostics: Vec::new() }
+    Discovered { files, diagnostics: Vec::new(), links: Vec::new() }
 }
 
 /// A regular file of the working tree (never a link), stated when checked.

@@ -381,6 +381,16 @@ impl<'a> Plan<'a> {
             write(root, out, rel, new.as_deref().unwrap_or(&bytes))?;
             w.files += 1;
         }
+        for (link, edition, target) in &outcome.links {
+            let link_removed =
+                (self.removed_edition)(*edition) || self.crate_dirs.iter().any(|d| !d.is_empty() && is_under(link, d));
+            if link_removed || self.removed_files.contains(target) {
+                w.removed.files.push(link.clone());
+                continue;
+            }
+            write_link(out, link, target)?;
+            w.files += 1;
+        }
         w.removed.files.sort();
         Ok(w)
     }
@@ -527,6 +537,33 @@ fn license_ids(rel: &str, bytes: &[u8]) -> Vec<String> {
 
 fn read(root: &Path, rel: &str) -> Result<Vec<u8>, ExportError> {
     std::fs::read(root.join(rel)).map_err(|e| ExportError::Refused(format!("cannot read {rel}: {e}")))
+}
+
+/// Makes `out/link` a symbolic link to `out/target` (both relative paths of
+/// the walk), written relative so it stays inside `out`. Where links need
+/// privileges (Windows), the link becomes a copy of the exported target.
+fn write_link(out: &Path, link: &str, target: &str) -> Result<(), ExportError> {
+    let plain = |rel: &str| Path::new(rel).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain(link) || !plain(target) {
+        return Err(ExportError::Refused(format!(
+            "refusing to link `{link}` to `{target}`: it does not name a file inside the export"
+        )));
+    }
+    let path = out.join(link);
+    let fail = |e: std::io::Error| ExportError::Refused(format!("cannot write {}: {e}", path.display()));
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(fail)?;
+    }
+    #[cfg(unix)]
+    {
+        let depth = link.matches('/').count();
+        let relative = format!("{}{target}", "../".repeat(depth));
+        std::os::unix::fs::symlink(relative, &path).map_err(fail)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::copy(out.join(target), &path).map(|_| ()).map_err(fail)
+    }
 }
 
 /// Writes `bytes` to `out/rel` with the original's permissions. `rel` comes

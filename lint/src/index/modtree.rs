@@ -48,6 +48,10 @@ pub struct Module {
     pub decl: Option<(usize, Range<usize>)>,
     /// The declaration's visibility, relative to the parent (a root: `pub`).
     pub vis: Visibility,
+    /// The declaration is a `boundary/module` finding: the declarer's build
+    /// has no such file, and rustc reports the declaration, not the paths
+    /// into the module.
+    pub crossing: bool,
 }
 
 /// A target's module tree root and the crates its code can name.
@@ -126,6 +130,26 @@ impl Inputs<'_> {
     /// The index of a file by relative path.
     pub fn file(&self, rel: &str) -> Option<usize> {
         self.files.binary_search_by(|f| f.rel.as_str().cmp(rel)).ok()
+    }
+
+    /// A path written in a `#[path]` or `include!` in folder `dir`, relative
+    /// to the workspace root: an absolute path that points inside the
+    /// workspace counts as the file it names. `None` when it leaves the root.
+    pub fn written_path(&self, dir: &str, written: &str) -> Option<String> {
+        match std::path::Path::new(written).strip_prefix(&self.ws.root) {
+            Ok(inside) => join("", &crate::workspace::slash_path(inside)),
+            Err(_) => join(dir, written),
+        }
+    }
+
+    /// The path of the file rustc reads for `rel`: `rel` itself, or the file
+    /// a symbolic link at `rel` ends at; `None` when neither exists.
+    pub fn real_path(&self, rel: &str) -> Option<String> {
+        let exists = |r: &str| self.ws.files.binary_search_by(|f| f.rel.as_str().cmp(r)).is_ok();
+        if exists(rel) {
+            return Some(rel.to_owned());
+        }
+        self.ws.links.get(rel).cloned()
     }
 
     /// The higher of two optional gates.
@@ -241,6 +265,7 @@ impl ModTree {
             gate: None,
             decl: None,
             vis: Visibility::Public,
+            crossing: false,
         });
         self.file_modules.entry(file).or_default().push(id);
         self.targets.push(TargetRoot { krate, kind: kind.to_owned(), root: id });
@@ -286,6 +311,7 @@ impl ModTree {
                 gate,
                 decl: Some((parent.file, decl.span.clone())),
                 vis: decl.vis.clone(),
+                crossing: false,
             };
             if let Some(inner) = &decl.inline {
                 let mut path = parent.body.clone();
@@ -299,7 +325,7 @@ impl ModTree {
             // `#[cfg_attr(pred, path = "..")]`: in the builds where `pred`
             // holds, the module is that file.
             for (cfg, path) in &decl.cfg_paths {
-                let Some(rel) = join(if top_level { file_dir } else { dir }, path) else { continue };
+                let Some(rel) = inputs.written_path(if top_level { file_dir } else { dir }, path) else { continue };
                 let Some(to) = assigned_edition(inputs, parent.krate, &rel) else { continue };
                 let alt_gate = inputs.combine(gate, inputs.requirement(parent.krate, cfg));
                 if !inputs.allowed(ctx, alt_gate, to) {
@@ -308,7 +334,7 @@ impl ModTree {
                 }
             }
             let candidates: Option<Vec<String>> = match &decl.path_attr {
-                Some(p) => join(if top_level { file_dir } else { dir }, p).map(|c| vec![c]),
+                Some(p) => inputs.written_path(if top_level { file_dir } else { dir }, p).map(|c| vec![c]),
                 None => [format!("{}.rs", decl.name), format!("{}/mod.rs", decl.name)]
                     .iter()
                     .map(|name| join(dir, name))
@@ -319,22 +345,30 @@ impl ModTree {
                 self.outside.push(Outside { file: parent.file, span: decl.span.clone(), written, include: false });
                 continue;
             };
-            let Some((file, rel)) = candidates.iter().find_map(|c| inputs.file(c).map(|f| (f, c.clone()))) else {
+            // Through a symbolic link, the code is the file it ends at
+            // (`target`); child modules are still found beside the link (`rel`).
+            let found = candidates.iter().find_map(|c| {
+                let target = inputs.real_path(c)?;
+                Some((inputs.file(&target)?, c.clone(), target))
+            });
+            let Some((file, rel, target)) = found else {
                 self.missing.extend(candidates);
                 continue;
             };
             if chain.contains(&file) {
                 continue;
             }
-            let assigned = assigned_edition(inputs, parent.krate, &rel);
+            let assigned = assigned_edition(inputs, parent.krate, &target);
+            let mut crossing = false;
             if let Some(to) = assigned {
                 if !inputs.allowed(ctx, gate, to) {
+                    crossing = true;
                     self.findings.push(ModuleFinding {
                         file: parent.file,
                         span: decl.span.clone(),
                         from: ctx,
                         to,
-                        target: rel.clone(),
+                        target: target.clone(),
                         include: false,
                     });
                 }
@@ -342,7 +376,7 @@ impl ModTree {
             let edition = assigned.or_else(|| shared.get(&file).copied()).unwrap_or(inherited);
             // `#![cfg(..)]` at the top of the file gates the module too.
             let own = inputs.files.get(file).and_then(|f| inputs.gate_of(parent.krate, f.file_gate()));
-            self.push_child(module, child(file, Vec::new(), edition, inputs.combine(gate, own)));
+            self.push_child(module, Module { crossing, ..child(file, Vec::new(), edition, inputs.combine(gate, own)) });
             self.file_modules.entry(file).or_default().push(id);
             let Some(child) = inputs.files.get(file) else { continue };
             let child_file_dir = parent_dir(&rel);
@@ -371,19 +405,23 @@ impl ModTree {
         for inc in data.syntax.includes.iter().filter(|i| i.module == module.body) {
             let crate_dir = module.krate.and_then(|k| inputs.ws.crates.get(k)).map(|c| c.dir.as_str());
             let base = if inc.from_crate { crate_dir.unwrap_or("") } else { file_dir };
-            let Some(rel) = join(base, &inc.path) else {
+            let Some(rel) = inputs.written_path(base, &inc.path) else {
                 let written = inc.path.clone();
                 self.outside.push(Outside { file: module.file, span: inc.span.clone(), written, include: true });
                 continue;
             };
             // Rust code must be parsed to be followed; text and bytes need only exist.
-            if inc.code && inputs.file(&rel).is_none() {
-                self.missing.insert(rel);
+            let Some(target) = inputs.real_path(&rel) else {
+                if inc.code {
+                    self.missing.insert(rel);
+                }
+                continue;
+            };
+            if inc.code && inputs.file(&target).is_none() {
+                self.missing.insert(target);
                 continue;
             }
-            if !inc.code && inputs.ws.files.binary_search_by(|f| f.rel.as_str().cmp(&rel)).is_err() {
-                continue;
-            }
+            let rel = target;
             let Some(to) = assigned_edition(inputs, module.krate, &rel) else { continue };
             let ctx = data.tag_at(&inc.span).unwrap_or(module.edition);
             let gate = inputs.gate_of(module.krate, data.gates_at(&inc.span)).or(module.gate);
@@ -398,6 +436,21 @@ impl ModTree {
                 });
             }
         }
+    }
+
+    /// Whether `m` is, or lies in, a module whose declaration is a
+    /// `boundary/module` finding.
+    pub fn behind_crossing(&self, mut m: ModId) -> bool {
+        // Bounded by the tree's depth: parents always come first.
+        for _ in 0..self.modules.len() {
+            let Some(module) = self.modules.get(m) else { return false };
+            if module.crossing {
+                return true;
+            }
+            let Some(parent) = module.parent else { return false };
+            m = parent;
+        }
+        false
     }
 
     /// The module a file's code (at inline path `body`) belongs to.

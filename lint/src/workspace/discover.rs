@@ -1,6 +1,8 @@
 //! Finding the files to check: ignore's parallel walker, honouring
 //! `.gitignore` (also outside a git checkout, as ripgrep and ruff do), never
 //! descending into `.git` or a Cargo `target/` folder, never following links.
+//! A symbolic link is recorded with what it names (rustc reads a module
+//! file through a link), and never read or written through.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -64,6 +66,10 @@ pub struct Discovered {
     pub files: Vec<FileEntry>,
     /// Entries the walker could not read (permission denied, link loops).
     pub diagnostics: Vec<Diagnostic>,
+    /// Symbolic links: the link, relative to the root, and what it names
+    /// (relative to the root, `.` and `..` resolved); links that leave the
+    /// root are left out.
+    pub links: Vec<(String, String)>,
 }
 
 /// A relative path with `/` separators, whatever the platform.
@@ -121,6 +127,12 @@ pub fn discover(root: &Path, jobs: usize, wants_meta: &(dyn Fn(&str) -> bool + S
                     let file = FileEntry { rel, abs: e.path().to_path_buf(), len, stamp };
                     found.lock().unwrap_or_else(PoisonError::into_inner).files.push(file);
                 }
+                Ok(e) if e.path_is_symlink() => {
+                    let rel = slash_path(e.path().strip_prefix(&root).unwrap_or(e.path()));
+                    if let Some(target) = link_target(&root, &rel, e.path()) {
+                        found.lock().unwrap_or_else(PoisonError::into_inner).links.push((rel, target));
+                    }
+                }
                 Ok(_) => {}
                 Err(err) => {
                     let rel = error_path(&err)
@@ -142,7 +154,20 @@ pub fn discover(root: &Path, jobs: usize, wants_meta: &(dyn Fn(&str) -> bool + S
     let mut found =
         Arc::try_unwrap(found).map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner)).unwrap_or_default();
     found.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    found.links.sort();
     found
+}
+
+/// What the link at `rel` names, relative to `root`; `None` when it leaves
+/// the root or cannot be read.
+fn link_target(root: &Path, rel: &str, path: &Path) -> Option<String> {
+    let target = std::fs::read_link(path).ok()?;
+    let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+    if target.is_absolute() {
+        let inside = target.strip_prefix(root).ok()?;
+        return super::join("", &slash_path(inside));
+    }
+    super::join(dir, &slash_path(&target))
 }
 
 fn error_path(err: &ignore::Error) -> Option<&Path> {

@@ -83,6 +83,9 @@ pub struct Workspace {
     pub root_manifest: Option<Arc<SourceFile>>,
     /// The root manifest's `[workspace.dependencies]`.
     pub workspace_dependencies: Vec<manifest::WorkspaceDependency>,
+    /// Symbolic links to files of the workspace: the link's relative path,
+    /// to the file it ends at (through chains of links).
+    pub links: std::collections::BTreeMap<String, String>,
     /// Crate folders, to their index in `crates`.
     pub crate_dirs: std::collections::HashMap<String, usize>,
     /// Package names, to the index of the first crate of that name.
@@ -108,7 +111,8 @@ impl Workspace {
         found: Discovered,
         read: &(dyn Fn(&FileEntry) -> std::io::Result<Vec<u8>> + Sync),
     ) -> Workspace {
-        let Discovered { files, mut diagnostics } = found;
+        let Discovered { files, mut diagnostics, links } = found;
+        let links = resolve_links(&files, links);
         let mut crates = Vec::new();
         let mut workspace_license = None;
         let mut workspace_dependencies = Vec::new();
@@ -187,6 +191,7 @@ impl Workspace {
             workspace_license,
             root_manifest,
             workspace_dependencies,
+            links,
             diagnostics,
         }
     }
@@ -316,6 +321,27 @@ fn conventional_targets(dir: &str, info: &manifest::Manifest, files: &[FileEntry
         }
     }
     targets
+}
+
+/// The links that end, through at most a few other links, at a file found:
+/// link to that file's relative path.
+fn resolve_links(files: &[FileEntry], raw: Vec<(String, String)>) -> std::collections::BTreeMap<String, String> {
+    let named: std::collections::BTreeMap<String, String> = raw.into_iter().collect();
+    let is_file = |rel: &str| files.binary_search_by(|f| f.rel.as_str().cmp(rel)).is_ok();
+    named
+        .keys()
+        .filter_map(|link| {
+            let mut at = named.get(link)?;
+            // Bounded: a loop of links ends nowhere.
+            for _ in 0..8 {
+                if is_file(at) {
+                    return Some((link.clone(), at.clone()));
+                }
+                at = named.get(at)?;
+            }
+            None
+        })
+        .collect()
 }
 
 /// `dir/rel` for relative paths written in the workspace (`/`-separated,
