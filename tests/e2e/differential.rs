@@ -25,7 +25,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::repo_root;
+use crate::support::{error_places, repo_root};
 
 const COREFENCE: &str = env!("CARGO_BIN_EXE_corefence");
 
@@ -104,18 +104,6 @@ fn write_case(case: &Case, root: &Path) {
     }
 }
 
-/// (path, line) of the errors in a `--format json` document with `code`'s prefix.
-fn places(json: &str, prefix: &str) -> Places {
-    let doc: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
-    doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["severity"] == "error" && d["code"].as_str().unwrap().starts_with(prefix))
-        .map(|d| (d["path"].as_str().unwrap().to_owned(), d["line"].as_u64().unwrap()))
-        .collect()
-}
-
 fn target_dir() -> PathBuf {
     repo_root().join("target/differential")
 }
@@ -166,7 +154,7 @@ fn run_case(case: &Case) -> (Places, Places) {
     let check =
         Command::new(COREFENCE).args(["check", "--format", "json", "--no-cache"]).current_dir(&root).output().unwrap();
     assert_ne!(check.status.code(), Some(2), "case {}: {}", case.name, String::from_utf8_lossy(&check.stderr));
-    let found = places(&String::from_utf8_lossy(&check.stdout), "boundary/");
+    let found = error_places(&check.stdout, "boundary/");
     let mut broken = BTreeSet::new();
     let plain = dir.path().join("plain");
     let export = Command::new(COREFENCE)
@@ -187,7 +175,7 @@ fn run_case(case: &Case) -> (Places, Places) {
             .output()
             .unwrap();
         assert_ne!(export.status.code(), Some(2), "case {}: {}", case.name, String::from_utf8_lossy(&export.stderr));
-        broken.extend(places(&String::from_utf8_lossy(&export.stdout), "export/build"));
+        broken.extend(error_places(&export.stdout, "export/build"));
     }
     (found, broken)
 }

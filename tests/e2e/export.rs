@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::support::error_places as places;
 use crate::support::{copy_fixture, repo_root};
 
 const COREFENCE: &str = env!("CARGO_BIN_EXE_corefence");
@@ -57,19 +58,6 @@ fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, text).unwrap();
-}
-
-/// (path, line) of the errors of a `--format json` document whose code starts with `prefix`.
-fn places(json: &[u8], prefix: &str) -> BTreeSet<(String, u64)> {
-    let doc: serde_json::Value =
-        serde_json::from_slice(json).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(json)));
-    doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["severity"] == "error" && d["code"].as_str().unwrap().starts_with(prefix))
-        .map(|d| (d["path"].as_str().unwrap().to_owned(), d["line"].as_u64().unwrap()))
-        .collect()
 }
 
 /// The demo with its violations fixed: a license, a header, a gated import

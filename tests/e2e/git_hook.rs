@@ -68,21 +68,7 @@ fn hook_blocks_a_staged_boundary_crossing() {
     let dir = repo();
     let repo = dir.path();
     let header = "// SPDX-License-Identifier: AGPL-3.0-only\n";
-    write(
-        repo,
-        "corefence.toml",
-        "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n\
-         [editions.enterprise]\nlicense = \"LicenseRef-Acme\"\nuses = [\"community\"]\nfeatures = [\"enterprise\"]\n\
-         [[assign]]\npaths = [\"src/ee/**\"]\nedition = \"enterprise\"\n",
-    );
-    write(
-        repo,
-        "Cargo.toml",
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nlicense = \"AGPL-3.0-only\"\n[features]\nenterprise = []\n",
-    );
-    write(repo, "src/lib.rs", &format!("{header}#[cfg(feature = \"enterprise\")]\npub mod ee;\npub mod free;\n"));
-    write(repo, "src/ee/mod.rs", "// SPDX-License-Identifier: LicenseRef-Acme\npub fn sso() {}\n");
-    write(repo, "src/free.rs", &format!("{header}pub fn open() {{}}\n"));
+    crate::support::hook_workspace(repo, header);
     git(repo, &["add", "."]);
     assert!(commit(repo, "editions").status.success());
     install(repo);

@@ -61,3 +61,41 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// (path, line) of the errors of a `--format json` document whose code
+/// starts with `prefix`.
+pub fn error_places(json: &[u8], prefix: &str) -> std::collections::BTreeSet<(String, u64)> {
+    let doc: serde_json::Value =
+        serde_json::from_slice(json).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(json)));
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error" && d["code"].as_str().unwrap().starts_with(prefix))
+        .map(|d| (d["path"].as_str().unwrap().to_owned(), d["line"].as_u64().unwrap()))
+        .collect()
+}
+
+/// A committed one-crate repository whose `src/ee/` is enterprise code
+/// behind the mapped `enterprise` feature, and whose community `src/free.rs`
+/// does not use it yet: what the hook tests start from.
+pub fn hook_workspace(repo: &std::path::Path, header: &str) {
+    let write = |rel: &str, text: &str| {
+        let p = repo.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "corefence.toml",
+        "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n\
+         [editions.enterprise]\nlicense = \"LicenseRef-Acme\"\nuses = [\"community\"]\nfeatures = [\"enterprise\"]\n\
+         [[assign]]\npaths = [\"src/ee/**\"]\nedition = \"enterprise\"\n",
+    );
+    write(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nlicense = \"AGPL-3.0-only\"\n[features]\nenterprise = []\n",
+    );
+    write("src/lib.rs", &format!("{header}#[cfg(feature = \"enterprise\")]\npub mod ee;\npub mod free;\n"));
+    write("src/ee/mod.rs", "// SPDX-License-Identifier: LicenseRef-Acme\npub fn sso() {}\n");
+    write("src/free.rs", &format!("{header}pub fn open() {{}}\n"));
+}

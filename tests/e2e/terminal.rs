@@ -129,21 +129,7 @@ fn commit_through_the_hook_on_a_terminal() {
     let repo = dir.path();
     assert!(git(repo, &["init", "-q", "-b", "main"]).status.success());
     let header = "// SPDX-License-Identifier: AGPL-3.0-only\n";
-    write(
-        repo,
-        "corefence.toml",
-        "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n\
-         [editions.enterprise]\nlicense = \"LicenseRef-Acme\"\nuses = [\"community\"]\nfeatures = [\"enterprise\"]\n\
-         [[assign]]\npaths = [\"src/ee/**\"]\nedition = \"enterprise\"\n",
-    );
-    write(
-        repo,
-        "Cargo.toml",
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nlicense = \"AGPL-3.0-only\"\n[features]\nenterprise = []\n",
-    );
-    write(repo, "src/lib.rs", &format!("{header}#[cfg(feature = \"enterprise\")]\npub mod ee;\npub mod free;\n"));
-    write(repo, "src/ee/mod.rs", "// SPDX-License-Identifier: LicenseRef-Acme\npub fn sso() {}\n");
-    write(repo, "src/free.rs", &format!("{header}pub fn open() {{}}\n"));
+    crate::support::hook_workspace(repo, header);
     assert!(git(repo, &["add", "."]).status.success());
     assert!(git(repo, &["commit", "-q", "-m", "start"]).status.success());
     let install = on_terminal(repo, COREFENCE, &["install-hook"], &[]);

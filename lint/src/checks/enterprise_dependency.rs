@@ -233,6 +233,11 @@ mod tests {
             &format!("[package]\nname = \"app\"\nversion = \"0.1.0\"\npublish = false\n{app_deps}"),
         );
         write("app/src/lib.rs", "");
+        dependency_findings(root)
+    }
+
+    /// `path:line message` of each boundary/dependency finding of the workspace at `root`.
+    fn dependency_findings(root: &std::path::Path) -> Vec<String> {
         let outcome = run(&Options { start: root.to_path_buf(), jobs: 1, ..Options::default() }).unwrap();
         outcome
             .diagnostics
@@ -274,13 +279,7 @@ mod tests {
                 &format!("[package]\nname = \"app\"\nversion = \"0.1.0\"\n[dependencies]\n{deps}\n"),
             );
             write("app/src/lib.rs", "");
-            let outcome = run(&Options { start: root.to_path_buf(), jobs: 1, ..Options::default() }).unwrap();
-            outcome
-                .diagnostics
-                .iter()
-                .filter(|d| d.code.as_str() == "boundary/dependency")
-                .map(|d| format!("{}:{} {}", d.location.path(), d.location.start().line, d.message))
-                .collect::<Vec<_>>()
+            dependency_findings(root)
         };
         assert_eq!(
             app("core = { path = \"../core\", features = [\"fast\", \"sso\"] }"),
