@@ -3,6 +3,7 @@
 //! Every test states what the user would see: the crossing reported (exit
 //! 1), a clear warning or error naming the file, never a crash.
 
+use crate::support::write;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -13,12 +14,6 @@ const HEADER: &str = "// SPDX-License-Identifier: AGPL-3.0-only\n";
 const EE_HEADER: &str = "// SPDX-License-Identifier: LicenseRef-Acme\n";
 /// The enterprise module, declared in builds with the enterprise feature.
 const EE_MOD: &str = "#[cfg(feature = \"enterprise\")]\npub mod ee;\n";
-
-fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, bytes).unwrap();
-}
 
 /// What a run printed, how it ended, and the most memory and threads it held.
 struct Run {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::support::error_places as places;
-use crate::support::{copy_fixture, repo_root};
+use crate::support::{copy_fixture, repo_root, write};
 
 const COREFENCE: &str = env!("CARGO_BIN_EXE_corefence");
 
@@ -52,12 +52,6 @@ fn tree(root: &Path) -> BTreeSet<String> {
         }
     }
     out
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
 }
 
 /// The demo with its violations fixed: a license, a header, a gated import

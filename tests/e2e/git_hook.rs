@@ -3,26 +3,11 @@
 //! lets a clean commit through, and `--staged` looks at the index, not at
 //! unstaged edits.
 
+use crate::support::{git, write};
 use std::path::Path;
 use std::process::{Command, Output};
 
 const COREFENCE: &str = env!("CARGO_BIN_EXE_corefence");
-
-fn git(repo: &Path, args: &[&str]) -> Output {
-    Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn write(repo: &Path, rel: &str, text: &str) {
-    let p = repo.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
 
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -72,7 +57,7 @@ fn hook_blocks_a_staged_boundary_crossing() {
     git(repo, &["add", "."]);
     assert!(commit(repo, "editions").status.success());
     install(repo);
-    write(repo, "src/free.rs", &format!("{header}pub fn open() {{\n    crate::ee::sso();\n}}\n"));
+    write(repo, "src/free.rs", format!("{header}pub fn open() {{\n    crate::ee::sso();\n}}\n"));
     git(repo, &["add", "src/free.rs"]);
     let blocked = commit(repo, "community calls enterprise");
     assert!(!blocked.status.success(), "the commit went through");

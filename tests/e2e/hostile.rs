@@ -3,18 +3,13 @@
 //! says what to do, the real findings beside them must still be reported, and
 //! the run must end in bounded time with exit 1 (2 for a broken config).
 
+use crate::support::write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const COREFENCE: &str = env!("CARGO_BIN_EXE_corefence");
 const HEADER: &str = "// SPDX-License-Identifier: AGPL-3.0-only\n";
-
-fn write(root: &Path, rel: &str, bytes: &[u8]) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, bytes).unwrap();
-}
 
 /// Runs corefence with a deadline; a hang fails the test instead of CI.
 fn run_bounded(root: &Path, args: &[&str], limit: Duration) -> (Option<i32>, String, String) {

@@ -2,6 +2,7 @@
 //! working tree looks like: a hostile or careless working tree must not let a
 //! staged crossing through the pre-commit hook.
 
+use crate::support::write;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -14,22 +15,10 @@ const CONFIG: &str = "default = \"community\"\n[editions.community]\nlicense = \
 const LEAK: &str = "pub fn open() { crate::ee::sso() }\n";
 
 fn git(repo: &Path, args: &[&str]) -> Output {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com", "-c", "commit.gpgsign=false"])
-        .args(["-c", "protocol.file.allow=always"])
-        .args(args)
-        .output()
-        .unwrap();
+    // Submodules come from local folders.
+    let out = crate::support::git(repo, &[&["-c", "protocol.file.allow=always"], args].concat());
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     out
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
 }
 
 /// A committed, clean repository: `src/free.rs` is community code, `src/ee/`
@@ -44,9 +33,9 @@ fn repo() -> tempfile::TempDir {
         "Cargo.toml",
         "[package]\nname = \"app\"\nversion = \"0.1.0\"\nlicense = \"AGPL-3.0-only\"\n[features]\nenterprise = []\n",
     );
-    write(repo, "src/lib.rs", &format!("{HEADER}#[cfg(feature = \"enterprise\")]\npub mod ee;\npub mod free;\n"));
-    write(repo, "src/ee/mod.rs", &format!("{EE_HEADER}pub fn sso() {{}}\n"));
-    write(repo, "src/free.rs", &format!("{HEADER}pub fn open() {{}}\n"));
+    write(repo, "src/lib.rs", format!("{HEADER}#[cfg(feature = \"enterprise\")]\npub mod ee;\npub mod free;\n"));
+    write(repo, "src/ee/mod.rs", format!("{EE_HEADER}pub fn sso() {{}}\n"));
+    write(repo, "src/free.rs", format!("{HEADER}pub fn open() {{}}\n"));
     git(repo, &["add", "."]);
     git(repo, &["commit", "-q", "-m", "start"]);
     dir
@@ -68,7 +57,7 @@ fn assert_blocked(repo: &Path, rel: &str) {
 fn a_staged_file_deleted_in_the_working_tree_is_checked() {
     let dir = repo();
     let repo = dir.path();
-    write(repo, "src/free.rs", &format!("{HEADER}{LEAK}"));
+    write(repo, "src/free.rs", format!("{HEADER}{LEAK}"));
     git(repo, &["add", "src/free.rs"]);
     std::fs::remove_file(repo.join("src/free.rs")).unwrap();
     assert_blocked(repo, "src/free.rs");
@@ -79,9 +68,9 @@ fn a_staged_file_deleted_in_the_working_tree_is_checked() {
 fn a_staged_file_replaced_by_a_link_in_the_working_tree_is_checked() {
     let dir = repo();
     let repo = dir.path();
-    write(repo, "src/free.rs", &format!("{HEADER}{LEAK}"));
+    write(repo, "src/free.rs", format!("{HEADER}{LEAK}"));
     git(repo, &["add", "src/free.rs"]);
-    write(repo, "clean.rs", &format!("{HEADER}pub fn open() {{}}\n"));
+    write(repo, "clean.rs", format!("{HEADER}pub fn open() {{}}\n"));
     std::fs::remove_file(repo.join("src/free.rs")).unwrap();
     std::os::unix::fs::symlink(repo.join("clean.rs"), repo.join("src/free.rs")).unwrap();
     assert_blocked(repo, "src/free.rs");
@@ -92,8 +81,8 @@ fn a_file_forced_past_gitignore_is_checked_staged_and_unstaged() {
     let dir = repo();
     let repo = dir.path();
     write(repo, ".gitignore", "src/gen/\n");
-    write(repo, "src/lib.rs", &format!("{HEADER}#[cfg(feature = \"enterprise\")]\npub mod ee;\npub mod free;\n#[path = \"gen/leak.rs\"]\npub mod leak;\n"));
-    write(repo, "src/gen/leak.rs", &format!("{HEADER}{LEAK}"));
+    write(repo, "src/lib.rs", format!("{HEADER}#[cfg(feature = \"enterprise\")]\npub mod ee;\npub mod free;\n#[path = \"gen/leak.rs\"]\npub mod leak;\n"));
+    write(repo, "src/gen/leak.rs", format!("{HEADER}{LEAK}"));
     git(repo, &["add", ".gitignore", "src/lib.rs"]);
     git(repo, &["add", "-f", "src/gen/leak.rs"]);
     assert_blocked(repo, "src/gen/leak.rs");
@@ -112,7 +101,7 @@ fn an_ignore_file_hides_nothing() {
     let repo = dir.path();
     // `.ignore` is ripgrep's, not git's: the file is still committed.
     write(repo, ".ignore", "src/free.rs\n");
-    write(repo, "src/free.rs", &format!("{HEADER}{LEAK}"));
+    write(repo, "src/free.rs", format!("{HEADER}{LEAK}"));
     git(repo, &["add", ".ignore", "src/free.rs"]);
     assert_blocked(repo, "src/free.rs");
     let out = Command::new(COREFENCE).args(["check", "--format", "short"]).current_dir(repo).output().unwrap();
@@ -124,13 +113,13 @@ fn an_ignore_file_hides_nothing() {
 fn a_file_name_with_a_newline_does_not_confuse_the_index_reader() {
     let dir = repo();
     let repo = dir.path();
-    write(repo, "src/lib.rs", &format!("{HEADER}#[cfg(feature = \"enterprise\")]\npub mod ee;\npub mod free;\n#[path = \"we\\nird.rs\"]\npub mod weird;\n"));
-    write(repo, "src/we\nird.rs", &format!("{HEADER}{LEAK}"));
+    write(repo, "src/lib.rs", format!("{HEADER}#[cfg(feature = \"enterprise\")]\npub mod ee;\npub mod free;\n#[path = \"we\\nird.rs\"]\npub mod weird;\n"));
+    write(repo, "src/we\nird.rs", format!("{HEADER}{LEAK}"));
     // A second staged file with an unstaged edit, read from the index after it.
-    write(repo, "src/free.rs", &format!("{HEADER}{LEAK}"));
+    write(repo, "src/free.rs", format!("{HEADER}{LEAK}"));
     git(repo, &["add", "."]);
-    write(repo, "src/we\nird.rs", &format!("{HEADER}pub fn open() {{}}\n"));
-    write(repo, "src/free.rs", &format!("{HEADER}pub fn open() {{}}\n"));
+    write(repo, "src/we\nird.rs", format!("{HEADER}pub fn open() {{}}\n"));
+    write(repo, "src/free.rs", format!("{HEADER}pub fn open() {{}}\n"));
     let (code, out) = staged(repo);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("src/free.rs:2:17: error[boundary/import]"), "{out}");
@@ -143,7 +132,7 @@ fn a_submodule_is_judged_by_its_own_index() {
     // its own, so its own defaults (AGPL) apply to its own index.
     let sub_origin = tempfile::tempdir().unwrap();
     git(sub_origin.path(), &["init", "-q", "-b", "main"]);
-    write(sub_origin.path(), "src/lib.rs", &format!("{HEADER}pub fn f() {{}}\n"));
+    write(sub_origin.path(), "src/lib.rs", format!("{HEADER}pub fn f() {{}}\n"));
     git(sub_origin.path(), &["add", "."]);
     git(sub_origin.path(), &["commit", "-q", "-m", "start"]);
     let dir = repo();
@@ -164,14 +153,14 @@ fn a_staged_configuration_change_reports_on_the_whole_tree() {
     let dir = repo();
     let repo = dir.path();
     // Committed while `src/ee/` was not enterprise: no crossing then.
-    write(repo, "corefence.toml", &CONFIG.replace("src/ee/**", "nothing/**"));
-    write(repo, "src/free.rs", &format!("{HEADER}{LEAK}"));
-    write(repo, "src/ee/mod.rs", &format!("{HEADER}pub fn sso() {{}}\n"));
+    write(repo, "corefence.toml", CONFIG.replace("src/ee/**", "nothing/**"));
+    write(repo, "src/free.rs", format!("{HEADER}{LEAK}"));
+    write(repo, "src/ee/mod.rs", format!("{HEADER}pub fn sso() {{}}\n"));
     git(repo, &["add", "."]);
     git(repo, &["commit", "-q", "-m", "before"]);
     // Only the configuration is staged, and it makes `free.rs` a crossing.
     write(repo, "corefence.toml", CONFIG);
-    write(repo, "src/ee/mod.rs", &format!("{EE_HEADER}pub fn sso() {{}}\n"));
+    write(repo, "src/ee/mod.rs", format!("{EE_HEADER}pub fn sso() {{}}\n"));
     git(repo, &["add", "corefence.toml"]);
     let (code, out) = staged(repo);
     assert_eq!(code, Some(1), "{out}");

@@ -80,11 +80,7 @@ pub fn error_places(json: &[u8], prefix: &str) -> std::collections::BTreeSet<(St
 /// behind the mapped `enterprise` feature, and whose community `src/free.rs`
 /// does not use it yet: what the hook tests start from.
 pub fn hook_workspace(repo: &std::path::Path, header: &str) {
-    let write = |rel: &str, text: &str| {
-        let p = repo.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    };
+    let write = |rel: &str, text: &str| write(repo, rel, text);
     write(
         "corefence.toml",
         "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n\
@@ -98,4 +94,22 @@ pub fn hook_workspace(repo: &std::path::Path, header: &str) {
     write("src/lib.rs", &format!("{header}#[cfg(feature = \"enterprise\")]\npub mod ee;\npub mod free;\n"));
     write("src/ee/mod.rs", "// SPDX-License-Identifier: LicenseRef-Acme\npub fn sso() {}\n");
     write("src/free.rs", &format!("{header}pub fn open() {{}}\n"));
+}
+
+/// Writes `bytes` to `root/rel`, creating its folders.
+pub fn write(root: &std::path::Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, bytes).unwrap();
+}
+
+/// Runs `git -C repo ARGS` as a configured committer who does not sign.
+pub fn git(repo: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .output()
+        .unwrap()
 }

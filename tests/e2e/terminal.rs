@@ -4,10 +4,10 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::process::Command;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::support::{git, write};
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 
 const COREFENCE: &str = env!("CARGO_BIN_EXE_corefence");
@@ -107,22 +107,6 @@ fn progress_bar_draws_and_clears_on_a_long_run() {
     assert!(!screen.text[cleared..findings].contains("checking"), "{}", screen.text);
 }
 
-fn git(repo: &Path, args: &[&str]) -> std::process::Output {
-    Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
 #[test]
 fn commit_through_the_hook_on_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
@@ -146,14 +130,14 @@ fn commit_through_the_hook_on_a_terminal() {
             &[],
         )
     };
-    write(repo, "src/free.rs", &format!("{header}pub fn open() {{ crate::ee::sso() }}\n"));
+    write(repo, "src/free.rs", format!("{header}pub fn open() {{ crate::ee::sso() }}\n"));
     assert!(git(repo, &["add", "src/free.rs"]).status.success());
     let blocked = commit("crossing");
     assert_ne!(blocked.code, 0, "the crossing was committed:\n{}", blocked.text);
     assert!(blocked.text.contains("boundary/import"), "{}", blocked.text);
     assert!(blocked.text.contains("src/free.rs"), "{}", blocked.text);
 
-    write(repo, "src/free.rs", &format!("{header}pub fn open() {{}}\npub fn more() {{}}\n"));
+    write(repo, "src/free.rs", format!("{header}pub fn open() {{}}\npub fn more() {{}}\n"));
     assert!(git(repo, &["add", "src/free.rs"]).status.success());
     let clean = commit("clean");
     assert_eq!(clean.code, 0, "{}", clean.text);

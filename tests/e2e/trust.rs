@@ -6,17 +6,11 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::support::{corefence_in, Run};
+use crate::support::{corefence_in, git, write, Run};
 
 const COREFENCE: &str = env!("CARGO_BIN_EXE_corefence");
 const HEADER: &str = "// SPDX-License-Identifier: AGPL-3.0-only\n";
 const CONFIG: &str = "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n";
-
-fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, bytes).unwrap();
-}
 
 #[cfg(unix)]
 fn mode(path: &Path) -> u32 {
@@ -145,10 +139,6 @@ fn fix_never_rewrites_a_manifest_that_is_not_utf8() {
         std::fs::read_to_string(root.join("Cargo.toml")).unwrap(),
         "\u{feff}[package]\r\nname = \"app\"\r\nlicense = \"AGPL-3.0-only\"\r\ndescription = \"café\"\r\n"
     );
-}
-
-fn git(repo: &Path, args: &[&str]) -> Output {
-    Command::new("git").arg("-C").arg(repo).args(args).output().unwrap()
 }
 
 /// A git repository in `<tmp>/repo`, so that `<tmp>` is outside it.

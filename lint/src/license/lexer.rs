@@ -15,6 +15,7 @@
 use std::ops::Range;
 
 use super::comment::CommentStyle;
+use crate::parse::lex::utf8_len;
 
 /// One comment found in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,17 +61,6 @@ struct Lexer<'a> {
 
 fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
-}
-
-/// Length of the UTF-8 sequence a leading byte announces; 1 for anything
-/// malformed so that scanning always advances.
-fn utf8_len(lead: u8) -> usize {
-    match lead {
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        0xF0..=0xF7 => 4,
-        _ => 1,
-    }
 }
 
 impl Lexer<'_> {

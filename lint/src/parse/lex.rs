@@ -111,7 +111,7 @@ fn is_punct(b: u8) -> bool {
 
 /// Length of the UTF-8 sequence a leading byte announces; 1 for anything
 /// malformed, so scanning always advances.
-fn utf8_len(lead: u8) -> usize {
+pub(crate) fn utf8_len(lead: u8) -> usize {
     match lead {
         0xC0..=0xDF => 2,
         0xE0..=0xEF => 3,
