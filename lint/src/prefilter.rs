@@ -200,11 +200,10 @@ impl Words {
             Word::Path if prev() == Some(&b'[') && next.next() == Some(b'=') => {
                 out.pulls.extend(climbing_literal(bytes.get(end..).unwrap_or_default(), b'='));
             }
+            // A file of another edition inside the crate (`ee/terms.txt`)
+            // makes the crate mixed by itself (see [`plan`]).
             Word::Include if next.next() == Some(b'!') => {
                 out.pulls.extend(climbing_literal(bytes.get(end..).unwrap_or_default(), b'('));
-                // It may pull in a file of another edition anywhere in the
-                // crate (`ee/terms.txt`, `concat!(env!(..), ..)`): parse it.
-                out.tag = true;
             }
             Word::Marker => out.marker = true,
             Word::Extern(i) => out.externs.push(i),
@@ -324,6 +323,23 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
     for list in &mut mentions {
         list.sort_unstable();
         list.dedup();
+    }
+    // A file that is not Rust but is assigned another edition than its crate
+    // (`include_str!("ee/terms.txt")`), or a link to a file of another
+    // edition, can be pulled into the crate's code: the crate is mixed.
+    let other_files = ws
+        .files
+        .iter()
+        .filter(|f| std::path::Path::new(&f.rel).extension().is_none_or(|e| e != "rs"))
+        .map(|f| (&f.rel, &f.rel));
+    for (at, content) in other_files.chain(ws.links.iter()) {
+        let Some(unit) = ws.crate_index_of(at) else { continue };
+        let assigned = config.path_edition(content).or_else(|| config.path_edition(at));
+        if assigned.is_some_and(|e| e != editions.crate_edition(unit).0) {
+            if let Some(m) = mixed.get_mut(unit) {
+                *m = true;
+            }
+        }
     }
     for (i, c) in ws.crates.iter().enumerate() {
         let outside = c.targets.iter().any(|t| !is_under(&t.root, &c.dir));
@@ -459,6 +475,9 @@ mod tests {
         // Below the declaring file's folder: inside the same crate.
         assert!(pulls("#[path = \"unix/x.rs\"] mod x;").is_empty());
         assert!(pulls("include!(\"gen.rs\"); include!(concat!(env!(\"OUT_DIR\"), \"/b.rs\"));").is_empty());
+        // Most crates include their README: that alone must not cost a parse.
+        let readme = w.scan(b"#![doc = include_str!(\"../README.md\")]");
+        assert!(!readme.tag && !readme.gate, "{readme:?}");
         assert!(pulls("use std::path::Path; let path = p; if path == q {} include_str!(\"x\");").is_empty());
     }
 
