@@ -201,7 +201,7 @@ fn gated_local(report: &Report<'_, '_>, m: ModId, read: &GatedLocal) -> Option<D
     let View::In(view) = resolver.view_of(ctx) else { return None };
     let bound = context(inputs, report.tree, report.data, m, &read.binding);
     let to = bound.gate?;
-    if inputs.config.holds(view, to) {
+    if inputs.config.may_use(view, to) {
         return None;
     }
     let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(to));

@@ -184,7 +184,7 @@ dev-dependencies = "deny"
 
 /// `s` as a TOML string, quoted and escaped by the TOML serializer: a folder
 /// or crate name may hold `"`, `\` or control characters.
-fn toml_string(s: &str) -> String {
+pub(crate) fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_owned()).to_string()
 }
 

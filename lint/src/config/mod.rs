@@ -173,12 +173,8 @@ impl Config {
         }
     }
 
-    /// Whether the build of edition `view` holds code of edition `of`.
-    pub fn holds(&self, view: EditionId, of: EditionId) -> bool {
-        view == of || self.may_use(view, of)
-    }
-
-    /// Whether code of edition `from` may refer to code of edition `to`.
+    /// Whether code of edition `from` may refer to code of edition `to`
+    /// (itself included): also, whether the build of `from` holds code of `to`.
     pub fn may_use(&self, from: EditionId, to: EditionId) -> bool {
         self.editions.get(from).is_some_and(|e| e.may_use.contains(&to))
     }

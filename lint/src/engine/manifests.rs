@@ -36,7 +36,11 @@ pub fn fix_missing_licenses(
         let line = c.manifest.line_col(name_span.start).line + 1;
         let mut fix = FileFix {
             path: c.manifest.path.clone(),
-            changes: vec![format!("{}:{line}: set `license = {}`", c.manifest.path, toml_string(license))],
+            changes: vec![format!(
+                "{}:{line}: set `license = {}`",
+                c.manifest.path,
+                crate::config::init::toml_string(license)
+            )],
             diff: None,
             written: false,
         };
@@ -75,7 +79,7 @@ fn insert_license(abs: &Path, parsed: &str, name_end: usize, license: &str) -> R
     let Ok(text) = std::str::from_utf8(&bytes) else {
         return Err(format!(
             "not valid UTF-8, so corefence does not rewrite it; add `license = {}` by hand (and save it as UTF-8)",
-            toml_string(license)
+            crate::config::init::toml_string(license)
         ));
     };
     if text != parsed {
@@ -85,11 +89,6 @@ fn insert_license(abs: &Path, parsed: &str, name_end: usize, license: &str) -> R
     let (head, tail) = (text.get(..line_end).unwrap_or(text), text.get(line_end..).unwrap_or_default());
     let eol = if head.ends_with("\r\n") { "\r\n" } else { "\n" };
     let prefix = if tail.is_empty() && !text.ends_with('\n') { eol } else { "" };
-    let new = format!("{head}{prefix}license = {}{eol}{tail}", toml_string(license));
+    let new = format!("{head}{prefix}license = {}{eol}{tail}", crate::config::init::toml_string(license));
     Ok((bytes, new))
-}
-
-/// `s` as a TOML string.
-fn toml_string(s: &str) -> String {
-    toml::Value::String(s.to_owned()).to_string()
 }

@@ -231,11 +231,15 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let ws = Workspace::from_files(&root.dir, found, &|f| read_rel(&f.rel));
     let reported_staged = staged.as_ref().filter(|_| options.staged).map(|v| v.staged.as_slice());
     let scope = Scope::new(options, &start, &root, reported_staged);
-    let cache = caching.then(|| crate::cache::Cache::load(&root.dir, cache_key(options, &root, &ws, &read_rel)));
+    let reuse_toml = read_rel("REUSE.toml");
+    let cache = caching.then(|| {
+        let key = cache_key(options, &config, &ws, &read_rel, reuse_toml.as_deref().unwrap_or_default());
+        crate::cache::Cache::load(&root.dir, key)
+    });
     let mut diagnostics = ws.diagnostics.clone();
     let editions = EditionMap::new(&config, &ws, &mut diagnostics);
     let accepted = accepted_licenses(&config);
-    let reuse = files::ReuseToml::load(read_rel("REUSE.toml"), &mut diagnostics);
+    let reuse = files::ReuseToml::load(reuse_toml, &mut diagnostics);
     let (words, to_read) = words(&config, &ws, &editions, &scope, cache.as_ref());
     let shared = files::Shared {
         config: &config,
@@ -455,22 +459,20 @@ impl<'a> Scope<'a> {
 /// what is parsed.
 fn cache_key(
     options: &Options,
-    root: &Root,
+    config: &Config,
     ws: &Workspace,
     read_rel: &dyn Fn(&str) -> std::io::Result<Vec<u8>>,
+    reuse_toml: &[u8],
 ) -> u64 {
-    let config = root.config_file.as_deref().and_then(|f| std::fs::read(f).ok()).unwrap_or_default();
+    let config = config.source.as_ref().map_or(&[][..], |s| s.text.as_bytes());
     // Package manifests are loaded already; the root manifest (it may only
-    // declare the workspace) and REUSE.toml are read here.
-    let others: Vec<Vec<u8>> = ["Cargo.toml", "REUSE.toml"].iter().map(|f| read_rel(f).unwrap_or_default()).collect();
+    // declare the workspace) is read here.
+    let root_manifest = read_rel("Cargo.toml").unwrap_or_default();
     let manifests = ws.crates.iter().flat_map(|c| [c.dir.as_bytes(), c.manifest.text.as_bytes()]);
     let flags = [u8::from(options.exhaustive), u8::from(options.staged)];
     let size = options.max_file_size.to_le_bytes();
     crate::cache::key(
-        [config.as_slice(), flags.as_slice(), size.as_slice()]
-            .into_iter()
-            .chain(others.iter().map(Vec::as_slice))
-            .chain(manifests),
+        [config, flags.as_slice(), size.as_slice(), root_manifest.as_slice(), reuse_toml].into_iter().chain(manifests),
     )
 }
 
@@ -555,13 +557,16 @@ fn boundary_checks(
         if wanted.is_empty() {
             let mut out = checks::enterprise_module::check(&inputs, &tree, sources);
             out.extend(checks::enterprise_import::check(&inputs, &tree, sources));
-            // The edition each module file's declaration gives it.
-            let declared = tree
-                .modules
-                .iter()
-                .filter(|m| m.body.is_empty() && m.decl.is_some())
-                .filter_map(|m| Some((inputs.files.get(m.file)?.rel.clone(), m.edition)))
-                .collect();
+            // The edition each module file's declaration gives it (for `export`).
+            let declared = if shared.collect_facts {
+                tree.modules
+                    .iter()
+                    .filter(|m| m.body.is_empty() && m.decl.is_some())
+                    .filter_map(|m| Some((inputs.files.get(m.file)?.rel.clone(), m.edition)))
+                    .collect()
+            } else {
+                BTreeMap::new()
+            };
             return (out, declared);
         }
         for rel in wanted {

@@ -325,7 +325,7 @@ impl<'a> Resolver<'a> {
     pub fn present(&self, res: Res, view: View) -> bool {
         let View::In(v) = view else { return true };
         let config = self.inputs.config;
-        self.edition_and_gate(res).is_some_and(|(e, g)| config.holds(v, e) && g.is_none_or(|g| config.holds(v, g)))
+        self.edition_and_gate(res).is_some_and(|(e, g)| config.may_use(v, e) && g.is_none_or(|g| config.may_use(v, g)))
     }
 
     /// The build code of context `ctx` is compiled in: its gate's edition
@@ -381,7 +381,7 @@ impl<'a> Resolver<'a> {
                     self.inputs.combine(self.inputs.gate_of(module.krate, file.gates_at(&u.item_span)), module.gate);
                 let View::In(v) = view else { return true };
                 let config = self.inputs.config;
-                config.holds(v, edition) && gate.is_none_or(|g| config.holds(v, g))
+                config.may_use(v, edition) && gate.is_none_or(|g| config.may_use(v, g))
             }
         })
     }
@@ -574,7 +574,7 @@ impl<'a> Resolver<'a> {
             let edition = file.tag_at(span).unwrap_or(module.edition);
             let gate = self.inputs.combine(self.inputs.gate_of(module.krate, file.gates_at(span)), module.gate);
             let config = self.inputs.config;
-            config.holds(v, edition) && gate.is_none_or(|g| config.holds(v, g))
+            config.may_use(v, edition) && gate.is_none_or(|g| config.may_use(v, g))
         };
         for u in &body.uses {
             if u.target != UseTarget::Name(name.to_owned()) || !use_present(&u.item_span) {
