@@ -35,6 +35,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::config::{Config, EditionId};
 use crate::edition::EditionMap;
+use crate::parse::lex::is_ident;
 use crate::workspace::manifest::Dependency;
 use crate::workspace::{ancestors, is_under, Workspace};
 
@@ -249,10 +250,6 @@ fn in_line_comment(bytes: &[u8], at: usize) -> bool {
     let before = bytes.get(..at).unwrap_or_default();
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     before.get(line_start..).unwrap_or_default().trim_ascii_start().starts_with(b"//")
-}
-
-fn is_ident(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 /// The names code may use for `dep`, a dependency on workspace crate

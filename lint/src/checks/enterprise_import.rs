@@ -350,7 +350,7 @@ fn owned_candidates(resolver: &Resolver<'_>, owner: Res, call: &MethodCall) -> V
 
 /// The type a receiver hint names, as far as it is written down.
 fn type_of(resolver: &Resolver<'_>, m: ModId, hint: &Hint, self_ty: Option<&TyPath>, depth: usize) -> Option<Res> {
-    if depth > 16 {
+    if depth > Hint::MAX_CHAIN {
         return None;
     }
     match hint {

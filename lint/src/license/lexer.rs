@@ -15,7 +15,7 @@
 use std::ops::Range;
 
 use super::comment::CommentStyle;
-use crate::parse::lex::utf8_len;
+use crate::parse::lex::{is_ident, utf8_len};
 
 /// One comment found in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,10 +57,6 @@ struct Lexer<'a> {
     out: Vec<Comment>,
     /// Stop at the first step that consumes code.
     leading_only: bool,
-}
-
-fn is_ident(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 impl Lexer<'_> {

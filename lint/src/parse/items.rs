@@ -173,6 +173,20 @@ pub enum Hint {
     Method(Box<Hint>, String),
 }
 
+impl Hint {
+    /// The most fields and method calls a hint chains (`a.b.c()` is 2):
+    /// past it, the receiver's type is taken as unknown.
+    pub const MAX_CHAIN: usize = 16;
+
+    /// How many fields and method calls it chains.
+    pub fn chain(&self) -> usize {
+        match self {
+            Hint::Type(_) | Hint::Call(_) => 0,
+            Hint::Field(base, _) | Hint::Method(base, _) => 1 + base.chain(),
+        }
+    }
+}
+
 /// A method call.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MethodCall {
@@ -633,14 +647,18 @@ impl Collector {
     /// Records a cfg-gated region. The span is computed only for gated
     /// nodes: syn computes a node's span from all of its tokens, so asking
     /// every expression for its span costs time quadratic in the nesting.
-    fn region(&mut self, attrs: &[Attribute], span: impl FnOnce() -> proc_macro2::Span) {
+    /// Returns the region's span when it is gated.
+    fn region(&mut self, attrs: &[Attribute], span: impl FnOnce() -> proc_macro2::Span) -> Option<Range<usize>> {
         if attrs.is_empty() {
-            return;
+            return None;
         }
         let cfg = cfg_of(attrs);
-        if cfg != Cfg::Other {
-            self.syntax.cfg_regions.push((span().byte_range(), cfg));
+        if cfg == Cfg::Other {
+            return None;
         }
+        let range = span().byte_range();
+        self.syntax.cfg_regions.push((range.clone(), cfg));
+        Some(range)
     }
 
     fn item(&mut self, name: &syn::Ident, vis: &syn::Visibility, whole: &syn::Item) {
@@ -684,20 +702,20 @@ impl Collector {
         self.body().items.push(item);
     }
 
-    fn is_local(&self, name: &str) -> bool {
-        self.scopes.iter().any(|s| s.contains_key(name))
+    /// The innermost binding of a local `name`: its type hint and gate.
+    fn local(&self, name: &str) -> Option<&(Option<Hint>, Option<Range<usize>>)> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
     }
 
     fn local_hint(&self, name: &str) -> Option<Hint> {
-        self.scopes.iter().rev().find_map(|s| s.get(name)).and_then(|(hint, _)| hint.clone())
+        self.local(name).and_then(|(hint, _)| hint.clone())
     }
 
     /// Binds `name` in the innermost scope.
     fn bind_name(&mut self, name: String, hint: Option<Hint>) {
         // A gated binding shadowing one every build has leaves a binding in
         // every build.
-        let shadows_ungated =
-            self.scopes.iter().rev().find_map(|s| s.get(&name)).is_some_and(|(_, gate)| gate.is_none());
+        let shadows_ungated = self.local(&name).is_some_and(|(_, gate)| gate.is_none());
         let gate = if shadows_ungated { None } else { self.binding_gate.clone() };
         if let Some(top) = self.scopes.last_mut() {
             top.insert(name, (hint, gate));
@@ -706,13 +724,12 @@ impl Collector {
 
     fn push_ref(&mut self, segments: Vec<String>, global: bool, span: Range<usize>, ns: u8) {
         // A local variable, or a generic parameter heading a path (`T::default()`).
-        let local = !global && segments.first().is_some_and(|s| self.is_local(s));
-        if let (true, Some(name)) = (local, segments.first()) {
-            let binding = self.scopes.iter().rev().find_map(|s| s.get(name)).and_then(|(_, gate)| gate.clone());
-            if let Some(binding) = binding {
-                let module = self.path.clone();
-                self.syntax.gated_locals.push(GatedLocal { name: name.clone(), span: span.clone(), binding, module });
-            }
+        let binding = segments.first().filter(|_| !global).and_then(|name| self.local(name));
+        let local = binding.is_some();
+        // Bound by a gated `let` or parameter: only some builds have it.
+        if let (Some(binding), Some(name)) = (binding.and_then(|(_, gate)| gate.clone()), segments.first()) {
+            let (name, span, module) = (name.clone(), span.clone(), self.path.clone());
+            self.syntax.gated_locals.push(GatedLocal { name, span, binding, module });
         }
         let self_ty =
             if segments.first().is_some_and(|s| s == "Self") { self.self_ty.last().cloned().flatten() } else { None };
@@ -748,10 +765,7 @@ impl Collector {
                 if let Some((_, sub)) = &i.subpat {
                     self.bind(sub, None);
                 }
-                let plain = i.by_ref.is_none() && i.mutability.is_none() && i.subpat.is_none();
-                if plain && i.ident.unraw().to_string().starts_with(|c: char| c.is_ascii_uppercase()) {
-                    self.visit_pat_ident(i);
-                } else {
+                if !names_a_constant(i) {
                     self.bind_name(i.ident.unraw().to_string(), hint);
                 }
             }
@@ -764,12 +778,19 @@ impl Collector {
 
     /// What is known of the type of `e`'s value.
     fn hint_of(&self, e: &Expr) -> Option<Hint> {
+        self.hint_within(e, Hint::MAX_CHAIN)
+    }
+
+    /// [`Self::hint_of`], chaining at most `budget` fields and method calls:
+    /// a long chain `x.a().b()…` is not rebuilt at every link.
+    fn hint_within(&self, e: &Expr, budget: usize) -> Option<Hint> {
+        let chained = |base: &Expr| budget.checked_sub(1).and_then(|left| self.hint_within(base, left)).map(Box::new);
         match e {
             Expr::Path(p) if p.qself.is_none() => {
                 let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
                 match segments.as_slice() {
                     [one] if one == "self" => self.self_ty.last().cloned().flatten().map(Hint::Type),
-                    [one] => self.local_hint(one),
+                    [one] => self.local_hint(one).filter(|h| h.chain() <= budget),
                     _ => None,
                 }
             }
@@ -778,14 +799,14 @@ impl Collector {
                 _ => None,
             },
             Expr::Struct(s) => Some(Hint::Type(path_of(&s.path))),
-            Expr::MethodCall(m) => Some(Hint::Method(Box::new(self.hint_of(&m.receiver)?), m.method.to_string())),
+            Expr::MethodCall(m) => Some(Hint::Method(chained(&m.receiver)?, m.method.to_string())),
             Expr::Field(f) => match &f.member {
-                syn::Member::Named(name) => Some(Hint::Field(Box::new(self.hint_of(&f.base)?), name.to_string())),
-                syn::Member::Unnamed(i) => Some(Hint::Field(Box::new(self.hint_of(&f.base)?), i.index.to_string())),
+                syn::Member::Named(name) => Some(Hint::Field(chained(&f.base)?, name.to_string())),
+                syn::Member::Unnamed(i) => Some(Hint::Field(chained(&f.base)?, i.index.to_string())),
             },
-            Expr::Reference(r) => self.hint_of(&r.expr),
-            Expr::Paren(p) => self.hint_of(&p.expr),
-            Expr::Group(g) => self.hint_of(&g.expr),
+            Expr::Reference(r) => self.hint_within(&r.expr, budget),
+            Expr::Paren(p) => self.hint_within(&p.expr, budget),
+            Expr::Group(g) => self.hint_within(&g.expr, budget),
             Expr::Cast(c) => ty_path(&c.ty).map(Hint::Type),
             _ => None,
         }
@@ -806,9 +827,8 @@ impl Collector {
                     for attr in &t.attrs {
                         self.visit_attribute(attr);
                     }
-                    self.region(&t.attrs, || t.span());
                     // A gated parameter is bound only in the builds with its feature.
-                    self.binding_gate = (cfg_of(&t.attrs) != Cfg::Other).then(|| t.span().byte_range());
+                    self.binding_gate = self.region(&t.attrs, || t.span());
                     self.bind(&t.pat, ty_path(&t.ty).map(Hint::Type));
                     self.binding_gate = None;
                     self.visit_type(&t.ty);
@@ -817,16 +837,21 @@ impl Collector {
         }
     }
 
+    /// Generic parameters: bound as names of their own (not items), then
+    /// their bounds visited.
+    fn generics(&mut self, generics: &syn::Generics) {
+        for param in &generics.params {
+            if let syn::GenericParam::Type(t) = param {
+                self.bind_name(t.ident.unraw().to_string(), None);
+            }
+        }
+        self.visit_generics(generics);
+    }
+
     /// A function: generics, signature, then the body with the parameters in scope.
     fn function(&mut self, sig: &syn::Signature, block: Option<&syn::Block>) {
         self.scoped(|c| {
-            // Generic parameters are names of their own, not items.
-            for param in &sig.generics.params {
-                if let syn::GenericParam::Type(t) = param {
-                    c.bind_name(t.ident.unraw().to_string(), None);
-                }
-            }
-            c.visit_generics(&sig.generics);
+            c.generics(&sig.generics);
             c.params(&sig.inputs);
             c.visit_return_type(&sig.output);
             if let Some(block) = block {
@@ -892,8 +917,6 @@ impl Collector {
         }
     }
 
-    /// Finds `a::b::c` sequences in a macro's tokens: the arguments of most
-    /// macros are expressions, types or paths the compiler will resolve.
     /// The references in the bodies of a `macro_rules!` macro's rules (the
     /// group after each `=>`); the patterns are not code.
     fn macro_bodies(&mut self, tokens: &TokenStream) -> Vec<PathRef> {
@@ -922,6 +945,8 @@ impl Collector {
         refs
     }
 
+    /// Finds `a::b::c` sequences in a macro's tokens: the arguments of most
+    /// macros are expressions, types or paths the compiler will resolve.
     fn scan_tokens(&mut self, tokens: TokenStream) {
         let trees: Vec<TokenTree> = tokens.into_iter().collect();
         let mut i = 0;
@@ -1267,12 +1292,7 @@ impl Collector {
             self.visit_attribute(attr);
         }
         self.scoped(|c| {
-            for param in &i.generics.params {
-                if let syn::GenericParam::Type(t) = param {
-                    c.bind_name(t.ident.unraw().to_string(), None);
-                }
-            }
-            c.visit_generics(&i.generics);
+            c.generics(&i.generics);
             if let Some((_, path, _)) = &i.trait_ {
                 c.path_ref(path, ns::TYPE);
             }
@@ -1440,16 +1460,10 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-        let name = p.ident.unraw().to_string();
-        // `None`, `Team` (brought in by `use Plan::*`), `LIMIT`: a capitalised
-        // plain name in a pattern names a variant or constant where one is in
-        // scope, and binds a new variable where none is: never an error, so
-        // never a reference, and not a variable either.
-        let plain = p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none();
-        if plain && name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        if names_a_constant(p) {
             return;
         }
-        self.bind_name(name, None);
+        self.bind_name(p.ident.unraw().to_string(), None);
         visit::visit_pat_ident(self, p);
     }
 
@@ -1481,7 +1495,7 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
-        self.region(&l.attrs, || l.span());
+        let gate = self.region(&l.attrs, || l.span());
         for attr in &l.attrs {
             self.visit_attribute(attr);
         }
@@ -1495,7 +1509,7 @@ impl<'ast> Visit<'ast> for Collector {
             }
         }
         // A gated `let` binds only in the builds with its feature.
-        self.binding_gate = (cfg_of(&l.attrs) != Cfg::Other).then(|| l.span().byte_range());
+        self.binding_gate = gate;
         self.bind(&l.pat, hint);
         self.binding_gate = None;
     }
@@ -1712,6 +1726,15 @@ impl<'ast> Visit<'ast> for Collector {
         }
         self.scan_tokens(mac.tokens.clone());
     }
+}
+
+/// `None`, `Team` (brought in by `use Plan::*`), `LIMIT`: a capitalised
+/// plain name in a pattern names a variant or constant where one is in
+/// scope, and binds a new variable where none is: never an error, so never
+/// a reference, and not a variable either.
+fn names_a_constant(p: &syn::PatIdent) -> bool {
+    let plain = p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none();
+    plain && p.ident.unraw().to_string().starts_with(|c: char| c.is_ascii_uppercase())
 }
 
 fn expr_attrs(e: &Expr) -> &[Attribute] {

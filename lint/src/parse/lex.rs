@@ -79,7 +79,8 @@ fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
 }
 
-fn is_ident(b: u8) -> bool {
+/// A byte of an identifier (any non-ASCII byte counts: UTF-8 names).
+pub(crate) fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
