@@ -114,7 +114,7 @@ impl Words {
                 return;
             }
             if let Some(i) = patterns.iter().position(|p| p == pattern) {
-                if let Some(k) = kinds.get_mut(i) {
+                if let Some(k) = kinds.get_mut(i).filter(|k| !k.contains(&word)) {
                     k.push(word);
                 }
             } else {
@@ -239,7 +239,9 @@ fn climbing_literal(after: &[u8], opener: u8) -> Option<String> {
 
 /// Whether a climbing path written in `rel` may land outside crate `unit`.
 fn leaves_unit(ws: &Workspace, rel: &str, unit: Option<usize>, path: &str) -> bool {
-    // Joined as the module tree joins it, so both agree on where it lands.
+    // Joined as the module tree joins a relative path, so both agree on where
+    // it lands; an absolute one (which the tree may find inside the
+    // workspace) is taken as leaving: the crate is then indexed.
     let folder = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
     crate::index::modtree::join(folder, path).is_none_or(|joined| ws.crate_index_of(&joined) != unit)
 }

@@ -131,15 +131,8 @@ fn higher_features(
 }
 
 fn help(config: &Config, dep: &Dependency, to: EditionId, target: &str) -> String {
-    let features: Vec<&str> = config
-        .editions
-        .iter()
-        .enumerate()
-        .filter(|(id, _)| *id == to || config.may_use(*id, to))
-        .flat_map(|(_, e)| e.features.iter().map(String::as_str))
-        .collect();
     let to_name = config.name(to);
-    match features.first() {
+    match config.mapped_feature(to) {
         Some(feature) if dep.optional => format!(
             "switch it on only from the `{feature}` feature (`{feature} = [\"dep:{}\"]`), which corefence.toml maps to the {to_name} edition, and from features that enable `{feature}`; or remove the dependency on `{target}`",
             dep.key

@@ -94,19 +94,10 @@ fn modules_in_file(tree: &ModTree, root: ModId, file: usize) -> Vec<ModId> {
     out
 }
 
-/// The edition of the code at `span` in module `m`, and its cfg gate.
-pub fn context(inputs: &Inputs<'_>, tree: &ModTree, data: &FileData, m: ModId, span: &std::ops::Range<usize>) -> Ctx {
-    let module = tree.modules.get(m);
-    let edition = data.tag_at(span).or(module.map(|x| x.edition)).unwrap_or(inputs.config.default);
-    let krate = module.and_then(|x| x.krate);
-    let gate = inputs.combine(inputs.gate_of(krate, data.gates_at(span)), module.and_then(|x| x.gate));
-    Ctx { edition, gate }
-}
-
 fn uses(report: &Report<'_, '_>, m: ModId, out: &mut Vec<Diagnostic>) {
     let Some(body) = report.resolver.body(m) else { return };
     for u in &body.uses {
-        let ctx = context(report.inputs, report.tree, report.data, m, &u.item_span);
+        let ctx = report.resolver.ctx_at(m, &u.item_span);
         let global = u.global || u.extern_crate;
         let resolver = report.resolver;
         let Some(found) = resolver.resolve(m, &u.path, global, ns::ANY, View::Any) else { continue };
@@ -125,7 +116,7 @@ fn uses(report: &Report<'_, '_>, m: ModId, out: &mut Vec<Diagnostic>) {
 /// A path in code: a finding when it resolves in some build but not in the
 /// build of its code.
 fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic> {
-    let ctx = context(report.inputs, report.tree, report.data, m, &r.span);
+    let ctx = report.resolver.ctx_at(m, &r.span);
     let view = report.resolver.view_of(ctx);
     let resolve = |view: View| resolve_ref(report.resolver, m, r, view);
     let found = resolve(View::Any)?;
@@ -169,7 +160,7 @@ fn expansion(
     out: &mut Vec<Diagnostic>,
 ) {
     let resolver = report.resolver;
-    let ctx = context(report.inputs, report.tree, report.data, m, &r.span);
+    let ctx = report.resolver.ctx_at(m, &r.span);
     let view = resolver.view_of(ctx);
     let Some(Resolved { res: Res::Item(def_m, index), .. }) = resolve_ref(resolver, m, r, view) else { return };
     let Some(def) = resolver.item(def_m, index).filter(|d| !d.expands.is_empty()) else { return };
@@ -177,17 +168,23 @@ fn expansion(
     let Some(data) = report.inputs.files.get(file) else { return };
     let at_definition = Report { data, file, ..*report };
     for written in def.expands.iter().filter(|b| !b.local) {
-        let (from, segments) = match written.segments.split_first() {
-            Some((head, rest)) if head == "$crate" => {
-                (def_m, std::iter::once("crate".to_owned()).chain(rest.iter().cloned()).collect())
-            }
-            _ => (m, written.segments.clone()),
-        };
-        let expanded = PathRef { segments, ..written.clone() };
-        let Some(found) = resolve_ref(resolver, from, &expanded, View::Any) else { continue };
-        if resolve_ref(resolver, from, &expanded, view).is_some() || !seen.insert((file, written.span.clone())) {
+        if seen.contains(&(file, written.span.clone())) {
             continue;
         }
+        let in_macro_crate;
+        let (from, expanded) = match written.segments.split_first() {
+            Some((head, rest)) if head == "$crate" => {
+                let segments = std::iter::once("crate".to_owned()).chain(rest.iter().cloned()).collect();
+                in_macro_crate = PathRef { segments, ..written.clone() };
+                (def_m, &in_macro_crate)
+            }
+            _ => (m, written),
+        };
+        let Some(found) = resolve_ref(resolver, from, expanded, View::Any) else { continue };
+        if resolve_ref(resolver, from, expanded, view).is_some() {
+            continue;
+        }
+        seen.insert((file, written.span.clone()));
         let text = written.segments.join("::");
         out.push(finding(&at_definition, written.span.clone(), &text, &found, ctx, Kind::Path));
     }
@@ -197,18 +194,15 @@ fn expansion(
 /// a finding when the build of the reading code lacks the gate's edition.
 fn gated_local(report: &Report<'_, '_>, m: ModId, read: &GatedLocal) -> Option<Diagnostic> {
     let (inputs, resolver) = (report.inputs, report.resolver);
-    let ctx = context(inputs, report.tree, report.data, m, &read.span);
+    let ctx = report.resolver.ctx_at(m, &read.span);
     let View::In(view) = resolver.view_of(ctx) else { return None };
-    let bound = context(inputs, report.tree, report.data, m, &read.binding);
+    let bound = report.resolver.ctx_at(m, &read.binding);
     let to = bound.gate?;
     if inputs.config.may_use(view, to) {
         return None;
     }
     let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(to));
-    let gate = mapped_feature(inputs, to).map_or_else(
-        || format!("the feature corefence.toml maps to the {to_name} edition"),
-        |f| format!("`#[cfg(feature = \"{f}\")]`"),
-    );
+    let gate = gate_text(inputs, to);
     Some(
         Diagnostic::new(
             Code::BoundaryImport,
@@ -288,7 +282,7 @@ const STD_TRAIT_METHODS: &[(&str, &[&str])] = &[
 /// (or field) of that name its type has is missing from the code's build.
 fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Vec<bool>]) -> Option<Diagnostic> {
     let resolver = report.resolver;
-    let ctx = context(report.inputs, report.tree, report.data, m, &call.span);
+    let ctx = report.resolver.ctx_at(m, &call.span);
     let view = resolver.view_of(ctx);
     let owner = call.receiver.as_ref().and_then(|h| type_of(resolver, m, h, call.self_ty.as_ref(), 0));
     let candidates: Vec<usize> = match owner {
@@ -298,20 +292,18 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
         None if !call.field && !std_methods().contains(call.name.as_str()) => {
             let caller = report.tree.modules.get(m).and_then(|x| x.krate);
             resolver
-                .members()
+                .members_called(&call.name)
                 .iter()
-                .enumerate()
-                .filter(|(_, info)| {
-                    info.member.name == call.name && matches!(info.member.kind, MemberKind::Fn { method: true })
-                })
-                .filter(|(_, info)| {
+                .copied()
+                .filter(|&i| {
+                    let Some(info) = resolver.members().get(i) else { return false };
                     let defined_in = report.tree.modules.get(info.module).and_then(|x| x.krate);
-                    match (caller, defined_in) {
-                        (Some(a), Some(b)) => reach.get(a).and_then(|r| r.get(b)).copied().unwrap_or(false),
-                        (a, b) => a == b,
-                    }
+                    matches!(info.member.kind, MemberKind::Fn { method: true })
+                        && match (caller, defined_in) {
+                            (Some(a), Some(b)) => reach.get(a).and_then(|r| r.get(b)).copied().unwrap_or(false),
+                            (a, b) => a == b,
+                        }
                 })
-                .map(|(i, _)| i)
                 .collect()
         }
         None => Vec::new(),
@@ -419,7 +411,7 @@ fn trait_items(
         let Some(of_trait @ Res::Item(..)) = info.of_trait else { continue };
         let Some(module) = tree.modules.get(info.module) else { continue };
         let Some(data) = inputs.files.get(module.file) else { continue };
-        let ctx = context(inputs, tree, data, info.module, &info.member.span);
+        let ctx = resolver.ctx_at(info.module, &info.member.span);
         let view = resolver.view_of(ctx);
         // An impl that is not in this build has nothing to check; one of a
         // trait the build does not have is reported at the trait's path.
@@ -512,11 +504,7 @@ fn finding(
         }
     }
     let chain = chain(report, written, found);
-    let feature = mapped_feature(inputs, to);
-    let gate = feature.as_deref().map_or_else(
-        || format!("the feature corefence.toml maps to the {to_name} edition"),
-        |f| format!("`#[cfg(feature = \"{f}\")]`"),
-    );
+    let gate = gate_text(inputs, to);
     let fix = match kind {
         Kind::Reexport => format!(
             "remove the re-export, or gate it with {gate}; re-exporting leaks {to_name} code into the {from_name} edition's API"
@@ -531,15 +519,12 @@ fn finding(
     })
 }
 
-/// The first Cargo feature mapped to an edition that may use `to`.
-fn mapped_feature(inputs: &Inputs<'_>, to: EditionId) -> Option<String> {
-    let config = inputs.config;
-    config
-        .editions
-        .iter()
-        .enumerate()
-        .filter(|(id, _)| *id == to || config.may_use(*id, to))
-        .find_map(|(_, e)| e.features.first().cloned())
+/// How to gate code of edition `to`: with its mapped feature, if any.
+fn gate_text(inputs: &Inputs<'_>, to: EditionId) -> String {
+    inputs.config.mapped_feature(to).map_or_else(
+        || format!("the feature corefence.toml maps to the {} edition", inputs.config.name(to)),
+        |f| format!("`#[cfg(feature = \"{f}\")]`"),
+    )
 }
 
 /// Where a definition is: its name, or its `mod` declaration (a crate root: its first byte).

@@ -22,14 +22,7 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
         let (from, to) = (inputs.config.name(f.from), inputs.config.name(f.to));
         let how = if f.include { "includes" } else { "declares" };
         let target = sources.get(&f.target);
-        let feature = inputs
-            .config
-            .editions
-            .iter()
-            .enumerate()
-            .filter(|(id, _)| *id == f.to || inputs.config.may_use(*id, f.to))
-            .find_map(|(_, e)| e.features.first().cloned());
-        let gate = feature.map_or_else(
+        let gate = inputs.config.mapped_feature(f.to).map_or_else(
             || format!("map a Cargo feature to the {to} edition in corefence.toml and gate the declaration with it"),
             |f| format!("gate the declaration with `#[cfg(feature = \"{f}\")]`"),
         );

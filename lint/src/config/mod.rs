@@ -173,6 +173,16 @@ impl Config {
         }
     }
 
+    /// The first Cargo feature mapped to an edition whose build holds code
+    /// of edition `to`: the feature to gate such code with.
+    pub fn mapped_feature(&self, to: EditionId) -> Option<&str> {
+        self.editions
+            .iter()
+            .enumerate()
+            .filter(|(id, _)| self.may_use(*id, to))
+            .find_map(|(_, e)| e.features.first().map(String::as_str))
+    }
+
     /// Whether code of edition `from` may refer to code of edition `to`
     /// (itself included): also, whether the build of `from` holds code of `to`.
     pub fn may_use(&self, from: EditionId, to: EditionId) -> bool {

@@ -128,6 +128,8 @@ pub struct Resolver<'a> {
     members: Vec<MemberInfo>,
     /// The members of each type or trait, by owner.
     members_of: HashMap<Res, Vec<usize>>,
+    /// Every member, by name, in index order.
+    members_by_name: HashMap<String, Vec<usize>>,
     /// Finished lookups. Re-export graphs are DAGs full of diamonds (and
     /// sometimes cycles): without this, glob chains cost exponential time.
     memo: RefCell<HashMap<LookupKey, Option<Binding>>>,
@@ -174,6 +176,7 @@ impl<'a> Resolver<'a> {
             exported: HashMap::new(),
             members: Vec::new(),
             members_of: HashMap::new(),
+            members_by_name: HashMap::new(),
             memo: RefCell::default(),
             active: RefCell::default(),
         };
@@ -229,13 +232,16 @@ impl<'a> Resolver<'a> {
             }
         }
         let mut members_of: HashMap<Res, Vec<usize>> = HashMap::new();
+        let mut members_by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, info) in members.iter().enumerate() {
             if let Some(owner) = info.owner {
                 members_of.entry(owner).or_default().push(i);
             }
+            members_by_name.entry(info.member.name.clone()).or_default().push(i);
         }
         self.members = members;
         self.members_of = members_of;
+        self.members_by_name = members_by_name;
     }
 
     /// The type a written type path names, from module `m` (`Self` is
@@ -268,6 +274,11 @@ impl<'a> Resolver<'a> {
                 self.members.get(i).is_some_and(|info| info.member.name == name && member_ns(&info.member) & ns != 0)
             })
             .collect()
+    }
+
+    /// Every member called `name`, whoever owns it, in index order.
+    pub fn members_called(&self, name: &str) -> &[usize] {
+        self.members_by_name.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// The members of `owner` (its impls included).
@@ -308,10 +319,28 @@ impl<'a> Resolver<'a> {
         let (m, span) = self.place(res)?;
         let module = self.tree.modules.get(m)?;
         let Some(span) = span else { return Some((module.edition, module.gate)) };
-        let file = self.inputs.files.get(module.file)?;
-        let edition = file.tag_at(&span).unwrap_or(module.edition);
-        let gate = self.inputs.combine(self.inputs.gate_of(module.krate, file.gates_at(&span)), module.gate);
-        Some((edition, gate))
+        let ctx = self.ctx_at(m, &span);
+        Some((ctx.edition, ctx.gate))
+    }
+
+    /// The edition of the code at `span` in module `m` (its tag, else the
+    /// module's), and the edition its cfg gates and the module's require.
+    pub fn ctx_at(&self, m: ModId, span: &Range<usize>) -> Ctx {
+        let inputs = self.inputs;
+        let module = self.tree.modules.get(m);
+        let file = module.and_then(|x| inputs.files.get(x.file));
+        let edition = file.and_then(|f| f.tag_at(span)).or(module.map(|x| x.edition)).unwrap_or(inputs.config.default);
+        let krate = module.and_then(|x| x.krate);
+        let own = file.and_then(|f| inputs.gate_of(krate, f.gates_at(span)));
+        Ctx { edition, gate: inputs.combine(own, module.and_then(|x| x.gate)) }
+    }
+
+    /// Whether build `view` holds code of context `ctx`: its edition and
+    /// its gate's.
+    pub fn holds(&self, view: View, ctx: Ctx) -> bool {
+        let View::In(v) = view else { return true };
+        let config = self.inputs.config;
+        config.may_use(v, ctx.edition) && ctx.gate.is_none_or(|g| config.may_use(v, g))
     }
 
     /// The edition of what a path resolved to: the lowest edition whose
@@ -323,9 +352,8 @@ impl<'a> Resolver<'a> {
 
     /// Whether build `view` holds the definition.
     pub fn present(&self, res: Res, view: View) -> bool {
-        let View::In(v) = view else { return true };
-        let config = self.inputs.config;
-        self.edition_and_gate(res).is_some_and(|(e, g)| config.may_use(v, e) && g.is_none_or(|g| config.may_use(v, g)))
+        view == View::Any
+            || self.edition_and_gate(res).is_some_and(|(edition, gate)| self.holds(view, Ctx { edition, gate }))
     }
 
     /// The build code of context `ctx` is compiled in: its gate's edition
@@ -372,17 +400,8 @@ impl<'a> Resolver<'a> {
     /// code using the name is not reported again.
     pub fn imports(&self, m: ModId, name: &str, view: View) -> bool {
         let Some(body) = self.body(m) else { return false };
-        let Some(module) = self.tree.modules.get(m) else { return false };
-        let Some(file) = self.inputs.files.get(module.file) else { return false };
         body.uses.iter().any(|u| {
-            u.target == UseTarget::Name(name.to_owned()) && {
-                let edition = file.tag_at(&u.item_span).unwrap_or(module.edition);
-                let gate =
-                    self.inputs.combine(self.inputs.gate_of(module.krate, file.gates_at(&u.item_span)), module.gate);
-                let View::In(v) = view else { return true };
-                let config = self.inputs.config;
-                config.may_use(v, edition) && gate.is_none_or(|g| config.may_use(v, g))
-            }
+            matches!(&u.target, UseTarget::Name(n) if n == name) && self.holds(view, self.ctx_at(m, &u.item_span))
         })
     }
 
@@ -567,17 +586,10 @@ impl<'a> Resolver<'a> {
             return defined;
         }
         let module = self.tree.modules.get(m)?;
-        let file = self.inputs.files.get(module.file)?;
         let body = self.body(m)?;
-        let use_present = |span: &Range<usize>| {
-            let View::In(v) = view else { return true };
-            let edition = file.tag_at(span).unwrap_or(module.edition);
-            let gate = self.inputs.combine(self.inputs.gate_of(module.krate, file.gates_at(span)), module.gate);
-            let config = self.inputs.config;
-            config.may_use(v, edition) && gate.is_none_or(|g| config.may_use(v, g))
-        };
+        let use_present = |span: &Range<usize>| self.holds(view, self.ctx_at(m, span));
         for u in &body.uses {
-            if u.target != UseTarget::Name(name.to_owned()) || !use_present(&u.item_span) {
+            if !matches!(&u.target, UseTarget::Name(n) if n == name) || !use_present(&u.item_span) {
                 continue;
             }
             let found = if u.extern_crate {
