@@ -128,7 +128,7 @@ fn unchecked(export: &Export, sources: &Sources<'_>, built: &BTreeSet<PathBuf>) 
         .iter()
         .filter(|dir| !built.contains(&export.out.join(dir.as_str())))
         .map(|dir| {
-            let manifest = if dir.is_empty() { "Cargo.toml".to_owned() } else { format!("{dir}/Cargo.toml") };
+            let manifest = crate::workspace::manifest_path(dir);
             Diagnostic::new(
                 Code::ExportBuild,
                 Location::file_start(&sources.get(&manifest)),
@@ -471,7 +471,7 @@ fn spanless(
         .and_then(|d| d.strip_prefix(&export.out).ok())
         .map(crate::workspace::slash_path)
         .unwrap_or_default();
-    let manifest = if crate_dir.is_empty() { "Cargo.toml".to_owned() } else { format!("{crate_dir}/Cargo.toml") };
+    let manifest = crate::workspace::manifest_path(&crate_dir);
     let mentioned =
         message.message.split('`').skip(1).step_by(2).filter_map(|written| crate::workspace::join(&crate_dir, written));
     file_field(sources, &manifest, mentioned).unwrap_or_else(|| Location::file_start(&sources.get(&manifest)))
@@ -483,7 +483,7 @@ fn spanless(
 fn file_field(sources: &Sources<'_>, manifest: &str, mut mentioned: impl Iterator<Item = String>) -> Option<Location> {
     let file = sources.get(manifest);
     let parsed = crate::workspace::manifest::parse(&file.text).ok()?;
-    let dir = manifest.strip_suffix("Cargo.toml").unwrap_or("").trim_end_matches('/');
+    let dir = crate::workspace::manifest_dir(manifest);
     mentioned.find_map(|rel| {
         let field =
             parsed.file_fields.iter().find(|f| crate::workspace::join(dir, &f.value).as_deref() == Some(&rel))?;

@@ -57,6 +57,12 @@ pub struct Removal {
 }
 
 impl Removal {
+    /// Whether `path` (a file or folder, relative to the root) is in a
+    /// removed crate's folder.
+    pub fn covers(&self, path: &str) -> bool {
+        lies_in(path, &self.dirs)
+    }
+
     /// Records what editing one manifest removed that other manifests follow:
     /// its removed features (under `package`, the manifest's package name) and
     /// its removed `[workspace.dependencies]` entries. Returns whether
@@ -119,14 +125,8 @@ pub fn edit(text: &str, dir: &str, removal: &Removal) -> Result<Edited, Manifest
         message: format!("corefence could not edit this manifest: {what} (a corefence bug)"),
         span: 0..0,
     };
-    let mut out = Vec::with_capacity(text.len());
-    let mut at = 0;
-    for cut in &cuts {
-        out.extend_from_slice(text.as_bytes().get(at..cut.start).unwrap_or_default());
-        at = cut.end;
-    }
-    out.extend_from_slice(text.as_bytes().get(at..).unwrap_or_default());
-    let out = String::from_utf8(out).map_err(|_| bug("a cut split a character"))?;
+    let out = String::from_utf8(super::source::splice_out(text.as_bytes(), &cuts))
+        .map_err(|_| bug("a cut split a character"))?;
     // Every cut keeps the TOML valid. Should one not, the caller copying the
     // manifest unchanged beats writing a broken one.
     Document::parse(out.as_str()).map_err(|e| bug(&format!("the result does not parse: {}", e.message().trim())))?;
@@ -390,11 +390,12 @@ fn named_dependency<'e>(entry: &'e str, defined: &BTreeSet<&str>) -> Option<&'e 
     }
 }
 
-/// Whether the folder `path` is one of `dirs` or below one.
+/// Whether `path` is one of the folders `dirs` or below one (below the
+/// root folder `""` only when it is the root itself).
 fn lies_in(path: &str, dirs: &BTreeSet<String>) -> bool {
     dirs.iter().any(|dir| {
         let dir = dir.trim_start_matches("./").trim_end_matches('/');
-        path.strip_prefix(dir).is_some_and(|rest| rest.is_empty() || (!dir.is_empty() && rest.starts_with('/')))
+        path == dir || (!dir.is_empty() && crate::workspace::is_under(path, dir))
     })
 }
 
@@ -521,12 +522,13 @@ impl<'t> Plan<'t> {
     /// What was removed, and the byte ranges to cut (sorted, disjoint).
     fn finish(mut self) -> (Vec<Removed>, Vec<Range<usize>>) {
         let bytes = self.text.as_bytes();
-        let mut cuts: Vec<Range<usize>> = merge(self.blocks).into_iter().map(|b| widen(bytes, b)).collect();
+        let mut cuts: Vec<Range<usize>> =
+            super::source::merge(self.blocks).into_iter().map(|b| widen(bytes, b)).collect();
         for list in self.lists.values() {
             list.cuts(bytes, &mut cuts);
         }
         self.removed.sort();
-        (self.removed.into_iter().map(|(_, r)| r).collect(), merge(cuts))
+        (self.removed.into_iter().map(|(_, r)| r).collect(), super::source::merge(cuts))
     }
 }
 
@@ -618,19 +620,6 @@ fn widen(bytes: &[u8], block: Range<usize>) -> Range<usize> {
         (true, true) => before..after,
         (true, false) => block.start..after,
     }
-}
-
-/// Sorts ranges and joins those that overlap or touch.
-fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
-    ranges.sort_by_key(|r| (r.start, r.end));
-    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
-    for r in ranges.into_iter().filter(|r| r.start < r.end) {
-        match out.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => out.push(r),
-        }
-    }
-    out
 }
 
 /// An array or inline table that loses elements.

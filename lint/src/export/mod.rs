@@ -29,7 +29,7 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::engine::{self, Fatal, FileFacts};
 use crate::license::comment;
 use crate::license::expr::LicenseExpr;
-use crate::workspace::is_under;
+use crate::workspace::{is_manifest, is_under, manifest_dir};
 
 /// What to export, and where.
 #[derive(Debug, Clone, Default)]
@@ -239,11 +239,11 @@ fn clear(dir: &Path) -> std::io::Result<()> {
 /// What leaves the export and what is edited on the way.
 struct Plan<'a> {
     config: &'a Config,
-    /// Folders of removed crates.
-    crate_dirs: BTreeSet<String>,
     /// What every manifest loses: removed crates, mapped features, and what
     /// follows from them across manifests.
     removal: manifest::Removal,
+    /// The kept manifests as edited with the final `removal`, by path.
+    edited: BTreeMap<String, manifest::Edited>,
     /// Removed files, with why.
     removed_files: BTreeSet<String>,
     /// Facts of checked files, by path.
@@ -265,7 +265,6 @@ impl<'a> Plan<'a> {
         let config = &outcome.config;
         let removed_crates: Vec<&engine::CrateFacts> =
             outcome.crates.iter().filter(|c| removed_edition(c.edition)).collect();
-        let crate_dirs: BTreeSet<String> = removed_crates.iter().map(|c| c.dir.clone()).collect();
         let mut removal = manifest::Removal {
             features: config
                 .editions
@@ -275,19 +274,19 @@ impl<'a> Plan<'a> {
                 .flat_map(|(_, e)| e.features.iter().cloned())
                 .collect(),
             packages: removed_crates.iter().map(|c| c.name.clone()).collect(),
-            dirs: crate_dirs.clone(),
+            dirs: removed_crates.iter().map(|c| c.dir.clone()).collect(),
             kept_dirs: outcome.crates.iter().filter(|c| !removed_edition(c.edition)).map(|c| c.dir.clone()).collect(),
             ..manifest::Removal::default()
         };
         let removed_files: BTreeSet<String> = outcome
             .file_editions
             .iter()
-            .filter(|(rel, e)| removed_edition(*e) || crate_dirs.iter().any(|d| !d.is_empty() && is_under(rel, d)))
+            .filter(|(rel, e)| removed_edition(*e) || removal.covers(rel))
             .map(|(rel, _)| rel.clone())
             .collect();
-        learn_manifests(&outcome.root, &outcome.file_editions, &removed_files, &mut removal);
+        let edited = learn_manifests(outcome, &removed_files, &mut removal);
         let facts = outcome.facts.iter().map(|f| (f.path.as_str(), f)).collect();
-        Plan { config, crate_dirs, removal, removed_files, facts, removed_edition }
+        Plan { config, removal, edited, removed_files, facts, removed_edition }
     }
 
     /// A kept file with a snippet that never ends cannot be cut: where does
@@ -321,7 +320,7 @@ impl<'a> Plan<'a> {
     fn write(&self, outcome: &engine::Outcome, out: &Path) -> Result<Written, ExportError> {
         let root = &outcome.root;
         let mut w = Written::default();
-        w.removed.crates = self.crate_dirs.iter().cloned().collect();
+        w.removed.crates = self.removal.dirs.iter().cloned().collect();
         w.removed.files = self.removed_files.iter().cloned().collect();
         // The kept editions' own licenses keep their texts, whoever uses them.
         let mut used_ids: BTreeSet<String> = self
@@ -348,12 +347,8 @@ impl<'a> Plan<'a> {
                 continue;
             }
             let bytes = read(root, rel)?;
-            let name = rel.rsplit('/').next().unwrap_or(rel);
-            let new = if name == "Cargo.toml" {
-                self.manifest(rel, &bytes, &mut w)
-            } else {
-                self.source(rel, &bytes, &mut w)
-            };
+            let new =
+                if is_manifest(rel) { self.manifest(rel, &bytes, &mut w) } else { self.source(rel, &bytes, &mut w) };
             used_ids.extend(license_ids(rel, new.as_deref().unwrap_or(&bytes)));
             write(root, out, rel, new.as_deref().unwrap_or(&bytes))?;
             w.files += 1;
@@ -382,8 +377,7 @@ impl<'a> Plan<'a> {
             w.files += 1;
         }
         for (link, edition, target) in &outcome.links {
-            let link_removed =
-                (self.removed_edition)(*edition) || self.crate_dirs.iter().any(|d| !d.is_empty() && is_under(link, d));
+            let link_removed = (self.removed_edition)(*edition) || self.removal.covers(link);
             if link_removed || self.removed_files.contains(target) {
                 w.removed.files.push(link.clone());
                 continue;
@@ -427,7 +421,9 @@ impl<'a> Plan<'a> {
     /// A kept Cargo.toml, without what belongs to removed editions.
     fn manifest(&self, rel: &str, bytes: &[u8], w: &mut Written) -> Option<Vec<u8>> {
         let text = std::str::from_utf8(bytes).ok()?;
-        match manifest::edit(text, manifest_dir(rel), &self.removal) {
+        let edited =
+            self.edited.get(rel).cloned().map_or_else(|| manifest::edit(text, manifest_dir(rel), &self.removal), Ok);
+        match edited {
             Ok(edited) => {
                 w.removed.manifest.extend(edited.removed.into_iter().map(|r| RemovedEntry {
                     path: rel.to_owned(),
@@ -475,41 +471,41 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// The folder of a manifest, relative to the root (`""` for the root's).
-fn manifest_dir(rel: &str) -> &str {
-    rel.strip_suffix("Cargo.toml").unwrap_or("").trim_end_matches('/')
-}
-
 /// Edits every kept manifest until `removal` learns nothing more: a feature
 /// that turns on another crate's removed feature goes too, in whatever order
-/// the manifests come.
+/// the manifests come. Returns the last round's edits, made with the final
+/// `removal`, by path (none if the rounds ran out first).
 fn learn_manifests(
-    root: &Path,
-    files: &[(String, EditionId)],
+    outcome: &engine::Outcome,
     removed: &BTreeSet<String>,
     removal: &mut manifest::Removal,
-) {
-    let manifests: Vec<(String, String, Option<String>)> = files
+) -> BTreeMap<String, manifest::Edited> {
+    let manifests: Vec<(&str, String, Option<&str>)> = outcome
+        .file_editions
         .iter()
-        .filter(|(rel, _)| !removed.contains(rel) && rel.rsplit('/').next() == Some("Cargo.toml"))
+        .filter(|(rel, _)| !removed.contains(rel) && is_manifest(rel))
         .filter_map(|(rel, _)| {
-            let text = std::fs::read_to_string(root.join(rel)).ok()?;
-            let package = crate::workspace::manifest::parse(&text).ok().and_then(|m| m.name).map(|n| n.value);
-            Some((rel.clone(), text, package))
+            let text = std::fs::read_to_string(outcome.root.join(rel)).ok()?;
+            let dir = manifest_dir(rel);
+            let package = outcome.crates.iter().find(|c| c.dir == dir).map(|c| c.name.as_str());
+            Some((rel.as_str(), text, package))
         })
         .collect();
     // Each round can only add: bounded by the number of features and entries.
     for _ in 0..=manifests.len() {
         let mut learnt = false;
+        let mut edits = BTreeMap::new();
         for (rel, text, package) in &manifests {
             if let Ok(edited) = manifest::edit(text, manifest_dir(rel), removal) {
-                learnt |= removal.learn(package.as_deref(), &edited.removed);
+                learnt |= removal.learn(*package, &edited.removed);
+                edits.insert((*rel).to_owned(), edited);
             }
         }
         if !learnt {
-            break;
+            return edits;
         }
     }
+    BTreeMap::new()
 }
 
 /// The license ids a kept file uses, as exported.
@@ -521,7 +517,7 @@ fn license_ids(rel: &str, bytes: &[u8]) -> Vec<String> {
         .filter_map(|t| LicenseExpr::parse(&t.text).ok())
         .flat_map(|e| crate::checks::license_texts::ids(&e))
         .collect();
-    if rel.rsplit('/').next() == Some("Cargo.toml") {
+    if is_manifest(rel) {
         if let Ok(m) = crate::workspace::manifest::parse(&String::from_utf8_lossy(bytes)) {
             let license = m.license.or(m.workspace_license).map(|l| l.value);
             ids.extend(

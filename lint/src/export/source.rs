@@ -33,32 +33,42 @@ impl LineMap {
 /// each widened to whole lines where only whitespace shares its first and
 /// last line; and the map back to the original.
 pub fn cut(bytes: &[u8], ranges: &[Range<usize>]) -> (Vec<u8>, LineMap) {
-    let mut wide: Vec<Range<usize>> = ranges
-        .iter()
-        .map(|r| whole_lines(bytes, r.start.min(bytes.len())..r.end.min(bytes.len())))
-        .filter(|r| r.start < r.end)
-        .collect();
-    wide.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    for r in wide {
-        match merged.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
-    }
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut at = 0;
-    let mut cuts = Vec::new();
+    let wide: Vec<Range<usize>> =
+        ranges.iter().map(|r| whole_lines(bytes, r.start.min(bytes.len())..r.end.min(bytes.len()))).collect();
+    let merged = merge(wide);
+    let mut cuts = Vec::with_capacity(merged.len());
     let mut removed = 0;
-    for r in merged {
-        out.extend_from_slice(bytes.get(at..r.start).unwrap_or_default());
+    for r in &merged {
         // In exported offsets, the cut sits where the kept bytes before it end.
         cuts.push((r.start - removed, r.end - r.start));
         removed += r.end - r.start;
-        at = r.end;
+    }
+    (splice_out(bytes, &merged), LineMap { cuts })
+}
+
+/// `ranges` sorted, without empty ones, overlapping and touching ones joined.
+pub(super) fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges.into_iter().filter(|r| r.start < r.end) {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// `bytes` without the sorted, disjoint `cuts`.
+pub(super) fn splice_out(bytes: &[u8], cuts: &[Range<usize>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    for cut in cuts {
+        out.extend_from_slice(bytes.get(at..cut.start).unwrap_or_default());
+        at = cut.end;
     }
     out.extend_from_slice(bytes.get(at..).unwrap_or_default());
-    (out, LineMap { cuts })
+    out
 }
 
 /// `r` grown to the start of its first line and past the end of its last

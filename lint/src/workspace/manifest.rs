@@ -74,8 +74,6 @@ pub struct WorkspaceDependency {
     pub path: Option<String>,
     /// `features = [..]`: turned on for every member that inherits it.
     pub features: Vec<Field>,
-    /// The span of the key.
-    pub span: Range<usize>,
 }
 
 /// Which table a dependency is declared in.
@@ -234,8 +232,6 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
     Ok(m)
 }
 
-/// Reads `[dependencies]` (or the build/dev table, also in its old
-/// underscore spelling) of `parent` into `out`.
 /// `[workspace.dependencies]`.
 fn workspace_dependencies(root: &DeTable<'_>) -> Vec<WorkspaceDependency> {
     table(root, "workspace")
@@ -252,7 +248,6 @@ fn workspace_dependencies(root: &DeTable<'_>) -> Vec<WorkspaceDependency> {
                         package: t.and_then(|t| string(t, "package")).map_or_else(|| key.clone(), |p| p.value),
                         path: t.and_then(|t| string(t, "path")).map(|p| p.value),
                         features: t.map(strings_of_features).unwrap_or_default(),
-                        span: k.span(),
                         key,
                     }
                 })
@@ -261,6 +256,8 @@ fn workspace_dependencies(root: &DeTable<'_>) -> Vec<WorkspaceDependency> {
         .unwrap_or_default()
 }
 
+/// Reads `[dependencies]` (or the build/dev table, also in its old
+/// underscore spelling) of `parent` into `out`.
 fn dependency_table(parent: &DeTable<'_>, kind: DepKind, target: Option<&str>, out: &mut Vec<Dependency>) {
     let names: &[&str] = match kind {
         DepKind::Normal => &["dependencies"],

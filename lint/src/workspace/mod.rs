@@ -48,6 +48,25 @@ pub fn is_under(path: &str, dir: &str) -> bool {
     dir.is_empty() || path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// Whether a relative path names a Cargo manifest.
+pub fn is_manifest(rel: &str) -> bool {
+    rel.rsplit('/').next() == Some("Cargo.toml")
+}
+
+/// The folder of a manifest, relative to the root (`""` for the root's).
+pub fn manifest_dir(rel: &str) -> &str {
+    rel.strip_suffix("Cargo.toml").unwrap_or("").trim_end_matches('/')
+}
+
+/// The manifest of the crate in folder `dir` (`""` for the root).
+pub fn manifest_path(dir: &str) -> String {
+    if dir.is_empty() {
+        "Cargo.toml".to_owned()
+    } else {
+        format!("{dir}/Cargo.toml")
+    }
+}
+
 /// `rel` and the folders holding it, innermost first, ending with the root `""`.
 pub fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
     std::iter::successors(Some(rel), |d| (!d.is_empty()).then(|| d.rsplit_once('/').map_or("", |(parent, _)| parent)))
@@ -120,7 +139,7 @@ impl Workspace {
         // Read and parsed in parallel: a workspace may have hundreds.
         let parsed: Vec<_> = files
             .par_iter()
-            .filter(|f| f.rel.rsplit('/').next() == Some("Cargo.toml"))
+            .filter(|f| is_manifest(&f.rel))
             .map(|entry| {
                 let read = read(entry).map(|bytes| {
                     let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -145,16 +164,14 @@ impl Workspace {
                     if entry.rel == "Cargo.toml" {
                         workspace_dependencies.clone_from(&info.workspace_dependencies);
                         root_manifest = Some(Arc::clone(&file));
-                    }
-                    if let Some(license) = &info.workspace_license {
-                        if entry.rel == "Cargo.toml" {
+                        if let Some(license) = &info.workspace_license {
                             workspace_license = Some((Arc::clone(&file), license.clone()));
                         }
                     }
                     if !info.is_package {
                         continue;
                     }
-                    let dir = entry.rel.strip_suffix("Cargo.toml").unwrap_or("").trim_end_matches('/').to_owned();
+                    let dir = manifest_dir(&entry.rel).to_owned();
                     let name = info
                         .name
                         .as_ref()
@@ -203,7 +220,7 @@ impl Workspace {
     /// (`package =`, or the key).
     pub fn dependency_crate(&self, from: &Crate, dep: &manifest::Dependency) -> Option<usize> {
         let (dir, path, package) = if dep.inherited {
-            let entry = self.workspace_dependencies.iter().find(|d| d.key == dep.key);
+            let entry = self.inherited(dep);
             ("", entry.and_then(|d| d.path.as_deref()), entry.map_or(dep.key.as_str(), |d| d.package.as_str()))
         } else {
             (from.dir.as_str(), dep.path.as_deref(), dep.package.as_deref().unwrap_or(&dep.key))
@@ -220,8 +237,13 @@ impl Workspace {
         &'a self,
         dep: &'a manifest::Dependency,
     ) -> impl Iterator<Item = &'a manifest::Field> {
-        let inherited = self.workspace_dependencies.iter().filter(move |d| dep.inherited && d.key == dep.key);
-        dep.features.iter().chain(inherited.flat_map(|d| &d.features))
+        let inherited = if dep.inherited { self.inherited(dep) } else { None };
+        dep.features.iter().chain(inherited.into_iter().flat_map(|d| &d.features))
+    }
+
+    /// The `[workspace.dependencies]` entry a `x.workspace = true` names.
+    fn inherited(&self, dep: &manifest::Dependency) -> Option<&manifest::WorkspaceDependency> {
+        self.workspace_dependencies.iter().find(|d| d.key == dep.key)
     }
 
     /// Per crate, the crates it reaches through its dependencies on workspace
