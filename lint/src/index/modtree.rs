@@ -424,7 +424,7 @@ impl ModTree {
             let rel = target;
             let Some(to) = assigned_edition(inputs, module.krate, &rel) else { continue };
             let ctx = data.tag_at(&inc.span).unwrap_or(module.edition);
-            let gate = inputs.gate_of(module.krate, data.gates_at(&inc.span)).or(module.gate);
+            let gate = inputs.combine(inputs.gate_of(module.krate, data.gates_at(&inc.span)), module.gate);
             if !inputs.allowed(ctx, gate, to) {
                 self.findings.push(ModuleFinding {
                     file: module.file,
