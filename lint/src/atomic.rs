@@ -48,6 +48,22 @@ fn temp_pid(name: &str) -> Option<u32> {
     pid.parse().ok()
 }
 
+/// The folder a file at `path` is in (`.` for a bare name): where its
+/// temporary file goes, so the rename stays on one file system.
+pub fn dir_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."))
+}
+
+/// A temporary file in `dir` (see [`temp_in`]) holding `bytes`, synced to
+/// disk: ready to be [`persist`]ed.
+pub fn staged(dir: &Path, mode: &Mode, bytes: &[u8]) -> io::Result<NamedTempFile> {
+    use std::io::Write;
+    let mut temp = temp_in(dir, mode)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    Ok(temp)
+}
+
 /// A new, empty temporary file in `dir`, with the permissions `mode` asks
 /// for from the moment it exists. It is removed when dropped unless
 /// [`persist`]ed.
@@ -91,7 +107,7 @@ pub fn persist_new(temp: NamedTempFile, path: &Path) -> io::Result<()> {
 fn sync_parent(path: &Path) {
     // The content is already in place; failing to persist the folder entry
     // is not worth reporting.
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
+    let dir = dir_of(path);
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }

@@ -147,10 +147,16 @@ pub fn tracked_but_ignored(root: &Path) -> Vec<String> {
     git(root, &["ls-files", "-z", "--cached", "--ignored", "--exclude-standard"]).map(|b| paths(&b)).unwrap_or_default()
 }
 
-/// Whether `dir` is inside a git working tree (a `.git` folder or file in it
-/// or an ancestor).
+/// The root of the git working tree `dir` is in: the nearest folder, `dir`
+/// or an ancestor, holding `.git` (a folder in a clone, a file in a
+/// worktree or submodule).
+pub fn repository_root(dir: &Path) -> Option<&Path> {
+    dir.ancestors().find(|d| d.join(".git").exists())
+}
+
+/// Whether `dir` is inside a git working tree.
 pub fn in_repository(dir: &Path) -> bool {
-    dir.ancestors().any(|d| d.join(".git").exists())
+    repository_root(dir).is_some()
 }
 
 #[cfg(test)]

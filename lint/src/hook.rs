@@ -1,7 +1,6 @@
 //! `corefence install-hook`: a git pre-commit hook that runs
 //! `corefence check --staged` and blocks the commit on errors.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -130,9 +129,7 @@ pub fn install(cwd: &Path, exe: &Path, force: bool) -> Result<Installed, HookErr
     std::fs::create_dir_all(&dir).map_err(|e| HookError::Io(dir.clone(), e))?;
     let io = |e| HookError::Io(path.clone(), e);
     // Executable from the moment it exists; git runs it as it is.
-    let mut temp = crate::atomic::temp_in(&dir, &executable()).map_err(io)?;
-    temp.write_all(wanted.as_bytes()).map_err(io)?;
-    temp.as_file().sync_all().map_err(io)?;
+    let temp = crate::atomic::staged(&dir, &executable(), wanted.as_bytes()).map_err(io)?;
     crate::atomic::persist(temp, &path).map_err(io)?;
     Ok(Installed::Written(path))
 }

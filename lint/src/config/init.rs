@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::Config;
@@ -51,10 +50,7 @@ pub fn write(target: &Path, text: &str, force: bool) -> Result<(), WriteError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => crate::atomic::Mode::New(0o666),
         Err(e) => return Err(io(e)),
     };
-    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
-    let mut temp = crate::atomic::temp_in(dir, &mode).map_err(io)?;
-    temp.write_all(text.as_bytes()).map_err(io)?;
-    temp.as_file().sync_all().map_err(io)?;
+    let temp = crate::atomic::staged(crate::atomic::dir_of(target), &mode, text.as_bytes()).map_err(io)?;
     if force {
         // Checked again right before the rename, which replaces a link
         // rather than following it in any case.

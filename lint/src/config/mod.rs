@@ -340,9 +340,7 @@ pub struct Root {
 /// (the outermost ancestor within that limit whose Cargo.toml has
 /// `[workspace]`, or the nearest Cargo.toml); else the git root; else `start`.
 pub fn discover_root(start: &Path) -> Root {
-    // `.git` is a folder in a clone and a file in a worktree or submodule:
-    // either way the repository ends there.
-    let git_root = start.ancestors().find(|d| d.join(".git").exists());
+    let git_root = crate::git::repository_root(start);
     let within = |d: &Path| git_root.is_none_or(|g| d.starts_with(g));
     let manifests: Vec<&Path> = start.ancestors().filter(|d| within(d) && d.join("Cargo.toml").is_file()).collect();
     let is_workspace = |d: &&&Path| {

@@ -2,7 +2,7 @@
 //! change survives, and a second run changes nothing.
 
 use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::ops::Range;
 use std::path::Path;
 
@@ -371,11 +371,9 @@ fn write_atomic_with(
     if before.len() != expected.len() as u64 {
         return Err(WriteError::Changed);
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
+    let dir = crate::atomic::dir_of(path);
     crate::atomic::sweep(dir);
-    let mut temp = crate::atomic::temp_in(dir, &crate::atomic::Mode::Exact(before.permissions()))?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
+    let temp = crate::atomic::staged(dir, &crate::atomic::Mode::Exact(before.permissions()), bytes)?;
     before_last_look();
     if !unchanged(path, &before, expected)? {
         return Err(WriteError::Changed);
