@@ -18,6 +18,7 @@
 //! reported as `boundary/reexport` instead (see that check).
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::config::EditionId;
@@ -119,9 +120,9 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic
     let ctx = report.resolver.ctx_at(m, &r.span);
     let view = report.resolver.view_of(ctx);
     let resolve = |view: View| resolve_ref(report.resolver, m, r, view);
-    let found = resolve(View::Any)?;
-    if resolve(view).is_some() {
-        return qualified_impl(report, m, r, view, ctx);
+    let Some(found) = resolve(View::Any) else { return gated_import(report, m, r, ctx, view) };
+    if let Some(here) = resolve(view) {
+        return qualified_impl(report, m, r, view, ctx).or_else(|| call_arity(report, here.res, &r.span, ctx, view));
     }
     // A name a `use` of this module binds, in this build: that `use` is
     // where rustc stops (and reports, if it fails).
@@ -221,6 +222,84 @@ fn gated_local(report: &Report<'_, '_>, m: ModId, read: &GatedLocal) -> Option<D
     )
 }
 
+/// A name from outside the workspace (`HashMap`, a dependency's macro)
+/// that only a gated `use` brings in: a finding when the build of the
+/// code lacks the gate's edition and the prelude has no such name.
+fn gated_import(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx, view: View) -> Option<Diagnostic> {
+    let (inputs, resolver) = (report.inputs, report.resolver);
+    let head =
+        r.segments.first().filter(|h| !r.global && !matches!(h.as_str(), "crate" | "self" | "super" | "Self"))?;
+    if std_prelude().contains(head.as_str()) {
+        return None;
+    }
+    let (scope, u) = resolver.gated_import(m, head, view)?;
+    let View::In(to) = resolver.view_of(resolver.ctx_at(scope, &u.item_span)) else { return None };
+    let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(to));
+    let gate = gate_text(inputs, to);
+    let imported = u.path.join("::");
+    Some(
+        Diagnostic::new(
+            Code::BoundaryImport,
+            report.sources.at(&report.data.rel, r.span.clone()),
+            format!("{from_name} code uses `{head}`, which only the {to_name} build imports"),
+        )
+        .with_label(format!("imported only in the {to_name} build"))
+        .with_secondary(report.sources.at(&report.data.rel, u.span.clone()), format!("imported under {gate}"))
+        .with_edition(from_name)
+        .with_target_edition(to_name)
+        .with_symbol(imported.clone())
+        .with_help(format!(
+            "it is not in scope in the {from_name} edition's build: gate this code with {gate} too, or import `{imported}` in every build"
+        )),
+    )
+}
+
+/// A call of a function some of whose parameters are gated: a finding when
+/// the build of the code gives the function a different number of
+/// parameters than the call passes arguments.
+fn call_arity(report: &Report<'_, '_>, res: Res, callee: &Range<usize>, ctx: Ctx, view: View) -> Option<Diagnostic> {
+    let (inputs, resolver) = (report.inputs, report.resolver);
+    let (file, name) = definition(report.tree, resolver, res)?;
+    let def = inputs.files.get(file)?;
+    let sig = def.syntax.gated_signatures.iter().find(|s| s.name == name)?;
+    let missing: Vec<(&Range<usize>, Ctx)> = sig
+        .gated
+        .iter()
+        .filter_map(|p| Some((p, resolver.ctx_in(res, p)?)))
+        .filter(|(_, c)| !resolver.holds(view, *c))
+        .collect();
+    let &(param, param_ctx) = missing.first()?;
+    let takes = sig.params.saturating_sub(missing.len());
+    let &(_, args) = report.data.syntax.calls.iter().find(|(span, _)| span == callee)?;
+    if args == takes {
+        return None;
+    }
+    let View::In(to) = resolver.view_of(param_ctx) else { return None };
+    let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(to));
+    let symbol = resolver.display(res);
+    let gate = gate_text(inputs, to);
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    Some(
+        Diagnostic::new(
+            Code::BoundaryImport,
+            report.sources.at(&report.data.rel, callee.clone()),
+            format!(
+                "{from_name} code passes `{symbol}` {args} argument{}, which only the {to_name} build's `{symbol}` takes; the {from_name} build's takes {takes}",
+                plural(args)
+            ),
+        )
+        .with_label(format!("{args} argument{}", plural(args)))
+        .with_secondary(
+            report.sources.at(&def.rel, param.clone()),
+            format!("this parameter exists only in the {to_name} build"),
+        )
+        .with_edition(from_name)
+        .with_target_edition(to_name)
+        .with_symbol(symbol)
+        .with_help(format!("gate this call with {gate}, or give the {from_name} build a call without the gated argument")),
+    )
+}
+
 /// `<T as Trait>::f`: `T` must implement the trait in the build of the code.
 fn qualified_impl(report: &Report<'_, '_>, m: ModId, r: &PathRef, view: View, ctx: Ctx) -> Option<Diagnostic> {
     let resolver = report.resolver;
@@ -309,8 +388,9 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
         None => Vec::new(),
     };
     let first = *candidates.first()?;
-    if candidates.iter().any(|&i| resolver.present(Res::Member(i), view)) {
-        return None;
+    if let Some(&here) = candidates.iter().find(|&&i| resolver.present(Res::Member(i), view)) {
+        let known = owner.is_some() && !call.field;
+        return known.then(|| call_arity(report, Res::Member(here), &call.span, ctx, view)).flatten();
     }
     let found = Resolved { res: Res::Member(first), hops: Vec::new() };
     let written = format!(".{}", call.name);
@@ -439,6 +519,15 @@ fn std_methods() -> &'static HashSet<&'static str> {
     static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
     NAMES.get_or_init(|| {
         include_str!("../index/std_methods.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect()
+    })
+}
+
+/// The names every module has without importing them: std's prelude,
+/// primitive types, built-in macros and attributes.
+fn std_prelude() -> &'static HashSet<&'static str> {
+    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        include_str!("../index/std_prelude.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect()
     })
 }
 

@@ -52,6 +52,9 @@ pub struct Module {
     /// has no such file, and rustc reports the declaration, not the paths
     /// into the module.
     pub crossing: bool,
+    /// A block with items in it: an anonymous module (see
+    /// [`crate::parse::items::ModDecl::block`]).
+    pub block: bool,
 }
 
 /// A target's module tree root and the crates its code can name.
@@ -266,6 +269,7 @@ impl ModTree {
             decl: None,
             vis: Visibility::Public,
             crossing: false,
+            block: false,
         });
         self.file_modules.entry(file).or_default().push(id);
         self.targets.push(TargetRoot { krate, kind: kind.to_owned(), root: id });
@@ -296,9 +300,12 @@ impl ModTree {
             let gate = inputs.combine(inputs.gate_of(parent.krate, data.gates_at(&decl.item_span)), parent.gate);
             let ctx = tag.unwrap_or(parent.edition);
             let id = self.modules.len();
+            if let (true, Some(inner)) = (decl.block, &decl.inline) {
+                self.block(inputs, shared, (module, &parent), i, inner, (file_dir, dir), chain);
+                continue;
+            }
             // A gate on the declaration does not change whose code the module
-            // is, only the builds it exists in (`gate`).
-            let inherited = ctx;
+            // is (`ctx`), only the builds it exists in (`gate`).
             let child = |file: usize, body: Vec<usize>, edition: EditionId, gate: Option<EditionId>| Module {
                 name: decl.name.clone(),
                 parent: Some(module),
@@ -312,13 +319,14 @@ impl ModTree {
                 decl: Some((parent.file, decl.span.clone())),
                 vis: decl.vis.clone(),
                 crossing: false,
+                block: false,
             };
             if let Some(inner) = &decl.inline {
                 let mut path = parent.body.clone();
                 path.push(i);
                 let child_dir =
                     join(dir, decl.path_attr.as_deref().unwrap_or(&decl.name)).unwrap_or_else(|| OUTSIDE.to_owned());
-                self.push_child(module, child(parent.file, path, tag.unwrap_or(inherited), gate));
+                self.push_child(module, child(parent.file, path, ctx, gate));
                 self.walk(inputs, shared, id, inner, file_dir, &child_dir, chain);
                 continue;
             }
@@ -373,7 +381,7 @@ impl ModTree {
                     });
                 }
             }
-            let edition = assigned.or_else(|| shared.get(&file).copied()).unwrap_or(inherited);
+            let edition = assigned.or_else(|| shared.get(&file).copied()).unwrap_or(ctx);
             // `#![cfg(..)]` at the top of the file gates the module too.
             let own = inputs.files.get(file).and_then(|f| inputs.gate_of(parent.krate, f.file_gate()));
             self.push_child(module, Module { crossing, ..child(file, Vec::new(), edition, inputs.combine(gate, own)) });
@@ -390,6 +398,39 @@ impl ModTree {
             self.walk(inputs, shared, id, &child.syntax.root, &child_file_dir, &child_dir, chain);
             chain.pop();
         }
+    }
+
+    /// A block with items, `i`th in `parent`'s body: code of its module,
+    /// the tags and gates around it read at each span as in the module.
+    #[allow(clippy::too_many_arguments)] // the walk's state, as in `walk`
+    fn block(
+        &mut self,
+        inputs: &Inputs<'_>,
+        shared: &BTreeMap<usize, EditionId>,
+        (id, parent): (ModId, &Module),
+        i: usize,
+        body: &ModuleBody,
+        (file_dir, dir): (&str, &str),
+        chain: &mut Vec<usize>,
+    ) {
+        let mut path = parent.body.clone();
+        path.push(i);
+        let block = self.modules.len();
+        self.push_child(
+            id,
+            Module {
+                name: String::new(),
+                parent: Some(id),
+                body: path,
+                children: Vec::new(),
+                decl: None,
+                vis: Visibility::Private,
+                crossing: false,
+                block: true,
+                ..parent.clone()
+            },
+        );
+        self.walk(inputs, shared, block, body, file_dir, dir, chain);
     }
 
     fn push_child(&mut self, parent: ModId, module: Module) {

@@ -33,7 +33,7 @@ use std::ops::Range;
 
 use super::modtree::{Inputs, ModId, ModTree};
 use crate::config::EditionId;
-use crate::parse::items::{ns, ItemDef, Member, MemberKind, ModuleBody, TyPath, UseTarget, Visibility};
+use crate::parse::items::{ns, ItemDef, Member, MemberKind, ModuleBody, TyPath, UseDef, UseTarget, Visibility};
 
 /// What a path resolves to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -323,6 +323,12 @@ impl<'a> Resolver<'a> {
         Some((ctx.edition, ctx.gate))
     }
 
+    /// The context of code at `span` in the module that defines `res`.
+    pub fn ctx_in(&self, res: Res, span: &Range<usize>) -> Option<Ctx> {
+        let (m, _) = self.place(res)?;
+        Some(self.ctx_at(m, span))
+    }
+
     /// The edition of the code at `span` in module `m` (its tag, else the
     /// module's), and the edition its cfg gates and the module's require.
     pub fn ctx_at(&self, m: ModId, span: &Range<usize>) -> Ctx {
@@ -377,12 +383,15 @@ impl<'a> Resolver<'a> {
         let mut cur = Some(m);
         while let Some(id) = cur {
             let Some(module) = self.tree.modules.get(id) else { break };
+            cur = module.parent;
+            if module.block {
+                continue;
+            }
             names.push(if module.parent.is_none() && module.name.is_empty() {
                 "crate".to_owned()
             } else {
                 module.name.clone()
             });
-            cur = module.parent;
         }
         names.reverse();
         names.extend(last);
@@ -399,10 +408,62 @@ impl<'a> Resolver<'a> {
     /// `name`, whatever it resolves to: rustc binds a failed import too, so
     /// code using the name is not reported again.
     pub fn imports(&self, m: ModId, name: &str, view: View) -> bool {
-        let Some(body) = self.body(m) else { return false };
-        body.uses.iter().any(|u| {
-            matches!(&u.target, UseTarget::Name(n) if n == name) && self.holds(view, self.ctx_at(m, &u.item_span))
+        self.lexical(m).any(|m| {
+            self.body(m).is_some_and(|body| {
+                body.uses.iter().any(|u| {
+                    matches!(&u.target, UseTarget::Name(n) if n == name)
+                        && self.holds(view, self.ctx_at(m, &u.item_span))
+                })
+            })
         })
+    }
+
+    /// The `use` that binds `name` for code in module `m` in some build but
+    /// not in build `view`, when nothing else in scope may bind it there: no
+    /// other `use` of the name, no glob whose module is outside the workspace,
+    /// no dependency of that name. The caller knows no workspace item is
+    /// called `name` in `view`.
+    pub fn gated_import(&self, m: ModId, name: &str, view: View) -> Option<(ModId, &'a UseDef)> {
+        let krate = self.tree.modules.get(m)?.krate.and_then(|k| self.inputs.ws.crates.get(k));
+        if krate.is_some_and(|c| c.info.dependencies.iter().any(|d| d.key.replace('-', "_") == name)) {
+            return None;
+        }
+        let mut gated = None;
+        for scope in self.lexical(m) {
+            let body = self.body(scope)?;
+            for u in &body.uses {
+                let present = self.holds(view, self.ctx_at(scope, &u.item_span));
+                match &u.target {
+                    UseTarget::Name(n) if n == name && present => return None,
+                    UseTarget::Name(n) if n == name => gated = gated.or(Some((scope, u))),
+                    UseTarget::Glob
+                        if present && self.path(scope, &u.path, u.global, ns::TYPE, View::Any, 0).is_none() =>
+                    {
+                        return None
+                    }
+                    _ => {}
+                }
+            }
+        }
+        gated
+    }
+
+    /// The scopes a name written in module `m` is looked up in, innermost
+    /// first: `m`, and past a block, the enclosing blocks up to the named
+    /// module they are in.
+    fn lexical(&self, m: ModId) -> impl Iterator<Item = ModId> + '_ {
+        let mut next = Some(m);
+        std::iter::from_fn(move || {
+            let cur = next?;
+            let module = self.tree.modules.get(cur)?;
+            next = module.parent.filter(|_| module.block);
+            Some(cur)
+        })
+    }
+
+    /// The named module code in `m` is in: `m`, or the module a block is in.
+    fn named(&self, m: ModId) -> ModId {
+        self.lexical(m).last().unwrap_or(m)
     }
 
     /// How far a visibility declared in module `m` reaches.
@@ -420,7 +481,7 @@ impl<'a> Resolver<'a> {
     /// The module `pub(in path)` names, from module `m`.
     fn restricted(&self, m: ModId, path: &[String]) -> Option<ModId> {
         let mut cur = match path.first().map(String::as_str) {
-            Some("self" | "super") => m,
+            Some("self" | "super") => self.named(m),
             // `crate::a`, or a 2015-edition path from the crate root.
             _ => self.root(m)?,
         };
@@ -490,10 +551,10 @@ impl<'a> Resolver<'a> {
         } else {
             match first.as_str() {
                 "crate" | "$crate" => module(self.root(from)?),
-                "self" => module(from),
-                "super" => module(self.tree.modules.get(from)?.parent?),
+                "self" => module(self.named(from)),
+                "super" => module(self.tree.modules.get(self.named(from))?.parent?),
                 "Self" => return None,
-                name => match self.lookup(from, name, first_ns, view, depth + 1) {
+                name => match self.lexical(from).find_map(|m| self.lookup(m, name, first_ns, view, depth + 1)) {
                     Some(found) => found,
                     None => module(self.extern_crate(from, name).filter(|r| self.present(Res::Module(*r), view))?),
                 },

@@ -39,6 +39,25 @@ pub struct Syntax {
     /// Reads of local variables bound under a `#[cfg(..)]` (a gated `let`
     /// or parameter): the read's span and the gated statement's.
     pub gated_locals: Vec<GatedLocal>,
+    /// Functions with parameters under `#[cfg(..)]`: some builds take
+    /// fewer arguments.
+    #[serde(default)]
+    pub gated_signatures: Vec<GatedSignature>,
+    /// Calls: the callee's span (a path's, or a method's name) and how many
+    /// arguments it is given (a method call's receiver counts as one).
+    #[serde(default)]
+    pub calls: Vec<(Range<usize>, usize)>,
+}
+
+/// A function some of whose parameters only some builds have.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GatedSignature {
+    /// The function's name.
+    pub name: Range<usize>,
+    /// How many parameters it has, `self` included, in the build with all of them.
+    pub params: usize,
+    /// The parameters under `#[cfg(..)]`.
+    pub gated: Vec<Range<usize>>,
 }
 
 /// A read of a variable that only some builds bind.
@@ -322,6 +341,11 @@ pub struct ModDecl {
     pub span: Range<usize>,
     /// The whole item, attributes included.
     pub item_span: Range<usize>,
+    /// A block with items or `use`s in it (rustc's anonymous module): it
+    /// has no name, its names shadow the enclosing scopes' only inside it,
+    /// and `self`/`super` in it mean the enclosing named module's.
+    #[serde(default)]
+    pub block: bool,
 }
 
 /// A path written in code.
@@ -850,6 +874,22 @@ impl Collector {
 
     /// A function: generics, signature, then the body with the parameters in scope.
     fn function(&mut self, sig: &syn::Signature, block: Option<&syn::Block>) {
+        let gated: Vec<Range<usize>> = sig
+            .inputs
+            .iter()
+            .filter(|input| {
+                let attrs = match input {
+                    syn::FnArg::Receiver(r) => &r.attrs,
+                    syn::FnArg::Typed(t) => &t.attrs,
+                };
+                !attrs.is_empty() && cfg_of(attrs) != Cfg::Other
+            })
+            .map(|input| input.span().byte_range())
+            .collect();
+        if !gated.is_empty() {
+            let name = sig.ident.span().byte_range();
+            self.syntax.gated_signatures.push(GatedSignature { name, params: sig.inputs.len(), gated });
+        }
         self.scoped(|c| {
             c.generics(&sig.generics);
             c.params(&sig.inputs);
@@ -1070,19 +1110,23 @@ impl Collector {
             vis: (&m.vis).into(),
             span: head,
             item_span: item.span().byte_range(),
+            block: false,
         };
         if let Some((_, items)) = &m.content {
-            let index = self.body().mods.len();
-            self.saved.push(std::mem::take(&mut self.current));
-            self.path.push(index);
-            for i in items {
-                self.visit_item(i);
-            }
-            self.path.pop();
-            let outer = self.saved.pop().unwrap_or_default();
-            decl.inline = Some(std::mem::replace(&mut self.current, outer));
+            decl.inline = Some(self.inline_body(|c| items.iter().for_each(|i| c.visit_item(i))));
         }
         self.body().mods.push(decl);
+    }
+
+    /// Runs `visit` with a new module body, and returns that body.
+    fn inline_body(&mut self, visit: impl FnOnce(&mut Self)) -> ModuleBody {
+        let index = self.body().mods.len();
+        self.saved.push(std::mem::take(&mut self.current));
+        self.path.push(index);
+        visit(self);
+        self.path.pop();
+        let outer = self.saved.pop().unwrap_or_default();
+        std::mem::replace(&mut self.current, outer)
     }
 
     fn string_literal(&mut self, span: proc_macro2::Span, text: &str) {
@@ -1443,7 +1487,23 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
-        self.scoped(|c| visit::visit_block(c, b));
+        // A block that declares items is a module of its own.
+        if !b.stmts.iter().any(|s| matches!(s, syn::Stmt::Item(_))) {
+            self.scoped(|c| visit::visit_block(c, b));
+            return;
+        }
+        let span = b.brace_token.span.join().byte_range();
+        let inline = self.inline_body(|c| c.scoped(|c| visit::visit_block(c, b)));
+        self.body().mods.push(ModDecl {
+            name: String::new(),
+            path_attr: None,
+            cfg_paths: Vec::new(),
+            inline: Some(inline),
+            vis: Visibility::Private,
+            span: span.clone(),
+            item_span: span,
+            block: true,
+        });
     }
 
     fn visit_expr_closure(&mut self, e: &'ast syn::ExprClosure) {
@@ -1643,7 +1703,19 @@ impl<'ast> Visit<'ast> for Collector {
         visit::visit_lit(self, lit);
     }
 
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let Expr::Path(p) = &*call.func {
+            if let (None, Some(last)) = (&p.qself, p.path.segments.last()) {
+                let start = p.path.segments.first().map_or(0, |s| s.ident.span().byte_range().start);
+                let start = p.path.leading_colon.map_or(start, |c| c.span().byte_range().start);
+                self.syntax.calls.push((start..last.ident.span().byte_range().end, call.args.len()));
+            }
+        }
+        visit::visit_expr_call(self, call);
+    }
+
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        self.syntax.calls.push((call.method.span().byte_range(), call.args.len() + 1));
         let receiver = self.hint_of(&call.receiver);
         self.syntax.method_calls.push(MethodCall {
             name: call.method.to_string(),

@@ -648,7 +648,8 @@ impl Extractor<'_> {
         let end = if inline { self.close_of(k + 2) + 1 } else { self.extent_end(k) };
         let item_span = self.span(start_tok..end);
         self.finish_attrs(Some(&name), item_span.clone());
-        let decl = ModDecl { name, path_attr, cfg_paths: Vec::new(), inline: None, vis, span: head, item_span };
+        let decl =
+            ModDecl { name, path_attr, cfg_paths: Vec::new(), inline: None, vis, span: head, item_span, block: false };
         let body = self.body();
         let index = body.mods.len();
         body.mods.push(decl);
