@@ -122,7 +122,7 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic
     let resolve = |view: View| resolve_ref(report.resolver, m, r, view);
     let Some(found) = resolve(View::Any) else { return gated_import(report, m, r, ctx, view) };
     if let Some(here) = resolve(view) {
-        return qualified_impl(report, m, r, view, ctx).or_else(|| call_arity(report, here.res, &r.span, ctx, view));
+        return qualified_impl(report, m, r, view, ctx).or_else(|| call_arity(report, m, here.res, &r.span, ctx));
     }
     // A name a `use` of this module binds, in this build: that `use` is
     // where rustc stops (and reports, if it fails).
@@ -257,8 +257,9 @@ fn gated_import(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx, view: 
 /// A call of a function some of whose parameters are gated: a finding when
 /// the build of the code gives the function a different number of
 /// parameters than the call passes arguments.
-fn call_arity(report: &Report<'_, '_>, res: Res, callee: &Range<usize>, ctx: Ctx, view: View) -> Option<Diagnostic> {
+fn call_arity(report: &Report<'_, '_>, m: ModId, res: Res, callee: &Range<usize>, ctx: Ctx) -> Option<Diagnostic> {
     let (inputs, resolver) = (report.inputs, report.resolver);
+    let view = resolver.view_of(ctx);
     let (file, name) = definition(report.tree, resolver, res)?;
     let def = inputs.files.get(file)?;
     let sig = def.syntax.gated_signatures.iter().find(|s| s.name == name)?;
@@ -270,7 +271,8 @@ fn call_arity(report: &Report<'_, '_>, res: Res, callee: &Range<usize>, ctx: Ctx
         .collect();
     let &(param, param_ctx) = missing.first()?;
     let takes = sig.params.saturating_sub(missing.len());
-    let &(_, args) = report.data.syntax.calls.iter().find(|(span, _)| span == callee)?;
+    let call = report.data.syntax.calls.iter().find(|c| c.callee == *callee)?;
+    let args = call.args - call.gated.iter().filter(|a| !resolver.holds(view, resolver.ctx_at(m, a))).count();
     if args == takes {
         return None;
     }
@@ -364,33 +366,52 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
     let ctx = report.resolver.ctx_at(m, &call.span);
     let view = resolver.view_of(ctx);
     let owner = call.receiver.as_ref().and_then(|h| type_of(resolver, m, h, call.self_ty.as_ref(), 0));
+    let caller = report.tree.modules.get(m).and_then(|x| x.krate);
+    let reachable = |i: usize| {
+        let Some(info) = resolver.members().get(i) else { return false };
+        let defined_in = report.tree.modules.get(info.module).and_then(|x| x.krate);
+        match (caller, defined_in) {
+            (Some(a), Some(b)) => reach.get(a).and_then(|r| r.get(b)).copied().unwrap_or(false),
+            (a, b) => a == b,
+        }
+    };
     let candidates: Vec<usize> = match owner {
+        Some(owner) if call.field && call.name.parse::<usize>().is_ok() => {
+            return tuple_field(report, owner, call, ctx, view);
+        }
         Some(owner) => owned_candidates(resolver, owner, call),
-        // No type known: only a name nothing but code of other editions
-        // defines, and that std does not have, is taken for theirs.
-        None if !call.field && !std_methods().contains(call.name.as_str()) => {
-            let caller = report.tree.modules.get(m).and_then(|x| x.krate);
+        // No type known: only a field name nothing but code of other
+        // editions declares, and no std type has, is taken for theirs.
+        None if call.field && !STD_FIELDS.contains(&call.name.as_str()) && call.name.parse::<usize>().is_err() => {
             resolver
                 .members_called(&call.name)
                 .iter()
                 .copied()
                 .filter(|&i| {
-                    let Some(info) = resolver.members().get(i) else { return false };
-                    let defined_in = report.tree.modules.get(info.module).and_then(|x| x.krate);
-                    matches!(info.member.kind, MemberKind::Fn { method: true })
-                        && match (caller, defined_in) {
-                            (Some(a), Some(b)) => reach.get(a).and_then(|r| r.get(b)).copied().unwrap_or(false),
-                            (a, b) => a == b,
-                        }
+                    resolver.members().get(i).is_some_and(|info| info.member.kind == MemberKind::Field) && reachable(i)
                 })
                 .collect()
         }
+        // No type known: only a name nothing but code of other editions
+        // defines, and that std does not have, is taken for theirs.
+        None if !call.field && !std_methods().contains(call.name.as_str()) => resolver
+            .members_called(&call.name)
+            .iter()
+            .copied()
+            .filter(|&i| {
+                resolver
+                    .members()
+                    .get(i)
+                    .is_some_and(|info| matches!(info.member.kind, MemberKind::Fn { method: true }))
+                    && reachable(i)
+            })
+            .collect(),
         None => Vec::new(),
     };
     let first = *candidates.first()?;
     if let Some(&here) = candidates.iter().find(|&&i| resolver.present(Res::Member(i), view)) {
         let known = owner.is_some() && !call.field;
-        return known.then(|| call_arity(report, Res::Member(here), &call.span, ctx, view)).flatten();
+        return known.then(|| call_arity(report, m, Res::Member(here), &call.span, ctx)).flatten();
     }
     let found = Resolved { res: Res::Member(first), hops: Vec::new() };
     let written = format!(".{}", call.name);
@@ -400,6 +421,48 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
 
 /// The fields or methods named like `call` that the type `owner` has,
 /// through its definition, its impls, and std traits its impls implement.
+/// Public fields of std types (`Range`, `process::Output`): a field of
+/// that name on an unknown receiver may be theirs.
+const STD_FIELDS: &[&str] = &["start", "end", "status", "stdout", "stderr"];
+
+/// `x.2` on a tuple struct: in a build without some of its fields, the
+/// later ones are numbered down, so an index is missing when fewer fields
+/// than it remain.
+fn tuple_field(report: &Report<'_, '_>, owner: Res, call: &MethodCall, ctx: Ctx, view: View) -> Option<Diagnostic> {
+    let resolver = report.resolver;
+    let index: usize = call.name.parse().ok()?;
+    let fields: Vec<usize> = resolver
+        .members_of(owner)
+        .iter()
+        .copied()
+        .filter(|&i| resolver.members().get(i).is_some_and(|info| info.member.kind == MemberKind::Field))
+        .collect();
+    let (kept, gone): (Vec<usize>, Vec<usize>) = fields.iter().partition(|&&i| resolver.present(Res::Member(i), view));
+    let gated = *gone.first()?;
+    if index < kept.len() || index >= fields.len() {
+        return None;
+    }
+    let (inputs, info) = (report.inputs, resolver.members().get(gated)?);
+    let to = resolver.edition(Res::Member(gated))?;
+    let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(to));
+    let owner_name = resolver.display(owner);
+    let def = report.tree.modules.get(info.module).and_then(|x| inputs.files.get(x.file))?;
+    let gate = gate_text(inputs, to);
+    Some(
+        Diagnostic::new(
+            Code::BoundaryImport,
+            report.sources.at(&report.data.rel, call.span.clone()),
+            format!("{from_name} code reads field `{index}` of `{owner_name}`, which has only {} fields in the {from_name} build", kept.len()),
+        )
+        .with_label(format!("no field `{index}` in the {from_name} build"))
+        .with_secondary(report.sources.at(&def.rel, info.member.span.clone()), format!("this field exists only in the {to_name} build, so the later ones are numbered down"))
+        .with_edition(from_name)
+        .with_target_edition(to_name)
+        .with_symbol(format!("{owner_name}::{index}"))
+        .with_help(format!("gate this code with {gate}, or read the field by its number in the {from_name} build")),
+    )
+}
+
 fn owned_candidates(resolver: &Resolver<'_>, owner: Res, call: &MethodCall) -> Vec<usize> {
     resolver
         .members_of(owner)

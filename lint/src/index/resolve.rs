@@ -113,6 +113,9 @@ pub struct Ctx {
 /// A lookup: module, name, namespaces, build.
 type LookupKey = (ModId, String, u8, View);
 
+/// The longest chain of type aliases followed (`type A = B; type B = C;`).
+const MAX_ALIASES: usize = 8;
+
 /// Resolution depth beyond which a chain of `use`s is taken as a cycle.
 const MAX_DEPTH: usize = 160;
 
@@ -200,13 +203,17 @@ impl<'a> Resolver<'a> {
             let Some(body) = self.body(id) else { continue };
             for (i, item) in body.items.iter().enumerate() {
                 for m in &item.members {
-                    members.push(MemberInfo {
+                    let info = |member: &Member, owner| MemberInfo {
                         module: id,
-                        member: m.clone(),
-                        owner: Some(Res::Item(id, i)),
+                        member: Member { fields: Vec::new(), ..member.clone() },
+                        owner: Some(owner),
                         of_trait: None,
                         trait_name: None,
-                    });
+                    };
+                    let variant = Res::Member(members.len());
+                    members.push(info(m, Res::Item(id, i)));
+                    // A struct or tuple variant's fields belong to the variant.
+                    members.extend(m.fields.iter().map(|f| info(f, variant)));
                 }
             }
         }
@@ -255,7 +262,20 @@ impl<'a> Resolver<'a> {
             }
             return self.members_named(base, ty.segments.get(1)?, ns::TYPE).first().map(|&i| Res::Member(i));
         }
-        self.resolve(m, &ty.segments, ty.global, ns::TYPE, View::Any).map(|r| r.res)
+        let res = self.resolve(m, &ty.segments, ty.global, ns::TYPE, View::Any)?.res;
+        Some(self.unaliased(res))
+    }
+
+    /// The type a type alias stands for, through chains of aliases (a
+    /// type that is not an alias is itself).
+    fn unaliased(&self, mut res: Res) -> Res {
+        for _ in 0..MAX_ALIASES {
+            let Res::Item(m, i) = res else { break };
+            let Some(target) = self.item(m, i).and_then(|it| it.alias.as_ref()) else { break };
+            let Some(found) = self.resolve(m, &target.segments, target.global, ns::TYPE, View::Any) else { break };
+            res = found.res;
+        }
+        res
     }
 
     /// Every member recorded.
@@ -585,12 +605,13 @@ impl<'a> Resolver<'a> {
     /// The type an alias (`type X = Y;`) or an associated type stands for.
     fn alias_target(&self, res: Res) -> Option<Res> {
         match res {
+            Res::Item(..) => Some(self.unaliased(res)).filter(|&r| r != res),
             Res::Member(i) => {
                 let info = self.members.get(i)?;
                 let ty = info.member.ty.as_ref().filter(|_| info.member.kind == MemberKind::Type)?;
                 self.type_res(info.module, ty, None)
             }
-            _ => None,
+            Res::Module(_) => None,
         }
     }
 

@@ -43,10 +43,20 @@ pub struct Syntax {
     /// fewer arguments.
     #[serde(default)]
     pub gated_signatures: Vec<GatedSignature>,
-    /// Calls: the callee's span (a path's, or a method's name) and how many
-    /// arguments it is given (a method call's receiver counts as one).
+    /// Calls of a path or a method.
     #[serde(default)]
-    pub calls: Vec<(Range<usize>, usize)>,
+    pub calls: Vec<Call>,
+}
+
+/// A call: what counting its arguments needs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Call {
+    /// The callee's span: a path's, or a method's name.
+    pub callee: Range<usize>,
+    /// How many arguments it is given (a method call's receiver counts as one).
+    pub args: usize,
+    /// The arguments under `#[cfg(..)]`.
+    pub gated: Vec<Range<usize>>,
 }
 
 /// A function some of whose parameters only some builds have.
@@ -116,6 +126,9 @@ pub struct ItemDef {
     pub members: Vec<Member>,
     /// A function's return type, when it is a path.
     pub ret: Option<TyPath>,
+    /// A type alias: the type it stands for, when it is a path.
+    #[serde(default)]
+    pub alias: Option<TyPath>,
     /// A `macro_rules!` macro: the paths and names in its rules' bodies
     /// (`$crate` written as a segment of its own). They resolve where the
     /// macro expands, so they are judged at each expansion.
@@ -135,6 +148,9 @@ pub struct Member {
     pub kind: MemberKind,
     /// A field's type, or a function's return type, when it is a path.
     pub ty: Option<TyPath>,
+    /// A struct or tuple variant's fields.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Member>,
 }
 
 /// What a [`Member`] is.
@@ -704,6 +720,7 @@ impl Collector {
                         name_span: v.ident.span().byte_range(),
                         kind: MemberKind::Variant,
                         ty: None,
+                        fields: fields(&v.fields),
                     })
                     .collect();
                 (ns::TYPE, variants, None)
@@ -711,6 +728,10 @@ impl Collector {
             syn::Item::Union(u) => (ns::TYPE, fields(&syn::Fields::Named(u.fields.clone())), None),
             syn::Item::Trait(t) => (ns::TYPE, t.items.iter().filter_map(trait_member).collect(), None),
             _ => (ns::TYPE, Vec::new(), None),
+        };
+        let alias = match whole {
+            syn::Item::Type(t) => ty_path(&t.ty),
+            _ => None,
         };
         let item = ItemDef {
             name: name.unraw().to_string(),
@@ -721,6 +742,7 @@ impl Collector {
             ns,
             members,
             ret,
+            alias,
             expands: Vec::new(),
         };
         self.body().items.push(item);
@@ -1129,6 +1151,25 @@ impl Collector {
         std::mem::replace(&mut self.current, outer)
     }
 
+    /// The fields a struct literal or pattern of type `path` names.
+    fn field_names<'m>(&mut self, path: &syn::Path, members: impl Iterator<Item = &'m syn::Member>) {
+        let owner = Hint::Type(path_of(path));
+        for member in members {
+            let (name, span) = match member {
+                syn::Member::Named(name) => (name.unraw().to_string(), name.span().byte_range()),
+                syn::Member::Unnamed(i) => (i.index.to_string(), i.span.byte_range()),
+            };
+            self.syntax.method_calls.push(MethodCall {
+                name,
+                span,
+                module: self.path.clone(),
+                receiver: Some(owner.clone()),
+                self_ty: self.self_ty.last().cloned().flatten(),
+                field: true,
+            });
+        }
+    }
+
     fn string_literal(&mut self, span: proc_macro2::Span, text: &str) {
         if text.contains(crate::suppress::MARKER) {
             self.syntax.marker_strings.push(span.byte_range());
@@ -1216,7 +1257,19 @@ fn fields(fields: &syn::Fields) -> Vec<Member> {
             name_span: f.ident.as_ref().map_or_else(|| f.span().byte_range(), |n| n.span().byte_range()),
             kind: MemberKind::Field,
             ty: ty_path(&f.ty),
+            fields: Vec::new(),
         })
+        .collect()
+}
+
+/// The spans of the arguments under `#[cfg(..)]`.
+fn gated_args(args: &Punctuated<Expr, Token![,]>) -> Vec<Range<usize>> {
+    args.iter()
+        .filter(|a| {
+            let attrs = expr_attrs(a);
+            !attrs.is_empty() && cfg_of(attrs) != Cfg::Other
+        })
+        .map(|a| a.span().byte_range())
         .collect()
 }
 
@@ -1231,7 +1284,7 @@ fn trait_member(item: &syn::TraitItem) -> Option<Member> {
         _ => return None,
     };
     let (name_span, name) = (name.span().byte_range(), name.unraw().to_string());
-    Some(Member { name, span: item.span().byte_range(), name_span, kind, ty })
+    Some(Member { name, span: item.span().byte_range(), name_span, kind, ty, fields: Vec::new() })
 }
 
 /// An impl item as a member.
@@ -1245,7 +1298,7 @@ fn impl_member(item: &syn::ImplItem) -> Option<Member> {
         _ => return None,
     };
     let (name_span, name) = (name.span().byte_range(), name.unraw().to_string());
-    Some(Member { name, span: item.span().byte_range(), name_span, kind, ty })
+    Some(Member { name, span: item.span().byte_range(), name_span, kind, ty, fields: Vec::new() })
 }
 
 /// The `{name}` captures of a format string literal as written: each name
@@ -1380,6 +1433,7 @@ impl<'ast> Visit<'ast> for Collector {
                         ns: ns::MACRO,
                         members: Vec::new(),
                         ret: None,
+                        alias: None,
                         expands,
                     });
                     // A macro_rules! body is not code where it is written:
@@ -1546,6 +1600,7 @@ impl<'ast> Visit<'ast> for Collector {
                 if !self.qualified(st.qself.as_ref(), &st.path) {
                     self.path_ref(&st.path, ns::TYPE);
                 }
+                self.field_names(&st.path, st.fields.iter().map(|f| &f.member));
                 for field in &st.fields {
                     self.visit_pat(&field.pat);
                 }
@@ -1639,18 +1694,8 @@ impl<'ast> Visit<'ast> for Collector {
         if !self.qualified(e.qself.as_ref(), &e.path) {
             self.path_ref(&e.path, ns::TYPE);
         }
-        let owner = Hint::Type(path_of(&e.path));
+        self.field_names(&e.path, e.fields.iter().map(|f| &f.member));
         for field in &e.fields {
-            if let syn::Member::Named(name) = &field.member {
-                self.syntax.method_calls.push(MethodCall {
-                    name: name.to_string(),
-                    span: name.span().byte_range(),
-                    module: self.path.clone(),
-                    receiver: Some(owner.clone()),
-                    self_ty: self.self_ty.last().cloned().flatten(),
-                    field: true,
-                });
-            }
             self.visit_field_value(field);
         }
         if let Some(rest) = &e.rest {
@@ -1708,14 +1753,16 @@ impl<'ast> Visit<'ast> for Collector {
             if let (None, Some(last)) = (&p.qself, p.path.segments.last()) {
                 let start = p.path.segments.first().map_or(0, |s| s.ident.span().byte_range().start);
                 let start = p.path.leading_colon.map_or(start, |c| c.span().byte_range().start);
-                self.syntax.calls.push((start..last.ident.span().byte_range().end, call.args.len()));
+                let callee = start..last.ident.span().byte_range().end;
+                self.syntax.calls.push(Call { callee, args: call.args.len(), gated: gated_args(&call.args) });
             }
         }
         visit::visit_expr_call(self, call);
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        self.syntax.calls.push((call.method.span().byte_range(), call.args.len() + 1));
+        let (callee, args, gated) = (call.method.span().byte_range(), call.args.len() + 1, gated_args(&call.args));
+        self.syntax.calls.push(Call { callee, args, gated });
         let receiver = self.hint_of(&call.receiver);
         self.syntax.method_calls.push(MethodCall {
             name: call.method.to_string(),
@@ -1729,11 +1776,16 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_expr_field(&mut self, e: &'ast syn::ExprField) {
-        if let syn::Member::Named(name) = &e.member {
-            let receiver = self.hint_of(&e.base);
+        let receiver = self.hint_of(&e.base);
+        let (name, span) = match &e.member {
+            syn::Member::Named(name) => (Some(name.to_string()), name.span().byte_range()),
+            // A tuple field matters only on a known type (see `enterprise_import::tuple_field`).
+            syn::Member::Unnamed(i) => (receiver.is_some().then(|| i.index.to_string()), i.span.byte_range()),
+        };
+        if let Some(name) = name {
             self.syntax.method_calls.push(MethodCall {
-                name: name.to_string(),
-                span: name.span().byte_range(),
+                name,
+                span,
                 module: self.path.clone(),
                 receiver,
                 self_ty: self.self_ty.last().cloned().flatten(),

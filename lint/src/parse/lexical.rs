@@ -558,6 +558,7 @@ impl Extractor<'_> {
             ns,
             members: Vec::new(),
             ret: None,
+            alias: None,
             // Read token by token, a macro's bodies are not judged at its
             // expansions: only with the syntax tree.
             expands: Vec::new(),
