@@ -130,6 +130,7 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic
     if !r.global
         && !matches!(head.as_str(), "crate" | "self" | "super" | "Self")
         && report.resolver.imports(m, head, view)
+        && report.resolver.resolve(m, std::slice::from_ref(head), false, ns::ANY, view).is_none()
     {
         return None;
     }
@@ -365,7 +366,13 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
     let resolver = report.resolver;
     let ctx = report.resolver.ctx_at(m, &call.span);
     let view = resolver.view_of(ctx);
-    let owner = call.receiver.as_ref().and_then(|h| type_of(resolver, m, h, call.self_ty.as_ref(), 0));
+    let typed = |view: View| call.receiver.as_ref().and_then(|h| type_of(resolver, m, h, call.self_ty.as_ref(), view));
+    let owner = typed(view);
+    // The receiver's type is missing from the build: rustc reports the
+    // type (or the call that produced it), not what is done with the value.
+    if owner.is_none() && typed(View::Any).is_some() {
+        return None;
+    }
     let caller = report.tree.modules.get(m).and_then(|x| x.krate);
     let reachable = |i: usize| {
         let Some(info) = resolver.members().get(i) else { return false };
@@ -375,42 +382,43 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
             (a, b) => a == b,
         }
     };
-    let candidates: Vec<usize> = match owner {
-        Some(owner) if call.field && call.name.parse::<usize>().is_ok() => {
-            return tuple_field(report, owner, call, ctx, view);
+    // A name on a receiver of unknown type (or one with no such member in
+    // any build): only a field or method that nothing but code of other
+    // editions declares, and that std does not have, is taken for theirs.
+    let by_name = || -> Vec<usize> {
+        let common = if call.field {
+            STD_FIELDS.contains(&call.name.as_str()) || call.name.parse::<usize>().is_ok()
+        } else {
+            std_methods().contains(call.name.as_str())
+        };
+        if common {
+            return Vec::new();
         }
-        Some(owner) => owned_candidates(resolver, owner, call),
-        // No type known: only a field name nothing but code of other
-        // editions declares, and no std type has, is taken for theirs.
-        None if call.field && !STD_FIELDS.contains(&call.name.as_str()) && call.name.parse::<usize>().is_err() => {
-            resolver
-                .members_called(&call.name)
-                .iter()
-                .copied()
-                .filter(|&i| {
-                    resolver.members().get(i).is_some_and(|info| info.member.kind == MemberKind::Field) && reachable(i)
-                })
-                .collect()
-        }
-        // No type known: only a name nothing but code of other editions
-        // defines, and that std does not have, is taken for theirs.
-        None if !call.field && !std_methods().contains(call.name.as_str()) => resolver
+        resolver
             .members_called(&call.name)
             .iter()
             .copied()
             .filter(|&i| {
-                resolver
-                    .members()
-                    .get(i)
-                    .is_some_and(|info| matches!(info.member.kind, MemberKind::Fn { method: true }))
-                    && reachable(i)
+                resolver.members().get(i).is_some_and(|info| match info.member.kind {
+                    MemberKind::Field => call.field,
+                    MemberKind::Fn { method } => method && !call.field,
+                    _ => false,
+                }) && reachable(i)
             })
-            .collect(),
+            .collect()
+    };
+    let own = match owner {
+        Some(owner) if call.field && call.name.parse::<usize>().is_ok() => {
+            return tuple_field(report, owner, call, ctx, view);
+        }
+        Some(owner) => owned_candidates(resolver, owner, call),
         None => Vec::new(),
     };
+    let known = !own.is_empty();
+    let candidates = if known { own } else { by_name() };
     let first = *candidates.first()?;
     if let Some(&here) = candidates.iter().find(|&&i| resolver.present(Res::Member(i), view)) {
-        let known = owner.is_some() && !call.field;
+        let known = known && !call.field;
         return known.then(|| call_arity(report, m, Res::Member(here), &call.span, ctx)).flatten();
     }
     let found = Resolved { res: Res::Member(first), hops: Vec::new() };
@@ -484,43 +492,60 @@ fn owned_candidates(resolver: &Resolver<'_>, owner: Res, call: &MethodCall) -> V
 }
 
 /// The type a receiver hint names, as far as it is written down.
-fn type_of(resolver: &Resolver<'_>, m: ModId, hint: &Hint, self_ty: Option<&TyPath>, depth: usize) -> Option<Res> {
+fn type_of(resolver: &Resolver<'_>, m: ModId, hint: &Hint, self_ty: Option<&TyPath>, view: View) -> Option<Res> {
+    type_within(resolver, m, hint, self_ty, view, 0)
+}
+
+fn type_within(
+    resolver: &Resolver<'_>,
+    m: ModId,
+    hint: &Hint,
+    self_ty: Option<&TyPath>,
+    view: View,
+    depth: usize,
+) -> Option<Res> {
     if depth > Hint::MAX_CHAIN {
         return None;
     }
+    // The member of `owner` called `name` that `view` has: a field, or a function.
+    let member = |owner: Res, name: &str, field: bool| {
+        resolver.members_named(owner, name, ns::VALUE).into_iter().find(|&i| {
+            resolver.present(Res::Member(i), view)
+                && resolver.members().get(i).is_some_and(|info| (info.member.kind == MemberKind::Field) == field)
+        })
+    };
     match hint {
-        Hint::Type(ty) => resolver.type_res(m, ty, self_ty),
+        Hint::Type(ty) => resolver.type_in(m, ty, self_ty, view),
         Hint::Call(path) => {
             let res = if path.segments.first().is_some_and(|s| s == "Self") {
-                let base = resolver.type_res(m, self_ty?, None)?;
-                let name = path.segments.get(1)?;
-                Res::Member(*resolver.members_named(base, name, ns::VALUE).first()?)
+                let base = resolver.type_in(m, self_ty?, None, view)?;
+                Res::Member(member(base, path.segments.get(1)?, false)?)
             } else {
-                resolver.resolve(m, &path.segments, path.global, ns::VALUE, View::Any)?.res
+                resolver.resolve(m, &path.segments, path.global, ns::VALUE, view)?.res
             };
-            returned(resolver, res)
+            returned(resolver, res, view)
         }
         Hint::Field(base, name) | Hint::Method(base, name) => {
-            let owner = type_of(resolver, m, base, self_ty, depth + 1)?;
-            let member = resolver.members_named(owner, name, ns::VALUE).into_iter().next()?;
-            let info = resolver.members().get(member)?;
+            let owner = type_within(resolver, m, base, self_ty, view, depth + 1)?;
+            let found = member(owner, name, matches!(hint, Hint::Field(..)))?;
+            let info = resolver.members().get(found)?;
             let ty = info.member.ty.as_ref()?;
             if ty.segments.first().is_some_and(|s| s == "Self") {
                 return Some(owner);
             }
-            resolver.type_res(info.module, ty, None)
+            resolver.type_in(info.module, ty, None, view)
         }
     }
 }
 
 /// The type a call of `res` produces: a function's return type, a tuple
 /// struct's or variant's own type.
-fn returned(resolver: &Resolver<'_>, res: Res) -> Option<Res> {
+fn returned(resolver: &Resolver<'_>, res: Res, view: View) -> Option<Res> {
     match res {
         Res::Item(m, i) => {
             let item = resolver.item(m, i)?;
             match &item.ret {
-                Some(ty) => resolver.type_res(m, ty, None),
+                Some(ty) => resolver.type_in(m, ty, None, view),
                 // A tuple struct's constructor.
                 None if item.ns & ns::TYPE != 0 => Some(res),
                 None => None,
@@ -535,7 +560,7 @@ fn returned(resolver: &Resolver<'_>, res: Res) -> Option<Res> {
             if ty.segments.first().is_some_and(|s| s == "Self") {
                 return info.owner;
             }
-            resolver.type_res(info.module, ty, None)
+            resolver.type_in(info.module, ty, None, view)
         }
         Res::Module(_) => None,
     }

@@ -254,25 +254,32 @@ impl<'a> Resolver<'a> {
     /// The type a written type path names, from module `m` (`Self` is
     /// `self_ty`, itself written in `m`).
     pub fn type_res(&self, m: ModId, ty: &TyPath, self_ty: Option<&TyPath>) -> Option<Res> {
+        self.type_in(m, ty, self_ty, View::Any)
+    }
+
+    /// [`Self::type_res`] in build `view`: where cfg twins give a name
+    /// different types in different builds, the one `view` has.
+    pub fn type_in(&self, m: ModId, ty: &TyPath, self_ty: Option<&TyPath>, view: View) -> Option<Res> {
         if ty.segments.first().is_some_and(|s| s == "Self") {
             let own = self_ty.filter(|s| s.segments.first().is_none_or(|f| f != "Self"))?;
-            let base = self.type_res(m, own, None)?;
+            let base = self.type_in(m, own, None, view)?;
             if ty.segments.len() == 1 {
                 return Some(base);
             }
-            return self.members_named(base, ty.segments.get(1)?, ns::TYPE).first().map(|&i| Res::Member(i));
+            let found = self.members_named(base, ty.segments.get(1)?, ns::TYPE);
+            return found.into_iter().find(|&i| self.present(Res::Member(i), view)).map(Res::Member);
         }
-        let res = self.resolve(m, &ty.segments, ty.global, ns::TYPE, View::Any)?.res;
-        Some(self.unaliased(res))
+        let res = self.resolve(m, &ty.segments, ty.global, ns::TYPE, view)?.res;
+        Some(self.unaliased(res, view))
     }
 
     /// The type a type alias stands for, through chains of aliases (a
     /// type that is not an alias is itself).
-    fn unaliased(&self, mut res: Res) -> Res {
+    fn unaliased(&self, mut res: Res, view: View) -> Res {
         for _ in 0..MAX_ALIASES {
             let Res::Item(m, i) = res else { break };
             let Some(target) = self.item(m, i).and_then(|it| it.alias.as_ref()) else { break };
-            let Some(found) = self.resolve(m, &target.segments, target.global, ns::TYPE, View::Any) else { break };
+            let Some(found) = self.resolve(m, &target.segments, target.global, ns::TYPE, view) else { break };
             res = found.res;
         }
         res
@@ -605,7 +612,7 @@ impl<'a> Resolver<'a> {
     /// The type an alias (`type X = Y;`) or an associated type stands for.
     fn alias_target(&self, res: Res) -> Option<Res> {
         match res {
-            Res::Item(..) => Some(self.unaliased(res)).filter(|&r| r != res),
+            Res::Item(..) => Some(self.unaliased(res, View::Any)).filter(|&r| r != res),
             Res::Member(i) => {
                 let info = self.members.get(i)?;
                 let ty = info.member.ty.as_ref().filter(|_| info.member.kind == MemberKind::Type)?;

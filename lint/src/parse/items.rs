@@ -560,11 +560,22 @@ pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
             segments: p.path.segments.iter().map(|s| s.ident.unraw().to_string()).collect(),
             global: p.path.leading_colon.is_some(),
         }),
+        // A trait object or `impl Trait` has the trait's methods.
+        syn::Type::TraitObject(t) => first_trait(&t.bounds),
+        syn::Type::ImplTrait(t) => first_trait(&t.bounds),
         syn::Type::Reference(r) => ty_path(&r.elem),
         syn::Type::Paren(p) => ty_path(&p.elem),
         syn::Type::Group(g) => ty_path(&g.elem),
         _ => None,
     }
+}
+
+/// The first trait of a list of bounds (`?Sized` and lifetimes skipped).
+fn first_trait(bounds: &Punctuated<syn::TypeParamBound, Token![+]>) -> Option<TyPath> {
+    bounds.iter().find_map(|b| match b {
+        syn::TypeParamBound::Trait(t) if matches!(t.modifier, syn::TraitBoundModifier::None) => Some(path_of(&t.path)),
+        _ => None,
+    })
 }
 
 fn path_of(path: &syn::Path) -> TyPath {
@@ -804,7 +815,7 @@ impl Collector {
         match pat {
             syn::Pat::Type(t) => {
                 self.visit_type(&t.ty);
-                let hint = ty_path(&t.ty).map(Hint::Type).or(hint);
+                let hint = self.type_hint(&t.ty).or(hint);
                 self.bind(&t.pat, hint);
             }
             syn::Pat::Ident(i) => {
@@ -875,7 +886,7 @@ impl Collector {
                     }
                     // A gated parameter is bound only in the builds with its feature.
                     self.binding_gate = self.region(&t.attrs, || t.span());
-                    self.bind(&t.pat, ty_path(&t.ty).map(Hint::Type));
+                    self.bind(&t.pat, self.type_hint(&t.ty));
                     self.binding_gate = None;
                     self.visit_type(&t.ty);
                 }
@@ -885,13 +896,39 @@ impl Collector {
 
     /// Generic parameters: bound as names of their own (not items), then
     /// their bounds visited.
+    /// A generic parameter stands for its first trait bound (written on
+    /// it or in the `where` clause): a value of that type has the trait's
+    /// methods.
     fn generics(&mut self, generics: &syn::Generics) {
+        let predicates = generics.where_clause.iter().flat_map(|w| &w.predicates);
+        let from_where: Vec<(&syn::Ident, &Punctuated<syn::TypeParamBound, Token![+]>)> = predicates
+            .filter_map(|p| match p {
+                syn::WherePredicate::Type(t) => match &t.bounded_ty {
+                    syn::Type::Path(b) if b.qself.is_none() => Some((b.path.get_ident()?, &t.bounds)),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
         for param in &generics.params {
             if let syn::GenericParam::Type(t) = param {
-                self.bind_name(t.ident.unraw().to_string(), None);
+                let bound = first_trait(&t.bounds).or_else(|| {
+                    from_where.iter().filter(|(name, _)| **name == t.ident).find_map(|(_, b)| first_trait(b))
+                });
+                self.bind_name(t.ident.unraw().to_string(), bound.map(Hint::Type));
             }
         }
         self.visit_generics(generics);
+    }
+
+    /// What is known of the type of a value declared with type `ty`: a
+    /// generic parameter's is its bound's.
+    fn type_hint(&self, ty: &syn::Type) -> Option<Hint> {
+        let path = ty_path(ty)?;
+        match path.segments.as_slice() {
+            [one] if !path.global => self.local_hint(one).or(Some(Hint::Type(path))),
+            _ => Some(Hint::Type(path)),
+        }
     }
 
     /// A function: generics, signature, then the body with the parameters in scope.
