@@ -575,7 +575,7 @@ fn trait_items(
     sources: &Sources,
     out: &mut Vec<Diagnostic>,
 ) {
-    for (i, info) in resolver.members().iter().enumerate() {
+    for (i, info) in resolver.members().iter().enumerate().filter(|(_, info)| info.via.is_none()) {
         let Some(of_trait @ Res::Item(..)) = info.of_trait else { continue };
         let Some(module) = tree.modules.get(info.module) else { continue };
         let Some(data) = inputs.files.get(module.file) else { continue };

@@ -60,6 +60,11 @@ pub struct MemberInfo {
     pub of_trait: Option<Res>,
     /// For an impl's item: the trait's last name as written (`Display`).
     pub trait_name: Option<String>,
+    /// A trait's item that a type has through an `impl` of the trait (its
+    /// default, or the one the impl's own item overrides in some builds):
+    /// the impl block's module and span. The type has it in the builds
+    /// that hold both the item and the impl.
+    pub via: Option<(ModId, Range<usize>)>,
 }
 
 /// Which build a lookup is made in.
@@ -199,6 +204,7 @@ impl<'a> Resolver<'a> {
     /// items from every impl block whose self type resolves.
     fn collect_members(&mut self) {
         let mut members = Vec::new();
+        let mut provided = Vec::new();
         for (id, _) in self.tree.modules.iter().enumerate() {
             let Some(body) = self.body(id) else { continue };
             for (i, item) in body.items.iter().enumerate() {
@@ -209,6 +215,7 @@ impl<'a> Resolver<'a> {
                         owner: Some(owner),
                         of_trait: None,
                         trait_name: None,
+                        via: None,
                     };
                     let variant = Res::Member(members.len());
                     members.push(info(m, Res::Item(id, i)));
@@ -234,8 +241,26 @@ impl<'a> Resolver<'a> {
                         owner,
                         of_trait,
                         trait_name: trait_name.clone(),
+                        via: None,
                     });
                 }
+                if let (Some(owner), Some(Res::Item(tm, ti))) = (owner, of_trait) {
+                    provided.push((owner, (tm, ti), trait_name.clone(), (m, imp.span.clone())));
+                }
+            }
+        }
+        // What each trait impl gives its type from the trait itself.
+        for (owner, (tm, ti), trait_name, via) in provided {
+            let Some(item) = self.item(tm, ti) else { continue };
+            for member in item.members.iter().filter(|x| matches!(x.kind, MemberKind::Fn { .. } | MemberKind::Const)) {
+                members.push(MemberInfo {
+                    module: tm,
+                    member: member.clone(),
+                    owner: Some(owner),
+                    of_trait: Some(Res::Item(tm, ti)),
+                    trait_name: trait_name.clone(),
+                    via: Some(via.clone()),
+                });
             }
         }
         let mut members_of: HashMap<Res, Vec<usize>> = HashMap::new();
@@ -385,8 +410,15 @@ impl<'a> Resolver<'a> {
 
     /// Whether build `view` holds the definition.
     pub fn present(&self, res: Res, view: View) -> bool {
-        view == View::Any
-            || self.edition_and_gate(res).is_some_and(|(edition, gate)| self.holds(view, Ctx { edition, gate }))
+        if view == View::Any {
+            return true;
+        }
+        let via = match res {
+            Res::Member(i) => self.members.get(i).and_then(|info| info.via.as_ref()),
+            _ => None,
+        };
+        self.edition_and_gate(res).is_some_and(|(edition, gate)| self.holds(view, Ctx { edition, gate }))
+            && via.is_none_or(|(m, span)| self.holds(view, self.ctx_at(*m, span)))
     }
 
     /// The build code of context `ctx` is compiled in: its gate's edition

@@ -570,6 +570,30 @@ pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
     }
 }
 
+/// A function a derive gives: its name, whether it takes `self`, and
+/// whether it returns `Self`.
+type DerivedFn = (&'static str, bool, bool);
+
+/// What deriving a std trait gives a type.
+const DERIVED: &[(&str, &[DerivedFn])] = &[
+    ("Default", &[("default", false, true)]),
+    ("Clone", &[("clone", true, true), ("clone_from", true, false)]),
+    ("Debug", &[("fmt", true, false)]),
+    ("PartialEq", &[("eq", true, false), ("ne", true, false)]),
+    (
+        "PartialOrd",
+        &[
+            ("partial_cmp", true, false),
+            ("lt", true, false),
+            ("le", true, false),
+            ("gt", true, false),
+            ("ge", true, false),
+        ],
+    ),
+    ("Ord", &[("cmp", true, false), ("max", true, true), ("min", true, true), ("clamp", true, true)]),
+    ("Hash", &[("hash", true, false)]),
+];
+
 /// The first trait of a list of bounds (`?Sized` and lifetimes skipped).
 fn first_trait(bounds: &Punctuated<syn::TypeParamBound, Token![+]>) -> Option<TyPath> {
     bounds.iter().find_map(|b| match b {
@@ -744,6 +768,10 @@ impl Collector {
             syn::Item::Type(t) => ty_path(&t.ty),
             _ => None,
         };
+        let mut members = members;
+        if matches!(whole, syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Union(_)) {
+            members.extend(Self::derived(whole.attrs()));
+        }
         let item = ItemDef {
             name: name.unraw().to_string(),
             vis: vis.into(),
@@ -757,6 +785,50 @@ impl Collector {
             expands: Vec::new(),
         };
         self.body().items.push(item);
+    }
+
+    /// The associated functions `#[derive(..)]` of std traits gives a type
+    /// (`Default::default`, `Clone::clone`, ...), each spanning its
+    /// attribute, so a `#[cfg_attr(pred, derive(..))]` gates them.
+    fn derived(attrs: &[Attribute]) -> Vec<Member> {
+        let mut out = Vec::new();
+        for attr in attrs {
+            let span = attr.span().byte_range();
+            let lists: Vec<syn::MetaList> = if attr.path().is_ident("derive") {
+                attr.meta.require_list().ok().cloned().into_iter().collect()
+            } else if attr.path().is_ident("cfg_attr") {
+                let Ok(metas) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else { continue };
+                // The predicate gates the attribute's region (see `meta_paths`).
+                metas
+                    .into_iter()
+                    .skip(1)
+                    .filter_map(|m| match m {
+                        Meta::List(l) if l.path.is_ident("derive") => Some(l),
+                        _ => None,
+                    })
+                    .collect()
+            } else {
+                continue;
+            };
+            for list in lists {
+                let Ok(paths) = list.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated) else {
+                    continue;
+                };
+                for path in paths {
+                    let Some(last) = path.segments.last() else { continue };
+                    let Some((_, fns)) = DERIVED.iter().find(|(t, _)| last.ident == t) else { continue };
+                    out.extend(fns.iter().map(|&(name, method, ret_self)| Member {
+                        name: name.to_owned(),
+                        span: span.clone(),
+                        name_span: last.ident.span().byte_range(),
+                        kind: MemberKind::Fn { method },
+                        ty: ret_self.then(|| TyPath { segments: vec!["Self".to_owned()], global: false }),
+                        fields: Vec::new(),
+                    }));
+                }
+            }
+        }
+        out
     }
 
     /// The innermost binding of a local `name`: its type hint and gate.
@@ -1734,6 +1806,22 @@ impl<'ast> Visit<'ast> for Collector {
         self.field_names(&e.path, e.fields.iter().map(|f| &f.member));
         for field in &e.fields {
             self.visit_field_value(field);
+        }
+        // `..Default::default()`: the struct's own `Default`.
+        if let Some(Expr::Call(call)) = e.rest.as_deref() {
+            if let Expr::Path(p) = &*call.func {
+                let names: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                if p.qself.is_none() && names == ["Default", "default"] {
+                    self.syntax.method_calls.push(MethodCall {
+                        name: "default".to_owned(),
+                        span: p.path.span().byte_range(),
+                        module: self.path.clone(),
+                        receiver: Some(Hint::Type(path_of(&e.path))),
+                        self_ty: self.self_ty.last().cloned().flatten(),
+                        field: false,
+                    });
+                }
+            }
         }
         if let Some(rest) = &e.rest {
             self.visit_expr(rest);
