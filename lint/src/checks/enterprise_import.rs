@@ -507,27 +507,12 @@ fn type_within(
     if depth > Hint::MAX_CHAIN {
         return None;
     }
-    // The member of `owner` called `name` that `view` has: a field, or a function.
-    let member = |owner: Res, name: &str, field: bool| {
-        resolver.members_named(owner, name, ns::VALUE).into_iter().find(|&i| {
-            resolver.present(Res::Member(i), view)
-                && resolver.members().get(i).is_some_and(|info| (info.member.kind == MemberKind::Field) == field)
-        })
-    };
     match hint {
         Hint::Type(ty) => resolver.type_in(m, ty, self_ty, view),
-        Hint::Call(path) => {
-            let res = if path.segments.first().is_some_and(|s| s == "Self") {
-                let base = resolver.type_in(m, self_ty?, None, view)?;
-                Res::Member(member(base, path.segments.get(1)?, false)?)
-            } else {
-                resolver.resolve(m, &path.segments, path.global, ns::VALUE, view)?.res
-            };
-            returned(resolver, res, view)
-        }
+        Hint::Call(_) => returned(resolver, callee(resolver, m, hint, self_ty, view)?, view),
         Hint::Field(base, name) | Hint::Method(base, name) => {
             let owner = type_within(resolver, m, base, self_ty, view, depth + 1)?;
-            let found = member(owner, name, matches!(hint, Hint::Field(..)))?;
+            let found = member_in(resolver, owner, name, matches!(hint, Hint::Field(..)), view)?;
             let info = resolver.members().get(found)?;
             let ty = info.member.ty.as_ref()?;
             if ty.segments.first().is_some_and(|s| s == "Self") {
@@ -535,7 +520,43 @@ fn type_within(
             }
             resolver.type_in(info.module, ty, None, view)
         }
+        // The `T` of the `Result<T, E>` or `Option<T>` the base is declared with.
+        Hint::Unwrapped(base) => {
+            let (written_in, ty) = match &**base {
+                Hint::Type(ty) => (m, ty.clone()),
+                Hint::Call(_) => match callee(resolver, m, base, self_ty, view)? {
+                    Res::Item(im, i) => (im, resolver.item(im, i)?.ret.clone()?),
+                    Res::Member(i) => resolver.members().get(i).and_then(|x| Some((x.module, x.member.ty.clone()?)))?,
+                    Res::Module(_) => return None,
+                },
+                Hint::Field(owner, name) | Hint::Method(owner, name) => {
+                    let owner = type_within(resolver, m, owner, self_ty, view, depth + 1)?;
+                    let found = member_in(resolver, owner, name, matches!(&**base, Hint::Field(..)), view)?;
+                    resolver.members().get(found).and_then(|x| Some((x.module, x.member.ty.clone()?)))?
+                }
+                Hint::Unwrapped(_) => return None,
+            };
+            resolver.type_in(written_in, ty.ok.as_deref()?, None, view)
+        }
     }
+}
+
+/// What a call hint calls: a function, or an associated function of `Self`.
+fn callee(resolver: &Resolver<'_>, m: ModId, hint: &Hint, self_ty: Option<&TyPath>, view: View) -> Option<Res> {
+    let Hint::Call(path) = hint else { return None };
+    if path.segments.first().is_some_and(|s| s == "Self") {
+        let base = resolver.type_in(m, self_ty?, None, view)?;
+        return member_in(resolver, base, path.segments.get(1)?, false, view).map(Res::Member);
+    }
+    Some(resolver.resolve(m, &path.segments, path.global, ns::VALUE, view)?.res)
+}
+
+/// The member of `owner` called `name` that build `view` has: a field, or a function.
+fn member_in(resolver: &Resolver<'_>, owner: Res, name: &str, field: bool, view: View) -> Option<usize> {
+    resolver.members_named(owner, name, ns::VALUE).into_iter().find(|&i| {
+        resolver.present(Res::Member(i), view)
+            && resolver.members().get(i).is_some_and(|info| (info.member.kind == MemberKind::Field) == field)
+    })
 }
 
 /// The type a call of `res` produces: a function's return type, a tuple

@@ -178,6 +178,17 @@ pub struct TyPath {
     pub segments: Vec<String>,
     /// Written with a leading `::`.
     pub global: bool,
+    /// Of a `Result` or `Option`: the type of the value `?` or `unwrap()`
+    /// takes out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ok: Option<Box<TyPath>>,
+}
+
+impl TyPath {
+    /// A single name.
+    pub fn name(name: impl Into<String>) -> TyPath {
+        TyPath { segments: vec![name.into()], global: false, ok: None }
+    }
 }
 
 /// An `impl` block.
@@ -206,6 +217,8 @@ pub enum Hint {
     Field(Box<Hint>, String),
     /// What a method returns.
     Method(Box<Hint>, String),
+    /// What `?`, `unwrap()` or `expect(..)` takes out of a `Result` or `Option`.
+    Unwrapped(Box<Hint>),
 }
 
 impl Hint {
@@ -217,7 +230,7 @@ impl Hint {
     pub fn chain(&self) -> usize {
         match self {
             Hint::Type(_) | Hint::Call(_) => 0,
-            Hint::Field(base, _) | Hint::Method(base, _) => 1 + base.chain(),
+            Hint::Field(base, _) | Hint::Method(base, _) | Hint::Unwrapped(base) => 1 + base.chain(),
         }
     }
 }
@@ -461,6 +474,7 @@ pub fn extract(file: &syn::File) -> Syntax {
         saved: Vec::new(),
         path: Vec::new(),
         scopes: Vec::new(),
+        bounds: Vec::new(),
         self_ty: Vec::new(),
         in_macro_body: false,
         binding_gate: None,
@@ -556,10 +570,27 @@ fn cfg_of(attrs: &[Attribute]) -> Cfg {
 /// The path a type is written with, references and parentheses peeled.
 pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
     match ty {
-        syn::Type::Path(p) if p.qself.is_none() => Some(TyPath {
-            segments: p.path.segments.iter().map(|s| s.ident.unraw().to_string()).collect(),
-            global: p.path.leading_colon.is_some(),
-        }),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            let first_arg = || match &last.arguments {
+                syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|arg| match arg {
+                    syn::GenericArgument::Type(t) => ty_path(t),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            let name = last.ident.to_string();
+            // Smart pointers call their pointee's methods.
+            if TRANSPARENT.contains(&name.as_str()) {
+                if let Some(inner) = first_arg() {
+                    return Some(inner);
+                }
+            }
+            let ok = if matches!(name.as_str(), "Result" | "Option") { first_arg().map(Box::new) } else { None };
+            let mut path = path_of(&p.path);
+            path.ok = ok;
+            Some(path)
+        }
         // A trait object or `impl Trait` has the trait's methods.
         syn::Type::TraitObject(t) => first_trait(&t.bounds),
         syn::Type::ImplTrait(t) => first_trait(&t.bounds),
@@ -602,10 +633,18 @@ fn first_trait(bounds: &Punctuated<syn::TypeParamBound, Token![+]>) -> Option<Ty
     })
 }
 
+/// Methods of `Result` and `Option` that return the value inside.
+const UNWRAP: &[&str] = &["unwrap", "expect", "unwrap_or_default", "unwrap_unchecked"];
+
+/// Types whose values are used through their first type argument's
+/// methods (auto-deref).
+const TRANSPARENT: &[&str] = &["Box", "Arc", "Rc", "Cow", "Pin"];
+
 fn path_of(path: &syn::Path) -> TyPath {
     TyPath {
         segments: path.segments.iter().map(|s| s.ident.unraw().to_string()).collect(),
         global: path.leading_colon.is_some(),
+        ok: None,
     }
 }
 
@@ -705,6 +744,8 @@ struct Collector {
     path: Vec<usize>,
     /// The local bindings in scope, innermost last.
     scopes: Vec<Scope>,
+    /// Per scope, the generic parameters in it and their first trait bound.
+    bounds: Vec<std::collections::HashMap<String, TyPath>>,
     /// The self types of the enclosing `impl` blocks (`None`: a trait).
     self_ty: Vec<Option<TyPath>>,
     /// Scanning a `macro_rules!` body: `$crate` starts a path.
@@ -822,7 +863,7 @@ impl Collector {
                         span: span.clone(),
                         name_span: last.ident.span().byte_range(),
                         kind: MemberKind::Fn { method },
-                        ty: ret_self.then(|| TyPath { segments: vec!["Self".to_owned()], global: false }),
+                        ty: ret_self.then(|| TyPath::name("Self")),
                         fields: Vec::new(),
                     }));
                 }
@@ -834,6 +875,11 @@ impl Collector {
     /// The innermost binding of a local `name`: its type hint and gate.
     fn local(&self, name: &str) -> Option<&(Option<Hint>, Option<Range<usize>>)> {
         self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    /// The first trait bound of generic parameter `name`, if it is one.
+    fn bound(&self, name: &str) -> Option<&TyPath> {
+        self.bounds.iter().rev().find_map(|b| b.get(name))
     }
 
     fn local_hint(&self, name: &str) -> Option<Hint> {
@@ -852,6 +898,14 @@ impl Collector {
     }
 
     fn push_ref(&mut self, segments: Vec<String>, global: bool, span: Range<usize>, ns: u8) {
+        // `T::SEATS` for a generic `T: Plan`: an item of the bound, `Plan::SEATS`.
+        if let (Some((head, rest)), false) = (segments.split_first(), global) {
+            if let (Some(bound), false) = (self.bound(head).cloned(), rest.is_empty()) {
+                let segments = bound.segments.iter().chain(rest).cloned().collect();
+                self.push_ref(segments, bound.global, span, ns);
+                return;
+            }
+        }
         // A local variable, or a generic parameter heading a path (`T::default()`).
         let binding = segments.first().filter(|_| !global).and_then(|name| self.local(name));
         let local = binding.is_some();
@@ -877,7 +931,9 @@ impl Collector {
     /// Runs `f` in a new scope of local bindings.
     fn scoped(&mut self, f: impl FnOnce(&mut Self)) {
         self.scopes.push(Scope::new());
+        self.bounds.push(std::collections::HashMap::new());
         f(self);
+        self.bounds.pop();
         self.scopes.pop();
     }
 
@@ -928,7 +984,11 @@ impl Collector {
                 _ => None,
             },
             Expr::Struct(s) => Some(Hint::Type(path_of(&s.path))),
+            Expr::MethodCall(m) if UNWRAP.contains(&m.method.to_string().as_str()) => {
+                Some(Hint::Unwrapped(chained(&m.receiver)?))
+            }
             Expr::MethodCall(m) => Some(Hint::Method(chained(&m.receiver)?, m.method.to_string())),
+            Expr::Try(t) => Some(Hint::Unwrapped(chained(&t.expr)?)),
             Expr::Field(f) => match &f.member {
                 syn::Member::Named(name) => Some(Hint::Field(chained(&f.base)?, name.to_string())),
                 syn::Member::Unnamed(i) => Some(Hint::Field(chained(&f.base)?, i.index.to_string())),
@@ -987,7 +1047,11 @@ impl Collector {
                 let bound = first_trait(&t.bounds).or_else(|| {
                     from_where.iter().filter(|(name, _)| **name == t.ident).find_map(|(_, b)| first_trait(b))
                 });
-                self.bind_name(t.ident.unraw().to_string(), bound.map(Hint::Type));
+                let name = t.ident.unraw().to_string();
+                self.bind_name(name.clone(), None);
+                if let (Some(bound), Some(top)) = (bound, self.bounds.last_mut()) {
+                    top.insert(name, bound);
+                }
             }
         }
         self.visit_generics(generics);
@@ -998,7 +1062,7 @@ impl Collector {
     fn type_hint(&self, ty: &syn::Type) -> Option<Hint> {
         let path = ty_path(ty)?;
         match path.segments.as_slice() {
-            [one] if !path.global => self.local_hint(one).or(Some(Hint::Type(path))),
+            [one] if !path.global => Some(Hint::Type(self.bound(one).cloned().unwrap_or(path))),
             _ => Some(Hint::Type(path)),
         }
     }
@@ -1591,8 +1655,9 @@ impl<'ast> Visit<'ast> for Collector {
             for bound in &t.supertraits {
                 self.visit_type_param_bound(bound);
             }
-            // In a trait, `Self` is whatever implements it.
-            self.self_ty.push(None);
+            // In a trait, `Self` is whatever implements it: what is known
+            // of it is the trait's items.
+            self.self_ty.push(Some(TyPath::name(t.ident.unraw().to_string())));
             for it in &t.items {
                 self.visit_trait_item(it);
             }
@@ -2146,9 +2211,9 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
         let s = syntax(text);
         let hints: Vec<(&str, Option<Hint>)> =
             s.method_calls.iter().map(|m| (m.name.as_str(), m.receiver.clone())).collect();
-        let ty = |p: &str| Some(Hint::Type(TyPath { segments: vec![p.to_owned()], global: false }));
+        let ty = |p: &str| Some(Hint::Type(TyPath::name(p)));
         let call = |p: &[&str]| {
-            Some(Hint::Call(TyPath { segments: p.iter().map(|s| (*s).to_owned()).collect(), global: false }))
+            Some(Hint::Call(TyPath { segments: p.iter().map(|s| (*s).to_owned()).collect(), global: false, ok: None }))
         };
         assert_eq!(
             hints,
