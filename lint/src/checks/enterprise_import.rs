@@ -55,6 +55,12 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
             let Some(m) = tree.module_of(file, &read.module) else { continue };
             out.extend(gated_local(&report, m, read));
         }
+        for need in &data.syntax.trait_uses {
+            let Some(m) = tree.module_of(file, &need.module) else { continue };
+            let ctx = resolver.ctx_at(m, &need.span);
+            let Some(owner) = type_of(&resolver, m, &need.receiver, None, resolver.view_of(ctx)) else { continue };
+            out.extend(unimplemented(&report, owner, &need.traits, &need.span, ctx));
+        }
         for call in &data.syntax.method_calls {
             let Some(m) = tree.module_of(file, &call.module) else { continue };
             if let Some(d) = method_call(&report, m, call, reach) {
@@ -415,6 +421,18 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
         None => Vec::new(),
     };
     let known = !own.is_empty();
+    // A method of the type a `Deref` impl leads to: that impl must be in the build.
+    if let (false, Some(owner), false) = (known, owner, call.field) {
+        let target = resolver.members_of(owner).iter().find_map(|&i| {
+            let info = resolver.members().get(i)?;
+            let deref = info.trait_name.as_deref() == Some("Deref") && info.member.name == "Target";
+            resolver.type_in(info.module, info.member.ty.as_ref().filter(|_| deref)?, None, view)
+        });
+        let reached = target.map(|t| owned_candidates(resolver, t, call)).unwrap_or_default();
+        if reached.iter().any(|&i| resolver.present(Res::Member(i), view)) {
+            return unimplemented(report, owner, &["Deref".to_owned()], &call.span, ctx);
+        }
+    }
     let candidates = if known { own } else { by_name() };
     let first = *candidates.first()?;
     if let Some(&here) = candidates.iter().find(|&&i| resolver.present(Res::Member(i), view)) {
@@ -432,6 +450,46 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
 /// Public fields of std types (`Range`, `process::Output`): a field of
 /// that name on an unknown receiver may be theirs.
 const STD_FIELDS: &[&str] = &["start", "end", "status", "stdout", "stderr"];
+
+/// Code that needs type `owner` to implement one of `traits` (an
+/// operator, a `for` loop, `{}`, auto-deref): a finding when the type has
+/// such impls or derives, and the code's build has none of them.
+fn unimplemented(
+    report: &Report<'_, '_>,
+    owner: Res,
+    traits: &[String],
+    span: &Range<usize>,
+    ctx: Ctx,
+) -> Option<Diagnostic> {
+    let (inputs, resolver) = (report.inputs, report.resolver);
+    let view = resolver.view_of(ctx);
+    let impls: Vec<&(String, ModId, Range<usize>)> =
+        resolver.trait_impls(owner).iter().filter(|(name, ..)| traits.contains(name)).collect();
+    let &&(ref name, module, ref place) = impls.first()?;
+    if impls.iter().any(|(_, m, span)| resolver.holds(view, resolver.ctx_at(*m, span))) {
+        return None;
+    }
+    let View::In(to) = resolver.view_of(resolver.ctx_at(module, place)) else { return None };
+    let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(to));
+    let ty = resolver.display(owner);
+    let def = report.tree.modules.get(module).and_then(|x| inputs.files.get(x.file))?;
+    let gate = gate_text(inputs, to);
+    Some(
+        Diagnostic::new(
+            Code::BoundaryImport,
+            report.sources.at(&report.data.rel, span.clone()),
+            format!("{from_name} code needs `{ty}: {name}`, which only the {to_name} build implements"),
+        )
+        .with_label(format!("needs `{name}`"))
+        .with_secondary(report.sources.at(&def.rel, place.clone()), format!("implemented only in the {to_name} build"))
+        .with_edition(from_name)
+        .with_target_edition(to_name)
+        .with_symbol(format!("{ty}: {name}"))
+        .with_help(format!(
+            "it does not exist in the {from_name} edition's build: gate this code with {gate} too, or implement `{name}` in every build"
+        )),
+    )
+}
 
 /// `x.2` on a tuple struct: in a build without some of its fields, the
 /// later ones are numbered down, so an index is missing when fewer fields

@@ -138,6 +138,9 @@ pub struct Resolver<'a> {
     members_of: HashMap<Res, Vec<usize>>,
     /// Every member, by name, in index order.
     members_by_name: HashMap<String, Vec<usize>>,
+    /// The traits each type implements or derives, by the trait's last
+    /// name: the `impl` block's or `derive` attribute's module and span.
+    trait_impls: HashMap<Res, Vec<(String, ModId, Range<usize>)>>,
     /// Finished lookups. Re-export graphs are DAGs full of diamonds (and
     /// sometimes cycles): without this, glob chains cost exponential time.
     memo: RefCell<HashMap<LookupKey, Option<Binding>>>,
@@ -185,6 +188,7 @@ impl<'a> Resolver<'a> {
             members: Vec::new(),
             members_of: HashMap::new(),
             members_by_name: HashMap::new(),
+            trait_impls: HashMap::new(),
             memo: RefCell::default(),
             active: RefCell::default(),
         };
@@ -205,9 +209,13 @@ impl<'a> Resolver<'a> {
     fn collect_members(&mut self) {
         let mut members = Vec::new();
         let mut provided = Vec::new();
+        let mut trait_impls: HashMap<Res, Vec<(String, ModId, Range<usize>)>> = HashMap::new();
         for (id, _) in self.tree.modules.iter().enumerate() {
             let Some(body) = self.body(id) else { continue };
             for (i, item) in body.items.iter().enumerate() {
+                for (name, span) in &item.derives {
+                    trait_impls.entry(Res::Item(id, i)).or_default().push((name.clone(), id, span.clone()));
+                }
                 for m in &item.members {
                     let info = |member: &Member, owner| MemberInfo {
                         module: id,
@@ -234,6 +242,9 @@ impl<'a> Resolver<'a> {
                     .and_then(|t| self.resolve(m, &t.segments, t.global, ns::TYPE, View::Any))
                     .map(|r| r.res);
                 let trait_name = imp.trait_path.as_ref().and_then(|t| t.segments.last().cloned());
+                if let (Some(owner), Some(name)) = (owner, &trait_name) {
+                    trait_impls.entry(owner).or_default().push((name.clone(), m, imp.span.clone()));
+                }
                 for it in &imp.items {
                     members.push(MemberInfo {
                         module: m,
@@ -272,6 +283,7 @@ impl<'a> Resolver<'a> {
             members_by_name.entry(info.member.name.clone()).or_default().push(i);
         }
         self.members = members;
+        self.trait_impls = trait_impls;
         self.members_of = members_of;
         self.members_by_name = members_by_name;
     }
@@ -308,6 +320,12 @@ impl<'a> Resolver<'a> {
             res = found.res;
         }
         res
+    }
+
+    /// The traits a type implements or derives: each trait's last name, and
+    /// the module and span of the `impl` block or `derive` attribute.
+    pub fn trait_impls(&self, owner: Res) -> &[(String, ModId, Range<usize>)] {
+        self.trait_impls.get(&owner).map_or(&[], Vec::as_slice)
     }
 
     /// Every member recorded.

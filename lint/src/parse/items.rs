@@ -46,6 +46,24 @@ pub struct Syntax {
     /// Calls of a path or a method.
     #[serde(default)]
     pub calls: Vec<Call>,
+    /// Operators, `for` loops, indexing and `{}` in format strings: code
+    /// that needs a value's type to implement a std trait.
+    #[serde(default)]
+    pub trait_uses: Vec<TraitUse>,
+}
+
+/// Code that needs a value's type to implement a trait (`a == b` needs
+/// `PartialEq`), on a value whose type is written down somewhere.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TraitUse {
+    /// The traits, by name: any of them will do (`IntoIterator`, `Iterator`).
+    pub traits: Vec<String>,
+    /// The value.
+    pub receiver: Hint,
+    /// The code.
+    pub span: Range<usize>,
+    /// The inline modules it sits in.
+    pub module: Vec<usize>,
 }
 
 /// A call: what counting its arguments needs.
@@ -129,6 +147,9 @@ pub struct ItemDef {
     /// A type alias: the type it stands for, when it is a path.
     #[serde(default)]
     pub alias: Option<TyPath>,
+    /// The traits it derives, and each `derive` attribute's span.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub derives: Vec<(String, Range<usize>)>,
     /// A `macro_rules!` macro: the paths and names in its rules' bodies
     /// (`$crate` written as a segment of its own). They resolve where the
     /// macro expands, so they are judged at each expansion.
@@ -810,9 +831,24 @@ impl Collector {
             _ => None,
         };
         let mut members = members;
-        if matches!(whole, syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Union(_)) {
-            members.extend(Self::derived(whole.attrs()));
+        let derives = if matches!(whole, syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Union(_)) {
+            Self::derives(whole.attrs())
+        } else {
+            Vec::new()
+        };
+        // The functions std derives give the type (`Default::default`, ...).
+        for (name, span, name_span) in &derives {
+            let Some((_, fns)) = DERIVED.iter().find(|(t, _)| t == name) else { continue };
+            members.extend(fns.iter().map(|&(f, method, ret_self)| Member {
+                name: f.to_owned(),
+                span: span.clone(),
+                name_span: name_span.clone(),
+                kind: MemberKind::Fn { method },
+                ty: ret_self.then(|| TyPath::name("Self")),
+                fields: Vec::new(),
+            }));
         }
+        let derives = derives.into_iter().map(|(name, span, _)| (name, span)).collect();
         let item = ItemDef {
             name: name.unraw().to_string(),
             vis: vis.into(),
@@ -823,15 +859,15 @@ impl Collector {
             members,
             ret,
             alias,
+            derives,
             expands: Vec::new(),
         };
         self.body().items.push(item);
     }
 
-    /// The associated functions `#[derive(..)]` of std traits gives a type
-    /// (`Default::default`, `Clone::clone`, ...), each spanning its
-    /// attribute, so a `#[cfg_attr(pred, derive(..))]` gates them.
-    fn derived(attrs: &[Attribute]) -> Vec<Member> {
+    /// The traits a type derives: each trait's name, the attribute's span
+    /// (a `#[cfg_attr(pred, derive(..))]` gates it) and the name's.
+    fn derives(attrs: &[Attribute]) -> Vec<(String, Range<usize>, Range<usize>)> {
         let mut out = Vec::new();
         for attr in attrs {
             let span = attr.span().byte_range();
@@ -857,15 +893,7 @@ impl Collector {
                 };
                 for path in paths {
                     let Some(last) = path.segments.last() else { continue };
-                    let Some((_, fns)) = DERIVED.iter().find(|(t, _)| last.ident == t) else { continue };
-                    out.extend(fns.iter().map(|&(name, method, ret_self)| Member {
-                        name: name.to_owned(),
-                        span: span.clone(),
-                        name_span: last.ident.span().byte_range(),
-                        kind: MemberKind::Fn { method },
-                        ty: ret_self.then(|| TyPath::name("Self")),
-                        fields: Vec::new(),
-                    }));
+                    out.push((last.ident.to_string(), span.clone(), last.ident.span().byte_range()));
                 }
             }
         }
@@ -1258,6 +1286,40 @@ impl Collector {
         }
     }
 
+    /// Records that `value` needs its type to implement one of `traits`,
+    /// when its type is written down somewhere.
+    fn trait_use(&mut self, traits: &[&str], value: &Expr, span: impl FnOnce() -> proc_macro2::Span) {
+        if let Some(receiver) = self.hint_of(value) {
+            self.syntax.trait_uses.push(TraitUse {
+                traits: traits.iter().map(|t| (*t).to_owned()).collect(),
+                receiver,
+                span: span().byte_range(),
+                module: self.path.clone(),
+            });
+        }
+    }
+
+    /// The values a format macro shows with `{}`: they need `Display`.
+    fn displayed(&mut self, mac: &syn::Macro, writer: bool) {
+        let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) else { return };
+        let mut args = args.into_iter().skip(usize::from(writer));
+        let Some(Expr::Lit(syn::ExprLit { lit: Lit::Str(format), .. })) = args.next() else { return };
+        let positional: Vec<Expr> = args.filter(|a| !matches!(a, Expr::Assign(_))).collect();
+        for (arg, display) in placeholders(&format.value()) {
+            let value = match arg {
+                Placeholder::Next(i) | Placeholder::Index(i) => positional.get(i).cloned(),
+                Placeholder::Name(name) => syn::parse_str::<Expr>(&name).ok().filter(|_| self.local(&name).is_some()),
+            };
+            if let (Some(value), true) = (value, display) {
+                let span = match &value {
+                    Expr::Path(_) if positional.contains(&value) => value.span(),
+                    _ => format.span(),
+                };
+                self.trait_use(&["Display"], &value, || span);
+            }
+        }
+    }
+
     /// `{name}` in a format macro's format string: an implicit capture of `name`.
     fn format_string(&mut self, tokens: &TokenStream) {
         let Some(lit) = tokens.clone().into_iter().find_map(|t| match t {
@@ -1607,6 +1669,7 @@ impl<'ast> Visit<'ast> for Collector {
                         members: Vec::new(),
                         ret: None,
                         alias: None,
+                        derives: Vec::new(),
                         expands,
                     });
                     // A macro_rules! body is not code where it is written:
@@ -1821,6 +1884,7 @@ impl<'ast> Visit<'ast> for Collector {
         for attr in &e.attrs {
             self.visit_attribute(attr);
         }
+        self.trait_use(&["IntoIterator", "Iterator"], &e.expr, || e.expr.span());
         self.visit_expr(&e.expr);
         self.scoped(|c| {
             c.bind(&e.pat, None);
@@ -1950,6 +2014,31 @@ impl<'ast> Visit<'ast> for Collector {
         visit::visit_expr_call(self, call);
     }
 
+    fn visit_expr_binary(&mut self, e: &'ast syn::ExprBinary) {
+        use syn::BinOp;
+        let traits: &[&str] = match e.op {
+            BinOp::Eq(_) | BinOp::Ne(_) => &["PartialEq"],
+            BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_) | BinOp::Ge(_) => &["PartialOrd"],
+            BinOp::Add(_) => &["Add"],
+            BinOp::Sub(_) => &["Sub"],
+            BinOp::Mul(_) => &["Mul"],
+            BinOp::Div(_) => &["Div"],
+            BinOp::Rem(_) => &["Rem"],
+            BinOp::AddAssign(_) => &["AddAssign"],
+            BinOp::SubAssign(_) => &["SubAssign"],
+            _ => &[],
+        };
+        if !traits.is_empty() {
+            self.trait_use(traits, &e.left, || e.span());
+        }
+        visit::visit_expr_binary(self, e);
+    }
+
+    fn visit_expr_index(&mut self, e: &'ast syn::ExprIndex) {
+        self.trait_use(&["Index"], &e.expr, || e.span());
+        visit::visit_expr_index(self, e);
+    }
+
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let (callee, args, gated) = (call.method.span().byte_range(), call.args.len() + 1, gated_args(&call.args));
         self.syntax.calls.push(Call { callee, args, gated });
@@ -2037,9 +2126,58 @@ impl<'ast> Visit<'ast> for Collector {
         }
         if FORMAT_MACROS.contains(&name.as_str()) {
             self.format_string(&mac.tokens);
+            if DISPLAY_MACROS.contains(&name.as_str()) {
+                self.displayed(mac, matches!(name.as_str(), "write" | "writeln"));
+            }
         }
         self.scan_tokens(mac.tokens.clone());
     }
+}
+
+/// Format macros whose first argument (after a writer) is the format string.
+const DISPLAY_MACROS: &[&str] =
+    &["format", "print", "println", "eprint", "eprintln", "write", "writeln", "panic", "format_args"];
+
+/// What a `{..}` in a format string shows.
+#[derive(Debug, PartialEq)]
+enum Placeholder {
+    /// `{}`: the next positional argument.
+    Next(usize),
+    /// `{0}`.
+    Index(usize),
+    /// `{name}`: a named argument or a captured variable.
+    Name(String),
+}
+
+/// The placeholders of a format string, and whether each shows its value
+/// with `Display` (no format trait in its spec).
+fn placeholders(format: &str) -> Vec<(Placeholder, bool)> {
+    let mut out = Vec::new();
+    let mut next = 0;
+    let mut rest = format;
+    while let Some(open) = rest.find(['{', '}']) {
+        let after = rest.get(open + 1..).unwrap_or("");
+        if rest[open..].starts_with("{{") || rest[open..].starts_with("}}") || rest[open..].starts_with('}') {
+            rest = after.get(usize::from(after.starts_with(['{', '}']))..).unwrap_or("");
+            continue;
+        }
+        let Some(close) = after.find('}') else { break };
+        let inner = &after[..close];
+        let (arg, spec) = inner.split_once(':').unwrap_or((inner, ""));
+        let arg = arg.trim();
+        let placeholder = if arg.is_empty() {
+            next += 1;
+            Placeholder::Next(next - 1)
+        } else if let Ok(i) = arg.parse() {
+            Placeholder::Index(i)
+        } else {
+            Placeholder::Name(arg.to_owned())
+        };
+        let display = !spec.ends_with(['?', 'x', 'X', 'o', 'b', 'e', 'E', 'p']);
+        out.push((placeholder, display));
+        rest = after.get(close + 1..).unwrap_or("");
+    }
+    out
 }
 
 /// `None`, `Team` (brought in by `use Plan::*`), `LIMIT`: a capitalised
@@ -2185,6 +2323,31 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
         assert_eq!(names(&s), ["format", "DAYS", "days", "seats", "assert", "LIMIT", "stringify", "println"]);
         let days = s.refs.iter().find(|r| r.segments == ["DAYS"]).unwrap();
         assert_eq!(&text[days.span.clone()], "DAYS");
+    }
+
+    #[test]
+    fn format_placeholders_say_which_arguments_are_displayed() {
+        use super::Placeholder::{Index, Name, Next};
+        let got = placeholders("{{x}} {} {:?} {0:>4} {name} {:x} {}}}");
+        assert_eq!(
+            got,
+            [
+                (Next(0), true),
+                (Next(1), false),
+                (Index(0), true),
+                (Name("name".into()), true),
+                (Next(2), false),
+                (Next(3), true)
+            ]
+        );
+        let text = "fn f(p: &Plan, q: Plan) { println!(\"{} {:?} {q}\", p, p); for x in q {} let _ = p == p; }";
+        let uses: Vec<(Vec<String>, &str)> =
+            syntax(text).trait_uses.iter().map(|u| (u.traits.clone(), &text[u.span.clone()])).collect();
+        let names = |t: &[&str]| t.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert!(uses.contains(&(names(&["Display"]), "p")), "{uses:?}");
+        assert!(uses.contains(&(names(&["IntoIterator", "Iterator"]), "q")), "{uses:?}");
+        assert!(uses.contains(&(names(&["PartialEq"]), "p == p")), "{uses:?}");
+        assert_eq!(uses.iter().filter(|(t, _)| t == &names(&["Display"])).count(), 2, "{uses:?}");
     }
 
     #[test]

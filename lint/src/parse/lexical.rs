@@ -559,6 +559,7 @@ impl Extractor<'_> {
             members: Vec::new(),
             ret: None,
             alias: None,
+            derives: Vec::new(),
             // Read token by token, a macro's bodies are not judged at its
             // expansions: only with the syntax tree.
             expands: Vec::new(),
