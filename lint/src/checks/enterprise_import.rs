@@ -203,9 +203,9 @@ fn expansion(
 fn gated_local(report: &Report<'_, '_>, m: ModId, read: &GatedLocal) -> Option<Diagnostic> {
     let (inputs, resolver) = (report.inputs, report.resolver);
     let ctx = report.resolver.ctx_at(m, &read.span);
-    let View::In(view) = resolver.view_of(ctx) else { return None };
+    let view = resolver.view_of(ctx).edition()?;
     let bound = report.resolver.ctx_at(m, &read.binding);
-    let to = bound.gate?;
+    let to = bound.gate.edition()?;
     if inputs.config.may_use(view, to) {
         return None;
     }
@@ -240,7 +240,7 @@ fn gated_import(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx, view: 
         return None;
     }
     let (scope, u) = resolver.gated_import(m, head, view)?;
-    let View::In(to) = resolver.view_of(resolver.ctx_at(scope, &u.item_span)) else { return None };
+    let to = resolver.view_of(resolver.ctx_at(scope, &u.item_span)).edition()?;
     let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(to));
     let gate = gate_text(inputs, to);
     let imported = u.path.join("::");
@@ -283,7 +283,7 @@ fn call_arity(report: &Report<'_, '_>, m: ModId, res: Res, callee: &Range<usize>
     if args == takes {
         return None;
     }
-    let View::In(to) = resolver.view_of(param_ctx) else { return None };
+    let to = resolver.view_of(param_ctx).edition()?;
     let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(to));
     let symbol = resolver.display(res);
     let gate = gate_text(inputs, to);

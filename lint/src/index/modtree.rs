@@ -41,9 +41,9 @@ pub struct Module {
     pub children: Vec<(String, ModId)>,
     /// Its edition for boundary purposes.
     pub edition: EditionId,
-    /// The edition of the features its declaration's `#[cfg]` requires: it
-    /// exists only in builds of that edition.
-    pub gate: Option<EditionId>,
+    /// What its declaration's `#[cfg]` (and its file's `#![cfg]`) require:
+    /// the builds it exists in.
+    pub gate: Gate,
     /// The declaration: file and span of `mod x`.
     pub decl: Option<(usize, Range<usize>)>,
     /// The declaration's visibility, relative to the parent (a root: `pub`).
@@ -155,44 +155,131 @@ impl Inputs<'_> {
         self.ws.links.get(rel).cloned()
     }
 
-    /// The higher of two optional gates.
-    pub fn combine(&self, a: Option<EditionId>, b: Option<EditionId>) -> Option<EditionId> {
-        match (a, b) {
-            (Some(a), Some(b)) => Some(self.config.higher(a, b)),
-            (a, b) => a.or(b),
-        }
+    /// Code under both gates `a` and `b`.
+    pub fn combine(&self, a: Gate, b: Gate) -> Gate {
+        Gate { plain: self.both(a.plain, b.plain), test: self.both(a.test, b.test) }
     }
 
-    /// The edition whose build code under all of `gates` needs, in crate
-    /// `krate`: the highest edition any of them requires.
+    /// What code under all of `gates` needs, in crate `krate`: per
+    /// configuration, the highest edition any of them requires.
     pub fn gate_of<'g>(
         &self,
         krate: Option<usize>,
         gates: impl IntoIterator<Item = &'g crate::parse::items::Cfg>,
-    ) -> Option<EditionId> {
-        gates.into_iter().filter_map(|g| self.requirement(krate, g)).reduce(|a, b| self.config.higher(a, b))
+    ) -> Gate {
+        gates.into_iter().fold(Gate::default(), |acc, g| self.combine(acc, self.requirement(krate, g)))
     }
 
-    /// The edition a cfg predicate requires: a feature mapped to it (or
-    /// turning on one that is), every part of `all(..)` (the highest), or
-    /// the lowest alternative of an `any(..)` whose alternatives all require one.
-    pub fn requirement(&self, krate: Option<usize>, cfg: &crate::parse::items::Cfg) -> Option<EditionId> {
+    /// What a cfg predicate requires, with `cfg(test)` off and on.
+    pub fn requirement(&self, krate: Option<usize>, cfg: &crate::parse::items::Cfg) -> Gate {
+        Gate { plain: self.need(krate, cfg, false, true), test: self.need(krate, cfg, true, true) }
+    }
+
+    /// What `cfg` (`holds`) or `not(cfg)` (`!holds`) requires with
+    /// `cfg(test)` set to `test`, negations pushed inwards (`not(all(a, b))`
+    /// is `any(not(a), not(b))`): a feature mapped to an edition (or
+    /// turning on one that is) requires that edition; its negation, and
+    /// predicates that read no feature, nothing; `all(..)` the highest of
+    /// its parts; `any(..)` the lowest, and nothing as soon as one
+    /// alternative requires nothing. `test` is `Never` in the other
+    /// configuration.
+    fn need(&self, krate: Option<usize>, cfg: &crate::parse::items::Cfg, test: bool, holds: bool) -> Need {
         use crate::parse::items::Cfg;
         match cfg {
-            Cfg::Feature(f) => self.editions.feature_edition(self.config, krate, f),
-            Cfg::All(parts) => self.gate_of(krate, parts),
-            Cfg::Any(parts) => {
-                let all: Option<Vec<EditionId>> = parts.iter().map(|p| self.requirement(krate, p)).collect();
-                all?.into_iter().reduce(|a, b| if self.config.higher(a, b) == a { b } else { a })
+            Cfg::Feature(f) if holds => {
+                self.editions.feature_edition(self.config, krate, f).map_or(Need::Nothing, Need::Edition)
             }
-            Cfg::Other => None,
+            Cfg::Feature(_) | Cfg::Other => Need::Nothing,
+            Cfg::Test if holds == test => Need::Nothing,
+            Cfg::Test => Need::Never,
+            Cfg::Not(inner) => self.need(krate, inner, test, !holds),
+            Cfg::All(parts) | Cfg::Any(parts) => {
+                let needs = parts.iter().map(|p| self.need(krate, p, test, holds));
+                if matches!(cfg, Cfg::All(_)) == holds {
+                    needs.fold(Need::Nothing, |a, b| self.both(a, b))
+                } else {
+                    needs.fold(Need::Never, |a, b| self.either(a, b))
+                }
+            }
         }
     }
 
-    /// Whether code of `from`, in builds where `gate` is on, may use `to`.
-    pub fn allowed(&self, from: EditionId, gate: Option<EditionId>, to: EditionId) -> bool {
+    /// What code needs to exist where both `a` and `b` must hold.
+    fn both(&self, a: Need, b: Need) -> Need {
+        match (a, b) {
+            (Need::Never, _) | (_, Need::Never) => Need::Never,
+            (Need::Edition(a), Need::Edition(b)) => Need::Edition(self.config.higher(a, b)),
+            (Need::Nothing, x) | (x, Need::Nothing) => x,
+        }
+    }
+
+    /// What code needs to exist where `a` or `b` holds.
+    fn either(&self, a: Need, b: Need) -> Need {
+        match (a, b) {
+            (Need::Nothing, _) | (_, Need::Nothing) => Need::Nothing,
+            (Need::Edition(a), Need::Edition(b)) => Need::Edition(if self.config.higher(a, b) == a { b } else { a }),
+            (Need::Never, x) | (x, Need::Never) => x,
+        }
+    }
+
+    /// Whether code of `from`, in every build where `gate` lets it exist,
+    /// may use `to`.
+    pub fn allowed(&self, from: EditionId, gate: Gate, to: EditionId) -> bool {
         let ok = |e: EditionId| e == to || self.config.may_use(e, to);
-        ok(from) || gate.is_some_and(ok)
+        [gate.plain, gate.test].into_iter().all(|need| match need {
+            Need::Never => true,
+            Need::Nothing => ok(from),
+            Need::Edition(g) => ok(from) || ok(g),
+        })
+    }
+}
+
+/// What code needs to exist, as far as its cfg gates go, in one setting of
+/// `cfg(test)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Need {
+    /// Nothing: it is in every edition's build.
+    #[default]
+    Nothing,
+    /// The features mapped to this edition (or a higher one): it is only in
+    /// the builds of editions that may use it.
+    Edition(EditionId),
+    /// It is in no build: its gates cannot hold (`cfg(test)` in the
+    /// configuration without it).
+    Never,
+}
+
+/// What code's cfg gates require in each configuration of `cfg(test)`:
+/// `plain` without it (libraries, binaries, examples, benches, integration
+/// tests and doctests, which link the library built without it) and `test`
+/// with it (a target's own unit tests). Code under `any(feature =
+/// "enterprise", test)` is in every unit-test build but only in the
+/// enterprise library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Gate {
+    /// With `cfg(test)` off.
+    pub plain: Need,
+    /// With `cfg(test)` on.
+    pub test: Need,
+}
+
+impl Gate {
+    /// The edition the gates require in the build without `cfg(test)`,
+    /// or, for code only unit tests compile, in the one with it.
+    pub fn edition(self) -> Option<EditionId> {
+        match (self.plain, self.test) {
+            (Need::Edition(e), _) | (Need::Never, Need::Edition(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// What the gates require in one configuration.
+    pub fn need(self, test: bool) -> Need {
+        if test {
+            self.test
+        } else {
+            self.plain
+        }
     }
 }
 
@@ -265,7 +352,7 @@ impl ModTree {
             body: Vec::new(),
             children: Vec::new(),
             edition,
-            gate: None,
+            gate: Gate::default(),
             decl: None,
             vis: Visibility::Public,
             crossing: false,
@@ -306,7 +393,7 @@ impl ModTree {
             }
             // A gate on the declaration does not change whose code the module
             // is (`ctx`), only the builds it exists in (`gate`).
-            let child = |file: usize, body: Vec<usize>, edition: EditionId, gate: Option<EditionId>| Module {
+            let child = |file: usize, body: Vec<usize>, edition: EditionId, gate: Gate| Module {
                 name: decl.name.clone(),
                 parent: Some(module),
                 root: parent.root,
@@ -383,7 +470,7 @@ impl ModTree {
             }
             let edition = assigned.or_else(|| shared.get(&file).copied()).unwrap_or(ctx);
             // `#![cfg(..)]` at the top of the file gates the module too.
-            let own = inputs.files.get(file).and_then(|f| inputs.gate_of(parent.krate, f.file_gate()));
+            let own = inputs.files.get(file).map(|f| inputs.gate_of(parent.krate, f.file_gate())).unwrap_or_default();
             self.push_child(module, Module { crossing, ..child(file, Vec::new(), edition, inputs.combine(gate, own)) });
             self.file_modules.entry(file).or_default().push(id);
             let Some(child) = inputs.files.get(file) else { continue };

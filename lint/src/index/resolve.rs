@@ -6,10 +6,12 @@
 //! module's, or a tag's or snippet's around it) and a gate (the edition of
 //! the Cargo features its `#[cfg(..)]`s require, nested gates taking the
 //! highest). Edition E's build holds it when E may use both. A lookup is made
-//! in one build ([`View::In`]) or in every build at once ([`View::Any`]): a
-//! reference is a boundary finding exactly when it resolves in some build
-//! but not in the build of its own code's edition (its gate raising it), as
-//! when rustc compiles that edition.
+//! in one build ([`View::In`], or [`View::Test`] with `cfg(test)` on) or in
+//! every build at once ([`View::Any`]): a reference is a boundary finding
+//! exactly when it resolves in some build but not in the build of its own
+//! code's edition (its gate raising it), as when rustc compiles that
+//! edition. Code is checked without `cfg(test)` when it is compiled there,
+//! else (`#[cfg(test)] mod tests`) in the unit-test build.
 //!
 //! **Scope.** `crate::`, `self::`, `super::`, `::name`, extern crate names
 //! (Cargo renames, `extern crate x as y`, a binary naming its own library),
@@ -31,7 +33,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use super::modtree::{Inputs, ModId, ModTree};
+use super::modtree::{Gate, Inputs, ModId, ModTree, Need};
 use crate::config::EditionId;
 use crate::parse::items::{ns, ItemDef, Member, MemberKind, ModuleBody, TyPath, UseDef, UseTarget, Visibility};
 
@@ -74,6 +76,18 @@ pub enum View {
     Any,
     /// The build of this edition.
     In(EditionId),
+    /// The unit-test build of this edition (`cfg(test)` on).
+    Test(EditionId),
+}
+
+impl View {
+    /// The edition of a build (`None`: any).
+    pub fn edition(self) -> Option<EditionId> {
+        match self {
+            View::Any => None,
+            View::In(e) | View::Test(e) => Some(e),
+        }
+    }
 }
 
 /// A `use` a resolution went through.
@@ -105,14 +119,14 @@ type Scope = Option<ModId>;
 /// A binding of a name: what it resolves to and how far it reaches.
 type Binding = (Resolved, Scope);
 
-/// The code a path is written in: its edition, and the edition of the
-/// features its `#[cfg]` requires.
+/// The code a path is written in: its edition, and what its `#[cfg]`s
+/// require.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Ctx {
     /// The edition of the code.
     pub edition: EditionId,
-    /// The edition its cfg gate maps to.
-    pub gate: Option<EditionId>,
+    /// What its cfg gates require, with `cfg(test)` off and on.
+    pub gate: Gate,
 }
 
 /// A lookup: module, name, namespaces, build.
@@ -385,7 +399,7 @@ impl<'a> Resolver<'a> {
 
     /// The edition of a definition's code, and the edition of the builds it
     /// exists in because of its gates.
-    pub fn edition_and_gate(&self, res: Res) -> Option<(EditionId, Option<EditionId>)> {
+    pub fn edition_and_gate(&self, res: Res) -> Option<(EditionId, Gate)> {
         let (m, span) = self.place(res)?;
         let module = self.tree.modules.get(m)?;
         let Some(span) = span else { return Some((module.edition, module.gate)) };
@@ -407,23 +421,32 @@ impl<'a> Resolver<'a> {
         let file = module.and_then(|x| inputs.files.get(x.file));
         let edition = file.and_then(|f| f.tag_at(span)).or(module.map(|x| x.edition)).unwrap_or(inputs.config.default);
         let krate = module.and_then(|x| x.krate);
-        let own = file.and_then(|f| inputs.gate_of(krate, f.gates_at(span)));
-        Ctx { edition, gate: inputs.combine(own, module.and_then(|x| x.gate)) }
+        let own = file.map(|f| inputs.gate_of(krate, f.gates_at(span))).unwrap_or_default();
+        Ctx { edition, gate: inputs.combine(own, module.map(|x| x.gate).unwrap_or_default()) }
     }
 
     /// Whether build `view` holds code of context `ctx`: its edition and
     /// its gate's.
     pub fn holds(&self, view: View, ctx: Ctx) -> bool {
-        let View::In(v) = view else { return true };
+        let (v, test) = match view {
+            View::Any => return true,
+            View::In(v) => (v, false),
+            View::Test(v) => (v, true),
+        };
         let config = self.inputs.config;
-        config.may_use(v, ctx.edition) && ctx.gate.is_none_or(|g| config.may_use(v, g))
+        config.may_use(v, ctx.edition)
+            && match ctx.gate.need(test) {
+                Need::Nothing => true,
+                Need::Edition(g) => config.may_use(v, g),
+                Need::Never => false,
+            }
     }
 
     /// The edition of what a path resolved to: the lowest edition whose
     /// build holds it.
     pub fn edition(&self, res: Res) -> Option<EditionId> {
         let (edition, gate) = self.edition_and_gate(res)?;
-        Some(gate.map_or(edition, |g| self.inputs.config.higher(edition, g)))
+        Some(gate.edition().map_or(edition, |g| self.inputs.config.higher(edition, g)))
     }
 
     /// Whether build `view` holds the definition.
@@ -439,10 +462,24 @@ impl<'a> Resolver<'a> {
             && via.is_none_or(|(m, span)| self.holds(view, self.ctx_at(*m, span)))
     }
 
-    /// The build code of context `ctx` is compiled in: its gate's edition
-    /// when that is higher than its own.
+    /// The build code of context `ctx` is checked in: the lowest edition's
+    /// build that compiles it (its gate's edition when that is higher than
+    /// its own), without `cfg(test)` unless the unit-test build is a lower
+    /// edition's (`any(feature = "enterprise", test)`) or the only one
+    /// (`#[cfg(test)] mod tests`); any build for code no build compiles.
     pub fn view_of(&self, ctx: Ctx) -> View {
-        View::In(ctx.gate.map_or(ctx.edition, |g| self.inputs.config.higher(ctx.edition, g)))
+        let config = self.inputs.config;
+        let build = |need: Need| match need {
+            Need::Never => None,
+            Need::Nothing => Some(ctx.edition),
+            Need::Edition(g) => Some(config.higher(ctx.edition, g)),
+        };
+        match (build(ctx.gate.plain), build(ctx.gate.test)) {
+            (Some(plain), Some(test)) if test != plain && config.may_use(plain, test) => View::Test(test),
+            (Some(plain), _) => View::In(plain),
+            (None, Some(test)) => View::Test(test),
+            (None, None) => View::Any,
+        }
     }
 
     /// The canonical path of a definition (`acme_ee::sso::login`).
@@ -603,6 +640,23 @@ impl<'a> Resolver<'a> {
         self.externs.get(root)?.iter().find(|(n, _)| n == name).map(|(_, r)| *r)
     }
 
+    /// A name of the extern prelude of `from`'s crate, in build `view`: a
+    /// dependency, or the name an `extern crate x as y;` at the crate root
+    /// binds (rustc adds it for every module of the crate).
+    fn extern_prelude(&self, from: ModId, name: &str, view: View) -> Option<ModId> {
+        let present = |r: &ModId| self.present(Res::Module(*r), view);
+        if let Some(found) = self.extern_crate(from, name).filter(present) {
+            return Some(found);
+        }
+        let root = self.root(from)?;
+        self.body(root)?
+            .uses
+            .iter()
+            .filter(|u| u.extern_crate && matches!(&u.target, UseTarget::Name(n) if n == name))
+            .filter(|u| self.holds(view, self.ctx_at(root, &u.item_span)))
+            .find_map(|u| self.extern_crate(root, u.path.first()?).filter(present))
+    }
+
     /// Resolves a path written in module `from`, with the scope of the
     /// binding it ends at. Every name after the first must be visible from
     /// `from`; the first is `from`'s own (its items, imports and globs).
@@ -624,7 +678,7 @@ impl<'a> Resolver<'a> {
         // Every name but the last is a module or a type.
         let first_ns = if rest.is_empty() { ns } else { ns::TYPE };
         let (mut cur, mut scope) = if global {
-            module(self.extern_crate(from, first).filter(|r| self.present(Res::Module(*r), view))?)
+            module(self.extern_prelude(from, first, view)?)
         } else {
             match first.as_str() {
                 "crate" | "$crate" => module(self.root(from)?),
@@ -633,7 +687,7 @@ impl<'a> Resolver<'a> {
                 "Self" => return None,
                 name => match self.lexical(from).find_map(|m| self.lookup(m, name, first_ns, view, depth + 1)) {
                     Some(found) => found,
-                    None => module(self.extern_crate(from, name).filter(|r| self.present(Res::Module(*r), view))?),
+                    None => module(self.extern_prelude(from, name, view)?),
                 },
             }
         };

@@ -250,3 +250,33 @@ fn reexports_reach_no_further_than_what_they_export() {
         ]
     );
 }
+
+#[test]
+fn negations_are_pushed_inwards() {
+    let lib = "#[cfg(not(not(feature = \"enterprise\")))]\npub fn a() { acme_ee::sso::login(); }\n\
+               #[cfg(not(any(not(feature = \"enterprise\"), unix)))]\npub fn b() { acme_ee::sso::login(); }\n\
+               #[cfg(not(feature = \"enterprise\"))]\npub fn c() { acme_ee::sso::login(); }\n";
+    assert_eq!(findings("", &[("app/src/lib.rs", lib)]), ["app/src/lib.rs:6 boundary/import acme_ee::sso::login"]);
+}
+
+#[test]
+fn unit_tests_are_checked_in_the_build_with_cfg_test() {
+    // `fixture` is in every unit-test build, but only in the enterprise library.
+    let lib = "#[cfg(any(feature = \"enterprise\", test))]\npub fn fixture() {}\npub fn seats() { fixture(); }\n\
+               #[cfg(test)]\nmod tests {\n    fn t() { super::fixture(); }\n}\n#[test]\nfn unit() { fixture(); }\n\
+               #[cfg(all(not(test), feature = \"enterprise\"))]\npub fn plain() { acme_ee::sso::login(); }\n";
+    assert_eq!(findings("", &[("app/src/lib.rs", lib)]), ["app/src/lib.rs:3 boundary/import app::fixture"]);
+}
+
+#[test]
+fn a_root_extern_crate_names_the_crate_in_every_module() {
+    let lib = "#[cfg(feature = \"enterprise\")]\nextern crate acme_ee as ee;\npub mod m {\n    pub fn f() { ee::sso::login(); }\n    #[cfg(feature = \"enterprise\")]\n    pub fn g() { ::ee::sso::login(); }\n}\n";
+    assert_eq!(findings("", &[("app/src/lib.rs", lib)]), ["app/src/lib.rs:4 boundary/import acme_ee::sso::login"]);
+}
+
+#[test]
+fn a_gated_argument_is_not_passed_where_its_gate_is_off() {
+    let lib = "pub fn cap(#[cfg(feature = \"enterprise\")] seats: u32, base: u32) -> u32 { base }\n\
+               pub fn run() -> u32 { cap(#[cfg(feature = \"enterprise\")] 50, 5) }\npub fn bad() -> u32 { cap(50, 5) }\n";
+    assert_eq!(findings("", &[("app/src/lib.rs", lib)]), ["app/src/lib.rs:3 boundary/import app::cap"]);
+}

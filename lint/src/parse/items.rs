@@ -148,7 +148,7 @@ pub struct ItemDef {
     #[serde(default)]
     pub alias: Option<TyPath>,
     /// The traits it derives, and each `derive` attribute's span.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub derives: Vec<(String, Range<usize>)>,
     /// A `macro_rules!` macro: the paths and names in its rules' bodies
     /// (`$crate` written as a segment of its own). They resolve where the
@@ -170,7 +170,7 @@ pub struct Member {
     /// A field's type, or a function's return type, when it is a path.
     pub ty: Option<TyPath>,
     /// A struct or tuple variant's fields.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub fields: Vec<Member>,
 }
 
@@ -201,7 +201,7 @@ pub struct TyPath {
     pub global: bool,
     /// Of a `Result` or `Option`: the type of the value `?` or `unwrap()`
     /// takes out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub ok: Option<Box<TyPath>>,
 }
 
@@ -273,8 +273,9 @@ pub struct MethodCall {
     pub field: bool,
 }
 
-/// A `#[cfg(..)]` predicate, as far as editions care: which Cargo features
-/// it requires.
+/// A `#[cfg(..)]` predicate, as far as editions care: the Cargo features
+/// and the `test` flag it reads (see `index::modtree::Inputs::gate` for
+/// what it requires).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Cfg {
     /// `feature = ".."`.
@@ -283,7 +284,12 @@ pub enum Cfg {
     All(Vec<Cfg>),
     /// `any(..)`: one of the parts.
     Any(Vec<Cfg>),
-    /// `not(..)`, `unix`, `test`, ...: no feature required.
+    /// `not(..)` of a predicate that reads a feature or `test`.
+    Not(Box<Cfg>),
+    /// `test`: on in unit-test builds only.
+    Test,
+    /// `unix`, `debug_assertions`, ...: true in some builds of every
+    /// edition, whatever the features.
     Other,
 }
 
@@ -302,7 +308,22 @@ impl Cfg {
             },
             Meta::List(list) if list.path.is_ident("all") => Cfg::All(parts(list)),
             Meta::List(list) if list.path.is_ident("any") => Cfg::Any(parts(list)),
+            Meta::List(list) if list.path.is_ident("not") => match list.parse_args::<Meta>() {
+                Ok(inner) => Cfg::negated(Cfg::of(&inner)),
+                Err(_) => Cfg::Other,
+            },
+            Meta::Path(path) if path.is_ident("test") => Cfg::Test,
             _ => Cfg::Other,
+        }
+    }
+
+    /// `not(inner)`: a double negation cancels; the negation of a
+    /// predicate that reads neither a feature nor `test` is another such.
+    pub fn negated(inner: Cfg) -> Cfg {
+        match inner {
+            Cfg::Not(c) => *c,
+            Cfg::Other => Cfg::Other,
+            c => Cfg::Not(Box::new(c)),
         }
     }
 }
@@ -572,13 +593,16 @@ fn is_keyword(name: &str) -> bool {
     )
 }
 
-/// The predicate a node's `#[cfg(..)]` attributes require together.
+/// The predicate a node's `#[cfg(..)]` attributes require together (a
+/// `#[test]` function is `cfg(test)` code).
 fn cfg_of(attrs: &[Attribute]) -> Cfg {
     let mut parts: Vec<Cfg> = attrs
         .iter()
-        .filter(|a| a.path().is_ident("cfg"))
-        .filter_map(|a| a.parse_args::<Meta>().ok())
-        .map(|m| Cfg::of(&m))
+        .filter_map(|a| match &a.meta {
+            Meta::Path(p) if p.is_ident("test") => Some(Cfg::Test),
+            _ if a.path().is_ident("cfg") => a.parse_args::<Meta>().ok().map(|m| Cfg::of(&m)),
+            _ => None,
+        })
         .filter(|c| *c != Cfg::Other)
         .collect();
     match parts.len() {
@@ -2352,7 +2376,9 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
 
     #[test]
     fn cfg_regions_keep_their_predicates() {
-        let text = "#[cfg_attr(feature = \"ee\", derive(X))] struct Z;\n#[cfg(all(feature = \"ee\", unix))] fn a() {}\n#[cfg(any(feature = \"ee\", feature = \"pro\"))] fn b() {}\nfn c() { #[cfg(feature = \"x\")] let _ = 1; }\n#[cfg(not(feature = \"ee\"))] fn d() {}\n";
+        let text = "#[cfg_attr(feature = \"ee\", derive(X))] struct Z;\n#[cfg(all(feature = \"ee\", unix))] fn a() {}\n#[cfg(any(feature = \"ee\", feature = \"pro\"))] fn b() {}\nfn c() { #[cfg(feature = \"x\")] let _ = 1; }\n#[cfg(not(feature = \"ee\"))] fn d() {}\n\
+                    #[cfg(not(not(feature = \"ee\")))] fn e() {}\n#[cfg(any(feature = \"ee\", test))] fn f() {}\n\
+                    #[cfg(not(unix))] fn g() {}\n#[test] fn h() {}\n";
         let s = syntax(text);
         let feature = |f: &str| Cfg::Feature(f.to_owned());
         let cfgs: Vec<Cfg> = s.cfg_regions.iter().map(|(_, c)| c.clone()).collect();
@@ -2363,6 +2389,14 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
                 Cfg::All(vec![feature("ee"), Cfg::Other]),
                 Cfg::Any(vec![feature("ee"), feature("pro")]),
                 feature("x"),
+                // A negation is kept (under another `not` it requires the
+                // feature again); two cancel; one of a predicate that reads
+                // no feature is such a predicate.
+                Cfg::Not(Box::new(feature("ee"))),
+                feature("ee"),
+                Cfg::Any(vec![feature("ee"), Cfg::Test]),
+                // `#[test]` functions exist only with `cfg(test)`.
+                Cfg::Test,
             ]
         );
     }

@@ -417,6 +417,8 @@ impl Extractor<'_> {
                     self.syntax.cfg_regions.push((span, gate));
                 }
             }
+            // A `#[test]` function is `cfg(test)` code.
+            Some("test") if open + 2 == close => cfg = Cfg::Test,
             Some("path") if self.punct(open + 2, b'=') => path = self.string_value(open + 3),
             _ => {}
         }
@@ -448,6 +450,10 @@ impl Extractor<'_> {
         match self.ident(from) {
             Some("all") if self.open(from + 1, b'(') => Cfg::All(list(self)),
             Some("any") if self.open(from + 1, b'(') => Cfg::Any(list(self)),
+            Some("not") if self.open(from + 1, b'(') => {
+                Cfg::negated(self.cfg_tree(from + 2, self.close_of(from + 1).min(to), depth + 1))
+            }
+            Some("test") if from + 1 >= to || self.punct(from + 1, b',') => Cfg::Test,
             _ => Cfg::Other,
         }
     }
@@ -950,6 +956,16 @@ pub const LIMIT: u32 = 5;
 static mut COUNT: u8 = 0;
 pub(super) enum Plan { Free, #[cfg(all(feature = "enterprise", unix))] Team }
 fn local() { let x = LIMIT; include!("gen.rs"); }
+#[cfg(not(not(feature = "enterprise")))]
+fn twice() {}
+#[cfg(any(feature = "enterprise", test))]
+fn fixture() {}
+#[cfg(all(not(test), unix))]
+fn plain() {}
+#[cfg(not(unix))]
+fn elsewhere() {}
+#[test]
+fn unit() {}
 "#;
         let tree = super::super::items::extract(&syn::parse_file(text).unwrap());
         proc_macro2::extra::invalidate_current_thread_spans();
