@@ -143,6 +143,11 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic
     if behind_crossing(report, &found) {
         return None;
     }
+    // `Self` in an `impl` of a type the build lacks: rustc reports the
+    // impl's header, not each use of `Self` inside it.
+    if head == "Self" && r.self_ty.as_ref().is_some_and(|own| report.resolver.type_in(m, own, None, view).is_none()) {
+        return None;
+    }
     let written = format!("{}{}", if r.global { "::" } else { "" }, r.segments.join("::"));
     Some(finding(report, r.span.clone(), &written, &found, ctx, Kind::Path))
 }
@@ -379,6 +384,12 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
     if owner.is_none() && typed(View::Any).is_some() {
         return None;
     }
+    // `Arc::clone` and `Rc::clone` need nothing of the value's type.
+    if call.name == "clone"
+        && call.receiver.as_ref().is_some_and(|h| shared(resolver, m, h, call.self_ty.as_ref(), view))
+    {
+        return None;
+    }
     let caller = report.tree.modules.get(m).and_then(|x| x.krate);
     let reachable = |i: usize| {
         let Some(info) = resolver.members().get(i) else { return false };
@@ -597,6 +608,24 @@ fn type_within(
             resolver.type_in(written_in, ty.ok.as_deref()?, None, view)
         }
     }
+}
+
+/// Whether a value is declared inside an `Arc` or `Rc`.
+fn shared(resolver: &Resolver<'_>, m: ModId, hint: &Hint, self_ty: Option<&TyPath>, view: View) -> bool {
+    let declared = match hint {
+        Hint::Type(ty) => return ty.shared,
+        Hint::Call(_) => match callee(resolver, m, hint, self_ty, view) {
+            Some(Res::Item(im, i)) => resolver.item(im, i).and_then(|it| it.ret.clone()),
+            Some(Res::Member(i)) => resolver.members().get(i).and_then(|x| x.member.ty.clone()),
+            _ => None,
+        },
+        Hint::Field(base, name) | Hint::Method(base, name) => type_of(resolver, m, base, self_ty, view)
+            .and_then(|owner| member_in(resolver, owner, name, matches!(hint, Hint::Field(..)), view))
+            .and_then(|i| resolver.members().get(i))
+            .and_then(|x| x.member.ty.clone()),
+        Hint::Unwrapped(_) => None,
+    };
+    declared.is_some_and(|ty| ty.shared)
 }
 
 /// What a call hint calls: a function, or an associated function of `Self`.

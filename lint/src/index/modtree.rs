@@ -16,7 +16,7 @@ use std::ops::Range;
 use super::FileData;
 use crate::config::{Config, EditionId};
 use crate::edition::EditionMap;
-use crate::parse::items::{ModuleBody, Visibility};
+use crate::parse::items::{Cfg, ModuleBody, Visibility};
 use crate::workspace::Workspace;
 
 /// Index of a module in [`ModTree::modules`].
@@ -316,7 +316,10 @@ impl ModTree {
         for (ci, c) in inputs.ws.crates.iter().enumerate() {
             for t in &c.targets {
                 let Some(file) = inputs.file(&t.root) else { continue };
-                tree.add_root(inputs, shared, Some(ci), &t.kind, &t.name.replace('-', "_"), file);
+                // A target with `required-features` exists only in builds with them on.
+                let required = Cfg::All(t.required_features.iter().cloned().map(Cfg::Feature).collect());
+                let gate = inputs.requirement(Some(ci), &required);
+                tree.add_root(inputs, shared, (Some(ci), gate), &t.kind, &t.name.replace('-', "_"), file);
             }
         }
         for (file, data) in inputs.files.iter().enumerate() {
@@ -325,7 +328,7 @@ impl ModTree {
                     .ws
                     .crate_of(&data.rel)
                     .and_then(|c| inputs.ws.crates.iter().position(|x| std::ptr::eq(x, c)));
-                tree.add_root(inputs, shared, krate, "orphan", "", file);
+                tree.add_root(inputs, shared, (krate, Gate::default()), "orphan", "", file);
             }
         }
         tree
@@ -335,7 +338,7 @@ impl ModTree {
         &mut self,
         inputs: &Inputs<'_>,
         shared: &BTreeMap<usize, EditionId>,
-        krate: Option<usize>,
+        (krate, gate): (Option<usize>, Gate),
         kind: &str,
         name: &str,
         file: usize,
@@ -352,7 +355,7 @@ impl ModTree {
             body: Vec::new(),
             children: Vec::new(),
             edition,
-            gate: Gate::default(),
+            gate,
             decl: None,
             vis: Visibility::Public,
             crossing: false,

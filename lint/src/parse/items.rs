@@ -203,12 +203,15 @@ pub struct TyPath {
     /// takes out.
     #[serde(default)]
     pub ok: Option<Box<TyPath>>,
+    /// Written inside an `Arc` or `Rc`: `clone()` clones the pointer.
+    #[serde(default)]
+    pub shared: bool,
 }
 
 impl TyPath {
     /// A single name.
     pub fn name(name: impl Into<String>) -> TyPath {
-        TyPath { segments: vec![name.into()], global: false, ok: None }
+        TyPath { segments: vec![name.into()], global: false, ok: None, shared: false }
     }
 }
 
@@ -628,7 +631,8 @@ pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
             // Smart pointers call their pointee's methods.
             if TRANSPARENT.contains(&name.as_str()) {
                 if let Some(inner) = first_arg() {
-                    return Some(inner);
+                    let shared = inner.shared || matches!(name.as_str(), "Arc" | "Rc");
+                    return Some(TyPath { shared, ..inner });
                 }
             }
             let ok = if matches!(name.as_str(), "Result" | "Option") { first_arg().map(Box::new) } else { None };
@@ -690,6 +694,7 @@ fn path_of(path: &syn::Path) -> TyPath {
         segments: path.segments.iter().map(|s| s.ident.unraw().to_string()).collect(),
         global: path.leading_colon.is_some(),
         ok: None,
+        shared: false,
     }
 }
 
@@ -2410,7 +2415,12 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
             s.method_calls.iter().map(|m| (m.name.as_str(), m.receiver.clone())).collect();
         let ty = |p: &str| Some(Hint::Type(TyPath::name(p)));
         let call = |p: &[&str]| {
-            Some(Hint::Call(TyPath { segments: p.iter().map(|s| (*s).to_owned()).collect(), global: false, ok: None }))
+            Some(Hint::Call(TyPath {
+                segments: p.iter().map(|s| (*s).to_owned()).collect(),
+                global: false,
+                ok: None,
+                shared: false,
+            }))
         };
         assert_eq!(
             hints,

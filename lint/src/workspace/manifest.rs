@@ -44,6 +44,9 @@ pub struct Manifest {
     /// `[[bin]]`-style tables that name a target without a `path`: cargo
     /// finds their file by the name.
     pub named_targets: Vec<(TargetKindName, String)>,
+    /// `required-features` of `[[bin]]`-style targets, by kind and name:
+    /// cargo builds the target only with those features on.
+    pub required_features: Vec<(TargetKindName, String, Vec<String>)>,
     /// Target kinds cargo discovers by folder (`autobins = false` and the
     /// like switch one off): bin, example, test, bench.
     pub auto_targets: [bool; 4],
@@ -217,6 +220,11 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
             for item in items {
                 if let DeValue::Table(t) = item.get_ref() {
                     let name = string(t, "name").map(|s| s.value).unwrap_or_default();
+                    if let Some(DeValue::Array(required)) = t.get("required-features").map(Spanned::get_ref) {
+                        let required: Vec<String> =
+                            required.iter().filter_map(|f| f.get_ref().as_str().map(str::to_owned)).collect();
+                        m.required_features.push((kind, name.clone(), required));
+                    }
                     match string(t, "path") {
                         Some(path) => {
                             m.target_paths.push((kind, name, path.value.clone()));

@@ -29,6 +29,8 @@ pub struct Target {
     pub kind: String,
     /// Root source file, relative to the workspace root.
     pub root: String,
+    /// `required-features`: cargo builds it only with these on.
+    pub required_features: Vec<String>,
 }
 
 impl Target {
@@ -302,7 +304,13 @@ fn conventional_targets(dir: &str, info: &manifest::Manifest, files: &[FileEntry
     let mut targets = Vec::new();
     let mut push = |kind: &str, name: &str, root: String| {
         if exists(&root) && !targets.iter().any(|t: &Target| t.root == root) {
-            targets.push(Target { name: name.to_owned(), kind: kind.to_owned(), root });
+            let required_features = info
+                .required_features
+                .iter()
+                .find(|(k, n, _)| *k == kind && n == name)
+                .map(|(_, _, f)| f.clone())
+                .unwrap_or_default();
+            targets.push(Target { name: name.to_owned(), kind: kind.to_owned(), root, required_features });
         }
     };
     let lib_name = info.lib_name.clone().unwrap_or_else(|| name.clone());
