@@ -384,6 +384,11 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
     if owner.is_none() && typed(View::Any).is_some() {
         return None;
     }
+    // A type written down that is not the workspace's (a dependency's, or
+    // one a macro declares): its members are unknown.
+    if owner.is_none() && matches!(call.receiver, Some(Hint::Type(_) | Hint::Unwrapped(_))) {
+        return None;
+    }
     // `Arc::clone` and `Rc::clone` need nothing of the value's type.
     if call.name == "clone"
         && call.receiver.as_ref().is_some_and(|h| shared(resolver, m, h, call.self_ty.as_ref(), view))
@@ -408,7 +413,8 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
         } else {
             std_methods().contains(call.name.as_str())
         };
-        if common {
+        // A macro may give some type a member of that name.
+        if common || resolver.macro_member(&call.name) {
             return Vec::new();
         }
         resolver

@@ -152,6 +152,8 @@ pub struct Resolver<'a> {
     members_of: HashMap<Res, Vec<usize>>,
     /// Every member, by name, in index order.
     members_by_name: HashMap<String, Vec<usize>>,
+    /// Names `macro_rules!` bodies declare as functions or fields.
+    macro_members: HashSet<String>,
     /// The traits each type implements or derives, by the trait's last
     /// name: the `impl` block's or `derive` attribute's module and span.
     trait_impls: HashMap<Res, Vec<(String, ModId, Range<usize>)>>,
@@ -203,6 +205,7 @@ impl<'a> Resolver<'a> {
             members_of: HashMap::new(),
             members_by_name: HashMap::new(),
             trait_impls: HashMap::new(),
+            macro_members: inputs.files.iter().flat_map(|f| f.syntax.macro_members.iter().cloned()).collect(),
             memo: RefCell::default(),
             active: RefCell::default(),
         };
@@ -340,6 +343,11 @@ impl<'a> Resolver<'a> {
     /// the module and span of the `impl` block or `derive` attribute.
     pub fn trait_impls(&self, owner: Res) -> &[(String, ModId, Range<usize>)] {
         self.trait_impls.get(&owner).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether some `macro_rules!` body declares a function or field of this name.
+    pub fn macro_member(&self, name: &str) -> bool {
+        self.macro_members.contains(name)
     }
 
     /// Every member recorded.

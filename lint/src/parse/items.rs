@@ -46,6 +46,10 @@ pub struct Syntax {
     /// Calls of a path or a method.
     #[serde(default)]
     pub calls: Vec<Call>,
+    /// Names `macro_rules!` bodies declare as functions (`fn name`) or
+    /// fields (`name: Type`): methods and fields no parsed item shows.
+    #[serde(default)]
+    pub macro_members: Vec<String>,
     /// Operators, `for` loops, indexing and `{}` in format strings: code
     /// that needs a value's type to implement a std trait.
     #[serde(default)]
@@ -200,7 +204,8 @@ pub struct TyPath {
     /// Written with a leading `::`.
     pub global: bool,
     /// Of a `Result` or `Option`: the type of the value `?` or `unwrap()`
-    /// takes out.
+    /// takes out; of a collection (`Vec`, a slice, an array, a set): its
+    /// elements' type, which iterating it yields.
     #[serde(default)]
     pub ok: Option<Box<TyPath>>,
     /// Written inside an `Arc` or `Rc`: `clone()` clones the pointer.
@@ -460,6 +465,34 @@ pub struct Include {
     pub code: bool,
 }
 
+/// The names `fn name` and `name: ..` (not `name::`) declare anywhere in
+/// `tokens`.
+fn declared_names(tokens: TokenStream, out: &mut Vec<String>) {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    for (k, tree) in trees.iter().enumerate() {
+        let name = match (tree, trees.get(k + 1), trees.get(k + 2)) {
+            (TokenTree::Group(g), ..) => {
+                declared_names(g.stream(), out);
+                continue;
+            }
+            (TokenTree::Ident(f), Some(TokenTree::Ident(name)), _) if f == "fn" => name,
+            (TokenTree::Ident(name), Some(TokenTree::Punct(c)), next)
+                if c.as_char() == ':'
+                    && c.spacing() == Spacing::Alone
+                    && !matches!(next, Some(TokenTree::Punct(p)) if p.as_char() == ':')
+                    && !matches!(trees.get(k.wrapping_sub(1)), Some(TokenTree::Punct(p)) if p.as_char() == '$') =>
+            {
+                name
+            }
+            _ => continue,
+        };
+        let name = name.unraw().to_string();
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+}
+
 /// The names `let name` / `let mut name` bind anywhere in `tokens`.
 fn let_names(tokens: TokenStream, out: &mut std::collections::HashSet<String>) {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
@@ -520,6 +553,7 @@ pub fn extract(file: &syn::File) -> Syntax {
         path: Vec::new(),
         scopes: Vec::new(),
         bounds: Vec::new(),
+        closure_element: None,
         self_ty: Vec::new(),
         in_macro_body: false,
         binding_gate: None,
@@ -635,11 +669,17 @@ pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
                     return Some(TyPath { shared, ..inner });
                 }
             }
-            let ok = if matches!(name.as_str(), "Result" | "Option") { first_arg().map(Box::new) } else { None };
+            let ok = if ELEMENT_OF_FIRST.contains(&name.as_str()) { first_arg().map(Box::new) } else { None };
             let mut path = path_of(&p.path);
             path.ok = ok;
             Some(path)
         }
+        syn::Type::Slice(syn::TypeSlice { elem, .. }) | syn::Type::Array(syn::TypeArray { elem, .. }) => Some(TyPath {
+            segments: vec!["[]".to_owned()],
+            global: false,
+            ok: ty_path(elem).map(Box::new),
+            shared: false,
+        }),
         // A trait object or `impl Trait` has the trait's methods.
         syn::Type::TraitObject(t) => first_trait(&t.bounds),
         syn::Type::ImplTrait(t) => first_trait(&t.bounds),
@@ -681,6 +721,55 @@ fn first_trait(bounds: &Punctuated<syn::TypeParamBound, Token![+]>) -> Option<Ty
         _ => None,
     })
 }
+
+/// Types whose first type argument is what `?`, `unwrap()` or iterating
+/// takes out of them.
+const ELEMENT_OF_FIRST: &[&str] =
+    &["Result", "Option", "Vec", "VecDeque", "HashSet", "BTreeSet", "BinaryHeap", "LinkedList"];
+
+/// Iterator adapters whose closure takes the iterator's elements.
+const ELEMENT_CLOSURES: &[&str] = &[
+    "map",
+    "filter",
+    "for_each",
+    "any",
+    "all",
+    "find",
+    "filter_map",
+    "flat_map",
+    "inspect",
+    "position",
+    "take_while",
+    "skip_while",
+    "map_while",
+    "max_by_key",
+    "min_by_key",
+    "find_map",
+    "partition",
+    "retain",
+];
+
+/// Methods that iterate a collection (or keep iterating an iterator) over
+/// the same elements.
+const ELEMENT_ITERS: &[&str] = &[
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "drain",
+    "filter",
+    "inspect",
+    "skip",
+    "take",
+    "rev",
+    "skip_while",
+    "take_while",
+    "peekable",
+    "cloned",
+    "copied",
+    "by_ref",
+    "step_by",
+    "fuse",
+];
 
 /// Methods of `Result` and `Option` that return the value inside.
 const UNWRAP: &[&str] = &["unwrap", "expect", "unwrap_or_default", "unwrap_unchecked"];
@@ -800,6 +889,9 @@ struct Collector {
     self_ty: Vec<Option<TyPath>>,
     /// Scanning a `macro_rules!` body: `$crate` starts a path.
     in_macro_body: bool,
+    /// The element type of the iterator whose adapter's closure is the
+    /// next expression visited (`v.iter().map(|x| ..)`): its parameter's.
+    closure_element: Option<Hint>,
     /// The span of the `#[cfg]`-gated `let` or parameter whose bindings are
     /// being made.
     binding_gate: Option<Range<usize>>,
@@ -1011,10 +1103,34 @@ impl Collector {
                     self.bind_name(i.ident.unraw().to_string(), hint);
                 }
             }
+            // `Some(x)`, `Ok(x)`: the value inside.
+            syn::Pat::TupleStruct(t)
+                if hint.is_some() && t.elems.len() == 1 && (t.path.is_ident("Some") || t.path.is_ident("Ok")) =>
+            {
+                self.path_ref(&t.path, ns::VALUE);
+                for elem in &t.elems {
+                    self.bind(elem, hint.clone().map(|h| Hint::Unwrapped(Box::new(h))));
+                }
+            }
+            syn::Pat::Reference(r) => self.bind(&r.pat, hint),
             other => {
                 // Paths in the pattern (`Plan::Team`, `Some(x)`), and its bindings.
                 self.visit_pat(other);
             }
+        }
+    }
+
+    /// What is known of the type of the elements `e` iterates over:
+    /// `v`, `&v`, `v.iter()`, `v.iter().filter(..)` for a declared collection `v`.
+    fn element_of(&self, e: &Expr) -> Option<Hint> {
+        match e {
+            Expr::MethodCall(m) if ELEMENT_ITERS.contains(&m.method.to_string().as_str()) => {
+                self.element_of(&m.receiver)
+            }
+            Expr::Reference(r) => self.element_of(&r.expr),
+            Expr::Paren(p) => self.element_of(&p.expr),
+            Expr::MethodCall(_) => None,
+            other => Some(Hint::Unwrapped(Box::new(self.hint_of(other)?))),
         }
     }
 
@@ -1686,6 +1802,7 @@ impl<'ast> Visit<'ast> for Collector {
                 if let Some(name) = &m.ident {
                     let exported = m.attrs.iter().any(|a| a.path().is_ident("macro_export"));
                     let expands = self.macro_bodies(&m.mac.tokens);
+                    declared_names(m.mac.tokens.clone(), &mut self.syntax.macro_members);
                     self.body().items.push(ItemDef {
                         name: name.to_string(),
                         // Not exported, a `macro_rules!` macro reaches no
@@ -1830,9 +1947,10 @@ impl<'ast> Visit<'ast> for Collector {
         for attr in &e.attrs {
             self.visit_attribute(attr);
         }
+        let mut first = self.closure_element.take();
         self.scoped(|c| {
             for input in &e.inputs {
-                c.bind(input, None);
+                c.bind(input, first.take());
             }
             c.visit_return_type(&e.output);
             c.visit_expr(&e.body);
@@ -1915,8 +2033,9 @@ impl<'ast> Visit<'ast> for Collector {
         }
         self.trait_use(&["IntoIterator", "Iterator"], &e.expr, || e.expr.span());
         self.visit_expr(&e.expr);
+        let element = self.element_of(&e.expr);
         self.scoped(|c| {
-            c.bind(&e.pat, None);
+            c.bind(&e.pat, element);
             c.visit_block(&e.body);
         });
     }
@@ -2080,7 +2199,21 @@ impl<'ast> Visit<'ast> for Collector {
             self_ty: self.self_ty.last().cloned().flatten(),
             field: false,
         });
-        visit::visit_expr_method_call(self, call);
+        for attr in &call.attrs {
+            self.visit_attribute(attr);
+        }
+        self.visit_expr(&call.receiver);
+        if let Some(turbofish) = &call.turbofish {
+            self.visit_angle_bracketed_generic_arguments(turbofish);
+        }
+        // `v.iter().map(|x| ..)`: the closure takes the elements.
+        let name = call.method.to_string();
+        let element = if ELEMENT_CLOSURES.contains(&name.as_str()) { self.element_of(&call.receiver) } else { None };
+        for arg in &call.args {
+            self.closure_element = element.clone().filter(|_| matches!(arg, Expr::Closure(_)));
+            self.visit_expr(arg);
+            self.closure_element = None;
+        }
     }
 
     fn visit_expr_field(&mut self, e: &'ast syn::ExprField) {
