@@ -42,6 +42,7 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
         let report = Report { inputs, tree, resolver: &resolver, sources, data, file };
         for m in modules_in_file(tree, root, file) {
             uses(&report, m, &mut out);
+            derives(&report, m, &mut out);
         }
         for r in data.syntax.refs.iter().filter(|r| !r.local) {
             let Some(m) = tree.module_of(file, &r.module) else { continue };
@@ -117,6 +118,31 @@ fn uses(report: &Report<'_, '_>, m: ModId, out: &mut Vec<Diagnostic>) {
         let written = format!("{}{}", if u.global { "::" } else { "" }, u.path.join("::"));
         let kind = if u.vis.is_public() { Kind::Reexport } else { Kind::Use };
         out.push(finding(report, u.span.clone(), &written, &found, ctx, kind));
+    }
+}
+
+/// `#[derive(Clone)]` on a type needs `Clone` of each field's type: a
+/// finding at a field whose type derives or implements it only in builds
+/// the derive's build lacks.
+fn derives(report: &Report<'_, '_>, m: ModId, out: &mut Vec<Diagnostic>) {
+    let resolver = report.resolver;
+    let Some(body) = resolver.body(m) else { return };
+    for item in body.items.iter().filter(|it| !it.derives.is_empty()) {
+        let fields = item.members.iter().flat_map(|x| std::iter::once(x).chain(&x.fields));
+        for field in fields.filter(|x| x.kind == MemberKind::Field) {
+            let Some(ty) = field.ty.as_ref().and_then(|t| resolver.type_res(m, t, None)) else { continue };
+            for (name, span) in &item.derives {
+                let ctx = resolver.ctx_at(m, span);
+                // A field the derive's build lacks asks nothing of it.
+                if !resolver.holds(resolver.view_of(ctx), resolver.ctx_at(m, &field.span)) {
+                    continue;
+                }
+                if let Some(d) = unimplemented(report, ty, std::slice::from_ref(name), &field.span, ctx) {
+                    out.push(d);
+                    break;
+                }
+            }
+        }
     }
 }
 

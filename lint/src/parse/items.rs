@@ -1444,23 +1444,24 @@ impl Collector {
         }
     }
 
-    /// The values a format macro shows with `{}`: they need `Display`.
+    /// The values a format macro shows with `{}` or `{:?}`: they need
+    /// `Display` or `Debug`.
     fn displayed(&mut self, mac: &syn::Macro, writer: bool) {
         let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) else { return };
         let mut args = args.into_iter().skip(usize::from(writer));
         let Some(Expr::Lit(syn::ExprLit { lit: Lit::Str(format), .. })) = args.next() else { return };
         let positional: Vec<Expr> = args.filter(|a| !matches!(a, Expr::Assign(_))).collect();
-        for (arg, display) in placeholders(&format.value()) {
+        for (arg, shown_with) in placeholders(&format.value()) {
             let value = match arg {
                 Placeholder::Next(i) | Placeholder::Index(i) => positional.get(i).cloned(),
                 Placeholder::Name(name) => syn::parse_str::<Expr>(&name).ok().filter(|_| self.local(&name).is_some()),
             };
-            if let (Some(value), true) = (value, display) {
+            if let (Some(value), Some(shown_with)) = (value, shown_with) {
                 let span = match &value {
                     Expr::Path(_) if positional.contains(&value) => value.span(),
                     _ => format.span(),
                 };
-                self.trait_use(&["Display"], &value, || span);
+                self.trait_use(&[shown_with], &value, || span);
             }
         }
     }
@@ -2311,9 +2312,10 @@ enum Placeholder {
     Name(String),
 }
 
-/// The placeholders of a format string, and whether each shows its value
-/// with `Display` (no format trait in its spec).
-fn placeholders(format: &str) -> Vec<(Placeholder, bool)> {
+/// The placeholders of a format string, and the trait each shows its value
+/// with: `Display` (no format trait in its spec), `Debug` (`?`), or
+/// another (`None`).
+fn placeholders(format: &str) -> Vec<(Placeholder, Option<&'static str>)> {
     let mut out = Vec::new();
     let mut next = 0;
     let mut rest = format;
@@ -2335,8 +2337,14 @@ fn placeholders(format: &str) -> Vec<(Placeholder, bool)> {
         } else {
             Placeholder::Name(arg.to_owned())
         };
-        let display = !spec.ends_with(['?', 'x', 'X', 'o', 'b', 'e', 'E', 'p']);
-        out.push((placeholder, display));
+        let shown_with = if spec.ends_with('?') {
+            Some("Debug")
+        } else if spec.ends_with(['x', 'X', 'o', 'b', 'e', 'E', 'p']) {
+            None
+        } else {
+            Some("Display")
+        };
+        out.push((placeholder, shown_with));
         rest = after.get(close + 1..).unwrap_or("");
     }
     out
@@ -2494,12 +2502,12 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
         assert_eq!(
             got,
             [
-                (Next(0), true),
-                (Next(1), false),
-                (Index(0), true),
-                (Name("name".into()), true),
-                (Next(2), false),
-                (Next(3), true)
+                (Next(0), Some("Display")),
+                (Next(1), Some("Debug")),
+                (Index(0), Some("Display")),
+                (Name("name".into()), Some("Display")),
+                (Next(2), None),
+                (Next(3), Some("Display"))
             ]
         );
         let text = "fn f(p: &Plan, q: Plan) { println!(\"{} {:?} {q}\", p, p); for x in q {} let _ = p == p; }";
@@ -2510,6 +2518,7 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
         assert!(uses.contains(&(names(&["IntoIterator", "Iterator"]), "q")), "{uses:?}");
         assert!(uses.contains(&(names(&["PartialEq"]), "p == p")), "{uses:?}");
         assert_eq!(uses.iter().filter(|(t, _)| t == &names(&["Display"])).count(), 2, "{uses:?}");
+        assert!(uses.contains(&(names(&["Debug"]), "p")), "{uses:?}");
     }
 
     #[test]
