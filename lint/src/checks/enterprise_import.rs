@@ -480,7 +480,11 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
     let first = *candidates.first()?;
     if let Some(&here) = candidates.iter().find(|&&i| resolver.present(Res::Member(i), view)) {
         let known = known && !call.field;
-        return known.then(|| call_arity(report, m, Res::Member(here), &call.span, ctx)).flatten();
+        if !known {
+            return None;
+        }
+        return trait_out_of_scope(report, m, &candidates, call, ctx)
+            .or_else(|| call_arity(report, m, Res::Member(here), &call.span, ctx));
     }
     let found = Resolved { res: Res::Member(first), hops: Vec::new() };
     let written = format!(".{}", call.name);
@@ -640,6 +644,57 @@ fn type_within(
             resolver.type_in(written_in, ty.ok.as_deref()?, None, view)
         }
     }
+}
+
+/// A method only traits give the receiver's type, called where every such
+/// trait is in scope in some build (imported, or declared) but none in
+/// the build of the code: rustc finds no method there.
+fn trait_out_of_scope(
+    report: &Report<'_, '_>,
+    m: ModId,
+    candidates: &[usize],
+    call: &MethodCall,
+    ctx: Ctx,
+) -> Option<Diagnostic> {
+    let resolver = report.resolver;
+    let view = resolver.view_of(ctx);
+    let mut traits = Vec::new();
+    for &i in candidates {
+        let info = resolver.members().get(i)?;
+        // An inherent method needs no trait; a trait of outside the workspace is not followed.
+        let of_trait @ Res::Item(tm, ti) = info.of_trait? else { return None };
+        let name = resolver.item(tm, ti)?.name.clone();
+        let named = |view: View| {
+            resolver.resolve(m, std::slice::from_ref(&name), false, ns::TYPE, view).is_some_and(|r| r.res == of_trait)
+        };
+        if named(view) || !named(View::Any) || resolver.unnamed_in_scope(m, of_trait, view) {
+            return None;
+        }
+        traits.push((name, of_trait));
+    }
+    let (name, of_trait) = traits.into_iter().next()?;
+    let (scope, u) = resolver.gated_import(m, &name, view)?;
+    let View::In(to) = resolver.view_of(resolver.ctx_at(scope, &u.item_span)) else { return None };
+    let inputs = report.inputs;
+    let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(to));
+    let gate = gate_text(inputs, to);
+    let symbol = resolver.display(of_trait);
+    Some(
+        Diagnostic::new(
+            Code::BoundaryImport,
+            report.sources.at(&report.data.rel, call.span.clone()),
+            format!(
+                "{from_name} code calls `{}`, a method of trait `{symbol}`, which only the {to_name} build brings into scope",
+                call.name
+            ),
+        )
+        .with_label(format!("`{name}` is not in scope in the {from_name} build"))
+        .with_secondary(report.sources.at(&report.data.rel, u.span.clone()), format!("imported under {gate}"))
+        .with_edition(from_name)
+        .with_target_edition(to_name)
+        .with_symbol(symbol)
+        .with_help(format!("import `{name}` in every build, or gate this code with {gate} too")),
+    )
 }
 
 /// Whether a value is declared inside an `Arc` or `Rc`.

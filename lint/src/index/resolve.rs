@@ -570,6 +570,26 @@ impl<'a> Resolver<'a> {
         gated
     }
 
+    /// Whether code in module `m` may have trait `of_trait` in scope in
+    /// build `view` without its name: `use Tr as _;`, or a glob (which may
+    /// bring such an import along).
+    pub fn unnamed_in_scope(&self, m: ModId, of_trait: Res, view: View) -> bool {
+        self.lexical(m).any(|scope| {
+            self.body(scope).is_some_and(|body| {
+                body.uses.iter().any(|u| {
+                    let anonymous = match &u.target {
+                        UseTarget::Glob => true,
+                        UseTarget::Name(n) if n == "_" => self
+                            .resolve(scope, &u.path, u.global, ns::TYPE, View::Any)
+                            .is_some_and(|r| r.res == of_trait),
+                        UseTarget::Name(_) => false,
+                    };
+                    anonymous && self.holds(view, self.ctx_at(scope, &u.item_span))
+                })
+            })
+        })
+    }
+
     /// The scopes a name written in module `m` is looked up in, innermost
     /// first: `m`, and past a block, the enclosing blocks up to the named
     /// module they are in.
