@@ -166,6 +166,20 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic
     {
         return None;
     }
+    // A name a `use` of the crate's module the path leads to binds, in
+    // this build: that `use` failed, and rustc reports only it. (Another
+    // crate's failed `use` stops that crate's build: the path is reported
+    // with the chain of re-exports.)
+    if let Some((last, prefix)) = r.segments.split_last().filter(|(_, p)| !p.is_empty()) {
+        let through = report.resolver.resolve(m, prefix, r.global, ns::TYPE, view);
+        let tree = report.tree;
+        let same_crate = |x: ModId| tree.modules.get(x).map(|x| x.root) == tree.modules.get(m).map(|m| m.root);
+        if let Some(Res::Module(x)) = through.map(|t| t.res).filter(|r| matches!(r, Res::Module(x) if same_crate(*x))) {
+            if report.resolver.imports(x, last, view) {
+                return None;
+            }
+        }
+    }
     if behind_crossing(report, &found) {
         return None;
     }

@@ -74,6 +74,13 @@ pub fn target_files(config: &Config, ws: &Workspace, editions: &EditionMap) -> V
             if to == from || config.may_use(from, to) {
                 continue;
             }
+            // A target whose `required-features` turn on that edition is
+            // built only in builds that may use the file.
+            let required = c.targets.iter().filter(|t| t.root == rel).flat_map(|t| &t.required_features);
+            if required.filter_map(|f| editions.feature_edition(config, Some(index), f)).any(|e| config.may_use(e, to))
+            {
+                continue;
+            }
             let (from_name, to_name) = (config.name(from), config.name(to));
             let what = if c.info.build.as_deref() == Some(field.value.as_str()) { "build script" } else { "target" };
             out.push(

@@ -1099,9 +1099,9 @@ impl Collector {
                 if let Some((_, sub)) = &i.subpat {
                     self.bind(sub, None);
                 }
-                if !names_a_constant(i) {
-                    self.bind_name(i.ident.unraw().to_string(), hint);
-                }
+                // A constant's name binds a new variable in the builds that
+                // lack the constant: either way, the code that follows builds.
+                self.bind_name(i.ident.unraw().to_string(), if names_a_constant(i) { None } else { hint });
             }
             // `Some(x)`, `Ok(x)`: the value inside.
             syn::Pat::TupleStruct(t)
@@ -1959,11 +1959,11 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-        if names_a_constant(p) {
-            return;
-        }
+        // A constant's name binds a new variable in the builds that lack it.
         self.bind_name(p.ident.unraw().to_string(), None);
-        visit::visit_pat_ident(self, p);
+        if !names_a_constant(p) {
+            visit::visit_pat_ident(self, p);
+        }
     }
 
     fn visit_pat(&mut self, p: &'ast syn::Pat) {
