@@ -185,7 +185,7 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic
     }
     // `Self` in an `impl` of a type the build lacks: rustc reports the
     // impl's header, not each use of `Self` inside it.
-    if head == "Self" && r.self_ty.as_ref().is_some_and(|own| report.resolver.type_in(m, own, None, view).is_none()) {
+    if head == "Self" && r.self_ty.as_deref().is_some_and(|own| report.resolver.type_in(m, own, None, view).is_none()) {
         return None;
     }
     let written = format!("{}{}", if r.global { "::" } else { "" }, r.segments.join("::"));
@@ -358,7 +358,7 @@ fn call_arity(report: &Report<'_, '_>, m: ModId, res: Res, callee: &Range<usize>
 fn qualified_impl(report: &Report<'_, '_>, m: ModId, r: &PathRef, view: View, ctx: Ctx) -> Option<Diagnostic> {
     let resolver = report.resolver;
     let qself = r.qself.as_ref()?;
-    let ty = resolver.type_res(m, qself, r.self_ty.as_ref())?;
+    let ty = resolver.type_res(m, qself, r.self_ty.as_deref())?;
     let trait_len = r.segments.len().checked_sub(1)?;
     let of_trait = resolver.resolve(m, r.segments.get(..trait_len)?, r.global, ns::TYPE, View::Any)?.res;
     let impls: Vec<usize> = resolver
@@ -379,7 +379,7 @@ fn qualified_impl(report: &Report<'_, '_>, m: ModId, r: &PathRef, view: View, ct
 /// Resolves a reference, `Self` standing for its impl's type.
 fn resolve_ref(resolver: &Resolver<'_>, m: ModId, r: &PathRef, view: View) -> Option<Resolved> {
     if r.segments.first().is_some_and(|s| s == "Self") {
-        let own = r.self_ty.as_ref()?;
+        let own = r.self_ty.as_deref()?;
         let mut res = resolver.type_res(m, own, None)?;
         for (i, seg) in r.segments.iter().enumerate().skip(1) {
             let ns = if i + 1 == r.segments.len() { r.ns } else { ns::TYPE };

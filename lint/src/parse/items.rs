@@ -150,7 +150,7 @@ pub struct ItemDef {
     pub ret: Option<TyPath>,
     /// A type alias: the type it stands for, when it is a path.
     #[serde(default)]
-    pub alias: Option<TyPath>,
+    pub alias: Option<Box<TyPath>>,
     /// The traits it derives, and each `derive` attribute's span.
     #[serde(default)]
     pub derives: Vec<(String, Range<usize>)>,
@@ -443,10 +443,10 @@ pub struct PathRef {
     /// The namespaces its last segment can be in ([`ns`]).
     pub ns: u8,
     /// The type `Self` stands for, inside an `impl` block.
-    pub self_ty: Option<TyPath>,
+    pub self_ty: Option<Box<TyPath>>,
     /// `T` of `<T as Trait>::f`: the path names the trait, and `T` must
     /// implement it.
-    pub qself: Option<TyPath>,
+    pub qself: Option<Box<TyPath>>,
 }
 
 /// An `include!`, `include_str!` or `include_bytes!` of a file.
@@ -948,7 +948,7 @@ impl Collector {
             _ => (ns::TYPE, Vec::new(), None),
         };
         let alias = match whole {
-            syn::Item::Type(t) => ty_path(&t.ty),
+            syn::Item::Type(t) => ty_path(&t.ty).map(Box::new),
             _ => None,
         };
         let mut members = members;
@@ -1063,8 +1063,11 @@ impl Collector {
             let (name, span, module) = (name.clone(), span.clone(), self.path.clone());
             self.syntax.gated_locals.push(GatedLocal { name, span, binding, module });
         }
-        let self_ty =
-            if segments.first().is_some_and(|s| s == "Self") { self.self_ty.last().cloned().flatten() } else { None };
+        let self_ty = if segments.first().is_some_and(|s| s == "Self") {
+            self.self_ty.last().cloned().flatten().map(Box::new)
+        } else {
+            None
+        };
         self.syntax.refs.push(PathRef {
             segments,
             global,
@@ -1572,7 +1575,7 @@ impl Collector {
             // Reported at the trait's path.
             self.push_ref(segments, path.leading_colon.is_some(), start..last.ident.span().byte_range().end, ns::ANY);
             if let Some(r) = self.syntax.refs.last_mut() {
-                r.qself = ty_path(&q.ty);
+                r.qself = ty_path(&q.ty).map(Box::new);
             }
         }
         for seg in &path.segments {
