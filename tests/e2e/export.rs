@@ -198,6 +198,12 @@ fn export_refuses_a_folder_it_could_harm() {
     assert_eq!(inside.status.code(), Some(2), "{}", text(&inside));
     assert!(text(&inside).contains("inside the workspace"), "{}", text(&inside));
     assert!(!root.join("out").exists() || tree(&root.join("out")).is_empty());
+    let climbing = corefence(&root, &["export", "src/../out"]);
+    assert_eq!(climbing.status.code(), Some(2), "{}", text(&climbing));
+    // A sibling named through `..` is outside, though it does not exist yet.
+    let sibling = corefence(&root, &["export", "../sibling"]);
+    assert_eq!(sibling.status.code(), Some(0), "{}", text(&sibling));
+    assert!(root.parent().unwrap().join("sibling/Cargo.toml").is_file());
     // Not empty without --force, and left alone.
     let busy = dir.path().join("busy");
     write(&busy, "keep.txt", "mine\n");

@@ -178,6 +178,30 @@ pub fn export(options: &Options) -> Result<Export, ExportError> {
     })
 }
 
+/// Where a path that may not exist yet really is: its deepest existing
+/// ancestor with links and `..` resolved, then the rest, `..` taken
+/// lexically (`ws/../out` is a sibling of `ws`, not inside it).
+fn real_path(path: &Path) -> PathBuf {
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    while existing.canonicalize().is_err() {
+        let Some(name) = existing.file_name().map(std::ffi::OsStr::to_os_string) else { break };
+        rest.push(name);
+        if !existing.pop() {
+            break;
+        }
+    }
+    let mut real = existing.canonicalize().unwrap_or(existing);
+    for part in rest.iter().rev() {
+        if part == ".." {
+            real.pop();
+        } else if part != "." {
+            real.push(part);
+        }
+    }
+    real
+}
+
 /// Checks `out` can receive an export, clearing it with `force`, and
 /// returns its absolute path.
 fn prepare_out(root: &Path, out: &Path, force: bool) -> Result<PathBuf, ExportError> {
@@ -194,7 +218,7 @@ fn prepare_out(root: &Path, out: &Path, force: bool) -> Result<PathBuf, ExportEr
             return refuse(format!("{} exists and is not a folder", out.display()));
         }
     }
-    let real_out = out.canonicalize().unwrap_or_else(|_| out.clone());
+    let real_out = real_path(&out);
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     if real_out.starts_with(&real_root) || real_root.starts_with(&real_out) {
         return refuse(format!(
