@@ -154,7 +154,9 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic
     let resolve = |view: View| resolve_ref(report.resolver, m, r, view);
     let Some(found) = resolve(View::Any) else { return gated_import(report, m, r, ctx, view) };
     if let Some(here) = resolve(view) {
-        return qualified_impl(report, m, r, view, ctx).or_else(|| call_arity(report, m, here.res, &r.span, ctx));
+        return qualified_impl(report, m, r, view, ctx)
+            .or_else(|| call_arity(report, m, here.res, &r.span, ctx))
+            .or_else(|| turbofish_bounds(report, m, here.res, &r.span, ctx));
     }
     // A name a `use` of this module binds, in this build: that `use` is
     // where rustc stops (and reports, if it fails).
@@ -304,6 +306,26 @@ fn gated_import(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx, view: 
             "it is not in scope in the {from_name} edition's build: gate this code with {gate} too, or import `{imported}` in every build"
         )),
     )
+}
+
+/// `make::<Seat>()` for `fn make<T: Default>()`: each type argument must
+/// implement its parameter's traits in the build of the code; a finding
+/// when the type has impls or derives of one, and the build has none.
+fn turbofish_bounds(
+    report: &Report<'_, '_>,
+    m: ModId,
+    res: Res,
+    callee: &Range<usize>,
+    ctx: Ctx,
+) -> Option<Diagnostic> {
+    let (inputs, resolver) = (report.inputs, report.resolver);
+    let (file, name) = definition(report.tree, resolver, res)?;
+    let (_, bounds) = inputs.files.get(file)?.syntax.bounded_fns.iter().find(|(n, _)| *n == name)?;
+    let call = report.data.syntax.calls.iter().find(|c| c.callee == *callee)?;
+    call.turbofish.iter().zip(bounds).find_map(|(ty, traits)| {
+        let owner = resolver.type_res(m, ty, None)?;
+        traits.iter().find_map(|t| unimplemented(report, owner, std::slice::from_ref(t), callee, ctx))
+    })
 }
 
 /// A call of a function some of whose parameters are gated: a finding when

@@ -46,6 +46,10 @@ pub struct Syntax {
     /// Calls of a path or a method.
     #[serde(default)]
     pub calls: Vec<Call>,
+    /// Functions with trait bounds on their type parameters: the name's
+    /// span, and per type parameter the last names of its bounds' traits.
+    #[serde(default)]
+    pub bounded_fns: Vec<(Range<usize>, Vec<Vec<String>>)>,
     /// Names `macro_rules!` bodies declare as functions (`fn name`) or
     /// fields (`name: Type`): methods and fields no parsed item shows.
     #[serde(default)]
@@ -79,6 +83,9 @@ pub struct Call {
     pub args: usize,
     /// The arguments under `#[cfg(..)]`.
     pub gated: Vec<Range<usize>>,
+    /// The type arguments of a path's turbofish (`make::<Seat>()`).
+    #[serde(default)]
+    pub turbofish: Vec<TyPath>,
 }
 
 /// A function some of whose parameters only some builds have.
@@ -1261,6 +1268,10 @@ impl Collector {
             let name = sig.ident.span().byte_range();
             self.syntax.gated_signatures.push(GatedSignature { name, params: sig.inputs.len(), gated });
         }
+        let bounds = type_param_bounds(&sig.generics);
+        if bounds.iter().any(|b| !b.is_empty()) {
+            self.syntax.bounded_fns.push((sig.ident.span().byte_range(), bounds));
+        }
         self.scoped(|c| {
             c.generics(&sig.generics);
             c.params(&sig.inputs);
@@ -1642,6 +1653,34 @@ fn fields(fields: &syn::Fields) -> Vec<Member> {
             kind: MemberKind::Field,
             ty: ty_path(&f.ty),
             fields: Vec::new(),
+        })
+        .collect()
+}
+
+/// Per type parameter, the last names of the traits it is bounded by, on
+/// itself or in the `where` clause.
+fn type_param_bounds(generics: &syn::Generics) -> Vec<Vec<String>> {
+    let traits = |bounds: &Punctuated<syn::TypeParamBound, Token![+]>| -> Vec<String> {
+        bounds
+            .iter()
+            .filter_map(|b| match b {
+                syn::TypeParamBound::Trait(t) => t.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            })
+            .collect()
+    };
+    generics
+        .type_params()
+        .map(|p| {
+            let mut out = traits(&p.bounds);
+            for pred in generics.where_clause.iter().flat_map(|w| &w.predicates) {
+                if let syn::WherePredicate::Type(t) = pred {
+                    if matches!(&t.bounded_ty, syn::Type::Path(b) if b.qself.is_none() && b.path.is_ident(&p.ident)) {
+                        out.extend(traits(&t.bounds));
+                    }
+                }
+            }
+            out
         })
         .collect()
 }
@@ -2160,7 +2199,19 @@ impl<'ast> Visit<'ast> for Collector {
                 let start = p.path.segments.first().map_or(0, |s| s.ident.span().byte_range().start);
                 let start = p.path.leading_colon.map_or(start, |c| c.span().byte_range().start);
                 let callee = start..last.ident.span().byte_range().end;
-                self.syntax.calls.push(Call { callee, args: call.args.len(), gated: gated_args(&call.args) });
+                let turbofish = match &last.arguments {
+                    syn::PathArguments::AngleBracketed(a) => a
+                        .args
+                        .iter()
+                        .filter_map(|arg| match arg {
+                            syn::GenericArgument::Type(t) => ty_path(t),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let (args, gated) = (call.args.len(), gated_args(&call.args));
+                self.syntax.calls.push(Call { callee, args, gated, turbofish });
             }
         }
         visit::visit_expr_call(self, call);
@@ -2193,7 +2244,7 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let (callee, args, gated) = (call.method.span().byte_range(), call.args.len() + 1, gated_args(&call.args));
-        self.syntax.calls.push(Call { callee, args, gated });
+        self.syntax.calls.push(Call { callee, args, gated, turbofish: Vec::new() });
         let receiver = self.hint_of(&call.receiver);
         self.syntax.method_calls.push(MethodCall {
             name: call.method.to_string(),
