@@ -65,6 +65,7 @@ pub fn build(export: &Export, command: &str) -> Result<Vec<Diagnostic>, CheckErr
                 out.push(cargo_error(export, &sources, &run.stderr));
                 return Ok(());
             };
+            let stop = stop.keyed(&manifest);
             // The feature may come from the `[workspace.dependencies]`
             // entry the member inherits: then the root manifest is patched.
             let root = export.out.join("Cargo.toml");
@@ -243,6 +244,18 @@ impl ManifestStop {
             return Some(ManifestStop { member, dependency, feature: feature.map(str::to_owned) });
         }
         None
+    }
+
+    /// With the dependency named by its key in `manifest`: cargo names a
+    /// renamed dependency (`licensing = { package = "acme-ee" }`) by its package.
+    fn keyed(self, manifest: &Path) -> ManifestStop {
+        let text = std::fs::read_to_string(manifest).unwrap_or_default();
+        let key = crate::workspace::manifest::parse(&text).ok().and_then(|parsed| {
+            let by_key = parsed.dependencies.iter().any(|d| d.key == self.dependency);
+            let renamed = parsed.dependencies.iter().find(|d| d.package.as_deref() == Some(self.dependency.as_str()));
+            renamed.filter(|_| !by_key).map(|d| d.key.clone())
+        });
+        ManifestStop { dependency: key.unwrap_or(self.dependency), ..self }
     }
 
     /// The manifest to patch, inside the export.
