@@ -54,6 +54,10 @@ pub struct Removal {
     /// `members` glob that matches none of them, only removed crates, goes
     /// (cargo rejects a glob that matches no folder).
     pub kept_dirs: BTreeSet<String>,
+    /// `[boundary] dev-dependencies = "allow"`: a dev-dependency on a
+    /// removed crate is no finding, so it goes with the crate (the tests
+    /// that use it must be gated, or they are where the build breaks).
+    pub drop_dev_dependencies: bool,
 }
 
 impl Removal {
@@ -135,10 +139,11 @@ pub fn edit(text: &str, dir: &str, removal: &Removal) -> Result<Edited, Manifest
 
 /// The parts of a package manifest: dependencies (an optional one on a
 /// removed crate goes, and so does an optional one only removed features
-/// name) and `[features]` (removed ones go, the rest lose the entries that
-/// name what was removed). A required dependency on a removed crate stays:
-/// the edition's build fails there, which is the `boundary/dependency`
-/// finding cargo proves.
+/// name; with `dev-dependencies = "allow"`, a dev-dependency on a removed
+/// crate too) and `[features]` (removed ones go, the rest lose the entries
+/// that name what was removed). A required dependency on a removed crate
+/// stays: the edition's build fails there, which is the
+/// `boundary/dependency` finding cargo proves.
 fn package(root: &Container<'_>, dir: &str, removal: &Removal, plan: &mut Plan<'_>) {
     let deps = dependencies(root);
     let features: Vec<Feature<'_>> = root
@@ -195,7 +200,9 @@ fn package(root: &Container<'_>, dir: &str, removal: &Removal, plan: &mut Plan<'
     let mut dropped: BTreeSet<&str> = BTreeSet::new();
     let mut still: BTreeSet<&str> = BTreeSet::new();
     for dep in &deps {
-        let goes = dep.optional && (points_at_removed(dep, dir, removal) || named.get(dep.key) == Some(&(true, false)));
+        let removed = points_at_removed(dep, dir, removal);
+        let allowed_dev = removal.drop_dev_dependencies && !dep.nameable && removed;
+        let goes = allowed_dev || (dep.optional && (removed || named.get(dep.key) == Some(&(true, false))));
         if goes {
             plan.remove_entry(&dep.container, dep.key, &dep.table);
             dropped.insert(dep.key);
@@ -1060,6 +1067,15 @@ json = []
                 "8 features c",
             ]
         );
+    }
+
+    #[test]
+    fn allowed_dev_dependencies_on_removed_crates_go_with_them() {
+        let text = "[dev-dependencies]\nacme-ee = { path = \"../ee\" }\nlicensing = { package = \"acme-ee\", path = \"../ee\" }\nproptest = \"1\"\n";
+        let denied = run(text, "app", &acme()).0;
+        assert_eq!(denied, text, "a denied dev-dependency stays: it is the finding cargo proves");
+        let allowed = Removal { drop_dev_dependencies: true, ..acme() };
+        assert_eq!(run(text, "app", &allowed).0, "[dev-dependencies]\nproptest = \"1\"\n");
     }
 
     #[test]

@@ -300,6 +300,7 @@ impl<'a> Plan<'a> {
             packages: removed_crates.iter().map(|c| c.name.clone()).collect(),
             dirs: removed_crates.iter().map(|c| c.dir.clone()).collect(),
             kept_dirs: outcome.crates.iter().filter(|c| !removed_edition(c.edition)).map(|c| c.dir.clone()).collect(),
+            drop_dev_dependencies: !config.deny_dev_dependencies,
             ..manifest::Removal::default()
         };
         let removed_files: BTreeSet<String> = outcome
