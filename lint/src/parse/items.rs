@@ -1458,6 +1458,21 @@ impl Collector {
         }
     }
 
+    /// `opt.unwrap_or_default()`: the value inside needs `Default`.
+    fn defaulted(&mut self, call: &syn::ExprMethodCall) {
+        if call.method != "unwrap_or_default" {
+            return;
+        }
+        if let Some(inner) = self.hint_of(&call.receiver) {
+            self.syntax.trait_uses.push(TraitUse {
+                traits: vec!["Default".to_owned()],
+                receiver: Hint::Unwrapped(Box::new(inner)),
+                span: call.method.span().byte_range(),
+                module: self.path.clone(),
+            });
+        }
+    }
+
     /// The values a format macro shows with `{}` or `{:?}`: they need
     /// `Display` or `Debug`.
     fn displayed(&mut self, mac: &syn::Macro, writer: bool) {
@@ -2245,6 +2260,7 @@ impl<'ast> Visit<'ast> for Collector {
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let (callee, args, gated) = (call.method.span().byte_range(), call.args.len() + 1, gated_args(&call.args));
         self.syntax.calls.push(Call { callee, args, gated, turbofish: Vec::new() });
+        self.defaulted(call);
         let receiver = self.hint_of(&call.receiver);
         self.syntax.method_calls.push(MethodCall {
             name: call.method.to_string(),
