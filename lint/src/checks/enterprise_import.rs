@@ -661,23 +661,43 @@ fn type_within(
             }
             resolver.type_in(info.module, ty, None, view)
         }
-        // The `T` of the `Result<T, E>` or `Option<T>` the base is declared with.
+        // The `T` of the `Result<T, E>` or `Option<T>` the value is declared with.
+        Hint::Unwrapped(_) => {
+            let (written_in, ty) = declared(resolver, m, hint, self_ty, view, depth)?;
+            resolver.type_in(written_in, &ty, None, view)
+        }
+    }
+}
+
+/// The type a value is declared with, as written, and the module it is
+/// written in: an annotation, a function's return type, a field's or
+/// method's type, or what `?`/`unwrap()` takes out of one of those.
+fn declared(
+    resolver: &Resolver<'_>,
+    m: ModId,
+    hint: &Hint,
+    self_ty: Option<&TyPath>,
+    view: View,
+    depth: usize,
+) -> Option<(ModId, TyPath)> {
+    if depth > Hint::MAX_CHAIN {
+        return None;
+    }
+    match hint {
+        Hint::Type(ty) => Some((m, ty.clone())),
+        Hint::Call(_) => match callee(resolver, m, hint, self_ty, view)? {
+            Res::Item(im, i) => Some((im, resolver.item(im, i)?.ret.clone()?)),
+            Res::Member(i) => resolver.members().get(i).and_then(|x| Some((x.module, x.member.ty.clone()?))),
+            Res::Module(_) => None,
+        },
+        Hint::Field(base, name) | Hint::Method(base, name) => {
+            let owner = type_within(resolver, m, base, self_ty, view, depth + 1)?;
+            let found = member_in(resolver, owner, name, matches!(hint, Hint::Field(..)), view)?;
+            resolver.members().get(found).and_then(|x| Some((x.module, x.member.ty.clone()?)))
+        }
         Hint::Unwrapped(base) => {
-            let (written_in, ty) = match &**base {
-                Hint::Type(ty) => (m, ty.clone()),
-                Hint::Call(_) => match callee(resolver, m, base, self_ty, view)? {
-                    Res::Item(im, i) => (im, resolver.item(im, i)?.ret.clone()?),
-                    Res::Member(i) => resolver.members().get(i).and_then(|x| Some((x.module, x.member.ty.clone()?)))?,
-                    Res::Module(_) => return None,
-                },
-                Hint::Field(owner, name) | Hint::Method(owner, name) => {
-                    let owner = type_within(resolver, m, owner, self_ty, view, depth + 1)?;
-                    let found = member_in(resolver, owner, name, matches!(&**base, Hint::Field(..)), view)?;
-                    resolver.members().get(found).and_then(|x| Some((x.module, x.member.ty.clone()?)))?
-                }
-                Hint::Unwrapped(_) => return None,
-            };
-            resolver.type_in(written_in, ty.ok.as_deref()?, None, view)
+            let (written_in, ty) = declared(resolver, m, base, self_ty, view, depth + 1)?;
+            Some((written_in, *ty.ok?))
         }
     }
 }
@@ -735,20 +755,7 @@ fn trait_out_of_scope(
 
 /// Whether a value is declared inside an `Arc` or `Rc`.
 fn shared(resolver: &Resolver<'_>, m: ModId, hint: &Hint, self_ty: Option<&TyPath>, view: View) -> bool {
-    let declared = match hint {
-        Hint::Type(ty) => return ty.shared,
-        Hint::Call(_) => match callee(resolver, m, hint, self_ty, view) {
-            Some(Res::Item(im, i)) => resolver.item(im, i).and_then(|it| it.ret.clone()),
-            Some(Res::Member(i)) => resolver.members().get(i).and_then(|x| x.member.ty.clone()),
-            _ => None,
-        },
-        Hint::Field(base, name) | Hint::Method(base, name) => type_of(resolver, m, base, self_ty, view)
-            .and_then(|owner| member_in(resolver, owner, name, matches!(hint, Hint::Field(..)), view))
-            .and_then(|i| resolver.members().get(i))
-            .and_then(|x| x.member.ty.clone()),
-        Hint::Unwrapped(_) => None,
-    };
-    declared.is_some_and(|ty| ty.shared)
+    declared(resolver, m, hint, self_ty, view, 0).is_some_and(|(_, ty)| ty.shared)
 }
 
 /// What a call hint calls: a function, or an associated function of `Self`.
