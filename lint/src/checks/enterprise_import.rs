@@ -26,7 +26,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::index::modtree::{Inputs, ModId, ModTree};
 use crate::index::resolve::{Ctx, Res, Resolved, Resolver, View};
 use crate::index::{FileData, Sources};
-use crate::parse::items::{ns, GatedLocal, Hint, MemberKind, MethodCall, PathRef, TyPath};
+use crate::parse::items::{ns, Conversion, GatedLocal, Hint, MemberKind, MethodCall, PathRef, TyPath};
 
 /// Checks every `use`, path, method call and trait impl of every file in a
 /// module tree.
@@ -61,6 +61,10 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
             let ctx = resolver.ctx_at(m, &need.span);
             let Some(owner) = type_of(&resolver, m, &need.receiver, None, resolver.view_of(ctx)) else { continue };
             out.extend(unimplemented(&report, owner, &need.traits, &need.span, ctx));
+        }
+        for conversion in &data.syntax.conversions {
+            let Some(m) = tree.module_of(file, &conversion.module) else { continue };
+            out.extend(question_mark(&report, m, conversion));
         }
         for call in &data.syntax.method_calls {
             let Some(m) = tree.module_of(file, &call.module) else { continue };
@@ -572,6 +576,37 @@ fn unimplemented(
             "it does not exist in the {from_name} edition's build: gate this code with {gate} too, or implement `{name}` in every build"
         )),
     )
+}
+
+/// `expr?` converts `expr`'s error into the function's error type with a
+/// `From` impl: one only another build has leaves the code without it.
+fn question_mark(report: &Report<'_, '_>, m: ModId, conversion: &Conversion) -> Option<Diagnostic> {
+    let resolver = report.resolver;
+    let ctx = resolver.ctx_at(m, &conversion.span);
+    let view = resolver.view_of(ctx);
+    let (into_module, into) = error_type(resolver, m, &conversion.into, view)?;
+    let target = resolver.type_in(into_module, &into, None, view)?;
+    let (from_module, from) = declared(resolver, m, &conversion.from, None, view, 0)?;
+    let from = from.err?;
+    if resolver.type_in(from_module, &from, None, view) == Some(target) {
+        return None;
+    }
+    let name = format!("From<{}>", from.segments.last()?);
+    unimplemented(report, target, &[name], &conversion.span, ctx)
+}
+
+/// The error type of a `Result` written in module `m`, and the module it
+/// is written in: `E` of `Result<T, E>`, or of the alias `Result<T>` stands for.
+fn error_type(resolver: &Resolver<'_>, m: ModId, ty: &TyPath, view: View) -> Option<(ModId, TyPath)> {
+    if let Some(err) = &ty.err {
+        return Some((m, (**err).clone()));
+    }
+    if ty.segments.last()? != "Result" {
+        return None;
+    }
+    let Res::Item(am, ai) = resolver.resolve(m, &ty.segments, ty.global, ns::TYPE, view)?.res else { return None };
+    let alias = resolver.item(am, ai)?.alias.as_ref()?;
+    Some((am, (**alias.err.as_ref()?).clone()))
 }
 
 /// `x.2` on a tuple struct: in a build without some of its fields, the

@@ -260,7 +260,11 @@ impl<'a> Resolver<'a> {
                     .map(|r| r.res);
                 let trait_name = imp.trait_path.as_ref().and_then(|t| t.segments.last().cloned());
                 if let (Some(owner), Some(name)) = (owner, &trait_name) {
-                    trait_impls.entry(owner).or_default().push((name.clone(), m, imp.span.clone()));
+                    // `From<X>` is a trait per `X`: named with its last segment.
+                    let from = imp.trait_path.as_ref().and_then(|t| t.err.as_ref()).filter(|_| name == "From");
+                    let name =
+                        from.and_then(|x| x.segments.last()).map_or_else(|| name.clone(), |x| format!("From<{x}>"));
+                    trait_impls.entry(owner).or_default().push((name, m, imp.span.clone()));
                 }
                 for it in &imp.items {
                     members.push(MemberInfo {

@@ -58,6 +58,9 @@ pub struct Syntax {
     /// that needs a value's type to implement a std trait.
     #[serde(default)]
     pub trait_uses: Vec<TraitUse>,
+    /// `?` on values whose error type is written down.
+    #[serde(default)]
+    pub conversions: Vec<Conversion>,
 }
 
 /// Code that needs a value's type to implement a trait (`a == b` needs
@@ -69,6 +72,20 @@ pub struct TraitUse {
     /// The value.
     pub receiver: Hint,
     /// The code.
+    pub span: Range<usize>,
+    /// The inline modules it sits in.
+    pub module: Vec<usize>,
+}
+
+/// `expr?` in a function that returns a `Result`: the error converts into
+/// the function's error type with `From`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Conversion {
+    /// What the function returns (`Result<T, E>`, or an alias of `Result`).
+    pub into: TyPath,
+    /// The value `?` takes: the error of the `Result` it is declared as.
+    pub from: Hint,
+    /// The `?`.
     pub span: Range<usize>,
     /// The inline modules it sits in.
     pub module: Vec<usize>,
@@ -218,12 +235,15 @@ pub struct TyPath {
     /// Written inside an `Arc` or `Rc`: `clone()` clones the pointer.
     #[serde(default)]
     pub shared: bool,
+    /// Of a `Result<T, E>`: `E`, the error `?` converts. Of `From<X>`: `X`.
+    #[serde(default)]
+    pub err: Option<Box<TyPath>>,
 }
 
 impl TyPath {
     /// A single name.
     pub fn name(name: impl Into<String>) -> TyPath {
-        TyPath { segments: vec![name.into()], global: false, ok: None, shared: false }
+        TyPath { segments: vec![name.into()], global: false, ok: None, shared: false, err: None }
     }
 }
 
@@ -564,6 +584,8 @@ pub fn extract(file: &syn::File) -> Syntax {
         self_ty: Vec::new(),
         in_macro_body: false,
         binding_gate: None,
+        returns: Vec::new(),
+        annotated: None,
     };
     // `#![cfg(..)]` at the top of a file gates all of it.
     let inner = cfg_of(&file.attrs);
@@ -661,13 +683,7 @@ pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
     match ty {
         syn::Type::Path(p) if p.qself.is_none() => {
             let last = p.path.segments.last()?;
-            let first_arg = || match &last.arguments {
-                syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|arg| match arg {
-                    syn::GenericArgument::Type(t) => ty_path(t),
-                    _ => None,
-                }),
-                _ => None,
-            };
+            let first_arg = || type_args(last).find_map(ty_path);
             let name = last.ident.to_string();
             // Smart pointers call their pointee's methods.
             if TRANSPARENT.contains(&name.as_str()) {
@@ -679,6 +695,9 @@ pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
             let ok = if ELEMENT_OF_FIRST.contains(&name.as_str()) { first_arg().map(Box::new) } else { None };
             let mut path = path_of(&p.path);
             path.ok = ok;
+            if name == "Result" {
+                path.err = type_args(last).nth(1).and_then(ty_path).map(Box::new);
+            }
             Some(path)
         }
         syn::Type::Slice(syn::TypeSlice { elem, .. }) | syn::Type::Array(syn::TypeArray { elem, .. }) => Some(TyPath {
@@ -686,6 +705,7 @@ pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
             global: false,
             ok: ty_path(elem).map(Box::new),
             shared: false,
+            err: None,
         }),
         // A trait object or `impl Trait` has the trait's methods.
         syn::Type::TraitObject(t) => first_trait(&t.bounds),
@@ -720,6 +740,33 @@ const DERIVED: &[(&str, &[DerivedFn])] = &[
     ("Ord", &[("cmp", true, false), ("max", true, true), ("min", true, true), ("clamp", true, true)]),
     ("Hash", &[("hash", true, false)]),
 ];
+
+/// The error `str::parse` gives for a std type.
+fn parse_error(target: &TyPath) -> Option<&'static str> {
+    let [name] = target.segments.as_slice() else { return None };
+    Some(match name.as_str() {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => {
+            "ParseIntError"
+        }
+        "f32" | "f64" => "ParseFloatError",
+        "bool" => "ParseBoolError",
+        "char" => "ParseCharError",
+        "IpAddr" | "Ipv4Addr" | "Ipv6Addr" | "SocketAddr" | "SocketAddrV4" | "SocketAddrV6" => "AddrParseError",
+        _ => return None,
+    })
+}
+
+/// The type arguments of a path segment (`Result<T, E>`: `T`, `E`).
+fn type_args(segment: &syn::PathSegment) -> impl Iterator<Item = &syn::Type> {
+    let args = match &segment.arguments {
+        syn::PathArguments::AngleBracketed(a) => Some(&a.args),
+        _ => None,
+    };
+    args.into_iter().flatten().filter_map(|arg| match arg {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
 
 /// The first trait of a list of bounds (`?Sized` and lifetimes skipped).
 fn first_trait(bounds: &Punctuated<syn::TypeParamBound, Token![+]>) -> Option<TyPath> {
@@ -791,6 +838,7 @@ fn path_of(path: &syn::Path) -> TyPath {
         global: path.leading_colon.is_some(),
         ok: None,
         shared: false,
+        err: None,
     }
 }
 
@@ -902,6 +950,12 @@ struct Collector {
     /// The span of the `#[cfg]`-gated `let` or parameter whose bindings are
     /// being made.
     binding_gate: Option<Range<usize>>,
+    /// Per enclosing function or closure, what `?` returns into: the
+    /// function's return type (`None` in closures and `async` blocks).
+    returns: Vec<Option<TyPath>>,
+    /// The type a `let` declares, while its `expr?` initialiser is visited:
+    /// what `parse()` parses into.
+    annotated: Option<TyPath>,
 }
 
 impl Collector {
@@ -1272,6 +1326,7 @@ impl Collector {
         if bounds.iter().any(|b| !b.is_empty()) {
             self.syntax.bounded_fns.push((sig.ident.span().byte_range(), bounds));
         }
+        self.returns.push(return_type(sig));
         self.scoped(|c| {
             c.generics(&sig.generics);
             c.params(&sig.inputs);
@@ -1280,6 +1335,39 @@ impl Collector {
                 c.visit_block(block);
             }
         });
+        self.returns.pop();
+    }
+
+    /// `expr?`: where the function's return type is written down, the
+    /// error of `expr` must convert into the function's.
+    fn question_mark(&mut self, e: &syn::ExprTry) {
+        let annotated = self.annotated.take();
+        let Some(Some(into)) = self.returns.last() else { return };
+        let from = match &*e.expr {
+            // `s.parse::<u32>()?`, `let n: u32 = s.parse()?`: std's error for the type.
+            Expr::MethodCall(m) if m.method == "parse" && m.args.is_empty() => {
+                let target = match &m.turbofish {
+                    Some(t) => t.args.first().and_then(|arg| match arg {
+                        syn::GenericArgument::Type(t) => ty_path(t),
+                        _ => None,
+                    }),
+                    None => annotated,
+                };
+                target.as_ref().and_then(parse_error).map(|err| {
+                    let err = Some(Box::new(TyPath::name(err)));
+                    Hint::Type(TyPath { err, ..TyPath::name("Result") })
+                })
+            }
+            other => self.hint_of(other),
+        };
+        if let Some(from) = from {
+            self.syntax.conversions.push(Conversion {
+                into: into.clone(),
+                from,
+                span: e.question_token.span().byte_range(),
+                module: self.path.clone(),
+            });
+        }
     }
 
     fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>, start: Option<usize>, item: &syn::ItemUse) {
@@ -1809,7 +1897,11 @@ impl Collector {
 
     fn impl_block(&mut self, i: &syn::ItemImpl, whole: &syn::Item) {
         let self_ty = ty_path(&i.self_ty);
-        let trait_path = i.trait_.as_ref().map(|(_, p, _)| path_of(p));
+        let trait_path = i.trait_.as_ref().map(|(_, p, _)| {
+            // `From<X>`: what it converts from.
+            let err = p.segments.last().and_then(|last| type_args(last).next()).and_then(ty_path).map(Box::new);
+            TyPath { err, ..path_of(p) }
+        });
         let items = i.items.iter().filter_map(impl_member).collect();
         self.syntax.impls.push(ImplDef {
             module: self.path.clone(),
@@ -2006,6 +2098,7 @@ impl<'ast> Visit<'ast> for Collector {
             self.visit_attribute(attr);
         }
         let mut first = self.closure_element.take();
+        self.returns.push(None);
         self.scoped(|c| {
             for input in &e.inputs {
                 c.bind(input, first.take());
@@ -2013,6 +2106,24 @@ impl<'ast> Visit<'ast> for Collector {
             c.visit_return_type(&e.output);
             c.visit_expr(&e.body);
         });
+        self.returns.pop();
+    }
+
+    fn visit_expr_async(&mut self, e: &'ast syn::ExprAsync) {
+        self.returns.push(None);
+        visit::visit_expr_async(self, e);
+        self.returns.pop();
+    }
+
+    fn visit_expr_try_block(&mut self, e: &'ast syn::ExprTryBlock) {
+        self.returns.push(None);
+        visit::visit_expr_try_block(self, e);
+        self.returns.pop();
+    }
+
+    fn visit_expr_try(&mut self, e: &'ast syn::ExprTry) {
+        self.question_mark(e);
+        visit::visit_expr_try(self, e);
     }
 
     fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
@@ -2060,7 +2171,11 @@ impl<'ast> Visit<'ast> for Collector {
         // calls the item `seats`.
         let hint = l.init.as_ref().and_then(|i| self.hint_of(&i.expr));
         if let Some(init) = &l.init {
+            if let (syn::Pat::Type(t), Expr::Try(_)) = (&l.pat, &*init.expr) {
+                self.annotated = ty_path(&t.ty);
+            }
             self.visit_expr(&init.expr);
+            self.annotated = None;
             if let Some((_, diverge)) = &init.diverge {
                 self.visit_expr(diverge);
             }
@@ -2632,6 +2747,7 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
                 global: false,
                 ok: None,
                 shared: false,
+                err: None,
             }))
         };
         assert_eq!(
