@@ -26,7 +26,10 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::index::modtree::{Inputs, ModId, ModTree};
 use crate::index::resolve::{Ctx, Res, Resolved, Resolver, View};
 use crate::index::{FileData, Sources};
-use crate::parse::items::{ns, Conversion, GatedLocal, Hint, MemberKind, MethodCall, PathRef, TyPath};
+use crate::parse::items::{
+    ns, Conversion, GatedLocal, Hint, MemberKind, MethodCall, PathRef, TyPath, ELEMENT_GETTERS, ELEMENT_ITERS,
+    MAP_VALUES,
+};
 
 /// Checks every `use`, path, method call and trait impl of every file in a
 /// module tree.
@@ -687,8 +690,12 @@ fn type_within(
         Hint::Type(ty) => resolver.type_in(m, ty, self_ty, view),
         Hint::Call(_) => returned(resolver, callee(resolver, m, hint, self_ty, view)?, view),
         Hint::Field(base, name) | Hint::Method(base, name) => {
-            let owner = type_within(resolver, m, base, self_ty, view, depth + 1)?;
-            let found = member_in(resolver, owner, name, matches!(hint, Hint::Field(..)), view)?;
+            let owner = type_within(resolver, m, base, self_ty, view, depth + 1);
+            let field = matches!(hint, Hint::Field(..));
+            let Some((owner, found)) = owner.and_then(|o| Some((o, member_in(resolver, o, name, field, view)?))) else {
+                let (written_in, ty) = collection_method(resolver, m, hint, self_ty, view, depth)?;
+                return resolver.type_in(written_in, &ty, None, view);
+            };
             let info = resolver.members().get(found)?;
             let ty = info.member.ty.as_ref()?;
             if ty.segments.first().is_some_and(|s| s == "Self") {
@@ -726,15 +733,42 @@ fn declared(
             Res::Module(_) => None,
         },
         Hint::Field(base, name) | Hint::Method(base, name) => {
-            let owner = type_within(resolver, m, base, self_ty, view, depth + 1)?;
-            let found = member_in(resolver, owner, name, matches!(hint, Hint::Field(..)), view)?;
-            resolver.members().get(found).and_then(|x| Some((x.module, x.member.ty.clone()?)))
+            let field = matches!(hint, Hint::Field(..));
+            let owner = type_within(resolver, m, base, self_ty, view, depth + 1);
+            match owner.and_then(|owner| member_in(resolver, owner, name, field, view)) {
+                Some(found) => resolver.members().get(found).and_then(|x| Some((x.module, x.member.ty.clone()?))),
+                None => collection_method(resolver, m, hint, self_ty, view, depth),
+            }
         }
         Hint::Unwrapped(base) => {
             let (written_in, ty) = declared(resolver, m, base, self_ty, view, depth + 1)?;
             Some((written_in, *ty.ok?))
         }
     }
+}
+
+/// What a std collection's or iterator's method gives, for a receiver
+/// declared as a collection: `v.iter()` the same elements, `v.get(i)`,
+/// `map.get(k)` or `v.iter().find(..)` an `Option` of one.
+fn collection_method(
+    resolver: &Resolver<'_>,
+    m: ModId,
+    hint: &Hint,
+    self_ty: Option<&TyPath>,
+    view: View,
+    depth: usize,
+) -> Option<(ModId, TyPath)> {
+    let Hint::Method(base, name) = hint else { return None };
+    let iterates = ELEMENT_ITERS.contains(&name.as_str()) || MAP_VALUES.contains(&name.as_str());
+    if !iterates && !ELEMENT_GETTERS.contains(&name.as_str()) {
+        return None;
+    }
+    let (written_in, collection) = declared(resolver, m, base, self_ty, view, depth + 1)?;
+    let element = collection.ok?;
+    if iterates {
+        return Some((written_in, TyPath { ok: Some(element), ..TyPath::name("Iterator") }));
+    }
+    Some((written_in, TyPath { ok: Some(element), ..TyPath::name("Option") }))
 }
 
 /// A method only traits give the receiver's type, called where every such

@@ -692,7 +692,13 @@ pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
                     return Some(TyPath { shared, ..inner });
                 }
             }
-            let ok = if ELEMENT_OF_FIRST.contains(&name.as_str()) { first_arg().map(Box::new) } else { None };
+            let ok = if ELEMENT_OF_FIRST.contains(&name.as_str()) {
+                first_arg().map(Box::new)
+            } else if MAPS.contains(&name.as_str()) {
+                type_args(last).nth(1).and_then(ty_path).map(Box::new)
+            } else {
+                None
+            };
             let mut path = path_of(&p.path);
             path.ok = ok;
             if name == "Result" {
@@ -781,6 +787,10 @@ fn first_trait(bounds: &Punctuated<syn::TypeParamBound, Token![+]>) -> Option<Ty
 const ELEMENT_OF_FIRST: &[&str] =
     &["Result", "Option", "Vec", "VecDeque", "HashSet", "BTreeSet", "BinaryHeap", "LinkedList"];
 
+/// Maps: their second type argument is the values' type, what `get`
+/// and indexing give.
+const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap"];
+
 /// Iterator adapters whose closure takes the iterator's elements.
 const ELEMENT_CLOSURES: &[&str] = &[
     "map",
@@ -805,7 +815,7 @@ const ELEMENT_CLOSURES: &[&str] = &[
 
 /// Methods that iterate a collection (or keep iterating an iterator) over
 /// the same elements.
-const ELEMENT_ITERS: &[&str] = &[
+pub const ELEMENT_ITERS: &[&str] = &[
     "iter",
     "iter_mut",
     "into_iter",
@@ -823,6 +833,36 @@ const ELEMENT_ITERS: &[&str] = &[
     "by_ref",
     "step_by",
     "fuse",
+];
+
+/// Methods of a map that iterate its values.
+pub const MAP_VALUES: &[&str] = &["values", "values_mut", "into_values"];
+
+/// Methods of std collections and iterators that give an `Option` of one
+/// element (of a map: a value).
+pub const ELEMENT_GETTERS: &[&str] = &[
+    "get",
+    "get_mut",
+    "first",
+    "last",
+    "first_mut",
+    "last_mut",
+    "pop",
+    "pop_front",
+    "pop_back",
+    "front",
+    "back",
+    "next",
+    "next_back",
+    "nth",
+    "find",
+    "max",
+    "min",
+    "max_by_key",
+    "min_by_key",
+    "max_by",
+    "min_by",
+    "peek",
 ];
 
 /// Methods of `Result` and `Option` that return the value inside.
@@ -1234,6 +1274,24 @@ impl Collector {
             Expr::Paren(p) => self.hint_within(&p.expr, budget),
             Expr::Group(g) => self.hint_within(&g.expr, budget),
             Expr::Cast(c) => ty_path(&c.ty).map(Hint::Type),
+            // `v[i]`, `map[k]`: an element.
+            Expr::Index(i) => Some(Hint::Unwrapped(chained(&i.expr)?)),
+            // A `match`, `if` or block yields what its first typed branch does.
+            Expr::Match(m) => m.arms.iter().find_map(|arm| self.hint_within(&arm.body, budget)),
+            Expr::If(i) => self.tail_hint(&i.then_branch, budget).or_else(|| {
+                let (_, other) = i.else_branch.as_ref()?;
+                self.hint_within(other, budget)
+            }),
+            Expr::Block(b) => self.tail_hint(&b.block, budget),
+            Expr::Unsafe(b) => self.tail_hint(&b.block, budget),
+            _ => None,
+        }
+    }
+
+    /// What a block's final expression yields.
+    fn tail_hint(&self, block: &syn::Block, budget: usize) -> Option<Hint> {
+        match block.stmts.last()? {
+            syn::Stmt::Expr(e, None) => self.hint_within(e, budget),
             _ => None,
         }
     }
