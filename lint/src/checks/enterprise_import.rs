@@ -28,7 +28,7 @@ use crate::index::resolve::{Ctx, Res, Resolved, Resolver, View};
 use crate::index::{FileData, Sources};
 use crate::parse::items::{
     ns, Conversion, GatedLocal, Hint, MemberKind, MethodCall, PathRef, TyPath, ELEMENT_GETTERS, ELEMENT_ITERS,
-    MAP_VALUES,
+    LOCK_METHODS, MAP_VALUES,
 };
 
 /// Checks every `use`, path, method call and trait impl of every file in a
@@ -242,6 +242,10 @@ fn expansion(
             }
             _ => (m, written),
         };
+        // A part of the body under `#[cfg(..)]` is not in every build.
+        if !resolver.holds(view, resolver.ctx_at(def_m, &written.span)) {
+            continue;
+        }
         let Some(found) = resolve_ref(resolver, from, expanded, View::Any) else { continue };
         if resolve_ref(resolver, from, expanded, view).is_some() {
             continue;
@@ -590,7 +594,10 @@ fn question_mark(report: &Report<'_, '_>, m: ModId, conversion: &Conversion) -> 
     let (into_module, into) = error_type(resolver, m, &conversion.into, view)?;
     let target = resolver.type_in(into_module, &into, None, view)?;
     let (from_module, from) = declared(resolver, m, &conversion.from, None, view, 0)?;
-    let from = from.err?;
+    if from.segments.last()? != "Result" {
+        return None;
+    }
+    let from = from.arg?;
     if resolver.type_in(from_module, &from, None, view) == Some(target) {
         return None;
     }
@@ -601,15 +608,15 @@ fn question_mark(report: &Report<'_, '_>, m: ModId, conversion: &Conversion) -> 
 /// The error type of a `Result` written in module `m`, and the module it
 /// is written in: `E` of `Result<T, E>`, or of the alias `Result<T>` stands for.
 fn error_type(resolver: &Resolver<'_>, m: ModId, ty: &TyPath, view: View) -> Option<(ModId, TyPath)> {
-    if let Some(err) = &ty.err {
-        return Some((m, (**err).clone()));
-    }
     if ty.segments.last()? != "Result" {
         return None;
     }
+    if let Some(err) = &ty.arg {
+        return Some((m, (**err).clone()));
+    }
     let Res::Item(am, ai) = resolver.resolve(m, &ty.segments, ty.global, ns::TYPE, view)?.res else { return None };
     let alias = resolver.item(am, ai)?.alias.as_ref()?;
-    Some((am, (**alias.err.as_ref()?).clone()))
+    Some((am, (**alias.arg.as_ref()?).clone()))
 }
 
 /// `x.2` on a tuple struct: in a build without some of its fields, the
@@ -690,6 +697,9 @@ fn type_within(
         Hint::Type(ty) => resolver.type_in(m, ty, self_ty, view),
         Hint::Call(_) => returned(resolver, callee(resolver, m, hint, self_ty, view)?, view),
         Hint::Field(base, name) | Hint::Method(base, name) => {
+            if let Some((written_in, ty)) = guarded(resolver, m, hint, self_ty, view, depth) {
+                return resolver.type_in(written_in, &ty, None, view);
+            }
             let owner = type_within(resolver, m, base, self_ty, view, depth + 1);
             let field = matches!(hint, Hint::Field(..));
             let Some((owner, found)) = owner.and_then(|o| Some((o, member_in(resolver, o, name, field, view)?))) else {
@@ -733,6 +743,9 @@ fn declared(
             Res::Module(_) => None,
         },
         Hint::Field(base, name) | Hint::Method(base, name) => {
+            if let Some(found) = guarded(resolver, m, hint, self_ty, view, depth) {
+                return Some(found);
+            }
             let field = matches!(hint, Hint::Field(..));
             let owner = type_within(resolver, m, base, self_ty, view, depth + 1);
             match owner.and_then(|owner| member_in(resolver, owner, name, field, view)) {
@@ -759,17 +772,47 @@ fn collection_method(
     depth: usize,
 ) -> Option<(ModId, TyPath)> {
     let Hint::Method(base, name) = hint else { return None };
-    let iterates = ELEMENT_ITERS.contains(&name.as_str()) || MAP_VALUES.contains(&name.as_str());
-    if !iterates && !ELEMENT_GETTERS.contains(&name.as_str()) {
+    let name = name.as_str();
+    let iterates = ELEMENT_ITERS.contains(&name) || MAP_VALUES.contains(&name);
+    let entry = ENTRY_VALUES.contains(&name);
+    if !iterates && !entry && name != "entry" && !ELEMENT_GETTERS.contains(&name) {
         return None;
     }
     let (written_in, collection) = declared(resolver, m, base, self_ty, view, depth + 1)?;
     let element = collection.ok?;
-    if iterates {
-        return Some((written_in, TyPath { ok: Some(element), ..TyPath::name("Iterator") }));
-    }
-    Some((written_in, TyPath { ok: Some(element), ..TyPath::name("Option") }))
+    Some((
+        written_in,
+        match name {
+            _ if entry => *element,
+            "entry" => TyPath { ok: Some(element), ..TyPath::name("Entry") },
+            _ if iterates => TyPath { ok: Some(element), ..TyPath::name("Iterator") },
+            _ => TyPath { ok: Some(element), ..TyPath::name("Option") },
+        },
+    ))
 }
+
+/// `m.lock()` on a value declared in a `Mutex` (`RwLock`, `RefCell`): a
+/// guard of the value, in a `Result` but for `RefCell`'s.
+fn guarded(
+    resolver: &Resolver<'_>,
+    m: ModId,
+    hint: &Hint,
+    self_ty: Option<&TyPath>,
+    view: View,
+    depth: usize,
+) -> Option<(ModId, TyPath)> {
+    let Hint::Method(base, name) = hint else { return None };
+    let &(_, wrapped) = LOCK_METHODS.iter().find(|(n, _)| n == name)?;
+    let (written_in, ty) = declared(resolver, m, base, self_ty, view, depth + 1)?;
+    if !ty.locked {
+        return None;
+    }
+    let value = TyPath { locked: false, ..ty };
+    Some((written_in, if wrapped { TyPath { ok: Some(Box::new(value)), ..TyPath::name("Result") } } else { value }))
+}
+
+/// Methods of a map's `Entry` that give the value.
+const ENTRY_VALUES: &[&str] = &["or_insert", "or_insert_with", "or_default", "or_insert_with_key"];
 
 /// A method only traits give the receiver's type, called where every such
 /// trait is in scope in some build (imported, or declared) but none in

@@ -431,7 +431,8 @@ fn relative(export: &Export, file_name: &str, package_dir: Option<&Path>) -> Opt
     };
     candidates.iter().find_map(|c| {
         let rel = c.strip_prefix(&export.out).ok()?;
-        c.is_file().then(|| crate::workspace::slash_path(rel))
+        // `src/bin/../cmd.rs` (a `#[path]` from a binary) is `src/cmd.rs`.
+        c.is_file().then(|| crate::workspace::join("", &crate::workspace::slash_path(rel))).flatten()
     })
 }
 

@@ -16,7 +16,7 @@ use std::ops::Range;
 use super::FileData;
 use crate::config::{Config, EditionId};
 use crate::edition::EditionMap;
-use crate::parse::items::{Cfg, ModuleBody, Visibility};
+use crate::parse::items::{Cfg, ModDecl, ModuleBody, Visibility};
 use crate::workspace::Workspace;
 
 /// Index of a module in [`ModTree::modules`].
@@ -55,6 +55,8 @@ pub struct Module {
     /// A block with items in it: an anonymous module (see
     /// [`crate::parse::items::ModDecl::block`]).
     pub block: bool,
+    /// Declared `#[macro_use]`: its macros stay in scope in its parent.
+    pub macro_use: bool,
 }
 
 /// A target's module tree root and the crates its code can name.
@@ -66,6 +68,27 @@ pub struct TargetRoot {
     pub kind: String,
     /// The root module.
     pub root: ModId,
+}
+
+/// The module `decl` declares in `parent` (whose id is `id`), before its
+/// file, body, edition and gate are known.
+fn declared(parent: &Module, id: ModId, decl: &ModDecl) -> Module {
+    Module {
+        name: decl.name.clone(),
+        parent: Some(id),
+        root: parent.root,
+        krate: parent.krate,
+        file: parent.file,
+        body: Vec::new(),
+        children: Vec::new(),
+        edition: parent.edition,
+        gate: parent.gate,
+        decl: Some((parent.file, decl.span.clone())),
+        vis: decl.vis.clone(),
+        crossing: false,
+        block: false,
+        macro_use: decl.macro_use,
+    }
 }
 
 /// A `mod x;` or `include!` pulling in a file of an edition its declarer may not use.
@@ -360,6 +383,7 @@ impl ModTree {
             vis: Visibility::Public,
             crossing: false,
             block: false,
+            macro_use: false,
         });
         self.file_modules.entry(file).or_default().push(id);
         self.targets.push(TargetRoot { krate, kind: kind.to_owned(), root: id });
@@ -397,19 +421,11 @@ impl ModTree {
             // A gate on the declaration does not change whose code the module
             // is (`ctx`), only the builds it exists in (`gate`).
             let child = |file: usize, body: Vec<usize>, edition: EditionId, gate: Gate| Module {
-                name: decl.name.clone(),
-                parent: Some(module),
-                root: parent.root,
-                krate: parent.krate,
                 file,
                 body,
-                children: Vec::new(),
                 edition,
                 gate,
-                decl: Some((parent.file, decl.span.clone())),
-                vis: decl.vis.clone(),
-                crossing: false,
-                block: false,
+                ..declared(&parent, module, decl)
             };
             if let Some(inner) = &decl.inline {
                 let mut path = parent.body.clone();
@@ -517,6 +533,7 @@ impl ModTree {
                 vis: Visibility::Private,
                 crossing: false,
                 block: true,
+                macro_use: false,
                 ..parent.clone()
             },
         );

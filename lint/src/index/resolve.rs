@@ -261,7 +261,7 @@ impl<'a> Resolver<'a> {
                 let trait_name = imp.trait_path.as_ref().and_then(|t| t.segments.last().cloned());
                 if let (Some(owner), Some(name)) = (owner, &trait_name) {
                     // `From<X>` is a trait per `X`: named with its last segment.
-                    let from = imp.trait_path.as_ref().and_then(|t| t.err.as_ref()).filter(|_| name == "From");
+                    let from = imp.trait_path.as_ref().and_then(|t| t.arg.as_ref()).filter(|_| name == "From");
                     let name =
                         from.and_then(|x| x.segments.last()).map_or_else(|| name.clone(), |x| format!("From<{x}>"));
                     trait_impls.entry(owner).or_default().push((name, m, imp.span.clone()));
@@ -689,6 +689,45 @@ impl<'a> Resolver<'a> {
             .find_map(|u| self.extern_crate(root, u.path.first()?).filter(present))
     }
 
+    /// A macro name in textual scope in module `from`, past its own scope:
+    /// `macro_rules!` of the enclosing modules and of the modules they
+    /// declare `#[macro_use]`, then the exported macros of the crate's
+    /// `#[macro_use] extern crate`s.
+    fn textual(&self, from: ModId, name: &str, view: View) -> Option<Binding> {
+        let found = |res: Res| Some((Resolved { res, hops: Vec::new() }, None));
+        let mut cur = Some(from);
+        while let Some(m) = cur {
+            if let Some(res) = self.macro_in(m, name, view) {
+                return found(res);
+            }
+            cur = self.tree.modules.get(m)?.parent;
+        }
+        let root = self.root(from)?;
+        for u in self.body(root)?.uses.iter().filter(|u| u.extern_crate && u.macro_use) {
+            if !self.holds(view, self.ctx_at(root, &u.item_span)) {
+                continue;
+            }
+            let Some(krate) = u.path.first().and_then(|n| self.extern_crate(root, n)) else { continue };
+            if let Some(&res) = self.exported.get(&(krate, name.to_owned())).filter(|r| self.present(**r, view)) {
+                return found(res);
+            }
+        }
+        None
+    }
+
+    /// A `macro_rules!` macro that module `m` defines, or one of the
+    /// modules it declares `#[macro_use]` does.
+    fn macro_in(&self, m: ModId, name: &str, view: View) -> Option<Res> {
+        let module = self.tree.modules.get(m)?;
+        let own = self.defined(m, name, ns::MACRO).into_iter().map(|(res, _)| res).find(|r| self.present(*r, view));
+        own.or_else(|| {
+            module.children.iter().find_map(|&(_, c)| {
+                let child = self.tree.modules.get(c)?;
+                (child.macro_use && self.present(Res::Module(c), view)).then(|| self.macro_in(c, name, view)).flatten()
+            })
+        })
+    }
+
     /// Resolves a path written in module `from`, with the scope of the
     /// binding it ends at. Every name after the first must be visible from
     /// `from`; the first is `from`'s own (its items, imports and globs).
@@ -719,6 +758,7 @@ impl<'a> Resolver<'a> {
                 "Self" => return None,
                 name => match self.lexical(from).find_map(|m| self.lookup(m, name, first_ns, view, depth + 1)) {
                     Some(found) => found,
+                    None if rest.is_empty() && ns == ns::MACRO => self.textual(from, name, view)?,
                     None => module(self.extern_prelude(from, name, view)?),
                 },
             }

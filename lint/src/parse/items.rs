@@ -235,15 +235,20 @@ pub struct TyPath {
     /// Written inside an `Arc` or `Rc`: `clone()` clones the pointer.
     #[serde(default)]
     pub shared: bool,
-    /// Of a `Result<T, E>`: `E`, the error `?` converts. Of `From<X>`: `X`.
+    /// A second type argument that matters: `E` of `Result<T, E>` (the
+    /// error `?` converts), `K` of a map (whose `ok` is `V`), `X` of `From<X>`.
     #[serde(default)]
-    pub err: Option<Box<TyPath>>,
+    pub arg: Option<Box<TyPath>>,
+    /// Written inside a `Mutex`, `RwLock` or `RefCell`: `lock()`, `read()`,
+    /// `write()` and `borrow()` give the value.
+    #[serde(default)]
+    pub locked: bool,
 }
 
 impl TyPath {
     /// A single name.
     pub fn name(name: impl Into<String>) -> TyPath {
-        TyPath { segments: vec![name.into()], global: false, ok: None, shared: false, err: None }
+        TyPath { segments: vec![name.into()], global: false, ok: None, shared: false, arg: None, locked: false }
     }
 }
 
@@ -428,6 +433,10 @@ pub struct UseDef {
     pub span: Range<usize>,
     /// The whole `use` item.
     pub item_span: Range<usize>,
+    /// `#[macro_use] extern crate x;`: the crate's exported macros are in
+    /// scope everywhere in this crate.
+    #[serde(default)]
+    pub macro_use: bool,
 }
 
 /// A `mod` declaration.
@@ -452,6 +461,9 @@ pub struct ModDecl {
     /// and `self`/`super` in it mean the enclosing named module's.
     #[serde(default)]
     pub block: bool,
+    /// `#[macro_use] mod x;`: the macros `x` defines stay in scope after it.
+    #[serde(default)]
+    pub macro_use: bool,
 }
 
 /// A path written in code.
@@ -692,17 +704,20 @@ pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
                     return Some(TyPath { shared, ..inner });
                 }
             }
-            let ok = if ELEMENT_OF_FIRST.contains(&name.as_str()) {
-                first_arg().map(Box::new)
-            } else if MAPS.contains(&name.as_str()) {
-                type_args(last).nth(1).and_then(ty_path).map(Box::new)
-            } else {
-                None
-            };
+            if LOCKS.contains(&name.as_str()) {
+                return first_arg().map(|inner| TyPath { locked: true, ..inner });
+            }
+            let second = || type_args(last).nth(1).and_then(ty_path).map(Box::new);
             let mut path = path_of(&p.path);
-            path.ok = ok;
+            if ELEMENT_OF_FIRST.contains(&name.as_str()) {
+                path.ok = first_arg().map(Box::new);
+            }
+            if MAPS.contains(&name.as_str()) {
+                path.ok = second();
+                path.arg = type_args(last).next().and_then(ty_path).map(Box::new);
+            }
             if name == "Result" {
-                path.err = type_args(last).nth(1).and_then(ty_path).map(Box::new);
+                path.arg = second();
             }
             Some(path)
         }
@@ -711,7 +726,8 @@ pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
             global: false,
             ok: ty_path(elem).map(Box::new),
             shared: false,
-            err: None,
+            arg: None,
+            locked: false,
         }),
         // A trait object or `impl Trait` has the trait's methods.
         syn::Type::TraitObject(t) => first_trait(&t.bounds),
@@ -775,9 +791,19 @@ fn type_args(segment: &syn::PathSegment) -> impl Iterator<Item = &syn::Type> {
 }
 
 /// The first trait of a list of bounds (`?Sized` and lifetimes skipped).
+/// `impl Iterator<Item = T>` iterates `T`s.
 fn first_trait(bounds: &Punctuated<syn::TypeParamBound, Token![+]>) -> Option<TyPath> {
     bounds.iter().find_map(|b| match b {
-        syn::TypeParamBound::Trait(t) if matches!(t.modifier, syn::TraitBoundModifier::None) => Some(path_of(&t.path)),
+        syn::TypeParamBound::Trait(t) if matches!(t.modifier, syn::TraitBoundModifier::None) => {
+            let mut path = path_of(&t.path);
+            if let Some(syn::PathArguments::AngleBracketed(a)) = t.path.segments.last().map(|s| &s.arguments) {
+                path.ok = a.args.iter().find_map(|arg| match arg {
+                    syn::GenericArgument::AssocType(item) if item.ident == "Item" => ty_path(&item.ty).map(Box::new),
+                    _ => None,
+                });
+            }
+            Some(path)
+        }
         _ => None,
     })
 }
@@ -811,6 +837,16 @@ const ELEMENT_CLOSURES: &[&str] = &[
     "find_map",
     "partition",
     "retain",
+    "and_then",
+    "is_some_and",
+    "is_ok_and",
+    "is_none_or",
+    "map_or",
+    "map_or_else",
+    "sort_by_key",
+    "sort_unstable_by_key",
+    "dedup_by_key",
+    "retain_mut",
 ];
 
 /// Methods that iterate a collection (or keep iterating an iterator) over
@@ -833,6 +869,14 @@ pub const ELEMENT_ITERS: &[&str] = &[
     "by_ref",
     "step_by",
     "fuse",
+    "as_ref",
+    "as_mut",
+    "as_deref",
+    "as_deref_mut",
+    "as_slice",
+    "clone",
+    "to_vec",
+    "to_owned",
 ];
 
 /// Methods of a map that iterate its values.
@@ -872,13 +916,30 @@ const UNWRAP: &[&str] = &["unwrap", "expect", "unwrap_or_default", "unwrap_unche
 /// methods (auto-deref).
 const TRANSPARENT: &[&str] = &["Box", "Arc", "Rc", "Cow", "Pin"];
 
+/// Types whose value a guard gives (see [`TyPath::locked`]).
+const LOCKS: &[&str] = &["Mutex", "RwLock", "RefCell"];
+
+/// Methods of a `Mutex`, `RwLock` or `RefCell` that give a guard of its
+/// value: the `Mutex` and `RwLock` ones wrapped in a `Result`.
+pub const LOCK_METHODS: &[(&str, bool)] = &[
+    ("lock", true),
+    ("read", true),
+    ("write", true),
+    ("try_lock", true),
+    ("try_read", true),
+    ("try_write", true),
+    ("borrow", false),
+    ("borrow_mut", false),
+];
+
 fn path_of(path: &syn::Path) -> TyPath {
     TyPath {
         segments: path.segments.iter().map(|s| s.ident.unraw().to_string()).collect(),
         global: path.leading_colon.is_some(),
         ok: None,
         shared: false,
-        err: None,
+        arg: None,
+        locked: false,
     }
 }
 
@@ -1233,7 +1294,6 @@ impl Collector {
             }
             Expr::Reference(r) => self.element_of(&r.expr),
             Expr::Paren(p) => self.element_of(&p.expr),
-            Expr::MethodCall(_) => None,
             other => Some(Hint::Unwrapped(Box::new(self.hint_of(other)?))),
         }
     }
@@ -1412,8 +1472,8 @@ impl Collector {
                     None => annotated,
                 };
                 target.as_ref().and_then(parse_error).map(|err| {
-                    let err = Some(Box::new(TyPath::name(err)));
-                    Hint::Type(TyPath { err, ..TyPath::name("Result") })
+                    let arg = Some(Box::new(TyPath::name(err)));
+                    Hint::Type(TyPath { arg, ..TyPath::name("Result") })
                 })
             }
             other => self.hint_of(other),
@@ -1442,6 +1502,7 @@ impl Collector {
                 extern_crate: false,
                 span,
                 item_span: item_span.clone(),
+                macro_use: false,
             });
         };
         match tree {
@@ -1519,6 +1580,9 @@ impl Collector {
         let trees: Vec<TokenTree> = tokens.into_iter().collect();
         let mut i = 0;
         while i < trees.len() {
+            if self.in_macro_body {
+                self.body_gate(&trees, i);
+            }
             if let Some(TokenTree::Group(g)) = trees.get(i) {
                 if g.delimiter() != Delimiter::None || !g.stream().is_empty() {
                     self.scan_tokens(g.stream());
@@ -1589,6 +1653,31 @@ impl Collector {
             }
             i = j;
         }
+    }
+
+    /// `#[cfg(..)]` at `trees[i]` in a `macro_rules!` body: the statement
+    /// or item after it (up to its `;` or its first `{..}`) is gated where
+    /// the macro expands.
+    fn body_gate(&mut self, trees: &[TokenTree], i: usize) {
+        let (Some(TokenTree::Punct(hash)), Some(TokenTree::Group(attr))) = (trees.get(i), trees.get(i + 1)) else {
+            return;
+        };
+        if hash.as_char() != '#' || attr.delimiter() != Delimiter::Bracket {
+            return;
+        }
+        let Ok(Meta::List(list)) = syn::parse2::<Meta>(attr.stream()) else { return };
+        let Some(cfg) = list.path.is_ident("cfg").then(|| list.parse_args::<Meta>().ok()).flatten() else { return };
+        let end = trees
+            .iter()
+            .skip(i + 2)
+            .find(|t| match t {
+                TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+                TokenTree::Punct(p) => p.as_char() == ';',
+                _ => false,
+            })
+            .or(trees.last())
+            .map_or(0, |t| t.span().byte_range().end);
+        self.syntax.cfg_regions.push((hash.span().byte_range().start..end, Cfg::of(&cfg)));
     }
 
     /// Records that `value` needs its type to implement one of `traits`,
@@ -1689,6 +1778,7 @@ impl Collector {
             span: head,
             item_span: item.span().byte_range(),
             block: false,
+            macro_use: m.attrs.iter().any(|a| a.path().is_ident("macro_use")),
         };
         if let Some((_, items)) = &m.content {
             decl.inline = Some(self.inline_body(|c| items.iter().for_each(|i| c.visit_item(i))));
@@ -1957,8 +2047,8 @@ impl Collector {
         let self_ty = ty_path(&i.self_ty);
         let trait_path = i.trait_.as_ref().map(|(_, p, _)| {
             // `From<X>`: what it converts from.
-            let err = p.segments.last().and_then(|last| type_args(last).next()).and_then(ty_path).map(Box::new);
-            TyPath { err, ..path_of(p) }
+            let arg = p.segments.last().and_then(|last| type_args(last).next()).and_then(ty_path).map(Box::new);
+            TyPath { arg, ..path_of(p) }
         });
         let items = i.items.iter().filter_map(impl_member).collect();
         self.syntax.impls.push(ImplDef {
@@ -2043,6 +2133,7 @@ impl<'ast> Visit<'ast> for Collector {
                     extern_crate: true,
                     span,
                     item_span: item.span().byte_range(),
+                    macro_use: e.attrs.iter().any(|a| a.path().is_ident("macro_use")),
                 };
                 self.body().uses.push(decl);
                 return;
@@ -2148,6 +2239,7 @@ impl<'ast> Visit<'ast> for Collector {
             span: span.clone(),
             item_span: span,
             block: true,
+            macro_use: false,
         });
     }
 
@@ -2805,7 +2897,8 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
                 global: false,
                 ok: None,
                 shared: false,
-                err: None,
+                arg: None,
+                locked: false,
             }))
         };
         assert_eq!(

@@ -656,8 +656,17 @@ impl Extractor<'_> {
         let end = if inline { self.close_of(k + 2) + 1 } else { self.extent_end(k) };
         let item_span = self.span(start_tok..end);
         self.finish_attrs(Some(&name), item_span.clone());
-        let decl =
-            ModDecl { name, path_attr, cfg_paths: Vec::new(), inline: None, vis, span: head, item_span, block: false };
+        let decl = ModDecl {
+            name,
+            path_attr,
+            cfg_paths: Vec::new(),
+            inline: None,
+            vis,
+            span: head,
+            item_span,
+            block: false,
+            macro_use: false,
+        };
         let body = self.body();
         let index = body.mods.len();
         body.mods.push(decl);
@@ -687,6 +696,7 @@ impl Extractor<'_> {
             extern_crate: true,
             span,
             item_span,
+            macro_use: false,
         });
         end
     }
@@ -731,6 +741,7 @@ impl Extractor<'_> {
                 extern_crate: false,
                 span,
                 item_span: ctx.item_span.clone(),
+                macro_use: false,
             });
         };
         let result = loop {
