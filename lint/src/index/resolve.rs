@@ -748,7 +748,7 @@ impl<'a> Resolver<'a> {
         let (first, rest) = segments.split_first()?;
         // Every name but the last is a module or a type.
         let first_ns = if rest.is_empty() { ns } else { ns::TYPE };
-        let (mut cur, mut scope) = if global {
+        let (cur, scope) = if global {
             module(self.extern_prelude(from, first, view)?)
         } else {
             match first.as_str() {
@@ -763,6 +763,64 @@ impl<'a> Resolver<'a> {
                 },
             }
         };
+        let found = self.segments(from, (cur, scope), rest, ns, view, depth);
+        if found.is_some() || rest.is_empty() || global {
+            return found;
+        }
+        // cfg twins (`use community as edition;`, `use enterprise as
+        // edition;`) both bind the name in builds that cannot tell them
+        // apart: the path resolves through whichever has the rest of it.
+        self.twin_uses(from, first, view, depth)
+            .into_iter()
+            .find_map(|start| self.segments(from, start, rest, ns, view, depth))
+    }
+
+    /// The bindings of `name` by each of two or more `use`s in scope in
+    /// module `from`, present in build `view`, or by the twins a single
+    /// `use` of it names (`use crate::edition;` where `crate` has twins).
+    fn twin_uses(&self, from: ModId, name: &str, view: View, depth: usize) -> Vec<Binding> {
+        let mut out = Vec::new();
+        if depth > MAX_DEPTH {
+            return out;
+        }
+        for scope in self.lexical(from) {
+            let Some(body) = self.body(scope) else { continue };
+            let named: Vec<&UseDef> = body
+                .uses
+                .iter()
+                .filter(|u| matches!(&u.target, UseTarget::Name(n) if n == name) && !u.extern_crate)
+                .filter(|u| self.holds(view, self.ctx_at(scope, &u.item_span)))
+                .collect();
+            if let [single] = named.as_slice() {
+                let Some((last, prefix)) = single.path.split_last() else { continue };
+                if prefix.is_empty() {
+                    continue;
+                }
+                if let Some((Resolved { res: Res::Module(base), .. }, _)) =
+                    self.path(scope, prefix, single.global, ns::TYPE, view, depth + 1)
+                {
+                    out.extend(self.twin_uses(base, last, view, depth + 1));
+                }
+                continue;
+            }
+            for u in named {
+                out.extend(self.path(scope, &u.path, u.global, ns::TYPE, view, depth + 1));
+            }
+        }
+        out
+    }
+
+    /// Follows `rest` of a path from what its first segment bound.
+    fn segments(
+        &self,
+        from: ModId,
+        (mut cur, mut scope): Binding,
+        rest: &[String],
+        ns: u8,
+        view: View,
+        depth: usize,
+    ) -> Option<Binding> {
+        let module = |m: ModId| (Resolved { res: Res::Module(m), hops: Vec::new() }, None);
         for (i, seg) in rest.iter().enumerate() {
             let seg_ns = if i + 1 == rest.len() { ns } else { ns::TYPE };
             let (next, next_scope) = match (cur.res, seg.as_str()) {

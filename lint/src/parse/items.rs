@@ -1386,6 +1386,15 @@ impl Collector {
     /// A generic parameter stands for its first trait bound (written on
     /// it or in the `where` clause): a value of that type has the trait's
     /// methods.
+    /// Binds the names of type parameters (without their bounds).
+    fn generic_names(&mut self, generics: &syn::Generics) {
+        for param in &generics.params {
+            if let syn::GenericParam::Type(t) = param {
+                self.bind_name(t.ident.unraw().to_string(), None);
+            }
+        }
+    }
+
     fn generics(&mut self, generics: &syn::Generics) {
         let predicates = generics.where_clause.iter().flat_map(|w| &w.predicates);
         let from_where: Vec<(&syn::Ident, &Punctuated<syn::TypeParamBound, Token![+]>)> = predicates
@@ -2159,20 +2168,37 @@ impl<'ast> Visit<'ast> for Collector {
             for attr in &t.attrs {
                 self.visit_attribute(attr);
             }
-            self.visit_generics(&t.generics);
-            for bound in &t.supertraits {
-                self.visit_type_param_bound(bound);
-            }
-            // In a trait, `Self` is whatever implements it: what is known
-            // of it is the trait's items.
-            self.self_ty.push(Some(TyPath::name(t.ident.unraw().to_string())));
-            for it in &t.items {
-                self.visit_trait_item(it);
-            }
-            self.self_ty.pop();
+            self.scoped(|c| {
+                c.generic_names(&t.generics);
+                c.visit_generics(&t.generics);
+                for bound in &t.supertraits {
+                    c.visit_type_param_bound(bound);
+                }
+                // In a trait, `Self` is whatever implements it: what is known
+                // of it is the trait's items.
+                c.self_ty.push(Some(TyPath::name(t.ident.unraw().to_string())));
+                for it in &t.items {
+                    c.visit_trait_item(it);
+                }
+                c.self_ty.pop();
+            });
             return;
         }
-        visit::visit_item(self, item);
+        // A type's generic parameters are names in its fields' types.
+        let generics = match item {
+            Item::Struct(i) => Some(&i.generics),
+            Item::Enum(i) => Some(&i.generics),
+            Item::Union(i) => Some(&i.generics),
+            Item::Type(i) => Some(&i.generics),
+            _ => None,
+        };
+        match generics {
+            Some(g) if !g.params.is_empty() => self.scoped(|c| {
+                c.generic_names(g);
+                visit::visit_item(c, item);
+            }),
+            _ => visit::visit_item(self, item),
+        }
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
