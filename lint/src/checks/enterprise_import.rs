@@ -163,7 +163,8 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic
     if let Some(here) = resolve(view) {
         return qualified_impl(report, m, r, view, ctx)
             .or_else(|| call_arity(report, m, here.res, &r.span, ctx))
-            .or_else(|| turbofish_bounds(report, m, here.res, &r.span, ctx));
+            .or_else(|| turbofish_bounds(report, m, here.res, &r.span, ctx))
+            .or_else(|| argument_bounds(report, m, here.res, &r.span, ctx));
     }
     // A name a `use` of this module binds, in this build: that `use` is
     // where rustc stops (and reports, if it fails).
@@ -336,6 +337,26 @@ fn turbofish_bounds(
     call.turbofish.iter().zip(bounds).find_map(|(ty, traits)| {
         let owner = resolver.type_res(m, ty, None)?;
         traits.iter().find_map(|t| unimplemented(report, owner, std::slice::from_ref(t), callee, ctx))
+    })
+}
+
+/// `probe(&ldap)` for `fn probe<P: Provider>(p: &P)` (or `p: impl
+/// Provider`, `p: &dyn Provider`): each argument's type must implement its
+/// parameter's traits in the build of the code. A method called by path
+/// (`Type::method(x, ..)`) takes its receiver as the first argument.
+fn argument_bounds(report: &Report<'_, '_>, m: ModId, res: Res, callee: &Range<usize>, ctx: Ctx) -> Option<Diagnostic> {
+    let (inputs, resolver) = (report.inputs, report.resolver);
+    let (file, name) = definition(report.tree, resolver, res)?;
+    let (_, params) = inputs.files.get(file)?.syntax.bounded_params.iter().find(|(n, _)| *n == name)?;
+    let by_path = !report.data.syntax.method_calls.iter().any(|c| c.span == *callee);
+    let takes_self = matches!(res, Res::Member(i) if resolver.members().get(i)
+        .is_some_and(|x| x.member.kind == MemberKind::Fn { method: true }));
+    let skip = usize::from(by_path && takes_self);
+    let view = resolver.view_of(ctx);
+    report.data.syntax.arguments.iter().filter(|a| a.callee == *callee).find_map(|a| {
+        let traits = params.get(a.index.checked_sub(skip)?)?;
+        let owner = type_of(resolver, m, &a.value, None, view)?;
+        traits.iter().find_map(|t| unimplemented(report, owner, std::slice::from_ref(t), &a.span, ctx))
     })
 }
 
@@ -531,7 +552,8 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
             return None;
         }
         return trait_out_of_scope(report, m, &candidates, call, ctx)
-            .or_else(|| call_arity(report, m, Res::Member(here), &call.span, ctx));
+            .or_else(|| call_arity(report, m, Res::Member(here), &call.span, ctx))
+            .or_else(|| argument_bounds(report, m, Res::Member(here), &call.span, ctx));
     }
     let found = Resolved { res: Res::Member(first), hops: Vec::new() };
     let written = format!(".{}", call.name);

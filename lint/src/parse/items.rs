@@ -61,6 +61,27 @@ pub struct Syntax {
     /// `?` on values whose error type is written down.
     #[serde(default)]
     pub conversions: Vec<Conversion>,
+    /// Functions with parameters whose type asks for traits (`impl Trait`,
+    /// `&dyn Trait`, a bounded type parameter): the name's span, and per
+    /// parameter after `self`, the last names of those traits.
+    #[serde(default)]
+    pub bounded_params: Vec<(Range<usize>, Vec<Vec<String>>)>,
+    /// Call arguments whose type is written down somewhere.
+    #[serde(default)]
+    pub arguments: Vec<Argument>,
+}
+
+/// An argument of a call, whose type is written down somewhere.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Argument {
+    /// The call's callee span (see [`Call::callee`]).
+    pub callee: Range<usize>,
+    /// Its position, the receiver of a method call not counted.
+    pub index: usize,
+    /// The value.
+    pub value: Hint,
+    /// The argument.
+    pub span: Range<usize>,
 }
 
 /// Code that needs a value's type to implement a trait (`a == b` needs
@@ -221,6 +242,9 @@ pub enum MemberKind {
 }
 
 /// A type as written, reduced to its path (`&mut Vec<u8>` is `Vec`).
+// The flags are independent facts about how the type is written
+// (`Arc<Mutex<dyn T>>` sets three).
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TyPath {
     /// Its segments (`Self` stays `Self`).
@@ -243,12 +267,24 @@ pub struct TyPath {
     /// `write()` and `borrow()` give the value.
     #[serde(default)]
     pub locked: bool,
+    /// A trait object or `impl Trait` (the path is the first trait's): a
+    /// value of another type coerces to it only where that type implements it.
+    #[serde(default)]
+    pub object: bool,
 }
 
 impl TyPath {
     /// A single name.
     pub fn name(name: impl Into<String>) -> TyPath {
-        TyPath { segments: vec![name.into()], global: false, ok: None, shared: false, arg: None, locked: false }
+        TyPath {
+            segments: vec![name.into()],
+            global: false,
+            ok: None,
+            shared: false,
+            arg: None,
+            locked: false,
+            object: false,
+        }
     }
 }
 
@@ -598,6 +634,7 @@ pub fn extract(file: &syn::File) -> Syntax {
         binding_gate: None,
         returns: Vec::new(),
         annotated: None,
+        body_tail: false,
     };
     // `#![cfg(..)]` at the top of a file gates all of it.
     let inner = cfg_of(&file.attrs);
@@ -728,10 +765,11 @@ pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
             shared: false,
             arg: None,
             locked: false,
+            object: false,
         }),
         // A trait object or `impl Trait` has the trait's methods.
-        syn::Type::TraitObject(t) => first_trait(&t.bounds),
-        syn::Type::ImplTrait(t) => first_trait(&t.bounds),
+        syn::Type::TraitObject(t) => first_trait(&t.bounds).map(|t| TyPath { object: true, ..t }),
+        syn::Type::ImplTrait(t) => first_trait(&t.bounds).map(|t| TyPath { object: true, ..t }),
         syn::Type::Reference(r) => ty_path(&r.elem),
         syn::Type::Paren(p) => ty_path(&p.elem),
         syn::Type::Group(g) => ty_path(&g.elem),
@@ -940,6 +978,7 @@ fn path_of(path: &syn::Path) -> TyPath {
         shared: false,
         arg: None,
         locked: false,
+        object: false,
     }
 }
 
@@ -1057,6 +1096,8 @@ struct Collector {
     /// The type a `let` declares, while its `expr?` initialiser is visited:
     /// what `parse()` parses into.
     annotated: Option<TyPath>,
+    /// The next block visited is a function's body: its value is returned.
+    body_tail: bool,
 }
 
 impl Collector {
@@ -1317,6 +1358,10 @@ impl Collector {
                 }
             }
             Expr::Call(c) => match &*c.func {
+                // `Box::new(x)` is used as `x` is (see `TRANSPARENT`).
+                Expr::Path(p) if p.qself.is_none() && c.args.len() == 1 && is_pointer_new(&p.path) => {
+                    self.hint_within(c.args.first()?, budget)
+                }
                 Expr::Path(p) if p.qself.is_none() => Some(Hint::Call(path_of(&p.path))),
                 _ => None,
             },
@@ -1345,6 +1390,29 @@ impl Collector {
             Expr::Block(b) => self.tail_hint(&b.block, budget),
             Expr::Unsafe(b) => self.tail_hint(&b.block, budget),
             _ => None,
+        }
+    }
+
+    /// A value the enclosing function returns: into a `Box<dyn Trait>` or
+    /// an `impl Trait`, its type must implement the trait.
+    fn returned(&mut self, value: &Expr) {
+        let Some(Some(ret)) = self.returns.last() else { return };
+        if !ret.object {
+            return;
+        }
+        let Some(name) = ret.segments.last().cloned() else { return };
+        for tail in tails(value) {
+            self.trait_use(&[name.as_str()], tail, || tail.span());
+        }
+    }
+
+    /// The arguments of a call whose type is written down somewhere.
+    fn arguments(&mut self, callee: &Range<usize>, args: &Punctuated<Expr, Token![,]>) {
+        for (index, arg) in args.iter().enumerate() {
+            if let Some(value) = self.hint_of(arg) {
+                let span = arg.span().byte_range();
+                self.syntax.arguments.push(Argument { callee: callee.clone(), index, value, span });
+            }
         }
     }
 
@@ -1450,6 +1518,18 @@ impl Collector {
             self.syntax.gated_signatures.push(GatedSignature { name, params: sig.inputs.len(), gated });
         }
         let bounds = type_param_bounds(&sig.generics);
+        let names: Vec<&syn::Ident> = sig.generics.type_params().map(|p| &p.ident).collect();
+        let params: Vec<Vec<String>> = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(t) => Some(param_traits(&t.ty, &names, &bounds)),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        if params.iter().any(|p| !p.is_empty()) {
+            self.syntax.bounded_params.push((sig.ident.span().byte_range(), params));
+        }
         if bounds.iter().any(|b| !b.is_empty()) {
             self.syntax.bounded_fns.push((sig.ident.span().byte_range(), bounds));
         }
@@ -1459,6 +1539,7 @@ impl Collector {
             c.params(&sig.inputs);
             c.visit_return_type(&sig.output);
             if let Some(block) = block {
+                c.body_tail = true;
                 c.visit_block(block);
             }
         });
@@ -1945,6 +2026,71 @@ fn type_param_bounds(generics: &syn::Generics) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The expressions whose value `e` is: the branches of an `if` or
+/// `match`, a block's last expression.
+fn tails(e: &Expr) -> Vec<&Expr> {
+    fn block(b: &syn::Block) -> Option<&Expr> {
+        match b.stmts.last()? {
+            syn::Stmt::Expr(e, None) => Some(e),
+            _ => None,
+        }
+    }
+    match e {
+        Expr::Block(b) => block(&b.block).map(tails).unwrap_or_default(),
+        Expr::Unsafe(b) => block(&b.block).map(tails).unwrap_or_default(),
+        Expr::Paren(p) => tails(&p.expr),
+        Expr::If(i) => {
+            let mut out = block(&i.then_branch).map(tails).unwrap_or_default();
+            if let Some((_, other)) = &i.else_branch {
+                out.extend(tails(other));
+            }
+            out
+        }
+        Expr::Match(m) => m.arms.iter().flat_map(|arm| tails(&arm.body)).collect(),
+        other => vec![other],
+    }
+}
+
+/// `Box::new`, `Arc::new`, `Rc::new`.
+fn is_pointer_new(path: &syn::Path) -> bool {
+    let mut rev = path.segments.iter().rev();
+    matches!((rev.next(), rev.next()), (Some(f), Some(t)) if f.ident == "new" && ["Box", "Arc", "Rc"].iter().any(|p| t.ident == p))
+}
+
+/// The traits a parameter's type asks of the argument's: `impl A + B`,
+/// `&dyn A`, `Box<dyn A>`, or a type parameter `T` with bounds (`names`
+/// and `bounds` are the function's type parameters and their bounds).
+fn param_traits(ty: &syn::Type, names: &[&syn::Ident], bounds: &[Vec<String>]) -> Vec<String> {
+    let traits = |b: &Punctuated<syn::TypeParamBound, Token![+]>| -> Vec<String> {
+        b.iter()
+            .filter_map(|b| match b {
+                syn::TypeParamBound::Trait(t) => t.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            })
+            .collect()
+    };
+    match ty {
+        syn::Type::Reference(r) => param_traits(&r.elem, names, bounds),
+        syn::Type::Paren(p) => param_traits(&p.elem, names, bounds),
+        syn::Type::Group(g) => param_traits(&g.elem, names, bounds),
+        syn::Type::ImplTrait(t) => traits(&t.bounds),
+        syn::Type::TraitObject(t) => traits(&t.bounds),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            if let Some(i) = p.path.get_ident().and_then(|id| names.iter().position(|n| *n == id)) {
+                return bounds.get(i).cloned().unwrap_or_default();
+            }
+            let Some(last) = p.path.segments.last() else { return Vec::new() };
+            match type_args(last).next() {
+                Some(inner) if matches!(last.ident.to_string().as_str(), "Box" | "Arc" | "Rc") => {
+                    param_traits(inner, names, bounds)
+                }
+                _ => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// The spans of the arguments under `#[cfg(..)]`.
 fn gated_args(args: &Punctuated<Expr, Token![,]>) -> Vec<Range<usize>> {
     args.iter()
@@ -2249,13 +2395,20 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
+        let tail = std::mem::take(&mut self.body_tail);
+        let visit = |c: &mut Self| {
+            visit::visit_block(c, b);
+            if let (true, Some(syn::Stmt::Expr(e, None))) = (tail, b.stmts.last()) {
+                c.returned(e);
+            }
+        };
         // A block that declares items is a module of its own.
         if !b.stmts.iter().any(|s| matches!(s, syn::Stmt::Item(_))) {
-            self.scoped(|c| visit::visit_block(c, b));
+            self.scoped(visit);
             return;
         }
         let span = b.brace_token.span.join().byte_range();
-        let inline = self.inline_body(|c| c.scoped(|c| visit::visit_block(c, b)));
+        let inline = self.inline_body(|c| c.scoped(visit));
         self.body().mods.push(ModDecl {
             name: String::new(),
             path_attr: None,
@@ -2295,6 +2448,13 @@ impl<'ast> Visit<'ast> for Collector {
         self.returns.push(None);
         visit::visit_expr_try_block(self, e);
         self.returns.pop();
+    }
+
+    fn visit_expr_return(&mut self, e: &'ast syn::ExprReturn) {
+        if let Some(value) = &e.expr {
+            self.returned(value);
+        }
+        visit::visit_expr_return(self, e);
     }
 
     fn visit_expr_try(&mut self, e: &'ast syn::ExprTry) {
@@ -2517,6 +2677,7 @@ impl<'ast> Visit<'ast> for Collector {
                     _ => Vec::new(),
                 };
                 let (args, gated) = (call.args.len(), gated_args(&call.args));
+                self.arguments(&callee, &call.args);
                 self.syntax.calls.push(Call { callee, args, gated, turbofish });
             }
         }
@@ -2550,6 +2711,7 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let (callee, args, gated) = (call.method.span().byte_range(), call.args.len() + 1, gated_args(&call.args));
+        self.arguments(&callee, &call.args);
         self.syntax.calls.push(Call { callee, args, gated, turbofish: Vec::new() });
         self.defaulted(call);
         let receiver = self.hint_of(&call.receiver);
@@ -2648,6 +2810,9 @@ impl<'ast> Visit<'ast> for Collector {
         if TEXT_MACROS.contains(&name.as_str()) {
             return;
         }
+        if self.expression_macro(mac, &name) {
+            return;
+        }
         if FORMAT_MACROS.contains(&name.as_str()) {
             self.format_string(&mac.tokens);
             if DISPLAY_MACROS.contains(&name.as_str()) {
@@ -2655,6 +2820,52 @@ impl<'ast> Visit<'ast> for Collector {
             }
         }
         self.scan_tokens(mac.tokens.clone());
+    }
+}
+
+/// Std macros whose arguments are plain expressions, and how many (`0`:
+/// any number); past that, the arguments are a message to format.
+const EXPRESSION_MACROS: &[(&str, usize)] = &[
+    ("vec", 0),
+    ("dbg", 0),
+    ("assert", 1),
+    ("debug_assert", 1),
+    ("assert_eq", 2),
+    ("assert_ne", 2),
+    ("debug_assert_eq", 2),
+    ("debug_assert_ne", 2),
+];
+
+impl Collector {
+    /// `vec![a, b]`, `vec![x; n]`, `assert_eq!(a, b)`: the arguments are
+    /// expressions, visited as code is. Returns whether it was one.
+    fn expression_macro(&mut self, mac: &syn::Macro, name: &str) -> bool {
+        let Some(&(_, most)) = EXPRESSION_MACROS.iter().find(|(m, _)| *m == name) else { return false };
+        let args: Vec<Expr> = match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+            Ok(args) => args.into_iter().collect(),
+            // `vec![x; n]`
+            Err(_) if name == "vec" => {
+                let repeat = |input: syn::parse::ParseStream<'_>| -> syn::Result<Vec<Expr>> {
+                    let value: Expr = input.parse()?;
+                    input.parse::<Token![;]>()?;
+                    Ok(vec![value, input.parse()?])
+                };
+                let Ok(args) = mac.parse_body_with(repeat) else { return false };
+                args
+            }
+            Err(_) => return false,
+        };
+        if most != 0 && args.len() > most {
+            return false;
+        }
+        if let ([left, _], true) = (args.as_slice(), name.contains("_eq") || name.contains("_ne")) {
+            // rustc reports the comparison at the invocation.
+            self.trait_use(&["PartialEq"], left, || mac.path.span());
+        }
+        for arg in &args {
+            self.visit_expr(arg);
+        }
+        true
     }
 }
 
@@ -2925,6 +3136,7 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
                 shared: false,
                 arg: None,
                 locked: false,
+                object: false,
             }))
         };
         assert_eq!(
