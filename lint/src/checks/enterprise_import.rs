@@ -65,13 +65,13 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
             let Some(owner) = type_of(&resolver, m, &need.receiver, None, resolver.view_of(ctx)) else { continue };
             out.extend(unimplemented(&report, owner, &need.traits, &need.span, ctx));
         }
-        for conversion in &data.syntax.conversions {
-            let Some(m) = tree.module_of(file, &conversion.module) else { continue };
-            out.extend(question_mark(&report, m, conversion));
+        for converted in &data.syntax.conversions {
+            let Some(m) = tree.module_of(file, &converted.module) else { continue };
+            out.extend(conversion(&report, m, converted));
         }
         for call in &data.syntax.method_calls {
             let Some(m) = tree.module_of(file, &call.module) else { continue };
-            if let Some(d) = method_call(&report, m, call, reach) {
+            if let Some(d) = method_call(&report, m, call, reach).or_else(|| std_needs(&report, m, call)) {
                 out.push(d);
             }
         }
@@ -561,6 +561,47 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
     Some(finding(report, call.span.clone(), &written, &found, ctx, kind))
 }
 
+/// Methods of std collections that need traits of their keys or elements:
+/// the collections, the methods, whether the map's key (else the element)
+/// needs them, and the traits.
+const STD_NEEDS: &[(&[&str], &[&str], bool, &[&str])] = &[
+    (
+        &["HashMap"],
+        &["insert", "get", "get_mut", "contains_key", "remove", "entry", "get_key_value", "remove_entry"],
+        true,
+        &["Hash", "Eq"],
+    ),
+    (&["HashSet"], &["insert", "contains", "remove", "get", "take", "replace"], false, &["Hash", "Eq"]),
+    (
+        &["BTreeMap"],
+        &["insert", "get", "get_mut", "contains_key", "remove", "entry", "get_key_value", "remove_entry"],
+        true,
+        &["Ord"],
+    ),
+    (&["BTreeSet"], &["insert", "contains", "remove", "get", "take", "replace"], false, &["Ord"]),
+    (&["Vec", "[]", "VecDeque"], &["sort", "sort_unstable", "binary_search"], false, &["Ord"]),
+    (&["Vec", "[]", "VecDeque"], &["contains", "dedup"], false, &["PartialEq"]),
+    (&["Iterator"], &["max", "min"], false, &["Ord"]),
+];
+
+/// `set.insert(id)` on a `HashSet<TenantId>`: std's method needs the
+/// element's `Hash` and `Eq` (a map's key's; `Ord` for a B-tree), which
+/// must be implemented in the build of the code.
+fn std_needs(report: &Report<'_, '_>, m: ModId, call: &MethodCall) -> Option<Diagnostic> {
+    let needs = STD_NEEDS.iter().filter(|(_, methods, ..)| methods.contains(&call.name.as_str()));
+    let mut needs = needs.peekable();
+    needs.peek()?;
+    let resolver = report.resolver;
+    let ctx = resolver.ctx_at(m, &call.span);
+    let view = resolver.view_of(ctx);
+    let (written_in, ty) = declared(resolver, m, call.receiver.as_ref()?, call.self_ty.as_ref(), view, 0)?;
+    let collection = ty.segments.last()?;
+    let (_, _, key, traits) = needs.find(|(types, ..)| types.contains(&collection.as_str()))?;
+    let of = if *key { ty.arg.as_deref()? } else { ty.ok.as_deref()? };
+    let owner = resolver.type_in(written_in, of, None, view)?;
+    traits.iter().find_map(|t| unimplemented(report, owner, &[(*t).to_owned()], &call.span, ctx))
+}
+
 /// The fields or methods named like `call` that the type `owner` has,
 /// through its definition, its impls, and std traits its impls implement.
 /// Public fields of std types (`Range`, `process::Output`): a field of
@@ -607,23 +648,44 @@ fn unimplemented(
     )
 }
 
-/// `expr?` converts `expr`'s error into the function's error type with a
-/// `From` impl: one only another build has leaves the code without it.
-fn question_mark(report: &Report<'_, '_>, m: ModId, conversion: &Conversion) -> Option<Diagnostic> {
+/// A conversion with `From` (`expr?` into the function's error type,
+/// `T::from(x)`, `x.into()`): an impl only another build has leaves the
+/// code without it.
+fn conversion(report: &Report<'_, '_>, m: ModId, conversion: &Conversion) -> Option<Diagnostic> {
     let resolver = report.resolver;
     let ctx = resolver.ctx_at(m, &conversion.span);
     let view = resolver.view_of(ctx);
-    let (into_module, into) = error_type(resolver, m, &conversion.into, view)?;
+    let (into_module, into) = if conversion.into_error {
+        error_type(resolver, m, &conversion.into, view)?
+    } else {
+        (m, conversion.into.clone())
+    };
     let target = resolver.type_in(into_module, &into, None, view)?;
-    let (from_module, from) = declared(resolver, m, &conversion.from, None, view, 0)?;
-    if from.segments.last()? != "Result" {
+    // A type of the workspace by its name, another by the name it is declared with.
+    let from = match type_of(resolver, m, &conversion.from, None, view) {
+        Some(Res::Item(fm, fi)) => Res::Item(fm, fi),
+        Some(_) => return None,
+        None => {
+            let (from_module, ty) = declared(resolver, m, &conversion.from, None, view, 0)?;
+            match resolver.type_in(from_module, &ty, None, view) {
+                Some(res) => res,
+                None => {
+                    return unimplemented(
+                        report,
+                        target,
+                        &[format!("From<{}>", ty.segments.last()?)],
+                        &conversion.span,
+                        ctx,
+                    )
+                }
+            }
+        }
+    };
+    let Res::Item(fm, fi) = from else { return None };
+    if from == target {
         return None;
     }
-    let from = from.arg?;
-    if resolver.type_in(from_module, &from, None, view) == Some(target) {
-        return None;
-    }
-    let name = format!("From<{}>", from.segments.last()?);
+    let name = format!("From<{}>", resolver.item(fm, fi)?.name);
     unimplemented(report, target, &[name], &conversion.span, ctx)
 }
 
@@ -735,8 +797,9 @@ fn type_within(
             }
             resolver.type_in(info.module, ty, None, view)
         }
-        // The `T` of the `Result<T, E>` or `Option<T>` the value is declared with.
-        Hint::Unwrapped(_) => {
+        // The `T` of the `Result<T, E>` or `Option<T>` the value is declared
+        // with, or the `E`.
+        Hint::Unwrapped(_) | Hint::Failed(_) => {
             let (written_in, ty) = declared(resolver, m, hint, self_ty, view, depth)?;
             resolver.type_in(written_in, &ty, None, view)
         }
@@ -778,6 +841,13 @@ fn declared(
         Hint::Unwrapped(base) => {
             let (written_in, ty) = declared(resolver, m, base, self_ty, view, depth + 1)?;
             Some((written_in, *ty.ok?))
+        }
+        Hint::Failed(base) => {
+            let (written_in, ty) = declared(resolver, m, base, self_ty, view, depth + 1)?;
+            if ty.segments.last()? != "Result" {
+                return None;
+            }
+            Some((written_in, *ty.arg?))
         }
     }
 }

@@ -98,15 +98,18 @@ pub struct TraitUse {
     pub module: Vec<usize>,
 }
 
-/// `expr?` in a function that returns a `Result`: the error converts into
-/// the function's error type with `From`.
+/// A value converted with `From`: the error `expr?` returns, `T::from(x)`,
+/// `x.into()` where the target is written down, `map_err(T::from)`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Conversion {
-    /// What the function returns (`Result<T, E>`, or an alias of `Result`).
+    /// The type converted into; with `into_error`, a `Result` (or an alias
+    /// of one) whose error type it is.
     pub into: TyPath,
-    /// The value `?` takes: the error of the `Result` it is declared as.
+    /// See `into`.
+    pub into_error: bool,
+    /// The value converted.
     pub from: Hint,
-    /// The `?`.
+    /// Where rustc reports a missing `From`: the `?`, `into`, or `T::from`.
     pub span: Range<usize>,
     /// The inline modules it sits in.
     pub module: Vec<usize>,
@@ -316,6 +319,8 @@ pub enum Hint {
     Method(Box<Hint>, String),
     /// What `?`, `unwrap()` or `expect(..)` takes out of a `Result` or `Option`.
     Unwrapped(Box<Hint>),
+    /// The error of a `Result` (`Err(e)`, `map_err(|e| ..)`).
+    Failed(Box<Hint>),
 }
 
 impl Hint {
@@ -327,7 +332,9 @@ impl Hint {
     pub fn chain(&self) -> usize {
         match self {
             Hint::Type(_) | Hint::Call(_) => 0,
-            Hint::Field(base, _) | Hint::Method(base, _) | Hint::Unwrapped(base) => 1 + base.chain(),
+            Hint::Field(base, _) | Hint::Method(base, _) | Hint::Unwrapped(base) | Hint::Failed(base) => {
+                1 + base.chain()
+            }
         }
     }
 }
@@ -635,6 +642,7 @@ pub fn extract(file: &syn::File) -> Syntax {
         returns: Vec::new(),
         annotated: None,
         body_tail: false,
+        scrutinee: None,
     };
     // `#![cfg(..)]` at the top of a file gates all of it.
     let inner = cfg_of(&file.attrs);
@@ -1098,6 +1106,9 @@ struct Collector {
     annotated: Option<TyPath>,
     /// The next block visited is a function's body: its value is returned.
     body_tail: bool,
+    /// What is known of the value matched, while a `match` arm's pattern
+    /// is bound.
+    scrutinee: Option<Hint>,
 }
 
 impl Collector {
@@ -1309,13 +1320,22 @@ impl Collector {
                 // lack the constant: either way, the code that follows builds.
                 self.bind_name(i.ident.unraw().to_string(), if names_a_constant(i) { None } else { hint });
             }
-            // `Some(x)`, `Ok(x)`: the value inside.
+            // `Some(x)`, `Ok(x)`: the value inside; `Err(e)`: the error.
             syn::Pat::TupleStruct(t)
-                if hint.is_some() && t.elems.len() == 1 && (t.path.is_ident("Some") || t.path.is_ident("Ok")) =>
+                if hint.is_some()
+                    && t.elems.len() == 1
+                    && (t.path.is_ident("Some") || t.path.is_ident("Ok") || t.path.is_ident("Err")) =>
             {
                 self.path_ref(&t.path, ns::VALUE);
+                let inner = |h: Hint| {
+                    if t.path.is_ident("Err") {
+                        Hint::Failed(Box::new(h))
+                    } else {
+                        Hint::Unwrapped(Box::new(h))
+                    }
+                };
                 for elem in &t.elems {
-                    self.bind(elem, hint.clone().map(|h| Hint::Unwrapped(Box::new(h))));
+                    self.bind(elem, hint.clone().map(inner));
                 }
             }
             syn::Pat::Reference(r) => self.bind(&r.pat, hint),
@@ -1354,6 +1374,10 @@ impl Collector {
                 match segments.as_slice() {
                     [one] if one == "self" => self.self_ty.last().cloned().flatten().map(Hint::Type),
                     [one] => self.local_hint(one).filter(|h| h.chain() <= budget),
+                    // `Error::Expired`, `Limits::MAX`: a unit variant's or constant's value.
+                    [.., last] if last.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                        Some(Hint::Call(path_of(&p.path)))
+                    }
                     _ => None,
                 }
             }
@@ -1550,7 +1574,7 @@ impl Collector {
     /// error of `expr` must convert into the function's.
     fn question_mark(&mut self, e: &syn::ExprTry) {
         let annotated = self.annotated.take();
-        let Some(Some(into)) = self.returns.last() else { return };
+        let Some(Some(into)) = self.returns.last().cloned() else { return };
         let from = match &*e.expr {
             // `s.parse::<u32>()?`, `let n: u32 = s.parse()?`: std's error for the type.
             Expr::MethodCall(m) if m.method == "parse" && m.args.is_empty() => {
@@ -1561,20 +1585,37 @@ impl Collector {
                     }),
                     None => annotated,
                 };
-                target.as_ref().and_then(parse_error).map(|err| {
-                    let arg = Some(Box::new(TyPath::name(err)));
-                    Hint::Type(TyPath { arg, ..TyPath::name("Result") })
-                })
+                target.as_ref().and_then(parse_error).map(|err| Hint::Type(TyPath::name(err)))
             }
-            other => self.hint_of(other),
+            other => self.hint_of(other).map(|h| Hint::Failed(Box::new(h))),
         };
         if let Some(from) = from {
-            self.syntax.conversions.push(Conversion {
-                into: into.clone(),
-                from,
-                span: e.question_token.span().byte_range(),
-                module: self.path.clone(),
-            });
+            self.conversion(into, true, from, e.question_token.span().byte_range());
+        }
+    }
+
+    /// Records a conversion with `From` (see [`Conversion`]).
+    fn conversion(&mut self, into: TyPath, into_error: bool, from: Hint, span: Range<usize>) {
+        let module = self.path.clone();
+        self.syntax.conversions.push(Conversion { into, into_error, from, span, module });
+    }
+
+    /// `T::from(x)`, `Err(x.into())` in a function returning a `Result`,
+    /// `map_err(T::from)`: conversions whose target is written down.
+    fn converted(&mut self, func: &syn::Path, args: &Punctuated<Expr, Token![,]>) {
+        let [arg] = args.iter().collect::<Vec<_>>()[..] else { return };
+        if let Some(into) = from_fn(func) {
+            if let Some(from) = self.hint_of(arg) {
+                self.conversion(into, false, from, func.span().byte_range());
+            }
+        } else if func.is_ident("Err") {
+            let Expr::MethodCall(m) = arg else { return };
+            let Some(Some(into)) = self.returns.last().cloned() else { return };
+            if m.method == "into" && m.args.is_empty() {
+                if let Some(from) = self.hint_of(&m.receiver) {
+                    self.conversion(into, true, from, m.method.span().byte_range());
+                }
+            }
         }
     }
 
@@ -2051,6 +2092,19 @@ fn tails(e: &Expr) -> Vec<&Expr> {
     }
 }
 
+/// `T::from` (a path of two or more segments): converts into `T`.
+fn from_fn(path: &syn::Path) -> Option<TyPath> {
+    let (last, prefix) = path.segments.iter().collect::<Vec<_>>().split_last().map(|(l, p)| (*l, p.to_vec()))?;
+    if last.ident != "from" || prefix.is_empty() {
+        return None;
+    }
+    Some(TyPath {
+        segments: prefix.iter().map(|s| s.ident.unraw().to_string()).collect(),
+        global: path.leading_colon.is_some(),
+        ..TyPath::name("")
+    })
+}
+
 /// `Box::new`, `Arc::new`, `Rc::new`.
 fn is_pointer_new(path: &syn::Path) -> bool {
     let mut rev = path.segments.iter().rev();
@@ -2510,6 +2564,14 @@ impl<'ast> Visit<'ast> for Collector {
             if let (syn::Pat::Type(t), Expr::Try(_)) = (&l.pat, &*init.expr) {
                 self.annotated = ty_path(&t.ty);
             }
+            // `let e: Error = x.into();`
+            if let (syn::Pat::Type(t), Expr::MethodCall(m)) = (&l.pat, &*init.expr) {
+                if let (true, Some(into), Some(from)) =
+                    (m.method == "into" && m.args.is_empty(), ty_path(&t.ty), self.hint_of(&m.receiver))
+                {
+                    self.conversion(into, false, from, m.method.span().byte_range());
+                }
+            }
             self.visit_expr(&init.expr);
             self.annotated = None;
             if let Some((_, diverge)) = &init.diverge {
@@ -2522,13 +2584,27 @@ impl<'ast> Visit<'ast> for Collector {
         self.binding_gate = None;
     }
 
+    fn visit_expr_match(&mut self, e: &'ast syn::ExprMatch) {
+        for attr in &e.attrs {
+            self.visit_attribute(attr);
+        }
+        self.visit_expr(&e.expr);
+        let hint = self.hint_of(&e.expr);
+        for arm in &e.arms {
+            self.scrutinee.clone_from(&hint);
+            self.visit_arm(arm);
+        }
+        self.scrutinee = None;
+    }
+
     fn visit_arm(&mut self, a: &'ast syn::Arm) {
         self.region(&a.attrs, || a.span());
         for attr in &a.attrs {
             self.visit_attribute(attr);
         }
+        let scrutinee = self.scrutinee.take();
         self.scoped(|c| {
-            c.bind(&a.pat, None);
+            c.bind(&a.pat, scrutinee);
             if let Some((_, guard)) = &a.guard {
                 c.visit_expr(guard);
             }
@@ -2678,6 +2754,7 @@ impl<'ast> Visit<'ast> for Collector {
                 };
                 let (args, gated) = (call.args.len(), gated_args(&call.args));
                 self.arguments(&callee, &call.args);
+                self.converted(&p.path, &call.args);
                 self.syntax.calls.push(Call { callee, args, gated, turbofish });
             }
         }
@@ -2730,9 +2807,22 @@ impl<'ast> Visit<'ast> for Collector {
         if let Some(turbofish) = &call.turbofish {
             self.visit_angle_bracketed_generic_arguments(turbofish);
         }
-        // `v.iter().map(|x| ..)`: the closure takes the elements.
+        // `v.iter().map(|x| ..)`: the closure takes the elements;
+        // `r.map_err(|e| ..)` the error.
         let name = call.method.to_string();
-        let element = if ELEMENT_CLOSURES.contains(&name.as_str()) { self.element_of(&call.receiver) } else { None };
+        let element = if ELEMENT_CLOSURES.contains(&name.as_str()) {
+            self.element_of(&call.receiver)
+        } else if name == "map_err" {
+            let failed = self.hint_of(&call.receiver).map(|h| Hint::Failed(Box::new(h)));
+            if let (Some(Expr::Path(f)), Some(from)) = (call.args.first(), failed.clone()) {
+                if let Some(into) = from_fn(&f.path) {
+                    self.conversion(into, false, from, f.path.span().byte_range());
+                }
+            }
+            failed
+        } else {
+            None
+        };
         for arg in &call.args {
             self.closure_element = element.clone().filter(|_| matches!(arg, Expr::Closure(_)));
             self.visit_expr(arg);
