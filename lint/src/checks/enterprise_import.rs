@@ -564,7 +564,10 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
 /// Methods of std collections that need traits of their keys or elements:
 /// the collections, the methods, whether the map's key (else the element)
 /// needs them, and the traits.
-const STD_NEEDS: &[(&[&str], &[&str], bool, &[&str])] = &[
+type StdNeed = (&'static [&'static str], &'static [&'static str], bool, &'static [&'static str]);
+
+/// See [`StdNeed`].
+const STD_NEEDS: &[StdNeed] = &[
     (
         &["HashMap"],
         &["insert", "get", "get_mut", "contains_key", "remove", "entry", "get_key_value", "remove_entry"],
