@@ -27,8 +27,8 @@ use crate::index::modtree::{Inputs, ModId, ModTree};
 use crate::index::resolve::{Ctx, Res, Resolved, Resolver, View};
 use crate::index::{FileData, Sources};
 use crate::parse::items::{
-    ns, Conversion, GatedLocal, Hint, MemberKind, MethodCall, PathRef, TyPath, ELEMENT_GETTERS, ELEMENT_ITERS,
-    LOCK_METHODS, MAP_VALUES,
+    ns, Cfg, Conversion, GatedLocal, Hint, MacroCall, MacroRule, MemberKind, MethodCall, PathRef, TyPath,
+    ELEMENT_GETTERS, ELEMENT_ITERS, LOCK_METHODS, MAP_VALUES,
 };
 
 /// Checks every `use`, path, method call and trait impl of every file in a
@@ -47,9 +47,16 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
             uses(&report, m, &mut out);
             derives(&report, m, &mut out);
         }
+        let arguments = macro_arguments(&report);
         for r in data.syntax.refs.iter().filter(|r| !r.local) {
             let Some(m) = tree.module_of(file, &r.module) else { continue };
-            if let Some(d) = path_ref(&report, m, r) {
+            let ctx = match arguments.iter().find(|(args, _)| args.start <= r.span.start && r.span.end <= args.end) {
+                // The macro only stringifies its arguments.
+                Some((_, None)) => continue,
+                Some((_, Some(cfg))) => resolver.ctx_with(m, &r.span, cfg),
+                None => resolver.ctx_at(m, &r.span),
+            };
+            if let Some(d) = path_ref(&report, m, r, ctx) {
                 out.push(d);
             } else if r.ns == ns::MACRO {
                 expansion(&report, m, r, &mut expanded, &mut out);
@@ -155,8 +162,7 @@ fn derives(report: &Report<'_, '_>, m: ModId, out: &mut Vec<Diagnostic>) {
 
 /// A path in code: a finding when it resolves in some build but not in the
 /// build of its code.
-fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef) -> Option<Diagnostic> {
-    let ctx = report.resolver.ctx_at(m, &r.span);
+fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx) -> Option<Diagnostic> {
     let view = report.resolver.view_of(ctx);
     let resolve = |view: View| resolve_ref(report.resolver, m, r, view);
     let Some(found) = resolve(View::Any) else { return gated_import(report, m, r, ctx, view) };
@@ -230,7 +236,19 @@ fn expansion(
     let Some(file) = report.tree.modules.get(def_m).map(|x| x.file) else { return };
     let Some(data) = report.inputs.files.get(file) else { return };
     let at_definition = Report { data, file, ..*report };
-    for written in def.expands.iter().filter(|b| !b.local) {
+    // Only the rules this invocation may match expand here.
+    let rules = data
+        .syntax
+        .macro_rules
+        .iter()
+        .find(|(name, _)| *name == def.span)
+        .map(|(_, rules)| matching(rules, invocation(report.data, &r.span).and_then(|c| c.text.as_deref())));
+    let expands = |b: &&PathRef| {
+        rules
+            .as_ref()
+            .is_none_or(|rules| rules.iter().any(|rule| rule.body.start <= b.span.start && b.span.end <= rule.body.end))
+    };
+    for written in def.expands.iter().filter(|b| !b.local).filter(expands) {
         if seen.contains(&(file, written.span.clone())) {
             continue;
         }
@@ -255,6 +273,59 @@ fn expansion(
         let text = written.segments.join("::");
         out.push(finding(&at_definition, written.span.clone(), &text, &found, ctx, Kind::Path));
     }
+}
+
+/// The rules of a macro an invocation with arguments `text` (unknown when
+/// `None`) may match, in order: up to the first whose literal pattern is
+/// exactly the arguments; a literal pattern that differs never matches.
+fn matching<'r>(rules: &'r [MacroRule], text: Option<&str>) -> Vec<&'r MacroRule> {
+    let mut out = Vec::new();
+    for rule in rules {
+        match (&rule.literal, text) {
+            (Some(literal), Some(text)) if literal == text => {
+                out.push(rule);
+                break;
+            }
+            (Some(_), Some(_)) => {}
+            _ => out.push(rule),
+        }
+    }
+    out
+}
+
+/// The invocation of the macro whose path is at `path`.
+fn invocation<'d>(data: &'d FileData, path: &Range<usize>) -> Option<&'d MacroCall> {
+    data.syntax.macro_calls.iter().find(|c| c.path.end == path.end)
+}
+
+/// The arguments of this file's invocations of workspace macros whose
+/// matching rules all only stringify them (`None`: they are not code) or
+/// all put them under one `#[cfg(..)]` (they are gated by it).
+fn macro_arguments(report: &Report<'_, '_>) -> Vec<(Range<usize>, Option<Cfg>)> {
+    let (tree, resolver, data) = (report.tree, report.resolver, report.data);
+    let mut out = Vec::new();
+    for r in data.syntax.refs.iter().filter(|r| r.ns == ns::MACRO) {
+        let Some(call) = invocation(data, &r.span) else { continue };
+        let Some(m) = tree.module_of(report.file, &r.module) else { continue };
+        let Some(Resolved { res: Res::Item(def_m, index), .. }) = resolve_ref(resolver, m, r, View::Any) else {
+            continue;
+        };
+        let Some(def) = resolver.item(def_m, index) else { continue };
+        let Some(def_data) = tree.modules.get(def_m).and_then(|x| report.inputs.files.get(x.file)) else { continue };
+        let Some((_, rules)) = def_data.syntax.macro_rules.iter().find(|(name, _)| *name == def.span) else {
+            continue;
+        };
+        let rules = matching(rules, call.text.as_deref());
+        let Some(first) = rules.first() else { continue };
+        if rules.iter().all(|rule| rule.opaque) {
+            out.push((call.args.clone(), None));
+        } else if let Some(cfg) =
+            first.gate.as_ref().filter(|c| rules.iter().all(|rule| rule.gate.as_ref() == Some(*c)))
+        {
+            out.push((call.args.clone(), Some(cfg.clone())));
+        }
+    }
+    out
 }
 
 /// A read of a variable bound under a gate (a `#[cfg]` `let` or parameter):

@@ -437,6 +437,14 @@ impl<'a> Resolver<'a> {
         Ctx { edition, gate: inputs.combine(own, module.map(|x| x.gate).unwrap_or_default()) }
     }
 
+    /// [`Self::ctx_at`], with the code also under `cfg` (a macro puts its
+    /// arguments under it).
+    pub fn ctx_with(&self, m: ModId, span: &Range<usize>, cfg: &crate::parse::items::Cfg) -> Ctx {
+        let ctx = self.ctx_at(m, span);
+        let krate = self.tree.modules.get(m).and_then(|x| x.krate);
+        Ctx { gate: self.inputs.combine(ctx.gate, self.inputs.gate_of(krate, [cfg])), ..ctx }
+    }
+
     /// Whether build `view` holds code of context `ctx`: its edition and
     /// its gate's.
     pub fn holds(&self, view: View, ctx: Ctx) -> bool {

@@ -69,7 +69,44 @@ pub struct Syntax {
     /// Call arguments whose type is written down somewhere.
     #[serde(default)]
     pub arguments: Vec<Argument>,
+    /// The rules of each `macro_rules!` macro, by its name's span.
+    #[serde(default)]
+    pub macro_rules: Vec<(Range<usize>, Vec<MacroRule>)>,
+    /// Invocations of macros that may be the workspace's.
+    #[serde(default)]
+    pub macro_calls: Vec<MacroCall>,
 }
+
+/// One rule of a `macro_rules!` macro, as far as judging what an
+/// invocation expands to needs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MacroRule {
+    /// The pattern's tokens, when it has no `$` fragment (and is short): an
+    /// invocation matches it only with exactly these tokens.
+    pub literal: Option<String>,
+    /// The body (the group after `=>`).
+    pub body: Range<usize>,
+    /// The body only stringifies the pattern's fragments (`stringify!($t)`):
+    /// the arguments are not code.
+    pub opaque: bool,
+    /// Every use of a fragment in the body is under this `#[cfg(..)]`: the
+    /// arguments are gated by it.
+    pub gate: Option<Cfg>,
+}
+
+/// An invocation of a macro that may be the workspace's.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MacroCall {
+    /// The macro's path.
+    pub path: Range<usize>,
+    /// Its arguments, delimiters included.
+    pub args: Range<usize>,
+    /// The arguments' tokens, when short (see [`MacroRule::literal`]).
+    pub text: Option<String>,
+}
+
+/// The longest pattern or argument list compared as text.
+const MAX_MACRO_TEXT: usize = 256;
 
 /// An argument of a call, whose type is written down somewhere.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -1594,6 +1631,30 @@ impl Collector {
         }
     }
 
+    /// A `macro_rules!` macro: an item in the macro namespace, whose
+    /// bodies' paths are judged where it expands.
+    fn macro_rules(&mut self, m: &syn::ItemMacro, name: &syn::Ident, item: &syn::Item) {
+        let exported = m.attrs.iter().any(|a| a.path().is_ident("macro_export"));
+        let (expands, rules) = self.macro_bodies(&m.mac.tokens);
+        self.syntax.macro_rules.push((name.span().byte_range(), rules));
+        declared_names(m.mac.tokens.clone(), &mut self.syntax.macro_members);
+        self.body().items.push(ItemDef {
+            name: name.to_string(),
+            // Not exported, a `macro_rules!` macro reaches no
+            // further than its crate (a `use` can re-export it there).
+            vis: if exported { Visibility::Public } else { Visibility::Crate },
+            span: name.span().byte_range(),
+            item_span: item.span().byte_range(),
+            macro_export: exported,
+            ns: ns::MACRO,
+            members: Vec::new(),
+            ret: None,
+            alias: None,
+            derives: Vec::new(),
+            expands,
+        });
+    }
+
     /// Records a conversion with `From` (see [`Conversion`]).
     fn conversion(&mut self, into: TyPath, into_error: bool, from: Hint, span: Range<usize>) {
         let module = self.path.clone();
@@ -1679,15 +1740,22 @@ impl Collector {
 
     /// The references in the bodies of a `macro_rules!` macro's rules (the
     /// group after each `=>`); the patterns are not code.
-    fn macro_bodies(&mut self, tokens: &TokenStream) -> Vec<PathRef> {
+    fn macro_bodies(&mut self, tokens: &TokenStream) -> (Vec<PathRef>, Vec<MacroRule>) {
         let saved = std::mem::take(&mut self.syntax.refs);
         self.in_macro_body = true;
         let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
         let punct = |k: usize, ch: char| matches!(trees.get(k), Some(TokenTree::Punct(p)) if p.as_char() == ch);
+        let mut rules = Vec::new();
         for (k, tree) in trees.iter().enumerate() {
             if let TokenTree::Group(g) = tree {
                 if k >= 2 && punct(k - 2, '=') && punct(k - 1, '>') {
+                    let regions = self.syntax.cfg_regions.len();
                     self.scan_tokens(g.stream());
+                    let pattern = match k.checked_sub(3).and_then(|p| trees.get(p)) {
+                        Some(TokenTree::Group(p)) => p.stream(),
+                        _ => TokenStream::new(),
+                    };
+                    rules.push(macro_rule(&pattern, g, self.syntax.cfg_regions.get(regions..).unwrap_or_default()));
                 }
             }
         }
@@ -1702,7 +1770,7 @@ impl Collector {
                 r.local |= bound.contains(name);
             }
         }
-        refs
+        (refs, rules)
     }
 
     /// Finds `a::b::c` sequences in a macro's tokens: the arguments of most
@@ -2092,6 +2160,57 @@ fn tails(e: &Expr) -> Vec<&Expr> {
     }
 }
 
+/// What judging an expansion needs of a `macro_rules!` rule: its pattern,
+/// when literal; whether its body only stringifies the fragments; the
+/// `#[cfg]` (among the body's `regions`) every use of a fragment is under.
+fn macro_rule(pattern: &TokenStream, body: &proc_macro2::Group, regions: &[(Range<usize>, Cfg)]) -> MacroRule {
+    let literal = Some(pattern.to_string()).filter(|t| t.len() <= MAX_MACRO_TEXT && !has_dollar(pattern.clone()));
+    let mut uses = Vec::new();
+    fragment_uses(body.stream(), false, &mut uses);
+    let opaque = literal.is_none() && !uses.is_empty() && uses.iter().all(|(_, text)| *text);
+    let region_of = |span: &Range<usize>| regions.iter().find(|(r, _)| r.start <= span.start && span.end <= r.end);
+    let mut code = uses.iter().filter(|(_, text)| !text).map(|(span, _)| region_of(span).map(|(_, c)| c));
+    let gate = code.next().flatten().cloned().filter(|first| code.all(|c| c == Some(first)));
+    MacroRule { literal, body: body.span().byte_range(), opaque, gate }
+}
+
+/// Whether tokens hold a `$` (a macro pattern with fragments).
+fn has_dollar(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|t| match t {
+        TokenTree::Punct(p) => p.as_char() == '$',
+        TokenTree::Group(g) => has_dollar(g.stream()),
+        _ => false,
+    })
+}
+
+/// The uses of fragments (`$name`) in a macro body: their spans, and
+/// whether each is inside `stringify!`/`concat!` (text, not code).
+fn fragment_uses(tokens: TokenStream, text: bool, out: &mut Vec<(Range<usize>, bool)>) {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut i = 0;
+    while let Some(tree) = trees.get(i) {
+        match (tree, trees.get(i + 1), trees.get(i + 2)) {
+            (TokenTree::Ident(name), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(g)))
+                if bang.as_char() == '!' && (name == "stringify" || name == "concat") =>
+            {
+                fragment_uses(g.stream(), true, out);
+                i += 3;
+                continue;
+            }
+            (TokenTree::Punct(dollar), Some(TokenTree::Ident(name)), _)
+                if dollar.as_char() == '$' && name != "crate" =>
+            {
+                out.push((name.span().byte_range(), text));
+                i += 2;
+                continue;
+            }
+            (TokenTree::Group(g), ..) => fragment_uses(g.stream(), text, out),
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
 /// `T::from` (a path of two or more segments): converts into `T`.
 fn from_fn(path: &syn::Path) -> Option<TyPath> {
     let (last, prefix) = path.segments.iter().collect::<Vec<_>>().split_last().map(|(l, p)| (*l, p.to_vec()))?;
@@ -2307,24 +2426,7 @@ impl<'ast> Visit<'ast> for Collector {
             Item::Union(i) => self.item(&i.ident, &i.vis, item),
             Item::Macro(m) => {
                 if let Some(name) = &m.ident {
-                    let exported = m.attrs.iter().any(|a| a.path().is_ident("macro_export"));
-                    let expands = self.macro_bodies(&m.mac.tokens);
-                    declared_names(m.mac.tokens.clone(), &mut self.syntax.macro_members);
-                    self.body().items.push(ItemDef {
-                        name: name.to_string(),
-                        // Not exported, a `macro_rules!` macro reaches no
-                        // further than its crate (a `use` can re-export it there).
-                        vis: if exported { Visibility::Public } else { Visibility::Crate },
-                        span: name.span().byte_range(),
-                        item_span: item.span().byte_range(),
-                        macro_export: exported,
-                        ns: ns::MACRO,
-                        members: Vec::new(),
-                        ret: None,
-                        alias: None,
-                        derives: Vec::new(),
-                        expands,
-                    });
+                    self.macro_rules(m, name, item);
                     // A macro_rules! body is not code where it is written:
                     // its paths resolve where the macro is used.
                     return;
@@ -2902,6 +3004,14 @@ impl<'ast> Visit<'ast> for Collector {
         }
         if self.expression_macro(mac, &name) {
             return;
+        }
+        if !FORMAT_MACROS.contains(&name.as_str()) && name != "matches" {
+            let args = mac.delimiter.span().join().byte_range();
+            let text = Some(mac.tokens.clone())
+                .filter(|_| args.len() <= 2 * MAX_MACRO_TEXT)
+                .map(|t| t.to_string())
+                .filter(|t| t.len() <= MAX_MACRO_TEXT);
+            self.syntax.macro_calls.push(MacroCall { path: mac.path.span().byte_range(), args, text });
         }
         if FORMAT_MACROS.contains(&name.as_str()) {
             self.format_string(&mac.tokens);
