@@ -872,8 +872,8 @@ fn type_within(
             resolver.type_in(info.module, ty, None, view)
         }
         // The `T` of the `Result<T, E>` or `Option<T>` the value is declared
-        // with, or the `E`.
-        Hint::Unwrapped(_) | Hint::Failed(_) => {
+        // with, or the `E`; a pattern's field.
+        Hint::Unwrapped(_) | Hint::Failed(_) | Hint::Pattern(..) => {
             let (written_in, ty) = declared(resolver, m, hint, self_ty, view, depth)?;
             resolver.type_in(written_in, &ty, None, view)
         }
@@ -915,6 +915,22 @@ fn declared(
         Hint::Unwrapped(base) => {
             let (written_in, ty) = declared(resolver, m, base, self_ty, view, depth + 1)?;
             Some((written_in, *ty.ok?))
+        }
+        Hint::Pattern(path, field) => {
+            let owner = match path.segments.as_slice() {
+                // `Self(x)`, `Self::Variant(x)`
+                [first, rest @ ..] if first == "Self" => {
+                    let base = resolver.type_in(m, self_ty?, None, view)?;
+                    match rest {
+                        [] => base,
+                        [variant] => Res::Member(member_in_ns(resolver, base, variant, view)?),
+                        _ => return None,
+                    }
+                }
+                _ => resolver.resolve(m, &path.segments, path.global, ns::VALUE | ns::TYPE, view)?.res,
+            };
+            let found = member_in(resolver, owner, field, true, view)?;
+            resolver.members().get(found).and_then(|x| Some((x.module, x.member.ty.clone()?)))
         }
         Hint::Failed(base) => {
             let (written_in, ty) = declared(resolver, m, base, self_ty, view, depth + 1)?;
@@ -1044,6 +1060,11 @@ fn callee(resolver: &Resolver<'_>, m: ModId, hint: &Hint, self_ty: Option<&TyPat
         return member_in(resolver, base, path.segments.get(1)?, false, view).map(Res::Member);
     }
     Some(resolver.resolve(m, &path.segments, path.global, ns::VALUE, view)?.res)
+}
+
+/// The variant (or associated item) of `owner` called `name` in build `view`.
+fn member_in_ns(resolver: &Resolver<'_>, owner: Res, name: &str, view: View) -> Option<usize> {
+    resolver.members_named(owner, name, ns::VALUE).into_iter().find(|&i| resolver.present(Res::Member(i), view))
 }
 
 /// The member of `owner` called `name` that build `view` has: a field, or a function.

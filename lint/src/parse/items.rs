@@ -358,6 +358,9 @@ pub enum Hint {
     Unwrapped(Box<Hint>),
     /// The error of a `Result` (`Err(e)`, `map_err(|e| ..)`).
     Failed(Box<Hint>),
+    /// A field of the struct or variant at a path, bound by a pattern
+    /// (`Principal::Federated(u)`: field `0`).
+    Pattern(TyPath, String),
 }
 
 impl Hint {
@@ -368,7 +371,7 @@ impl Hint {
     /// How many fields and method calls it chains.
     pub fn chain(&self) -> usize {
         match self {
-            Hint::Type(_) | Hint::Call(_) => 0,
+            Hint::Type(_) | Hint::Call(_) | Hint::Pattern(..) => 0,
             Hint::Field(base, _) | Hint::Method(base, _) | Hint::Unwrapped(base) | Hint::Failed(base) => {
                 1 + base.chain()
             }
@@ -1376,6 +1379,19 @@ impl Collector {
                 }
             }
             syn::Pat::Reference(r) => self.bind(&r.pat, hint),
+            // `Principal::Federated(u)`: `u` is the variant's field.
+            syn::Pat::TupleStruct(t) if t.qself.is_none() => {
+                for attr in &t.attrs {
+                    self.visit_attribute(attr);
+                }
+                self.path_ref(&t.path, ns::VALUE);
+                let path = path_of(&t.path);
+                let mut before_rest = true;
+                for (i, elem) in t.elems.iter().enumerate() {
+                    before_rest &= !matches!(elem, syn::Pat::Rest(_));
+                    self.bind(elem, before_rest.then(|| Hint::Pattern(path.clone(), i.to_string())));
+                }
+            }
             other => {
                 // Paths in the pattern (`Plan::Team`, `Some(x)`), and its bindings.
                 self.visit_pat(other);
@@ -1518,8 +1534,10 @@ impl Collector {
     /// Binds the names of type parameters (without their bounds).
     fn generic_names(&mut self, generics: &syn::Generics) {
         for param in &generics.params {
-            if let syn::GenericParam::Type(t) = param {
-                self.bind_name(t.ident.unraw().to_string(), None);
+            match param {
+                syn::GenericParam::Type(t) => self.bind_name(t.ident.unraw().to_string(), None),
+                syn::GenericParam::Const(c) => self.bind_name(c.ident.unraw().to_string(), None),
+                syn::GenericParam::Lifetime(_) => {}
             }
         }
     }
@@ -1536,6 +1554,9 @@ impl Collector {
             })
             .collect();
         for param in &generics.params {
+            if let syn::GenericParam::Const(c) = param {
+                self.bind_name(c.ident.unraw().to_string(), None);
+            }
             if let syn::GenericParam::Type(t) = param {
                 let bound = first_trait(&t.bounds).or_else(|| {
                     from_where.iter().filter(|(name, _)| **name == t.ident).find_map(|(_, b)| first_trait(b))
@@ -3017,6 +3038,18 @@ impl<'ast> Visit<'ast> for Collector {
             self.format_string(&mac.tokens);
             if DISPLAY_MACROS.contains(&name.as_str()) {
                 self.displayed(mac, matches!(name.as_str(), "write" | "writeln"));
+            }
+            // The arguments are expressions (`name = value` names one).
+            if let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+                for arg in &args {
+                    match arg {
+                        Expr::Assign(a) if matches!(&*a.left, Expr::Path(p) if p.path.get_ident().is_some()) => {
+                            self.visit_expr(&a.right);
+                        }
+                        other => self.visit_expr(other),
+                    }
+                }
+                return;
             }
         }
         self.scan_tokens(mac.tokens.clone());
