@@ -344,7 +344,13 @@ impl ManifestStop {
         let rel = crate::workspace::slash_path(manifest.strip_prefix(&export.out).ok()?);
         let file = sources.get(&rel);
         let parsed = crate::workspace::manifest::parse(&file.text).ok()?;
-        let dep = parsed.dependencies.iter().find(|d| d.key == self.dependency)?;
+        // The entry that asks for the feature (a dev-dependency may, where
+        // the normal one does not).
+        let named = parsed.dependencies.iter().filter(|d| d.key == self.dependency);
+        let asks = |d: &&crate::workspace::manifest::Dependency| {
+            self.feature.as_ref().is_some_and(|f| d.features.iter().any(|x| x.value == *f))
+        };
+        let dep = named.clone().find(asks).or_else(|| named.clone().next())?;
         let message = match &self.feature {
             None => format!(
                 "the exported {} edition does not build: `{}` is a dependency on a crate the edition does not have",
@@ -486,8 +492,10 @@ fn spanless(
         .map(crate::workspace::slash_path)
         .unwrap_or_default();
     let manifest = crate::workspace::manifest_path(&crate_dir);
-    let mentioned =
-        message.message.split('`').skip(1).step_by(2).filter_map(|written| crate::workspace::join(&crate_dir, written));
+    // rustc runs in the workspace root; a script's path may be the crate's.
+    let mentioned = message.message.split('`').skip(1).step_by(2).flat_map(|written| {
+        [crate::workspace::join("", written), crate::workspace::join(&crate_dir, written)].into_iter().flatten()
+    });
     file_field(sources, &manifest, mentioned).unwrap_or_else(|| Location::file_start(&sources.get(&manifest)))
 }
 
