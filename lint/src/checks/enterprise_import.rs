@@ -97,6 +97,14 @@ struct Report<'r, 'a> {
     file: usize,
 }
 
+impl Report<'_, '_> {
+    /// The path of the file module `m` is in.
+    fn rel_of(&self, m: ModId) -> &str {
+        let file = self.tree.modules.get(m).and_then(|x| self.inputs.files.get(x.file));
+        file.map_or(self.data.rel.as_str(), |f| f.rel.as_str())
+    }
+}
+
 /// The module `root` of a file and its inline modules.
 fn modules_in_file(tree: &ModTree, root: ModId, file: usize) -> Vec<ModId> {
     let mut out = vec![root];
@@ -381,7 +389,7 @@ fn gated_import(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx, view: 
             format!("{from_name} code uses `{head}`, which only the {to_name} build imports"),
         )
         .with_label(format!("imported only in the {to_name} build"))
-        .with_secondary(report.sources.at(&report.data.rel, u.span.clone()), format!("imported under {gate}"))
+        .with_secondary(report.sources.at(report.rel_of(scope), u.span.clone()), format!("imported under {gate}"))
         .with_edition(from_name)
         .with_target_edition(to_name)
         .with_symbol(imported.clone())
@@ -1039,7 +1047,7 @@ fn trait_out_of_scope(
             ),
         )
         .with_label(format!("`{name}` is not in scope in the {from_name} build"))
-        .with_secondary(report.sources.at(&report.data.rel, u.span.clone()), format!("imported under {gate}"))
+        .with_secondary(report.sources.at(report.rel_of(scope), u.span.clone()), format!("imported under {gate}"))
         .with_edition(from_name)
         .with_target_edition(to_name)
         .with_symbol(symbol)

@@ -135,6 +135,19 @@ type LookupKey = (ModId, String, u8, View);
 /// The longest chain of type aliases followed (`type A = B; type B = C;`).
 const MAX_ALIASES: usize = 8;
 
+/// How many globs deep [`Resolver::gated_import`] follows `use`s.
+const MAX_GLOB_IMPORTS: usize = 4;
+
+/// How the `use`s in scope bind a name (see [`Resolver::gated_import`]).
+enum Imported<'a> {
+    /// Some `use` binds it in the build.
+    Present,
+    /// Only this `use`, absent from the build.
+    Gated(ModId, &'a UseDef),
+    /// None does.
+    Nothing,
+}
+
 /// Resolution depth beyond which a chain of `use`s is taken as a cycle.
 const MAX_DEPTH: usize = 160;
 
@@ -562,18 +575,41 @@ impl<'a> Resolver<'a> {
         if krate.is_some_and(|c| c.info.dependencies.iter().any(|d| d.key.replace('-', "_") == name)) {
             return None;
         }
-        let mut gated = None;
-        for scope in self.lexical(m) {
-            let body = self.body(scope)?;
+        let scopes: Vec<ModId> = self.lexical(m).collect();
+        match self.imported(&scopes, name, view, 0) {
+            Imported::Gated(scope, u) => Some((scope, u)),
+            Imported::Present | Imported::Nothing => None,
+        }
+    }
+
+    /// How `use`s in `scopes` (innermost first), and in the workspace
+    /// modules their globs import (`use super::*` in a test module), bind
+    /// `name` in build `view`.
+    fn imported(&self, scopes: &[ModId], name: &str, view: View, depth: usize) -> Imported<'a> {
+        let mut gated = Imported::Nothing;
+        for &scope in scopes {
+            let Some(body) = self.body(scope) else { return Imported::Present };
             for u in &body.uses {
                 let present = self.holds(view, self.ctx_at(scope, &u.item_span));
                 match &u.target {
-                    UseTarget::Name(n) if n == name && present => return None,
-                    UseTarget::Name(n) if n == name => gated = gated.or(Some((scope, u))),
-                    UseTarget::Glob
-                        if present && self.path(scope, &u.path, u.global, ns::TYPE, View::Any, 0).is_none() =>
-                    {
-                        return None
+                    UseTarget::Name(n) if n == name && present => return Imported::Present,
+                    UseTarget::Name(n) if n == name && matches!(gated, Imported::Nothing) => {
+                        gated = Imported::Gated(scope, u);
+                    }
+                    UseTarget::Glob if present => {
+                        let source = self.path(scope, &u.path, u.global, ns::TYPE, View::Any, 0).map(|(r, _)| r.res);
+                        match source {
+                            // A glob of a crate outside the workspace may bring anything.
+                            None => return Imported::Present,
+                            Some(Res::Module(g)) if g != scope && depth < MAX_GLOB_IMPORTS => {
+                                match self.imported(&[g], name, view, depth + 1) {
+                                    Imported::Present => return Imported::Present,
+                                    found @ Imported::Gated(..) if matches!(gated, Imported::Nothing) => gated = found,
+                                    _ => {}
+                                }
+                            }
+                            Some(_) => {}
+                        }
                     }
                     _ => {}
                 }
