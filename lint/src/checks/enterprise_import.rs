@@ -341,6 +341,9 @@ fn macro_arguments(report: &Report<'_, '_>) -> Vec<(Range<usize>, Option<Cfg>)> 
 fn gated_local(report: &Report<'_, '_>, m: ModId, read: &GatedLocal) -> Option<Diagnostic> {
     let (inputs, resolver) = (report.inputs, report.resolver);
     let ctx = report.resolver.ctx_at(m, &read.span);
+    if read.others.iter().any(|other| resolver.holds(resolver.view_of(ctx), resolver.ctx_at(m, other))) {
+        return None;
+    }
     let view = resolver.view_of(ctx).edition()?;
     let bound = report.resolver.ctx_at(m, &read.binding);
     let to = bound.gate.edition()?;

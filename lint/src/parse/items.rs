@@ -188,6 +188,10 @@ pub struct GatedLocal {
     pub binding: Range<usize>,
     /// The inline modules the read sits in.
     pub module: Vec<usize>,
+    /// Other gated statements binding it (twins under other gates): the
+    /// read is fine in a build with any of them.
+    #[serde(default)]
+    pub others: Vec<Range<usize>>,
 }
 
 /// The contents of a module: a file's top level or an inline `mod m { }`.
@@ -1114,7 +1118,9 @@ const FORMAT_MACROS: &[&str] = &[
 
 /// One scope of local bindings: their names, what is known of their types,
 /// and the gated statement or parameter that binds them, if any.
-type Scope = std::collections::HashMap<String, (Option<Hint>, Option<Range<usize>>)>;
+/// Per name: what is known of its type, and the gated statements binding
+/// it when every binding in scope is gated (any of them will do).
+type Scope = std::collections::HashMap<String, (Option<Hint>, Option<Vec<Range<usize>>>)>;
 
 struct Collector {
     syntax: Syntax,
@@ -1276,7 +1282,7 @@ impl Collector {
     }
 
     /// The innermost binding of a local `name`: its type hint and gate.
-    fn local(&self, name: &str) -> Option<&(Option<Hint>, Option<Range<usize>>)> {
+    fn local(&self, name: &str) -> Option<&(Option<Hint>, Option<Vec<Range<usize>>>)> {
         self.scopes.iter().rev().find_map(|s| s.get(name))
     }
 
@@ -1293,8 +1299,13 @@ impl Collector {
     fn bind_name(&mut self, name: String, hint: Option<Hint>) {
         // A gated binding shadowing one every build has leaves a binding in
         // every build.
-        let shadows_ungated = self.local(&name).is_some_and(|(_, gate)| gate.is_none());
-        let gate = if shadows_ungated { None } else { self.binding_gate.clone() };
+        // Gated twins (`#[cfg(not(..))] let x` then `#[cfg(..)] let x`)
+        // bind it in the builds of either.
+        let gate = match (self.local(&name).map(|(_, gate)| gate), &self.binding_gate) {
+            (Some(None), _) | (_, None) => None,
+            (Some(Some(earlier)), Some(this)) => Some(earlier.iter().chain([this]).cloned().collect()),
+            (None, Some(this)) => Some(vec![this.clone()]),
+        };
         if let Some(top) = self.scopes.last_mut() {
             top.insert(name, (hint, gate));
         }
@@ -1313,9 +1324,11 @@ impl Collector {
         let binding = segments.first().filter(|_| !global).and_then(|name| self.local(name));
         let local = binding.is_some();
         // Bound by a gated `let` or parameter: only some builds have it.
-        if let (Some(binding), Some(name)) = (binding.and_then(|(_, gate)| gate.clone()), segments.first()) {
+        if let (Some(mut bindings), Some(name)) = (binding.and_then(|(_, gate)| gate.clone()), segments.first()) {
             let (name, span, module) = (name.clone(), span.clone(), self.path.clone());
-            self.syntax.gated_locals.push(GatedLocal { name, span, binding, module });
+            if let Some(binding) = bindings.pop() {
+                self.syntax.gated_locals.push(GatedLocal { name, span, binding, module, others: bindings });
+            }
         }
         let self_ty = if segments.first().is_some_and(|s| s == "Self") {
             self.self_ty.last().cloned().flatten().map(Box::new)
