@@ -1120,7 +1120,10 @@ const FORMAT_MACROS: &[&str] = &[
 /// and the gated statement or parameter that binds them, if any.
 /// Per name: what is known of its type, and the gated statements binding
 /// it when every binding in scope is gated (any of them will do).
-type Scope = std::collections::HashMap<String, (Option<Hint>, Option<Vec<Range<usize>>>)>;
+type Scope = std::collections::HashMap<String, Local>;
+
+/// See [`Scope`].
+type Local = (Option<Hint>, Option<Vec<Range<usize>>>);
 
 struct Collector {
     syntax: Syntax,
@@ -1282,7 +1285,7 @@ impl Collector {
     }
 
     /// The innermost binding of a local `name`: its type hint and gate.
-    fn local(&self, name: &str) -> Option<&(Option<Hint>, Option<Vec<Range<usize>>>)> {
+    fn local(&self, name: &str) -> Option<&Local> {
         self.scopes.iter().rev().find_map(|s| s.get(name))
     }
 
