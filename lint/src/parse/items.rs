@@ -1502,7 +1502,9 @@ impl Collector {
     /// The arguments of a call whose type is written down somewhere.
     fn arguments(&mut self, callee: &Range<usize>, args: &Punctuated<Expr, Token![,]>) {
         for (index, arg) in args.iter().enumerate() {
-            if let Some(value) = self.hint_of(arg) {
+            // A std type implements no trait of the workspace's: only the
+            // workspace's types can miss an impl in some build.
+            if let Some(value) = self.hint_of(arg).filter(|h| !matches!(h, Hint::Type(t) if is_std_type(t))) {
                 let span = arg.span().byte_range();
                 self.syntax.arguments.push(Argument { callee: callee.clone(), index, value, span });
             }
@@ -2259,6 +2261,14 @@ fn from_fn(path: &syn::Path) -> Option<TyPath> {
         global: path.leading_colon.is_some(),
         ..TyPath::name("")
     })
+}
+
+/// A primitive or a std type that is written by its bare name.
+fn is_std_type(ty: &TyPath) -> bool {
+    let [name] = ty.segments.as_slice() else { return false };
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        || ["String", "Vec", "Option", "Result", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "Path", "PathBuf"]
+            .contains(&name.as_str())
 }
 
 /// `Box::new`, `Arc::new`, `Rc::new`.
