@@ -178,7 +178,8 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx) -> Option<
         return qualified_impl(report, m, r, view, ctx)
             .or_else(|| call_arity(report, m, here.res, &r.span, ctx))
             .or_else(|| turbofish_bounds(report, m, here.res, &r.span, ctx))
-            .or_else(|| argument_bounds(report, m, here.res, &r.span, ctx));
+            .or_else(|| argument_bounds(report, m, here.res, &r.span, ctx))
+            .or_else(|| expected_bounds(report, m, here.res, &r.span, ctx));
     }
     // A name a `use` of this module binds, in this build: that `use` is
     // where rustc stops (and reports, if it fails).
@@ -420,6 +421,17 @@ fn turbofish_bounds(
         let owner = resolver.type_res(m, ty, None)?;
         traits.iter().find_map(|t| unimplemented(report, owner, std::slice::from_ref(t), callee, ctx))
     })
+}
+
+/// `let s: Seat = make();` for `fn make<T: Default>() -> T`: the type the
+/// `let` asks for must implement the return type's traits.
+fn expected_bounds(report: &Report<'_, '_>, m: ModId, res: Res, callee: &Range<usize>, ctx: Ctx) -> Option<Diagnostic> {
+    let (inputs, resolver) = (report.inputs, report.resolver);
+    let (_, ty) = report.data.syntax.expected.iter().find(|(c, _)| c == callee)?;
+    let (file, name) = definition(report.tree, resolver, res)?;
+    let (_, traits) = inputs.files.get(file)?.syntax.bounded_returns.iter().find(|(n, _)| *n == name)?;
+    let owner = resolver.type_in(m, ty, None, resolver.view_of(ctx))?;
+    traits.iter().find_map(|t| unimplemented(report, owner, std::slice::from_ref(t), callee, ctx))
 }
 
 /// `probe(&ldap)` for `fn probe<P: Provider>(p: &P)` (or `p: impl

@@ -69,6 +69,14 @@ pub struct Syntax {
     /// Call arguments whose type is written down somewhere.
     #[serde(default)]
     pub arguments: Vec<Argument>,
+    /// Functions that return a bare type parameter with trait bounds
+    /// (`fn make<T: Default>() -> T`): the name's span, and those traits.
+    #[serde(default)]
+    pub bounded_returns: Vec<(Range<usize>, Vec<String>)>,
+    /// Calls whose result a `let` annotates (`let s: Seat = make();`): the
+    /// callee's span and the type.
+    #[serde(default)]
+    pub expected: Vec<(Range<usize>, TyPath)>,
     /// The rules of each `macro_rules!` macro, by its name's span.
     #[serde(default)]
     pub macro_rules: Vec<(Range<usize>, Vec<MacroRule>)>,
@@ -1630,6 +1638,14 @@ impl Collector {
         if params.iter().any(|p| !p.is_empty()) {
             self.syntax.bounded_params.push((sig.ident.span().byte_range(), params));
         }
+        if let syn::ReturnType::Type(_, ty) = &sig.output {
+            let bare = matches!(&**ty, syn::Type::Path(p) if p.qself.is_none()
+                && p.path.get_ident().is_some_and(|id| names.contains(&id)));
+            let traits = if bare { param_traits(ty, &names, &bounds) } else { Vec::new() };
+            if !traits.is_empty() {
+                self.syntax.bounded_returns.push((sig.ident.span().byte_range(), traits));
+            }
+        }
         if bounds.iter().any(|b| !b.is_empty()) {
             self.syntax.bounded_fns.push((sig.ident.span().byte_range(), bounds));
         }
@@ -2271,6 +2287,13 @@ fn is_std_type(ty: &TyPath) -> bool {
             .contains(&name.as_str())
 }
 
+/// A called path's span, as its [`PathRef`] has it.
+fn callee_span(path: &syn::Path) -> Option<Range<usize>> {
+    let start = path.segments.first()?.ident.span().byte_range().start;
+    let start = path.leading_colon.map_or(start, |c| c.span().byte_range().start);
+    Some(start..path.segments.last()?.ident.span().byte_range().end)
+}
+
 /// `Box::new`, `Arc::new`, `Rc::new`.
 fn is_pointer_new(path: &syn::Path) -> bool {
     let mut rev = path.segments.iter().rev();
@@ -2713,6 +2736,15 @@ impl<'ast> Visit<'ast> for Collector {
             if let (syn::Pat::Type(t), Expr::Try(_)) = (&l.pat, &*init.expr) {
                 self.annotated = ty_path(&t.ty);
             }
+            // `let s: Seat = make();`: the type a generic return takes.
+            if let (syn::Pat::Type(t), Expr::Call(call)) = (&l.pat, &*init.expr) {
+                if let (Expr::Path(p), Some(ty)) = (&*call.func, ty_path(&t.ty)) {
+                    let plain = p.path.segments.last().is_some_and(|s| s.arguments.is_none());
+                    if let (true, None, Some(callee)) = (plain, &p.qself, callee_span(&p.path)) {
+                        self.syntax.expected.push((callee, ty));
+                    }
+                }
+            }
             // `let e: Error = x.into();`
             if let (syn::Pat::Type(t), Expr::MethodCall(m)) = (&l.pat, &*init.expr) {
                 if let (true, Some(into), Some(from)) =
@@ -2886,10 +2918,7 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let Expr::Path(p) = &*call.func {
-            if let (None, Some(last)) = (&p.qself, p.path.segments.last()) {
-                let start = p.path.segments.first().map_or(0, |s| s.ident.span().byte_range().start);
-                let start = p.path.leading_colon.map_or(start, |c| c.span().byte_range().start);
-                let callee = start..last.ident.span().byte_range().end;
+            if let (None, Some(last), Some(callee)) = (&p.qself, p.path.segments.last(), callee_span(&p.path)) {
                 let turbofish = match &last.arguments {
                     syn::PathArguments::AngleBracketed(a) => a
                         .args
