@@ -78,7 +78,10 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
         }
         for call in &data.syntax.method_calls {
             let Some(m) = tree.module_of(file, &call.module) else { continue };
-            if let Some(d) = method_call(&report, m, call, reach).or_else(|| std_needs(&report, m, call)) {
+            let found = method_call(&report, m, call, reach)
+                .or_else(|| std_needs(&report, m, call))
+                .or_else(|| pushed_object(&report, m, call));
+            if let Some(d) = found {
                 out.push(d);
             }
         }
@@ -697,6 +700,24 @@ fn std_needs(report: &Report<'_, '_>, m: ModId, call: &MethodCall) -> Option<Dia
     let of = if *key { ty.arg.as_deref()? } else { ty.ok.as_deref()? };
     let owner = resolver.type_in(written_in, of, None, view)?;
     traits.iter().find_map(|t| unimplemented(report, owner, &[(*t).to_owned()], &call.span, ctx))
+}
+
+/// `dirs.push(Box::new(Ldap { .. }))` into a `Vec<Box<dyn Directory>>`:
+/// the value coerces to the trait object only where its type implements
+/// the trait.
+fn pushed_object(report: &Report<'_, '_>, m: ModId, call: &MethodCall) -> Option<Diagnostic> {
+    if !matches!(call.name.as_str(), "push" | "push_back" | "push_front") {
+        return None;
+    }
+    let resolver = report.resolver;
+    let ctx = resolver.ctx_at(m, &call.span);
+    let view = resolver.view_of(ctx);
+    let (_, collection) = declared(resolver, m, call.receiver.as_ref()?, call.self_ty.as_ref(), view, 0)?;
+    let element = collection.ok.filter(|e| e.object)?;
+    let name = element.segments.last()?;
+    let arg = report.data.syntax.arguments.iter().find(|a| a.callee == call.span && a.index == 0)?;
+    let owner = type_of(resolver, m, &arg.value, call.self_ty.as_ref(), view)?;
+    unimplemented(report, owner, std::slice::from_ref(name), &arg.span, ctx)
 }
 
 /// The fields or methods named like `call` that the type `owner` has,
