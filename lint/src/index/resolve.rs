@@ -35,7 +35,9 @@ use std::ops::Range;
 
 use super::modtree::{Gate, Inputs, ModId, ModTree, Need};
 use crate::config::EditionId;
-use crate::parse::items::{ns, ItemDef, Member, MemberKind, ModuleBody, TyPath, UseDef, UseTarget, Visibility};
+use crate::parse::items::{
+    ns, ImplDef, ItemDef, Member, MemberKind, ModuleBody, TyPath, UseDef, UseTarget, Visibility,
+};
 
 /// What a path resolves to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -148,6 +150,17 @@ enum Imported<'a> {
     Nothing,
 }
 
+/// Per type, the impls and derives of traits it has: the trait's last
+/// name, and the impl's module and span.
+type TraitImpls = HashMap<Res, Vec<(String, ModId, Range<usize>)>>;
+
+/// A blanket impl: its module, the impl, its trait's name and the trait.
+type Blanket<'a> = (ModId, &'a ImplDef, String, Res);
+
+/// A type's item from a trait through an impl: the type, the trait, the
+/// trait's name as written, and the impl block's module and span.
+type Provided = (Res, (ModId, usize), Option<String>, (ModId, Range<usize>));
+
 /// Resolution depth beyond which a chain of `use`s is taken as a cycle.
 const MAX_DEPTH: usize = 160;
 
@@ -169,7 +182,7 @@ pub struct Resolver<'a> {
     macro_members: HashSet<String>,
     /// The traits each type implements or derives, by the trait's last
     /// name: the `impl` block's or `derive` attribute's module and span.
-    trait_impls: HashMap<Res, Vec<(String, ModId, Range<usize>)>>,
+    trait_impls: TraitImpls,
     /// Finished lookups. Re-export graphs are DAGs full of diamonds (and
     /// sometimes cycles): without this, glob chains cost exponential time.
     memo: RefCell<HashMap<LookupKey, Option<Binding>>>,
@@ -239,7 +252,8 @@ impl<'a> Resolver<'a> {
     fn collect_members(&mut self) {
         let mut members = Vec::new();
         let mut provided = Vec::new();
-        let mut trait_impls: HashMap<Res, Vec<(String, ModId, Range<usize>)>> = HashMap::new();
+        let mut trait_impls: TraitImpls = HashMap::new();
+        let mut blankets = Vec::new();
         for (id, _) in self.tree.modules.iter().enumerate() {
             let Some(body) = self.body(id) else { continue };
             for (i, item) in body.items.iter().enumerate() {
@@ -292,7 +306,15 @@ impl<'a> Resolver<'a> {
                 if let (Some(owner), Some(Res::Item(tm, ti))) = (owner, of_trait) {
                     provided.push((owner, (tm, ti), trait_name.clone(), (m, imp.span.clone())));
                 }
+                if !imp.blanket.is_empty() {
+                    if let (Some(name), Some(of)) = (&trait_name, of_trait) {
+                        blankets.push((m, imp, name.clone(), of));
+                    }
+                }
             }
+        }
+        for blanket in blankets {
+            self.blanket_members(blanket, &mut trait_impls, &mut members, &mut provided);
         }
         // What each trait impl gives its type from the trait itself.
         for (owner, (tm, ti), trait_name, via) in provided {
@@ -320,6 +342,44 @@ impl<'a> Resolver<'a> {
         self.trait_impls = trait_impls;
         self.members_of = members_of;
         self.members_by_name = members_by_name;
+    }
+
+    /// A blanket impl (`impl<S: Store> Audited for S`) gives its trait and
+    /// items to every type whose impls meet its bounds, and to the bounding
+    /// traits themselves (a generic `S: Store` has them too).
+    fn blanket_members(
+        &self,
+        (m, imp, name, of_trait): Blanket<'a>,
+        trait_impls: &mut TraitImpls,
+        members: &mut Vec<MemberInfo>,
+        provided: &mut Vec<Provided>,
+    ) {
+        let mut owners: Vec<Res> = trait_impls
+            .iter()
+            .filter(|(_, impls)| imp.blanket.iter().all(|b| impls.iter().any(|(n, ..)| n == b)))
+            .map(|(owner, _)| *owner)
+            .collect();
+        owners.extend(
+            imp.blanket
+                .iter()
+                .filter_map(|b| self.resolve(m, std::slice::from_ref(b), false, ns::TYPE, View::Any).map(|r| r.res)),
+        );
+        for owner in owners {
+            trait_impls.entry(owner).or_default().push((name.clone(), m, imp.span.clone()));
+            for it in &imp.items {
+                members.push(MemberInfo {
+                    module: m,
+                    member: it.clone(),
+                    owner: Some(owner),
+                    of_trait: Some(of_trait),
+                    trait_name: Some(name.clone()),
+                    via: None,
+                });
+            }
+            if let Res::Item(tm, ti) = of_trait {
+                provided.push((owner, (tm, ti), Some(name.clone()), (m, imp.span.clone())));
+            }
+        }
     }
 
     /// The type a written type path names, from module `m` (`Self` is

@@ -353,6 +353,10 @@ pub struct ImplDef {
     pub span: Range<usize>,
     /// Its items.
     pub items: Vec<Member>,
+    /// A blanket impl (`impl<S: Store> Audited for S`): the traits of the
+    /// bounds on its self type, which every type implementing them gets.
+    #[serde(default)]
+    pub blanket: Vec<String>,
 }
 
 /// What is known of a method call's receiver type.
@@ -2449,12 +2453,21 @@ impl Collector {
             TyPath { arg, ..path_of(p) }
         });
         let items = i.items.iter().filter_map(impl_member).collect();
+        let own = match &*i.self_ty {
+            syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident(),
+            _ => None,
+        };
+        let blanket = own
+            .and_then(|own| i.generics.type_params().position(|t| t.ident == *own))
+            .and_then(|k| type_param_bounds(&i.generics).into_iter().nth(k))
+            .unwrap_or_default();
         self.syntax.impls.push(ImplDef {
             module: self.path.clone(),
             self_ty: self_ty.clone(),
             trait_path,
             span: whole.span().byte_range(),
             items,
+            blanket,
         });
         for it in &i.items {
             if let syn::ImplItem::Fn(f) = it {
