@@ -26,6 +26,26 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
             || format!("map a Cargo feature to the {to} edition in corefence.toml and gate the declaration with it"),
             |f| format!("gate the declaration with `#[cfg(feature = \"{f}\")]`"),
         );
+        if let Some(cfg) = &f.custom_cfg {
+            out.push(
+                Diagnostic::new(
+                    Code::BoundaryModule,
+                    sources.at(&data.rel, f.span.clone()),
+                    format!(
+                        "{from} module {how} {to} file `{}` under `cfg({cfg})`, which no Cargo feature sets: whether the {from} build has it cannot be known without running the build script",
+                        f.target
+                    ),
+                )
+                .with_severity(crate::diagnostic::Severity::Warning)
+                .with_label(format!("`{cfg}` is set outside Cargo's features"))
+                .with_secondary(crate::diagnostic::Location::file_start(&target), format!("{to} file"))
+                .with_edition(from)
+                .with_target_edition(to)
+                .with_symbol(f.target.clone())
+                .with_help(format!("{gate} as well (a build script's cfg alias hides the edition's build from corefence), and check the export with `corefence export --check`")),
+            );
+            continue;
+        }
         out.push(
             Diagnostic::new(
                 Code::BoundaryModule,

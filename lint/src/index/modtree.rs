@@ -106,6 +106,9 @@ pub struct ModuleFinding {
     pub target: String,
     /// `mod` or `include!`.
     pub include: bool,
+    /// The declaration is under this cfg, which a build script may set
+    /// (see [`crate::parse::items::ModDecl::custom_cfg`]).
+    pub custom_cfg: Option<String>,
 }
 
 /// A `mod x;` or `include!` whose path leaves the workspace: the file it
@@ -444,7 +447,16 @@ impl ModTree {
                 let alt_gate = inputs.combine(gate, inputs.requirement(parent.krate, cfg));
                 if !inputs.allowed(ctx, alt_gate, to) {
                     let (file, span) = (parent.file, decl.span.clone());
-                    self.findings.push(ModuleFinding { file, span, from: ctx, to, target: rel, include: false });
+                    let custom_cfg = decl.custom_cfg.clone();
+                    self.findings.push(ModuleFinding {
+                        file,
+                        span,
+                        from: ctx,
+                        to,
+                        target: rel,
+                        include: false,
+                        custom_cfg,
+                    });
                 }
             }
             let candidates: Option<Vec<String>> = match &decl.path_attr {
@@ -484,6 +496,7 @@ impl ModTree {
                         to,
                         target: target.clone(),
                         include: false,
+                        custom_cfg: decl.custom_cfg.clone(),
                     });
                 }
             }
@@ -581,6 +594,7 @@ impl ModTree {
                     to,
                     target: rel,
                     include: true,
+                    custom_cfg: None,
                 });
             }
         }

@@ -563,6 +563,10 @@ pub struct ModDecl {
     /// `#[macro_use] mod x;`: the macros `x` defines stay in scope after it.
     #[serde(default)]
     pub macro_use: bool,
+    /// A cfg it is under that Cargo features do not set (`#[cfg(ee)]`,
+    /// which a build script may set): its builds cannot be known.
+    #[serde(default)]
+    pub custom_cfg: Option<String>,
 }
 
 /// A path written in code.
@@ -2037,6 +2041,7 @@ impl Collector {
             item_span: item.span().byte_range(),
             block: false,
             macro_use: m.attrs.iter().any(|a| a.path().is_ident("macro_use")),
+            custom_cfg: m.attrs.iter().filter(|a| a.path().is_ident("cfg")).find_map(|a| custom_cfg(&a.meta)),
         };
         if let Some((_, items)) = &m.content {
             decl.inline = Some(self.inline_body(|c| items.iter().for_each(|i| c.visit_item(i))));
@@ -2267,6 +2272,48 @@ fn fragment_uses(tokens: TokenStream, text: bool, out: &mut Vec<(Range<usize>, b
             _ => {}
         }
         i += 1;
+    }
+}
+
+/// A configuration name in a cfg predicate that neither Cargo features nor
+/// rustc set (`ee` in `cfg(ee)`, `all(ee, unix)`): a build script or
+/// `RUSTFLAGS` does.
+fn custom_cfg(meta: &Meta) -> Option<String> {
+    const RUSTC: &[&str] = &[
+        "test",
+        "unix",
+        "windows",
+        "debug_assertions",
+        "doc",
+        "doctest",
+        "miri",
+        "proc_macro",
+        "overflow_checks",
+        "ub_checks",
+        "panic",
+        "feature",
+        "target_os",
+        "target_family",
+        "target_arch",
+        "target_env",
+        "target_abi",
+        "target_endian",
+        "target_pointer_width",
+        "target_vendor",
+        "target_has_atomic",
+        "target_feature",
+        "target_thread_local",
+        "relocation_model",
+        "fmt_debug",
+    ];
+    match meta {
+        Meta::List(list) if ["all", "any", "not", "cfg"].iter().any(|k| list.path.is_ident(k)) => {
+            list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated).ok()?.iter().find_map(custom_cfg)
+        }
+        other => {
+            let name = other.path().get_ident()?.to_string();
+            (!RUSTC.contains(&name.as_str())).then_some(name)
+        }
     }
 }
 
@@ -2658,6 +2705,7 @@ impl<'ast> Visit<'ast> for Collector {
             item_span: span,
             block: true,
             macro_use: false,
+            custom_cfg: None,
         });
     }
 

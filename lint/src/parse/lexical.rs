@@ -666,6 +666,7 @@ impl Extractor<'_> {
             item_span,
             block: false,
             macro_use: false,
+            custom_cfg: None,
         };
         let body = self.body();
         let index = body.mods.len();
