@@ -70,6 +70,15 @@ pub struct TargetRoot {
     pub root: ModId,
 }
 
+impl ModuleFinding {
+    /// A `mod` declaration `decl` in `file`, of edition `from`, pulling in
+    /// `target`, of edition `to`.
+    fn declaration(file: usize, decl: &ModDecl, from: EditionId, to: EditionId, target: String) -> Self {
+        let (span, custom_cfg) = (decl.span.clone(), decl.custom_cfg.clone());
+        ModuleFinding { file, span, from, to, target, include: false, custom_cfg }
+    }
+}
+
 /// The module `decl` declares in `parent` (whose id is `id`), before its
 /// file, body, edition and gate are known.
 fn declared(parent: &Module, id: ModId, decl: &ModDecl) -> Module {
@@ -446,17 +455,7 @@ impl ModTree {
                 let Some(to) = assigned_edition(inputs, parent.krate, &rel) else { continue };
                 let alt_gate = inputs.combine(gate, inputs.requirement(parent.krate, cfg));
                 if !inputs.allowed(ctx, alt_gate, to) {
-                    let (file, span) = (parent.file, decl.span.clone());
-                    let custom_cfg = decl.custom_cfg.clone();
-                    self.findings.push(ModuleFinding {
-                        file,
-                        span,
-                        from: ctx,
-                        to,
-                        target: rel,
-                        include: false,
-                        custom_cfg,
-                    });
+                    self.findings.push(ModuleFinding::declaration(parent.file, decl, ctx, to, rel));
                 }
             }
             let candidates: Option<Vec<String>> = match &decl.path_attr {
@@ -489,15 +488,7 @@ impl ModTree {
             if let Some(to) = assigned {
                 if !inputs.allowed(ctx, gate, to) {
                     crossing = true;
-                    self.findings.push(ModuleFinding {
-                        file: parent.file,
-                        span: decl.span.clone(),
-                        from: ctx,
-                        to,
-                        target: target.clone(),
-                        include: false,
-                        custom_cfg: decl.custom_cfg.clone(),
-                    });
+                    self.findings.push(ModuleFinding::declaration(parent.file, decl, ctx, to, target.clone()));
                 }
             }
             let edition = assigned.or_else(|| shared.get(&file).copied()).unwrap_or(ctx);

@@ -1433,15 +1433,47 @@ impl Collector {
 
     /// What is known of the type of the elements `e` iterates over:
     /// `v`, `&v`, `v.iter()`, `v.iter().filter(..)` for a declared collection `v`.
-    fn element_of(&self, e: &Expr) -> Option<Hint> {
+    fn element_of(&mut self, e: &Expr) -> Option<Hint> {
         match e {
             Expr::MethodCall(m) if ELEMENT_ITERS.contains(&m.method.to_string().as_str()) => {
                 self.element_of(&m.receiver)
+            }
+            // `v.iter().map(|t| t.priority)`: what the closure returns.
+            Expr::MethodCall(m) if m.method == "map" && m.args.len() == 1 => {
+                let element = self.element_of(&m.receiver);
+                self.closure_value(m.args.first()?, element)
             }
             Expr::Reference(r) => self.element_of(&r.expr),
             Expr::Paren(p) => self.element_of(&p.expr),
             other => Some(Hint::Unwrapped(Box::new(self.hint_of(other)?))),
         }
+    }
+
+    /// What a one-parameter closure returns (`|t| Reverse(t.priority)`:
+    /// the key inside `Reverse`), given its parameter's type.
+    fn closure_value(&mut self, closure: &Expr, param: Option<Hint>) -> Option<Hint> {
+        let Expr::Closure(c) = closure else { return None };
+        let [input] = c.inputs.iter().collect::<Vec<_>>()[..] else { return None };
+        let name = match input {
+            syn::Pat::Ident(i) => i.ident.unraw().to_string(),
+            syn::Pat::Reference(r) => match &*r.pat {
+                syn::Pat::Ident(i) => i.ident.unraw().to_string(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let body = match &*c.body {
+            Expr::Call(call)
+                if call.args.len() == 1 && matches!(&*call.func, Expr::Path(p) if p.path.is_ident("Reverse")) =>
+            {
+                call.args.first()?
+            }
+            body => body,
+        };
+        self.scopes.push(Scope::from([(name, (param, None))]));
+        let value = self.hint_of(body);
+        self.scopes.pop();
+        value
     }
 
     /// What is known of the type of `e`'s value.
@@ -2345,6 +2377,18 @@ fn callee_span(path: &syn::Path) -> Option<Range<usize>> {
     Some(start..path.segments.last()?.ident.span().byte_range().end)
 }
 
+/// An iterator written as one: `v.iter()`, `v.into_iter().map(..)`.
+fn is_iteration(e: &Expr) -> bool {
+    match e {
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            matches!(name.as_str(), "iter" | "into_iter" | "values" | "map" | "copied" | "cloned")
+                || (ELEMENT_ITERS.contains(&name.as_str()) && is_iteration(&m.receiver))
+        }
+        _ => false,
+    }
+}
+
 /// `Box::new`, `Arc::new`, `Rc::new`.
 fn is_pointer_new(path: &syn::Path) -> bool {
     let mut rev = path.segments.iter().rev();
@@ -3046,9 +3090,23 @@ impl<'ast> Visit<'ast> for Collector {
         if let Some(turbofish) = &call.turbofish {
             self.visit_angle_bracketed_generic_arguments(turbofish);
         }
+        // `v.sort_by_key(|t| t.priority)`, `v.iter().max()`: the key or
+        // element needs `Ord`.
+        let name = call.method.to_string();
+        let ordered = match (name.as_str(), call.args.first()) {
+            ("sort_by_key" | "sort_unstable_by_key" | "max_by_key" | "min_by_key", Some(key)) => {
+                let element = self.element_of(&call.receiver);
+                self.closure_value(key, element)
+            }
+            ("max" | "min", None) => self.element_of(&call.receiver).filter(|_| is_iteration(&call.receiver)),
+            _ => None,
+        };
+        if let Some(receiver) = ordered {
+            let (span, module) = (call.method.span().byte_range(), self.path.clone());
+            self.syntax.trait_uses.push(TraitUse { traits: vec!["Ord".to_owned()], receiver, span, module });
+        }
         // `v.iter().map(|x| ..)`: the closure takes the elements;
         // `r.map_err(|e| ..)` the error.
-        let name = call.method.to_string();
         let element = if ELEMENT_CLOSURES.contains(&name.as_str()) {
             self.element_of(&call.receiver)
         } else if name == "map_err" {
