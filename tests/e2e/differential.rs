@@ -12,7 +12,9 @@
 //! case that gives no `corefence.toml` gets [`PRELUDE_CONFIG`], and one that
 //! gives no root `Cargo.toml` is a single crate `app` with an `enterprise`
 //! feature. Lines starting with `#` before the first file are comments:
-//! say what the case is about there. `{COREFENCE_MACROS}` stands for this
+//! say what the case is about there. A case whose community build breaks
+//! nowhere is a trap, and its name starts with `trap_`: any other case must
+//! break somewhere, or it tests nothing. `{COREFENCE_MACROS}` stands for this
 //! repository's `macros/` folder, for cases that tag items with
 //! `#[edition(..)]` (`corefence-macros = { path = "{COREFENCE_MACROS}" }`).
 //!
@@ -191,6 +193,12 @@ fn findings_are_exactly_where_the_community_build_breaks() {
         let only_corefence: Vec<_> = found.difference(&broken).collect();
         missed += only_compiler.len();
         false_findings += only_corefence.len();
+        // A case that is not a trap must break somewhere: one that builds
+        // clean tests nothing (the export and the check may share a blind
+        // spot, as a tag spelling both missed once did).
+        if broken.is_empty() && !case.name.starts_with("trap_") {
+            failures.push(format!("{}: not a `trap_` case, but the community build breaks nowhere", case.name));
+        }
         if !only_compiler.is_empty() || !only_corefence.is_empty() {
             failures.push(format!(
                 "{}: the build breaks where corefence is silent {only_compiler:?}; corefence reports where it builds {only_corefence:?}",

@@ -113,7 +113,8 @@ fn matching_brackets(tokens: &[Token]) -> Vec<u32> {
     out
 }
 
-/// `use corefence_macros::edition as NAME;` renames anywhere in the file.
+/// `use corefence_macros::edition as NAME;` renames anywhere in the file
+/// (or of a re-export: `use tags::edition as NAME;`).
 fn aliases(text: &str, tokens: &[Token]) -> Vec<String> {
     let name = |t: Option<&Token>| match t {
         Some(t) if t.kind == Kind::Ident => Some(lex::ident_name(text.as_bytes(), &t.span()).to_owned()),
@@ -122,10 +123,9 @@ fn aliases(text: &str, tokens: &[Token]) -> Vec<String> {
     let mut out = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
         if t.kind == Kind::Ident && lex::ident_name(text.as_bytes(), &t.span()) == "edition" {
-            let krate = i.checked_sub(3).and_then(|k| name(tokens.get(k)));
             let sep = i.checked_sub(2).and_then(|k| tokens.get(k)).is_some_and(|t| t.is_punct(b':'));
             let as_kw = name(tokens.get(i + 1));
-            if krate.as_deref() == Some("corefence_macros") && sep && as_kw.as_deref() == Some("as") {
+            if sep && as_kw.as_deref() == Some("as") {
                 out.extend(name(tokens.get(i + 2)));
             }
         }

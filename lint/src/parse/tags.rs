@@ -9,6 +9,7 @@
 
 use std::ops::Range;
 
+use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
@@ -20,8 +21,6 @@ use super::attrs::AttrsOf;
 #[path = "../../../macros/src/args.rs"]
 mod edition_args;
 
-/// The crate that defines the attribute.
-const MACRO_CRATE: &str = "corefence_macros";
 /// The attribute's own name.
 const ATTRIBUTE: &str = "edition";
 
@@ -82,11 +81,17 @@ impl<'ast> Visit<'ast> for AliasFinder<'_> {
     }
 }
 
-fn collect_aliases(tree: &syn::UseTree, under_macro_crate: bool, names: &mut Vec<String>) {
+/// `edition` renamed at the end of a path: the attribute itself, or a
+/// re-export of it (`pub use corefence_macros::edition;` in a tags crate or
+/// module). Only an attribute macro can be written `#[tier(..)]`, so no
+/// other item called `edition` is taken for it where it matters.
+fn collect_aliases(tree: &syn::UseTree, in_path: bool, names: &mut Vec<String>) {
     match tree {
-        syn::UseTree::Path(p) => collect_aliases(&p.tree, p.ident == MACRO_CRATE, names),
-        syn::UseTree::Group(g) => g.items.iter().for_each(|t| collect_aliases(t, under_macro_crate, names)),
-        syn::UseTree::Rename(r) if under_macro_crate && r.ident == ATTRIBUTE => names.push(r.rename.to_string()),
+        syn::UseTree::Path(p) => collect_aliases(&p.tree, true, names),
+        syn::UseTree::Group(g) => g.items.iter().for_each(|t| collect_aliases(t, in_path, names)),
+        syn::UseTree::Rename(r) if in_path && r.ident.unraw() == ATTRIBUTE => {
+            names.push(r.rename.unraw().to_string());
+        }
         _ => {}
     }
 }
@@ -97,23 +102,26 @@ pub(super) fn in_attribute(
     attr: &Attribute,
     names: &[String],
 ) -> Vec<(proc_macro2::Span, Result<TagArgs, TagError>, bool)> {
-    let is_tag_path = |path: &syn::Path| {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    // `#[r#edition(..)]` is `#[edition(..)]`. Through another path than
+    // `corefence_macros::edition` (a re-export: `tags::edition`), only
+    // well-formed arguments make it the tag: another crate's `edition`
+    // attribute is not ours.
+    let tag = |meta: &Meta| {
+        let segments: Vec<String> = meta.path().segments.iter().map(|s| s.ident.unraw().to_string()).collect();
         match segments.as_slice() {
-            [one] => names.contains(one),
-            [krate, attr] => krate == MACRO_CRATE && attr == ATTRIBUTE,
-            _ => false,
+            [one] if names.contains(one) => Some(read_args(meta)),
+            [krate, attr] if krate == "corefence_macros" && attr == ATTRIBUTE => Some(read_args(meta)),
+            [_, .., attr] if attr == ATTRIBUTE => read_args(meta).ok().map(Ok),
+            _ => None,
         }
     };
     let mut out = Vec::new();
-    if is_tag_path(attr.path()) {
-        out.push((attr.span(), read_args(&attr.meta), false));
+    if let Some(args) = tag(&attr.meta) {
+        out.push((attr.span(), args, false));
     } else if attr.path().is_ident("cfg_attr") {
         // cfg_attr(pred, attr1, attr2, ..): the predicate comes first.
         if let Ok(list) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) {
-            for meta in list.iter().skip(1).filter(|m| is_tag_path(m.path())) {
-                out.push((attr.span(), read_args(meta), true));
-            }
+            out.extend(list.iter().skip(1).filter_map(tag).map(|args| (attr.span(), args, true)));
         }
     }
     out
@@ -285,7 +293,8 @@ use corefence_macros::edition as tier;
 #[tier(enterprise, feature = "ee")] enum Renamed {}
 #[cfg_attr(feature = "ee", edition(enterprise))] fn conditional() {}
 #[cfg_attr(test, derive(Debug))] struct NotATag;
-#[other::edition(enterprise)] fn not_ours() {}
+#[other::edition(2021)] fn not_ours() {}
+#[tags::edition(enterprise)] fn reexported() {}
 impl S {
     #[edition(enterprise)] fn assoc(&self) {}
 }
@@ -301,6 +310,7 @@ mod m { #[edition(enterprise)] pub const C: u8 = 1; }
                 Some("Path"),
                 Some("Renamed"),
                 Some("conditional"),
+                Some("reexported"),
                 Some("assoc"),
                 Some("in_trait"),
                 Some("C")
@@ -308,13 +318,21 @@ mod m { #[edition(enterprise)] pub const C: u8 = 1; }
         );
         assert_eq!(
             editions(text),
-            ["enterprise", "pro", "enterprise", "enterprise", "enterprise", "enterprise", "enterprise"]
+            ["enterprise", "pro", "enterprise", "enterprise", "enterprise", "enterprise", "enterprise", "enterprise"]
         );
         assert!(found[3].conditional && !found[0].conditional);
         assert_eq!(found[2].args.as_ref().unwrap().feature.as_deref(), Some("ee"));
         let plain = &found[0];
         assert_eq!(&text[plain.item_span.clone()], "#[edition(enterprise)] fn plain() {}");
         assert_eq!(&text[plain.args.as_ref().unwrap().name_span.clone()], "enterprise");
+    }
+
+    #[test]
+    fn reexported_renamed_and_raw_spellings() {
+        let text = "use crate::tags::edition as tier;\nuse acme_tags::{edition as r#grade};\n\
+                    #[tier(enterprise)] fn a() {}\n#[grade(pro)] fn b() {}\n\
+                    #[r#edition(r#enterprise)] impl S {}\n#[r#tier(enterprise)] fn c() {}\n";
+        assert_eq!(editions(text), ["enterprise", "pro", "enterprise", "enterprise"]);
     }
 
     #[test]
