@@ -58,7 +58,8 @@ pub struct Syntax {
     /// that needs a value's type to implement a std trait.
     #[serde(default)]
     pub trait_uses: Vec<TraitUse>,
-    /// `?` on values whose error type is written down.
+    /// Conversions with `From` whose types are written down (`?`,
+    /// `T::from(x)`, `x.into()`).
     #[serde(default)]
     pub conversions: Vec<Conversion>,
     /// Functions with parameters whose type asks for traits (`impl Trait`,
