@@ -40,7 +40,7 @@ use crate::parse::items::{
 };
 
 /// What a path resolves to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Res {
     /// A module (a crate root too).
     Module(ModId),
@@ -364,6 +364,9 @@ impl<'a> Resolver<'a> {
                 .iter()
                 .filter_map(|b| self.resolve(m, std::slice::from_ref(b), false, ns::TYPE, View::Any).map(|r| r.res)),
         );
+        // The same members in the same order on every run.
+        owners.sort_unstable();
+        owners.dedup();
         for owner in owners {
             trait_impls.entry(owner).or_default().push((name.clone(), m, imp.span.clone()));
             for it in &imp.items {
