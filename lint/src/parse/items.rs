@@ -1491,8 +1491,9 @@ impl Collector {
                 let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
                 match segments.as_slice() {
                     [one] if one == "self" => self.self_ty.last().cloned().flatten().map(Hint::Type),
-                    [one] => self.local_hint(one).filter(|h| h.chain() <= budget),
-                    // `Error::Expired`, `Limits::MAX`: a unit variant's or constant's value.
+                    [one] if self.local(one).is_some() => self.local_hint(one).filter(|h| h.chain() <= budget),
+                    // `LdapError`, `Error::Expired`, `Limits::MAX`: a unit struct's,
+                    // unit variant's or constant's value.
                     [.., last] if last.starts_with(|c: char| c.is_ascii_uppercase()) => {
                         Some(Hint::Call(path_of(&p.path)))
                     }
