@@ -694,7 +694,7 @@ fn std_needs(report: &Report<'_, '_>, m: ModId, call: &MethodCall) -> Option<Dia
     let resolver = report.resolver;
     let ctx = resolver.ctx_at(m, &call.span);
     let view = resolver.view_of(ctx);
-    let (written_in, ty) = declared(resolver, m, call.receiver.as_ref()?, call.self_ty.as_ref(), view, 0)?;
+    let (written_in, ty) = declared(resolver, m, call.receiver.as_ref()?, call.self_ty.as_ref(), view)?;
     let collection = ty.segments.last()?;
     let (_, _, key, traits) = needs.find(|(types, ..)| types.contains(&collection.as_str()))?;
     let of = if *key { ty.arg.as_deref()? } else { ty.ok.as_deref()? };
@@ -712,7 +712,7 @@ fn pushed_object(report: &Report<'_, '_>, m: ModId, call: &MethodCall) -> Option
     let resolver = report.resolver;
     let ctx = resolver.ctx_at(m, &call.span);
     let view = resolver.view_of(ctx);
-    let (_, collection) = declared(resolver, m, call.receiver.as_ref()?, call.self_ty.as_ref(), view, 0)?;
+    let (_, collection) = declared(resolver, m, call.receiver.as_ref()?, call.self_ty.as_ref(), view)?;
     let element = collection.ok.filter(|e| e.object)?;
     let name = element.segments.last()?;
     let arg = report.data.syntax.arguments.iter().find(|a| a.callee == call.span && a.index == 0)?;
@@ -784,7 +784,7 @@ fn conversion(report: &Report<'_, '_>, m: ModId, conversion: &Conversion) -> Opt
         Some(Res::Item(fm, fi)) => Res::Item(fm, fi),
         Some(_) => return None,
         None => {
-            let (from_module, ty) = declared(resolver, m, &conversion.from, None, view, 0)?;
+            let (from_module, ty) = declared(resolver, m, &conversion.from, None, view)?;
             match resolver.type_in(from_module, &ty, None, view) {
                 Some(res) => res,
                 None => {
@@ -881,160 +881,160 @@ fn owned_candidates(resolver: &Resolver<'_>, owner: Res, call: &MethodCall) -> V
 
 /// The type a receiver hint names, as far as it is written down.
 fn type_of(resolver: &Resolver<'_>, m: ModId, hint: &Hint, self_ty: Option<&TyPath>, view: View) -> Option<Res> {
-    type_within(resolver, m, hint, self_ty, view, 0)
-}
-
-fn type_within(
-    resolver: &Resolver<'_>,
-    m: ModId,
-    hint: &Hint,
-    self_ty: Option<&TyPath>,
-    view: View,
-    depth: usize,
-) -> Option<Res> {
-    if depth > Hint::MAX_CHAIN {
-        return None;
-    }
-    match hint {
-        Hint::Type(ty) => resolver.type_in(m, ty, self_ty, view),
-        Hint::Call(_) => returned(resolver, callee(resolver, m, hint, self_ty, view)?, view),
-        Hint::Field(base, name) | Hint::Method(base, name) => {
-            if let Some((written_in, ty)) = guarded(resolver, m, hint, self_ty, view, depth) {
-                return resolver.type_in(written_in, &ty, None, view);
-            }
-            let owner = type_within(resolver, m, base, self_ty, view, depth + 1);
-            let field = matches!(hint, Hint::Field(..));
-            let Some((owner, found)) = owner.and_then(|o| Some((o, member_in(resolver, o, name, field, view)?))) else {
-                let (written_in, ty) = collection_method(resolver, m, hint, self_ty, view, depth)?;
-                return resolver.type_in(written_in, &ty, None, view);
-            };
-            let info = resolver.members().get(found)?;
-            let ty = info.member.ty.as_ref()?;
-            if ty.segments.first().is_some_and(|s| s == "Self") {
-                return Some(owner);
-            }
-            resolver.type_in(info.module, ty, None, view)
-        }
-        // The `T` of the `Result<T, E>` or `Option<T>` the value is declared
-        // with, or the `E`; a pattern's field.
-        Hint::Unwrapped(_) | Hint::Failed(_) | Hint::Pattern(..) => {
-            let (written_in, ty) = declared(resolver, m, hint, self_ty, view, depth)?;
-            resolver.type_in(written_in, &ty, None, view)
-        }
-    }
+    Typing { resolver, m, self_ty, view }.ty(hint, 0)
 }
 
 /// The type a value is declared with, as written, and the module it is
-/// written in: an annotation, a function's return type, a field's or
-/// method's type, or what `?`/`unwrap()` takes out of one of those.
+/// written in (see [`Typing::declared`]).
 fn declared(
     resolver: &Resolver<'_>,
     m: ModId,
     hint: &Hint,
     self_ty: Option<&TyPath>,
     view: View,
-    depth: usize,
 ) -> Option<(ModId, TyPath)> {
-    if depth > Hint::MAX_CHAIN {
-        return None;
-    }
-    match hint {
-        Hint::Type(ty) => Some((m, ty.clone())),
-        Hint::Call(_) => match callee(resolver, m, hint, self_ty, view)? {
-            Res::Item(im, i) => Some((im, resolver.item(im, i)?.ret.clone()?)),
-            Res::Member(i) => resolver.members().get(i).and_then(|x| Some((x.module, x.member.ty.clone()?))),
-            Res::Module(_) => None,
-        },
-        Hint::Field(base, name) | Hint::Method(base, name) => {
-            if let Some(found) = guarded(resolver, m, hint, self_ty, view, depth) {
-                return Some(found);
-            }
-            let field = matches!(hint, Hint::Field(..));
-            let owner = type_within(resolver, m, base, self_ty, view, depth + 1);
-            match owner.and_then(|owner| member_in(resolver, owner, name, field, view)) {
-                Some(found) => resolver.members().get(found).and_then(|x| Some((x.module, x.member.ty.clone()?))),
-                None => collection_method(resolver, m, hint, self_ty, view, depth),
-            }
+    Typing { resolver, m, self_ty, view }.declared(hint, 0)
+}
+
+/// What typing a value needs: the module of the code, what `Self` is
+/// there, and the build.
+#[derive(Clone, Copy)]
+struct Typing<'r, 'a> {
+    resolver: &'r Resolver<'a>,
+    m: ModId,
+    self_ty: Option<&'r TyPath>,
+    view: View,
+}
+
+impl Typing<'_, '_> {
+    /// The workspace type a hint names, `depth` fields and calls into a chain.
+    fn ty(&self, hint: &Hint, depth: usize) -> Option<Res> {
+        let Typing { resolver, m, self_ty, view } = *self;
+        if depth > Hint::MAX_CHAIN {
+            return None;
         }
-        Hint::Unwrapped(base) => {
-            let (written_in, ty) = declared(resolver, m, base, self_ty, view, depth + 1)?;
-            Some((written_in, *ty.ok?))
-        }
-        Hint::Pattern(path, field) => {
-            let owner = match path.segments.as_slice() {
-                // `Self(x)`, `Self::Variant(x)`
-                [first, rest @ ..] if first == "Self" => {
-                    let base = resolver.type_in(m, self_ty?, None, view)?;
-                    match rest {
-                        [] => base,
-                        [variant] => Res::Member(member_in_ns(resolver, base, variant, view)?),
-                        _ => return None,
-                    }
+        match hint {
+            Hint::Type(ty) => resolver.type_in(m, ty, self_ty, view),
+            Hint::Call(_) => returned(resolver, callee(resolver, m, hint, self_ty, view)?, view),
+            Hint::Field(base, name) | Hint::Method(base, name) => {
+                if let Some((written_in, ty)) = self.guarded(hint, depth) {
+                    return resolver.type_in(written_in, &ty, None, view);
                 }
-                _ => resolver.resolve(m, &path.segments, path.global, ns::VALUE | ns::TYPE, view)?.res,
-            };
-            let found = member_in(resolver, owner, field, true, view)?;
-            resolver.members().get(found).and_then(|x| Some((x.module, x.member.ty.clone()?)))
-        }
-        Hint::Failed(base) => {
-            let (written_in, ty) = declared(resolver, m, base, self_ty, view, depth + 1)?;
-            if ty.segments.last()? != "Result" {
-                return None;
+                let owner = self.ty(base, depth + 1);
+                let field = matches!(hint, Hint::Field(..));
+                let Some((owner, found)) = owner.and_then(|o| Some((o, member_in(resolver, o, name, field, view)?)))
+                else {
+                    let (written_in, ty) = self.collection_method(hint, depth)?;
+                    return resolver.type_in(written_in, &ty, None, view);
+                };
+                let info = resolver.members().get(found)?;
+                let ty = info.member.ty.as_ref()?;
+                if ty.segments.first().is_some_and(|s| s == "Self") {
+                    return Some(owner);
+                }
+                resolver.type_in(info.module, ty, None, view)
             }
-            Some((written_in, *ty.arg?))
+            // The `T` of the `Result<T, E>` or `Option<T>` the value is declared
+            // with, or the `E`; a pattern's field.
+            Hint::Unwrapped(_) | Hint::Failed(_) | Hint::Pattern(..) => {
+                let (written_in, ty) = self.declared(hint, depth)?;
+                resolver.type_in(written_in, &ty, None, view)
+            }
         }
     }
-}
 
-/// What a std collection's or iterator's method gives, for a receiver
-/// declared as a collection: `v.iter()` the same elements, `v.get(i)`,
-/// `map.get(k)` or `v.iter().find(..)` an `Option` of one.
-fn collection_method(
-    resolver: &Resolver<'_>,
-    m: ModId,
-    hint: &Hint,
-    self_ty: Option<&TyPath>,
-    view: View,
-    depth: usize,
-) -> Option<(ModId, TyPath)> {
-    let Hint::Method(base, name) = hint else { return None };
-    let name = name.as_str();
-    let iterates = ELEMENT_ITERS.contains(&name) || MAP_VALUES.contains(&name);
-    let entry = ENTRY_VALUES.contains(&name);
-    if !iterates && !entry && name != "entry" && !ELEMENT_GETTERS.contains(&name) {
-        return None;
+    /// The type a value is declared with, as written, and the module it is
+    /// written in: an annotation, a function's return type, a field's or
+    /// method's type, or what `?`/`unwrap()` takes out of one of those.
+    fn declared(&self, hint: &Hint, depth: usize) -> Option<(ModId, TyPath)> {
+        let Typing { resolver, m, self_ty, view } = *self;
+        if depth > Hint::MAX_CHAIN {
+            return None;
+        }
+        match hint {
+            Hint::Type(ty) => Some((m, ty.clone())),
+            Hint::Call(_) => match callee(resolver, m, hint, self_ty, view)? {
+                Res::Item(im, i) => Some((im, resolver.item(im, i)?.ret.clone()?)),
+                Res::Member(i) => resolver.members().get(i).and_then(|x| Some((x.module, x.member.ty.clone()?))),
+                Res::Module(_) => None,
+            },
+            Hint::Field(base, name) | Hint::Method(base, name) => {
+                if let Some(found) = self.guarded(hint, depth) {
+                    return Some(found);
+                }
+                let field = matches!(hint, Hint::Field(..));
+                let owner = self.ty(base, depth + 1);
+                match owner.and_then(|owner| member_in(resolver, owner, name, field, view)) {
+                    Some(found) => resolver.members().get(found).and_then(|x| Some((x.module, x.member.ty.clone()?))),
+                    None => self.collection_method(hint, depth),
+                }
+            }
+            Hint::Unwrapped(base) => {
+                let (written_in, ty) = self.declared(base, depth + 1)?;
+                Some((written_in, *ty.ok?))
+            }
+            Hint::Pattern(path, field) => {
+                let owner = match path.segments.as_slice() {
+                    // `Self(x)`, `Self::Variant(x)`
+                    [first, rest @ ..] if first == "Self" => {
+                        let base = resolver.type_in(m, self_ty?, None, view)?;
+                        match rest {
+                            [] => base,
+                            [variant] => Res::Member(member_in_ns(resolver, base, variant, view)?),
+                            _ => return None,
+                        }
+                    }
+                    _ => resolver.resolve(m, &path.segments, path.global, ns::VALUE | ns::TYPE, view)?.res,
+                };
+                let found = member_in(resolver, owner, field, true, view)?;
+                resolver.members().get(found).and_then(|x| Some((x.module, x.member.ty.clone()?)))
+            }
+            Hint::Failed(base) => {
+                let (written_in, ty) = self.declared(base, depth + 1)?;
+                if ty.segments.last()? != "Result" {
+                    return None;
+                }
+                Some((written_in, *ty.arg?))
+            }
+        }
     }
-    let (written_in, collection) = declared(resolver, m, base, self_ty, view, depth + 1)?;
-    let element = collection.ok?;
-    Some((
-        written_in,
-        match name {
-            _ if entry => *element,
-            "entry" => TyPath { ok: Some(element), ..TyPath::name("Entry") },
-            _ if iterates => TyPath { ok: Some(element), ..TyPath::name("Iterator") },
-            _ => TyPath { ok: Some(element), ..TyPath::name("Option") },
-        },
-    ))
-}
 
-/// `m.lock()` on a value declared in a `Mutex` (`RwLock`, `RefCell`): a
-/// guard of the value, in a `Result` but for `RefCell`'s.
-fn guarded(
-    resolver: &Resolver<'_>,
-    m: ModId,
-    hint: &Hint,
-    self_ty: Option<&TyPath>,
-    view: View,
-    depth: usize,
-) -> Option<(ModId, TyPath)> {
-    let Hint::Method(base, name) = hint else { return None };
-    let &(_, wrapped) = LOCK_METHODS.iter().find(|(n, _)| n == name)?;
-    let (written_in, ty) = declared(resolver, m, base, self_ty, view, depth + 1)?;
-    if !ty.locked {
-        return None;
+    /// What a std collection's or iterator's method gives, for a receiver
+    /// declared as a collection: `v.iter()` the same elements, `v.get(i)`,
+    /// `map.get(k)` or `v.iter().find(..)` an `Option` of one.
+    fn collection_method(&self, hint: &Hint, depth: usize) -> Option<(ModId, TyPath)> {
+        let Hint::Method(base, name) = hint else { return None };
+        let name = name.as_str();
+        let iterates = ELEMENT_ITERS.contains(&name) || MAP_VALUES.contains(&name);
+        let entry = ENTRY_VALUES.contains(&name);
+        if !iterates && !entry && name != "entry" && !ELEMENT_GETTERS.contains(&name) {
+            return None;
+        }
+        let (written_in, collection) = self.declared(base, depth + 1)?;
+        let element = collection.ok?;
+        Some((
+            written_in,
+            match name {
+                _ if entry => *element,
+                "entry" => TyPath { ok: Some(element), ..TyPath::name("Entry") },
+                _ if iterates => TyPath { ok: Some(element), ..TyPath::name("Iterator") },
+                _ => TyPath { ok: Some(element), ..TyPath::name("Option") },
+            },
+        ))
     }
-    let value = TyPath { locked: false, ..ty };
-    Some((written_in, if wrapped { TyPath { ok: Some(Box::new(value)), ..TyPath::name("Result") } } else { value }))
+
+    /// `m.lock()` on a value declared in a `Mutex` (`RwLock`, `RefCell`): a
+    /// guard of the value, in a `Result` but for `RefCell`'s.
+    fn guarded(&self, hint: &Hint, depth: usize) -> Option<(ModId, TyPath)> {
+        let Hint::Method(base, name) = hint else { return None };
+        let &(_, wrapped) = LOCK_METHODS.iter().find(|(n, _)| n == name)?;
+        let (written_in, ty) = self.declared(base, depth + 1)?;
+        if !ty.locked {
+            return None;
+        }
+        let value = TyPath { locked: false, ..ty };
+        Some((written_in, if wrapped { TyPath { ok: Some(Box::new(value)), ..TyPath::name("Result") } } else { value }))
+    }
 }
 
 /// Methods of a map's `Entry` that give the value.
@@ -1093,7 +1093,7 @@ fn trait_out_of_scope(
 
 /// Whether a value is declared inside an `Arc` or `Rc`.
 fn shared(resolver: &Resolver<'_>, m: ModId, hint: &Hint, self_ty: Option<&TyPath>, view: View) -> bool {
-    declared(resolver, m, hint, self_ty, view, 0).is_some_and(|(_, ty)| ty.shared)
+    declared(resolver, m, hint, self_ty, view).is_some_and(|(_, ty)| ty.shared)
 }
 
 /// What a call hint calls: a function, or an associated function of `Self`.
