@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 
 use crate::config::EditionId;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::index::modtree::{Inputs, ModId, ModTree};
+use crate::index::modtree::{Inputs, ModId, ModTree, Need};
 use crate::index::resolve::{Ctx, Res, Resolved, Resolver, View};
 use crate::index::{FileData, Sources};
 use crate::parse::items::{
@@ -40,6 +40,10 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
     // Macro body references already reported, by file and span: a body
     // breaks once, however often it expands.
     let mut expanded = HashSet::new();
+    // Findings of type checking (by index in `out`) and of trait paths that
+    // stop it, with their module and code context.
+    let mut typed: Vec<(usize, ModId, Ctx)> = Vec::new();
+    let mut stops: Vec<(ModId, Ctx)> = Vec::new();
     for (file, data) in inputs.files.iter().enumerate() {
         let Some(root) = tree.module_of(file, &[]) else { continue };
         let report = Report { inputs, tree, resolver: &resolver, sources, data, file };
@@ -56,10 +60,15 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
                 Some((_, Some(cfg))) => resolver.ctx_with(m, &r.span, cfg),
                 None => resolver.ctx_at(m, &r.span),
             };
-            if let Some(d) = path_ref(&report, m, r, ctx) {
+            if let Some((d, phase)) = path_ref(&report, m, r, ctx) {
+                match phase {
+                    Phase::Types => typed.push((out.len(), m, ctx)),
+                    Phase::Resolve if data.syntax.signature_traits.contains(&r.span) => stops.push((m, ctx)),
+                    Phase::Resolve => {}
+                }
                 out.push(d);
             } else if r.ns == ns::MACRO {
-                expansion(&report, m, r, &mut expanded, &mut out);
+                expansion(&report, m, r, ctx, &mut expanded, &mut out);
             }
         }
         for read in &data.syntax.gated_locals {
@@ -70,11 +79,17 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
             let Some(m) = tree.module_of(file, &need.module) else { continue };
             let ctx = resolver.ctx_at(m, &need.span);
             let Some(owner) = type_of(&resolver, m, &need.receiver, None, resolver.view_of(ctx)) else { continue };
-            out.extend(unimplemented(&report, owner, &need.traits, &need.span, ctx));
+            if let Some(d) = unimplemented(&report, owner, &need.traits, &need.span, ctx) {
+                typed.push((out.len(), m, ctx));
+                out.push(d);
+            }
         }
         for converted in &data.syntax.conversions {
             let Some(m) = tree.module_of(file, &converted.module) else { continue };
-            out.extend(conversion(&report, m, converted));
+            if let Some(d) = conversion(&report, m, converted) {
+                typed.push((out.len(), m, resolver.ctx_at(m, &converted.span)));
+                out.push(d);
+            }
         }
         for call in &data.syntax.method_calls {
             let Some(m) = tree.module_of(file, &call.module) else { continue };
@@ -82,12 +97,40 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
                 .or_else(|| std_needs(&report, m, call))
                 .or_else(|| pushed_object(&report, m, call));
             if let Some(d) = found {
+                typed.push((out.len(), m, resolver.ctx_at(m, &call.span)));
                 out.push(d);
             }
         }
     }
     trait_items(inputs, tree, &resolver, sources, &mut out);
-    out
+    let unchecked = |&(_, m, ctx): &(usize, ModId, Ctx)| types_unchecked(tree, &resolver, &stops, m, ctx);
+    let masked: HashSet<usize> = typed.iter().filter(|t| unchecked(t)).map(|&(i, ..)| i).collect();
+    out.into_iter().enumerate().filter(|(i, _)| !masked.contains(i)).map(|(_, d)| d).collect()
+}
+
+/// When rustc reports a finding: while resolving names, or while checking
+/// types, which it does only for a crate whose names all resolved.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Name resolution: a path, `use` or name that does not resolve.
+    Resolve,
+    /// Type checking: a member, method, field or trait impl a type lacks.
+    Types,
+}
+
+/// Whether rustc never checks the types of code of context `ctx` in module
+/// `m`: a trait path in an item signature of the same crate (a bound, a
+/// supertrait, `impl Trait for`, a `dyn Trait` parameter) fails to resolve
+/// in the same build, and rustc stops before type checking. A failure only
+/// the unit-test build compiles stops only that build.
+fn types_unchecked(tree: &ModTree, resolver: &Resolver<'_>, stops: &[(ModId, Ctx)], m: ModId, ctx: Ctx) -> bool {
+    let root = |m: ModId| tree.modules.get(m).map(|x| x.root);
+    let edition = resolver.view_of(ctx).edition();
+    stops.iter().any(|&(sm, stop)| {
+        root(sm) == root(m)
+            && resolver.view_of(stop).edition() == edition
+            && (stop.gate.plain != Need::Never || ctx.gate.plain == Need::Never)
+    })
 }
 
 /// What every finding of one file needs.
@@ -173,16 +216,19 @@ fn derives(report: &Report<'_, '_>, m: ModId, out: &mut Vec<Diagnostic>) {
 
 /// A path in code: a finding when it resolves in some build but not in the
 /// build of its code.
-fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx) -> Option<Diagnostic> {
+fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx) -> Option<(Diagnostic, Phase)> {
     let view = report.resolver.view_of(ctx);
     let resolve = |view: View| resolve_ref(report.resolver, m, r, view);
-    let Some(found) = resolve(View::Any) else { return gated_import(report, m, r, ctx, view) };
+    let Some(found) = resolve(View::Any) else {
+        return gated_import(report, m, r, ctx, view).map(|d| (d, Phase::Resolve));
+    };
     if let Some(here) = resolve(view) {
-        return qualified_impl(report, m, r, view, ctx)
+        let found = qualified_impl(report, m, r, view, ctx)
             .or_else(|| call_arity(report, m, here.res, &r.span, ctx))
             .or_else(|| turbofish_bounds(report, m, here.res, &r.span, ctx))
             .or_else(|| argument_bounds(report, m, here.res, &r.span, ctx))
             .or_else(|| expected_bounds(report, m, here.res, &r.span, ctx));
+        return found.map(|d| (d, Phase::Types));
     }
     // A name a `use` of this module binds, in this build: that `use` is
     // where rustc stops (and reports, if it fails).
@@ -217,7 +263,14 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx) -> Option<
         return None;
     }
     let written = format!("{}{}", if r.global { "::" } else { "" }, r.segments.join("::"));
-    Some(finding(report, r.span.clone(), &written, &found, ctx, Kind::Path))
+    // A member of a type the build has (`Plan::Team`, `Server::SEATS`):
+    // rustc finds it missing while checking types.
+    let owner = match found.res {
+        Res::Member(i) => report.resolver.members().get(i).and_then(|info| info.owner),
+        _ => None,
+    };
+    let phase = if owner.is_some_and(|o| report.resolver.present(o, view)) { Phase::Types } else { Phase::Resolve };
+    Some((finding(report, r.span.clone(), &written, &found, ctx, Kind::Path), phase))
 }
 
 /// Whether what a path reached lies in a module whose `mod` declaration is
@@ -237,11 +290,11 @@ fn expansion(
     report: &Report<'_, '_>,
     m: ModId,
     r: &PathRef,
+    ctx: Ctx,
     seen: &mut HashSet<(usize, std::ops::Range<usize>)>,
     out: &mut Vec<Diagnostic>,
 ) {
     let resolver = report.resolver;
-    let ctx = report.resolver.ctx_at(m, &r.span);
     let view = resolver.view_of(ctx);
     let Some(Resolved { res: Res::Item(def_m, index), .. }) = resolve_ref(resolver, m, r, view) else { return };
     let Some(def) = resolver.item(def_m, index).filter(|d| !d.expands.is_empty()) else { return };
@@ -577,11 +630,6 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
     if owner.is_none() && typed(View::Any).is_some() {
         return None;
     }
-    // A type written down that is not the workspace's (a dependency's, or
-    // one a macro declares): its members are unknown.
-    if owner.is_none() && matches!(call.receiver, Some(Hint::Type(_) | Hint::Unwrapped(_))) {
-        return None;
-    }
     // `Arc::clone` and `Rc::clone` need nothing of the value's type.
     if call.name == "clone"
         && call.receiver.as_ref().is_some_and(|h| shared(resolver, m, h, call.self_ty.as_ref(), view))
@@ -628,7 +676,15 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
             return tuple_field(report, owner, call, ctx, view);
         }
         Some(owner) => owned_candidates(resolver, owner, call),
-        None => Vec::new(),
+        None => {
+            let foreign = foreign_candidates(resolver, m, call, view);
+            // A type written down that is not the workspace's (a dependency's,
+            // or one a macro declares): its other members are unknown.
+            if foreign.is_empty() && matches!(call.receiver, Some(Hint::Type(_) | Hint::Unwrapped(_))) {
+                return None;
+            }
+            foreign
+        }
     };
     let known = !own.is_empty();
     // A method of the type a `Deref` impl leads to: that impl must be in the build.
@@ -877,6 +933,31 @@ fn owned_candidates(resolver: &Resolver<'_>, owner: Res, call: &MethodCall) -> V
                 STD_TRAIT_METHODS.iter().any(|(name, methods)| *name == t && methods.contains(&call.name.as_str()))
             });
             method || provided
+        })
+        .collect()
+}
+
+/// A method of a workspace trait called on a value of a std type (`n.seats()`
+/// on a `u32`, `s.audit_line()` on a `&str`): the items of the impls for
+/// that type, and of blanket impls std types may meet. A name std itself
+/// gives some type is left alone: the type's own method may be the one called.
+fn foreign_candidates(resolver: &Resolver<'_>, m: ModId, call: &MethodCall, view: View) -> Vec<usize> {
+    if call.field || std_methods().contains(call.name.as_str()) {
+        return Vec::new();
+    }
+    let declared = call.receiver.as_ref().and_then(|h| declared(resolver, m, h, call.self_ty.as_ref(), view));
+    let Some((written_in, ty)) = declared.filter(|(_, ty)| !ty.object) else { return Vec::new() };
+    let [name] = ty.segments.as_slice() else { return Vec::new() };
+    let std_type = name == "[]" || std_prelude().contains(name.as_str());
+    if !std_type || resolver.type_in(written_in, &ty, None, View::Any).is_some() {
+        return Vec::new();
+    }
+    resolver
+        .foreign_members(name)
+        .filter(|&i| {
+            resolver.members().get(i).is_some_and(|info| {
+                info.member.name == call.name && matches!(info.member.kind, MemberKind::Fn { method: true })
+            })
         })
         .collect()
 }

@@ -448,18 +448,9 @@ impl ModTree {
                 self.walk(inputs, shared, id, inner, file_dir, &child_dir, chain);
                 continue;
             }
-            // `#[cfg_attr(pred, path = "..")]`: in the builds where `pred`
-            // holds, the module is that file.
-            for (cfg, path) in &decl.cfg_paths {
-                let Some(rel) = inputs.written_path(if top_level { file_dir } else { dir }, path) else { continue };
-                let Some(to) = assigned_edition(inputs, parent.krate, &rel) else { continue };
-                let alt_gate = inputs.combine(gate, inputs.requirement(parent.krate, cfg));
-                if !inputs.allowed(ctx, alt_gate, to) {
-                    self.findings.push(ModuleFinding::declaration(parent.file, decl, ctx, to, rel));
-                }
-            }
+            let here = if top_level { file_dir } else { dir };
             let candidates: Option<Vec<String>> = match &decl.path_attr {
-                Some(p) => inputs.written_path(if top_level { file_dir } else { dir }, p).map(|c| vec![c]),
+                Some(p) => inputs.written_path(here, p).map(|c| vec![c]),
                 None => [format!("{}.rs", decl.name), format!("{}/mod.rs", decl.name)]
                     .iter()
                     .map(|name| join(dir, name))
@@ -470,43 +461,60 @@ impl ModTree {
                 self.outside.push(Outside { file: parent.file, span: decl.span.clone(), written, include: false });
                 continue;
             };
-            // Through a symbolic link, the code is the file it ends at
-            // (`target`); child modules are still found beside the link (`rel`).
-            let found = candidates.iter().find_map(|c| {
-                let target = inputs.real_path(c)?;
-                Some((inputs.file(&target)?, c.clone(), target))
+            // `#[cfg_attr(pred, path = "..")]`: in the builds where `pred`
+            // holds, the module is that file, a twin of the default one.
+            let twins = decl.cfg_paths.iter().filter_map(|(cfg, path)| {
+                let rel = inputs.written_path(here, path)?;
+                Some((vec![rel], inputs.combine(gate, inputs.requirement(parent.krate, cfg)), true))
             });
-            let Some((file, rel, target)) = found else {
-                self.missing.extend(candidates);
-                continue;
-            };
-            if chain.contains(&file) {
-                continue;
-            }
-            let assigned = assigned_edition(inputs, parent.krate, &target);
-            let mut crossing = false;
-            if let Some(to) = assigned {
-                if !inputs.allowed(ctx, gate, to) {
-                    crossing = true;
-                    self.findings.push(ModuleFinding::declaration(parent.file, decl, ctx, to, target.clone()));
+            let alternatives: Vec<(Vec<String>, Gate, bool)> =
+                std::iter::once((candidates, gate, decl.path_attr.is_some())).chain(twins).collect();
+            for (k, (candidates, gate, path_attr)) in alternatives.into_iter().enumerate() {
+                // Through a symbolic link, the code is the file it ends at
+                // (`target`); child modules are still found beside the link (`rel`).
+                let found = candidates.iter().find_map(|c| {
+                    let target = inputs.real_path(c)?;
+                    Some((inputs.file(&target)?, c.clone(), target))
+                });
+                let Some((file, rel, target)) = found else {
+                    if k == 0 {
+                        self.missing.extend(candidates);
+                    }
+                    continue;
+                };
+                if chain.contains(&file) {
+                    continue;
                 }
+                let assigned = assigned_edition(inputs, parent.krate, &target);
+                let mut crossing = false;
+                if let Some(to) = assigned {
+                    if !inputs.allowed(ctx, gate, to) {
+                        crossing = true;
+                        self.findings.push(ModuleFinding::declaration(parent.file, decl, ctx, to, target.clone()));
+                    }
+                }
+                let edition = assigned.or_else(|| shared.get(&file).copied()).unwrap_or(ctx);
+                // `#![cfg(..)]` at the top of the file gates the module too.
+                let own =
+                    inputs.files.get(file).map(|f| inputs.gate_of(parent.krate, f.file_gate())).unwrap_or_default();
+                let id = self.modules.len();
+                self.push_child(
+                    module,
+                    Module { crossing, ..child(file, Vec::new(), edition, inputs.combine(gate, own)) },
+                );
+                self.file_modules.entry(file).or_default().push(id);
+                let Some(child) = inputs.files.get(file) else { continue };
+                let child_file_dir = parent_dir(&rel);
+                let mod_rs = path_attr || rel.ends_with("/mod.rs") || rel == "mod.rs";
+                let child_dir = if mod_rs {
+                    child_file_dir.clone()
+                } else {
+                    join(&child_file_dir, &decl.name).unwrap_or_else(|| OUTSIDE.to_owned())
+                };
+                chain.push(file);
+                self.walk(inputs, shared, id, &child.syntax.root, &child_file_dir, &child_dir, chain);
+                chain.pop();
             }
-            let edition = assigned.or_else(|| shared.get(&file).copied()).unwrap_or(ctx);
-            // `#![cfg(..)]` at the top of the file gates the module too.
-            let own = inputs.files.get(file).map(|f| inputs.gate_of(parent.krate, f.file_gate())).unwrap_or_default();
-            self.push_child(module, Module { crossing, ..child(file, Vec::new(), edition, inputs.combine(gate, own)) });
-            self.file_modules.entry(file).or_default().push(id);
-            let Some(child) = inputs.files.get(file) else { continue };
-            let child_file_dir = parent_dir(&rel);
-            let mod_rs = decl.path_attr.is_some() || rel.ends_with("/mod.rs") || rel == "mod.rs";
-            let child_dir = if mod_rs {
-                child_file_dir.clone()
-            } else {
-                join(&child_file_dir, &decl.name).unwrap_or_else(|| OUTSIDE.to_owned())
-            };
-            chain.push(file);
-            self.walk(inputs, shared, id, &child.syntax.root, &child_file_dir, &child_dir, chain);
-            chain.pop();
         }
     }
 

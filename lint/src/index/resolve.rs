@@ -178,6 +178,11 @@ pub struct Resolver<'a> {
     members_of: HashMap<Res, Vec<usize>>,
     /// Every member, by name, in index order.
     members_by_name: HashMap<String, Vec<usize>>,
+    /// Items of impls for types that are not the workspace's (`impl Seats
+    /// for u32`), by the type's name as written; `*` for blanket impls
+    /// bounded only by traits that are not the workspace's (`impl<T:
+    /// Display> Audit for T`), which std types may have.
+    foreign_members: HashMap<String, Vec<usize>>,
     /// Names `macro_rules!` bodies declare as functions or fields.
     macro_members: HashSet<String>,
     /// The traits each type implements or derives, by the trait's last
@@ -230,6 +235,7 @@ impl<'a> Resolver<'a> {
             members: Vec::new(),
             members_of: HashMap::new(),
             members_by_name: HashMap::new(),
+            foreign_members: HashMap::new(),
             trait_impls: HashMap::new(),
             macro_members: inputs.files.iter().flat_map(|f| f.syntax.macro_members.iter().cloned()).collect(),
             memo: RefCell::default(),
@@ -254,6 +260,7 @@ impl<'a> Resolver<'a> {
         let mut provided = Vec::new();
         let mut trait_impls: TraitImpls = HashMap::new();
         let mut blankets = Vec::new();
+        let mut foreign: HashMap<String, Vec<usize>> = HashMap::new();
         for (id, _) in self.tree.modules.iter().enumerate() {
             let Some(body) = self.body(id) else { continue };
             for (i, item) in body.items.iter().enumerate() {
@@ -293,6 +300,7 @@ impl<'a> Resolver<'a> {
                         from.and_then(|x| x.segments.last()).map_or_else(|| name.clone(), |x| format!("From<{x}>"));
                     trait_impls.entry(owner).or_default().push((name, m, imp.span.clone()));
                 }
+                let first = members.len();
                 for it in &imp.items {
                     members.push(MemberInfo {
                         module: m,
@@ -302,6 +310,11 @@ impl<'a> Resolver<'a> {
                         trait_name: trait_name.clone(),
                         via: None,
                     });
+                }
+                if owner.is_none() {
+                    if let Some(key) = self.foreign_key(m, imp) {
+                        foreign.entry(key).or_default().extend(first..members.len());
+                    }
                 }
                 if let (Some(owner), Some(Res::Item(tm, ti))) = (owner, of_trait) {
                     provided.push((owner, (tm, ti), trait_name.clone(), (m, imp.span.clone())));
@@ -342,6 +355,27 @@ impl<'a> Resolver<'a> {
         self.trait_impls = trait_impls;
         self.members_of = members_of;
         self.members_by_name = members_by_name;
+        self.foreign_members = foreign;
+    }
+
+    /// Under what name [`Self::foreign_members`] keeps the items of an impl
+    /// whose self type is not the workspace's: a single-segment type's
+    /// name, or `*` for a blanket impl no workspace trait bounds.
+    fn foreign_key(&self, m: ModId, imp: &ImplDef) -> Option<String> {
+        let [name] = imp.self_ty.as_ref()?.segments.as_slice() else { return None };
+        if imp.blanket.is_empty() {
+            return Some(name.clone());
+        }
+        let workspace_bound =
+            imp.blanket.iter().any(|b| self.resolve(m, std::slice::from_ref(b), false, ns::TYPE, View::Any).is_some());
+        (!workspace_bound).then(|| "*".to_owned())
+    }
+
+    /// The items impls give a type that is not the workspace's, by its name
+    /// as written (`u32`, `String`), blanket impls' included.
+    pub fn foreign_members(&self, name: &str) -> impl Iterator<Item = usize> + '_ {
+        let own = self.foreign_members.get(name).into_iter().flatten();
+        own.chain(self.foreign_members.get("*").into_iter().flatten()).copied()
     }
 
     /// A blanket impl (`impl<S: Store> Audited for S`) gives its trait and
@@ -879,7 +913,21 @@ impl<'a> Resolver<'a> {
         // apart: the path resolves through whichever has the rest of it.
         self.twin_uses(from, first, view, depth)
             .into_iter()
+            .chain(self.twin_modules(from, first, view))
             .find_map(|start| self.segments(from, start, rest, ns, view, depth))
+    }
+
+    /// Child modules of one name in the nearest scope that has any, present
+    /// in build `view`: the files a `#[cfg_attr(pred, path = "..")] mod`
+    /// is in different builds, or `#[cfg]`-twin inline modules.
+    fn twin_modules(&self, from: ModId, name: &str, view: View) -> Vec<Binding> {
+        let twins = self.lexical(from).map(|m| self.defined(m, name, ns::TYPE)).find(|found| found.len() > 1);
+        twins
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(res, _)| matches!(res, Res::Module(_)) && self.present(*res, view))
+            .map(|(res, scope)| (Resolved { res, hops: Vec::new() }, scope))
+            .collect()
     }
 
     /// The bindings of `name` by each of two or more `use`s in scope in
@@ -907,6 +955,7 @@ impl<'a> Resolver<'a> {
                     self.path(scope, prefix, single.global, ns::TYPE, view, depth + 1)
                 {
                     out.extend(self.twin_uses(base, last, view, depth + 1));
+                    out.extend(self.twin_modules(base, last, view));
                 }
                 continue;
             }

@@ -84,6 +84,11 @@ pub struct Syntax {
     /// Invocations of macros that may be the workspace's.
     #[serde(default)]
     pub macro_calls: Vec<MacroCall>,
+    /// Trait paths in item signatures, outside bodies: bounds, supertraits,
+    /// `impl Trait for`, `dyn`/`impl Trait` types. One that does not resolve
+    /// stops rustc before it checks any types of the crate.
+    #[serde(default)]
+    pub signature_traits: Vec<Range<usize>>,
 }
 
 /// One rule of a `macro_rules!` macro, as far as judging what an
@@ -704,6 +709,7 @@ pub fn extract(file: &syn::File) -> Syntax {
         annotated: None,
         body_tail: false,
         scrutinee: None,
+        in_body: false,
     };
     // `#![cfg(..)]` at the top of a file gates all of it.
     let inner = cfg_of(&file.attrs);
@@ -1177,6 +1183,8 @@ struct Collector {
     /// What is known of the value matched, while a `match` arm's pattern
     /// is bound.
     scrutinee: Option<Hint>,
+    /// Inside a block (a function's body), not an item's signature.
+    in_body: bool,
 }
 
 impl Collector {
@@ -1541,12 +1549,33 @@ impl Collector {
     /// A value the enclosing function returns: into a `Box<dyn Trait>` or
     /// an `impl Trait`, its type must implement the trait.
     fn returned(&mut self, value: &Expr) {
-        let Some(Some(ret)) = self.returns.last() else { return };
-        if !ret.object {
-            return;
+        if let Some(Some(ret)) = self.returns.last().cloned() {
+            self.coerced(&ret, value);
         }
-        let Some(name) = ret.segments.last().cloned() else { return };
+    }
+
+    /// A value that becomes one of type `ty` (returned, or bound by an
+    /// annotated `let`): into a trait object (`Box<dyn Store>`, `impl
+    /// Store`), its type must implement the trait; so must each element of
+    /// a `vec![..]` that becomes a `Vec<Box<dyn Store>>`.
+    fn coerced(&mut self, ty: &TyPath, value: &Expr) {
+        let elements = ty.ok.as_deref().filter(|e| e.object && ty.segments.last().is_some_and(|l| l == "Vec"));
+        let Some(name) = (if ty.object { Some(ty) } else { elements }).and_then(|t| t.segments.last()) else { return };
+        let name = name.clone();
         for tail in tails(value) {
+            if !ty.object {
+                let Expr::Macro(m) = tail else { continue };
+                if !m.mac.path.is_ident("vec") {
+                    continue;
+                }
+                let Ok(items) = m.mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) else {
+                    continue;
+                };
+                for item in &items {
+                    self.trait_use(&[name.as_str()], item, || item.span());
+                }
+                continue;
+            }
             self.trait_use(&[name.as_str()], tail, || tail.span());
         }
     }
@@ -2508,6 +2537,17 @@ fn is_builtin_attribute(path: &syn::Path) -> bool {
     )
 }
 
+/// A path's span from its first segment (or leading `::`) to its last
+/// segment's name, leaving out generic arguments.
+fn path_span(path: &syn::Path) -> Range<usize> {
+    let start = path.leading_colon.map_or_else(
+        || path.segments.first().map_or(0, |s| s.ident.span().byte_range().start),
+        |c| c.span().byte_range().start,
+    );
+    let end = path.segments.last().map_or(start, |s| s.ident.span().byte_range().end);
+    start..end
+}
+
 fn is_path_sep(trees: &[TokenTree], i: usize) -> bool {
     matches!(
         (trees.get(i), trees.get(i + 1)),
@@ -2527,13 +2567,8 @@ impl Collector {
     /// A path with the namespaces its last segment can be in.
     fn path_ref(&mut self, path: &syn::Path, ns: u8) {
         let segments: Vec<String> = path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
-        let start = path.leading_colon.map_or_else(
-            || path.segments.first().map_or(0, |s| s.ident.span().byte_range().start),
-            |c| c.span().byte_range().start,
-        );
-        let end = path.segments.last().map_or(start, |s| s.ident.span().byte_range().end);
         if !segments.is_empty() {
-            self.push_ref(segments, path.leading_colon.is_some(), start..end, ns);
+            self.push_ref(segments, path.leading_colon.is_some(), path_span(path), ns);
         }
         for seg in &path.segments {
             self.visit_path_arguments(&seg.arguments);
@@ -2542,6 +2577,9 @@ impl Collector {
 
     fn impl_block(&mut self, i: &syn::ItemImpl, whole: &syn::Item) {
         let self_ty = ty_path(&i.self_ty);
+        if let Some((_, p, _)) = i.trait_.as_ref().filter(|_| !self.in_body) {
+            self.syntax.signature_traits.push(path_span(p));
+        }
         let trait_path = i.trait_.as_ref().map(|(_, p, _)| {
             // `From<X>`: what it converts from.
             let arg = p.segments.last().and_then(|last| type_args(last).next()).and_then(ty_path).map(Box::new);
@@ -2587,8 +2625,39 @@ impl Collector {
     }
 }
 
-impl<'ast> Visit<'ast> for Collector {
-    fn visit_item(&mut self, item: &'ast syn::Item) {
+impl Collector {
+    /// A block: a scope, and a module of its own when it declares items.
+    fn block(&mut self, b: &syn::Block) {
+        let tail = std::mem::take(&mut self.body_tail);
+        let visit = |c: &mut Self| {
+            visit::visit_block(c, b);
+            if let (true, Some(syn::Stmt::Expr(e, None))) = (tail, b.stmts.last()) {
+                c.returned(e);
+            }
+        };
+        // A block that declares items is a module of its own.
+        if !b.stmts.iter().any(|s| matches!(s, syn::Stmt::Item(_))) {
+            self.scoped(visit);
+            return;
+        }
+        let span = b.brace_token.span.join().byte_range();
+        let inline = self.inline_body(|c| c.scoped(visit));
+        self.body().mods.push(ModDecl {
+            name: String::new(),
+            path_attr: None,
+            cfg_paths: Vec::new(),
+            inline: Some(inline),
+            vis: Visibility::Private,
+            span: span.clone(),
+            item_span: span,
+            block: true,
+            macro_use: false,
+            custom_cfg: None,
+        });
+    }
+
+    /// An item: its name, its region, and what its signature and body hold.
+    fn item_inner(&mut self, item: &syn::Item) {
         use syn::Item;
         let attrs = item.attrs();
         self.region(attrs, || item.span());
@@ -2680,6 +2749,22 @@ impl<'ast> Visit<'ast> for Collector {
             _ => visit::visit_item(self, item),
         }
     }
+}
+
+impl<'ast> Visit<'ast> for Collector {
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        // An item inside a body has a signature of its own.
+        let in_body = std::mem::replace(&mut self.in_body, false);
+        self.item_inner(item);
+        self.in_body = in_body;
+    }
+
+    fn visit_trait_bound(&mut self, b: &'ast syn::TraitBound) {
+        if !self.in_body {
+            self.syntax.signature_traits.push(path_span(&b.path));
+        }
+        visit::visit_trait_bound(self, b);
+    }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         for attr in &f.attrs {
@@ -2729,32 +2814,9 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
-        let tail = std::mem::take(&mut self.body_tail);
-        let visit = |c: &mut Self| {
-            visit::visit_block(c, b);
-            if let (true, Some(syn::Stmt::Expr(e, None))) = (tail, b.stmts.last()) {
-                c.returned(e);
-            }
-        };
-        // A block that declares items is a module of its own.
-        if !b.stmts.iter().any(|s| matches!(s, syn::Stmt::Item(_))) {
-            self.scoped(visit);
-            return;
-        }
-        let span = b.brace_token.span.join().byte_range();
-        let inline = self.inline_body(|c| c.scoped(visit));
-        self.body().mods.push(ModDecl {
-            name: String::new(),
-            path_attr: None,
-            cfg_paths: Vec::new(),
-            inline: Some(inline),
-            vis: Visibility::Private,
-            span: span.clone(),
-            item_span: span,
-            block: true,
-            macro_use: false,
-            custom_cfg: None,
-        });
+        let in_body = std::mem::replace(&mut self.in_body, true);
+        self.block(b);
+        self.in_body = in_body;
     }
 
     fn visit_expr_closure(&mut self, e: &'ast syn::ExprClosure) {
@@ -2853,6 +2915,12 @@ impl<'ast> Visit<'ast> for Collector {
                         self.syntax.expected.push((callee, ty));
                     }
                 }
+            }
+            if let Some(ty) = match &l.pat {
+                syn::Pat::Type(t) => ty_path(&t.ty),
+                _ => None,
+            } {
+                self.coerced(&ty, &init.expr);
             }
             // `let e: Error = x.into();`
             if let (syn::Pat::Type(t), Expr::MethodCall(m)) = (&l.pat, &*init.expr) {
