@@ -60,6 +60,13 @@ pattern, a trait bound, an `impl Trait for`, an attribute, a derive, a macro
 invocation or a path inside macro arguments) that resolves to an item of an
 edition A may not use.
 
+In each crate, the findings are the errors rustc reports compiling it in A's
+build: where a trait in an item signature (a bound, `impl Trait for`, `dyn
+Trait` in a parameter) is missing, rustc checks no types of that crate, so
+missing methods, fields and variants there show once that is fixed, as they
+would with cargo. Crates are judged as if the crates they depend on built
+(`export --check` names the crates cargo could not check for that reason).
+
 ## Why is this bad?
 The community edition must build and publish without enterprise code. A single
 `use acme_ee::sso::login;` in a community crate makes the open-source build
