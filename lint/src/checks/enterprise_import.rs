@@ -699,7 +699,7 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
             return unimplemented(report, owner, &["Deref".to_owned()], &call.span, ctx);
         }
     }
-    let candidates = if known { own } else { by_name() };
+    let candidates = if known { by_argument(report, m, call, own) } else { by_name() };
     let first = *candidates.first()?;
     if let Some(&here) = candidates.iter().find(|&&i| resolver.present(Res::Member(i), view)) {
         let known = known && !call.field;
@@ -960,6 +960,34 @@ fn foreign_candidates(resolver: &Resolver<'_>, m: ModId, call: &MethodCall, view
             })
         })
         .collect()
+}
+
+/// A method of impls of one generic trait for the receiver's type (`impl
+/// Authenticate<Password>`, `impl Authenticate<SamlAssertion>`): rustc picks
+/// the impl whose type argument is the first argument's type, when that
+/// type is written down.
+fn by_argument(report: &Report<'_, '_>, m: ModId, call: &MethodCall, candidates: Vec<usize>) -> Vec<usize> {
+    let resolver = report.resolver;
+    let generic: Vec<(usize, Res)> = candidates
+        .iter()
+        .filter_map(|&i| {
+            let info = resolver.members().get(i)?;
+            Some((i, resolver.type_res(info.module, info.trait_arg.as_ref()?, None)?))
+        })
+        .collect();
+    if generic.len() < 2 {
+        return candidates;
+    }
+    let first = report.data.syntax.arguments.iter().find(|a| a.callee == call.span && a.index == 0);
+    let Some(ty) = first.and_then(|a| type_of(resolver, m, &a.value, call.self_ty.as_ref(), View::Any)) else {
+        return candidates;
+    };
+    let chosen: Vec<usize> = generic.iter().filter(|(_, arg)| *arg == ty).map(|(i, _)| *i).collect();
+    if chosen.is_empty() {
+        candidates
+    } else {
+        chosen
+    }
 }
 
 /// The type a receiver hint names, as far as it is written down.

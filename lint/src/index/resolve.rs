@@ -64,6 +64,9 @@ pub struct MemberInfo {
     pub of_trait: Option<Res>,
     /// For an impl's item: the trait's last name as written (`Display`).
     pub trait_name: Option<String>,
+    /// For an impl's item: the trait's first type argument as written
+    /// (`Password` of `impl Authenticate<Password> for Authenticator`).
+    pub trait_arg: Option<TyPath>,
     /// A trait's item that a type has through an `impl` of the trait (its
     /// default, or the one the impl's own item overrides in some builds):
     /// the impl block's module and span. The type has it in the builds
@@ -274,6 +277,7 @@ impl<'a> Resolver<'a> {
                         owner: Some(owner),
                         of_trait: None,
                         trait_name: None,
+                        trait_arg: None,
                         via: None,
                     };
                     let variant = Res::Member(members.len());
@@ -308,6 +312,7 @@ impl<'a> Resolver<'a> {
                         owner,
                         of_trait,
                         trait_name: trait_name.clone(),
+                        trait_arg: imp.trait_path.as_ref().and_then(|t| t.arg.as_deref().cloned()),
                         via: None,
                     });
                 }
@@ -339,6 +344,7 @@ impl<'a> Resolver<'a> {
                     owner: Some(owner),
                     of_trait: Some(Res::Item(tm, ti)),
                     trait_name: trait_name.clone(),
+                    trait_arg: None,
                     via: Some(via.clone()),
                 });
             }
@@ -410,6 +416,7 @@ impl<'a> Resolver<'a> {
                     owner: Some(owner),
                     of_trait: Some(of_trait),
                     trait_name: Some(name.clone()),
+                    trait_arg: None,
                     via: None,
                 });
             }
