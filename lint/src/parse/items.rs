@@ -710,6 +710,7 @@ pub fn extract(file: &syn::File) -> Syntax {
         body_tail: false,
         scrutinee: None,
         in_body: false,
+        opaque_returns: Vec::new(),
     };
     // `#![cfg(..)]` at the top of a file gates all of it.
     let inner = cfg_of(&file.attrs);
@@ -1185,6 +1186,9 @@ struct Collector {
     scrutinee: Option<Hint>,
     /// Inside a block (a function's body), not an item's signature.
     in_body: bool,
+    /// Per entry of `returns`: the `impl Trait` a function returns, where
+    /// rustc reports a returned value whose type lacks the trait.
+    opaque_returns: Vec<Option<proc_macro2::Span>>,
 }
 
 impl Collector {
@@ -1549,16 +1553,25 @@ impl Collector {
     /// A value the enclosing function returns: into a `Box<dyn Trait>` or
     /// an `impl Trait`, its type must implement the trait.
     fn returned(&mut self, value: &Expr) {
-        if let Some(Some(ret)) = self.returns.last().cloned() {
-            self.coerced(&ret, value);
+        let Some(Some(ret)) = self.returns.last().cloned() else { return };
+        // `fn login(a: Saml) -> Identity { a.into() }`
+        for tail in tails(value) {
+            if let Expr::MethodCall(m) = tail {
+                if let (true, Some(from)) = (m.method == "into" && m.args.is_empty(), self.hint_of(&m.receiver)) {
+                    self.conversion(ret.clone(), false, from, m.method.span().byte_range());
+                }
+            }
         }
+        let opaque = self.opaque_returns.last().copied().flatten();
+        self.coerced(&ret, value, opaque);
     }
 
     /// A value that becomes one of type `ty` (returned, or bound by an
     /// annotated `let`): into a trait object (`Box<dyn Store>`, `impl
     /// Store`), its type must implement the trait; so must each element of
-    /// a `vec![..]` that becomes a `Vec<Box<dyn Store>>`.
-    fn coerced(&mut self, ty: &TyPath, value: &Expr) {
+    /// a `vec![..]` that becomes a `Vec<Box<dyn Store>>`. Rustc reports a
+    /// value returned as an `impl Trait` at the return type (`at`).
+    fn coerced(&mut self, ty: &TyPath, value: &Expr, at: Option<proc_macro2::Span>) {
         let elements = ty.ok.as_deref().filter(|e| e.object && ty.segments.last().is_some_and(|l| l == "Vec"));
         let Some(name) = (if ty.object { Some(ty) } else { elements }).and_then(|t| t.segments.last()) else { return };
         let name = name.clone();
@@ -1576,7 +1589,7 @@ impl Collector {
                 }
                 continue;
             }
-            self.trait_use(&[name.as_str()], tail, || tail.span());
+            self.trait_use(&[name.as_str()], tail, || at.unwrap_or_else(|| tail.span()));
         }
     }
 
@@ -1673,11 +1686,19 @@ impl Collector {
     /// What is known of the type of a value declared with type `ty`: a
     /// generic parameter's is its bound's.
     fn type_hint(&self, ty: &syn::Type) -> Option<Hint> {
-        let path = ty_path(ty)?;
-        match path.segments.as_slice() {
-            [one] if !path.global => Some(Hint::Type(self.bound(one).cloned().unwrap_or(path))),
-            _ => Some(Hint::Type(path)),
+        ty_path(ty).map(|path| Hint::Type(self.bounded(path)))
+    }
+
+    /// A type with each generic parameter in it (`S`, the `S` of `&[S]` or
+    /// `Vec<S>`) replaced by its bound.
+    fn bounded(&self, mut path: TyPath) -> TyPath {
+        if let (false, [one]) = (path.global, path.segments.as_slice()) {
+            if let Some(bound) = self.bound(one) {
+                return bound.clone();
+            }
         }
+        path.ok = path.ok.map(|ok| Box::new(self.bounded(*ok)));
+        path
     }
 
     /// A function: generics, signature, then the body with the parameters in scope.
@@ -1723,6 +1744,10 @@ impl Collector {
             self.syntax.bounded_fns.push((sig.ident.span().byte_range(), bounds));
         }
         self.returns.push(return_type(sig));
+        self.opaque_returns.push(match &sig.output {
+            syn::ReturnType::Type(_, ty) if matches!(**ty, syn::Type::ImplTrait(_)) => Some(ty.span()),
+            _ => None,
+        });
         self.scoped(|c| {
             c.generics(&sig.generics);
             c.params(&sig.inputs);
@@ -1733,6 +1758,7 @@ impl Collector {
             }
         });
         self.returns.pop();
+        self.opaque_returns.pop();
     }
 
     /// `expr?`: where the function's return type is written down, the
@@ -2238,12 +2264,18 @@ fn fields(fields: &syn::Fields) -> Vec<Member> {
 
 /// Per type parameter, the last names of the traits it is bounded by, on
 /// itself or in the `where` clause.
+/// Traits every type has unless it opts out: a bound on them needs no impl.
+const AUTO_TRAITS: &[&str] = &["Sized", "Send", "Sync", "Unpin"];
+
 fn type_param_bounds(generics: &syn::Generics) -> Vec<Vec<String>> {
     let traits = |bounds: &Punctuated<syn::TypeParamBound, Token![+]>| -> Vec<String> {
         bounds
             .iter()
             .filter_map(|b| match b {
-                syn::TypeParamBound::Trait(t) => t.path.segments.last().map(|s| s.ident.to_string()),
+                // `?Sized` relaxes a bound, and auto traits need no impl.
+                syn::TypeParamBound::Trait(t) if matches!(t.modifier, syn::TraitBoundModifier::None) => {
+                    t.path.segments.last().map(|s| s.ident.to_string()).filter(|n| !AUTO_TRAITS.contains(&n.as_str()))
+                }
                 _ => None,
             })
             .collect()
@@ -2825,6 +2857,7 @@ impl<'ast> Visit<'ast> for Collector {
         }
         let mut first = self.closure_element.take();
         self.returns.push(None);
+        self.opaque_returns.push(None);
         self.scoped(|c| {
             for input in &e.inputs {
                 c.bind(input, first.take());
@@ -2833,18 +2866,23 @@ impl<'ast> Visit<'ast> for Collector {
             c.visit_expr(&e.body);
         });
         self.returns.pop();
+        self.opaque_returns.pop();
     }
 
     fn visit_expr_async(&mut self, e: &'ast syn::ExprAsync) {
         self.returns.push(None);
+        self.opaque_returns.push(None);
         visit::visit_expr_async(self, e);
         self.returns.pop();
+        self.opaque_returns.pop();
     }
 
     fn visit_expr_try_block(&mut self, e: &'ast syn::ExprTryBlock) {
         self.returns.push(None);
+        self.opaque_returns.push(None);
         visit::visit_expr_try_block(self, e);
         self.returns.pop();
+        self.opaque_returns.pop();
     }
 
     fn visit_expr_return(&mut self, e: &'ast syn::ExprReturn) {
@@ -2920,7 +2958,7 @@ impl<'ast> Visit<'ast> for Collector {
                 syn::Pat::Type(t) => ty_path(&t.ty),
                 _ => None,
             } {
-                self.coerced(&ty, &init.expr);
+                self.coerced(&ty, &init.expr, None);
             }
             // `let e: Error = x.into();`
             if let (syn::Pat::Type(t), Expr::MethodCall(m)) = (&l.pat, &*init.expr) {
@@ -3180,7 +3218,14 @@ impl<'ast> Visit<'ast> for Collector {
         // `v.iter().map(|x| ..)`: the closure takes the elements;
         // `r.map_err(|e| ..)` the error.
         let element = if ELEMENT_CLOSURES.contains(&name.as_str()) {
-            self.element_of(&call.receiver)
+            let element = self.element_of(&call.receiver);
+            // `v.into_iter().map(T::from)`: each element converts into `T`.
+            if let (true, Some(Expr::Path(f)), Some(from)) = (name == "map", call.args.first(), element.clone()) {
+                if let Some(into) = from_fn(&f.path) {
+                    self.conversion(into, false, from, f.path.span().byte_range());
+                }
+            }
+            element
         } else if name == "map_err" {
             let failed = self.hint_of(&call.receiver).map(|h| Hint::Failed(Box::new(h)));
             if let (Some(Expr::Path(f)), Some(from)) = (call.args.first(), failed.clone()) {
