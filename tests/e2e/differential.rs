@@ -19,9 +19,12 @@
 //! `#[edition(..)]` (`corefence-macros = { path = "{COREFENCE_MACROS}" }`).
 //!
 //! The builds share one target folder (`target/differential`), so a run
-//! after the first costs little more than corefence itself. Keep crossings
-//! in crates nothing else in the case depends on: cargo cannot check a crate
-//! whose dependency does not build (export --check warns about such crates).
+//! after the first costs little more than corefence itself. Cargo runs with
+//! `--keep-going`, so every crate that breaks is checked, not only the first.
+//! Keep crossings in crates nothing else in the case depends on: cargo
+//! cannot check a crate whose dependency does not build (export --check
+//! warns about such crates), while corefence judges each crate as if its
+//! dependencies built.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -118,7 +121,9 @@ fn cargo(root: &Path, args: &[&str]) -> std::process::Output {
 /// default features, no default features, and each feature the exported
 /// community tree still has (those mapped to higher editions are gone).
 fn configurations(exported: &Path) -> Vec<Vec<String>> {
-    let base = ["--workspace", "--all-targets", "--offline", "--message-format", "json"].map(str::to_owned).to_vec();
+    let base = ["--workspace", "--all-targets", "--keep-going", "--offline", "--message-format", "json"]
+        .map(str::to_owned)
+        .to_vec();
     let mut out = vec![base.clone(), [base.clone(), vec!["--no-default-features".to_owned()]].concat()];
     let mut features = BTreeSet::new();
     let mut stack = vec![exported.to_path_buf()];
