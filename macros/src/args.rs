@@ -19,10 +19,11 @@
 //!   `#[edition()]`) are an error at the attribute itself.
 //!
 //! This file is the single definition of that grammar. The macro crate
-//! compiles it to expand the attribute and the corefence linter compiles the
-//! very same file (through `#[path]`) to read the attribute in source files,
-//! so the two accept and reject exactly the same input. That is why it may
-//! use `syn` and `proc_macro2` only: no `proc_macro`, no `crate::` path.
+//! compiles it to expand the attribute and the corefence linter compiles a
+//! byte-identical copy (`lint/src/parse/tags/edition_args.rs`, kept so by a
+//! test) to read the attribute in source files, so the two accept and reject
+//! exactly the same input, and each crate packages on its own. That is why
+//! it may use `syn` and `proc_macro2` only: no `proc_macro`, no `crate::` path.
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::ext::IdentExt;

@@ -48,3 +48,16 @@ fn failing_macro_cases_fail_with_the_compilers_message() {
         }
     }
 }
+
+/// The linter compiles a copy of the macro crate's grammar, so that each
+/// crate packages on its own: the copy must stay byte-identical.
+#[test]
+fn the_linter_compiles_the_macro_grammar_unchanged() {
+    let root = crate::support::repo_root();
+    let macro_grammar = std::fs::read(root.join("macros/src/args.rs")).unwrap();
+    let linter_copy = std::fs::read(root.join("lint/src/parse/tags/edition_args.rs")).unwrap();
+    assert!(
+        macro_grammar == linter_copy,
+        "lint/src/parse/tags/edition_args.rs differs from macros/src/args.rs: copy the macro crate's file over it"
+    );
+}

@@ -17,8 +17,9 @@ use syn::{Attribute, Meta, Token};
 
 use super::attrs::AttrsOf;
 
+// A copy of `macros/src/args.rs`, so that each crate packages and builds
+// on its own; a test keeps the two byte-identical.
 #[allow(dead_code, clippy::pedantic, missing_docs)]
-#[path = "../../../macros/src/args.rs"]
 mod edition_args;
 
 /// The attribute's own name.
