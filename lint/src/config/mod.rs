@@ -1,7 +1,7 @@
 //! `corefence.toml`: the editions, what belongs to each, and which headers to check.
 //!
-//! Loading has two phases, as in cargo-deny: [`raw`] reads the TOML leniently
-//! with spans, collecting every unknown key and wrong type; [`validate`] turns
+//! Loading has two phases, as in cargo-deny: `raw` reads the TOML leniently
+//! with spans, collecting every unknown key and wrong type; `validate` turns
 //! that into a [`Config`] whose invariants hold (every edition named exists,
 //! `uses` has no cycle, every glob and license expression is valid), again
 //! reporting every problem at once. A config that fails either phase is

@@ -111,7 +111,7 @@ pub struct Diagnostic {
     /// The symbol involved (boundary findings), e.g. `acme_ee::sso::login`.
     pub symbol: Option<String>,
     /// Stable identity for baselines and code-quality reports; filled in by
-    /// [`assign_fingerprints`].
+    /// `assign_fingerprints`.
     pub fingerprint: String,
 }
 

@@ -7,7 +7,7 @@
 //!
 //! The extraction is linear in the tokens and never recurses with the
 //! input's nesting, except through `use` groups, which are bounded by
-//! [`MAX_USE_DEPTH`]. It is less exact than the syntax tree (a generic
+//! `MAX_USE_DEPTH`. It is less exact than the syntax tree (a generic
 //! const parameter can look like a `const` item), which is why syn stays
 //! the first choice: this is the fallback that keeps a file checked.
 

@@ -3,7 +3,7 @@
 //! related reports so each snippet shows the right file.
 //!
 //! Everything taken from the workspace (paths, messages quoting header text,
-//! source lines) goes through [`super::visible`] and [`Excerpt`] first, so
+//! source lines) goes through [`super::visible`] and `Excerpt` first, so
 //! control characters print as `\u{..}` escapes and a huge line or message
 //! prints a bounded window of itself.
 

@@ -48,7 +48,7 @@ pub fn write(out: &mut dyn Write, diagnostics: &[Diagnostic], files: usize) -> i
     write_with_export(out, diagnostics, files, None)
 }
 
-/// [`write`], with `corefence export`'s manifest of what it wrote and removed.
+/// [`write()`], with `corefence export`'s manifest of what it wrote and removed.
 pub fn write_with_export(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
