@@ -7,7 +7,21 @@ use crate::support::corefence;
 fn one_finding_per_tricky_case() {
     let run = corefence(&["check", "fixtures/headers", "--format", "short"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    insta::assert_snapshot!(run.stdout);
+    insta::assert_snapshot!(without_parser_wording(&run.stdout));
+}
+
+/// The output with the parser's own words about a syntax error (which a
+/// syn release may change) left out: the snapshot keeps where and what.
+fn without_parser_wording(out: &str) -> String {
+    const SAYS: &str = "does not parse: ";
+    out.lines()
+        .map(|line| match line.find(SAYS) {
+            Some(at) => format!("{}{SAYS}[the parser's message]", &line[..at]),
+            None => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }
 
 #[test]
@@ -32,6 +46,9 @@ fn files_that_are_right_produce_nothing() {
         "assets/sidecar.json",
         "assets/annotated.json",
     ] {
+        // A file that is gone would pass vacuously.
+        let path = crate::support::repo_root().join("fixtures/headers").join(clean);
+        assert!(path.is_file(), "fixture {} is missing", path.display());
         assert!(!run.stdout.contains(&format!("{clean}:")), "{clean} should be clean:\n{}", run.stdout);
     }
 }

@@ -1197,7 +1197,8 @@ mod tests {
         for s in ["agpl-3.0-only", "GPL-2.0+", "mit or Apache2.0", "gpl-3.0 WITH gcc-exception-3.1"] {
             let once = normalized_text(s).unwrap_or_else(|| s.to_owned());
             assert_eq!(normalized_text(&once), None, "{s} -> {once}");
-            assert_eq!(p(&once), p(&once));
+            // What it normalises to is a valid expression with no deprecated id.
+            assert!(p(&once).deprecated().is_empty(), "{s} -> {once}");
         }
     }
 
