@@ -43,7 +43,7 @@ const FORMAT: u32 = 3;
 const RACY: Duration = Duration::from_secs(2);
 
 /// Caches in the user's cache folder unused for this long are removed.
-pub const PRUNE_AFTER: Duration = Duration::from_secs(30 * 24 * 3600);
+pub const PRUNE_AFTER: Duration = Duration::from_hours(30 * 24);
 
 /// What the cache knows of one file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -159,7 +159,7 @@ fn prune(dir: &Path, current: &Path) {
             entry.metadata().and_then(|m| m.modified()).ok().and_then(|m| now.duration_since(m).ok()).is_some_and(
                 |age| {
                     age > PRUNE_AFTER
-                        || (age > Duration::from_secs(3600) && path.extension().is_some_and(|e| e == "tmp"))
+                        || (age > Duration::from_hours(1) && path.extension().is_some_and(|e| e == "tmp"))
                 },
             );
         if ours && old && path != current && entry.file_type().is_ok_and(|t| t.is_file()) {
@@ -360,7 +360,7 @@ mod tests {
         for p in [&stale, &fresh, &unrelated] {
             std::fs::write(p, b"x").unwrap();
         }
-        let long_ago = SystemTime::now() - PRUNE_AFTER - Duration::from_secs(60);
+        let long_ago = SystemTime::now() - PRUNE_AFTER - Duration::from_mins(1);
         std::fs::File::options().write(true).open(&stale).unwrap().set_modified(long_ago).unwrap();
         std::fs::File::options().write(true).open(&unrelated).unwrap().set_modified(long_ago).unwrap();
         let current = dir.path().join("0000000000000003.bin");
