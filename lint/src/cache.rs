@@ -158,8 +158,7 @@ fn prune(dir: &Path, current: &Path) {
         let old =
             entry.metadata().and_then(|m| m.modified()).ok().and_then(|m| now.duration_since(m).ok()).is_some_and(
                 |age| {
-                    age > PRUNE_AFTER
-                        || (age > Duration::from_hours(1) && path.extension().is_some_and(|e| e == "tmp"))
+                    age > PRUNE_AFTER || (age > Duration::from_hours(1) && path.extension().is_some_and(|e| e == "tmp"))
                 },
             );
         if ours && old && path != current && entry.file_type().is_ok_and(|t| t.is_file()) {

@@ -115,7 +115,7 @@ fn brackets_in_comments_and_strings_do_not_switch_checks_off() {
         "src/free.rs",
         format!("{HEADER}// {noise}\npub const S: &str = \"{noise}\";\npub fn open() {{ crate::ee::sso() }}\n"),
     );
-    let run = run(root, SHORT, Duration::from_secs(60));
+    let run = run(root, SHORT, Duration::from_mins(1));
     assert_crossing(&run, "src/free.rs");
     assert!(!run.stdout.contains("parse/syntax"), "{}", run.stdout);
 }
@@ -126,7 +126,7 @@ fn a_file_that_does_not_parse_still_has_its_references_checked() {
     let root = dir.path();
     crossing_workspace(root);
     write(root, "src/free.rs", format!("{HEADER}pub fn open() {{ crate::ee::sso() }}\npub fn broken(x: ) {{}}\n"));
-    let run = run(root, SHORT, Duration::from_secs(60));
+    let run = run(root, SHORT, Duration::from_mins(1));
     assert_crossing(&run, "src/free.rs");
     assert!(run.stdout.contains("src/free.rs:3:18: warning[parse/syntax]"), "{}", run.stdout);
 }
@@ -137,7 +137,7 @@ fn a_rust_file_over_the_size_limit_is_an_error() {
     let root = dir.path();
     crossing_workspace(root);
     write(root, "src/free.rs", format!("{HEADER}pub fn open() {{ crate::ee::sso() }}\n{}", "// pad\n".repeat(400)));
-    let run = run(root, &[SHORT, &["--max-file-size", "2000"]].concat(), Duration::from_secs(60));
+    let run = run(root, &[SHORT, &["--max-file-size", "2000"]].concat(), Duration::from_mins(1));
     assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout.contains("src/free.rs:1:1: error[file/unreadable] `src/free.rs` is 0 MiB, over the 0 MiB limit")
@@ -169,7 +169,7 @@ fn an_absolute_path_attribute_into_the_workspace_is_the_file_it_names() {
 }
 
 fn run_default(root: &Path) -> Run {
-    run(root, SHORT, Duration::from_secs(60))
+    run(root, SHORT, Duration::from_mins(1))
 }
 
 /// Chains syn nests one level per link; none may crash the run, and each
@@ -196,7 +196,7 @@ fn deep_chains_are_read_token_by_token_and_the_run_goes_on() {
         write(root, &format!("src/{name}.rs"), format!("{HEADER}{body}pub fn leak() {{ crate::ee::sso() }}\n"));
     }
     write(root, "src/lib.rs", lib);
-    let run = run(root, &[SHORT, &["-j", "2"]].concat(), Duration::from_secs(120));
+    let run = run(root, &[SHORT, &["-j", "2"]].concat(), Duration::from_mins(2));
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     for (name, _) in &chains {
         let rel = format!("src/{name}.rs");
@@ -229,7 +229,7 @@ fn long_chains_are_checked_in_linear_time() {
         format!("{HEADER}{EE_MOD}pub mod free;\npub mod else_if;\npub mod adds;\npub mod parsed;\n"),
     );
     let started = Instant::now();
-    let run = run(root, SHORT, Duration::from_secs(120));
+    let run = run(root, SHORT, Duration::from_mins(2));
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
     assert!(!run.stdout.contains("src/parsed.rs") && !run.stdout.contains("src/else_if.rs"), "{}", run.stdout);
     assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
@@ -250,14 +250,14 @@ fn memory_stays_bounded_on_huge_files_and_jobs_bound_the_threads() {
         write(root, &format!("src/big{i}.rs"), format!("{HEADER}{body}pub fn leak() {{ crate::ee::sso() }}\n"));
     }
     write(root, "src/lib.rs", lib);
-    let run = run(root, &[SHORT, &["-j", "2"]].concat(), Duration::from_secs(300));
+    let run = run(root, &[SHORT, &["-j", "2"]].concat(), Duration::from_mins(5));
     for i in 0..4 {
         assert_crossing(&run, &format!("src/big{i}.rs"));
     }
     assert!(run.peak_kib < 600 << 10, "peak memory {} MiB", run.peak_kib >> 10);
     // The main thread and two workers (the walk and the reader threads of
     // the test's pipes are short-lived).
-    let one = self::run(root, &[SHORT, &["-j", "1"]].concat(), Duration::from_secs(300));
+    let one = self::run(root, &[SHORT, &["-j", "1"]].concat(), Duration::from_mins(5));
     assert!(one.peak_threads <= 3, "{} threads with -j 1", one.peak_threads);
 }
 
@@ -269,7 +269,7 @@ fn hostile_globs_are_config_errors_and_many_globs_are_fast() {
     let config = std::fs::read_to_string(root.join("corefence.toml")).unwrap();
     let huge = format!("{config}[[assign]]\npaths = [\"{}\"]\nedition = \"enterprise\"\n", "a".repeat(400_000));
     write(root, "corefence.toml", &huge);
-    let bad = run(root, SHORT, Duration::from_secs(60));
+    let bad = run(root, SHORT, Duration::from_mins(1));
     assert_eq!(bad.code, Some(2), "{}{}", bad.stdout, bad.stderr);
     assert!(bad.stdout.contains("error[config/invalid] invalid glob") && bad.stdout.len() < 2000, "{}", bad.stdout);
     let many = (0..10_000).fold(String::new(), |mut acc, i| {
@@ -279,7 +279,7 @@ fn hostile_globs_are_config_errors_and_many_globs_are_fast() {
     write(root, "corefence.toml", format!("{config}{many}"));
     write(root, "src/free.rs", format!("{HEADER}pub fn open() {{ crate::ee::sso() }}\n"));
     let started = Instant::now();
-    let fine = run(root, SHORT, Duration::from_secs(120));
+    let fine = run(root, SHORT, Duration::from_mins(2));
     assert_crossing(&fine, "src/free.rs");
     assert_eq!(fine.stdout.matches("warning[config/unmatched]").count(), 10_000);
     assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
@@ -292,7 +292,7 @@ fn a_path_attribute_leaving_the_workspace_is_reported_as_such() {
     crossing_workspace(&root);
     write(dir.path(), "outside.rs", "pub fn outside() {}\n");
     write(&root, "src/free.rs", format!("{HEADER}#[path = \"../../outside.rs\"]\npub mod outer;\n"));
-    let run = run(&root, SHORT, Duration::from_secs(60));
+    let run = run(&root, SHORT, Duration::from_mins(1));
     assert!(
         run.stdout.contains(
             "src/free.rs:3:5: warning[boundary/module] `mod` reads `../../outside.rs`, outside the workspace"
@@ -311,7 +311,7 @@ fn paths_in_two_workspaces_are_refused() {
         crossing_workspace(&dir.path().join(ws));
         std::fs::create_dir_all(dir.path().join(ws).join(".git")).unwrap();
     }
-    let run = run(dir.path(), &["check", "a/src", "b/src"], Duration::from_secs(60));
+    let run = run(dir.path(), &["check", "a/src", "b/src"], Duration::from_mins(1));
     assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("check each workspace in its own run"), "{}", run.stderr);
 }
@@ -326,7 +326,7 @@ fn a_configuration_above_the_repository_is_never_used() {
     crossing_workspace(&repo);
     std::fs::remove_file(repo.join("corefence.toml")).unwrap();
     std::fs::create_dir_all(repo.join(".git")).unwrap();
-    let run = run(&repo.join("src"), SHORT, Duration::from_secs(60));
+    let run = run(&repo.join("src"), SHORT, Duration::from_mins(1));
     assert!(run.stderr.contains("using the embedded defaults"), "{}", run.stderr);
     assert!(!run.stdout.contains("expected `MIT`"), "{}", run.stdout);
 }
@@ -340,7 +340,7 @@ fn config_names_the_file_and_the_root_stays() {
     std::fs::create_dir_all(root.join(".config")).unwrap();
     std::fs::rename(root.join("corefence.toml"), root.join(".config/corefence.toml")).unwrap();
     write(root, "src/free.rs", format!("{HEADER}pub fn open() {{ crate::ee::sso() }}\n"));
-    let run = run(root, &[SHORT, &["--config", ".config/corefence.toml"]].concat(), Duration::from_secs(60));
+    let run = run(root, &[SHORT, &["--config", ".config/corefence.toml"]].concat(), Duration::from_mins(1));
     assert_crossing(&run, "src/free.rs");
 }
 
@@ -364,7 +364,7 @@ fn nothing_from_the_workspace_is_executed() {
     write(&root, "rust-toolchain.toml", format!("[toolchain]\npath = \"{}\"\n", evil.display()));
     write(&root, "build.rs", format!("fn main() {{ std::fs::write(\"{}\", \"\").unwrap(); }}\n", marker.display()));
     write(&root, "src/free.rs", format!("{HEADER}pub fn open() {{ crate::ee::sso() }}\n"));
-    let run = run(&root, SHORT, Duration::from_secs(60));
+    let run = run(&root, SHORT, Duration::from_mins(1));
     assert_crossing(&run, "src/free.rs");
     assert!(!marker.exists(), "corefence ran a program the workspace named");
 }
@@ -380,7 +380,7 @@ fn the_cache_sees_an_edit_that_keeps_size_and_modification_time() {
     let clean = format!("{HEADER}pub fn thing() {{}}                               \n");
     let leaky = format!("{HEADER}#[cfg(feature = \"enterprise\")] pub fn thing() {{}}\n");
     assert_eq!(clean.len(), leaky.len());
-    let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+    let old = std::time::SystemTime::now() - Duration::from_hours(1);
     let set = |text: &str| {
         std::fs::write(&api, text).unwrap();
         std::fs::File::options().write(true).open(&api).unwrap().set_modified(old).unwrap();
@@ -388,12 +388,12 @@ fn the_cache_sees_an_edit_that_keeps_size_and_modification_time() {
     set(&clean);
     // Reporting on free.rs only: the second run takes api.rs from the cache.
     for _ in 0..2 {
-        let warm = run(root, &["check", "--format", "short", "src/free.rs"], Duration::from_secs(60));
+        let warm = run(root, &["check", "--format", "short", "src/free.rs"], Duration::from_mins(1));
         assert_eq!(warm.code, Some(0), "{}", warm.stdout);
     }
     // Same size, same modification time (`cp -p`, `tar --mtime`), other content.
     set(&leaky);
-    let after = run(root, &["check", "--format", "short", "src/free.rs"], Duration::from_secs(60));
+    let after = run(root, &["check", "--format", "short", "src/free.rs"], Duration::from_mins(1));
     assert_crossing(&after, "src/free.rs");
 }
 

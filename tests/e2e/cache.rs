@@ -15,7 +15,7 @@ fn workspace() -> (tempfile::TempDir, PathBuf) {
     let (dir, root) = copy_fixture("boundary/import");
     std::fs::create_dir_all(root.join("target")).unwrap();
     std::fs::write(root.join("target/CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55\n").unwrap();
-    let old = SystemTime::now() - Duration::from_secs(3600);
+    let old = SystemTime::now() - Duration::from_hours(1);
     for rel in walk(&root) {
         std::fs::File::options().write(true).open(root.join(rel)).unwrap().set_modified(old).unwrap();
     }

@@ -11,7 +11,7 @@ use crate::support::{git, write};
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 
 const COREFENCE: &str = env!("CARGO_BIN_EXE_corefence");
-const DEADLINE: Duration = Duration::from_secs(120);
+const DEADLINE: Duration = Duration::from_mins(2);
 
 /// What a program printed on the terminal, and how it exited.
 struct Screen {
