@@ -188,11 +188,7 @@ const BINARY_SNIFF: usize = 8000;
 /// checked and the rest of the scan goes on; the run then exits with 2.
 pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_caught(shared, entry))).unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(ToString::to_string)
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+        let what = super::panic_message(panic.as_ref());
         Some(FileResult {
             internal_error: Some(format!("internal error while checking `{}`: {what}", entry.rel)),
             ..FileResult::empty()

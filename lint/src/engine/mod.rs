@@ -258,15 +258,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     };
     // A bar only where it helps: a terminal, and enough files to read that
     // the run takes a while.
-    let progress = progress_bar(options.progress && to_read >= PROGRESS_MIN_FILES, ws.files.len());
-    let results: Vec<(usize, files::FileResult)> = ws
-        .files
-        .par_iter()
-        .enumerate()
-        .progress_with(progress.clone())
-        .filter_map(|(i, f)| Some((i, files::check(&shared, f)?)))
-        .collect();
-    progress.finish_and_clear();
+    let results = check_files(&shared, &ws, options.progress && to_read >= PROGRESS_MIN_FILES);
     let checked = results.len();
     let cached = results.iter().filter(|(_, r)| r.from_cache).count();
     let (plan, late) = late_index(&shared, &results);
@@ -278,22 +270,27 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         .map(|f| f.rel.clone())
         .collect();
     let sources = Sources::new(&root.dir, staged.as_ref().map(|v| &v.content));
-    let Merged { used_ids, mut fixes, facts, internal_errors, mut indexed, mut suppressions, rows } =
+    let Merged { used_ids, mut fixes, facts, mut internal_errors, mut indexed, mut suppressions, rows } =
         merge(results, late, &plan, &ws, &sources, &mut diagnostics);
     manifest_suppressions(&ws, &mut suppressions);
     let before = indexed.len();
-    let (found, module_editions) = boundary_checks(&shared, &sources, &mut indexed, &mut skipped, &mut diagnostics);
-    parsed += indexed.len() - before;
+    let boundary = caught("resolving the workspace's modules", &mut internal_errors, || {
+        boundary_checks(&shared, &sources, &mut indexed, &mut skipped, &mut diagnostics)
+    });
+    let (found, module_editions) = boundary.unwrap_or_default();
+    parsed += indexed.len().saturating_sub(before);
     diagnostics.extend(found);
     if let Some(cache) = &cache {
         // A cache that cannot be written only costs the next run time.
         let _ = cache.save(cache_entries(&ws, rows, &indexed), started);
     }
-    diagnostics.extend(manifest_checks(&shared, fix, &mut fixes));
-    diagnostics.extend(checks::license_texts::check(&root.dir, &config, &used_ids));
-
+    let manifests = caught("checking Cargo.toml files and LICENSES/", &mut internal_errors, || {
+        let mut out = manifest_checks(&shared, fix, &mut fixes);
+        out.extend(checks::license_texts::check(&root.dir, &config, &used_ids));
+        out
+    });
+    diagnostics.extend(manifests.unwrap_or_default());
     suppress::apply(&mut diagnostics, &suppressions);
-
     diagnostics.retain(|d| scope.reports(d.location.path()));
     diagnostic::finalize(&mut diagnostics);
     fixes.sort_by(|a, b| a.path.cmp(&b.path));
@@ -315,6 +312,42 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         links,
         internal_errors,
     })
+}
+
+/// The per-file stage, in parallel, with a progress bar if `progress`.
+fn check_files(shared: &files::Shared<'_>, ws: &Workspace, progress: bool) -> Vec<(usize, files::FileResult)> {
+    let progress = progress_bar(progress, ws.files.len());
+    let results = ws
+        .files
+        .par_iter()
+        .enumerate()
+        .progress_with(progress.clone())
+        .filter_map(|(i, f)| Some((i, files::check(shared, f)?)))
+        .collect();
+    progress.finish_and_clear();
+    results
+}
+
+/// Runs a workspace-wide stage. A panic there (a bug, never an expected
+/// outcome) becomes an internal error naming the stage, as a panic while
+/// checking one file names the file: the run goes on and exits with 2.
+fn caught<T>(stage: &str, internal_errors: &mut Vec<String>, run: impl FnOnce() -> T) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(done) => Some(done),
+        Err(panic) => {
+            internal_errors.push(format!("internal error while {stage}: {}", panic_message(panic.as_ref())));
+            None
+        }
+    }
+}
+
+/// What a caught panic says.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(ToString::to_string)
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
 }
 
 /// The per-file results, gathered for the workspace-wide stages.
@@ -776,4 +809,17 @@ fn absolute(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_panicking_stage_becomes_an_internal_error_naming_it() {
+        let mut errors = Vec::new();
+        let out: Option<u32> = super::caught("resolving the modules", &mut errors, || panic!("boom"));
+        assert_eq!(out, None);
+        assert_eq!(errors, ["internal error while resolving the modules: boom"]);
+        assert_eq!(super::caught("checking", &mut errors, || 7), Some(7));
+        assert_eq!(errors.len(), 1);
+    }
 }
