@@ -257,6 +257,12 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx) -> Option<
     if behind_crossing(report, &found) {
         return None;
     }
+    // In this build the name falls back to std's prelude (`drop`,
+    // `println!`) or to what a glob of a crate outside the workspace brings.
+    let plain = !r.global && !matches!(head.as_str(), "crate" | "self" | "super" | "Self" | "$crate");
+    if plain && (std_prelude().contains(head.as_str()) || report.resolver.maybe_imported(m, head, view)) {
+        return None;
+    }
     // `Self` in an `impl` of a type the build lacks: rustc reports the
     // impl's header, not each use of `Self` inside it.
     if head == "Self" && r.self_ty.as_deref().is_some_and(|own| report.resolver.type_in(m, own, None, view).is_none()) {
@@ -687,20 +693,26 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
         }
     };
     let known = !own.is_empty();
-    // A method of the type a `Deref` impl leads to: that impl must be in the build.
-    if let (false, Some(owner), false) = (known, owner, call.field) {
-        let target = resolver.members_of(owner).iter().find_map(|&i| {
-            let info = resolver.members().get(i)?;
-            let deref = info.trait_name.as_deref() == Some("Deref") && info.member.name == "Target";
-            resolver.type_in(info.module, info.member.ty.as_ref().filter(|_| deref)?, None, view)
-        });
+    // A method of the type a `Deref` impl leads to (`Account::quota` on a
+    // `Tenant`), present in this build.
+    let through_deref = || {
+        let target = owner.and_then(|owner| deref_target(resolver, owner, view));
         let reached = target.map(|t| owned_candidates(resolver, t, call)).unwrap_or_default();
-        if reached.iter().any(|&i| resolver.present(Res::Member(i), view)) {
+        reached.iter().any(|&i| resolver.present(Res::Member(i), view))
+    };
+    // Only through `Deref`: that impl must be in the build.
+    if let (false, Some(owner), false) = (known, owner, call.field) {
+        if through_deref() {
             return unimplemented(report, owner, &["Deref".to_owned()], &call.span, ctx);
         }
     }
     let candidates = if known { by_argument(report, m, call, own) } else { by_name() };
     let first = *candidates.first()?;
+    // The type's own methods of that name are gone from this build, and
+    // auto-deref reaches the target's.
+    if known && !call.field && !candidates.iter().any(|&i| resolver.present(Res::Member(i), view)) && through_deref() {
+        return None;
+    }
     if let Some(&here) = candidates.iter().find(|&&i| resolver.present(Res::Member(i), view)) {
         let known = known && !call.field;
         if !known {
@@ -1163,8 +1175,14 @@ fn trait_out_of_scope(
 ) -> Option<Diagnostic> {
     let resolver = report.resolver;
     let view = resolver.view_of(ctx);
+    let present = |i: usize| resolver.present(Res::Member(i), view);
+    // An inherent method of that name in another build only: without it,
+    // this build calls a trait's method, which must be in scope.
+    let inherent = candidates.iter().copied().find(|&i| {
+        !present(i) && resolver.members().get(i).is_some_and(|info| info.of_trait.is_none() && info.via.is_none())
+    });
     let mut traits = Vec::new();
-    for &i in candidates {
+    for &i in candidates.iter().filter(|&&i| inherent.is_none() || present(i)) {
         let info = resolver.members().get(i)?;
         // An inherent method needs no trait; a trait of outside the workspace is not followed.
         let of_trait @ Res::Item(tm, ti) = info.of_trait? else { return None };
@@ -1172,10 +1190,15 @@ fn trait_out_of_scope(
         let named = |view: View| {
             resolver.resolve(m, std::slice::from_ref(&name), false, ns::TYPE, view).is_some_and(|r| r.res == of_trait)
         };
-        if named(view) || !named(View::Any) || resolver.unnamed_in_scope(m, of_trait, view) {
+        let imported_elsewhere = named(View::Any) || inherent.is_some();
+        if named(view) || !imported_elsewhere || resolver.unnamed_in_scope(m, of_trait, view) {
             return None;
         }
         traits.push((name, of_trait));
+    }
+    if let Some(gated) = inherent {
+        let found = Resolved { res: Res::Member(gated), hops: Vec::new() };
+        return Some(finding(report, call.span.clone(), &format!(".{}", call.name), &found, ctx, Kind::Method));
     }
     let (name, of_trait) = traits.into_iter().next()?;
     let (scope, u) = resolver.gated_import(m, &name, view)?;
@@ -1200,6 +1223,15 @@ fn trait_out_of_scope(
         .with_symbol(symbol)
         .with_help(format!("import `{name}` in every build, or gate this code with {gate} too")),
     )
+}
+
+/// The type a type's `Deref` impl leads to, in build `view`.
+fn deref_target(resolver: &Resolver<'_>, owner: Res, view: View) -> Option<Res> {
+    resolver.members_of(owner).iter().find_map(|&i| {
+        let info = resolver.members().get(i)?;
+        let deref = info.trait_name.as_deref() == Some("Deref") && info.member.name == "Target";
+        resolver.type_in(info.module, info.member.ty.as_ref().filter(|_| deref)?, None, view)
+    })
 }
 
 /// Whether a value is declared inside an `Arc` or `Rc`.

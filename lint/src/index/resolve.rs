@@ -686,6 +686,22 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Whether a `use` in scope of code in module `m`, present in build
+    /// `view`, may bind `name` there to something outside the workspace:
+    /// one naming it, or a glob (`use std::time::*;` brings `Instant`).
+    pub fn maybe_imported(&self, m: ModId, name: &str, view: View) -> bool {
+        self.lexical(m).any(|scope| {
+            let Some(body) = self.body(scope) else { return false };
+            body.uses.iter().filter(|u| self.holds(view, self.ctx_at(scope, &u.item_span))).any(|u| {
+                let outside = || self.path(scope, &u.path, u.global, ns::TYPE, View::Any, 0).is_none();
+                match &u.target {
+                    UseTarget::Glob => outside(),
+                    UseTarget::Name(n) => n == name && !u.extern_crate && outside(),
+                }
+            })
+        })
+    }
+
     /// How `use`s in `scopes` (innermost first), and in the workspace
     /// modules their globs import (`use super::*` in a test module), bind
     /// `name` in build `view`.
