@@ -850,7 +850,11 @@ impl<'a> Resolver<'a> {
             .iter()
             .filter(|u| u.extern_crate && matches!(&u.target, UseTarget::Name(n) if n == name))
             .filter(|u| self.holds(view, self.ctx_at(root, &u.item_span)))
-            .find_map(|u| self.extern_crate(root, u.path.first()?).filter(present))
+            .find_map(|u| match u.path.first()?.as_str() {
+                // `extern crate self as acme;`: the crate under another name.
+                "self" => Some(root),
+                krate => self.extern_crate(root, krate).filter(present),
+            })
     }
 
     /// A macro name in textual scope in module `from`, past its own scope:
