@@ -1564,6 +1564,30 @@ impl Collector {
         }
         let opaque = self.opaque_returns.last().copied().flatten();
         self.coerced(&ret, value, opaque);
+        self.collected(&ret, value);
+    }
+
+    /// `iter.collect()`, `sum()` or `product()` into a type written down (a
+    /// return type, a `let` annotation): the type must implement
+    /// `FromIterator`, `Sum` or `Product`.
+    fn collected(&mut self, into: &TyPath, value: &Expr) {
+        for tail in tails(value) {
+            let Expr::MethodCall(m) = tail else { continue };
+            let need = match m.method.to_string().as_str() {
+                "collect" => "FromIterator",
+                "sum" => "Sum",
+                "product" => "Product",
+                _ => continue,
+            };
+            if m.args.is_empty() && m.turbofish.is_none() {
+                self.syntax.trait_uses.push(TraitUse {
+                    traits: vec![need.to_owned()],
+                    receiver: Hint::Type(into.clone()),
+                    span: m.method.span().byte_range(),
+                    module: self.path.clone(),
+                });
+            }
+        }
     }
 
     /// A value that becomes one of type `ty` (returned, or bound by an
@@ -2959,6 +2983,7 @@ impl<'ast> Visit<'ast> for Collector {
                 _ => None,
             } {
                 self.coerced(&ty, &init.expr, None);
+                self.collected(&ty, &init.expr);
             }
             // `let e: Error = x.into();`
             if let (syn::Pat::Type(t), Expr::MethodCall(m)) = (&l.pat, &*init.expr) {
