@@ -3240,6 +3240,18 @@ impl<'ast> Visit<'ast> for Collector {
             let (span, module) = (call.method.span().byte_range(), self.path.clone());
             self.syntax.trait_uses.push(TraitUse { traits: vec!["Ord".to_owned()], receiver, span, module });
         }
+        // `it.cloned()`: the elements need `Clone` (`copied()`: `Copy`).
+        let copy = match name.as_str() {
+            "cloned" => Some("Clone"),
+            "copied" => Some("Copy"),
+            _ => None,
+        };
+        if let Some(need) = copy.filter(|_| call.args.is_empty() && is_iteration(&call.receiver)) {
+            if let Some(receiver) = self.element_of(&call.receiver) {
+                let (span, module) = (call.method.span().byte_range(), self.path.clone());
+                self.syntax.trait_uses.push(TraitUse { traits: vec![need.to_owned()], receiver, span, module });
+            }
+        }
         // `v.iter().map(|x| ..)`: the closure takes the elements;
         // `r.map_err(|e| ..)` the error.
         let element = if ELEMENT_CLOSURES.contains(&name.as_str()) {
