@@ -27,7 +27,7 @@ use crate::index::modtree::{Inputs, ModId, ModTree, Need};
 use crate::index::resolve::{Ctx, Res, Resolved, Resolver, View};
 use crate::index::{FileData, Sources};
 use crate::parse::items::{
-    ns, Cfg, Conversion, GatedLocal, Hint, MacroCall, MacroRule, MemberKind, MethodCall, PathRef, TyPath,
+    ns, Cfg, Conversion, GatedLocal, Hint, ItemDef, MacroCall, MacroRule, MemberKind, MethodCall, PathRef, TyPath,
     ELEMENT_GETTERS, ELEMENT_ITERS, LOCK_METHODS, MAP_VALUES,
 };
 
@@ -233,11 +233,11 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx) -> Option<
     // A name a `use` of this module binds, in this build: that `use` is
     // where rustc stops (and reports, if it fails).
     let head = r.segments.first()?;
-    if !r.global
-        && !matches!(head.as_str(), "crate" | "self" | "super" | "Self")
-        && report.resolver.imports(m, head, view)
-        && report.resolver.resolve(m, std::slice::from_ref(head), false, ns::ANY, view).is_none()
-    {
+    let in_scope = scope_name(r);
+    if in_scope.is_some_and(|head| {
+        report.resolver.imports(m, head, view)
+            && report.resolver.resolve(m, std::slice::from_ref(head), false, ns::ANY, view).is_none()
+    }) {
         return None;
     }
     // A name a `use` of the crate's module the path leads to binds, in
@@ -259,8 +259,7 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx) -> Option<
     }
     // In this build the name falls back to std's prelude (`drop`,
     // `println!`) or to what a glob of a crate outside the workspace brings.
-    let plain = !r.global && !matches!(head.as_str(), "crate" | "self" | "super" | "Self" | "$crate");
-    if plain && (std_prelude().contains(head.as_str()) || report.resolver.maybe_imported(m, head, view)) {
+    if in_scope.is_some_and(|h| std_prelude().contains(h.as_str()) || report.resolver.maybe_imported(m, h, view)) {
         return None;
     }
     // `Self` in an `impl` of a type the build lacks: rustc reports the
@@ -277,6 +276,13 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx) -> Option<
     };
     let phase = if owner.is_some_and(|o| report.resolver.present(o, view)) { Phase::Types } else { Phase::Resolve };
     Some((finding(report, r.span.clone(), &written, &found, ctx, Kind::Path), phase))
+}
+
+/// A path's first segment when it is a name looked up in scope: not after a
+/// leading `::`, and not `crate`, `self`, `super`, `Self` or `$crate`.
+fn scope_name(r: &PathRef) -> Option<&String> {
+    let head = r.segments.first()?;
+    (!r.global && !matches!(head.as_str(), "crate" | "self" | "super" | "Self" | "$crate")).then_some(head)
 }
 
 /// Whether what a path reached lies in a module whose `mod` declaration is
@@ -308,12 +314,7 @@ fn expansion(
     let Some(data) = report.inputs.files.get(file) else { return };
     let at_definition = Report { data, file, ..*report };
     // Only the rules this invocation may match expand here.
-    let rules = data
-        .syntax
-        .macro_rules
-        .iter()
-        .find(|(name, _)| *name == def.span)
-        .map(|(_, rules)| matching(rules, invocation(report.data, &r.span).and_then(|c| c.text.as_deref())));
+    let rules = matching_rules(data, def, invocation(report.data, &r.span));
     let expands = |b: &&PathRef| {
         rules
             .as_ref()
@@ -364,6 +365,14 @@ fn matching<'r>(rules: &'r [MacroRule], text: Option<&str>) -> Vec<&'r MacroRule
     out
 }
 
+/// The rules of macro `def` (defined in the file of `def_data`) that an
+/// invocation may match (all of them when its arguments are unknown);
+/// `None` when the definition holds no rules.
+fn matching_rules<'d>(def_data: &'d FileData, def: &ItemDef, call: Option<&MacroCall>) -> Option<Vec<&'d MacroRule>> {
+    let (_, rules) = def_data.syntax.macro_rules.iter().find(|(name, _)| *name == def.span)?;
+    Some(matching(rules, call.and_then(|c| c.text.as_deref())))
+}
+
 /// The invocation of the macro whose path is at `path`.
 fn invocation<'d>(data: &'d FileData, path: &Range<usize>) -> Option<&'d MacroCall> {
     // Recorded in source order: a file's many invocations cost a search each.
@@ -385,10 +394,7 @@ fn macro_arguments(report: &Report<'_, '_>) -> Vec<(Range<usize>, Option<Cfg>)> 
         };
         let Some(def) = resolver.item(def_m, index) else { continue };
         let Some(def_data) = tree.modules.get(def_m).and_then(|x| report.inputs.files.get(x.file)) else { continue };
-        let Some((_, rules)) = def_data.syntax.macro_rules.iter().find(|(name, _)| *name == def.span) else {
-            continue;
-        };
-        let rules = matching(rules, call.text.as_deref());
+        let Some(rules) = matching_rules(def_data, def, Some(call)) else { continue };
         let Some(first) = rules.first() else { continue };
         if rules.iter().all(|rule| rule.opaque) {
             out.push((call.args.clone(), None));
@@ -440,8 +446,7 @@ fn gated_local(report: &Report<'_, '_>, m: ModId, read: &GatedLocal) -> Option<D
 /// code lacks the gate's edition and the prelude has no such name.
 fn gated_import(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx, view: View) -> Option<Diagnostic> {
     let (inputs, resolver) = (report.inputs, report.resolver);
-    let head =
-        r.segments.first().filter(|h| !r.global && !matches!(h.as_str(), "crate" | "self" | "super" | "Self"))?;
+    let head = scope_name(r)?;
     if std_prelude().contains(head.as_str()) {
         return None;
     }

@@ -1554,66 +1554,61 @@ impl Collector {
     /// an `impl Trait`, its type must implement the trait.
     fn returned(&mut self, value: &Expr) {
         let Some(Some(ret)) = self.returns.last().cloned() else { return };
-        // `fn login(a: Saml) -> Identity { a.into() }`
-        for tail in tails(value) {
-            if let Expr::MethodCall(m) = tail {
-                if let (true, Some(from)) = (m.method == "into" && m.args.is_empty(), self.hint_of(&m.receiver)) {
-                    self.conversion(ret.clone(), false, from, m.method.span().byte_range());
-                }
-            }
-        }
         let opaque = self.opaque_returns.last().copied().flatten();
-        self.coerced(&ret, value, opaque);
-        self.collected(&ret, value);
-    }
-
-    /// `iter.collect()`, `sum()` or `product()` into a type written down (a
-    /// return type, a `let` annotation): the type must implement
-    /// `FromIterator`, `Sum` or `Product`.
-    fn collected(&mut self, into: &TyPath, value: &Expr) {
-        for tail in tails(value) {
-            let Expr::MethodCall(m) = tail else { continue };
-            let need = match m.method.to_string().as_str() {
-                "collect" => "FromIterator",
-                "sum" => "Sum",
-                "product" => "Product",
-                _ => continue,
-            };
-            if m.args.is_empty() && m.turbofish.is_none() {
-                self.syntax.trait_uses.push(TraitUse {
-                    traits: vec![need.to_owned()],
-                    receiver: Hint::Type(into.clone()),
-                    span: m.method.span().byte_range(),
-                    module: self.path.clone(),
-                });
-            }
-        }
+        self.assigned(&ret, value, opaque);
     }
 
     /// A value that becomes one of type `ty` (returned, or bound by an
-    /// annotated `let`): into a trait object (`Box<dyn Store>`, `impl
-    /// Store`), its type must implement the trait; so must each element of
-    /// a `vec![..]` that becomes a `Vec<Box<dyn Store>>`. Rustc reports a
-    /// value returned as an `impl Trait` at the return type (`at`).
-    fn coerced(&mut self, ty: &TyPath, value: &Expr, at: Option<proc_macro2::Span>) {
+    /// annotated `let`), judged at each expression it may come from:
+    /// - `x.into()` converts into `ty` (`fn login(a: Saml) -> Identity { a.into() }`);
+    /// - `iter.collect()`, `sum()` or `product()` needs `ty`'s `FromIterator`,
+    ///   `Sum` or `Product`;
+    /// - into a trait object (`Box<dyn Store>`, `impl Store`), the value's
+    ///   type must implement the trait; so must each element of a `vec![..]`
+    ///   that becomes a `Vec<Box<dyn Store>>`. Rustc reports a value
+    ///   returned as an `impl Trait` at the return type (`at`).
+    fn assigned(&mut self, ty: &TyPath, value: &Expr, at: Option<proc_macro2::Span>) {
         let elements = ty.ok.as_deref().filter(|e| e.object && ty.segments.last().is_some_and(|l| l == "Vec"));
-        let Some(name) = (if ty.object { Some(ty) } else { elements }).and_then(|t| t.segments.last()) else { return };
-        let name = name.clone();
+        let object = (if ty.object { Some(ty) } else { elements }).and_then(|t| t.segments.last()).cloned();
         for tail in tails(value) {
-            if !ty.object {
-                let Expr::Macro(m) = tail else { continue };
-                if !m.mac.path.is_ident("vec") {
+            match tail {
+                Expr::MethodCall(m) if m.args.is_empty() && m.turbofish.is_none() => {
+                    let need = match m.method.to_string().as_str() {
+                        "into" => {
+                            if let Some(from) = self.hint_of(&m.receiver) {
+                                self.conversion(ty.clone(), false, from, m.method.span().byte_range());
+                            }
+                            None
+                        }
+                        "collect" => Some("FromIterator"),
+                        "sum" => Some("Sum"),
+                        "product" => Some("Product"),
+                        _ => None,
+                    };
+                    if let Some(need) = need {
+                        self.syntax.trait_uses.push(TraitUse {
+                            traits: vec![need.to_owned()],
+                            receiver: Hint::Type(ty.clone()),
+                            span: m.method.span().byte_range(),
+                            module: self.path.clone(),
+                        });
+                    }
+                }
+                Expr::Macro(m) if !ty.object && m.mac.path.is_ident("vec") => {
+                    let Some(name) = &object else { continue };
+                    let Ok(items) = m.mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) else {
+                        continue;
+                    };
+                    for item in &items {
+                        self.trait_use(&[name.as_str()], item, || item.span());
+                    }
                     continue;
                 }
-                let Ok(items) = m.mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) else {
-                    continue;
-                };
-                for item in &items {
-                    self.trait_use(&[name.as_str()], item, || item.span());
-                }
-                continue;
+                _ => {}
             }
-            self.trait_use(&[name.as_str()], tail, || at.unwrap_or_else(|| tail.span()));
+            if let (true, Some(name)) = (ty.object, &object) {
+                self.trait_use(&[name.as_str()], tail, || at.unwrap_or_else(|| tail.span()));
+            }
         }
     }
 
@@ -1662,12 +1657,7 @@ impl Collector {
         }
     }
 
-    /// Generic parameters: bound as names of their own (not items), then
-    /// their bounds visited.
-    /// A generic parameter stands for its first trait bound (written on
-    /// it or in the `where` clause): a value of that type has the trait's
-    /// methods.
-    /// Binds the names of type parameters (without their bounds).
+    /// Binds the names of type and const parameters (without their bounds).
     fn generic_names(&mut self, generics: &syn::Generics) {
         for param in &generics.params {
             match param {
@@ -1678,7 +1668,12 @@ impl Collector {
         }
     }
 
+    /// Generic parameters: bound as names of their own (not items), then
+    /// their bounds visited. A type parameter stands for its first trait
+    /// bound (written on it or in the `where` clause): a value of that type
+    /// has the trait's methods.
     fn generics(&mut self, generics: &syn::Generics) {
+        self.generic_names(generics);
         let predicates = generics.where_clause.iter().flat_map(|w| &w.predicates);
         let from_where: Vec<(&syn::Ident, &Punctuated<syn::TypeParamBound, Token![+]>)> = predicates
             .filter_map(|p| match p {
@@ -1689,19 +1684,11 @@ impl Collector {
                 _ => None,
             })
             .collect();
-        for param in &generics.params {
-            if let syn::GenericParam::Const(c) = param {
-                self.bind_name(c.ident.unraw().to_string(), None);
-            }
-            if let syn::GenericParam::Type(t) = param {
-                let bound = first_trait(&t.bounds).or_else(|| {
-                    from_where.iter().filter(|(name, _)| **name == t.ident).find_map(|(_, b)| first_trait(b))
-                });
-                let name = t.ident.unraw().to_string();
-                self.bind_name(name.clone(), None);
-                if let (Some(bound), Some(top)) = (bound, self.bounds.last_mut()) {
-                    top.insert(name, bound);
-                }
+        for t in generics.type_params() {
+            let bound = first_trait(&t.bounds)
+                .or_else(|| from_where.iter().filter(|(name, _)| **name == t.ident).find_map(|(_, b)| first_trait(b)));
+            if let (Some(bound), Some(top)) = (bound, self.bounds.last_mut()) {
+                top.insert(t.ident.unraw().to_string(), bound);
             }
         }
         self.visit_generics(generics);
@@ -2459,13 +2446,6 @@ fn is_std_type(ty: &TyPath) -> bool {
             .contains(&name.as_str())
 }
 
-/// A called path's span, as its [`PathRef`] has it.
-fn callee_span(path: &syn::Path) -> Option<Range<usize>> {
-    let start = path.segments.first()?.ident.span().byte_range().start;
-    let start = path.leading_colon.map_or(start, |c| c.span().byte_range().start);
-    Some(start..path.segments.last()?.ident.span().byte_range().end)
-}
-
 /// An iterator written as one: `v.iter()`, `v.into_iter().map(..)`.
 fn is_iteration(e: &Expr) -> bool {
     match e {
@@ -2965,33 +2945,26 @@ impl<'ast> Visit<'ast> for Collector {
         // The binding exists only after its statement: `let seats = seats();`
         // calls the item `seats`.
         let hint = l.init.as_ref().and_then(|i| self.hint_of(&i.expr));
+        let annotation = match &l.pat {
+            syn::Pat::Type(t) => ty_path(&t.ty),
+            _ => None,
+        };
         if let Some(init) = &l.init {
-            if let (syn::Pat::Type(t), Expr::Try(_)) = (&l.pat, &*init.expr) {
-                self.annotated = ty_path(&t.ty);
+            if matches!(&*init.expr, Expr::Try(_)) {
+                self.annotated.clone_from(&annotation);
             }
             // `let s: Seat = make();`: the type a generic return takes.
-            if let (syn::Pat::Type(t), Expr::Call(call)) = (&l.pat, &*init.expr) {
-                if let (Expr::Path(p), Some(ty)) = (&*call.func, ty_path(&t.ty)) {
+            if let (Expr::Call(call), Some(ty)) = (&*init.expr, &annotation) {
+                if let Expr::Path(p) = &*call.func {
                     let plain = p.path.segments.last().is_some_and(|s| s.arguments.is_none());
-                    if let (true, None, Some(callee)) = (plain, &p.qself, callee_span(&p.path)) {
-                        self.syntax.expected.push((callee, ty));
+                    if let (true, None) = (plain, &p.qself) {
+                        self.syntax.expected.push((path_span(&p.path), ty.clone()));
                     }
                 }
             }
-            if let Some(ty) = match &l.pat {
-                syn::Pat::Type(t) => ty_path(&t.ty),
-                _ => None,
-            } {
-                self.coerced(&ty, &init.expr, None);
-                self.collected(&ty, &init.expr);
-            }
-            // `let e: Error = x.into();`
-            if let (syn::Pat::Type(t), Expr::MethodCall(m)) = (&l.pat, &*init.expr) {
-                if let (true, Some(into), Some(from)) =
-                    (m.method == "into" && m.args.is_empty(), ty_path(&t.ty), self.hint_of(&m.receiver))
-                {
-                    self.conversion(into, false, from, m.method.span().byte_range());
-                }
+            // `let e: Error = x.into();`, `let r: Registry = it.collect();`
+            if let Some(ty) = &annotation {
+                self.assigned(ty, &init.expr, None);
             }
             self.visit_expr(&init.expr);
             self.annotated = None;
@@ -3158,7 +3131,8 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let Expr::Path(p) = &*call.func {
-            if let (None, Some(last), Some(callee)) = (&p.qself, p.path.segments.last(), callee_span(&p.path)) {
+            if let (None, Some(last)) = (&p.qself, p.path.segments.last()) {
+                let callee = path_span(&p.path);
                 let turbofish = match &last.arguments {
                     syn::PathArguments::AngleBracketed(a) => a
                         .args
