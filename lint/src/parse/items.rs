@@ -910,7 +910,7 @@ fn type_args(segment: &syn::PathSegment) -> impl Iterator<Item = &syn::Type> {
 /// `impl Iterator<Item = T>` iterates `T`s.
 fn first_trait(bounds: &Punctuated<syn::TypeParamBound, Token![+]>) -> Option<TyPath> {
     bounds.iter().find_map(|b| match b {
-        syn::TypeParamBound::Trait(t) if matches!(t.modifier, syn::TraitBoundModifier::None) => {
+        syn::TypeParamBound::Trait(t) if t.maybe.is_none() => {
             let mut path = path_of(&t.path);
             if let Some(syn::PathArguments::AngleBracketed(a)) = t.path.segments.last().map(|s| &s.arguments) {
                 path.ok = a.args.iter().find_map(|arg| match arg {
@@ -1426,6 +1426,11 @@ impl Collector {
                 }
             }
             syn::Pat::Reference(r) => self.bind(&r.pat, hint),
+            // A match arm's `pat if guard`: the guard sees the bindings.
+            syn::Pat::Guard(g) => {
+                self.bind(&g.pat, hint);
+                self.visit_expr(&g.guard);
+            }
             // `Principal::Federated(u)`: `u` is the variant's field.
             syn::Pat::TupleStruct(t) if t.qself.is_none() => {
                 for attr in &t.attrs {
@@ -2284,7 +2289,7 @@ fn type_param_bounds(generics: &syn::Generics) -> Vec<Vec<String>> {
             .iter()
             .filter_map(|b| match b {
                 // `?Sized` relaxes a bound, and auto traits need no impl.
-                syn::TypeParamBound::Trait(t) if matches!(t.modifier, syn::TraitBoundModifier::None) => {
+                syn::TypeParamBound::Trait(t) if t.maybe.is_none() => {
                     t.path.segments.last().map(|s| s.ident.to_string()).filter(|n| !AUTO_TRAITS.contains(&n.as_str()))
                 }
                 _ => None,
@@ -2613,10 +2618,10 @@ impl Collector {
 
     fn impl_block(&mut self, i: &syn::ItemImpl, whole: &syn::Item) {
         let self_ty = ty_path(&i.self_ty);
-        if let Some((_, p, _)) = i.trait_.as_ref().filter(|_| !self.in_body) {
+        if let Some((p, _)) = i.trait_.as_ref().filter(|_| !self.in_body) {
             self.syntax.signature_traits.push(path_span(p));
         }
-        let trait_path = i.trait_.as_ref().map(|(_, p, _)| {
+        let trait_path = i.trait_.as_ref().map(|(p, _)| {
             // `From<X>`: what it converts from.
             let arg = p.segments.last().and_then(|last| type_args(last).next()).and_then(ty_path).map(Box::new);
             TyPath { arg, ..path_of(p) }
@@ -2648,7 +2653,7 @@ impl Collector {
         }
         self.scoped(|c| {
             c.generics(&i.generics);
-            if let Some((_, path, _)) = &i.trait_ {
+            if let Some((path, _)) = &i.trait_ {
                 c.path_ref(path, ns::TYPE);
             }
             c.visit_type(&i.self_ty);
@@ -2999,9 +3004,6 @@ impl<'ast> Visit<'ast> for Collector {
         let scrutinee = self.scrutinee.take();
         self.scoped(|c| {
             c.bind(&a.pat, scrutinee);
-            if let Some((_, guard)) = &a.guard {
-                c.visit_expr(guard);
-            }
             c.visit_expr(&a.body);
         });
     }

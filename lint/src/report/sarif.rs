@@ -1,21 +1,24 @@
-//! `--format sarif`: a SARIF 2.1.0 log built with serde-sarif's typed model,
-//! one rule per code (with the summary as short description and the long
-//! explanation as help), for GitHub code scanning and other SARIF viewers.
+//! `--format sarif`: a SARIF 2.1.0 log, one rule per code (with the summary
+//! as short description and the long explanation as help), for GitHub code
+//! scanning and other SARIF viewers.
+//!
+//! The model below is the part of the SARIF 2.1.0 object model corefence
+//! writes, typed; the real SARIF validator checks its output in the tests.
+//! (serde-sarif generates the whole model at build time with syn 1 and syn 2,
+//! three syntax-tree crates in a build that otherwise needs one.) Fields are
+//! declared in alphabetical order, so the JSON keys come out sorted.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-
-use serde_sarif::sarif::{
-    ArtifactLocation, Location as SarifLocation, Message, MultiformatMessageString, PhysicalLocation, Region,
-    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
-};
+use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic, Location, Severity};
 
 const INFORMATION_URI: &str = "https://github.com/corefence/corefence";
+const SCHEMA_URL: &str = "https://schemastore.azurewebsites.net/schemas/json/sarif-2.1.0.json";
 
 /// The bytes percent-encoded when a path becomes a relative URI reference
 /// (RFC 3986): all but the unreserved characters, the sub-delimiters and `@`
@@ -42,95 +45,205 @@ const ENCODED_IN_PATHS: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'@')
     .remove(b'/');
 
+/// `sarifLog`.
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+/// `run`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+    tool: Tool,
+}
+
+/// `tool`.
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+/// `toolComponent`, for the driver.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    information_uri: &'static str,
+    name: &'static str,
+    rules: Vec<Rule>,
+    semantic_version: &'static str,
+    version: &'static str,
+}
+
+/// `reportingDescriptor`: one per code.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    default_configuration: Configuration,
+    full_description: Text,
+    help: Help,
+    id: &'static str,
+    name: String,
+    short_description: Text,
+}
+
+/// `reportingConfiguration`.
+#[derive(Serialize)]
+struct Configuration {
+    level: Level,
+}
+
+/// `message` or `multiformatMessageString` with plain text only.
+#[derive(Serialize)]
+struct Text<T = &'static str> {
+    text: T,
+}
+
+/// `multiformatMessageString` with Markdown.
+#[derive(Serialize)]
+struct Help {
+    markdown: &'static str,
+    text: &'static str,
+}
+
+#[derive(Clone, Copy, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Level {
+    Error,
+    Warning,
+}
+
+/// `result`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    level: Level,
+    locations: [SarifLocation<'a>; 1],
+    message: Text<String>,
+    partial_fingerprints: BTreeMap<&'static str, &'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifLocation<'a>>,
+    rule_id: &'static str,
+    rule_index: usize,
+}
+
+/// `location`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text<&'a str>>,
+    physical_location: PhysicalLocation<'a>,
+}
+
+/// `physicalLocation`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    region: Region,
+}
+
+/// `artifactLocation`, relative to the workspace root.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation<'a> {
+    uri: Cow<'a, str>,
+    uri_base_id: &'static str,
+}
+
+/// `region`, in lines and Unicode code points (the run's `columnKind`),
+/// both 1-based.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
+}
+
 /// A workspace-relative, `/`-separated path as the URI reference SARIF's
 /// `artifactLocation.uri` must be (resolved against `%SRCROOT%`).
 fn uri(path: &str) -> Cow<'_, str> {
     utf8_percent_encode(path, ENCODED_IN_PATHS).into()
 }
 
-fn level(severity: Severity) -> ResultLevel {
+fn level(severity: Severity) -> Level {
     match severity {
-        Severity::Error => ResultLevel::Error,
-        Severity::Warning => ResultLevel::Warning,
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
     }
 }
 
-fn rule(code: Code) -> ReportingDescriptor {
-    let config = ReportingConfiguration::builder()
-        .level(serde_json::to_value(level(code.default_severity())).unwrap_or_default())
-        .build();
-    ReportingDescriptor::builder()
-        .id(code.as_str())
-        .name(code.as_str().replace('/', "-"))
-        .short_description(MultiformatMessageString::builder().text(code.summary()).build())
-        .full_description(MultiformatMessageString::builder().text(code.summary()).build())
-        .help(MultiformatMessageString::builder().text(code.explanation()).markdown(code.explanation()).build())
-        .default_configuration(config)
-        .build()
+fn rule(code: Code) -> Rule {
+    Rule {
+        default_configuration: Configuration { level: level(code.default_severity()) },
+        full_description: Text { text: code.summary() },
+        help: Help { markdown: code.explanation(), text: code.explanation() },
+        id: code.as_str(),
+        name: code.as_str().replace('/', "-"),
+        short_description: Text { text: code.summary() },
+    }
 }
 
-fn location(loc: &Location, message: Option<&str>) -> SarifLocation {
+fn location<'a>(loc: &'a Location, message: Option<&'a str>) -> SarifLocation<'a> {
     let (start, end) = (loc.start(), loc.end());
-    let region = Region::builder()
-        .start_line(i64::try_from(start.line).unwrap_or(i64::MAX))
-        .start_column(i64::try_from(start.column).unwrap_or(i64::MAX))
-        .end_line(i64::try_from(end.line).unwrap_or(i64::MAX))
-        .end_column(i64::try_from(end.column).unwrap_or(i64::MAX))
-        .build();
-    let physical = PhysicalLocation::builder()
-        .artifact_location(ArtifactLocation::builder().uri(uri(loc.path())).uri_base_id("%SRCROOT%").build())
-        .region(region)
-        .build();
-    match message {
-        Some(text) => {
-            SarifLocation::builder().physical_location(physical).message(Message::builder().text(text).build()).build()
-        }
-        None => SarifLocation::builder().physical_location(physical).build(),
+    SarifLocation {
+        message: message.map(|text| Text { text }),
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation { uri: uri(loc.path()), uri_base_id: "%SRCROOT%" },
+            region: Region {
+                end_column: end.column,
+                end_line: end.line,
+                start_column: start.column,
+                start_line: start.line,
+            },
+        },
     }
 }
 
-fn result(d: &Diagnostic) -> SarifResult {
-    let rule_index = Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0);
+fn result(d: &Diagnostic) -> SarifResult<'_> {
     let mut text = d.message.clone();
     if let Some(help) = &d.help {
         text.push_str("\nhelp: ");
         text.push_str(help);
     }
-    let fingerprints = BTreeMap::from([("corefence/v1".to_owned(), d.fingerprint.clone())]);
-    let base = SarifResult::builder()
-        .rule_id(d.code.as_str())
-        .rule_index(i64::try_from(rule_index).unwrap_or(0))
-        .level(level(d.severity))
-        .message(Message::builder().text(text).build())
-        .locations(vec![location(&d.location, None)])
-        .partial_fingerprints(fingerprints);
-    if d.labels.is_empty() {
-        base.build()
-    } else {
-        let related: Vec<SarifLocation> = d.labels.iter().map(|l| location(&l.location, Some(&l.text))).collect();
-        base.related_locations(related).build()
+    SarifResult {
+        level: level(d.severity),
+        locations: [location(&d.location, None)],
+        message: Text { text },
+        partial_fingerprints: BTreeMap::from([("corefence/v1", d.fingerprint.as_str())]),
+        related_locations: d.labels.iter().map(|l| location(&l.location, Some(&l.text))).collect(),
+        rule_id: d.code.as_str(),
+        rule_index: Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0),
     }
 }
 
 /// Writes the SARIF log.
 pub fn write(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
-    let driver = ToolComponent::builder()
-        .name("corefence")
-        .version(env!("CARGO_PKG_VERSION"))
-        .semantic_version(env!("CARGO_PKG_VERSION"))
-        .information_uri(INFORMATION_URI)
-        .rules(Code::ALL.iter().copied().map(rule).collect::<Vec<_>>())
-        .build();
-    let run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
-        .results(diagnostics.iter().map(result).collect::<Vec<_>>())
-        .column_kind(serde_json::Value::from("unicodeCodePoints"))
-        .build();
-    let log = Sarif::builder()
-        .schema(serde_sarif::sarif::SCHEMA_URL)
-        .version(serde_json::Value::from("2.1.0"))
-        .runs(vec![run])
-        .build();
+    let version = env!("CARGO_PKG_VERSION");
+    let driver = Driver {
+        information_uri: INFORMATION_URI,
+        name: "corefence",
+        rules: Code::ALL.iter().copied().map(rule).collect(),
+        semantic_version: version,
+        version,
+    };
+    let log = Log {
+        schema: SCHEMA_URL,
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            results: diagnostics.iter().map(result).collect(),
+            tool: Tool { driver },
+        }],
+        version: "2.1.0",
+    };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
