@@ -8,12 +8,9 @@
 //! that happens where the items are indexed.
 
 use std::fmt;
-use std::sync::Arc;
 
 use crate::config::{Config, EditionId};
-use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::suggest;
-use crate::workspace::{Crate, Workspace};
+use crate::workspace::Workspace;
 
 /// Why a crate or file has its edition (shown in help texts and `report`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,19 +51,18 @@ pub struct EditionMap {
 }
 
 impl EditionMap {
-    /// Resolves every crate's edition; unknown metadata editions become
-    /// `edition/unknown` diagnostics and the crate falls back to the next rule.
-    pub fn new(config: &Config, ws: &Workspace, diagnostics: &mut Vec<Diagnostic>) -> Self {
+    /// Resolves every crate's edition; a crate whose metadata names an
+    /// unknown edition (`edition/unknown` reports it) falls back to the next rule.
+    pub fn new(config: &Config, ws: &Workspace) -> Self {
         let mut assigned = Vec::with_capacity(ws.crates.len());
         let mut own = Vec::with_capacity(ws.crates.len());
         for c in &ws.crates {
-            let by_metadata = c.info.metadata_edition.as_ref().and_then(|e| {
-                let found = config.edition_named(&e.value);
-                if found.is_none() {
-                    diagnostics.push(unknown_metadata_edition(config, c, e));
-                }
-                found.map(|id| (id, Reason::CrateMetadata))
-            });
+            let by_metadata = c
+                .info
+                .metadata_edition
+                .as_ref()
+                .and_then(|e| config.edition_named(&e.value))
+                .map(|id| (id, Reason::CrateMetadata));
             let a = by_metadata.or_else(|| config.crate_edition(&c.name).map(|id| (id, Reason::CrateAssign)));
             let o = a.clone().unwrap_or_else(|| match config.path_edition(&c.dir) {
                 Some(id) => (id, Reason::Path),
@@ -106,20 +102,6 @@ impl EditionMap {
         }
         (config.default, Reason::Default)
     }
-}
-
-fn unknown_metadata_edition(config: &Config, c: &Crate, e: &crate::workspace::manifest::Field) -> Diagnostic {
-    let names = config.editions.iter().map(|e| e.name.as_str());
-    let hint = suggest::did_you_mean(&e.value, names.clone());
-    let help =
-        if hint.is_empty() { format!("defined editions: {}", names.collect::<Vec<_>>().join(", ")) } else { hint };
-    Diagnostic::new(
-        Code::EditionUnknown,
-        Location::new(&Arc::clone(&c.manifest), e.span.clone()),
-        format!("crate `{}` names unknown edition `{}`", c.name, e.value),
-    )
-    .with_label("not defined in corefence.toml")
-    .with_help(help)
 }
 
 /// Per crate, the features that turn on a mapped feature, and the highest

@@ -443,7 +443,7 @@ mod tests {
             reach: std::sync::OnceLock::new(),
             diagnostics: Vec::new(),
         };
-        let editions = crate::edition::EditionMap::new(&config, &ws, &mut Vec::new());
+        let editions = crate::edition::EditionMap::new(&config, &ws);
         Words::new(&config, &ws, &editions, 1)
     }
 

@@ -91,7 +91,7 @@ fn corefence_and_reuse_agree_on_every_file() {
         let expr = EXPRESSIONS[rng.next(EXPRESSIONS.len())];
         let (ext, text) = render(rng.next(10), expr, "2026 Acme Corp");
         std::fs::write(root.join(format!("f{i:02}.{ext}")), text).unwrap();
-        ids.extend(corefence::checks::license_texts::ids(&LicenseExpr::parse(expr).unwrap()));
+        ids.extend(corefence::checks::license::text::ids(&LicenseExpr::parse(expr).unwrap()));
     }
     // A file that cannot carry a comment, with a REUSE sidecar.
     std::fs::write(root.join("data.json"), "{}\n").unwrap();

@@ -1,35 +1,30 @@
-//! The checks, one file each, named after what they flag. Each returns
-//! diagnostics and prints nothing; the [`crate::engine`] runs them.
+//! The checks: one file per diagnostic code, `checks/<group>/<name>.rs` for
+//! the code `<group>/<name>` (`boundary/reexport` is emitted by
+//! `checks/boundary/reexport.rs`). Each returns diagnostics and prints
+//! nothing; the [`crate::engine`] runs them.
 //!
 //! Per-file checks receive a [`FileContext`]: the file's text, its edition and
 //! why, its header scan with every license expression parsed once, and (for
 //! Rust files that parse) what the syntax tree says. Workspace checks receive
 //! the whole model.
 
-pub mod conflicting_licenses;
-pub mod deprecated_license;
-pub mod enterprise_dependency;
-pub mod enterprise_import;
-pub mod enterprise_module;
-pub mod invalid_license;
-pub mod license_mismatch;
-pub mod license_texts;
-pub mod manifest_license;
-pub mod missing_header;
-pub mod syntax_error;
-pub mod tag_edition;
-pub mod unmatched_config;
-pub mod untagged_snippet;
+pub mod boundary;
+pub mod config;
+pub mod edition;
+pub mod license;
+pub mod parse;
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
 use crate::config::{Config, EditionId};
-use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::edition::Reason;
+use crate::diagnostic::{Diagnostic, Location, SourceFile};
+use crate::edition::{EditionMap, Reason};
 use crate::license::expr::{ExprError, LicenseExpr};
 use crate::license::header::{Scan, Tag};
 use crate::parse::ParsedFile;
+use crate::workspace::Workspace;
 
 /// A license expression written somewhere in a file, parsed.
 #[derive(Debug)]
@@ -114,11 +109,41 @@ impl FileContext<'_> {
 
 /// Runs every per-file check.
 pub fn check_file(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-    missing_header::check(ctx, out);
-    invalid_license::check(ctx, out);
-    deprecated_license::check(ctx, out);
-    conflicting_licenses::check(ctx, out);
-    license_mismatch::check(ctx, out);
-    tag_edition::check(ctx, out);
-    untagged_snippet::check(ctx, out);
+    license::missing::check(ctx, out);
+    license::invalid::check(ctx, out);
+    license::deprecated::check(ctx, out);
+    license::conflict::check(ctx, out);
+    license::mismatch::check(ctx, out);
+    edition::invalid::check(ctx, out);
+    edition::unknown::check(ctx, out);
+    license::snippet::check(ctx, out);
 }
+
+/// What a workspace-wide check reads: the configuration and the manifests,
+/// with what the per-file stage found.
+pub struct WorkspaceContext<'a> {
+    /// The configuration.
+    pub config: &'a Config,
+    /// The workspace.
+    pub ws: &'a Workspace,
+    /// Every crate's edition.
+    pub editions: &'a EditionMap,
+    /// Accepted expressions per edition.
+    pub accepted: &'a [Vec<LicenseExpr>],
+    /// Each license id the files use, with the first place one does.
+    pub used_ids: &'a BTreeMap<String, Location>,
+}
+
+/// A check of the whole workspace.
+pub type WorkspaceCheck = fn(&WorkspaceContext<'_>) -> Vec<Diagnostic>;
+
+/// The workspace-wide checks, run after the per-file stage. A new one is
+/// added here, and the engine runs it.
+pub const WORKSPACE_CHECKS: &[WorkspaceCheck] = &[
+    |w| config::unmatched::check(w.config, w.ws),
+    |w| edition::unknown::crates(w.config, w.ws),
+    |w| license::manifest::check(w.config, w.ws, w.editions, w.accepted),
+    |w| license::text::check(&w.ws.root, w.config, w.used_ids),
+    |w| boundary::dependency::check(w.config, w.ws, w.editions),
+    |w| boundary::module::target_files(w.config, w.ws, w.editions),
+];

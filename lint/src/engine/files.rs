@@ -288,7 +288,7 @@ pub fn index_only(shared: &Shared<'_>, entry: &FileEntry) -> Option<(FileData, O
     let warning = parsed
         .problem
         .as_ref()
-        .map(|problem| checks::syntax_error::diagnostic(&Arc::new(SourceFile::new(entry.rel.clone(), text)), problem));
+        .map(|problem| checks::parse::syntax::diagnostic(&Arc::new(SourceFile::new(entry.rel.clone(), text)), problem));
     Some((index_data(shared, entry, parsed.file, parsed.problem, &scan, &snippets), warning))
 }
 
@@ -352,7 +352,7 @@ fn analyse(
     let (parsed, problem) = if wanted {
         let parsed = parse::parse(&without_frontmatter(&text, scan.frontmatter.clone()));
         if let Some(problem) = &parsed.problem {
-            out.push(checks::syntax_error::diagnostic(&source, problem));
+            out.push(checks::parse::syntax::diagnostic(&source, problem));
         }
         (Some(parsed.file), parsed.problem)
     } else {
@@ -410,7 +410,7 @@ fn plan_fix(ctx: &FileContext<'_>, bytes: &[u8], style: CommentStyle, mode: supe
     let path = &ctx.source.path;
     let mut new_bytes = bytes.to_vec();
     let mut changes = Vec::new();
-    let mut wraps = checks::untagged_snippet::uncovered(ctx);
+    let mut wraps = checks::license::snippet::uncovered(ctx);
     // Bottom-up, so the offsets of the items above stay valid.
     wraps.sort_by_key(|(tag, _)| std::cmp::Reverse(tag.item_span.start));
     for (tag, edition) in wraps {
@@ -459,7 +459,7 @@ fn license_ids_of(ctx: &FileContext<'_>) -> Vec<(String, std::ops::Range<usize>)
         .into_iter()
         .chain(ctx.snippet_licenses.iter().map(|(_, l)| l))
         .filter_map(|l| Some((l.expr.as_ref().ok()?, l.tag.range.clone())))
-        .flat_map(|(expr, range)| checks::license_texts::ids(expr).into_iter().map(move |id| (id, range.clone())))
+        .flat_map(|(expr, range)| checks::license::text::ids(expr).into_iter().map(move |id| (id, range.clone())))
         .collect()
 }
 

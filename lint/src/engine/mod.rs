@@ -20,6 +20,7 @@ use crate::config::{self, Config, ConfigErrors, EditionId, Root};
 use crate::diagnostic::{self, Diagnostic};
 use crate::edition::EditionMap;
 use crate::index::modtree::{Inputs, ModTree};
+use crate::index::resolve::Resolver;
 use crate::index::Sources;
 use crate::license::expr::LicenseExpr;
 use crate::prefilter;
@@ -237,7 +238,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         crate::cache::Cache::load(&root.dir, key)
     });
     let mut diagnostics = ws.diagnostics.clone();
-    let editions = EditionMap::new(&config, &ws, &mut diagnostics);
+    let editions = EditionMap::new(&config, &ws);
     let accepted = accepted_licenses(&config);
     let reuse = files::ReuseToml::load(reuse_toml, &mut diagnostics);
     let (words, to_read) = words(&config, &ws, &editions, &scope, cache.as_ref());
@@ -285,9 +286,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         let _ = cache.save(cache_entries(&ws, rows, &indexed), started);
     }
     let manifests = caught("checking Cargo.toml files and LICENSES/", &mut internal_errors, || {
-        let mut out = manifest_checks(&shared, fix, &mut fixes);
-        out.extend(checks::license_texts::check(&root.dir, &config, &used_ids));
-        out
+        workspace_checks(&shared, &used_ids, fix, &mut fixes)
     });
     diagnostics.extend(manifests.unwrap_or_default());
     suppress::apply(&mut diagnostics, &suppressions);
@@ -431,21 +430,21 @@ fn words(
     (prefilter::Words::new(config, ws, editions, to_read), to_read)
 }
 
-/// The checks of the configuration and the manifests (repairing a missing
-/// `license` with `--fix`).
-fn manifest_checks(shared: &files::Shared<'_>, fix: Option<FixMode>, fixes: &mut Vec<FileFix>) -> Vec<Diagnostic> {
+/// The workspace-wide checks (repairing a missing Cargo.toml `license`
+/// with `--fix`).
+fn workspace_checks(
+    shared: &files::Shared<'_>,
+    used_ids: &BTreeMap<String, diagnostic::Location>,
+    fix: Option<FixMode>,
+    fixes: &mut Vec<FileFix>,
+) -> Vec<Diagnostic> {
     let (config, ws, editions) = (shared.config, shared.ws, shared.editions);
-    let mut out = checks::unmatched_config::check(config, ws);
-    let manifest_findings = checks::manifest_license::check(config, ws, editions, shared.accepted);
+    let context = checks::WorkspaceContext { config, ws, editions, accepted: shared.accepted, used_ids };
+    let found: Vec<Diagnostic> = checks::WORKSPACE_CHECKS.iter().flat_map(|check| check(&context)).collect();
     match fix {
-        Some(mode) => {
-            out.extend(manifests::fix_missing_licenses(config, ws, editions, mode, manifest_findings, fixes));
-        }
-        None => out.extend(manifest_findings),
+        Some(mode) => manifests::fix_missing_licenses(config, ws, editions, mode, found, fixes),
+        None => found,
     }
-    out.extend(checks::enterprise_dependency::check(config, ws, editions));
-    out.extend(checks::enterprise_module::target_files(config, ws, editions));
-    out
 }
 
 /// Which files' findings are reported: those under the paths asked about
@@ -588,8 +587,9 @@ fn boundary_checks(
         let tree = ModTree::build(&inputs);
         let wanted: Vec<String> = tree.missing.iter().filter(|rel| skipped.remove(rel.as_str())).cloned().collect();
         if wanted.is_empty() {
-            let mut out = checks::enterprise_module::check(&inputs, &tree, sources);
-            out.extend(checks::enterprise_import::check(&inputs, &tree, sources));
+            let resolver = Resolver::new(&inputs, &tree);
+            let trees = checks::boundary::Trees { inputs: &inputs, tree: &tree, resolver: &resolver, sources };
+            let out = checks::boundary::TREE_CHECKS.iter().flat_map(|check| check(&trees)).collect();
             // The edition each module file's declaration gives it (for `export`).
             let declared = if shared.collect_facts {
                 tree.modules

@@ -355,7 +355,7 @@ impl<'a> Plan<'a> {
             .enumerate()
             .filter(|(id, _)| !(self.removed_edition)(*id))
             .flat_map(|(_, e)| e.licenses.iter().filter_map(|l| LicenseExpr::parse(l).ok()))
-            .flat_map(|e| crate::checks::license_texts::ids(&e))
+            .flat_map(|e| crate::checks::license::text::ids(&e))
             .collect();
         let mut license_texts: Vec<&str> = Vec::new();
         let mut reuse_toml = None;
@@ -540,7 +540,7 @@ fn license_ids(rel: &str, bytes: &[u8]) -> Vec<String> {
     let tags = scan.licenses.iter().chain(scan.snippets.iter().filter_map(|s| s.license.as_ref()));
     let mut ids: Vec<String> = tags
         .filter_map(|t| LicenseExpr::parse(&t.text).ok())
-        .flat_map(|e| crate::checks::license_texts::ids(&e))
+        .flat_map(|e| crate::checks::license::text::ids(&e))
         .collect();
     if is_manifest(rel) {
         if let Ok(m) = crate::workspace::manifest::parse(&String::from_utf8_lossy(bytes)) {
@@ -548,7 +548,7 @@ fn license_ids(rel: &str, bytes: &[u8]) -> Vec<String> {
             ids.extend(
                 license
                     .and_then(|l| LicenseExpr::parse(&l).ok())
-                    .map(|e| crate::checks::license_texts::ids(&e))
+                    .map(|e| crate::checks::license::text::ids(&e))
                     .unwrap_or_default(),
             );
         }

@@ -48,10 +48,9 @@ pub struct Module {
     pub decl: Option<(usize, Range<usize>)>,
     /// The declaration's visibility, relative to the parent (a root: `pub`).
     pub vis: Visibility,
-    /// The declaration is a `boundary/module` finding: the declarer's build
-    /// has no such file, and rustc reports the declaration, not the paths
-    /// into the module.
-    pub crossing: bool,
+    /// Its declaration pulls in a file assigned an edition: the index in
+    /// [`ModTree::pulls`] (`boundary/module` decides whether that crosses).
+    pub pull: Option<usize>,
     /// A block with items in it: an anonymous module (see
     /// [`crate::parse::items::ModDecl::block`]).
     pub block: bool,
@@ -70,12 +69,12 @@ pub struct TargetRoot {
     pub root: ModId,
 }
 
-impl ModuleFinding {
-    /// A `mod` declaration `decl` in `file`, of edition `from`, pulling in
-    /// `target`, of edition `to`.
-    fn declaration(file: usize, decl: &ModDecl, from: EditionId, to: EditionId, target: String) -> Self {
+impl Pull {
+    /// A `mod` declaration `decl` in `file`, of edition `from` in the builds
+    /// `gate` gives, pulling in `target`, of edition `to`.
+    fn declaration(file: usize, decl: &ModDecl, (from, gate): (EditionId, Gate), to: EditionId, target: String) -> Self {
         let (span, custom_cfg) = (decl.span.clone(), decl.custom_cfg.clone());
-        ModuleFinding { file, span, from, to, target, include: false, custom_cfg }
+        Pull { file, span, from, gate, to, target, include: false, custom_cfg }
     }
 }
 
@@ -94,21 +93,25 @@ fn declared(parent: &Module, id: ModId, decl: &ModDecl) -> Module {
         gate: parent.gate,
         decl: Some((parent.file, decl.span.clone())),
         vis: decl.vis.clone(),
-        crossing: false,
+        pull: None,
         block: false,
         macro_use: decl.macro_use,
     }
 }
 
-/// A `mod x;` or `include!` pulling in a file of an edition its declarer may not use.
+/// A `mod x;` or `include!` pulling in a file assigned an edition (by path
+/// or crate): [`crate::checks::boundary::module`] decides whether the
+/// declarer may use it.
 #[derive(Debug, Clone)]
-pub struct ModuleFinding {
+pub struct Pull {
     /// The declaring file.
     pub file: usize,
     /// The declaration.
     pub span: Range<usize>,
     /// The declarer's edition.
     pub from: EditionId,
+    /// The builds the declaration is in.
+    pub gate: Gate,
     /// The file's edition.
     pub to: EditionId,
     /// The file pulled in.
@@ -143,8 +146,8 @@ pub struct ModTree {
     pub targets: Vec<TargetRoot>,
     /// The modules each file is (the first is used to resolve its paths).
     pub file_modules: BTreeMap<usize, Vec<ModId>>,
-    /// `boundary/module` findings.
-    pub findings: Vec<ModuleFinding>,
+    /// Every `mod` and `include!` of a file assigned an edition.
+    pub pulls: Vec<Pull>,
     /// `mod` and `include!` declarations whose file is outside the workspace.
     pub outside: Vec<Outside>,
     /// Files a `mod` or `include!` names that are not among the parsed
@@ -393,7 +396,7 @@ impl ModTree {
             gate,
             decl: None,
             vis: Visibility::Public,
-            crossing: false,
+            pull: None,
             block: false,
             macro_use: false,
         });
@@ -486,13 +489,10 @@ impl ModTree {
                     continue;
                 }
                 let assigned = assigned_edition(inputs, parent.krate, &target);
-                let mut crossing = false;
-                if let Some(to) = assigned {
-                    if !inputs.allowed(ctx, gate, to) {
-                        crossing = true;
-                        self.findings.push(ModuleFinding::declaration(parent.file, decl, ctx, to, target.clone()));
-                    }
-                }
+                let pull = assigned.map(|to| {
+                    self.pulls.push(Pull::declaration(parent.file, decl, (ctx, gate), to, target.clone()));
+                    self.pulls.len() - 1
+                });
                 let edition = assigned.or_else(|| shared.get(&file).copied()).unwrap_or(ctx);
                 // `#![cfg(..)]` at the top of the file gates the module too.
                 let own =
@@ -500,7 +500,7 @@ impl ModTree {
                 let id = self.modules.len();
                 self.push_child(
                     module,
-                    Module { crossing, ..child(file, Vec::new(), edition, inputs.combine(gate, own)) },
+                    Module { pull, ..child(file, Vec::new(), edition, inputs.combine(gate, own)) },
                 );
                 self.file_modules.entry(file).or_default().push(id);
                 let Some(child) = inputs.files.get(file) else { continue };
@@ -543,7 +543,7 @@ impl ModTree {
                 children: Vec::new(),
                 decl: None,
                 vis: Visibility::Private,
-                crossing: false,
+                pull: None,
                 block: true,
                 macro_use: false,
                 ..parent.clone()
@@ -585,33 +585,17 @@ impl ModTree {
             let Some(to) = assigned_edition(inputs, module.krate, &rel) else { continue };
             let ctx = data.tag_at(&inc.span).unwrap_or(module.edition);
             let gate = inputs.combine(inputs.gate_of(module.krate, data.gates_at(&inc.span)), module.gate);
-            if !inputs.allowed(ctx, gate, to) {
-                self.findings.push(ModuleFinding {
-                    file: module.file,
-                    span: inc.span.clone(),
-                    from: ctx,
-                    to,
-                    target: rel,
-                    include: true,
-                    custom_cfg: None,
-                });
-            }
+            self.pulls.push(Pull {
+                file: module.file,
+                span: inc.span.clone(),
+                from: ctx,
+                gate,
+                to,
+                target: rel,
+                include: true,
+                custom_cfg: None,
+            });
         }
-    }
-
-    /// Whether `m` is, or lies in, a module whose declaration is a
-    /// `boundary/module` finding.
-    pub fn behind_crossing(&self, mut m: ModId) -> bool {
-        // Bounded by the tree's depth: parents always come first.
-        for _ in 0..self.modules.len() {
-            let Some(module) = self.modules.get(m) else { return false };
-            if module.crossing {
-                return true;
-            }
-            let Some(parent) = module.parent else { return false };
-            m = parent;
-        }
-        false
     }
 
     /// The module a file's code (at inline path `body`) belongs to.

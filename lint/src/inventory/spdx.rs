@@ -128,7 +128,7 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
         if let Some(l) = &declared {
             if let Ok(expr) = crate::license::expr::LicenseExpr::parse(l) {
                 used_refs.extend(
-                    crate::checks::license_texts::ids(&expr).into_iter().filter(|i| i.starts_with("LicenseRef-")),
+                    crate::checks::license::text::ids(&expr).into_iter().filter(|i| i.starts_with("LicenseRef-")),
                 );
             }
         }

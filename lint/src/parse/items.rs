@@ -725,7 +725,7 @@ pub fn extract(file: &syn::File) -> Syntax {
     }
     let mut syntax = c.syntax;
     syntax.root = c.current;
-    // Looked up by position (see `checks::enterprise_import::invocation`).
+    // Looked up by position (see `checks::boundary::import::invocation`).
     syntax.macro_calls.sort_by_key(|c| c.path.end);
     keep_resolvable(&mut syntax);
     syntax

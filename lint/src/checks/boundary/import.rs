@@ -15,17 +15,18 @@
 //!
 //! A `use` is reported where it is written; code using the name it binds is
 //! not reported again (rustc binds a failed import too). A `pub use` is
-//! reported as `boundary/reexport` instead (see that check).
+//! reported as `boundary/reexport` instead ([`super::reexport`]).
 
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::config::EditionId;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::index::modtree::{Inputs, ModId, ModTree, Need};
 use crate::index::resolve::{Ctx, Res, Resolved, Resolver, View};
 use crate::index::{FileData, Sources};
+
+use super::{behind_crossing, broken_uses, crossing, definition, gate_text, modules_in_file, Kind, Report, Trees};
 use crate::parse::items::{
     ns, Cfg, Conversion, GatedLocal, Hint, ItemDef, MacroCall, MacroRule, MemberKind, MethodCall, PathRef, TyPath,
     ELEMENT_GETTERS, ELEMENT_ITERS, LOCK_METHODS, MAP_VALUES,
@@ -33,8 +34,8 @@ use crate::parse::items::{
 
 /// Checks every `use`, path, method call and trait impl of every file in a
 /// module tree.
-pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diagnostic> {
-    let resolver = Resolver::new(inputs, tree);
+pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
+    let Trees { inputs, tree, resolver, sources } = *trees;
     let mut out = Vec::new();
     let reach = inputs.ws.reach();
     // Macro body references already reported, by file and span: a body
@@ -46,7 +47,7 @@ pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diag
     let mut stops: Vec<(ModId, Ctx)> = Vec::new();
     for (file, data) in inputs.files.iter().enumerate() {
         let Some(root) = tree.module_of(file, &[]) else { continue };
-        let report = Report { inputs, tree, resolver: &resolver, sources, data, file };
+        let report = Report { inputs, tree, resolver, sources, data, file };
         for m in modules_in_file(tree, root, file) {
             uses(&report, m, &mut out);
             derives(&report, m, &mut out);
@@ -133,60 +134,15 @@ fn types_unchecked(tree: &ModTree, resolver: &Resolver<'_>, stops: &[(ModId, Ctx
     })
 }
 
-/// What every finding of one file needs.
-struct Report<'r, 'a> {
-    inputs: &'r Inputs<'a>,
-    tree: &'r ModTree,
-    resolver: &'r Resolver<'a>,
-    sources: &'r Sources<'r>,
-    data: &'r FileData,
-    file: usize,
-}
-
-impl Report<'_, '_> {
-    /// The path of the file module `m` is in.
-    fn rel_of(&self, m: ModId) -> &str {
-        let file = self.tree.modules.get(m).and_then(|x| self.inputs.files.get(x.file));
-        file.map_or(self.data.rel.as_str(), |f| f.rel.as_str())
-    }
-}
-
-/// The module `root` of a file and its inline modules.
-fn modules_in_file(tree: &ModTree, root: ModId, file: usize) -> Vec<ModId> {
-    let mut out = vec![root];
-    let mut i = 0;
-    while let Some(&m) = out.get(i) {
-        if let Some(module) = tree.modules.get(m) {
-            out.extend(
-                module
-                    .children
-                    .iter()
-                    .map(|(_, c)| *c)
-                    .filter(|c| tree.modules.get(*c).is_some_and(|x| x.file == file)),
-            );
-        }
-        i += 1;
-    }
-    out
-}
-
 fn uses(report: &Report<'_, '_>, m: ModId, out: &mut Vec<Diagnostic>) {
-    let Some(body) = report.resolver.body(m) else { return };
-    for u in &body.uses {
-        let ctx = report.resolver.ctx_at(m, &u.item_span);
-        let global = u.global || u.extern_crate;
-        let resolver = report.resolver;
-        let Some(found) = resolver.resolve(m, &u.path, global, ns::ANY, View::Any) else { continue };
-        if resolver.resolve(m, &u.path, global, ns::ANY, resolver.view_of(ctx)).is_some() {
-            continue;
-        }
-        if behind_crossing(report, &found) {
-            continue;
-        }
-        let written = format!("{}{}", if u.global { "::" } else { "" }, u.path.join("::"));
-        let kind = if u.vis.is_public() { Kind::Reexport } else { Kind::Use };
-        out.push(finding(report, u.span.clone(), &written, &found, ctx, kind));
+    for (span, written, found, ctx) in broken_uses(report, m, false) {
+        out.push(finding(report, span, &written, &found, ctx, Kind::Use));
     }
+}
+
+/// A `boundary/import` finding.
+fn finding(report: &Report<'_, '_>, span: Range<usize>, written: &str, found: &Resolved, ctx: Ctx, kind: Kind) -> Diagnostic {
+    crossing(Code::BoundaryImport, report, span, written, found, ctx, kind)
 }
 
 /// `#[derive(Clone)]` on a type needs `Clone` of each field's type: a
@@ -283,16 +239,6 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx) -> Option<
 fn scope_name(r: &PathRef) -> Option<&String> {
     let head = r.segments.first()?;
     (!r.global && !matches!(head.as_str(), "crate" | "self" | "super" | "Self" | "$crate")).then_some(head)
-}
-
-/// Whether what a path reached lies in a module whose `mod` declaration is
-/// already a `boundary/module` finding: rustc reports only the declaration.
-fn behind_crossing(report: &Report<'_, '_>, found: &Resolved) -> bool {
-    let module = match found.res {
-        Res::Module(m) | Res::Item(m, _) => Some(m),
-        Res::Member(i) => report.resolver.members().get(i).map(|info| info.module),
-    };
-    module.is_some_and(|m| report.tree.behind_crossing(m))
 }
 
 /// A `macro_rules!` macro expanded at `r`: the paths of its bodies resolve
@@ -1335,7 +1281,7 @@ fn trait_items(
 fn std_methods() -> &'static HashSet<&'static str> {
     static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
     NAMES.get_or_init(|| {
-        include_str!("../index/std_methods.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect()
+        include_str!("../../index/std_methods.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect()
     })
 }
 
@@ -1344,133 +1290,7 @@ fn std_methods() -> &'static HashSet<&'static str> {
 fn std_prelude() -> &'static HashSet<&'static str> {
     static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
     NAMES.get_or_init(|| {
-        include_str!("../index/std_prelude.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect()
+        include_str!("../../index/std_prelude.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect()
     })
 }
 
-/// How the forbidden item is reached.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A `use`.
-    Use,
-    /// A `pub use`.
-    Reexport,
-    /// A path in code.
-    Path,
-    /// A method call.
-    Method,
-    /// A field access.
-    Field,
-    /// An item implementing a trait item.
-    TraitItem,
-}
-
-fn finding(
-    report: &Report<'_, '_>,
-    span: std::ops::Range<usize>,
-    written: &str,
-    found: &Resolved,
-    ctx: Ctx,
-    kind: Kind,
-) -> Diagnostic {
-    let (inputs, resolver) = (report.inputs, report.resolver);
-    let to: EditionId = resolver.edition(found.res).unwrap_or(ctx.edition);
-    let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(to));
-    let symbol = resolver.display(found.res);
-    let what = match found.res {
-        Res::Module(m) if report.tree.modules.get(m).is_some_and(|x| x.parent.is_none()) => "crate",
-        Res::Module(_) => "module",
-        Res::Item(..) => "item",
-        Res::Member(_) => match kind {
-            Kind::Field => "field",
-            Kind::Method => "method",
-            _ => "item",
-        },
-    };
-    let verb = match kind {
-        Kind::Use => "imports",
-        Kind::Reexport => "re-exports",
-        Kind::Path | Kind::Field => "uses",
-        Kind::Method => "calls",
-        Kind::TraitItem => "implements",
-    };
-    let code = if kind == Kind::Reexport { Code::BoundaryReexport } else { Code::BoundaryImport };
-    let mut d = Diagnostic::new(
-        code,
-        report.sources.at(&report.data.rel, span),
-        format!("{from_name} code {verb} {to_name} {what} `{symbol}`"),
-    )
-    .with_label(format!("{to_name} {what}"))
-    .with_edition(from_name)
-    .with_target_edition(to_name)
-    .with_symbol(symbol.clone());
-    if let Some((file, def)) = definition(report.tree, resolver, found.res) {
-        if let Some(f) = inputs.files.get(file) {
-            d = d.with_secondary(report.sources.at(&f.rel, def), format!("defined here, in {to_name} code"));
-        }
-    }
-    let chain = chain(report, written, found);
-    let gate = gate_text(inputs, to);
-    let fix = match kind {
-        Kind::Reexport => format!(
-            "remove the re-export, or gate it with {gate}; re-exporting leaks {to_name} code into the {from_name} edition's API"
-        ),
-        _ => format!(
-            "it does not exist in the {from_name} edition's build: move this code into the {to_name} edition, gate it with {gate}, or have {to_name} code implement a {from_name} trait and inject it"
-        ),
-    };
-    d.with_help(match chain {
-        Some(chain) => format!("reached through re-exports: {chain}; {fix}"),
-        None => fix,
-    })
-}
-
-/// How to gate code of edition `to`: with its mapped feature, if any.
-fn gate_text(inputs: &Inputs<'_>, to: EditionId) -> String {
-    inputs.config.mapped_feature(to).map_or_else(
-        || format!("the feature corefence.toml maps to the {} edition", inputs.config.name(to)),
-        |f| format!("`#[cfg(feature = \"{f}\")]`"),
-    )
-}
-
-/// Where a definition is: its name, or its `mod` declaration (a crate root: its first byte).
-fn definition(tree: &ModTree, resolver: &Resolver<'_>, res: Res) -> Option<(usize, std::ops::Range<usize>)> {
-    match res {
-        Res::Item(m, i) => Some((tree.modules.get(m)?.file, resolver.item(m, i)?.span.clone())),
-        Res::Member(i) => {
-            let info = resolver.members().get(i)?;
-            Some((tree.modules.get(info.module)?.file, info.member.name_span.clone()))
-        }
-        Res::Module(m) => {
-            let module = tree.modules.get(m)?;
-            module.decl.clone().or(Some((module.file, 0..0)))
-        }
-    }
-}
-
-/// `acme_app → acme_api::Token → acme_ee::Token (re-exported at crates/acme-api/src/lib.rs:1)`,
-/// when the path goes through a `use` outside its own file.
-fn chain(report: &Report<'_, '_>, written: &str, found: &Resolved) -> Option<String> {
-    let foreign: Vec<_> = found.hops.iter().filter(|h| h.file != report.file).collect();
-    if foreign.is_empty() {
-        return None;
-    }
-    let tree = report.tree;
-    let start = tree
-        .file_modules
-        .get(&report.file)
-        .and_then(|ms| ms.first())
-        .and_then(|m| tree.modules.get(*m))
-        .and_then(|m| tree.modules.get(m.root))
-        .map_or_else(
-            || "crate".to_owned(),
-            |r| if r.name.is_empty() { report.data.rel.clone() } else { r.name.clone() },
-        );
-    let mut parts = vec![start, written.to_owned()];
-    for hop in foreign {
-        let rel = report.inputs.files.get(hop.file).map_or("", |f| f.rel.as_str());
-        let line = report.sources.get(rel).line_col(hop.span.start).line;
-        parts.push(format!("{} (re-exported at {rel}:{line})", hop.path));
-    }
-    Some(parts.join(" → "))
-}

@@ -3,7 +3,7 @@
 //! whose identifier is X's license; otherwise the file header puts the item
 //! under the file's license. Malformed snippet markers are reported here too.
 
-use super::FileContext;
+use crate::checks::FileContext;
 use crate::config::EditionId;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::license::snippet::SnippetErrorKind;

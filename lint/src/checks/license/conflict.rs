@@ -1,7 +1,7 @@
 //! `license/conflict`: a file declares several different file-level
 //! identifiers. Snippet identifiers never count here.
 
-use super::FileContext;
+use crate::checks::FileContext;
 use crate::diagnostic::{Code, Diagnostic};
 
 /// Flags each identifier that differs from the first one.

@@ -10,14 +10,24 @@
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::edition::EditionMap;
-use crate::index::modtree::{Inputs, ModTree};
-use crate::index::Sources;
+use crate::index::modtree::{Inputs, Pull};
+
+use super::Trees;
 use crate::workspace::Workspace;
 
-/// Turns the module tree's findings into diagnostics.
-pub fn check(inputs: &Inputs<'_>, tree: &ModTree, sources: &Sources) -> Vec<Diagnostic> {
+/// Whether a `mod` or `include!` pulls in a file its declarer's build may
+/// not have: of an edition the declarer's may not use, in a build the
+/// declaration's gate does not restrict to that edition.
+pub fn crosses(inputs: &Inputs<'_>, pull: &Pull) -> bool {
+    !inputs.allowed(pull.from, pull.gate, pull.to)
+}
+
+/// Flags every `mod` and `include!` that crosses, and every path that
+/// leaves the workspace.
+pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
+    let Trees { inputs, tree, sources, .. } = *trees;
     let mut out = Vec::new();
-    for f in &tree.findings {
+    for f in tree.pulls.iter().filter(|p| crosses(inputs, p)) {
         let Some(data) = inputs.files.get(f.file) else { continue };
         let (from, to) = (inputs.config.name(f.from), inputs.config.name(f.to));
         let how = if f.include { "includes" } else { "declares" };

@@ -2,7 +2,7 @@
 //! a snippet, or from a REUSE sidecar/annotation) that does not parse or names
 //! an unknown license id.
 
-use super::{FileContext, WrittenLicense};
+use crate::checks::{FileContext, WrittenLicense};
 use crate::diagnostic::{Code, Diagnostic};
 
 /// Flags each expression that does not parse, pointing at the bad token.

@@ -1,7 +1,7 @@
 //! `license/deprecated`: an expression that uses a deprecated SPDX id such
 //! as `AGPL-3.0` (is it `-only` or `-or-later`?) or `GPL-2.0+`.
 
-use super::FileContext;
+use crate::checks::FileContext;
 use crate::diagnostic::{Code, Diagnostic};
 
 /// Flags each deprecated id in the file's and its snippets' expressions.

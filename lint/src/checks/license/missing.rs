@@ -2,7 +2,7 @@
 //! `SPDX-License-Identifier` in its leading comments (nor in a REUSE sidecar
 //! or `REUSE.toml` annotation), or lacks the copyright line the config requires.
 
-use super::FileContext;
+use crate::checks::FileContext;
 use crate::config::Copyright;
 use crate::diagnostic::{Code, Diagnostic};
 

@@ -3,7 +3,7 @@
 //! case-insensitive, `-only` is never `-or-later`); an edition may accept
 //! several expressions. Vendored third-party code keeps its own license.
 
-use super::FileContext;
+use crate::checks::FileContext;
 use crate::diagnostic::{Code, Diagnostic};
 
 /// Flags each valid identifier that none of the edition's licenses equals.

@@ -1,0 +1,24 @@
+//! `boundary/reexport`: a `pub use` in code of edition A re-exports an item
+//! of an edition A may not use. It is found as an import is (see
+//! [`super::import`]) and reported where it is written; uses through the
+//! re-export are reported as imports.
+
+use crate::diagnostic::{Code, Diagnostic};
+
+use super::{broken_uses, crossing, modules_in_file, Kind, Report, Trees};
+
+/// Checks every `pub use` of every module.
+pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
+    let Trees { inputs, tree, resolver, sources } = *trees;
+    let mut out = Vec::new();
+    for (file, data) in inputs.files.iter().enumerate() {
+        let Some(root) = tree.module_of(file, &[]) else { continue };
+        let report = Report { inputs, tree, resolver, sources, data, file };
+        for m in modules_in_file(tree, root, file) {
+            for (span, written, found, ctx) in broken_uses(&report, m, true) {
+                out.push(crossing(Code::BoundaryReexport, &report, span, &written, &found, ctx, Kind::Reexport));
+            }
+        }
+    }
+    out
+}

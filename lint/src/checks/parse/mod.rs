@@ -1,0 +1,3 @@
+//! `parse/*`: Rust files syn cannot read.
+
+pub mod syntax;
