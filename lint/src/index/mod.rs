@@ -86,4 +86,6 @@ impl<'a> Sources<'a> {
 }
 
 #[cfg(test)]
+mod resolver_tests;
+#[cfg(test)]
 mod tests;
