@@ -19,6 +19,7 @@ mod headers;
 mod hostile;
 mod hostile_output;
 mod inventory;
+mod layout;
 mod macro_parity;
 mod pre_commit;
 mod prefilter;

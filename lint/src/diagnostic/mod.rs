@@ -139,6 +139,13 @@ impl Diagnostic {
         Diagnostic::new(Code::FileUnreadable, Location::file_start(file), message).with_help(help)
     }
 
+    /// Moves the primary span.
+    #[must_use]
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = location;
+        self
+    }
+
     /// Sets the text under the primary span.
     #[must_use]
     pub fn with_label(mut self, text: impl Into<String>) -> Self {

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 pub use source::LineMap;
 
 use crate::config::{Config, EditionId};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::{self, Fatal, FileFacts};
 use crate::license::comment;
 use crate::license::expr::LicenseExpr;
@@ -326,13 +326,7 @@ impl<'a> Plan<'a> {
             .map(|(f, line)| {
                 let file = sources.get(&f.path);
                 let span = file.line_span(line);
-                Diagnostic::new(
-                    Code::LicenseSnippet,
-                    crate::diagnostic::Location::new(&file, span),
-                    "this `SPDX-SnippetBegin` never ends: the export cannot tell where its code stops",
-                )
-                .with_label("never closed")
-                .with_help("close the snippet with `SPDX-SnippetEnd`; nothing was exported")
+                crate::checks::license::snippet::unclosed_in_export(crate::diagnostic::Location::new(&file, span))
             })
             .collect();
         if found.is_empty() {

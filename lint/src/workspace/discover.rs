@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use ignore::{WalkBuilder, WalkState};
 
-use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
+use crate::diagnostic::{Diagnostic, SourceFile};
 
 /// One file found by the walker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,12 +139,11 @@ pub fn discover(root: &Path, jobs: usize, wants_meta: &(dyn Fn(&str) -> bool + S
                         .map_or_else(|| ".".to_owned(), |p| slash_path(p.strip_prefix(&root).unwrap_or(p)));
                     let file = Arc::new(SourceFile::new(rel.clone(), ""));
                     found.lock().unwrap_or_else(PoisonError::into_inner).diagnostics.push(
-                        Diagnostic::new(
-                            Code::FileUnreadable,
-                            Location::file_start(&file),
+                        Diagnostic::unreadable(
+                            &file,
                             format!("cannot walk {rel}: {}", root_cause(&err)),
-                        )
-                        .with_help("fix the permissions or the link, or add the path to .gitignore"),
+                            "fix the permissions or the link, or add the path to .gitignore",
+                        ),
                     );
                 }
             }

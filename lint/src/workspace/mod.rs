@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 pub use discover::{discover, slash_path, Discovered, FileEntry, Stamp};
 
-use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
+use crate::diagnostic::{Diagnostic, Location, SourceFile};
 
 /// A crate target (library, binary, test, ...).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -182,15 +182,13 @@ impl Workspace {
                     crates.push(Crate { name, dir, manifest: file, info, targets });
                 }
                 Err(err) => diagnostics.push(
-                    Diagnostic::new(
-                        Code::FileUnreadable,
-                        Location::new(&file, err.span),
+                    Diagnostic::unreadable(
+                        &file,
                         format!("{} does not parse: {}", entry.rel, err.message),
-                    )
-                    .with_label("invalid TOML")
-                    .with_help(
                         "fix the manifest (cargo rejects it too); its crate is checked as loose files until then",
-                    ),
+                    )
+                    .at(Location::new(&file, err.span))
+                    .with_label("invalid TOML"),
                 ),
             }
         }

@@ -3,7 +3,10 @@
 //! an unknown license id.
 
 use crate::checks::{FileContext, WrittenLicense};
-use crate::diagnostic::{Code, Diagnostic};
+use std::sync::Arc;
+
+use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
+use crate::license::expr::ExprError;
 
 /// Flags each expression that does not parse, pointing at the bad token.
 pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -43,4 +46,20 @@ fn diagnose(ctx: &FileContext<'_>, written: &WrittenLicense, in_file: bool) -> O
         .with_edition(ctx.edition_name())
         .with_help(help),
     )
+}
+
+/// A crate's Cargo.toml `license` that does not parse (the manifest check
+/// adds the crate's edition and how to fix it).
+pub fn manifest(
+    manifest: &Arc<SourceFile>,
+    license: &crate::workspace::manifest::Field,
+    name: &str,
+    err: &ExprError,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::LicenseInvalid,
+        Location::new(manifest, license.span.clone()),
+        format!("crate `{name}` has an invalid license expression `{}`: {}", license.value, err.message),
+    )
+    .with_label("not a valid SPDX expression")
 }

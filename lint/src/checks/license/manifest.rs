@@ -30,17 +30,9 @@ pub fn check(config: &Config, ws: &Workspace, editions: &EditionMap, accepted: &
         if let Some(license) = &c.info.license {
             if let Err(err) = LicenseExpr::parse(&license.value) {
                 out.push(
-                    Diagnostic::new(
-                        Code::LicenseInvalid,
-                        Location::new(manifest, license.span.clone()),
-                        format!(
-                            "crate `{}` has an invalid license expression `{}`: {}",
-                            c.name, license.value, err.message
-                        ),
-                    )
-                    .with_label("not a valid SPDX expression")
-                    .with_edition(name)
-                    .with_help(err.suggestion.map_or(help.clone(), |s| format!("did you mean `{s}`?"))),
+                    crate::checks::license::invalid::manifest(manifest, license, &c.name, &err)
+                        .with_edition(name)
+                        .with_help(err.suggestion.clone().map_or(help.clone(), |s| format!("did you mean `{s}`?"))),
                 );
             } else if !ok_for(&license.value) {
                 out.push(

@@ -85,3 +85,11 @@ pub fn uncovered<'a>(ctx: &FileContext<'a>) -> Vec<(&'a Tag, EditionId)> {
     }
     found
 }
+
+/// A `SPDX-SnippetBegin` that never ends, met by `corefence export`: it
+/// cannot tell where the snippet's code stops, so it exports nothing.
+pub fn unclosed_in_export(at: crate::diagnostic::Location) -> Diagnostic {
+    Diagnostic::new(Code::LicenseSnippet, at, "this `SPDX-SnippetBegin` never ends: the export cannot tell where its code stops")
+        .with_label("never closed")
+        .with_help("close the snippet with `SPDX-SnippetEnd`; nothing was exported")
+}
