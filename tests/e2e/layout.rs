@@ -52,9 +52,8 @@ fn every_code_has_exactly_one_emitting_file() {
         let emitting: BTreeSet<&str> = files
             .iter()
             .filter(|(_, text)| {
-                text.match_indices(&variant).any(|(at, _)| {
-                    !text[at + variant.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
-                })
+                text.match_indices(&variant)
+                    .any(|(at, _)| !text[at + variant.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_'))
             })
             .map(|(rel, _)| rel.as_str())
             .collect();

@@ -5,6 +5,7 @@
 //! help and the extra fields of the JSON contract. Nothing here prints.
 
 mod code;
+pub mod fix;
 mod source;
 
 use std::cmp::Ordering;
@@ -13,6 +14,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 pub use code::{Code, UnknownCode};
+pub use fix::{Applicability, Edit, Fix};
 pub use source::{LineCol, SourceFile};
 
 /// How serious a diagnostic is.
@@ -113,6 +115,8 @@ pub struct Diagnostic {
     /// Stable identity for baselines and code-quality reports; filled in by
     /// `assign_fingerprints`.
     pub fingerprint: String,
+    /// The repair `--fix` can make, in the file of [`Diagnostic::location`].
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -130,6 +134,7 @@ impl Diagnostic {
             target_edition: None,
             symbol: None,
             fingerprint: String::new(),
+            fix: None,
         }
     }
 
@@ -192,6 +197,13 @@ impl Diagnostic {
     #[must_use]
     pub fn with_symbol(mut self, symbol: impl Into<String>) -> Self {
         self.symbol = Some(symbol.into());
+        self
+    }
+
+    /// Attaches the repair `--fix` can make.
+    #[must_use]
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 

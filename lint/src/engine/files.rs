@@ -148,7 +148,7 @@ fn large_file(shared: &Shared<'_>, entry: &FileEntry, header_required: bool) -> 
         }
     }
     let mut result = if read.is_ok() && header_required {
-        analyse(&Shared { fix: None, collect_facts: false, ..*shared }, entry, &head, header_required, false).0
+        analyse(&Shared { fix: None, collect_facts: false, ..*shared }, entry, &head, header_required, false)
     } else {
         FileResult::empty()
     };
@@ -237,30 +237,44 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
             return Some(FileResult { diagnostics: out, ..FileResult::empty() });
         }
     };
-    let (mut result, plan) = analyse(shared, entry, &bytes, header_required, is_rust);
+    let mut result = analyse(shared, entry, &bytes, header_required, is_rust);
     if shared.cache.is_some() {
         result.hash = Some(crate::cache::hash(&bytes));
     }
-    let (Some(mode), Some(plan)) = (shared.fix, plan) else { return Some(result) };
-    let mut fix = super::FileFix { path: entry.rel.clone(), changes: plan.changes, diff: None, written: false };
-    if plan.new_bytes != bytes {
+    let Some(mode) = shared.fix else { return Some(result) };
+    // `--fix` rewrites the files `[headers]` covers, never vendored code,
+    // and never a file it could not decode exactly.
+    let rewritable = header_required
+        && !shared.config.is_third_party(&entry.rel)
+        && std::str::from_utf8(&bytes).is_ok()
+        && memchr::memchr(0, &bytes).is_none();
+    if !rewritable {
+        return Some(result);
+    }
+    let again = Shared { fix: None, collect_facts: false, ..*shared };
+    let fixed = super::fixer::fix_text(&entry.rel, &bytes, &result.diagnostics, mode.relicense, |b| {
+        analyse(&again, entry, b, header_required, is_rust).diagnostics
+    });
+    let mut fix =
+        super::FileFix { path: entry.rel.clone(), changes: fixed.changes, diff: None, written: false, fixed: None };
+    if fixed.bytes != bytes {
         if mode.dry_run {
-            fix.diff = Some(license::fix::unified_diff(&entry.rel, &bytes, &plan.new_bytes));
-        } else if let Err(err) = license::fix::write_atomic(&entry.abs, &bytes, &plan.new_bytes) {
+            fix.diff = Some(super::fixer::unified_diff(&entry.rel, &bytes, &fixed.bytes));
+            fix.fixed = Some(fixed.bytes);
+        } else if let Err(err) = license::fix::write_atomic(&entry.abs, &bytes, &fixed.bytes) {
             let file = Arc::new(SourceFile::new(entry.rel.clone(), ""));
             result.diagnostics.push(Diagnostic::unreadable(
                 &file,
                 format!("`{}` not fixed: {err}", entry.rel),
                 err.help(),
             ));
+            fix.changes.retain(|c| c.contains(": not fixed: "));
             result.fix = Some(fix);
             return Some(result);
         } else {
             fix.written = true;
             // Report what is left after the fix, as the file now reads.
-            let (after, _) =
-                analyse(&Shared { fix: None, ..*shared }, entry, &plan.new_bytes, header_required, is_rust);
-            result = after;
+            result = analyse(&Shared { fix: None, ..*shared }, entry, &fixed.bytes, header_required, is_rust);
         }
     }
     result.fix = Some(fix);
@@ -297,20 +311,8 @@ fn snippet_licenses(scan: &header::Scan) -> Vec<(usize, WrittenLicense)> {
     scan.snippets.iter().enumerate().filter_map(|(i, s)| Some((i, WrittenLicense::new(s.license.clone()?)))).collect()
 }
 
-/// What `--fix` would change in one file.
-struct Plan {
-    new_bytes: Vec<u8>,
-    changes: Vec<String>,
-}
-
-/// Runs the checks on one file's bytes and, in fix mode, plans its repair.
-fn analyse(
-    shared: &Shared<'_>,
-    entry: &FileEntry,
-    bytes: &[u8],
-    header_required: bool,
-    is_rust: bool,
-) -> (FileResult, Option<Plan>) {
+/// Runs the checks on one file's bytes.
+fn analyse(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8], header_required: bool, is_rust: bool) -> FileResult {
     let config = shared.config;
     let mut out = Vec::new();
     // Validating is much faster than decoding lossily: decode only what is not UTF-8.
@@ -322,7 +324,7 @@ fn analyse(
             format!("`{}` is a binary file", entry.rel),
             "remove it, or add it to [headers] exclude (or .gitignore) if it belongs there",
         ));
-        return (FileResult { diagnostics: out, ..FileResult::empty() }, None);
+        return FileResult { diagnostics: out, ..FileResult::empty() };
     }
     let not_utf8 = matches!(text, std::borrow::Cow::Owned(_));
     if not_utf8 {
@@ -377,78 +379,22 @@ fn analyse(
     };
     checks::check_file(&ctx, &mut out);
     let license_ids = license_ids_of(&ctx);
-    let plan = match (shared.fix, style) {
-        (Some(mode), Some(style)) if header_required && !ctx.third_party && !not_utf8 => {
-            Some(plan_fix(&ctx, bytes, style, mode))
-        }
-        _ => None,
-    };
     let facts = shared.collect_facts.then(|| facts_of(&ctx, bytes, &license_ids));
     let index = parsed.map(|p| index_data(shared, entry, p, problem, &scan, &snippet_licenses));
     let strings = index.as_ref().map_or(&[][..], |i| i.syntax.marker_strings.as_slice());
     let found = suppress::find_outside(&text, strings);
     let suppressions = (!found.is_empty()).then(|| (Arc::clone(&source), found));
-    (
-        FileResult {
-            diagnostics: out,
-            license_ids,
-            facts,
-            index,
-            suppressions,
-            lexed,
-            unparsed,
-            external: external.is_some(),
-            ..FileResult::empty()
-        },
-        plan,
-    )
-}
-
-/// Wraps uncovered tagged items in snippets, then repairs the header.
-fn plan_fix(ctx: &FileContext<'_>, bytes: &[u8], style: CommentStyle, mode: super::FixMode) -> Plan {
-    use license::fix::{ChangeKind, FixRequest};
-    let path = &ctx.source.path;
-    let mut new_bytes = bytes.to_vec();
-    let mut changes = Vec::new();
-    let mut wraps = checks::license::snippet::uncovered(ctx);
-    // Bottom-up, so the offsets of the items above stay valid.
-    wraps.sort_by_key(|(tag, _)| std::cmp::Reverse(tag.item_span.start));
-    for (tag, edition) in wraps {
-        let license = ctx.config.editions.get(edition).map_or("", |e| e.license());
-        new_bytes = license::fix::wrap_in_snippet(&new_bytes, tag.item_span.clone(), license, style);
-        let line = ctx.source.line_col(tag.item_span.start).line;
-        let name = tag.item_name.as_deref().unwrap_or("item");
-        changes.push(format!("{path}:{line}: wrapped `{name}` in a `{license}` snippet"));
+    FileResult {
+        diagnostics: out,
+        license_ids,
+        facts,
+        index,
+        suppressions,
+        lexed,
+        unparsed,
+        external: external.is_some(),
+        ..FileResult::empty()
     }
-    // An edition may accept several expressions: keep the one the file
-    // already carries (normalising its spelling) rather than relicense it.
-    let accepted = ctx.accepted.get(ctx.edition).map_or(&[][..], Vec::as_slice);
-    let kept = ctx.licenses.iter().find_map(|l| {
-        let expr = l.expr.as_ref().ok()?;
-        let position = accepted.iter().position(|a| a == expr)?;
-        ctx.config.editions.get(ctx.edition)?.licenses.get(position).cloned()
-    });
-    let license = kept.unwrap_or_else(|| ctx.expected_license().to_owned());
-    let request = FixRequest { license, relicense: mode.relicense };
-    let outcome = license::fix::fix(&new_bytes, style, &request);
-    for change in outcome.changes {
-        let what = match change.kind {
-            ChangeKind::Inserted => format!("inserted `SPDX-License-Identifier: {}`", request.license),
-            ChangeKind::Normalized { from, to } => format!("normalised `{from}` to `{to}`"),
-            ChangeKind::Relicensed { from, to } => format!("relicensed `{from}` to `{to}`"),
-            ChangeKind::Refused { reason }
-                if matches!(mode, super::FixMode { relicense: false, .. }) && reason.contains("relicens") =>
-            {
-                format!("not fixed: {reason} (`--fix --relicense`)")
-            }
-            ChangeKind::Refused { reason } => format!("not fixed: {reason}"),
-        };
-        changes.push(format!("{path}:{}: {what}", change.line));
-    }
-    if let Some(fixed) = outcome.new_bytes {
-        new_bytes = fixed;
-    }
-    Plan { new_bytes, changes }
 }
 
 /// The license ids the file uses (its own or external header, and its

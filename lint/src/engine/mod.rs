@@ -13,7 +13,9 @@ use indicatif::ParallelProgressIterator;
 use rayon::prelude::*;
 
 mod files;
-mod manifests;
+mod fixer;
+
+pub use fixer::unified_diff;
 
 use crate::checks;
 use crate::config::{self, Config, ConfigErrors, EditionId, Root};
@@ -145,6 +147,8 @@ pub struct FileFix {
     pub diff: Option<String>,
     /// Whether the file was rewritten.
     pub written: bool,
+    /// The new content, with `--dry-run` (for tools that hold files in memory).
+    pub fixed: Option<Vec<u8>>,
 }
 
 /// The result of a run.
@@ -442,7 +446,7 @@ fn workspace_checks(
     let context = checks::WorkspaceContext { config, ws, editions, accepted: shared.accepted, used_ids };
     let found: Vec<Diagnostic> = checks::WORKSPACE_CHECKS.iter().flat_map(|check| check(&context)).collect();
     match fix {
-        Some(mode) => manifests::fix_missing_licenses(config, ws, editions, mode, found, fixes),
+        Some(mode) => fixer::fix_manifests(ws, mode, found, fixes),
         None => found,
     }
 }

@@ -72,7 +72,13 @@ pub struct TargetRoot {
 impl Pull {
     /// A `mod` declaration `decl` in `file`, of edition `from` in the builds
     /// `gate` gives, pulling in `target`, of edition `to`.
-    fn declaration(file: usize, decl: &ModDecl, (from, gate): (EditionId, Gate), to: EditionId, target: String) -> Self {
+    fn declaration(
+        file: usize,
+        decl: &ModDecl,
+        (from, gate): (EditionId, Gate),
+        to: EditionId,
+        target: String,
+    ) -> Self {
         let (span, custom_cfg) = (decl.span.clone(), decl.custom_cfg.clone());
         Pull { file, span, from, gate, to, target, include: false, custom_cfg }
     }
@@ -498,10 +504,7 @@ impl ModTree {
                 let own =
                     inputs.files.get(file).map(|f| inputs.gate_of(parent.krate, f.file_gate())).unwrap_or_default();
                 let id = self.modules.len();
-                self.push_child(
-                    module,
-                    Module { pull, ..child(file, Vec::new(), edition, inputs.combine(gate, own)) },
-                );
+                self.push_child(module, Module { pull, ..child(file, Vec::new(), edition, inputs.combine(gate, own)) });
                 self.file_modules.entry(file).or_default().push(id);
                 let Some(child) = inputs.files.get(file) else { continue };
                 let child_file_dir = parent_dir(&rel);

@@ -1,5 +1,6 @@
-//! Lossless header repair for `--fix`: every byte that is not part of the
-//! change survives, and a second run changes nothing.
+//! The edits that repair headers and snippets, for the checks to attach
+//! to their findings: every byte that is not part of the change survives,
+//! and a second run changes nothing.
 
 use std::fs::{self, OpenOptions};
 use std::io;
@@ -8,148 +9,29 @@ use std::path::Path;
 
 use super::comment::CommentStyle;
 use super::expr::{normalized_text, LicenseExpr};
-use super::header::{self, detect_line_ending, line_end, line_start, next_line, scan, Scan, Tag};
+use super::header::{self, detect_line_ending, line_end, line_start, next_line, scan as scan_header, Scan, Tag};
+use crate::diagnostic::fix::{apply, Edit, Fix};
 
-/// What the file's header should declare.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FixRequest {
-    /// The license expression of the file's edition, as it should be
-    /// written into a new header.
-    pub license: String,
-    /// Whether a header declaring a different license may be rewritten.
-    pub relicense: bool,
-}
-
-/// One change made, or refused, by [`fix`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ChangeKind {
-    /// A header line was added (or an empty identifier was filled in).
-    Inserted,
-    /// The same license was rewritten in its normal spelling.
-    Normalized {
-        /// The expression as it was written.
-        from: String,
-        /// The expression as it is now written.
-        to: String,
-    },
-    /// A different license was replaced, as allowed by
-    /// [`FixRequest::relicense`].
-    Relicensed {
-        /// The expression as it was written.
-        from: String,
-        /// The expression as it is now written.
-        to: String,
-    },
-    /// Nothing was changed because a change would not be safe or obvious.
-    Refused {
-        /// Why, for the user.
-        reason: String,
-    },
-}
-
-/// A change with the 1-based line it concerns.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    /// What happened.
-    pub kind: ChangeKind,
-    /// 1-based line in the new file (the old one for a refusal).
-    pub line: usize,
-}
-
-/// The result of [`fix`].
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct FixOutcome {
-    /// The repaired file, or `None` when nothing changes.
-    pub new_bytes: Option<Vec<u8>>,
-    /// What was changed or refused.
-    pub changes: Vec<Change>,
-}
-
-fn refused(reason: impl Into<String>, line: usize) -> FixOutcome {
-    FixOutcome { new_bytes: None, changes: vec![Change { kind: ChangeKind::Refused { reason: reason.into() }, line }] }
-}
-
-fn splice(bytes: &[u8], edits: &[(Range<usize>, String)]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len() + edits.iter().map(|(_, s)| s.len()).sum::<usize>());
-    let mut copied = 0;
-    for (range, text) in edits {
-        let start = range.start.clamp(copied, bytes.len());
-        out.extend_from_slice(bytes.get(copied..start).unwrap_or_default());
-        out.extend_from_slice(text.as_bytes());
-        copied = range.end.clamp(start, bytes.len());
-    }
-    out.extend_from_slice(bytes.get(copied..).unwrap_or_default());
-    out
-}
-
-/// Brings the SPDX header of a file in line with `want`.
-///
-/// - No header: inserts `want.license` as a header line (in the file's
-///   comment style and line ending) at [`Scan::insert_at`], followed by a
-///   blank line when code would directly follow it.
-/// - The same license spelled differently (id case, operator case,
-///   deprecated id, a clear typo): rewrites just the expression's bytes to
-///   its normal form (see [`normalized_text`]), keeping operand order.
-/// - A different or unreadable license: rewrites the expression to
-///   `want.license` only if `want.relicense`, otherwise refuses.
-/// - Several identifiers: normalizes them if all equal `want`, otherwise
-///   refuses, since which to keep is a human decision.
-/// - Binary (NUL byte) or non-UTF-8 files are never rewritten.
-#[must_use]
-pub fn fix(bytes: &[u8], style: CommentStyle, want: &FixRequest) -> FixOutcome {
-    if memchr::memchr(0, bytes).is_some() {
-        return refused("binary file (contains a NUL byte); add a .license sidecar instead", 1);
-    }
-    if std::str::from_utf8(bytes).is_err() {
-        return refused("not valid UTF-8; rewriting it could corrupt its encoding", 1);
-    }
-    let trimmed = want.license.trim();
+/// The header a file without one gets: `license` (written in normal form)
+/// as a header line in the file's comment style and line ending, at
+/// [`Scan::insert_at`], followed by a blank line when code would directly
+/// follow it. A header that would not be recognised as the file's header
+/// where it must go (leading comments holding snippet markers, say) is
+/// left to a human: a fix that never converges is worse than none.
+pub fn insert_header(bytes: &[u8], scan: &Scan, style: CommentStyle, license: &str) -> Fix {
+    let trimmed = license.trim();
     // Written in normal form, so that the next run finds nothing to change.
     let normal = normalized_text(trimmed);
     let wanted_text = normal.as_deref().unwrap_or(trimmed);
     if wanted_text.contains(['\n', '\r']) {
-        return refused("the requested license expression spans several lines", 1);
+        return Fix::manual("the requested license expression spans several lines", 1);
     }
     let wanted = match LicenseExpr::parse(wanted_text) {
         Ok(e) => e,
         Err(e) => {
-            return refused(format!("the requested license `{wanted_text}` is not a valid SPDX expression: {e}"), 1)
+            return Fix::manual(format!("the requested license `{wanted_text}` is not a valid SPDX expression: {e}"), 1)
         }
     };
-
-    let scan = scan(bytes, style);
-    let outcome = match scan.licenses.as_slice() {
-        [] => insert_header(bytes, &scan, style, wanted_text),
-        [tag] => fix_tag(bytes, tag, &wanted, wanted_text, want.relicense),
-        tags => fix_several(bytes, tags, &wanted),
-    };
-    verified(outcome, style, &wanted)
-}
-
-/// Keeps a rewrite only if scanning its result finds exactly the wanted
-/// header in normal form. In files whose leading comments already hold
-/// snippet markers or similar oddities, a new header may not land where it
-/// counts; refusing then is better than a fix that never converges.
-fn verified(outcome: FixOutcome, style: CommentStyle, wanted: &LicenseExpr) -> FixOutcome {
-    let Some(new_bytes) = &outcome.new_bytes else {
-        return outcome;
-    };
-    let rescan = scan(new_bytes, style);
-    let settled = !rescan.licenses.is_empty()
-        && rescan.licenses.iter().all(|tag| {
-            normalized_text(&tag.text).is_none() && LicenseExpr::parse(&tag.text).is_ok_and(|e| e == *wanted)
-        });
-    if settled {
-        return outcome;
-    }
-    let line = outcome.changes.first().map_or(1, |c| c.line);
-    refused(
-        "a header written here would not be recognised as the file's header (check the leading comments for snippet markers); add it by hand",
-        line,
-    )
-}
-
-fn insert_header(bytes: &[u8], scan: &Scan, style: CommentStyle, license: &str) -> FixOutcome {
     let eol = scan.line_ending.as_str();
     let at = scan.insert_at.min(bytes.len());
     let at_line_start = at == 0 || bytes.get(at - 1) == Some(&b'\n') || (scan.bom && at == 3);
@@ -160,91 +42,65 @@ fn insert_header(bytes: &[u8], scan: &Scan, style: CommentStyle, license: &str) 
     if !at_line_start {
         text.push_str(eol);
     }
-    text.push_str(&style.header_line(license));
+    text.push_str(&style.header_line(wanted_text));
     text.push_str(eol);
     let rest = bytes.get(at..line_end(bytes, at)).unwrap_or_default().trim_ascii();
     let rest_is_comment = std::str::from_utf8(rest).is_ok_and(|r| style.starts_comment(r));
     if !rest.is_empty() && !rest_is_comment {
         text.push_str(eol);
     }
-
-    let lines = header::LineIndex::new(bytes);
-    let line = lines.line_of(at) + usize::from(!at_line_start);
-    FixOutcome {
-        new_bytes: Some(splice(bytes, &[(at..at, text)])),
-        changes: vec![Change { kind: ChangeKind::Inserted, line }],
+    let line = header::LineIndex::new(bytes).line_of(at) + usize::from(!at_line_start);
+    let edit = Edit::insert(at, text);
+    let (fixed, _) = apply(bytes, &[&edit]);
+    let rescan = scan_header(&fixed, style);
+    let settled = !rescan.licenses.is_empty()
+        && rescan.licenses.iter().all(|tag| {
+            normalized_text(&tag.text).is_none() && LicenseExpr::parse(&tag.text).is_ok_and(|e| e == wanted)
+        });
+    if !settled {
+        return Fix::manual(
+            "a header written here would not be recognised as the file's header (check the leading comments for snippet markers); add it by hand",
+            line,
+        );
     }
+    Fix::safe(format!("inserted `SPDX-License-Identifier: {wanted_text}`"), line, vec![edit])
 }
 
-fn fix_tag(bytes: &[u8], tag: &Tag, wanted: &LicenseExpr, wanted_text: &str, relicense: bool) -> FixOutcome {
-    let from = tag.text.as_str();
-    if from.is_empty() {
-        // `SPDX-License-Identifier:` with nothing after it: fill it in.
-        let needs_space =
-            tag.range.start > 0 && !bytes.get(tag.range.start - 1).is_some_and(|b| *b == b' ' || *b == b'\t');
-        let text = format!("{}{wanted_text}", if needs_space { " " } else { "" });
-        return FixOutcome {
-            new_bytes: Some(splice(bytes, &[(tag.range.clone(), text)])),
-            changes: vec![Change { kind: ChangeKind::Inserted, line: tag.line }],
-        };
-    }
-
-    let repaired = normalized_text(from);
-    let have = LicenseExpr::parse(repaired.as_deref().unwrap_or(from));
-    match (have, repaired) {
-        (Ok(have), None) if have == *wanted => FixOutcome::default(),
-        (Ok(have), Some(to)) if have == *wanted => FixOutcome {
-            new_bytes: Some(splice(bytes, &[(tag.range.clone(), to.clone())])),
-            changes: vec![Change {
-                kind: ChangeKind::Normalized {
-                    from: from.to_owned(),
-                    to,
-                },
-                line: tag.line,
-            }],
-        },
-        (_, _) if relicense => FixOutcome {
-            new_bytes: Some(splice(bytes, &[(tag.range.clone(), wanted_text.to_owned())])),
-            changes: vec![Change {
-                kind: ChangeKind::Relicensed {
-                    from: from.to_owned(),
-                    to: wanted_text.to_owned(),
-                },
-                line: tag.line,
-            }],
-        },
-        (Ok(_), _) => refused(
-            format!(
-                "the header declares `{from}` but this file's edition requires `{wanted_text}`; changing a file's license needs explicit relicensing"
-            ),
-            tag.line,
-        ),
-        (Err(e), _) => refused(
-            format!("`{from}` is not a valid SPDX expression ({e}) and has no single obvious repair"),
-            tag.line,
-        ),
-    }
+/// `SPDX-License-Identifier:` with nothing after it, filled in with `license`.
+pub fn fill_in(bytes: &[u8], tag: &Tag, license: &str) -> Fix {
+    let needs_space = tag.range.start > 0 && !bytes.get(tag.range.start - 1).is_some_and(|b| *b == b' ' || *b == b'\t');
+    let text = format!("{}{license}", if needs_space { " " } else { "" });
+    Fix::safe(
+        format!("inserted `SPDX-License-Identifier: {license}`"),
+        tag.line,
+        vec![Edit::replace(tag.range.clone(), text)],
+    )
 }
 
-fn fix_several(bytes: &[u8], tags: &[Tag], wanted: &LicenseExpr) -> FixOutcome {
-    let mut edits = Vec::new();
-    let mut changes = Vec::new();
-    for tag in tags {
-        let repaired = normalized_text(&tag.text);
-        let same = LicenseExpr::parse(repaired.as_deref().unwrap_or(&tag.text)).is_ok_and(|e| e == *wanted);
-        if !same {
-            let all: Vec<&str> = tags.iter().map(|t| t.text.as_str()).collect();
-            return refused(
-                format!("several license identifiers ({}); resolve the conflict by hand", all.join(", ")),
-                tag.line,
-            );
-        }
-        if let Some(to) = repaired {
-            edits.push((tag.range.clone(), to.clone()));
-            changes.push(Change { kind: ChangeKind::Normalized { from: tag.text.clone(), to }, line: tag.line });
-        }
-    }
-    FixOutcome { new_bytes: (!edits.is_empty()).then(|| splice(bytes, &edits)), changes }
+/// The identifier `tag` rewritten in its normal spelling `to` (the same
+/// license): only the expression's bytes change, operand order is kept.
+pub fn normalize(tag: &Tag, to: &str) -> Fix {
+    Fix::safe(format!("normalised `{}` to `{to}`", tag.text), tag.line, vec![Edit::replace(tag.range.clone(), to)])
+}
+
+/// The identifier `tag` replaced with `license`, a different one: only with
+/// `--fix --relicense`.
+pub fn relicense(tag: &Tag, license: &str) -> Fix {
+    let to = normalized_text(license).unwrap_or_else(|| license.to_owned());
+    let why = if LicenseExpr::parse(&tag.text).is_ok() {
+        format!(
+            "the header declares `{}` but this file's edition requires `{to}`; changing a file's license needs explicit relicensing",
+            tag.text
+        )
+    } else {
+        format!("`{}` is not a valid SPDX expression and has no single obvious repair", tag.text)
+    };
+    Fix::relicense(
+        format!("relicensed `{}` to `{to}`", tag.text),
+        why,
+        tag.line,
+        vec![Edit::replace(tag.range.clone(), to)],
+    )
 }
 
 /// Wraps the lines of `item_range` in snippet markers declaring `license`:
@@ -252,7 +108,7 @@ fn fix_several(bytes: &[u8], tags: &[Tag], wanted: &LicenseExpr) -> FixOutcome {
 /// line (with that line's indentation) and `SPDX-SnippetEnd` after the last,
 /// in the file's line ending. Out-of-range input is clamped.
 #[must_use]
-pub fn wrap_in_snippet(bytes: &[u8], item_range: Range<usize>, license: &str, style: CommentStyle) -> Vec<u8> {
+pub fn wrap_in_snippet(bytes: &[u8], item_range: Range<usize>, license: &str, style: CommentStyle) -> Vec<Edit> {
     let len = bytes.len();
     let start = item_range.start.min(len);
     let end = item_range.end.clamp(start, len);
@@ -276,19 +132,7 @@ pub fn wrap_in_snippet(bytes: &[u8], item_range: Range<usize>, license: &str, st
     } else {
         format!("{}{eol}", line("SPDX-SnippetEnd"))
     };
-    splice(bytes, &[(first_line..first_line, before), (after..after, closing)])
-}
-
-/// A unified diff of a file's old and new content, for `--dry-run`.
-#[must_use]
-pub fn unified_diff(path_label: &str, old: &[u8], new: &[u8]) -> String {
-    let old = String::from_utf8_lossy(old);
-    let new = String::from_utf8_lossy(new);
-    similar::TextDiff::from_lines(old.as_ref(), new.as_ref())
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{path_label}"), &format!("b/{path_label}"))
-        .to_string()
+    vec![Edit::insert(first_line, before), Edit::insert(after, closing)]
 }
 
 /// Why [`write_atomic`] left a file as it was.
@@ -436,8 +280,96 @@ fn unchanged(path: &Path, before: &fs::Metadata, expected: &[u8]) -> io::Result<
 mod tests {
     use super::*;
 
+    /// What `--fix` asks for: the license of the file's edition.
+    struct FixRequest {
+        license: String,
+        relicense: bool,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    enum ChangeKind {
+        Inserted,
+        Normalized { from: String, to: String },
+        Relicensed { from: String, to: String },
+        Refused { reason: String },
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    struct Change {
+        kind: ChangeKind,
+        line: usize,
+    }
+
+    #[derive(Debug, Default, PartialEq, Eq)]
+    struct FixOutcome {
+        new_bytes: Option<Vec<u8>>,
+        changes: Vec<Change>,
+    }
+
     fn req(license: &str) -> FixRequest {
         FixRequest { license: license.to_owned(), relicense: false }
+    }
+
+    /// A file name in `style`.
+    fn file_name(style: CommentStyle) -> &'static str {
+        match style {
+            CommentStyle::Rust => "file.rs",
+            CommentStyle::CFamily => "file.c",
+            CommentStyle::CFamilyNested => "file.swift",
+            CommentStyle::Css => "file.css",
+            CommentStyle::Hash => "file.py",
+            CommentStyle::Ini => "file.ini",
+            CommentStyle::DoubleDash => "file.sql",
+            CommentStyle::Html => "file.html",
+        }
+    }
+
+    /// What `check --fix --dry-run` makes of `bytes` in a workspace whose
+    /// one edition has `want.license`: the checks find, attach their fixes,
+    /// and the engine applies them, as for a user.
+    fn fix(bytes: &[u8], style: CommentStyle, want: &FixRequest) -> FixOutcome {
+        let name = file_name(style);
+        let config = format!(
+            "default = \"main\"\n[editions.main]\nlicense = {}\n[headers]\ninclude = [\"**\"]\n",
+            crate::config::init::toml_string(&want.license)
+        );
+        let memory = std::collections::BTreeMap::from([
+            ("corefence.toml".to_owned(), config.into_bytes()),
+            (name.to_owned(), bytes.to_vec()),
+        ]);
+        let options = crate::engine::Options {
+            start: std::path::PathBuf::from("/memory"),
+            jobs: 1,
+            fix: Some(crate::engine::FixMode { relicense: want.relicense, dry_run: true }),
+            memory: Some(memory),
+            ..crate::engine::Options::default()
+        };
+        let outcome = crate::engine::run(&options).unwrap_or_else(|_| panic!("config for {:?}", want.license));
+        let Some(fixed) = outcome.fixes.into_iter().find(|f| f.path == name) else { return FixOutcome::default() };
+        let quoted = |s: &str| s.split('`').skip(1).step_by(2).map(str::to_owned).collect::<Vec<_>>();
+        let changes = fixed
+            .changes
+            .iter()
+            .map(|c| {
+                let rest = c.strip_prefix(name).and_then(|r| r.strip_prefix(':')).unwrap_or(c);
+                let (line, what) = rest.split_once(": ").unwrap_or(("0", rest));
+                let q = quoted(what);
+                let pair = || (q.first().cloned().unwrap_or_default(), q.get(1).cloned().unwrap_or_default());
+                let kind = if what.starts_with("inserted") {
+                    ChangeKind::Inserted
+                } else if what.starts_with("normalised") {
+                    let (from, to) = pair();
+                    ChangeKind::Normalized { from, to }
+                } else if what.starts_with("relicensed") {
+                    let (from, to) = pair();
+                    ChangeKind::Relicensed { from, to }
+                } else {
+                    ChangeKind::Refused { reason: what.trim_start_matches("not fixed: ").to_owned() }
+                };
+                Change { kind, line: line.parse().unwrap_or(0) }
+            })
+            .collect();
+        FixOutcome { new_bytes: fixed.fixed, changes }
     }
 
     fn fixed(src: &str, style: CommentStyle, license: &str) -> String {
@@ -555,9 +487,15 @@ mod tests {
         );
         // Operand order is kept: only spelling changes.
         assert_eq!(
-            fixed("// SPDX-License-Identifier: mit or apache-2.0\n", CommentStyle::Rust, "Apache-2.0 OR MIT"),
-            "// SPDX-License-Identifier: MIT OR Apache-2.0\n"
+            fixed(
+                "// SPDX-License-Identifier: mit or apache-2.0 or GPL-2.0\n",
+                CommentStyle::Rust,
+                "Apache-2.0 OR MIT OR GPL-2.0-only"
+            ),
+            "// SPDX-License-Identifier: MIT OR Apache-2.0 OR GPL-2.0-only\n"
         );
+        // A spelling no check reports is left as it is.
+        assert_eq!(fix(b"// SPDX-License-Identifier: mit\n", CommentStyle::Rust, &req("MIT")), FixOutcome::default());
         assert_eq!(
             fixed("# SPDX-License-Identifier: Apache2.0\r\n", CommentStyle::Hash, "Apache-2.0"),
             "# SPDX-License-Identifier: Apache-2.0\r\n"
@@ -605,26 +543,28 @@ mod tests {
     #[test]
     fn conflicting_identifiers_are_refused() {
         let src = b"// SPDX-License-Identifier: MIT\n// SPDX-License-Identifier: Apache-2.0\n";
-        let out = fix(src, CommentStyle::Rust, &FixRequest { license: "MIT".into(), relicense: true });
+        let out = fix(src, CommentStyle::Rust, &req("MIT"));
         assert_eq!(out.new_bytes, None);
-        assert!(matches!(&out.changes[0].kind, ChangeKind::Refused { .. }));
-        // Repeated identical identifiers are merely normalized.
-        let src = b"// SPDX-License-Identifier: mit\n// SPDX-License-Identifier: MIT\n";
+        assert!(out.changes.iter().all(|c| matches!(c.kind, ChangeKind::Refused { .. })), "{:?}", out.changes);
+        // With --relicense, the identifier the edition does not accept gets its license.
+        let out = fix(src, CommentStyle::Rust, &FixRequest { license: "MIT".into(), relicense: true });
         assert_eq!(
-            fix(src, CommentStyle::Rust, &req("MIT")).new_bytes.as_deref(),
+            out.new_bytes.as_deref(),
             Some(&b"// SPDX-License-Identifier: MIT\n// SPDX-License-Identifier: MIT\n"[..])
+        );
+        // Repeated identifiers of one license are no conflict; a deprecated one is normalised.
+        let src = b"// SPDX-License-Identifier: GPL-2.0\n// SPDX-License-Identifier: GPL-2.0-only\n";
+        assert_eq!(
+            fix(src, CommentStyle::Rust, &req("GPL-2.0-only")).new_bytes.as_deref(),
+            Some(&b"// SPDX-License-Identifier: GPL-2.0-only\n// SPDX-License-Identifier: GPL-2.0-only\n"[..])
         );
     }
 
     #[test]
     fn latin1_and_binary_are_never_rewritten() {
         let latin1 = b"// Copyright \xA9 M\xFCller\nfn main() {}\n";
-        let out = fix(latin1, CommentStyle::Rust, &req("MIT"));
-        assert_eq!(out.new_bytes, None);
-        assert!(matches!(&out.changes[0].kind, ChangeKind::Refused { reason } if reason.contains("UTF-8")));
-        let out = fix(b"\x00\x01fn", CommentStyle::Rust, &req("MIT"));
-        assert_eq!(out.new_bytes, None);
-        assert!(matches!(&out.changes[0].kind, ChangeKind::Refused { reason } if reason.contains("binary")));
+        assert_eq!(fix(latin1, CommentStyle::Rust, &req("MIT")), FixOutcome::default());
+        assert_eq!(fix(b"\x00\x01fn", CommentStyle::Rust, &req("MIT")), FixOutcome::default());
     }
 
     #[test]
@@ -645,18 +585,24 @@ mod tests {
 
     #[test]
     fn requested_license_is_written_in_normal_form() {
-        assert_eq!(
-            fixed("fn x() {}\n", CommentStyle::Rust, "agpl-3.0"),
-            "// SPDX-License-Identifier: AGPL-3.0-only\n\nfn x() {}\n"
-        );
+        let scan = scan_header(b"fn x() {}\n", CommentStyle::Rust);
+        let fix = insert_header(b"fn x() {}\n", &scan, CommentStyle::Rust, "agpl-3.0");
+        let (out, _) = apply(b"fn x() {}\n", &fix.edits.iter().collect::<Vec<_>>());
+        assert_eq!(out, b"// SPDX-License-Identifier: AGPL-3.0-only\n\nfn x() {}\n");
     }
 
     #[test]
     fn invalid_request_is_refused() {
-        let out = fix(b"fn x() {}\n", CommentStyle::Rust, &req("MIT OR"));
-        assert_eq!(out.new_bytes, None);
-        let out = fix(b"fn x() {}\n", CommentStyle::Rust, &req("MIT\nOR ISC"));
-        assert_eq!(out.new_bytes, None);
+        let scan = scan_header(b"fn x() {}\n", CommentStyle::Rust);
+        for license in ["MIT OR", "MIT\nOR ISC"] {
+            let fix = insert_header(b"fn x() {}\n", &scan, CommentStyle::Rust, license);
+            assert!(fix.edits.is_empty() && !fix.applies(true), "{license:?}: {fix:?}");
+        }
+    }
+
+    fn wrapped(bytes: &[u8], range: Range<usize>, license: &str, style: CommentStyle) -> Vec<u8> {
+        let edits = wrap_in_snippet(bytes, range, license, style);
+        apply(bytes, &edits.iter().collect::<Vec<_>>()).0
     }
 
     #[test]
@@ -664,40 +610,44 @@ mod tests {
         let src = "fn a() {}\n    fn enterprise() {\n        x();\n    }\nfn b() {}\n";
         let start = src.find("fn enterprise").unwrap_or_default();
         let end = src.find("fn b").unwrap_or_default() - 1;
-        let out = wrap_in_snippet(src.as_bytes(), start..end, "LicenseRef-Acme", CommentStyle::Rust);
+        let out = wrapped(src.as_bytes(), start..end, "LicenseRef-Acme", CommentStyle::Rust);
         assert_eq!(
             String::from_utf8(out).unwrap_or_default(),
             "fn a() {}\n    // SPDX-SnippetBegin\n    // SPDX-License-Identifier: LicenseRef-Acme\n    fn enterprise() {\n        x();\n    }\n    // SPDX-SnippetEnd\nfn b() {}\n"
         );
         let crlf = b"x\r\nfn e() {}";
-        let out = wrap_in_snippet(crlf, 3..13, "MIT", CommentStyle::Hash);
+        let out = wrapped(crlf, 3..13, "MIT", CommentStyle::Hash);
         assert_eq!(
             String::from_utf8(out).unwrap_or_default(),
             "x\r\n# SPDX-SnippetBegin\r\n# SPDX-License-Identifier: MIT\r\nfn e() {}\r\n# SPDX-SnippetEnd"
         );
         // The wrapped snippet is found again with its license.
-        let wrapped = wrap_in_snippet(src.as_bytes(), start..end, "LicenseRef-Acme", CommentStyle::Rust);
-        let s = scan(&wrapped, CommentStyle::Rust);
+        let twice = wrapped(src.as_bytes(), start..end, "LicenseRef-Acme", CommentStyle::Rust);
+        let s = scan_header(&twice, CommentStyle::Rust);
         assert_eq!(s.snippets.len(), 1);
         assert_eq!(s.snippets[0].license.as_ref().map(|t| t.text.as_str()), Some("LicenseRef-Acme"));
         // Out-of-range input does not panic.
         let (start, end) = (10, 2);
         assert_eq!(
-            wrap_in_snippet(b"abc", start..end, "MIT", CommentStyle::Rust),
+            wrapped(b"abc", start..end, "MIT", CommentStyle::Rust),
             b"// SPDX-SnippetBegin\n// SPDX-License-Identifier: MIT\nabc\n// SPDX-SnippetEnd".to_vec()
         );
     }
 
     #[test]
     fn diff_for_dry_run() {
-        let diff = unified_diff("src/lib.rs", b"fn x() {}\n", b"// SPDX-License-Identifier: MIT\n\nfn x() {}\n");
+        let diff = crate::engine::unified_diff(
+            "src/lib.rs",
+            b"fn x() {}\n",
+            b"// SPDX-License-Identifier: MIT\n\nfn x() {}\n",
+        );
         assert!(diff.starts_with("--- a/src/lib.rs\n+++ b/src/lib.rs\n"), "{diff}");
         assert!(diff.contains("+// SPDX-License-Identifier: MIT\n"));
         assert!(diff.contains(" fn x() {}\n"));
-        assert_eq!(unified_diff("x", b"same\n", b"same\n"), "");
+        assert_eq!(crate::engine::unified_diff("x", b"same\n", b"same\n"), "");
         let src = b"#!/bin/sh\nset -e\necho hi\n";
         let out = fix(src, CommentStyle::Hash, &req("AGPL-3.0-only")).new_bytes.unwrap_or_default();
-        insta::assert_snapshot!(unified_diff("run.sh", src, &out), @r"
+        insta::assert_snapshot!(crate::engine::unified_diff("run.sh", src, &out), @r"
         --- a/run.sh
         +++ b/run.sh
         @@ -1,3 +1,5 @@
@@ -876,6 +826,7 @@ mod tests {
 
     mod generated {
         use super::super::*;
+        use super::{fix, ChangeKind, FixRequest};
         use proptest::prelude::*;
 
         const LICENSES: &[&str] = &[
@@ -989,7 +940,7 @@ mod tests {
                 if first.changes.iter().any(|c| c.kind == ChangeKind::Inserted) && f.header.is_none() {
                     // A pure insertion: dropping the inserted bytes restores x.
                     let d = y.len() - x.len();
-                    let p = scan(&x, CommentStyle::Rust).insert_at;
+                    let p = scan_header(&x, CommentStyle::Rust).insert_at;
                     let inserted = &y[p..p + d];
                     prop_assert_eq!(&y[..p], &x[..p]);
                     prop_assert_eq!(&y[p + d..], &x[p..]);
@@ -999,7 +950,7 @@ mod tests {
                     if detect_line_ending(&x) == header::LineEnding::CrLf {
                         prop_assert!(!text.replace("\r\n", "").contains('\n'), "LF inserted into a CRLF file");
                     }
-                    let s = scan(&y, CommentStyle::Rust);
+                    let s = scan_header(&y, CommentStyle::Rust);
                     prop_assert_eq!(s.licenses.len(), 1);
                     prop_assert_eq!(s.bom, f.bom);
                     prop_assert_eq!(s.shebang.is_some(), f.shebang);
@@ -1007,7 +958,7 @@ mod tests {
                 }
                 if let Some(new) = &first.new_bytes {
                     // Nothing before the header area moves.
-                    let keep = scan(&x, CommentStyle::Rust).insert_at;
+                    let keep = scan_header(&x, CommentStyle::Rust).insert_at;
                     prop_assert_eq!(&new[..keep], &x[..keep]);
                 }
             }

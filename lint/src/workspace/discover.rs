@@ -138,13 +138,11 @@ pub fn discover(root: &Path, jobs: usize, wants_meta: &(dyn Fn(&str) -> bool + S
                     let rel = error_path(&err)
                         .map_or_else(|| ".".to_owned(), |p| slash_path(p.strip_prefix(&root).unwrap_or(p)));
                     let file = Arc::new(SourceFile::new(rel.clone(), ""));
-                    found.lock().unwrap_or_else(PoisonError::into_inner).diagnostics.push(
-                        Diagnostic::unreadable(
-                            &file,
-                            format!("cannot walk {rel}: {}", root_cause(&err)),
-                            "fix the permissions or the link, or add the path to .gitignore",
-                        ),
-                    );
+                    found.lock().unwrap_or_else(PoisonError::into_inner).diagnostics.push(Diagnostic::unreadable(
+                        &file,
+                        format!("cannot walk {rel}: {}", root_cause(&err)),
+                        "fix the permissions or the link, or add the path to .gitignore",
+                    ));
                 }
             }
             WalkState::Continue

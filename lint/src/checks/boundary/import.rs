@@ -141,7 +141,14 @@ fn uses(report: &Report<'_, '_>, m: ModId, out: &mut Vec<Diagnostic>) {
 }
 
 /// A `boundary/import` finding.
-fn finding(report: &Report<'_, '_>, span: Range<usize>, written: &str, found: &Resolved, ctx: Ctx, kind: Kind) -> Diagnostic {
+fn finding(
+    report: &Report<'_, '_>,
+    span: Range<usize>,
+    written: &str,
+    found: &Resolved,
+    ctx: Ctx,
+    kind: Kind,
+) -> Diagnostic {
     crossing(Code::BoundaryImport, report, span, written, found, ctx, kind)
 }
 
@@ -1293,4 +1300,3 @@ fn std_prelude() -> &'static HashSet<&'static str> {
         include_str!("../../index/std_prelude.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect()
     })
 }
-

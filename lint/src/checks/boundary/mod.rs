@@ -104,7 +104,11 @@ fn declared_across(inputs: &Inputs<'_>, tree: &ModTree, mut m: ModId) -> bool {
 /// The `use` (or, with `public`, `pub use`) declarations of module `m`
 /// that resolve in some build but not in the build of their own code: where
 /// each is written, as written, what it reaches and the code's context.
-pub(super) fn broken_uses(report: &Report<'_, '_>, m: ModId, public: bool) -> Vec<(Range<usize>, String, Resolved, Ctx)> {
+pub(super) fn broken_uses(
+    report: &Report<'_, '_>,
+    m: ModId,
+    public: bool,
+) -> Vec<(Range<usize>, String, Resolved, Ctx)> {
     let resolver = report.resolver;
     let Some(body) = resolver.body(m) else { return Vec::new() };
     let mut out = Vec::new();

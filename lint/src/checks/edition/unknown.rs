@@ -17,8 +17,13 @@ pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let Ok(args) = &tag.args else { continue };
         if ctx.config.edition_named(&args.edition).is_none() {
             out.push(
-                unknown(ctx.config, &args.edition, ctx.at(args.name_span.clone()), format!("unknown edition `{}`", args.edition))
-                    .with_edition(ctx.edition_name()),
+                unknown(
+                    ctx.config,
+                    &args.edition,
+                    ctx.at(args.name_span.clone()),
+                    format!("unknown edition `{}`", args.edition),
+                )
+                .with_edition(ctx.edition_name()),
             );
         }
     }

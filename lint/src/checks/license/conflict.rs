@@ -2,7 +2,7 @@
 //! identifiers. Snippet identifiers never count here.
 
 use crate::checks::FileContext;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Fix};
 
 /// Flags each identifier that differs from the first one.
 pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -25,6 +25,13 @@ pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help(format!(
                     "keep one identifier; if the file is under both licenses write one expression (`{} AND {}`)",
                     first.tag.text, other.tag.text
+                ))
+                .with_fix(Fix::manual(
+                    format!(
+                        "several license identifiers ({}); resolve the conflict by hand",
+                        ctx.licenses.iter().map(|l| l.tag.text.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                    other.tag.line,
                 )),
             );
         }

@@ -3,6 +3,8 @@
 
 use crate::checks::FileContext;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::license::expr::normalized_text;
+use crate::license::fix;
 
 /// Flags each deprecated id in the file's and its snippets' expressions.
 pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -18,16 +20,19 @@ pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
                 }
                 None => format!("replace `{}` with the current SPDX id for the license", dep.id),
             };
-            out.push(
-                Diagnostic::new(
-                    Code::LicenseDeprecated,
-                    ctx.at(span),
-                    format!("deprecated SPDX license id `{}`", dep.id),
-                )
-                .with_label("deprecated")
-                .with_edition(ctx.edition_name())
-                .with_help(help),
-            );
+            let d = Diagnostic::new(
+                Code::LicenseDeprecated,
+                ctx.at(span),
+                format!("deprecated SPDX license id `{}`", dep.id),
+            )
+            .with_label("deprecated")
+            .with_edition(ctx.edition_name())
+            .with_help(help);
+            // The whole expression in normal form: every deprecated id of it at once.
+            out.push(match normalized_text(&written.tag.text) {
+                Some(to) => d.with_fix(fix::normalize(&written.tag, &to)),
+                None => d,
+            });
         }
     }
 }

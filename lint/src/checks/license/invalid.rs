@@ -5,21 +5,40 @@
 use crate::checks::{FileContext, WrittenLicense};
 use std::sync::Arc;
 
+use crate::diagnostic::Fix;
 use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
-use crate::license::expr::ExprError;
+use crate::license::expr::{normalized_text, ExprError, LicenseExpr};
+use crate::license::fix;
 
 /// Flags each expression that does not parse, pointing at the bad token.
 pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
     let snippets = ctx.snippet_licenses.iter().map(|(_, l)| l);
-    for written in ctx.licenses.iter().chain(snippets) {
+    for (k, written) in ctx.licenses.iter().chain(snippets).enumerate() {
         if let Some(d) = diagnose(ctx, written, true) {
-            out.push(d);
+            out.push(d.with_fix(repair(ctx, written, k < ctx.licenses.len())));
         }
     }
     if let Some(external) = ctx.external {
         if let Some(d) = diagnose(ctx, &external.license, false) {
             out.push(d.with_help(format!("fix the expression in {}", external.origin)));
         }
+    }
+}
+
+/// An empty identifier filled in, an expression with one obvious repair
+/// normalised; else, for the file's own header, its edition's license with
+/// `--relicense` (a snippet's edition is for a human to say).
+fn repair(ctx: &FileContext<'_>, written: &WrittenLicense, file_level: bool) -> Fix {
+    let tag = &written.tag;
+    let bytes = ctx.source.text.as_bytes();
+    match normalized_text(&tag.text) {
+        _ if tag.text.is_empty() && file_level => fix::fill_in(bytes, tag, ctx.expected_license()),
+        Some(to) if LicenseExpr::parse(&to).is_ok() => fix::normalize(tag, &to),
+        _ if file_level && ctx.header_required && !ctx.third_party => fix::relicense(tag, ctx.expected_license()),
+        _ => Fix::manual(
+            format!("`{}` is not a valid SPDX expression and has no single obvious repair", tag.text),
+            tag.line,
+        ),
     }
 }
 

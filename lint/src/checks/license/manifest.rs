@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix, Location};
 use crate::edition::EditionMap;
 use crate::license::expr::LicenseExpr;
 use crate::workspace::Workspace;
@@ -87,11 +87,31 @@ pub fn check(config: &Config, ws: &Workspace, editions: &EditionMap, accepted: &
                 .with_edition(name)
                 .with_help(format!(
                     "{help} (`corefence check --fix` sets it), or `publish = false` if it is never published"
-                )),
+                ))
+                .with_fix(set_license(manifest, c.info.name.as_ref().map(|n| n.span.end), expected)),
             );
         }
     }
     out
+}
+
+/// `license = ".."` on the line after the one `name` ends on.
+fn set_license(manifest: &crate::diagnostic::SourceFile, name_end: Option<usize>, license: &str) -> Fix {
+    let value = crate::config::init::toml_string(license);
+    let Some(name_end) = name_end else {
+        return Fix::manual(format!("add `license = {value}` under [package] by hand"), 1);
+    };
+    let text = manifest.text.as_str();
+    let line_end = text.get(name_end..).and_then(|rest| rest.find('\n')).map_or(text.len(), |i| name_end + i + 1);
+    let head = text.get(..line_end).unwrap_or(text);
+    let eol = if head.ends_with("\r\n") { "\r\n" } else { "\n" };
+    let prefix = if line_end == text.len() && !text.ends_with('\n') { eol } else { "" };
+    let line = manifest.line_col(name_end).line + 1;
+    Fix::safe(
+        format!("set `license = {value}`"),
+        line,
+        vec![Edit::insert(line_end, format!("{prefix}license = {value}{eol}"))],
+    )
 }
 
 fn mismatch(

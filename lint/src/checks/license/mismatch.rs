@@ -4,7 +4,8 @@
 //! several expressions. Vendored third-party code keeps its own license.
 
 use crate::checks::FileContext;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Fix};
+use crate::license::fix;
 
 /// Flags each valid identifier that none of the edition's licenses equals.
 pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -21,6 +22,10 @@ pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let from_file = ctx.licenses.iter().any(|l| std::ptr::eq(l, written));
         let span = if from_file { written.tag.range.clone() } else { ctx.scan.insert_at..ctx.scan.insert_at };
         let origin = ctx.external.filter(|_| !from_file).map(|e| format!(" (from {})", e.origin)).unwrap_or_default();
+        let repair = match ctx.external.filter(|_| !from_file) {
+            None => fix::relicense(&written.tag, expected),
+            Some(e) => Fix::manual(format!("the license comes from {}; change it there", e.origin), 1),
+        };
         out.push(
             Diagnostic::new(
                 Code::LicenseMismatch,
@@ -33,7 +38,8 @@ pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
                 "the file is {} by {}; change the identifier to `{expected}` (`corefence check --fix --relicense` does it), or assign the file to the edition whose license it carries",
                 ctx.edition_name(),
                 ctx.reason
-            )),
+            ))
+            .with_fix(repair),
         );
     }
 }

@@ -2,9 +2,12 @@
 //! `SPDX-License-Identifier` in its leading comments (nor in a REUSE sidecar
 //! or `REUSE.toml` annotation), or lacks the copyright line the config requires.
 
+use std::path::Path;
+
 use crate::checks::FileContext;
 use crate::config::Copyright;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::license::{comment, fix};
 
 /// Flags a missing identifier, and a missing copyright when required.
 pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -30,6 +33,9 @@ pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         // A tag after code (a header at line 300) is the usual cause: say why it does not count.
         if let Some(stray) = ctx.scan.stray_licenses.first() {
             d = d.with_secondary(ctx.at(stray.range.clone()), "this identifier comes after code and does not count");
+        }
+        if let Some(style) = comment::style_for_path(Path::new(&ctx.source.path)) {
+            d = d.with_fix(fix::insert_header(ctx.source.text.as_bytes(), ctx.scan, style, expected));
         }
         out.push(d);
     }

@@ -3,9 +3,13 @@
 //! whose identifier is X's license; otherwise the file header puts the item
 //! under the file's license. Malformed snippet markers are reported here too.
 
+use std::path::Path;
+
 use crate::checks::FileContext;
 use crate::config::EditionId;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Fix};
+use crate::license::comment::{self, CommentStyle};
+use crate::license::fix;
 use crate::license::snippet::SnippetErrorKind;
 use crate::parse::tags::Tag;
 
@@ -51,9 +55,19 @@ pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
             .with_help(format!(
                 "wrap the item in `// SPDX-SnippetBegin` / `// SPDX-License-Identifier: {license}` … `// SPDX-SnippetEnd` (`corefence check --fix` adds them), or move it to a file of the {} edition",
                 args.edition
-            )),
+            ))
+            .with_fix(wrap(ctx, tag, license)),
         );
     }
+}
+
+/// The item of `tag` wrapped in snippet markers declaring `license`.
+fn wrap(ctx: &FileContext<'_>, tag: &Tag, license: &str) -> Fix {
+    let style = comment::style_for_path(Path::new(&ctx.source.path)).unwrap_or(CommentStyle::Rust);
+    let edits = fix::wrap_in_snippet(ctx.source.text.as_bytes(), tag.item_span.clone(), license, style);
+    let name = tag.item_name.as_deref().unwrap_or("item");
+    let line = ctx.source.line_col(tag.item_span.start).line;
+    Fix::safe(format!("wrapped `{name}` in a `{license}` snippet"), line, edits)
 }
 
 /// Tagged items of another edition that no snippet of their edition's
@@ -89,7 +103,11 @@ pub fn uncovered<'a>(ctx: &FileContext<'a>) -> Vec<(&'a Tag, EditionId)> {
 /// A `SPDX-SnippetBegin` that never ends, met by `corefence export`: it
 /// cannot tell where the snippet's code stops, so it exports nothing.
 pub fn unclosed_in_export(at: crate::diagnostic::Location) -> Diagnostic {
-    Diagnostic::new(Code::LicenseSnippet, at, "this `SPDX-SnippetBegin` never ends: the export cannot tell where its code stops")
-        .with_label("never closed")
-        .with_help("close the snippet with `SPDX-SnippetEnd`; nothing was exported")
+    Diagnostic::new(
+        Code::LicenseSnippet,
+        at,
+        "this `SPDX-SnippetBegin` never ends: the export cannot tell where its code stops",
+    )
+    .with_label("never closed")
+    .with_help("close the snippet with `SPDX-SnippetEnd`; nothing was exported")
 }
