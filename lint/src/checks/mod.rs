@@ -147,3 +147,6 @@ pub const WORKSPACE_CHECKS: &[WorkspaceCheck] = &[
     |w| boundary::dependency::check(w.config, w.ws, w.editions),
     |w| boundary::module::target_files(w.config, w.ws, w.editions),
 ];
+
+#[cfg(test)]
+mod tests;
