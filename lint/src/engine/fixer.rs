@@ -114,12 +114,12 @@ pub fn fix_manifests(
                 continue;
             }
         };
-        let fixed = fix_text(&path, &bytes, &found, mode.relicense, |_| Vec::new());
-        fix.changes = fixed.changes;
+        let repaired = fix_text(&path, &bytes, &found, mode.relicense, |_| Vec::new());
+        fix.changes = repaired.changes;
         if mode.dry_run {
-            fix.diff = Some(unified_diff(&path, &bytes, &fixed.bytes));
+            fix.diff = Some(unified_diff(&path, &bytes, &repaired.bytes));
             remaining.extend(found);
-        } else if let Err(err) = crate::license::fix::write_atomic(&abs, &bytes, &fixed.bytes) {
+        } else if let Err(err) = crate::license::fix::write_atomic(&abs, &bytes, &repaired.bytes) {
             fix.changes = vec![format!("{path}: not fixed: {err}")];
             remaining.extend(found);
         } else {

@@ -79,7 +79,7 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
         for need in &data.syntax.trait_uses {
             let Some(m) = tree.module_of(file, &need.module) else { continue };
             let ctx = resolver.ctx_at(m, &need.span);
-            let Some(owner) = type_of(&resolver, m, &need.receiver, None, resolver.view_of(ctx)) else { continue };
+            let Some(owner) = type_of(resolver, m, &need.receiver, None, resolver.view_of(ctx)) else { continue };
             if let Some(d) = unimplemented(&report, owner, &need.traits, &need.span, ctx) {
                 typed.push((out.len(), m, ctx));
                 out.push(d);
@@ -103,8 +103,8 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
             }
         }
     }
-    trait_items(inputs, tree, &resolver, sources, &mut out);
-    let unchecked = |&(_, m, ctx): &(usize, ModId, Ctx)| types_unchecked(tree, &resolver, &stops, m, ctx);
+    trait_items(inputs, tree, resolver, sources, &mut out);
+    let unchecked = |&(_, m, ctx): &(usize, ModId, Ctx)| types_unchecked(tree, resolver, &stops, m, ctx);
     let masked: HashSet<usize> = typed.iter().filter(|t| unchecked(t)).map(|&(i, ..)| i).collect();
     out.into_iter().enumerate().filter(|(i, _)| !masked.contains(i)).map(|(_, d)| d).collect()
 }
