@@ -20,12 +20,12 @@ pub struct Baseline {
     /// Format version.
     pub version: u32,
     /// The recorded findings.
-    pub findings: Vec<Entry>,
+    pub findings: Vec<BaselineEntry>,
 }
 
 /// One recorded finding; everything but the fingerprint is for readers.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Entry {
+pub struct BaselineEntry {
     /// The finding's fingerprint.
     pub fingerprint: String,
     /// Its code.
@@ -41,7 +41,7 @@ impl Baseline {
     pub fn of(diagnostics: &[Diagnostic]) -> Self {
         let findings = diagnostics
             .iter()
-            .map(|d| Entry {
+            .map(|d| BaselineEntry {
                 fingerprint: d.fingerprint.clone(),
                 code: d.code.as_str().to_owned(),
                 path: d.location.path().to_owned(),
@@ -71,7 +71,7 @@ impl Baseline {
 
     /// Removes the recorded findings from `diagnostics` and returns the
     /// entries that matched nothing.
-    pub fn filter(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<Entry> {
+    pub fn filter(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<BaselineEntry> {
         let recorded: BTreeSet<&str> = self.findings.iter().map(|e| e.fingerprint.as_str()).collect();
         let current: BTreeSet<String> = diagnostics.iter().map(|d| d.fingerprint.clone()).collect();
         diagnostics.retain(|d| !recorded.contains(d.fingerprint.as_str()));

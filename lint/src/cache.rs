@@ -47,7 +47,7 @@ pub const PRUNE_AFTER: Duration = Duration::from_hours(30 * 24);
 
 /// What the cache knows of one file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Entry {
+pub struct CacheEntry {
     /// Size in bytes.
     pub len: u64,
     /// The file's stamp, when it can be trusted.
@@ -69,7 +69,7 @@ struct Stored {
     key: u64,
     /// xxh3 of `entries`.
     checksum: u64,
-    /// The postcard encoding of `Vec<(String, Entry)>`.
+    /// The postcard encoding of `Vec<(String, CacheEntry)>`.
     entries: Vec<u8>,
 }
 
@@ -78,7 +78,7 @@ struct Stored {
 pub struct Cache {
     path: Option<PathBuf>,
     key: u64,
-    entries: HashMap<String, Entry>,
+    entries: HashMap<String, CacheEntry>,
 }
 
 impl Cache {
@@ -91,21 +91,21 @@ impl Cache {
     }
 
     /// The entry of a file whose size and stamp are unchanged.
-    pub fn unchanged(&self, file: &FileEntry) -> Option<&Entry> {
+    pub fn unchanged(&self, file: &FileEntry) -> Option<&CacheEntry> {
         let entry = self.entries.get(&file.rel)?;
         let recorded = entry.stamp?;
         (entry.len == file.len && file.stamp == Some(recorded)).then_some(entry)
     }
 
     /// The entry of a file if its content still hashes to `hash`.
-    pub fn same_content(&self, rel: &str, hash: u64) -> Option<&Entry> {
+    pub fn same_content(&self, rel: &str, hash: u64) -> Option<&CacheEntry> {
         self.entries.get(rel).filter(|e| e.hash == hash)
     }
 
     /// Writes this run's entries, by relative path (atomically: a reader sees
     /// the old cache or the new one). `started` is when the run began walking:
     /// the stamp of a file changed after `started - RACY` is dropped.
-    pub fn save(&self, mut entries: Vec<(String, Entry)>, started: SystemTime) -> std::io::Result<()> {
+    pub fn save(&self, mut entries: Vec<(String, CacheEntry)>, started: SystemTime) -> std::io::Result<()> {
         let Some(path) = &self.path else { return Ok(()) };
         let racy_after = started
             .checked_sub(RACY)
@@ -115,7 +115,7 @@ impl Cache {
             entry.stamp = entry.stamp.filter(|s| s.modified.0 < racy_after);
         }
         // Nothing new (the usual pre-commit run): leave the file as it is.
-        let same = |rel: &String, e: &Entry| {
+        let same = |rel: &String, e: &CacheEntry| {
             self.entries.get(rel).is_some_and(|old| {
                 (old.len, old.stamp, old.hash, old.index.is_some()) == (e.len, e.stamp, e.hash, e.index.is_some())
             })
@@ -168,14 +168,14 @@ fn prune(dir: &Path, current: &Path) {
 }
 
 /// The entries stored at `path` for `key`; none when anything is amiss.
-fn read(path: &Path, key: u64) -> HashMap<String, Entry> {
+fn read(path: &Path, key: u64) -> HashMap<String, CacheEntry> {
     let Some(stored) = std::fs::read(path).ok().and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok()) else {
         return HashMap::new();
     };
     if stored.format != FORMAT || stored.key != key || stored.checksum != hash(&stored.entries) {
         return HashMap::new();
     }
-    postcard::from_bytes::<Vec<(String, Entry)>>(&stored.entries)
+    postcard::from_bytes::<Vec<(String, CacheEntry)>>(&stored.entries)
         .map(|entries| entries.into_iter().collect())
         .unwrap_or_default()
 }
@@ -250,9 +250,9 @@ mod tests {
         FileEntry { rel: rel.to_owned(), abs: PathBuf::from(rel), len, stamp: Some(stamp) }
     }
 
-    fn entry(file: &FileEntry, hash: u64) -> (String, Entry) {
+    fn entry(file: &FileEntry, hash: u64) -> (String, CacheEntry) {
         let stamp = file.stamp;
-        (file.rel.clone(), Entry { len: file.len, stamp, hash, lexed: None, index: None, license_ids: Vec::new() })
+        (file.rel.clone(), CacheEntry { len: file.len, stamp, hash, lexed: None, index: None, license_ids: Vec::new() })
     }
 
     fn at(root: &Path, key: u64) -> Cache {

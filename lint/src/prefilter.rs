@@ -272,17 +272,17 @@ pub struct Seen<'a> {
 
 /// Which units the boundary analysis indexes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
+pub struct IndexPlan {
     /// Per crate (in `Workspace::crates` order).
     crates: Vec<bool>,
     /// The files no crate owns.
     loose: bool,
 }
 
-impl Plan {
+impl IndexPlan {
     /// Everything is indexed (`--exhaustive`).
-    pub fn everything(ws: &Workspace) -> Plan {
-        Plan { crates: vec![true; ws.crates.len()], loose: true }
+    pub fn everything(ws: &Workspace) -> IndexPlan {
+        IndexPlan { crates: vec![true; ws.crates.len()], loose: true }
     }
 
     /// Whether the file at `rel` is indexed.
@@ -292,15 +292,10 @@ impl Plan {
             None => self.loose,
         }
     }
-
-    /// How many crates are indexed.
-    pub fn indexed_crates(&self) -> usize {
-        self.crates.iter().filter(|a| **a).count()
-    }
 }
 
 /// Decides which units to index from what the pre-filter saw in every Rust file.
-pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Words, files: &[Seen<'_>]) -> Plan {
+pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Words, files: &[Seen<'_>]) -> IndexPlan {
     let n = ws.crates.len();
     // Per unit (crates, then the loose files at index `n`): the one edition
     // of its files, or mixed.
@@ -397,7 +392,7 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
     }
     let loose = indexed.pop().unwrap_or(true);
     let crates = indexed;
-    Plan { crates, loose }
+    IndexPlan { crates, loose }
 }
 
 /// Per crate: whether a crate folder with other code (another edition, or

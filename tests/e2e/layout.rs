@@ -98,3 +98,90 @@ fn every_code_has_a_fixture_that_shows_it() {
         Code::ALL.iter().map(|c| c.as_str()).filter(|c| *c != "export/build" && !shown.contains(*c)).collect();
     assert!(missing.is_empty(), "no fixture under fixtures/ shows {missing:?}");
 }
+
+/// The modules `lint/src/<path>` belongs to, `depth` levels deep
+/// (`license/header.rs` is `license` at depth 1, `license::header` at 2).
+fn module_of(rel: &str, depth: usize) -> String {
+    let mut parts: Vec<&str> = rel.trim_end_matches(".rs").split('/').collect();
+    if parts.last() == Some(&"mod") {
+        parts.pop();
+    }
+    parts.truncate(depth);
+    parts.join("::")
+}
+
+/// Which module uses which, `depth` levels deep: every `crate::a::b` path
+/// and, at depth 2, every `super::b` from inside `a`, outside comments and
+/// unit tests.
+fn module_graph(depth: usize) -> BTreeMap<String, BTreeSet<String>> {
+    let src = repo_root().join("lint/src");
+    let mut files = BTreeMap::new();
+    sources(&src, &src, &mut files);
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (rel, text) in &files {
+        if rel.starts_with("bin/") || rel.ends_with("tests.rs") || rel == "lib.rs" || rel == "testing.rs" {
+            continue;
+        }
+        let me = module_of(rel, depth);
+        let code: String = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+        let mut used = Vec::new();
+        for (prefix, parent) in [("crate::", None), ("super::", me.rsplit_once("::").map(|(p, _)| p))] {
+            if prefix == "super::" && (depth < 2 || parent.is_none()) {
+                continue;
+            }
+            for (at, _) in code.match_indices(prefix) {
+                if code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':') {
+                    continue;
+                }
+                let path: Vec<&str> = code[at + prefix.len()..]
+                    .split("::")
+                    .map(|s| {
+                        s.split(|c: char| !(c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()))
+                            .next()
+                            .unwrap_or("")
+                    })
+                    .take_while(|s| !s.is_empty())
+                    .take(depth)
+                    .collect();
+                let target = match parent {
+                    Some(p) if prefix == "super::" => format!("{p}::{}", path.first().copied().unwrap_or("")),
+                    _ => path.join("::"),
+                };
+                used.push(target);
+            }
+        }
+        for target in used {
+            let related = target == me
+                || me.starts_with(&format!("{target}::"))
+                || target.starts_with(&format!("{me}::"))
+                || target.is_empty();
+            if !related {
+                graph.entry(me.clone()).or_default().insert(target);
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn modules_use_each_other_one_way() {
+    for depth in [1, 2] {
+        let graph = module_graph(depth);
+        assert!(graph.len() > 10, "no modules found");
+        // A module reaching itself through another is a cycle.
+        for start in graph.keys() {
+            let mut seen = BTreeSet::new();
+            let mut stack: Vec<(String, Vec<String>)> = vec![(start.clone(), vec![start.clone()])];
+            while let Some((node, path)) = stack.pop() {
+                for next in graph.get(&node).into_iter().flatten() {
+                    assert!(next != start, "modules use each other: {} → {next}", path.join(" → "));
+                    if seen.insert(next.clone()) {
+                        let mut longer = path.clone();
+                        longer.push(next.clone());
+                        stack.push((next.clone(), longer));
+                    }
+                }
+            }
+        }
+    }
+}

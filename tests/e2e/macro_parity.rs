@@ -17,7 +17,7 @@ fn cases(kind: &str) -> Vec<std::path::PathBuf> {
     files
 }
 
-fn tags(path: &Path) -> Vec<corefence::parse::tags::Tag> {
+fn tags(path: &Path) -> Vec<corefence::parse::tags::EditionTag> {
     let text = std::fs::read_to_string(path).unwrap();
     let parsed = corefence::parse::parse(&text);
     if let Some(e) = parsed.problem {

@@ -22,7 +22,8 @@ use crate::config::{Config, EditionId};
 use crate::diagnostic::{Diagnostic, Location, SourceFile};
 use crate::edition::{EditionMap, Reason};
 use crate::license::expr::{ExprError, LicenseExpr};
-use crate::license::header::{Scan, Tag};
+use crate::license::header::Scan;
+use crate::license::tag::LicenseTag;
 use crate::parse::ParsedFile;
 use crate::workspace::Workspace;
 
@@ -30,14 +31,14 @@ use crate::workspace::Workspace;
 #[derive(Debug)]
 pub struct WrittenLicense {
     /// The tag as found.
-    pub tag: Tag,
+    pub tag: LicenseTag,
     /// The parse result.
     pub expr: Result<LicenseExpr, ExprError>,
 }
 
 impl WrittenLicense {
     /// Parses a tag's text.
-    pub fn new(tag: Tag) -> Self {
+    pub fn new(tag: LicenseTag) -> Self {
         let expr = LicenseExpr::parse(&tag.text);
         WrittenLicense { tag, expr }
     }

@@ -242,7 +242,7 @@ pub enum PatternKind {
 
 /// A problem found while loading, before it becomes a diagnostic.
 #[derive(Debug, Clone)]
-pub struct Problem {
+pub struct ConfigProblem {
     code: Code,
     span: Range<usize>,
     message: String,
@@ -250,9 +250,9 @@ pub struct Problem {
     help: Option<String>,
 }
 
-impl Problem {
+impl ConfigProblem {
     fn new(span: Range<usize>, message: impl Into<String>) -> Self {
-        Problem { code: Code::ConfigInvalid, span, message: message.into(), label: None, help: None }
+        ConfigProblem { code: Code::ConfigInvalid, span, message: message.into(), label: None, help: None }
     }
 
     fn label(mut self, label: impl Into<String>) -> Self {

@@ -7,7 +7,7 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use super::Problem;
+use super::ConfigProblem;
 use crate::suggest;
 
 /// A value with the byte span it came from.
@@ -58,14 +58,14 @@ impl Default for Sp<String> {
 
 /// Parses `text`, returning what could be read and every problem found;
 /// `None` when the text is not TOML at all (then nothing is worth validating).
-pub fn parse(text: &str) -> (Option<RawConfig>, Vec<Problem>) {
+pub fn parse(text: &str) -> (Option<RawConfig>, Vec<ConfigProblem>) {
     let mut problems = Vec::new();
     let mut raw = RawConfig::default();
     let root = match DeTable::parse(text) {
         Ok(root) => root,
         Err(err) => {
             let span = err.span().unwrap_or(0..0);
-            problems.push(Problem::new(span, format!("invalid TOML: {}", err.message().trim())));
+            problems.push(ConfigProblem::new(span, format!("invalid TOML: {}", err.message().trim())));
             return (None, problems);
         }
     };
@@ -113,13 +113,13 @@ pub fn parse(text: &str) -> (Option<RawConfig>, Vec<Problem>) {
 const TOP_LEVEL: [&str; 6] = ["default", "editions", "assign", "headers", "boundary", "third-party"];
 
 struct Reader<'p> {
-    problems: &'p mut Vec<Problem>,
+    problems: &'p mut Vec<ConfigProblem>,
 }
 
 impl Reader<'_> {
     fn wrong_type(&mut self, value: &Spanned<DeValue<'_>>, expected: &str) {
         self.problems.push(
-            Problem::new(value.span(), format!("expected {expected}, found {}", value.get_ref().type_str()))
+            ConfigProblem::new(value.span(), format!("expected {expected}, found {}", value.get_ref().type_str()))
                 .label(format!("expected {expected}")),
         );
     }
@@ -129,7 +129,8 @@ impl Reader<'_> {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("known keys here: {}", known.join(", ")),
         };
-        self.problems.push(Problem::new(key.span(), format!("unknown key `{name}`")).label("unknown key").help(help));
+        self.problems
+            .push(ConfigProblem::new(key.span(), format!("unknown key `{name}`")).label("unknown key").help(help));
     }
 
     fn string(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Sp<String>> {
@@ -203,7 +204,7 @@ impl Reader<'_> {
         });
         if edition.license_span.is_none() && value.get_ref().is_table() {
             self.problems.push(
-                Problem::new(name.span(), format!("edition `{}` has no `license`", edition.name.value))
+                ConfigProblem::new(name.span(), format!("edition `{}` has no `license`", edition.name.value))
                     .label("no license")
                     .help("add `license = \"<SPDX expression>\"` to this table: files of the edition must carry it"),
             );
@@ -221,7 +222,7 @@ impl Reader<'_> {
         });
         if ok && assign.edition.is_none() {
             self.problems.push(
-                Problem::new(value.span(), "`[[assign]]` entry has no `edition`")
+                ConfigProblem::new(value.span(), "`[[assign]]` entry has no `edition`")
                     .label("no edition")
                     .help("add `edition = \"<name>\"` naming one of the editions under [editions]"),
             );
@@ -229,7 +230,7 @@ impl Reader<'_> {
         }
         if ok && assign.crates.is_empty() && assign.paths.is_empty() {
             self.problems.push(
-                Problem::new(value.span(), "`[[assign]]` entry assigns nothing")
+                ConfigProblem::new(value.span(), "`[[assign]]` entry assigns nothing")
                     .label("neither `crates` nor `paths`")
                     .help("add `crates = [\"name\"]` or `paths = [\"glob/**\"]`"),
             );

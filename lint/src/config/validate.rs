@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::raw::{RawConfig, Sp};
-use super::{Assign, Config, Copyright, Edition, EditionId, Headers, Pattern, Problem, Sets};
+use super::{Assign, Config, ConfigProblem, Copyright, Edition, EditionId, Headers, Pattern, Sets};
 use crate::diagnostic::{Code, SourceFile};
 use crate::suggest;
 
@@ -14,11 +14,11 @@ use crate::suggest;
 struct Names<'a>(Vec<&'a str>);
 
 impl Names<'_> {
-    fn lookup(&self, name: &Sp<String>, what: &str, problems: &mut Vec<Problem>) -> Option<EditionId> {
+    fn lookup(&self, name: &Sp<String>, what: &str, problems: &mut Vec<ConfigProblem>) -> Option<EditionId> {
         let found = self.0.iter().position(|n| *n == name.value);
         if found.is_none() {
             problems.push(
-                Problem::new(name.span.clone(), format!("unknown edition `{}` in {what}", name.value))
+                ConfigProblem::new(name.span.clone(), format!("unknown edition `{}` in {what}", name.value))
                     .label("not defined under [editions]")
                     .help(help_for_edition(&name.value, &self.0))
                     .code(Code::EditionUnknown),
@@ -30,18 +30,18 @@ impl Names<'_> {
 
 /// Validates `raw`, pushing every problem; the returned config is only
 /// meaningful when no problem was pushed.
-pub fn validate(raw: &RawConfig, source: Option<Arc<SourceFile>>, problems: &mut Vec<Problem>) -> Config {
+pub fn validate(raw: &RawConfig, source: Option<Arc<SourceFile>>, problems: &mut Vec<ConfigProblem>) -> Config {
     let names = Names(raw.editions.iter().map(|e| e.name.value.as_str()).collect());
     let (default, editions) = editions(raw, &names, problems);
     let embedded = source.is_none();
-    let compile = |patterns: &[Sp<String>], problems: &mut Vec<Problem>| -> Vec<Pattern> {
+    let compile = |patterns: &[Sp<String>], problems: &mut Vec<ConfigProblem>| -> Vec<Pattern> {
         patterns
             .iter()
             .filter_map(|p| match Pattern::new(&p.value, (!embedded).then(|| p.span.clone())) {
                 Ok(pattern) => Some(pattern),
                 Err(err) => {
                     problems.push(
-                        Problem::new(p.span.clone(), format!("invalid glob `{}`: {err}", shortened(&p.value)))
+                        ConfigProblem::new(p.span.clone(), format!("invalid glob `{}`: {err}", shortened(&p.value)))
                             .label("invalid glob")
                             .help(
                                 "globs use gitignore syntax: `*` within a folder, `**` across folders, `[ab]` classes",
@@ -91,7 +91,7 @@ pub fn validate(raw: &RawConfig, source: Option<Arc<SourceFile>>, problems: &mut
     let headers = Headers { include, exclude, copyright };
     let sets = Sets::new(&assigns, &headers, &third_party).unwrap_or_else(|(at, why)| {
         problems.push(
-            Problem::new(at.unwrap_or(0..0), format!("the globs cannot be compiled: {why}"))
+            ConfigProblem::new(at.unwrap_or(0..0), format!("the globs cannot be compiled: {why}"))
                 .label("too large to compile")
                 .help("use fewer or shorter globs: a folder glob such as `ee/**` covers everything below it"),
         );
@@ -103,16 +103,17 @@ pub fn validate(raw: &RawConfig, source: Option<Arc<SourceFile>>, problems: &mut
 
 /// Validates `[editions]` and `default`: names, licenses, `uses` (resolved
 /// transitively, cycles reported) and feature mappings.
-fn editions(raw: &RawConfig, names: &Names<'_>, problems: &mut Vec<Problem>) -> (EditionId, Vec<Edition>) {
+fn editions(raw: &RawConfig, names: &Names<'_>, problems: &mut Vec<ConfigProblem>) -> (EditionId, Vec<Edition>) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, e) in raw.editions.iter().enumerate() {
         if seen.insert(e.name.value.as_str(), i).is_some() {
-            problems.push(Problem::new(e.name.span.clone(), format!("edition `{}` is defined twice", e.name.value)));
+            problems
+                .push(ConfigProblem::new(e.name.span.clone(), format!("edition `{}` is defined twice", e.name.value)));
         }
     }
     if raw.editions.is_empty() {
         problems.push(
-            Problem::new(0..0, "no editions are defined")
+            ConfigProblem::new(0..0, "no editions are defined")
                 .help("define at least one edition, e.g. `[editions.community]` with `license = \"AGPL-3.0-only\"`"),
         );
     }
@@ -121,7 +122,7 @@ fn editions(raw: &RawConfig, names: &Names<'_>, problems: &mut Vec<Problem>) -> 
         None => names.0.iter().position(|n| *n == "community").unwrap_or_else(|| {
             if !raw.editions.is_empty() {
                 problems.push(
-                    Problem::new(0..0, "no `default` edition")
+                    ConfigProblem::new(0..0, "no `default` edition")
                         .help("add `default = \"<edition>\"` at the top: the edition of code no rule assigns"),
                 );
             }
@@ -141,7 +142,7 @@ fn editions(raw: &RawConfig, names: &Names<'_>, problems: &mut Vec<Problem>) -> 
                     // +1: the span of a TOML string starts at its quote.
                     let at = l.span.start + 1 + within.start;
                     problems.push(
-                        Problem::new(at..l.span.start + 1 + within.end.max(within.start + 1), message)
+                        ConfigProblem::new(at..l.span.start + 1 + within.end.max(within.start + 1), message)
                             .label("invalid SPDX expression")
                             .help(help),
                     );
@@ -149,7 +150,7 @@ fn editions(raw: &RawConfig, names: &Names<'_>, problems: &mut Vec<Problem>) -> 
             }
         }
         if e.license.is_empty() && e.license_span.is_some() {
-            problems.push(Problem::new(e.license_span.clone().unwrap_or(0..0), "empty license list"));
+            problems.push(ConfigProblem::new(e.license_span.clone().unwrap_or(0..0), "empty license list"));
         }
         let uses = e
             .uses
@@ -161,7 +162,7 @@ fn editions(raw: &RawConfig, names: &Names<'_>, problems: &mut Vec<Problem>) -> 
         direct_uses.push(uses);
         for f in &e.features {
             if let Some(other) = feature_owner.insert(f.value.clone(), &e.name.value) {
-                problems.push(Problem::new(
+                problems.push(ConfigProblem::new(
                     f.span.clone(),
                     format!("feature `{}` is mapped to two editions (`{other}` and `{}`)", f.value, e.name.value),
                 ));
@@ -181,11 +182,11 @@ fn editions(raw: &RawConfig, names: &Names<'_>, problems: &mut Vec<Problem>) -> 
     (default, editions)
 }
 
-fn one_of(got: &Sp<String>, allowed: &[&str]) -> Problem {
+fn one_of(got: &Sp<String>, allowed: &[&str]) -> ConfigProblem {
     let (span, got) = (got.span.clone(), got.value.as_str());
     let quoted: Vec<String> = allowed.iter().map(|a| format!("`\"{a}\"`")).collect();
     let hint = suggest::did_you_mean(got, allowed.iter().copied());
-    Problem::new(span, format!("invalid value `{got}`"))
+    ConfigProblem::new(span, format!("invalid value `{got}`"))
         .label(format!("expected {}", quoted.join(" or ")))
         .help(if hint.is_empty() { format!("use {}", quoted.join(" or ")) } else { hint })
 }
@@ -235,7 +236,7 @@ fn reachable(from: EditionId, uses: &[Vec<(EditionId, Range<usize>)>]) -> Vec<Ed
 }
 
 /// Reports each `uses` edge that closes a cycle, naming the whole cycle.
-fn report_cycles(uses: &[Vec<(EditionId, Range<usize>)>], names: &[&str], problems: &mut Vec<Problem>) {
+fn report_cycles(uses: &[Vec<(EditionId, Range<usize>)>], names: &[&str], problems: &mut Vec<ConfigProblem>) {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
@@ -248,7 +249,7 @@ fn report_cycles(uses: &[Vec<(EditionId, Range<usize>)>], names: &[&str], proble
         names: &[&str],
         marks: &mut [Mark],
         path: &mut Vec<EditionId>,
-        problems: &mut Vec<Problem>,
+        problems: &mut Vec<ConfigProblem>,
     ) {
         let name = |i: &EditionId| names.get(*i).copied().unwrap_or("?");
         if let Some(m) = marks.get_mut(e) {
@@ -262,7 +263,7 @@ fn report_cycles(uses: &[Vec<(EditionId, Range<usize>)>], names: &[&str], proble
                     let mut cycle: Vec<&str> = path.iter().skip(start).map(name).collect();
                     cycle.push(name(next));
                     problems.push(
-                        Problem::new(span.clone(), format!("`uses` cycle: {}", cycle.join(" → ")))
+                        ConfigProblem::new(span.clone(), format!("`uses` cycle: {}", cycle.join(" → ")))
                             .label("closes the cycle")
                             .help("`uses` must form a hierarchy: remove one of these entries"),
                     );

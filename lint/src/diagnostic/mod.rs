@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 pub use code::{Code, UnknownCode};
 pub use fix::{Applicability, Edit, Fix};
-pub use source::{LineCol, SourceFile};
+pub use source::{LineCol, LineIndex, SourceFile};
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

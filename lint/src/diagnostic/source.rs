@@ -11,6 +11,41 @@ pub struct LineCol {
     pub column: usize,
 }
 
+/// Where each line of a text starts: byte offsets to 1-based lines.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `bytes` by line.
+    pub fn new(bytes: &[u8]) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 1-based line holding `byte`.
+    pub fn line_of(&self, byte: usize) -> usize {
+        self.starts.partition_point(|&s| s <= byte).max(1)
+    }
+
+    /// The start of the 1-based `line`, if the text has it.
+    pub fn start_of_line(&self, line: usize) -> Option<usize> {
+        line.checked_sub(1).and_then(|i| self.starts.get(i)).copied()
+    }
+
+    /// The start of the line holding `byte`.
+    pub fn line_start(&self, byte: usize) -> usize {
+        self.start_of_line(self.line_of(byte)).unwrap_or(0)
+    }
+
+    /// The offset of the `\n` ending the line holding `byte`, or `len`.
+    pub fn line_end(&self, byte: usize, len: usize) -> usize {
+        self.starts.get(self.line_of(byte)).map_or(len, |next| next.saturating_sub(1))
+    }
+}
+
 /// The text of one file as diagnostics see it.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -18,16 +53,15 @@ pub struct SourceFile {
     pub path: String,
     /// The text (lossily decoded when the file is not UTF-8: only for display).
     pub text: String,
-    line_starts: Vec<usize>,
+    lines: LineIndex,
 }
 
 impl SourceFile {
     /// Indexes `text` by line.
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
-        let line_starts =
-            std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
-        SourceFile { path: path.into(), text, line_starts }
+        let lines = LineIndex::new(text.as_bytes());
+        SourceFile { path: path.into(), text, lines }
     }
 
     /// Clamps a span to the text and to char boundaries.
@@ -46,15 +80,15 @@ impl SourceFile {
     /// The 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.clamp(offset..offset).start;
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let line = self.lines.line_of(offset);
+        let start = self.lines.start_of_line(line).unwrap_or(0);
         let column = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
         LineCol { line, column }
     }
 
     /// The byte offset of the start of a 1-based line (the end of the text past the last line).
     pub fn line_start(&self, line: usize) -> usize {
-        line.checked_sub(1).and_then(|i| self.line_starts.get(i)).copied().unwrap_or(self.text.len())
+        self.lines.start_of_line(line).unwrap_or(self.text.len())
     }
 
     /// The text of a 1-based line without its line ending.

@@ -13,8 +13,9 @@ use crate::index::FileData;
 use crate::license;
 use crate::license::comment::{self, CommentStyle};
 use crate::license::expr::LicenseExpr;
-use crate::license::header::{self, Tag};
+use crate::license::header;
 use crate::license::reuse::{self, Annotation};
+use crate::license::tag::LicenseTag;
 use crate::parse;
 use crate::prefilter::{Lexed, Words};
 use crate::suppress::{self, Suppression};
@@ -117,7 +118,7 @@ impl FileResult {
     }
 
     /// What the cache knows of an unchanged file.
-    fn cached(entry: &crate::cache::Entry) -> Self {
+    fn cached(entry: &crate::cache::CacheEntry) -> Self {
         FileResult {
             lexed: entry.lexed.clone(),
             index: entry.index.clone(),
@@ -515,7 +516,7 @@ fn external_license(shared: &Shared<'_>, entry: &FileEntry) -> Option<ExternalLi
         }
     }
     let found = reuse::reuse_toml_license(&shared.reuse.annotations, Path::new(&entry.rel))?;
-    let tag = Tag { text: found.text, range: 0..0, line: 1 };
+    let tag = LicenseTag { text: found.text, range: 0..0, line: 1 };
     Some(ExternalLicense { origin: "REUSE.toml".to_owned(), license: WrittenLicense::new(tag) })
 }
 

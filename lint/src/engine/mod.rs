@@ -378,7 +378,7 @@ struct CacheRow {
 fn merge(
     results: Vec<(usize, files::FileResult)>,
     late: Vec<(crate::index::FileData, Option<Diagnostic>)>,
-    plan: &prefilter::Plan,
+    plan: &prefilter::IndexPlan,
     ws: &Workspace,
     sources: &Sources<'_>,
     diagnostics: &mut Vec<Diagnostic>,
@@ -517,12 +517,12 @@ fn cache_entries(
     ws: &Workspace,
     rows: Vec<CacheRow>,
     indexed: &[crate::index::FileData],
-) -> Vec<(String, crate::cache::Entry)> {
+) -> Vec<(String, crate::cache::CacheEntry)> {
     rows.into_iter()
         .filter_map(|row| {
             let file = ws.files.get(row.file)?;
             let index = indexed.binary_search_by(|d| d.rel.as_str().cmp(&file.rel)).ok().and_then(|at| indexed.get(at));
-            let entry = crate::cache::Entry {
+            let entry = crate::cache::CacheEntry {
                 len: file.len,
                 stamp: if row.volatile { None } else { file.stamp },
                 hash: row.hash,
@@ -541,10 +541,10 @@ fn cache_entries(
 fn late_index(
     shared: &files::Shared<'_>,
     results: &[(usize, files::FileResult)],
-) -> (prefilter::Plan, Vec<(crate::index::FileData, Option<Diagnostic>)>) {
+) -> (prefilter::IndexPlan, Vec<(crate::index::FileData, Option<Diagnostic>)>) {
     let ws = shared.ws;
     let plan = if shared.parse_all {
-        prefilter::Plan::everything(ws)
+        prefilter::IndexPlan::everything(ws)
     } else {
         let seen: Vec<prefilter::Seen<'_>> = results
             .iter()

@@ -118,7 +118,7 @@ pub fn edit(text: &str, dir: &str, removal: &Removal) -> Result<Edited, Manifest
     let doc = Document::parse(text)
         .map_err(|e| ManifestError { message: e.message().trim().to_owned(), span: e.span().unwrap_or(0..0) })?;
     let root = Container::Lines(doc.as_table());
-    let mut plan = Plan::new(text);
+    let mut plan = ManifestPlan::new(text);
     package(&root, dir, removal, &mut plan);
     workspace(&root, dir, removal, &mut plan);
     let (removed, cuts) = plan.finish();
@@ -144,7 +144,7 @@ pub fn edit(text: &str, dir: &str, removal: &Removal) -> Result<Edited, Manifest
 /// that name what was removed). A required dependency on a removed crate
 /// stays: the edition's build fails there, which is the
 /// `boundary/dependency` finding cargo proves.
-fn package(root: &Container<'_>, dir: &str, removal: &Removal, plan: &mut Plan<'_>) {
+fn package(root: &Container<'_>, dir: &str, removal: &Removal, plan: &mut ManifestPlan<'_>) {
     let deps = dependencies(root);
     let features: Vec<Feature<'_>> = root
         .child("features")
@@ -242,7 +242,7 @@ fn package(root: &Container<'_>, dir: &str, removal: &Removal, plan: &mut Plan<'
 /// The parts of a workspace root manifest: `members` and `default-members`
 /// lose removed crates' folders (globs stay: cargo matches them against the
 /// folders that exist), `[workspace.dependencies]` loses removed crates.
-fn workspace(root: &Container<'_>, dir: &str, removal: &Removal, plan: &mut Plan<'_>) {
+fn workspace(root: &Container<'_>, dir: &str, removal: &Removal, plan: &mut ManifestPlan<'_>) {
     let Some(ws) = root.child("workspace") else { return };
     for name in ["members", "default-members"] {
         let Some(list) = ws.table().get(name).and_then(Item::as_array) else { continue };
@@ -452,7 +452,7 @@ impl<'d> Container<'d> {
 /// What goes, gathered before anything is cut so that cuts can be judged
 /// together: neighbouring removed lines, and neighbouring removed elements
 /// of one list.
-struct Plan<'t> {
+struct ManifestPlan<'t> {
     text: &'t str,
     /// Offsets of the text's newlines, for line numbers.
     newlines: Vec<usize>,
@@ -464,10 +464,10 @@ struct Plan<'t> {
     lists: BTreeMap<usize, List>,
 }
 
-impl<'t> Plan<'t> {
+impl<'t> ManifestPlan<'t> {
     fn new(text: &'t str) -> Self {
         let newlines = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
-        Plan { text, newlines, removed: Vec::new(), blocks: Vec::new(), lists: BTreeMap::new() }
+        ManifestPlan { text, newlines, removed: Vec::new(), blocks: Vec::new(), lists: BTreeMap::new() }
     }
 
     fn line(&self, offset: usize) -> usize {

@@ -157,7 +157,7 @@ pub fn export(options: &Options) -> Result<Export, ExportError> {
     };
     let out = prepare_out(&outcome.root, &options.out, options.force)?;
     let removed_edition = |e: EditionId| e != edition && !config.may_use(edition, e);
-    let plan = Plan::new(&outcome, &removed_edition);
+    let plan = ExportPlan::new(&outcome, &removed_edition);
     plan.refuse_unclosed_snippets(&outcome)?;
     let written = plan.write(&outcome, &out)?;
     let boundary_errors = outcome
@@ -261,7 +261,7 @@ fn clear(dir: &Path) -> std::io::Result<()> {
 }
 
 /// What leaves the export and what is edited on the way.
-struct Plan<'a> {
+struct ExportPlan<'a> {
     config: &'a Config,
     /// What every manifest loses: removed crates, mapped features, and what
     /// follows from them across manifests.
@@ -284,7 +284,7 @@ struct Written {
     warnings: Vec<Diagnostic>,
 }
 
-impl<'a> Plan<'a> {
+impl<'a> ExportPlan<'a> {
     fn new(outcome: &'a engine::Outcome, removed_edition: &'a dyn Fn(EditionId) -> bool) -> Self {
         let config = &outcome.config;
         let removed_crates: Vec<&engine::CrateFacts> =
@@ -311,7 +311,7 @@ impl<'a> Plan<'a> {
             .collect();
         let edited = learn_manifests(outcome, &removed_files, &mut removal);
         let facts = outcome.facts.iter().map(|f| (f.path.as_str(), f)).collect();
-        Plan { config, removal, edited, removed_files, facts, removed_edition }
+        ExportPlan { config, removal, edited, removed_files, facts, removed_edition }
     }
 
     /// A kept file with a snippet that never ends cannot be cut: where does

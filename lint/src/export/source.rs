@@ -22,11 +22,6 @@ impl LineMap {
         // Cuts are kept in exported offsets: each moves what follows it.
         exported + self.cuts.iter().take_while(|(start, _)| *start <= exported).map(|(_, len)| len).sum::<usize>()
     }
-
-    /// Bytes cut, in total.
-    pub fn removed(&self) -> usize {
-        self.cuts.iter().map(|(_, len)| len).sum()
-    }
 }
 
 /// `bytes` without `ranges` (overlapping and nested ranges are merged),
@@ -121,7 +116,7 @@ mod tests {
         let (out, map) = cut(text.as_bytes(), &[inner, outer]);
         assert_eq!(String::from_utf8(out).unwrap(), "a\ne\n");
         assert_eq!(map.to_original(2), text.rfind("e\n").unwrap());
-        assert_eq!(map.removed(), text.len() - 4);
+        assert_eq!(map.cuts.iter().map(|(_, len)| len).sum::<usize>(), text.len() - 4);
     }
 
     #[test]

@@ -99,28 +99,6 @@ impl CommentStyle {
         self.render_line(&format!("SPDX-License-Identifier: {expression}"))
     }
 
-    /// If `line` (without its line ending) is a comment from its first
-    /// non-blank character to its end, the text inside the markers.
-    ///
-    /// This judges a single line in isolation; a line inside a multi-line
-    /// block comment is only recognised by the scanner, which sees the
-    /// surrounding lines.
-    #[must_use]
-    pub fn comment_body(self, line: &str) -> Option<&str> {
-        let trimmed = line.trim_start();
-        for marker in self.line_markers() {
-            if let Some(body) = trimmed.strip_prefix(marker) {
-                return Some(body);
-            }
-        }
-        let (open, close) = self.block_markers()?;
-        let inner = trimmed.strip_prefix(open)?;
-        let inner = inner.trim_end();
-        let body = inner.strip_suffix(close)?;
-        // `/* a */ b /* c */` has code between two comments.
-        (!body.contains(close)).then_some(body)
-    }
-
     /// Whether `line` starts with a comment marker of this style.
     #[must_use]
     pub fn starts_comment(self, line: &str) -> bool {
@@ -244,22 +222,21 @@ mod tests {
     #[test]
     fn rendered_lines_are_recognised() {
         for style in CommentStyle::ALL {
-            let line = style.render_line("SPDX-SnippetEnd");
-            assert_eq!(style.comment_body(&line).map(str::trim), Some("SPDX-SnippetEnd"), "{style:?}");
+            let line = style.render_line("SPDX-License-Identifier: MIT");
+            let scan = crate::license::header::scan(line.as_bytes(), style);
+            assert_eq!(scan.licenses.first().map(|t| t.text.as_str()), Some("MIT"), "{style:?}");
             assert!(style.starts_comment(&line));
         }
     }
 
     #[test]
     fn comment_lines() {
-        assert_eq!(CommentStyle::Rust.comment_body("  //! doc"), Some("! doc"));
-        assert_eq!(CommentStyle::Rust.comment_body("/* a */"), Some(" a "));
-        assert_eq!(CommentStyle::Rust.comment_body("/* a */ fn x() {} /* b */"), None);
-        assert_eq!(CommentStyle::Rust.comment_body("let x = 1; // c"), None);
-        assert_eq!(CommentStyle::Css.comment_body("// not css"), None);
-        assert_eq!(CommentStyle::Ini.comment_body("; note"), Some(" note"));
-        assert_eq!(CommentStyle::Ini.comment_body("# note"), Some(" note"));
-        assert_eq!(CommentStyle::Html.comment_body("<!-- x -->"), Some(" x "));
+        assert!(CommentStyle::Rust.starts_comment("  //! doc"));
+        assert!(CommentStyle::Rust.starts_comment("/* a */"));
+        assert!(!CommentStyle::Rust.starts_comment("let x = 1; // c"));
+        assert!(!CommentStyle::Css.starts_comment("// not css"));
+        assert!(CommentStyle::Ini.starts_comment("; note") && CommentStyle::Ini.starts_comment("# note"));
+        assert!(CommentStyle::Html.starts_comment("<!-- x -->"));
         assert!(!CommentStyle::Hash.starts_comment("x = 1 # c"));
     }
 }

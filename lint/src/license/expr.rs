@@ -403,7 +403,7 @@ impl Op {
 }
 
 #[derive(Debug, Clone)]
-struct Problem {
+struct ExprProblem {
     message: String,
     range: Range<usize>,
     suggestion: Option<String>,
@@ -413,7 +413,7 @@ struct Problem {
     clear: bool,
 }
 
-impl Problem {
+impl ExprProblem {
     fn to_error(&self) -> ExprError {
         ExprError { message: self.message.clone(), range: self.range.clone(), suggestion: self.suggestion.clone() }
     }
@@ -430,7 +430,7 @@ enum TermKind {
     /// A well-formed `LicenseRef-`, `DocumentRef-…:LicenseRef-` or
     /// `AdditionRef-` reference.
     Ref,
-    Bad(Problem),
+    Bad(ExprProblem),
 }
 
 #[derive(Debug, Clone)]
@@ -485,7 +485,7 @@ fn classify(text: &str) -> Vec<Term> {
                     raw.get(idx + 1).filter(|(next, c)| *c == '+' && next.start == range.end).map(|(next, _)| next.end);
                 classify_word(text, range.clone(), after_with, plus_end, &mut budget)
             }
-            c => TermKind::Bad(Problem {
+            c => TermKind::Bad(ExprProblem {
                 message: format!("invalid character `{c}` in license expression"),
                 range: range.clone(),
                 suggestion: (*c == '/').then(|| "OR".to_owned()),
@@ -512,7 +512,7 @@ fn classify_word(
         allowed
     };
     let bad = |message: String, suggestion: Option<String>, fix_range: Range<usize>, clear: bool| {
-        TermKind::Bad(Problem { message, range: range.clone(), suggestion, fix_range, clear })
+        TermKind::Bad(ExprProblem { message, range: range.clone(), suggestion, fix_range, clear })
     };
 
     for op in [Op::And, Op::Or, Op::With] {
@@ -613,14 +613,14 @@ fn classify_reference(word: &str, range: &Range<usize>) -> Option<TermKind> {
     };
     Some(match well_formed {
         Some(fixed) if fixed == word => TermKind::Ref,
-        Some(fixed) => TermKind::Bad(Problem {
+        Some(fixed) => TermKind::Bad(ExprProblem {
             message: format!("reference prefix in `{word}` must be written `{}`", fixed.split_once('-').map_or("", |(p, _)| p)),
             range: range.clone(),
             suggestion: Some(fixed),
             fix_range: range.clone(),
             clear: true,
         }),
-        None => TermKind::Bad(Problem {
+        None => TermKind::Bad(ExprProblem {
             message: format!(
                 "malformed reference `{word}`: expected `LicenseRef-<id>`, `AdditionRef-<id>` or `DocumentRef-<id>:LicenseRef-<id>` with <id> made of letters, digits, `-` and `.`"
             ),

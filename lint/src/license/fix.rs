@@ -9,7 +9,8 @@ use std::path::Path;
 
 use super::comment::CommentStyle;
 use super::expr::{normalized_text, LicenseExpr};
-use super::header::{self, detect_line_ending, line_end, line_start, next_line, scan as scan_header, Scan, Tag};
+use super::header::{detect_line_ending, line_end, line_start, next_line, scan as scan_header, Scan};
+use super::tag::LicenseTag;
 use crate::diagnostic::fix::{apply, Edit, Fix};
 
 /// The header a file without one gets: `license` (written in normal form)
@@ -49,7 +50,7 @@ pub fn insert_header(bytes: &[u8], scan: &Scan, style: CommentStyle, license: &s
     if !rest.is_empty() && !rest_is_comment {
         text.push_str(eol);
     }
-    let line = header::LineIndex::new(bytes).line_of(at) + usize::from(!at_line_start);
+    let line = crate::diagnostic::LineIndex::new(bytes).line_of(at) + usize::from(!at_line_start);
     let edit = Edit::insert(at, text);
     let (fixed, _) = apply(bytes, &[&edit]);
     let rescan = scan_header(&fixed, style);
@@ -67,7 +68,7 @@ pub fn insert_header(bytes: &[u8], scan: &Scan, style: CommentStyle, license: &s
 }
 
 /// `SPDX-License-Identifier:` with nothing after it, filled in with `license`.
-pub fn fill_in(bytes: &[u8], tag: &Tag, license: &str) -> Fix {
+pub fn fill_in(bytes: &[u8], tag: &LicenseTag, license: &str) -> Fix {
     let needs_space = tag.range.start > 0 && !bytes.get(tag.range.start - 1).is_some_and(|b| *b == b' ' || *b == b'\t');
     let text = format!("{}{license}", if needs_space { " " } else { "" });
     Fix::safe(
@@ -79,13 +80,13 @@ pub fn fill_in(bytes: &[u8], tag: &Tag, license: &str) -> Fix {
 
 /// The identifier `tag` rewritten in its normal spelling `to` (the same
 /// license): only the expression's bytes change, operand order is kept.
-pub fn normalize(tag: &Tag, to: &str) -> Fix {
+pub fn normalize(tag: &LicenseTag, to: &str) -> Fix {
     Fix::safe(format!("normalised `{}` to `{to}`", tag.text), tag.line, vec![Edit::replace(tag.range.clone(), to)])
 }
 
 /// The identifier `tag` replaced with `license`, a different one: only with
 /// `--fix --relicense`.
-pub fn relicense(tag: &Tag, license: &str) -> Fix {
+pub fn relicense(tag: &LicenseTag, license: &str) -> Fix {
     let to = normalized_text(license).unwrap_or_else(|| license.to_owned());
     let why = if LicenseExpr::parse(&tag.text).is_ok() {
         format!(
@@ -947,7 +948,7 @@ mod tests {
                     let header = CommentStyle::Rust.header_line(wanted);
                     let text = String::from_utf8_lossy(inserted);
                     prop_assert_eq!(text.trim_matches(['\r', '\n']), header.as_str());
-                    if detect_line_ending(&x) == header::LineEnding::CrLf {
+                    if detect_line_ending(&x) == crate::license::header::LineEnding::CrLf {
                         prop_assert!(!text.replace("\r\n", "").contains('\n'), "LF inserted into a CRLF file");
                     }
                     let s = scan_header(&y, CommentStyle::Rust);

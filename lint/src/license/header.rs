@@ -13,24 +13,14 @@ use std::ops::Range;
 use super::comment::CommentStyle;
 use super::lexer::{self, Comment};
 use super::snippet::{self, Event, Snippet, SnippetError};
+use super::tag::LicenseTag;
+use crate::diagnostic::LineIndex;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 const LICENSE_TAG: &[u8] = b"SPDX-License-Identifier:";
 const SNIPPET_BEGIN: &[u8] = b"SPDX-SnippetBegin";
 const SNIPPET_END: &[u8] = b"SPDX-SnippetEnd";
 const COPYRIGHT_TAG: &[u8] = b"SPDX-FileCopyrightText:";
-
-/// A tag's value found in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tag {
-    /// The value, trimmed; decoded lossily if the file is not UTF-8.
-    pub text: String,
-    /// Byte range of the value in the file. For an empty value, an empty
-    /// range right after the tag.
-    pub range: Range<usize>,
-    /// 1-based line number.
-    pub line: usize,
-}
 
 /// The line terminator a file uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,13 +60,13 @@ pub struct Scan {
     pub header: Range<usize>,
     /// File-level `SPDX-License-Identifier` values, in order. More than one
     /// value is a conflict for the caller to report.
-    pub licenses: Vec<Tag>,
+    pub licenses: Vec<LicenseTag>,
     /// License tags outside the header and outside every snippet (for
     /// example a header after code), which do not count.
-    pub stray_licenses: Vec<Tag>,
+    pub stray_licenses: Vec<LicenseTag>,
     /// Copyright statements of the header: the value of
     /// `SPDX-FileCopyrightText:`, or a whole `Copyright …`/`© …` statement.
-    pub copyrights: Vec<Tag>,
+    pub copyrights: Vec<LicenseTag>,
     /// Snippets in file order of their begin markers.
     pub snippets: Vec<Snippet>,
     /// Unbalanced snippet markers and tags belonging to nothing.
@@ -99,33 +89,6 @@ impl Scan {
     #[must_use]
     pub fn snippet_at(&self, byte: usize) -> Vec<&Snippet> {
         snippet::enclosing(&self.snippets, byte, self.len)
-    }
-}
-
-/// Maps byte offsets to 1-based line numbers.
-pub(super) struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    pub(super) fn new(bytes: &[u8]) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
-        Self { starts }
-    }
-
-    pub(super) fn line_of(&self, byte: usize) -> usize {
-        self.starts.partition_point(|&s| s <= byte).max(1)
-    }
-
-    /// Start of the line containing `byte`.
-    pub(super) fn line_start(&self, byte: usize) -> usize {
-        self.starts.get(self.line_of(byte) - 1).copied().unwrap_or(0)
-    }
-
-    /// Offset of the `\n` ending the line containing `byte`, or `len`.
-    pub(super) fn line_end(&self, byte: usize, len: usize) -> usize {
-        self.starts.get(self.line_of(byte)).map_or(len, |next| next.saturating_sub(1))
     }
 }
 
@@ -307,8 +270,8 @@ pub(super) fn tag_value(bytes: &[u8], from: usize, end: usize) -> Range<usize> {
     s..e
 }
 
-fn make_tag(bytes: &[u8], range: Range<usize>, lines: &LineIndex) -> Tag {
-    Tag {
+fn make_tag(bytes: &[u8], range: Range<usize>, lines: &LineIndex) -> LicenseTag {
+    LicenseTag {
         text: String::from_utf8_lossy(bytes.get(range.clone()).unwrap_or_default()).into_owned(),
         line: lines.line_of(range.start),
         range,
@@ -320,7 +283,7 @@ fn word_ends(bytes: &[u8], at: usize) -> bool {
 }
 
 /// Copyright statements on the lines of a header comment.
-fn copyrights_in(bytes: &[u8], comment: &Comment, lines: &LineIndex, out: &mut Vec<Tag>) {
+fn copyrights_in(bytes: &[u8], comment: &Comment, lines: &LineIndex, out: &mut Vec<LicenseTag>) {
     let mut start = comment.body.start;
     while start < comment.body.end {
         let end = lines.line_end(start, bytes.len()).min(comment.body.end);
@@ -367,7 +330,12 @@ fn mark_at(bytes: &[u8], at: usize, limit: usize) -> Option<Mark> {
 
 /// Snippet and license events of all comments, in file order, and the
 /// copyright statements of the first `header_count` (leading) comments.
-fn collect_tags(bytes: &[u8], comments: &[Comment], header_count: usize, lines: &LineIndex) -> (Vec<Event>, Vec<Tag>) {
+fn collect_tags(
+    bytes: &[u8],
+    comments: &[Comment],
+    header_count: usize,
+    lines: &LineIndex,
+) -> (Vec<Event>, Vec<LicenseTag>) {
     let mut events = Vec::new();
     let mut copyrights = Vec::new();
     for (index, comment) in comments.iter().enumerate() {
@@ -491,7 +459,7 @@ mod tests {
         scan(src.as_bytes(), CommentStyle::Rust)
     }
 
-    fn texts(tags: &[Tag]) -> Vec<&str> {
+    fn texts(tags: &[LicenseTag]) -> Vec<&str> {
         tags.iter().map(|t| t.text.as_str()).collect()
     }
 

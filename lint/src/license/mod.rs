@@ -8,6 +8,7 @@
 //! - [`header`]: the leading-comment header of a file and its tags.
 //! - [`snippet`]: `SPDX-SnippetBegin`/`SPDX-SnippetEnd` regions.
 //! - [`reuse`]: `.license` sidecars and `REUSE.toml` annotations.
+//! - [`tag`]: an SPDX tag as written.
 //! - [`fix`]: header insertion and repair that keeps every other byte.
 //!
 //! Everything here takes untrusted bytes and never panics on them; the
@@ -22,3 +23,4 @@ pub mod header;
 pub mod lexer;
 pub mod reuse;
 pub mod snippet;
+pub mod tag;

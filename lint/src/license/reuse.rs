@@ -7,15 +7,17 @@ use std::path::{Component, Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use super::header::{self, LineIndex, Tag};
+use super::header;
+use super::tag::LicenseTag;
+use crate::diagnostic::LineIndex;
 
 /// Licensing information of a `.license` sidecar file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sidecar {
     /// `SPDX-License-Identifier` values, with byte ranges in the sidecar.
-    pub licenses: Vec<Tag>,
+    pub licenses: Vec<LicenseTag>,
     /// `SPDX-FileCopyrightText` values, with byte ranges in the sidecar.
-    pub copyrights: Vec<Tag>,
+    pub copyrights: Vec<LicenseTag>,
 }
 
 /// The sidecar that REUSE associates with `path`: `path` + `.license`.
@@ -43,7 +45,7 @@ pub fn parse_sidecar(content: &[u8]) -> Sidecar {
             if let Some(at) = memchr::memmem::find(line, tag) {
                 let from = start + at + tag.len();
                 let range = header::tag_value(content, from, end);
-                list.push(Tag {
+                list.push(LicenseTag {
                     text: String::from_utf8_lossy(content.get(range.clone()).unwrap_or_default()).into_owned(),
                     line: lines.line_of(from),
                     range,

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::header::Tag;
+use super::tag::LicenseTag;
 
 /// A region of a file delimited by `SPDX-SnippetBegin` and
 /// `SPDX-SnippetEnd` markers.
@@ -16,7 +16,7 @@ pub struct Snippet {
     pub end: Option<Range<usize>>,
     /// The snippet's own license: the first `SPDX-License-Identifier` after
     /// the begin marker, before any nested begin marker or the end marker.
-    pub license: Option<Tag>,
+    pub license: Option<LicenseTag>,
     /// 0 for a top-level snippet, 1 for one directly inside another, …
     pub depth: usize,
     /// The lines between the begin marker's line and the end marker's line
@@ -74,7 +74,7 @@ pub(super) enum Event {
         line_start: usize,
     },
     License {
-        tag: Tag,
+        tag: LicenseTag,
         in_header: bool,
     },
 }
@@ -84,10 +84,10 @@ pub(super) struct Pairing {
     pub snippets: Vec<Snippet>,
     pub errors: Vec<SnippetError>,
     /// License tags of the leading comments outside every snippet.
-    pub file_licenses: Vec<Tag>,
+    pub file_licenses: Vec<LicenseTag>,
     /// License tags outside every snippet and after the leading comments,
     /// which SPDX and REUSE do not count.
-    pub stray_licenses: Vec<Tag>,
+    pub stray_licenses: Vec<LicenseTag>,
 }
 
 struct Open {

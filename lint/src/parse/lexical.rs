@@ -17,7 +17,7 @@ use super::items::{
     self, Cfg, Include, ItemDef, MethodCall, ModDecl, ModuleBody, PathRef, Syntax, UseDef, UseTarget, Visibility,
 };
 use super::lex::{self, Kind, Token};
-use super::tags::{self, Tag};
+use super::tags::{self, EditionTag};
 use super::ParsedFile;
 
 /// `use` groups nested deeper than this are not followed.
@@ -173,7 +173,7 @@ struct Extractor<'a> {
     attrs: Vec<PendingAttr>,
     /// The names the tag attribute goes by.
     tag_names: Vec<String>,
-    tags: Vec<Tag>,
+    tags: Vec<EditionTag>,
     /// Tokens before this index were consumed by a construct already read.
     skip_until: usize,
 }
@@ -629,7 +629,7 @@ impl Extractor<'_> {
                     e.span = shift(e.span);
                     e
                 });
-            self.tags.push(Tag {
+            self.tags.push(EditionTag {
                 args,
                 attr_span: shift(span.byte_range()),
                 item_span: item_span.clone(),

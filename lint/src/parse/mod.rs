@@ -28,7 +28,7 @@ pub struct SyntaxError {
 #[derive(Debug, Clone, Default)]
 pub struct ParsedFile {
     /// Items tagged `#[edition(..)]`, in source order.
-    pub tags: Vec<tags::Tag>,
+    pub tags: Vec<tags::EditionTag>,
     /// What name resolution needs.
     pub syntax: items::Syntax,
 }

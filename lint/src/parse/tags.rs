@@ -27,7 +27,7 @@ const ATTRIBUTE: &str = "edition";
 
 /// One `#[edition(..)]` on an item.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tag {
+pub struct EditionTag {
     /// The parsed arguments, or why they are malformed.
     pub args: Result<TagArgs, TagError>,
     /// The attribute, `#[` to `]`.
@@ -61,7 +61,7 @@ pub struct TagError {
 }
 
 /// Every tag in a file, in source order.
-pub fn find(file: &syn::File) -> Vec<Tag> {
+pub fn find(file: &syn::File) -> Vec<EditionTag> {
     let mut names = vec![ATTRIBUTE.to_owned()];
     let mut aliases = AliasFinder { names: &mut names };
     aliases.visit_file(file);
@@ -136,7 +136,7 @@ pub(super) fn attribute_names(aliases: impl IntoIterator<Item = String>) -> Vec<
 
 struct TagFinder<'n> {
     names: &'n [String],
-    tags: Vec<Tag>,
+    tags: Vec<EditionTag>,
 }
 
 impl TagFinder<'_> {
@@ -155,7 +155,7 @@ impl TagFinder<'_> {
         item: &dyn ItemInfo,
         conditional: bool,
     ) {
-        self.tags.push(Tag {
+        self.tags.push(EditionTag {
             args,
             attr_span: attr.byte_range(),
             item_span: item.span().byte_range(),
@@ -277,7 +277,7 @@ impl<'ast> Visit<'ast> for TagFinder<'_> {
 mod tests {
     use super::*;
 
-    fn tags(text: &str) -> Vec<Tag> {
+    fn tags(text: &str) -> Vec<EditionTag> {
         crate::parse::parse(text).file.tags
     }
 

@@ -15,12 +15,12 @@ struct Document<'a> {
     /// `corefence export`: what was written and removed.
     #[serde(skip_serializing_if = "Option::is_none")]
     export: Option<serde_json::Value>,
-    diagnostics: Vec<Entry<'a>>,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
     summary: Summary,
 }
 
 #[derive(Serialize)]
-struct Entry<'a> {
+struct JsonDiagnostic<'a> {
     code: &'static str,
     severity: &'static str,
     message: &'a str,
@@ -63,7 +63,7 @@ pub fn write_with_export(
             .iter()
             .map(|d| {
                 let (start, end) = (d.location.start(), d.location.end());
-                Entry {
+                JsonDiagnostic {
                     code: d.code.as_str(),
                     severity: d.severity.as_str(),
                     message: &d.message,

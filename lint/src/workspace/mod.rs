@@ -91,6 +91,7 @@ pub struct Crate {
 
 /// The workspace: root, files and crates.
 #[derive(Debug)]
+#[allow(clippy::struct_field_names)] // cargo's names: `[workspace.package] license`, `[workspace.dependencies]`
 pub struct Workspace {
     /// Absolute root.
     pub root: PathBuf,

@@ -11,7 +11,7 @@ use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::license::comment::{self, CommentStyle};
 use crate::license::fix;
 use crate::license::snippet::SnippetErrorKind;
-use crate::parse::tags::Tag;
+use crate::parse::tags::EditionTag;
 
 /// Flags tagged items lacking their snippet, and unbalanced markers.
 pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -62,7 +62,7 @@ pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// The item of `tag` wrapped in snippet markers declaring `license`.
-fn wrap(ctx: &FileContext<'_>, tag: &Tag, license: &str) -> Fix {
+fn wrap(ctx: &FileContext<'_>, tag: &EditionTag, license: &str) -> Fix {
     let style = comment::style_for_path(Path::new(&ctx.source.path)).unwrap_or(CommentStyle::Rust);
     let edits = fix::wrap_in_snippet(ctx.source.text.as_bytes(), tag.item_span.clone(), license, style);
     let name = tag.item_name.as_deref().unwrap_or("item");
@@ -72,7 +72,7 @@ fn wrap(ctx: &FileContext<'_>, tag: &Tag, license: &str) -> Fix {
 
 /// Tagged items of another edition that no snippet of their edition's
 /// license encloses, with that edition (what `--fix` wraps in markers).
-pub fn uncovered<'a>(ctx: &FileContext<'a>) -> Vec<(&'a Tag, EditionId)> {
+pub fn uncovered<'a>(ctx: &FileContext<'a>) -> Vec<(&'a EditionTag, EditionId)> {
     let Some(parsed) = ctx.parsed else { return Vec::new() };
     let mut found = Vec::new();
     for tag in &parsed.tags {
@@ -90,7 +90,7 @@ pub fn uncovered<'a>(ctx: &FileContext<'a>) -> Vec<(&'a Tag, EditionId)> {
                 .any(|(_, l)| l.expr.as_ref().is_ok_and(|e| e.matches_any(accepted)))
         });
         // Items nested in an uncovered item are covered by its snippet once added.
-        let nested = found.iter().any(|(outer, _): &(&Tag, EditionId)| {
+        let nested = found.iter().any(|(outer, _): &(&EditionTag, EditionId)| {
             outer.item_span.start <= tag.item_span.start && tag.item_span.end <= outer.item_span.end
         });
         if !covered && !nested {
