@@ -484,9 +484,9 @@ fn report_inventory(args: &ReportArgs, io: &mut Io<'_>) -> std::io::Result<i32> 
         }
     };
     match args.format {
-        ReportFormat::Human => crate::inventory::write_human(io.stdout, &outcome)?,
-        ReportFormat::Json => crate::inventory::write_json(io.stdout, &outcome)?,
-        ReportFormat::Spdx => crate::inventory::write_spdx(io.stdout, &outcome)?,
+        ReportFormat::Human => crate::inventory::write_human(io.stdout, &outcome.inventory, &outcome.config)?,
+        ReportFormat::Json => crate::inventory::write_json(io.stdout, &outcome.inventory, &outcome.config)?,
+        ReportFormat::Spdx => crate::inventory::write_spdx(io.stdout, &outcome.inventory, &outcome.config)?,
     }
     Ok(EXIT_OK)
 }

@@ -6,28 +6,37 @@
 //! them sorted and fingerprinted. It prints nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use indicatif::ParallelProgressIterator;
 use rayon::prelude::*;
 
+mod discover;
 mod files;
 mod fixer;
+mod read;
+mod scan;
+mod scope;
+mod shared;
+mod syntax;
 
 pub use fixer::unified_diff;
 
 use crate::checks;
-use crate::config::{self, Config, ConfigErrors, EditionId, Root};
+use crate::config::{Config, ConfigErrors, EditionId};
 use crate::diagnostic::{self, Diagnostic};
 use crate::edition::EditionMap;
 use crate::index::modtree::{Inputs, ModTree};
 use crate::index::resolve::Resolver;
 use crate::index::Sources;
+use crate::inventory::facts::{self, Inventory};
 use crate::license::expr::LicenseExpr;
 use crate::prefilter;
 use crate::suppress;
-use crate::workspace::{is_under, slash_path, Discovered, FileEntry, Workspace};
+use crate::workspace::Workspace;
+use discover::{absolute, index_files, load_config, origin, walked_files};
+use scope::Scope;
 
 /// Stack size of the worker threads (reserved, not used: a parse that needs
 /// more grows its own, see [`crate::parse::parse`]).
@@ -77,56 +86,6 @@ pub struct Options {
 /// The default of `--max-file-size`: far above any hand-written source file.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 << 20;
 
-/// What `corefence report` knows of one checked file.
-#[derive(Debug, Clone)]
-pub struct FileFacts {
-    /// Relative path.
-    pub path: String,
-    /// The file's edition.
-    pub edition: EditionId,
-    /// Lines of text.
-    pub lines: usize,
-    /// Editions of the `#[edition(..)]` tags in it.
-    pub tagged: Vec<EditionId>,
-    /// License and exception ids its header (or sidecar) and snippets use.
-    pub license_ids: Vec<String>,
-    /// The file-level expressions as written.
-    pub declared: Vec<String>,
-    /// SHA-1 of the content, hex.
-    pub sha1: String,
-    /// Code explicitly of an edition: tagged items (attributes and doc
-    /// comments included) and SPDX snippets (markers included).
-    pub regions: Vec<Region>,
-    /// Lines of `SPDX-SnippetBegin` markers that are never closed.
-    pub unclosed_snippets: Vec<usize>,
-}
-
-/// A stretch of a file that is explicitly of an edition.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Region {
-    /// Bytes, from the first attribute or begin marker to the item's end or end marker.
-    pub span: std::ops::Range<usize>,
-    /// Its edition.
-    pub edition: EditionId,
-    /// The tagged item's name; `None` for a snippet.
-    pub item: Option<String>,
-    /// Lines it spans.
-    pub lines: usize,
-}
-
-/// What `corefence report` knows of one crate.
-#[derive(Debug, Clone)]
-pub struct CrateFacts {
-    /// Package name.
-    pub name: String,
-    /// Folder, relative to the root.
-    pub dir: String,
-    /// The crate's own edition.
-    pub edition: EditionId,
-    /// Its Cargo.toml license, if any (inherited ones resolved).
-    pub license: Option<String>,
-}
-
 /// How `--fix` runs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FixMode {
@@ -168,18 +127,9 @@ pub struct Outcome {
     pub cached: usize,
     /// What `--fix` changed, file by file, in path order.
     pub fixes: Vec<FileFix>,
-    /// Per-file facts, in path order (with `collect_facts`).
-    pub facts: Vec<FileFacts>,
-    /// Per-crate facts, in folder order (with `collect_facts`).
-    pub crates: Vec<CrateFacts>,
-    /// Every file of the workspace with its edition, in path order (with
-    /// `collect_facts`): its path or crate edition, or, for a module file,
-    /// the edition its declaration gives it.
-    pub file_editions: Vec<(String, EditionId)>,
-    /// Symbolic links to files of the workspace (with `collect_facts`): the
-    /// link's path, its own edition (by path or crate), and the file it
-    /// ends at.
-    pub links: Vec<(String, EditionId, String)>,
+    /// What `corefence report` and `export` know of the workspace (with
+    /// `collect_facts`; otherwise empty).
+    pub inventory: Inventory,
     /// Bugs met while checking, each naming its file (exit code 2).
     pub internal_errors: Vec<String>,
 }
@@ -244,9 +194,9 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let mut diagnostics = ws.diagnostics.clone();
     let editions = EditionMap::new(&config, &ws);
     let accepted = accepted_licenses(&config);
-    let reuse = files::ReuseToml::load(reuse_toml, &mut diagnostics);
+    let reuse = shared::ReuseToml::load(reuse_toml, &mut diagnostics);
     let (words, to_read) = words(&config, &ws, &editions, &scope, cache.as_ref());
-    let shared = files::Shared {
+    let shared = shared::Shared {
         config: &config,
         ws: &ws,
         editions: &editions,
@@ -297,10 +247,17 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     diagnostics.retain(|d| scope.reports(d.location.path()));
     diagnostic::finalize(&mut diagnostics);
     fixes.sort_by(|a, b| a.path.cmp(&b.path));
-    let crates = if options.collect_facts { crate_facts(&ws, &editions) } else { Vec::new() };
-    let file_editions =
-        if options.collect_facts { file_editions(&config, &ws, &editions, &module_editions) } else { Vec::new() };
-    let links = if options.collect_facts { link_editions(&config, &ws, &editions) } else { Vec::new() };
+    let inventory = if options.collect_facts {
+        Inventory {
+            root: root.dir.clone(),
+            files: facts,
+            crates: facts::crate_facts(&ws, &editions),
+            file_editions: facts::file_editions(&config, &ws, &editions, &module_editions),
+            links: facts::link_editions(&config, &ws, &editions),
+        }
+    } else {
+        Inventory { root: root.dir.clone(), ..Inventory::default() }
+    };
     Ok(Outcome {
         root: root.dir,
         config,
@@ -309,16 +266,13 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         parsed,
         cached,
         fixes,
-        facts,
-        crates,
-        file_editions,
-        links,
+        inventory,
         internal_errors,
     })
 }
 
 /// The per-file stage, in parallel, with a progress bar if `progress`.
-fn check_files(shared: &files::Shared<'_>, ws: &Workspace, progress: bool) -> Vec<(usize, files::FileResult)> {
+fn check_files(shared: &shared::Shared<'_>, ws: &Workspace, progress: bool) -> Vec<(usize, files::FileResult)> {
     let progress = progress_bar(progress, ws.files.len());
     let results = ws
         .files
@@ -357,7 +311,7 @@ pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 struct Merged {
     used_ids: BTreeMap<String, diagnostic::Location>,
     fixes: Vec<FileFix>,
-    facts: Vec<FileFacts>,
+    facts: Vec<facts::FileFacts>,
     internal_errors: Vec<String>,
     indexed: Vec<crate::index::FileData>,
     suppressions: BTreeMap<String, (Arc<diagnostic::SourceFile>, Vec<suppress::Suppression>)>,
@@ -437,7 +391,7 @@ fn words(
 /// The workspace-wide checks (repairing a missing Cargo.toml `license`
 /// with `--fix`).
 fn workspace_checks(
-    shared: &files::Shared<'_>,
+    shared: &shared::Shared<'_>,
     used_ids: &BTreeMap<String, diagnostic::Location>,
     fix: Option<FixMode>,
     fixes: &mut Vec<FileFix>,
@@ -448,45 +402,6 @@ fn workspace_checks(
     match fix {
         Some(mode) => fixer::fix_manifests(ws, mode, found, fixes),
         None => found,
-    }
-}
-
-/// Which files' findings are reported: those under the paths asked about
-/// (all when none), and with `--staged` only the staged ones. A change to
-/// what configures the whole tree (`corefence.toml`, `REUSE.toml`, a
-/// Cargo.toml, `LICENSES/`), asked about or staged, reports on every file:
-/// such a change can make findings anywhere.
-struct Scope<'a> {
-    /// Relative prefixes; `None` for everything.
-    wanted: Option<Vec<String>>,
-    staged: Option<&'a [String]>,
-}
-
-impl<'a> Scope<'a> {
-    fn new(options: &Options, start: &Path, root: &Root, staged: Option<&'a [String]>) -> Self {
-        let wanted: Vec<String> = options
-            .paths
-            .iter()
-            .filter_map(|p| absolute(&start.join(p)).strip_prefix(&root.dir).ok().map(slash_path))
-            .collect();
-        let config_rel = root.config_file.as_deref().and_then(|f| f.strip_prefix(&root.dir).ok()).map(slash_path);
-        let configures = |rel: &str| {
-            let name = rel.rsplit('/').next().unwrap_or(rel);
-            matches!(name, "Cargo.toml" | "REUSE.toml" | "corefence.toml")
-                || config_rel.as_deref() == Some(rel)
-                || is_under(rel, "LICENSES")
-        };
-        let whole_tree = staged.is_some_and(|s| s.iter().any(|f| configures(f)));
-        let everything = options.paths.is_empty() || wanted.iter().any(|w| w.is_empty() || configures(w));
-        if whole_tree {
-            return Scope { wanted: None, staged: None };
-        }
-        Scope { wanted: (!everything).then_some(wanted), staged }
-    }
-
-    fn reports(&self, rel: &str) -> bool {
-        self.wanted.as_ref().is_none_or(|w| w.iter().any(|p| is_under(rel, p)))
-            && self.staged.is_none_or(|s| s.iter().any(|f| f == rel))
     }
 }
 
@@ -539,7 +454,7 @@ fn cache_entries(
 /// and parses those the per-file stage skipped: their index data, or their
 /// `parse/syntax` warnings.
 fn late_index(
-    shared: &files::Shared<'_>,
+    shared: &shared::Shared<'_>,
     results: &[(usize, files::FileResult)],
 ) -> (prefilter::IndexPlan, Vec<(crate::index::FileData, Option<Diagnostic>)>) {
     let ws = shared.ws;
@@ -567,7 +482,7 @@ fn late_index(
             let known = hash.zip(shared.cache).and_then(|(h, c)| c.same_content(&entry.rel, h)?.index.clone());
             // A file syn could not read is read again: its warning needs its text.
             let known = known.filter(|data| data.problem.is_none());
-            known.map(|data| (data, None)).or_else(|| files::index_only(shared, entry))
+            known.map(|data| (data, None)).or_else(|| syntax::index_only(shared, entry))
         })
         .collect();
     (plan, late)
@@ -578,7 +493,7 @@ fn late_index(
 /// the pre-filter skipped that a `mod` or `include!` names after all are
 /// parsed and the trees built again, until none is missing.
 fn boundary_checks(
-    shared: &files::Shared<'_>,
+    shared: &shared::Shared<'_>,
     sources: &Sources<'_>,
     indexed: &mut Vec<crate::index::FileData>,
     skipped: &mut BTreeSet<String>,
@@ -608,30 +523,12 @@ fn boundary_checks(
         }
         for rel in wanted {
             let Ok(at) = ws.files.binary_search_by(|f| f.rel.as_str().cmp(&rel)) else { continue };
-            if let Some((data, syntax)) = ws.files.get(at).and_then(|entry| files::index_only(shared, entry)) {
+            if let Some((data, syntax)) = ws.files.get(at).and_then(|entry| syntax::index_only(shared, entry)) {
                 indexed.push(data);
                 diagnostics.extend(syntax);
             }
         }
     }
-}
-
-/// Every file's edition: its declaration's for a module file, else its
-/// path or crate edition.
-fn file_editions(
-    config: &Config,
-    ws: &Workspace,
-    editions: &EditionMap,
-    declared: &BTreeMap<String, EditionId>,
-) -> Vec<(String, EditionId)> {
-    ws.files
-        .iter()
-        .map(|f| {
-            let edition =
-                declared.get(f.rel.as_str()).copied().unwrap_or_else(|| editions.file_edition(config, ws, &f.rel).0);
-            (f.rel.clone(), edition)
-        })
-        .collect()
 }
 
 /// The suppression comments of the manifests (not read as files to check).
@@ -649,139 +546,6 @@ fn manifest_suppressions(
     }
 }
 
-/// Every symbolic link to a workspace file, with the link's own edition.
-fn link_editions(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<(String, EditionId, String)> {
-    ws.links
-        .iter()
-        .map(|(link, target)| (link.clone(), editions.file_edition(config, ws, link).0, target.clone()))
-        .collect()
-}
-
-fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {
-    ws.crates
-        .iter()
-        .enumerate()
-        .map(|(i, c)| CrateFacts {
-            name: c.name.clone(),
-            dir: c.dir.clone(),
-            edition: editions.crate_edition(i).0,
-            license: c.info.license.as_ref().map(|l| l.value.clone()).or_else(|| {
-                c.info
-                    .license_inherited
-                    .as_ref()
-                    .and_then(|_| ws.workspace_license.as_ref().map(|(_, l)| l.value.clone()))
-            }),
-        })
-        .collect()
-}
-
-/// Where the files come from: the working tree (`None`), git's index with
-/// `--staged`, or memory; and the root.
-fn origin(options: &Options, start: &Path) -> Result<(Root, Option<crate::git::StagedView>), Fatal> {
-    if let Some(files) = &options.memory {
-        let config_file = files.contains_key(config::FILE_NAME).then(|| start.join(config::FILE_NAME));
-        let view = crate::git::StagedView {
-            files: files.keys().cloned().collect(),
-            staged: Vec::new(),
-            content: files.clone(),
-        };
-        return Ok((Root { dir: start.to_path_buf(), config_file }, Some(view)));
-    }
-    let root = find_root(options, start)?;
-    let staged = if options.staged {
-        Some(crate::git::staged_view(&root.dir).map_err(|e| Fatal::Io(e.to_string()))?)
-    } else {
-        None
-    };
-    Ok((root, staged))
-}
-
-/// Finds the root: from the first path asked about (so that `corefence
-/// check fixtures/demo` finds the demo's own config), else from `start`.
-/// Every path must lie in that root's workspace: paths in two workspaces
-/// are two runs. `--config` names the configuration file only.
-fn find_root(options: &Options, start: &Path) -> Result<Root, Fatal> {
-    let asked: Vec<PathBuf> = options.paths.iter().map(|p| absolute(&start.join(p))).collect();
-    for p in &asked {
-        if std::fs::symlink_metadata(p).is_err() {
-            return Err(Fatal::Io(format!("{}: no such file or folder", p.display())));
-        }
-    }
-    let root_of = |p: &Path| config::discover_root(if p.is_dir() { p } else { p.parent().unwrap_or(p) });
-    let mut root = asked.first().map_or_else(|| config::discover_root(start), |p| root_of(p));
-    for p in asked.iter().skip(1) {
-        let other = root_of(p);
-        if other.dir != root.dir {
-            return Err(Fatal::Io(format!(
-                "{} belongs to the workspace at {}, not to the one at {} like {}: check each workspace in its own run",
-                p.display(),
-                other.dir.display(),
-                root.dir.display(),
-                asked.first().map_or_else(String::new, |f| f.display().to_string()),
-            )));
-        }
-    }
-    if let Some(file) = &options.config {
-        root.config_file = Some(absolute(&start.join(file)));
-    }
-    Ok(root)
-}
-
-/// Loads the root's configuration (from git's index with `--staged`, when
-/// it is there), or the embedded default.
-fn load_config(root: &Root, read_rel: &dyn Fn(&str) -> std::io::Result<Vec<u8>>) -> Result<Config, Fatal> {
-    let Some(file) = &root.config_file else { return Ok(Config::embedded()) };
-    let rel = file.strip_prefix(&root.dir).ok().map(slash_path);
-    let display = rel.clone().unwrap_or_else(|| file.display().to_string());
-    let bytes = match rel {
-        Some(rel) => read_rel(&rel),
-        None => std::fs::read(file),
-    };
-    config::load_bytes(&display, bytes).map_err(|errors| Fatal::Config { root: root.dir.clone(), errors })
-}
-
-/// The files of the working tree: the walk, plus files git tracks that an
-/// ignore rule hides from it (a commit carries them all the same).
-fn walked_files(root: &Path, jobs: usize, checked: &(dyn Fn(&str) -> bool + Sync)) -> Discovered {
-    let mut found = crate::workspace::discover(root, jobs, checked);
-    let forced = crate::git::tracked_but_ignored(root);
-    if forced.is_empty() {
-        return found;
-    }
-    let known: BTreeSet<&str> = found.files.iter().map(|f| f.rel.as_str()).collect();
-    let extra: Vec<FileEntry> = forced
-        .iter()
-        .filter(|rel| !known.contains(rel.as_str()))
-        .filter_map(|rel| file_entry(root, rel, checked))
-        .collect();
-    found.files.extend(extra);
-    found.files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    found
-}
-
-/// The files of git's index, for `--staged`: exactly what a commit would hold.
-fn index_files(root: &Path, view: &crate::git::StagedView, checked: &(dyn Fn(&str) -> bool + Sync)) -> Discovered {
-    let files = view
-        .files
-        .iter()
-        .filter_map(|rel| match view.content.get(rel) {
-            Some(bytes) => {
-                Some(FileEntry { rel: rel.clone(), abs: root.join(rel), len: bytes.len() as u64, stamp: None })
-            }
-            None => file_entry(root, rel, checked),
-        })
-        .collect();
-    Discovered { files, diagnostics: Vec::new(), links: Vec::new() }
-}
-
-/// A regular file of the working tree (never a link), stated when checked.
-fn file_entry(root: &Path, rel: &str, checked: &(dyn Fn(&str) -> bool + Sync)) -> Option<FileEntry> {
-    let abs = root.join(rel);
-    let meta = std::fs::symlink_metadata(&abs).ok().filter(|m| m.file_type().is_file())?;
-    let (len, stamp) = if checked(rel) { (meta.len(), crate::workspace::Stamp::of(&meta)) } else { (0, None) };
-    Some(FileEntry { rel: rel.to_owned(), abs, len, stamp })
-}
-
 fn progress_bar(enabled: bool, len: usize) -> indicatif::ProgressBar {
     if !enabled {
         return indicatif::ProgressBar::hidden();
@@ -796,23 +560,6 @@ fn progress_bar(enabled: bool, len: usize) -> indicatif::ProgressBar {
 /// already rejected any that do not parse).
 fn accepted_licenses(config: &Config) -> Vec<Vec<LicenseExpr>> {
     config.editions.iter().map(|e| e.licenses.iter().filter_map(|l| LicenseExpr::parse(l).ok()).collect()).collect()
-}
-
-/// An absolute, `..`-free version of `p` without touching the file system
-/// beyond the current directory (symlinks are kept as written).
-fn absolute(p: &Path) -> PathBuf {
-    let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -26,7 +26,8 @@ pub use source::LineMap;
 
 use crate::config::{Config, EditionId};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::{self, Fatal, FileFacts};
+use crate::engine::{self, Fatal};
+use crate::inventory::facts::{CrateFacts, FileFacts, Region};
 use crate::license::comment;
 use crate::license::expr::LicenseExpr;
 use crate::workspace::{is_manifest, is_under, manifest_dir};
@@ -170,7 +171,13 @@ pub fn export(options: &Options) -> Result<Export, ExportError> {
         out,
         edition: config.name(edition).to_owned(),
         written: written.files,
-        crates: outcome.crates.iter().filter(|c| !removed_edition(c.edition)).map(|c| c.dir.clone()).collect(),
+        crates: outcome
+            .inventory
+            .crates
+            .iter()
+            .filter(|c| !removed_edition(c.edition))
+            .map(|c| c.dir.clone())
+            .collect(),
         removed: written.removed,
         line_maps: written.line_maps,
         boundary_errors,
@@ -287,8 +294,8 @@ struct Written {
 impl<'a> ExportPlan<'a> {
     fn new(outcome: &'a engine::Outcome, removed_edition: &'a dyn Fn(EditionId) -> bool) -> Self {
         let config = &outcome.config;
-        let removed_crates: Vec<&engine::CrateFacts> =
-            outcome.crates.iter().filter(|c| removed_edition(c.edition)).collect();
+        let removed_crates: Vec<&CrateFacts> =
+            outcome.inventory.crates.iter().filter(|c| removed_edition(c.edition)).collect();
         let mut removal = manifest::Removal {
             features: config
                 .editions
@@ -299,18 +306,25 @@ impl<'a> ExportPlan<'a> {
                 .collect(),
             packages: removed_crates.iter().map(|c| c.name.clone()).collect(),
             dirs: removed_crates.iter().map(|c| c.dir.clone()).collect(),
-            kept_dirs: outcome.crates.iter().filter(|c| !removed_edition(c.edition)).map(|c| c.dir.clone()).collect(),
+            kept_dirs: outcome
+                .inventory
+                .crates
+                .iter()
+                .filter(|c| !removed_edition(c.edition))
+                .map(|c| c.dir.clone())
+                .collect(),
             drop_dev_dependencies: !config.deny_dev_dependencies,
             ..manifest::Removal::default()
         };
         let removed_files: BTreeSet<String> = outcome
+            .inventory
             .file_editions
             .iter()
             .filter(|(rel, e)| removed_edition(*e) || removal.covers(rel))
             .map(|(rel, _)| rel.clone())
             .collect();
         let edited = learn_manifests(outcome, &removed_files, &mut removal);
-        let facts = outcome.facts.iter().map(|f| (f.path.as_str(), f)).collect();
+        let facts = outcome.inventory.files.iter().map(|f| (f.path.as_str(), f)).collect();
         ExportPlan { config, removal, edited, removed_files, facts, removed_edition }
     }
 
@@ -353,7 +367,7 @@ impl<'a> ExportPlan<'a> {
             .collect();
         let mut license_texts: Vec<&str> = Vec::new();
         let mut reuse_toml = None;
-        for (rel, _) in &outcome.file_editions {
+        for (rel, _) in &outcome.inventory.file_editions {
             if self.removed_files.contains(rel) {
                 continue;
             }
@@ -386,6 +400,7 @@ impl<'a> ExportPlan<'a> {
         if let Some(rel) = reuse_toml {
             let bytes = read(root, rel)?;
             let kept: Vec<&str> = outcome
+                .inventory
                 .file_editions
                 .iter()
                 .map(|(r, _)| r.as_str())
@@ -395,7 +410,7 @@ impl<'a> ExportPlan<'a> {
             write(root, out, rel, new.as_deref().unwrap_or(&bytes))?;
             w.files += 1;
         }
-        for (link, edition, target) in &outcome.links {
+        for (link, edition, target) in &outcome.inventory.links {
             let link_removed = (self.removed_edition)(*edition) || self.removal.covers(link);
             if link_removed || self.removed_files.contains(target) {
                 w.removed.files.push(link.clone());
@@ -411,8 +426,7 @@ impl<'a> ExportPlan<'a> {
     /// A kept source file, without its regions of removed editions.
     fn source(&self, rel: &str, bytes: &[u8], w: &mut Written) -> Option<Vec<u8>> {
         let facts = self.facts.get(rel)?;
-        let regions: Vec<&engine::Region> =
-            facts.regions.iter().filter(|r| (self.removed_edition)(r.edition)).collect();
+        let regions: Vec<&Region> = facts.regions.iter().filter(|r| (self.removed_edition)(r.edition)).collect();
         if regions.is_empty() {
             return None;
         }
@@ -500,13 +514,14 @@ fn learn_manifests(
     removal: &mut manifest::Removal,
 ) -> BTreeMap<String, manifest::Edited> {
     let manifests: Vec<(&str, String, Option<&str>)> = outcome
+        .inventory
         .file_editions
         .iter()
         .filter(|(rel, _)| !removed.contains(rel) && is_manifest(rel))
         .filter_map(|(rel, _)| {
             let text = std::fs::read_to_string(outcome.root.join(rel)).ok()?;
             let dir = manifest_dir(rel);
-            let package = outcome.crates.iter().find(|c| c.dir == dir).map(|c| c.name.as_str());
+            let package = outcome.inventory.crates.iter().find(|c| c.dir == dir).map(|c| c.name.as_str());
             Some((rel.as_str(), text, package))
         })
         .collect();

@@ -2,13 +2,15 @@
 //! lines — as a table, as JSON, or as an SPDX 2.3 document listing every
 //! checked file with its declared license and checksum, crates as packages.
 
+pub mod facts;
 mod spdx;
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::engine::Outcome;
+use crate::config::Config;
+use facts::Inventory;
 
 pub use spdx::write as write_spdx;
 
@@ -36,9 +38,8 @@ pub struct EditionSummary {
 }
 
 /// One summary per edition, in config order.
-pub fn summarise(outcome: &Outcome) -> Vec<EditionSummary> {
-    let mut out: Vec<EditionSummary> = outcome
-        .config
+pub fn summarise(inv: &Inventory, config: &Config) -> Vec<EditionSummary> {
+    let mut out: Vec<EditionSummary> = config
         .editions
         .iter()
         .map(|e| EditionSummary {
@@ -47,12 +48,12 @@ pub fn summarise(outcome: &Outcome) -> Vec<EditionSummary> {
             ..EditionSummary::default()
         })
         .collect();
-    for c in &outcome.crates {
+    for c in &inv.crates {
         if let Some(s) = out.get_mut(c.edition) {
             s.crates.push(c.name.clone());
         }
     }
-    for f in &outcome.facts {
+    for f in &inv.files {
         if let Some(s) = out.get_mut(f.edition) {
             s.files += 1;
             s.lines += f.lines;
@@ -75,8 +76,8 @@ pub fn summarise(outcome: &Outcome) -> Vec<EditionSummary> {
 }
 
 /// The table.
-pub fn write_human(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
-    let rows = summarise(outcome);
+pub fn write_human(out: &mut dyn Write, inv: &Inventory, config: &Config) -> io::Result<()> {
+    let rows = summarise(inv, config);
     let width = rows.iter().map(|r| r.edition.len()).max().unwrap_or(7).max(7);
     let lic = rows.iter().map(|r| r.license.len()).max().unwrap_or(7).max(7);
     writeln!(
@@ -109,12 +110,12 @@ pub fn write_human(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
 }
 
 /// The JSON document: `{ "version": 1, "editions": [...] }`.
-pub fn write_json(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
+pub fn write_json(out: &mut dyn Write, inv: &Inventory, config: &Config) -> io::Result<()> {
     #[derive(Serialize)]
     struct Doc {
         version: u32,
         editions: Vec<EditionSummary>,
     }
-    serde_json::to_writer_pretty(&mut *out, &Doc { version: 1, editions: summarise(outcome) })?;
+    serde_json::to_writer_pretty(&mut *out, &Doc { version: 1, editions: summarise(inv, config) })?;
     writeln!(out)
 }

@@ -9,7 +9,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
-use crate::engine::Outcome;
+use super::facts::{FileFacts, Inventory};
+use crate::config::Config;
 
 /// SPDX ids allow letters, digits, `.` and `-` only.
 fn spdx_id(prefix: &str, name: &str) -> String {
@@ -44,10 +45,10 @@ fn timestamp(secs: i64) -> String {
 }
 
 /// The text of every `LicenseRef-` used, as SPDX requires for each.
-fn extracted_licenses(outcome: &Outcome, used: &BTreeSet<String>) -> Vec<Value> {
+fn extracted_licenses(inv: &Inventory, used: &BTreeSet<String>) -> Vec<Value> {
     used.iter()
         .map(|id| {
-            let text = std::fs::read_to_string(outcome.root.join("LICENSES").join(format!("{id}.txt")))
+            let text = std::fs::read_to_string(inv.root.join("LICENSES").join(format!("{id}.txt")))
                 .unwrap_or_else(|_| format!("The text of {id} is not in this repository's LICENSES folder."));
             json!({ "licenseId": id, "extractedText": text, "name": id.trim_start_matches("LicenseRef-") })
         })
@@ -55,7 +56,7 @@ fn extracted_licenses(outcome: &Outcome, used: &BTreeSet<String>) -> Vec<Value> 
 }
 
 /// One file of the document.
-fn file_entry(id: &str, f: &crate::engine::FileFacts, outcome: &Outcome) -> Value {
+fn file_entry(id: &str, f: &FileFacts, config: &Config) -> Value {
     let infos: Vec<String> =
         if f.license_ids.is_empty() { vec!["NOASSERTION".to_owned()] } else { f.license_ids.clone() };
     json!({
@@ -65,22 +66,20 @@ fn file_entry(id: &str, f: &crate::engine::FileFacts, outcome: &Outcome) -> Valu
         "licenseConcluded": "NOASSERTION",
         "licenseInfoInFiles": infos,
         "copyrightText": "NOASSERTION",
-        "comment": format!("edition: {}", outcome.config.name(f.edition)),
+        "comment": format!("edition: {}", config.name(f.edition)),
     })
 }
 
 /// Writes the document.
-pub fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
-    let root_name =
-        outcome.root.file_name().map_or_else(|| "workspace".to_owned(), |n| n.to_string_lossy().into_owned());
+pub fn write(out: &mut dyn Write, inv: &Inventory, config: &Config) -> io::Result<()> {
+    let root_name = inv.root.file_name().map_or_else(|| "workspace".to_owned(), |n| n.to_string_lossy().into_owned());
     let mut files = Vec::new();
     let mut relationships = Vec::new();
     let mut used_refs = BTreeSet::new();
     // Files go to the crate whose folder is the longest prefix, else to a
     // package for the workspace itself.
     let owner = |path: &str| {
-        outcome
-            .crates
+        inv.crates
             .iter()
             .filter(|c| c.dir.is_empty() || path.starts_with(&format!("{}/", c.dir)))
             .max_by_key(|c| c.dir.len())
@@ -88,10 +87,10 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
     };
     let root_package = spdx_id("Package", &format!("{root_name}-workspace"));
     let mut per_package: BTreeMap<String, (Vec<String>, BTreeSet<String>)> = BTreeMap::new();
-    for (i, f) in outcome.facts.iter().enumerate() {
+    for (i, f) in inv.files.iter().enumerate() {
         let id = format!("SPDXRef-File-{i}");
         used_refs.extend(f.license_ids.iter().filter(|l| l.starts_with("LicenseRef-")).cloned());
-        files.push(file_entry(&id, f, outcome));
+        files.push(file_entry(&id, f, config));
         let package = owner(&f.path).unwrap_or_else(|| root_package.clone());
         let entry = per_package.entry(package.clone()).or_default();
         entry.0.push(f.sha1.clone());
@@ -102,13 +101,13 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
     let mut packages = Vec::new();
     let describe = |id: &str| json!({ "spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": id });
     let mut describes = Vec::new();
-    let crates = outcome.crates.iter().map(|c| {
+    let crates = inv.crates.iter().map(|c| {
         let declared = c.license.as_deref().filter(|l| crate::license::expr::LicenseExpr::parse(l).is_ok());
         (
             spdx_id("Package", &c.name),
             c.name.clone(),
             declared.map(str::to_owned),
-            Some(outcome.config.name(c.edition).to_owned()),
+            Some(config.name(c.edition).to_owned()),
         )
     });
     let needs_root = per_package.contains_key(&root_package);
@@ -149,8 +148,8 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
         describes.push(describe(&id));
         packages.push(package);
     }
-    let extracted = extracted_licenses(outcome, &used_refs);
-    let namespace_seed: String = outcome.facts.iter().map(|f| f.sha1.as_str()).collect();
+    let extracted = extracted_licenses(inv, &used_refs);
+    let namespace_seed: String = inv.files.iter().map(|f| f.sha1.as_str()).collect();
     let doc = json!({
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",

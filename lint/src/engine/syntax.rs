@@ -1,0 +1,112 @@
+//! Stage 3, syntax: what syn says of a Rust file, when the lexical
+//! pre-filter says it can matter (or with `--exhaustive`), and what the
+//! workspace index keeps of it. The cache wraps this stage: a file it knows
+//! unchanged is not read at all (see [`super::files`]).
+
+use std::sync::Arc;
+
+use super::read::{self, Text};
+use super::scan::{snippet_licenses, Licenses};
+use super::shared::Shared;
+use crate::checks::{self, WrittenLicense};
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::index::FileData;
+use crate::license::comment::CommentStyle;
+use crate::license::header;
+use crate::parse;
+use crate::prefilter::Lexed;
+use crate::workspace::FileEntry;
+
+/// What syn says of one file.
+pub(super) struct Syntax {
+    /// What the pre-filter found, for a Rust file that could be parsed.
+    pub lexed: Option<Lexed>,
+    /// The parsed file, when it was parsed.
+    pub parsed: Option<parse::ParsedFile>,
+    /// Why syn could not read it, when it could not.
+    pub problem: Option<parse::SyntaxError>,
+    /// A Rust file that could be parsed but was not: the index may still ask for it.
+    pub unparsed: bool,
+}
+
+/// Parses `text` of a Rust file if the pre-filter (or `--exhaustive`) wants it.
+pub(super) fn syntax(shared: &Shared<'_>, text: &Text<'_>, bytes: &[u8], licenses: &Licenses, is_rust: bool) -> Syntax {
+    let scan = &licenses.scan;
+    let lexed = (is_rust && !text.not_utf8).then(|| {
+        let mut lexed = shared.words.scan(bytes);
+        // A snippet marks code of an edition, as a tag does.
+        lexed.tag |= !scan.snippets.is_empty();
+        lexed
+    });
+    let wanted = lexed.as_ref().is_some_and(|l| shared.parse_all || l.needs_syntax());
+    let (parsed, problem) = if wanted {
+        let parsed = parse::parse(&without_frontmatter(&text.decoded, scan.frontmatter.clone()));
+        (Some(parsed.file), parsed.problem)
+    } else {
+        (None, None)
+    };
+    let unparsed = lexed.is_some() && !wanted;
+    Syntax { lexed, parsed, problem, unparsed }
+}
+
+/// Parses a Rust file the pre-filter let through but the index needs after
+/// all: its index data, and the `parse/syntax` warning if syn could not read
+/// it. `None` when the file cannot be read any more (its first read already
+/// said why).
+pub fn index_only(shared: &Shared<'_>, entry: &FileEntry) -> Option<(FileData, Option<Diagnostic>)> {
+    let bytes = read::read(shared, entry).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let scan = header::scan(&bytes, CommentStyle::Rust);
+    let snippets = snippet_licenses(&scan);
+    let parsed = parse::parse(&without_frontmatter(text, scan.frontmatter.clone()));
+    let warning = parsed
+        .problem
+        .as_ref()
+        .map(|problem| checks::parse::syntax::diagnostic(&Arc::new(SourceFile::new(entry.rel.clone(), text)), problem));
+    Some((index_data(shared, entry, parsed.file, parsed.problem, &scan, &snippets), warning))
+}
+
+/// What the workspace index keeps of a parsed file: its syntax, and the
+/// regions tags and edition snippets mark as explicitly of an edition.
+pub(super) fn index_data(
+    shared: &Shared<'_>,
+    entry: &FileEntry,
+    parsed: parse::ParsedFile,
+    problem: Option<parse::SyntaxError>,
+    scan: &header::Scan,
+    snippet_licenses: &[(usize, WrittenLicense)],
+) -> FileData {
+    let mut tagged: Vec<(std::ops::Range<usize>, usize)> = parsed
+        .tags
+        .iter()
+        .filter_map(|t| {
+            let args = t.args.as_ref().ok()?;
+            Some((t.item_span.clone(), shared.config.edition_named(&args.edition)?))
+        })
+        .collect();
+    for (i, license) in snippet_licenses {
+        let Ok(expr) = &license.expr else { continue };
+        let Some(snippet) = scan.snippets.get(*i) else { continue };
+        if let Some(edition) = shared.accepted.iter().position(|acc| expr.matches_any(acc)) {
+            tagged.push((snippet.body.clone(), edition));
+        }
+    }
+    FileData { rel: entry.rel.clone(), syntax: parsed.syntax, tagged, problem }
+}
+
+/// The text with a cargo-script frontmatter block blanked out (syn does not
+/// know the syntax yet); newlines stay, so every byte offset still holds.
+fn without_frontmatter(text: &str, frontmatter: Option<std::ops::Range<usize>>) -> std::borrow::Cow<'_, str> {
+    let Some(range) = frontmatter.filter(|r| text.get(r.clone()).is_some()) else { return text.into() };
+    let mut owned = String::with_capacity(text.len());
+    owned.push_str(&text[..range.start]);
+    for c in text[range.clone()].chars() {
+        if c == '\n' {
+            owned.push('\n');
+        } else {
+            owned.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        }
+    }
+    owned.push_str(&text[range.end..]);
+    owned.into()
+}
