@@ -135,14 +135,12 @@ impl Cache {
     }
 }
 
-/// Writes through a fresh temporary file in the same folder and a rename.
+/// Writes through a fresh temporary file in the same folder and a rename,
+/// readable by this user alone.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = crate::atomic::dir_of(path);
     std::fs::create_dir_all(dir)?;
-    let mut file = crate::atomic::temp_in(dir, &crate::atomic::Mode::New(0o600))?;
-    file.write_all(bytes)?;
-    crate::atomic::persist(file, path)
+    crate::atomic::persist(crate::atomic::staged(dir, &crate::atomic::Mode::New(0o600), bytes)?, path)
 }
 
 /// Removes the user-folder caches of workspaces not checked for

@@ -13,7 +13,6 @@ use crate::checks::{self, FileContext};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::index::FileData;
-use crate::license;
 use crate::prefilter::Lexed;
 use crate::suppress::{self, Suppression};
 use crate::workspace::FileEntry;
@@ -183,7 +182,7 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
         if mode.dry_run {
             fix.diff = Some(super::fixer::unified_diff(&entry.rel, &bytes, &fixed.bytes));
             fix.fixed = Some(fixed.bytes);
-        } else if let Err(err) = license::fix::write_atomic(&entry.abs, &bytes, &fixed.bytes) {
+        } else if let Err(err) = crate::atomic::replace(&entry.abs, &bytes, &fixed.bytes) {
             let file = Arc::new(SourceFile::new(entry.rel.clone(), ""));
             result.diagnostics.push(Diagnostic::unreadable(
                 &file,

@@ -119,7 +119,7 @@ pub fn fix_manifests(
         if mode.dry_run {
             fix.diff = Some(unified_diff(&path, &bytes, &repaired.bytes));
             remaining.extend(found);
-        } else if let Err(err) = crate::license::fix::write_atomic(&abs, &bytes, &repaired.bytes) {
+        } else if let Err(err) = crate::atomic::replace(&abs, &bytes, &repaired.bytes) {
             fix.changes = vec![format!("{path}: not fixed: {err}")];
             remaining.extend(found);
         } else {

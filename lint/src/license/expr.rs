@@ -729,7 +729,7 @@ fn suggest_license(word: &str, plus: bool) -> Option<(String, bool)> {
         }
     }
 
-    closest_by_edit_distance(word, listed().map(|l| (l.name, preferred_text(l, plus))))
+    crate::suggest::nearest(word, listed().map(|l| (l.name, preferred_text(l, plus))))
 }
 
 fn suggest_exception(word: &str) -> Option<(String, bool)> {
@@ -739,42 +739,7 @@ fn suggest_exception(word: &str) -> Option<(String, bool)> {
     if let Some(first) = same_key.first() {
         return Some(((*first).to_owned(), same_key.len() == 1));
     }
-    closest_by_edit_distance(word, listed().map(|e| (e.name, e.name.to_owned())))
-}
-
-/// Nearest candidate by case-insensitive Damerau–Levenshtein distance.
-/// Distant guesses are worse than none, so at most two edits are allowed and
-/// never more than a third of the word. A single edit on a word of six or
-/// more characters with one nearest candidate counts as clear.
-fn closest_by_edit_distance(
-    word: &str,
-    candidates: impl Iterator<Item = (&'static str, String)>,
-) -> Option<(String, bool)> {
-    let lower = word.to_ascii_lowercase();
-    let mut best: Option<usize> = None;
-    let mut at_best: Vec<String> = Vec::new();
-    for (name, preferred) in candidates {
-        let d = strsim::damerau_levenshtein(&lower, &name.to_ascii_lowercase());
-        match best.map(|b| d.cmp(&b)) {
-            None | Some(Ordering::Less) => {
-                best = Some(d);
-                at_best = vec![preferred];
-            }
-            Some(Ordering::Equal) => {
-                if !at_best.contains(&preferred) {
-                    at_best.push(preferred);
-                }
-            }
-            Some(Ordering::Greater) => {}
-        }
-    }
-    let d = best?;
-    let len = word.chars().count();
-    if d == 0 || d > 2 || d * 3 > len {
-        return None;
-    }
-    let clear = d == 1 && len >= 6 && at_best.len() == 1;
-    at_best.into_iter().next().map(|s| (s, clear))
+    crate::suggest::nearest(word, listed().map(|e| (e.name, e.name.to_owned())))
 }
 
 // ---------------------------------------------------------------------------
