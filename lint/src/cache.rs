@@ -37,7 +37,7 @@ use crate::prefilter::Lexed;
 use crate::workspace::{FileEntry, Stamp};
 
 /// Bumped whenever what an entry means changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// Files changed this close to the write are recorded without their stamp.
 const RACY: Duration = Duration::from_secs(2);

@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::diagnostic::{Code, Diagnostic, Location, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, LineIndex, Location, SourceFile};
+use crate::license::comment::CommentStyle;
+use crate::license::lexer;
 
 /// The marker that starts a suppression inside a comment.
 pub const MARKER: &str = "corefence:";
@@ -24,44 +26,34 @@ pub struct Suppression {
     pub span: std::ops::Range<usize>,
 }
 
-/// Finds every suppression comment in a file's text, except inside the
-/// given string literal ranges.
-pub fn find_outside(text: &str, strings: &[std::ops::Range<usize>]) -> Vec<Suppression> {
-    let mut found = find(text);
-    found.retain(|s| !strings.iter().any(|r| r.start <= s.span.start && s.span.start < r.end));
-    found
-}
-
-/// Finds every suppression comment in a file's text: a plain (not doc)
-/// comment, `//` or `#`, whose text starts with the marker.
-pub fn find(text: &str) -> Vec<Suppression> {
+/// Finds every suppression comment in a file's text, read in its comment
+/// style: a plain (not doc) line comment whose text starts with the marker.
+/// Comments are found by the lexer, so text in a string literal that looks
+/// like one is not one.
+pub fn find(text: &str, style: CommentStyle) -> Vec<Suppression> {
     if !text.contains(MARKER) {
         return Vec::new();
     }
+    let bytes = text.as_bytes();
+    let lines = LineIndex::new(bytes);
     let mut out = Vec::new();
-    let mut offset = 0;
-    for (index, line) in text.split_inclusive('\n').enumerate() {
-        let start = offset;
-        offset += line.len();
-        let Some(at) = line.find(MARKER) else { continue };
-        let before = &line[..at];
-        let Some(comment) = before.find("//").or_else(|| before.find('#')) else { continue };
-        let opener = before[comment..].trim_end();
-        if !matches!(opener, "//" | "#") {
-            continue;
-        }
-        let rest = line[at + MARKER.len()..].trim_start();
-        let Some(args) = rest.strip_prefix("allow(") else { continue };
+    for comment in lexer::comments(bytes, 0, style).into_iter().filter(|c| !c.block) {
+        let Some(body) = text.get(comment.body.clone()) else { continue };
+        let Some(rest) = body.trim_start().strip_prefix(MARKER) else { continue };
+        let Some(args) = rest.trim_start().strip_prefix("allow(") else { continue };
         let Some(close) = args.find(')') else { continue };
         let codes = args[..close].split(',').map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect();
         let after = args[close + 1..].trim();
         let reason = after.strip_prefix("--").map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
-        let alone = before[..comment].trim().is_empty();
+        let line = lines.line_of(comment.range.start);
+        let line_start = lines.line_start(comment.range.start);
+        let alone = text.get(line_start..comment.range.start).is_some_and(|b| b.trim().is_empty());
+        let end = line_start + text.get(line_start..comment.range.end).map_or(0, |l| l.trim_end().len());
         out.push(Suppression {
             codes,
             reason,
-            line: if alone { index + 2 } else { index + 1 },
-            span: start + comment..start + line.trim_end().len(),
+            line: if alone { line + 1 } else { line },
+            span: comment.range.start..end.max(comment.range.start),
         });
     }
     out
@@ -128,12 +120,21 @@ mod tests {
 
     #[test]
     fn finds_end_of_line_and_line_above() {
-        let text = "/// corefence: allow(boundary/import) -- docs\n//! `// corefence: allow(a) -- b`\nuse a; // corefence: allow(boundary/import) -- moving soon\n// corefence: allow(boundary/import, license/missing) -- ok\nuse b;\n# corefence: allow(boundary/dependency)\nlet s = \"corefence: allow(x)\";\n";
-        let s = find(text);
+        let text = "/// corefence: allow(boundary/import) -- docs\n//! `// corefence: allow(a) -- b`\nuse a; // corefence: allow(boundary/import) -- moving soon\n// corefence: allow(boundary/import, license/missing) -- ok\nuse b;\n    // corefence: allow(boundary/reexport)\nlet s = \"// corefence: allow(x) -- in a string\";\n";
+        let s = find(text, CommentStyle::Rust);
         assert_eq!(s.len(), 3, "{s:?}");
         assert_eq!((s[0].line, s[0].reason.as_deref()), (3, Some("moving soon")));
+        assert_eq!(&text[s[0].span.clone()], "// corefence: allow(boundary/import) -- moving soon");
         assert_eq!(s[1].line, 5);
         assert_eq!(s[1].codes, ["boundary/import", "license/missing"]);
         assert_eq!((s[2].line, s[2].reason.as_deref()), (7, None));
+    }
+
+    #[test]
+    fn toml_files_use_hash_comments() {
+        let text = "[dependencies]\nacme-ee = \"1\" # corefence: allow(boundary/dependency) -- vendored\nx = \"# corefence: allow(y) -- no\"\n";
+        let s = find(text, CommentStyle::Hash);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!((s[0].line, s[0].codes.as_slice()), (2, ["boundary/dependency".to_owned()].as_slice()));
     }
 }

@@ -13,6 +13,7 @@ use crate::checks::{self, FileContext};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::index::FileData;
+use crate::license::comment::{self, CommentStyle};
 use crate::prefilter::Lexed;
 use crate::suppress::{self, Suppression};
 use crate::workspace::FileEntry;
@@ -244,8 +245,8 @@ fn analyse(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8], header_required
     let facts = shared.collect_facts.then(|| crate::inventory::facts::file_facts(&ctx, bytes, &license_ids));
     let index =
         syntax.parsed.map(|p| syntax::index_data(shared, entry, p, syntax.problem, &licenses.scan, &licenses.snippets));
-    let strings = index.as_ref().map_or(&[][..], |i| i.syntax.marker_strings.as_slice());
-    let found = suppress::find_outside(&text.decoded, strings);
+    let style = comment::style_for_path(Path::new(&entry.rel)).unwrap_or(CommentStyle::Hash);
+    let found = suppress::find(&text.decoded, style);
     let suppressions = (!found.is_empty()).then(|| (Arc::clone(&text.source), found));
     FileResult {
         diagnostics: out,

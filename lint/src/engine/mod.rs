@@ -538,7 +538,7 @@ fn manifest_suppressions(
 ) {
     for c in &ws.crates {
         if !suppressions.contains_key(&c.manifest.path) {
-            let found = suppress::find(&c.manifest.text);
+            let found = suppress::find(&c.manifest.text, crate::license::comment::CommentStyle::Hash);
             if !found.is_empty() {
                 suppressions.insert(c.manifest.path.clone(), (Arc::clone(&c.manifest), found));
             }

@@ -33,9 +33,6 @@ pub struct Syntax {
     pub impls: Vec<ImplDef>,
     /// Code under `#[cfg(..)]` (or `#![cfg(..)]`): span and predicate.
     pub cfg_regions: Vec<(Range<usize>, Cfg)>,
-    /// String literals that mention `corefence:`: text in them that looks
-    /// like a suppression comment is not one.
-    pub marker_strings: Vec<Range<usize>>,
     /// Reads of local variables bound under a `#[cfg(..)]` (a gated `let`
     /// or parameter): the read's span and the gated statement's.
     pub gated_locals: Vec<GatedLocal>,
@@ -1959,9 +1956,6 @@ impl Collector {
                 i += 1;
                 continue;
             }
-            if let Some(TokenTree::Literal(lit)) = trees.get(i) {
-                self.string_literal(lit.span(), &lit.to_string());
-            }
             // `$crate::x` in a macro body: the macro's own crate.
             let dollar_crate = self.in_macro_body
                 && matches!(trees.get(i), Some(TokenTree::Punct(p)) if p.as_char() == '$')
@@ -2183,12 +2177,6 @@ impl Collector {
                 self_ty: self.self_ty.last().cloned().flatten(),
                 field: true,
             });
-        }
-    }
-
-    fn string_literal(&mut self, span: proc_macro2::Span, text: &str) {
-        if text.contains(crate::suppress::MARKER) {
-            self.syntax.marker_strings.push(span.byte_range());
         }
     }
 
@@ -3115,20 +3103,6 @@ impl<'ast> Visit<'ast> for Collector {
     fn visit_expr(&mut self, e: &'ast Expr) {
         let attrs = expr_attrs(e);
         with_attrs!(self, e, attrs, visit::visit_expr(self, e));
-    }
-
-    fn visit_lit(&mut self, lit: &'ast Lit) {
-        let token = match lit {
-            Lit::Str(l) => Some(l.token()),
-            Lit::ByteStr(l) => Some(l.token()),
-            Lit::CStr(l) => Some(l.token()),
-            Lit::Verbatim(l) => Some(l.clone()),
-            _ => None,
-        };
-        if let Some(token) = token {
-            self.string_literal(lit.span(), &token.to_string());
-        }
-        visit::visit_lit(self, lit);
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {

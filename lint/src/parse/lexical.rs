@@ -290,12 +290,6 @@ impl Extractor<'_> {
                 self.attrs.clear();
                 return i + 1;
             }
-            Kind::Literal => {
-                if self.text.get(token.span()).is_some_and(|s| s.contains(crate::suppress::MARKER)) {
-                    self.syntax.marker_strings.push(token.span());
-                }
-                return i + 1;
-            }
             Kind::Punct { ch: b'.', .. } => {
                 if let Some(name) = self.ident(i + 1) {
                     if self.open(i + 2, b'(') || self.path_sep(i + 2) {
