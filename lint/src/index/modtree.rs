@@ -174,6 +174,17 @@ pub struct Inputs<'a> {
 }
 
 impl Inputs<'_> {
+    /// The edition of the code at `span` in `module` (its innermost tag or
+    /// snippet, else the module's) and the builds its `#[cfg]` gates and the
+    /// module's leave it in: the one place the edition context of code is
+    /// decided.
+    pub fn context(&self, module: &Module, span: &Range<usize>) -> (EditionId, Gate) {
+        let file = self.files.get(module.file);
+        let edition = file.and_then(|f| f.tag_at(span)).unwrap_or(module.edition);
+        let own = file.map(|f| self.gate_of(module.krate, f.gates_at(span))).unwrap_or_default();
+        (edition, self.combine(own, module.gate))
+    }
+
     /// The index of a file by relative path.
     pub fn file(&self, rel: &str) -> Option<usize> {
         self.files.binary_search_by(|f| f.rel.as_str().cmp(rel)).ok()
@@ -431,9 +442,7 @@ impl ModTree {
         let top_level = parent.body.is_empty();
         self.includes(inputs, &parent, data, file_dir);
         for (i, decl) in body.mods.iter().enumerate() {
-            let tag = data.tag_at(&decl.item_span);
-            let gate = inputs.combine(inputs.gate_of(parent.krate, data.gates_at(&decl.item_span)), parent.gate);
-            let ctx = tag.unwrap_or(parent.edition);
+            let (ctx, gate) = inputs.context(&parent, &decl.item_span);
             let id = self.modules.len();
             if let (true, Some(inner)) = (decl.block, &decl.inline) {
                 self.block(inputs, shared, (module, &parent), i, inner, (file_dir, dir), chain);
@@ -586,8 +595,7 @@ impl ModTree {
             }
             let rel = target;
             let Some(to) = assigned_edition(inputs, module.krate, &rel) else { continue };
-            let ctx = data.tag_at(&inc.span).unwrap_or(module.edition);
-            let gate = inputs.combine(inputs.gate_of(module.krate, data.gates_at(&inc.span)), module.gate);
+            let (ctx, gate) = inputs.context(module, &inc.span);
             self.pulls.push(Pull {
                 file: module.file,
                 span: inc.span.clone(),

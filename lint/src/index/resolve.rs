@@ -546,12 +546,13 @@ impl<'a> Resolver<'a> {
     /// module's), and the edition its cfg gates and the module's require.
     pub fn ctx_at(&self, m: ModId, span: &Range<usize>) -> Ctx {
         let inputs = self.inputs;
-        let module = self.tree.modules.get(m);
-        let file = module.and_then(|x| inputs.files.get(x.file));
-        let edition = file.and_then(|f| f.tag_at(span)).or(module.map(|x| x.edition)).unwrap_or(inputs.config.default);
-        let krate = module.and_then(|x| x.krate);
-        let own = file.map(|f| inputs.gate_of(krate, f.gates_at(span))).unwrap_or_default();
-        Ctx { edition, gate: inputs.combine(own, module.map(|x| x.gate).unwrap_or_default()) }
+        match self.tree.modules.get(m) {
+            Some(module) => {
+                let (edition, gate) = inputs.context(module, span);
+                Ctx { edition, gate }
+            }
+            None => Ctx { edition: inputs.config.default, gate: inputs.combine(Gate::default(), Gate::default()) },
+        }
     }
 
     /// [`Self::ctx_at`], with the code also under `cfg` (a macro puts its
