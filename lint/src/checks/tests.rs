@@ -383,6 +383,36 @@ fn snippet_of_the_item_edition_covers_it() {
 }
 
 #[test]
+fn snippet_innermost_license_decides() {
+    let text = "// SPDX-License-Identifier: AGPL-3.0-only\n\
+                // SPDX-SnippetBegin\n\
+                // SPDX-License-Identifier: LicenseRef-Acme-EE\n\
+                pub fn outer() {}\n\
+                // SPDX-SnippetBegin\n\
+                // SPDX-License-Identifier: AGPL-3.0-only\n\
+                #[edition(enterprise)]\n\
+                pub fn sso() {}\n\
+                // SPDX-SnippetEnd\n\
+                // SPDX-SnippetEnd\n";
+    let found = file("app/src/a.rs", text, super::license::snippet::check);
+    assert_eq!(at(only(&found)), ("app/src/a.rs", 7, 1));
+}
+
+#[test]
+fn snippet_must_hold_the_whole_item() {
+    let text = "// SPDX-License-Identifier: AGPL-3.0-only\n\
+                // SPDX-SnippetBegin\n\
+                // SPDX-License-Identifier: LicenseRef-Acme-EE\n\
+                #[edition(enterprise)]\n\
+                pub fn sso() {\n\
+                // SPDX-SnippetEnd\n\
+                    let secret = 1;\n\
+                }\n";
+    let found = file("app/src/a.rs", text, super::license::snippet::check);
+    assert_eq!(at(only(&found)), ("app/src/a.rs", 4, 1));
+}
+
+#[test]
 fn snippet_not_needed_for_an_item_of_the_file_edition() {
     let text = "// SPDX-License-Identifier: LicenseRef-Acme-EE\n#[edition(enterprise)]\npub fn sso() {}\n";
     assert!(file("ee/src/a.rs", text, super::license::snippet::check).is_empty());

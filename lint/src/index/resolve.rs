@@ -656,16 +656,20 @@ impl<'a> Resolver<'a> {
         self.path(from, segments, global, ns, view, 0).map(|(found, _)| found)
     }
 
+    /// Whether the `use` `u` in module `scope` is in build `view`.
+    fn use_present(&self, scope: ModId, u: &UseDef, view: View) -> bool {
+        self.holds(view, self.ctx_at(scope, &u.item_span))
+    }
+
     /// Whether module `m` declares a `use` (present in `view`) binding
     /// `name`, whatever it resolves to: rustc binds a failed import too, so
     /// code using the name is not reported again.
     pub fn imports(&self, m: ModId, name: &str, view: View) -> bool {
         self.lexical(m).any(|m| {
             self.body(m).is_some_and(|body| {
-                body.uses.iter().any(|u| {
-                    matches!(&u.target, UseTarget::Name(n) if n == name)
-                        && self.holds(view, self.ctx_at(m, &u.item_span))
-                })
+                body.uses
+                    .iter()
+                    .any(|u| matches!(&u.target, UseTarget::Name(n) if n == name) && self.use_present(m, u, view))
             })
         })
     }
@@ -693,7 +697,7 @@ impl<'a> Resolver<'a> {
     pub fn maybe_imported(&self, m: ModId, name: &str, view: View) -> bool {
         self.lexical(m).any(|scope| {
             let Some(body) = self.body(scope) else { return false };
-            body.uses.iter().filter(|u| self.holds(view, self.ctx_at(scope, &u.item_span))).any(|u| {
+            body.uses.iter().filter(|u| self.use_present(scope, u, view)).any(|u| {
                 let outside = || self.path(scope, &u.path, u.global, ns::TYPE, View::Any, 0).is_none();
                 match &u.target {
                     UseTarget::Glob => outside(),
@@ -711,7 +715,7 @@ impl<'a> Resolver<'a> {
         for &scope in scopes {
             let Some(body) = self.body(scope) else { return Imported::Present };
             for u in &body.uses {
-                let present = self.holds(view, self.ctx_at(scope, &u.item_span));
+                let present = self.use_present(scope, u, view);
                 match &u.target {
                     UseTarget::Name(n) if n == name && present => return Imported::Present,
                     UseTarget::Name(n) if n == name && matches!(gated, Imported::Nothing) => {
@@ -753,7 +757,7 @@ impl<'a> Resolver<'a> {
                             .is_some_and(|r| r.res == of_trait),
                         UseTarget::Name(_) => false,
                     };
-                    anonymous && self.holds(view, self.ctx_at(scope, &u.item_span))
+                    anonymous && self.use_present(scope, u, view)
                 })
             })
         })
@@ -850,7 +854,7 @@ impl<'a> Resolver<'a> {
             .uses
             .iter()
             .filter(|u| u.extern_crate && matches!(&u.target, UseTarget::Name(n) if n == name))
-            .filter(|u| self.holds(view, self.ctx_at(root, &u.item_span)))
+            .filter(|u| self.use_present(root, u, view))
             .find_map(|u| match u.path.first()?.as_str() {
                 // `extern crate self as acme;`: the crate under another name.
                 "self" => Some(root),
@@ -873,7 +877,7 @@ impl<'a> Resolver<'a> {
         }
         let root = self.root(from)?;
         for u in self.body(root)?.uses.iter().filter(|u| u.extern_crate && u.macro_use) {
-            if !self.holds(view, self.ctx_at(root, &u.item_span)) {
+            if !self.use_present(root, u, view) {
                 continue;
             }
             let Some(krate) = u.path.first().and_then(|n| self.extern_crate(root, n)) else { continue };
@@ -972,7 +976,7 @@ impl<'a> Resolver<'a> {
                 .uses
                 .iter()
                 .filter(|u| matches!(&u.target, UseTarget::Name(n) if n == name) && !u.extern_crate)
-                .filter(|u| self.holds(view, self.ctx_at(scope, &u.item_span)))
+                .filter(|u| self.use_present(scope, u, view))
                 .collect();
             if let [single] = named.as_slice() {
                 let Some((last, prefix)) = single.path.split_last() else { continue };
@@ -1094,9 +1098,8 @@ impl<'a> Resolver<'a> {
         }
         let module = self.tree.modules.get(m)?;
         let body = self.body(m)?;
-        let use_present = |span: &Range<usize>| self.holds(view, self.ctx_at(m, span));
         for u in &body.uses {
-            if !matches!(&u.target, UseTarget::Name(n) if n == name) || !use_present(&u.item_span) {
+            if !matches!(&u.target, UseTarget::Name(n) if n == name) || !self.use_present(m, u, view) {
                 continue;
             }
             let found = if u.extern_crate {
@@ -1119,7 +1122,7 @@ impl<'a> Resolver<'a> {
                 return Some((found, scope));
             }
         }
-        for u in body.uses.iter().filter(|u| u.target == UseTarget::Glob && use_present(&u.item_span)) {
+        for u in body.uses.iter().filter(|u| u.target == UseTarget::Glob && self.use_present(m, u, view)) {
             let Some((Resolved { res: source, hops }, _)) = self.path(m, &u.path, u.global, ns::TYPE, view, depth + 1)
             else {
                 continue;

@@ -47,7 +47,12 @@ pub fn check(ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::LicenseSnippet,
                 ctx.at(tag.attr_span.clone()),
-                format!("{} item{name} sits in a {} file without a `{license}` snippet", args.edition, ctx.edition_name()),
+                format!(
+                    "{} item{name} sits in {} {} file without a `{license}` snippet",
+                    args.edition,
+                    if ctx.edition_name().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" },
+                    ctx.edition_name()
+                ),
             )
             .with_label(format!("tagged {}", args.edition))
             .with_edition(ctx.edition_name())
@@ -82,13 +87,20 @@ pub fn uncovered<'a>(ctx: &FileContext<'a>) -> Vec<(&'a EditionTag, EditionId)> 
             continue;
         }
         let accepted = ctx.accepted.get(x).map_or(&[][..], Vec::as_slice);
-        let covered = ctx.scan.snippet_at(tag.item_span.start).iter().any(|s| {
-            let index = ctx.scan.snippets.iter().position(|t| std::ptr::eq(t, *s));
-            ctx.snippet_licenses
-                .iter()
-                .filter(|(i, _)| Some(*i) == index)
-                .any(|(_, l)| l.expr.as_ref().is_ok_and(|e| e.matches_any(accepted)))
-        });
+        // The innermost snippet with a license decides, and only if the whole
+        // item lies in it.
+        let covered = ctx
+            .scan
+            .snippet_at(tag.item_span.start)
+            .into_iter()
+            .find_map(|s| {
+                let index = ctx.scan.snippets.iter().position(|t| std::ptr::eq(t, s));
+                let license = ctx.snippet_licenses.iter().find(|(i, _)| Some(*i) == index).map(|(_, l)| l)?;
+                Some((s, license))
+            })
+            .is_some_and(|(s, license)| {
+                tag.item_span.end <= s.body.end && license.expr.as_ref().is_ok_and(|e| e.matches_any(accepted))
+            });
         // Items nested in an uncovered item are covered by its snippet once added.
         let nested = found.iter().any(|(outer, _): &(&EditionTag, EditionId)| {
             outer.item_span.start <= tag.item_span.start && tag.item_span.end <= outer.item_span.end
