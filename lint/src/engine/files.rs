@@ -1,5 +1,5 @@
-//! The per-file stage: [`read`](super::read) once, [`scan`](super::scan)
-//! the header, parse what can matter ([`syntax`](super::syntax)), run the
+//! The per-file stage: [`read`] once, [`scan`]
+//! the header, parse what can matter ([`syntax`]), run the
 //! per-file checks, and with `--fix` hand the findings to the
 //! [`fixer`](super::fixer). Runs on rayon's pool; holds one file's data at
 //! a time.

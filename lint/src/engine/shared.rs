@@ -19,7 +19,7 @@ pub struct Shared<'a> {
     pub accepted: &'a [Vec<LicenseExpr>],
     pub reuse: &'a ReuseToml,
     pub fix: Option<super::FixMode>,
-    /// Whether to gather [`super::FileFacts`] for `corefence report`.
+    /// Whether to gather [`crate::inventory::facts::FileFacts`] for `corefence report`.
     pub collect_facts: bool,
     /// Files larger than this many bytes get only their header checked.
     pub max_file_size: u64,

@@ -171,13 +171,7 @@ pub fn export(options: &Options) -> Result<Export, ExportError> {
         out,
         edition: config.name(edition).to_owned(),
         written: written.files,
-        crates: outcome
-            .inventory
-            .crates
-            .iter()
-            .filter(|c| !removed_edition(c.edition))
-            .map(|c| c.dir.clone())
-            .collect(),
+        crates: plan.removal.kept_dirs.iter().cloned().collect(),
         removed: written.removed,
         line_maps: written.line_maps,
         boundary_errors,

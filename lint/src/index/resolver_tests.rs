@@ -11,7 +11,7 @@ use super::FileData;
 use crate::config::Config;
 use crate::edition::EditionMap;
 use crate::parse::items::ns;
-use crate::workspace::{Discovered, FileEntry, Workspace};
+use crate::workspace::Workspace;
 
 const CONFIG: &str = r#"
 default = "community"
@@ -65,16 +65,7 @@ impl Fixture {
         let config = crate::config::from_str("corefence.toml", config).expect("the configuration is valid");
         let texts: BTreeMap<String, String> =
             BASE.iter().chain(files).map(|(rel, text)| ((*rel).to_owned(), (*text).to_owned())).collect();
-        let root = Path::new("/workspace");
-        let entries = texts
-            .iter()
-            .map(|(rel, text)| FileEntry { rel: rel.clone(), abs: root.join(rel), len: text.len() as u64, stamp: None })
-            .collect();
-        let found = Discovered { files: entries, diagnostics: Vec::new(), links: Vec::new() };
-        let read = |f: &FileEntry| {
-            texts.get(&f.rel).map(|t| t.clone().into_bytes()).ok_or_else(|| std::io::ErrorKind::NotFound.into())
-        };
-        let ws = Workspace::from_files(root, found, &read);
+        let ws = crate::testing::memory_workspace(&texts);
         let editions = EditionMap::new(&config, &ws);
         let files = texts
             .iter()
