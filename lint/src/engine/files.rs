@@ -1,8 +1,7 @@
-//! The per-file stage: [`read`] once, [`scan`]
-//! the header, parse what can matter ([`syntax`]), run the
-//! per-file checks, and with `--fix` hand the findings to the
-//! [`fixer`](super::fixer). Runs on rayon's pool; holds one file's data at
-//! a time.
+//! The per-file stage: [`read`] once, [`scan`] the header, parse what can
+//! matter ([`syntax`]), run the per-file checks, and with `--fix` hand the
+//! findings to the [`fixer`](super::fixer). Runs on rayon's pool; holds one
+//! file's data at a time.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -19,6 +18,7 @@ use crate::suppress::{self, Suppression};
 use crate::workspace::FileEntry;
 
 /// One file's findings and the license ids its headers use.
+#[derive(Default)]
 pub struct FileResult {
     pub diagnostics: Vec<Diagnostic>,
     /// License ids the file uses, each with where.
@@ -46,23 +46,6 @@ pub struct FileResult {
 }
 
 impl FileResult {
-    fn empty() -> Self {
-        FileResult {
-            diagnostics: Vec::new(),
-            license_ids: Vec::new(),
-            fix: None,
-            facts: None,
-            internal_error: None,
-            index: None,
-            suppressions: None,
-            lexed: None,
-            unparsed: false,
-            hash: None,
-            external: false,
-            from_cache: false,
-        }
-    }
-
     /// What the cache knows of an unchanged file.
     fn cached(entry: &crate::cache::CacheEntry) -> Self {
         FileResult {
@@ -72,7 +55,7 @@ impl FileResult {
             hash: Some(entry.hash),
             license_ids: entry.license_ids.clone(),
             from_cache: true,
-            ..FileResult::empty()
+            ..FileResult::default()
         }
     }
 }
@@ -84,7 +67,7 @@ fn large_file(shared: &Shared<'_>, entry: &FileEntry, header_required: bool) -> 
         Ok(head) if header_required => {
             analyse(&Shared { fix: None, collect_facts: false, ..*shared }, entry, head, header_required, false)
         }
-        _ => FileResult::empty(),
+        _ => FileResult::default(),
     };
     let head = head.unwrap_or_default();
     let file = Arc::new(SourceFile::new(entry.rel.clone(), String::from_utf8_lossy(&head).into_owned()));
@@ -123,7 +106,7 @@ pub fn check(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
         let what = super::panic_message(panic.as_ref());
         Some(FileResult {
             internal_error: Some(format!("internal error while checking `{}`: {what}", entry.rel)),
-            ..FileResult::empty()
+            ..FileResult::default()
         })
     })
 }
@@ -156,7 +139,7 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
     let bytes = match read::read(shared, entry) {
         Ok(bytes) => bytes,
         Err(err) => {
-            return Some(FileResult { diagnostics: vec![read::unreadable(&entry.rel, &err)], ..FileResult::empty() })
+            return Some(FileResult { diagnostics: vec![read::unreadable(&entry.rel, &err)], ..FileResult::default() })
         }
     };
     let mut result = analyse(shared, entry, &bytes, header_required, is_rust);
@@ -210,7 +193,7 @@ fn analyse(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8], header_required
     let config = shared.config;
     let text = match read::decode(&entry.rel, bytes) {
         Ok(text) => text,
-        Err(binary) => return FileResult { diagnostics: vec![*binary], ..FileResult::empty() },
+        Err(binary) => return FileResult { diagnostics: vec![*binary], ..FileResult::default() },
     };
     let mut out = Vec::new();
     if text.not_utf8 {
@@ -257,6 +240,6 @@ fn analyse(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8], header_required
         lexed: syntax.lexed,
         unparsed: syntax.unparsed,
         external: licenses.external.is_some(),
-        ..FileResult::empty()
+        ..FileResult::default()
     }
 }
