@@ -126,6 +126,9 @@ struct CheckArgs {
     /// Record the current findings in this baseline file instead of reporting them.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Print where the run's time went, stage by stage, on stderr.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -351,6 +354,9 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         }
     }
     emit(args.format, &outcome.diagnostics, outcome.files, style, io)?;
+    if args.timings {
+        write!(io.stderr, "{}", outcome.timings.render())?;
+    }
     for error in &outcome.internal_errors {
         writeln!(io.stderr, "error: {error}\nthis is a bug in corefence; please report it with the file if you can")?;
     }

@@ -114,3 +114,17 @@ fn paths_limit_what_is_reported() {
     assert!(only.stdout.lines().all(|l| l.starts_with("ee/")), "{}", only.stdout);
     assert!(all.stdout.lines().count() > only.stdout.lines().count());
 }
+
+#[test]
+fn timings_show_where_the_run_went() {
+    let run = corefence(&["check", "fixtures/demo", "--format", "short", "--no-cache", "--timings"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for stage in
+        ["timings: ", "discover files", "files (in parallel)", "modules and boundary", "workspace checks", "parse"]
+    {
+        assert!(run.stderr.contains(stage), "no `{stage}` in:\n{}", run.stderr);
+    }
+    // Seconds per line, and the report itself unchanged on stdout.
+    assert!(run.stderr.lines().filter(|l| l.trim_end().ends_with(" s")).count() >= 10, "{}", run.stderr);
+    assert!(!run.stdout.contains("timings"), "{}", run.stdout);
+}

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::shared::Shared;
+use super::timings::Step;
 use super::{read, scan, syntax};
 use crate::checks::{self, FileContext};
 use crate::config::Config;
@@ -136,7 +137,7 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
     if entry.len > shared.max_file_size {
         return Some(large_file(shared, entry, header_required));
     }
-    let bytes = match read::read(shared, entry) {
+    let bytes = match shared.steps.time(Step::Read, || read::read(shared, entry)) {
         Ok(bytes) => bytes,
         Err(err) => {
             return Some(FileResult { diagnostics: vec![read::unreadable(&entry.rel, &err)], ..FileResult::default() })
@@ -191,7 +192,8 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
 /// suppressions keep of the file.
 fn analyse(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8], header_required: bool, is_rust: bool) -> FileResult {
     let config = shared.config;
-    let text = match read::decode(&entry.rel, bytes) {
+    let steps = shared.steps;
+    let text = match steps.time(Step::Scan, || read::decode(&entry.rel, bytes)) {
         Ok(text) => text,
         Err(binary) => return FileResult { diagnostics: vec![*binary], ..FileResult::default() },
     };
@@ -203,7 +205,7 @@ fn analyse(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8], header_required
             "convert it to UTF-8 (its header was checked, its code was not)",
         ));
     }
-    let licenses = scan::scan(shared, entry, bytes);
+    let licenses = steps.time(Step::Scan, || scan::scan(shared, entry, bytes));
     let syntax = syntax::syntax(shared, &text, bytes, &licenses, is_rust);
     if let Some(problem) = &syntax.problem {
         out.push(checks::parse::syntax::diagnostic(&text.source, problem));
@@ -223,7 +225,7 @@ fn analyse(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8], header_required
         accepted: shared.accepted,
         parsed: syntax.parsed.as_ref(),
     };
-    checks::check_file(&ctx, &mut out);
+    steps.time(Step::Check, || checks::check_file(&ctx, &mut out));
     let license_ids = licenses.ids();
     let facts = shared.collect_facts.then(|| crate::inventory::facts::file_facts(&ctx, bytes, &license_ids));
     let index =

@@ -20,6 +20,9 @@ mod scan;
 mod scope;
 mod shared;
 mod syntax;
+mod timings;
+
+pub use timings::Timings;
 
 pub use fixer::unified_diff;
 
@@ -132,6 +135,8 @@ pub struct Outcome {
     pub inventory: Inventory,
     /// Bugs met while checking, each naming its file (exit code 2).
     pub internal_errors: Vec<String>,
+    /// Where the run's time went.
+    pub timings: Timings,
 }
 
 /// Why nothing could be checked (exit code 2).
@@ -162,6 +167,8 @@ pub fn run(options: &Options) -> Result<Outcome, Fatal> {
 }
 
 fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
+    let mut clock = timings::Clock::new();
+    let steps = timings::Steps::default();
     let start = absolute(&options.start);
     let (root, staged) = origin(options, &start)?;
     let overlay = staged.as_ref().map(|v| &v.content);
@@ -183,6 +190,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         Some(view) => index_files(&root.dir, view, &checked),
         None => walked_files(&root.dir, jobs, &checked),
     };
+    clock.lap("discover files");
     let ws = Workspace::from_files(&root.dir, found, &|f| read_rel(&f.rel));
     let reported_staged = staged.as_ref().filter(|_| options.staged).map(|v| v.staged.as_slice());
     let scope = Scope::new(options, &start, &root, reported_staged);
@@ -196,6 +204,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let accepted = accepted_licenses(&config);
     let reuse = shared::ReuseToml::load(reuse_toml, &mut diagnostics);
     let (words, to_read) = words(&config, &ws, &editions, &scope, cache.as_ref());
+    clock.lap("manifests, cache");
     let shared = shared::Shared {
         config: &config,
         ws: &ws,
@@ -210,24 +219,21 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         parse_all: options.exhaustive,
         cache: cache.as_ref(),
         reported: &|rel: &str| scope.reports(rel),
+        steps: &steps,
     };
     // A bar only where it helps: a terminal, and enough files to read that
     // the run takes a while.
     let results = check_files(&shared, &ws, options.progress && to_read >= PROGRESS_MIN_FILES);
     let checked = results.len();
     let cached = results.iter().filter(|(_, r)| r.from_cache).count();
-    let (plan, late) = late_index(&shared, &results);
+    clock.lap("files (in parallel)");
+    let (plan, late, mut skipped) = late_index(&shared, &results);
     let mut parsed = results.iter().filter(|(_, r)| r.lexed.is_some() && !r.unparsed).count() + late.len();
-    // Files the pre-filter left out of the index; a `mod` or `include!` may still ask for one.
-    let mut skipped: BTreeSet<String> = results
-        .iter()
-        .filter_map(|(i, r)| ws.files.get(*i).filter(|f| r.unparsed && !plan.indexes(&ws, &f.rel)))
-        .map(|f| f.rel.clone())
-        .collect();
     let sources = Sources::new(&root.dir, staged.as_ref().map(|v| &v.content));
     let Merged { used_ids, mut fixes, facts, mut internal_errors, mut indexed, mut suppressions, rows } =
         merge(results, late, &plan, &ws, &sources, &mut diagnostics);
     manifest_suppressions(&ws, &mut suppressions);
+    clock.lap("index plan, late parses");
     let before = indexed.len();
     let boundary = caught("resolving the workspace's modules", &mut internal_errors, || {
         boundary_checks(&shared, &sources, &mut indexed, &mut skipped, &mut diagnostics)
@@ -235,29 +241,26 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let (found, module_editions) = boundary.unwrap_or_default();
     parsed += indexed.len().saturating_sub(before);
     diagnostics.extend(found);
+    clock.lap("modules and boundary");
     if let Some(cache) = &cache {
         // A cache that cannot be written only costs the next run time.
         let _ = cache.save(cache_entries(&ws, rows, &indexed), started);
     }
-    let manifests = caught("checking Cargo.toml files and LICENSES/", &mut internal_errors, || {
-        workspace_checks(&shared, &used_ids, fix, &mut fixes)
-    });
-    diagnostics.extend(manifests.unwrap_or_default());
-    suppress::apply(&mut diagnostics, &suppressions);
-    diagnostics.retain(|d| scope.reports(d.location.path()));
-    diagnostic::finalize(&mut diagnostics);
+    clock.lap("cache save");
+    let stage = "checking Cargo.toml files and LICENSES/";
+    diagnostics.extend(
+        caught(stage, &mut internal_errors, || workspace_checks(&shared, &used_ids, fix, &mut fixes))
+            .unwrap_or_default(),
+    );
+    clock.lap("workspace checks");
+    settle(&mut diagnostics, &suppressions, &scope);
     fixes.sort_by(|a, b| a.path.cmp(&b.path));
     let inventory = if options.collect_facts {
-        Inventory {
-            root: root.dir.clone(),
-            files: facts,
-            crates: facts::crate_facts(&ws, &editions),
-            file_editions: facts::file_editions(&config, &ws, &editions, &module_editions),
-            links: facts::link_editions(&config, &ws, &editions),
-        }
+        Inventory::gather(&root.dir, facts, (&config, &ws, &editions), &module_editions)
     } else {
         Inventory { root: root.dir.clone(), ..Inventory::default() }
     };
+    clock.lap("report");
     Ok(Outcome {
         root: root.dir,
         config,
@@ -268,7 +271,20 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         fixes,
         inventory,
         internal_errors,
+        timings: clock.finish(&steps),
     })
+}
+
+/// The findings as reported: suppressed ones gone, only those on the paths
+/// asked about, sorted and fingerprinted.
+fn settle(
+    diagnostics: &mut Vec<Diagnostic>,
+    suppressions: &BTreeMap<String, (Arc<diagnostic::SourceFile>, Vec<suppress::Suppression>)>,
+    scope: &Scope<'_>,
+) {
+    suppress::apply(diagnostics, suppressions);
+    diagnostics.retain(|d| scope.reports(d.location.path()));
+    diagnostic::finalize(diagnostics);
 }
 
 /// The per-file stage, in parallel, with a progress bar if `progress`.
@@ -453,10 +469,13 @@ fn cache_entries(
 /// Decides with the pre-filter which files the boundary analysis indexes,
 /// and parses those the per-file stage skipped: their index data, or their
 /// `parse/syntax` warnings.
+/// Also the files the pre-filter left out of the index: a `mod` or
+/// `include!` may still ask for one.
+#[allow(clippy::type_complexity)] // the three results of one decision
 fn late_index(
     shared: &shared::Shared<'_>,
     results: &[(usize, files::FileResult)],
-) -> (prefilter::IndexPlan, Vec<(crate::index::FileData, Option<Diagnostic>)>) {
+) -> (prefilter::IndexPlan, Vec<(crate::index::FileData, Option<Diagnostic>)>, BTreeSet<String>) {
     let ws = shared.ws;
     let plan = if shared.parse_all {
         prefilter::IndexPlan::everything(ws)
@@ -485,7 +504,12 @@ fn late_index(
             known.map(|data| (data, None)).or_else(|| syntax::index_only(shared, entry))
         })
         .collect();
-    (plan, late)
+    let skipped = results
+        .iter()
+        .filter_map(|(i, r)| ws.files.get(*i).filter(|f| r.unparsed && !plan.indexes(ws, &f.rel)))
+        .map(|f| f.rel.clone())
+        .collect();
+    (plan, late, skipped)
 }
 
 /// The index stage and the checks that need the whole workspace's module

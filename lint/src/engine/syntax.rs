@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::read::{self, Text};
 use super::scan::{snippet_licenses, Licenses};
 use super::shared::Shared;
+use super::timings::Step;
 use crate::checks::{self, WrittenLicense};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::index::FileData;
@@ -33,14 +34,16 @@ pub(super) struct Syntax {
 pub(super) fn syntax(shared: &Shared<'_>, text: &Text<'_>, bytes: &[u8], licenses: &Licenses, is_rust: bool) -> Syntax {
     let scan = &licenses.scan;
     let lexed = (is_rust && !text.not_utf8).then(|| {
-        let mut lexed = shared.words.scan(bytes);
+        let mut lexed = shared.steps.time(Step::Lex, || shared.words.scan(bytes));
         // A snippet marks code of an edition, as a tag does.
         lexed.tag |= !scan.snippets.is_empty();
         lexed
     });
     let wanted = lexed.as_ref().is_some_and(|l| shared.parse_all || l.needs_syntax());
     let (parsed, problem) = if wanted {
-        let parsed = parse::parse(&without_frontmatter(&text.decoded, scan.frontmatter.clone()));
+        let parsed = shared
+            .steps
+            .time(Step::Parse, || parse::parse(&without_frontmatter(&text.decoded, scan.frontmatter.clone())));
         (Some(parsed.file), parsed.problem)
     } else {
         (None, None)
@@ -58,7 +61,7 @@ pub fn index_only(shared: &Shared<'_>, entry: &FileEntry) -> Option<(FileData, O
     let text = std::str::from_utf8(&bytes).ok()?;
     let scan = header::scan(&bytes, CommentStyle::Rust);
     let snippets = snippet_licenses(&scan);
-    let parsed = parse::parse(&without_frontmatter(text, scan.frontmatter.clone()));
+    let parsed = shared.steps.time(Step::Parse, || parse::parse(&without_frontmatter(text, scan.frontmatter.clone())));
     let warning = parsed
         .problem
         .as_ref()

@@ -4,7 +4,7 @@
 //! The engine gathers them while it checks (with `collect_facts`).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::checks::FileContext;
 use crate::config::{Config, EditionId};
@@ -26,6 +26,26 @@ pub struct Inventory {
     /// Symbolic links to files of the workspace: the link's path, its own
     /// edition (by path or crate), and the file it ends at.
     pub links: Vec<(String, EditionId, String)>,
+}
+
+impl Inventory {
+    /// The inventory of a run: the checked files' facts, and what the
+    /// workspace model says of every crate, file and link (`declared`: the
+    /// edition each module file's declaration gives it).
+    pub(crate) fn gather(
+        root: &Path,
+        files: Vec<FileFacts>,
+        (config, ws, editions): (&Config, &Workspace, &EditionMap),
+        declared: &BTreeMap<String, EditionId>,
+    ) -> Self {
+        Inventory {
+            root: root.to_path_buf(),
+            files,
+            crates: crate_facts(ws, editions),
+            file_editions: file_editions(config, ws, editions, declared),
+            links: link_editions(config, ws, editions),
+        }
+    }
 }
 
 /// What `corefence report` knows of one checked file.
@@ -151,7 +171,7 @@ fn bytecount_lines(bytes: &[u8]) -> usize {
 
 /// Every file's edition: its declaration's for a module file, else its
 /// path or crate edition.
-pub(crate) fn file_editions(
+fn file_editions(
     config: &Config,
     ws: &Workspace,
     editions: &EditionMap,
@@ -168,18 +188,14 @@ pub(crate) fn file_editions(
 }
 
 /// Every symbolic link to a workspace file, with the link's own edition.
-pub(crate) fn link_editions(
-    config: &Config,
-    ws: &Workspace,
-    editions: &EditionMap,
-) -> Vec<(String, EditionId, String)> {
+fn link_editions(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<(String, EditionId, String)> {
     ws.links
         .iter()
         .map(|(link, target)| (link.clone(), editions.file_edition(config, ws, link).0, target.clone()))
         .collect()
 }
 
-pub(crate) fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {
+fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {
     ws.crates
         .iter()
         .enumerate()
