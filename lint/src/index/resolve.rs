@@ -193,7 +193,9 @@ pub struct Resolver<'a> {
     trait_impls: TraitImpls,
     /// Finished lookups. Re-export graphs are DAGs full of diamonds (and
     /// sometimes cycles): without this, glob chains cost exponential time.
-    memo: RefCell<HashMap<LookupKey, Option<Binding>>>,
+    /// Keyed by module, namespace and build, then name, so that a lookup
+    /// that finds its answer allocates nothing.
+    memo: RefCell<HashMap<(ModId, u8, View), HashMap<String, Option<Binding>>>>,
     /// Lookups in progress: meeting one again is a cycle.
     active: RefCell<HashSet<LookupKey>>,
 }
@@ -1074,16 +1076,16 @@ impl<'a> Resolver<'a> {
         if depth > MAX_DEPTH {
             return None;
         }
-        let key = (m, name.to_owned(), ns, view);
-        if let Some(done) = self.memo.borrow().get(&key) {
+        if let Some(done) = self.memo.borrow().get(&(m, ns, view)).and_then(|names| names.get(name)) {
             return done.clone();
         }
+        let key = (m, name.to_owned(), ns, view);
         if !self.active.borrow_mut().insert(key.clone()) {
             return None;
         }
         let found = self.lookup_uncached(m, name, ns, view, depth);
         self.active.borrow_mut().remove(&key);
-        self.memo.borrow_mut().insert(key, found.clone());
+        self.memo.borrow_mut().entry((m, ns, view)).or_default().insert(key.1, found.clone());
         found
     }
 
