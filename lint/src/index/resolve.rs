@@ -137,6 +137,9 @@ pub struct Ctx {
 /// A lookup: module, name, namespaces, build.
 type LookupKey = (ModId, String, u8, View);
 
+/// Finished lookups of one module, namespace and build, by name.
+type Memo = HashMap<String, Option<Binding>>;
+
 /// The longest chain of type aliases followed (`type A = B; type B = C;`).
 const MAX_ALIASES: usize = 8;
 
@@ -195,7 +198,7 @@ pub struct Resolver<'a> {
     /// sometimes cycles): without this, glob chains cost exponential time.
     /// Keyed by module, namespace and build, then name, so that a lookup
     /// that finds its answer allocates nothing.
-    memo: RefCell<HashMap<(ModId, u8, View), HashMap<String, Option<Binding>>>>,
+    memo: RefCell<HashMap<(ModId, u8, View), Memo>>,
     /// Lookups in progress: meeting one again is a cycle.
     active: RefCell<HashSet<LookupKey>>,
 }
