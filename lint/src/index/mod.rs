@@ -57,18 +57,19 @@ pub struct Sources<'a> {
     /// With `--staged`: the index content of files whose working tree differs,
     /// so a finding shows the code it is about.
     overlay: Option<&'a std::collections::BTreeMap<String, Vec<u8>>>,
-    cache: std::cell::RefCell<std::collections::HashMap<String, std::sync::Arc<crate::diagnostic::SourceFile>>>,
+    /// Shared by the threads that report findings.
+    cache: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<crate::diagnostic::SourceFile>>>,
 }
 
 impl<'a> Sources<'a> {
     /// Reads from the workspace at `root`, or from `overlay` where it has the file.
     pub fn new(root: &std::path::Path, overlay: Option<&'a std::collections::BTreeMap<String, Vec<u8>>>) -> Self {
-        Sources { root: root.to_path_buf(), overlay, cache: std::cell::RefCell::default() }
+        Sources { root: root.to_path_buf(), overlay, cache: std::sync::Mutex::default() }
     }
 
     /// The text of a file (empty when it has become unreadable since).
     pub fn get(&self, rel: &str) -> std::sync::Arc<crate::diagnostic::SourceFile> {
-        let mut cache = self.cache.borrow_mut();
+        let mut cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let entry = cache.entry(rel.to_owned()).or_insert_with(|| {
             let text = match self.overlay.and_then(|o| o.get(rel)) {
                 Some(bytes) => Ok(String::from_utf8_lossy(bytes).into_owned()),

@@ -32,6 +32,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::modtree::{Gate, Inputs, ModId, ModTree, Need};
 use crate::config::EditionId;
@@ -170,8 +171,24 @@ type Provided = (Res, (ModId, usize), Option<String>, (ModId, Range<usize>));
 /// Resolution depth beyond which a chain of `use`s is taken as a cycle.
 const MAX_DEPTH: usize = 160;
 
-/// Resolves paths over a built [`ModTree`].
+/// Resolves paths over a built [`ModTree`]: the [`Index`] it shares with
+/// its forks, and the lookups it has finished, its own.
 pub struct Resolver<'a> {
+    index: Arc<Index<'a>>,
+    /// Finished lookups. Re-export graphs are DAGs full of diamonds (and
+    /// sometimes cycles): without this, glob chains cost exponential time.
+    /// Keyed by module, namespace and build, then name, so that a lookup
+    /// that finds its answer allocates nothing.
+    memo: RefCell<Memos>,
+    /// Lookups in progress: meeting one again is a cycle.
+    active: RefCell<HashSet<LookupKey>>,
+}
+
+/// Finished lookups, by module, namespace and build, then name.
+type Memos = HashMap<(ModId, u8, View), Memo>;
+
+/// What a [`Resolver`] knows once built, shared by its forks.
+pub struct Index<'a> {
     inputs: &'a Inputs<'a>,
     tree: &'a ModTree,
     /// Per module id of a target root: the crate names its code can use.
@@ -194,13 +211,66 @@ pub struct Resolver<'a> {
     /// The traits each type implements or derives, by the trait's last
     /// name: the `impl` block's or `derive` attribute's module and span.
     trait_impls: TraitImpls,
-    /// Finished lookups. Re-export graphs are DAGs full of diamonds (and
-    /// sometimes cycles): without this, glob chains cost exponential time.
-    /// Keyed by module, namespace and build, then name, so that a lookup
-    /// that finds its answer allocates nothing.
-    memo: RefCell<HashMap<(ModId, u8, View), Memo>>,
-    /// Lookups in progress: meeting one again is a cycle.
-    active: RefCell<HashSet<LookupKey>>,
+}
+
+impl<'a> std::ops::Deref for Resolver<'a> {
+    type Target = Index<'a>;
+
+    fn deref(&self) -> &Index<'a> {
+        &self.index
+    }
+}
+
+/// The members [`Resolver::new`] collects, before they join the index.
+struct Members {
+    members: Vec<MemberInfo>,
+    trait_impls: TraitImpls,
+    members_of: HashMap<Res, Vec<usize>>,
+    members_by_name: HashMap<String, Vec<usize>>,
+    foreign: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Index<'a> {
+    /// The body of a module.
+    pub fn body(&self, m: ModId) -> Option<&'a ModuleBody> {
+        let module = self.tree.modules.get(m)?;
+        let mut body = &self.inputs.files.get(module.file)?.syntax.root;
+        for &i in &module.body {
+            body = body.mods.get(i)?.inline.as_ref()?;
+        }
+        Some(body)
+    }
+
+    /// An item of a module.
+    pub fn item(&self, m: ModId, index: usize) -> Option<&'a ItemDef> {
+        self.body(m)?.items.get(index)
+    }
+}
+
+impl Members {
+    fn store(self, index: &mut Index<'_>) {
+        index.members = self.members;
+        index.trait_impls = self.trait_impls;
+        index.members_of = self.members_of;
+        index.members_by_name = self.members_by_name;
+        index.foreign_members = self.foreign;
+    }
+}
+
+/// What a thread needs to make its own [`Resolver`]: the shared index and
+/// the lookups finished while building it.
+pub struct Forks<'a> {
+    index: Arc<Index<'a>>,
+    memo: Memos,
+}
+
+impl<'a> Forks<'a> {
+    /// A resolver that knows what the one these came from knew when it was
+    /// built. Lookups in one fork never change another's answers, so work
+    /// split into fixed parts gives the same findings on any number of threads.
+    pub fn fork(&self) -> Resolver<'a> {
+        Resolver { index: Arc::clone(&self.index), memo: RefCell::new(self.memo.clone()), active: RefCell::default() }
+    }
 }
 
 impl<'a> Resolver<'a> {
@@ -235,7 +305,7 @@ impl<'a> Resolver<'a> {
                 *slot = names;
             }
         }
-        let mut resolver = Resolver {
+        let mut index = Index {
             inputs,
             tree,
             externs,
@@ -246,24 +316,31 @@ impl<'a> Resolver<'a> {
             foreign_members: HashMap::new(),
             trait_impls: HashMap::new(),
             macro_members: inputs.files.iter().flat_map(|f| f.syntax.macro_members.iter().cloned()).collect(),
-            memo: RefCell::default(),
-            active: RefCell::default(),
         };
-        let mut exported = HashMap::new();
         for (id, module) in tree.modules.iter().enumerate() {
-            let Some(body) = resolver.body(id) else { continue };
+            let Some(body) = index.body(id) else { continue };
             for (i, item) in body.items.iter().enumerate().filter(|(_, it)| it.macro_export) {
-                exported.entry((module.root, item.name.clone())).or_insert(Res::Item(id, i));
+                index.exported.entry((module.root, item.name.clone())).or_insert(Res::Item(id, i));
             }
         }
-        resolver.exported = exported;
-        resolver.collect_members();
+        // Members need lookups, which need a resolver: built with the
+        // index as it is so far, then added to it.
+        let mut resolver = Resolver { index: Arc::new(index), memo: RefCell::default(), active: RefCell::default() };
+        let members = resolver.collect_members();
+        if let Some(index) = Arc::get_mut(&mut resolver.index) {
+            members.store(index);
+        }
         resolver
+    }
+
+    /// What other threads need to resolve as this resolver does.
+    pub fn forks(&self) -> Forks<'a> {
+        Forks { index: Arc::clone(&self.index), memo: self.memo.borrow().clone() }
     }
 
     /// Variants, fields and trait items from the definitions; associated
     /// items from every impl block whose self type resolves.
-    fn collect_members(&mut self) {
+    fn collect_members(&self) -> Members {
         let mut members = Vec::new();
         let mut provided = Vec::new();
         let mut trait_impls: TraitImpls = HashMap::new();
@@ -362,11 +439,7 @@ impl<'a> Resolver<'a> {
             }
             members_by_name.entry(info.member.name.clone()).or_default().push(i);
         }
-        self.members = members;
-        self.trait_impls = trait_impls;
-        self.members_of = members_of;
-        self.members_by_name = members_by_name;
-        self.foreign_members = foreign;
+        Members { members, trait_impls, members_of, members_by_name, foreign }
     }
 
     /// Under what name [`Self::foreign_members`] keeps the items of an impl
@@ -502,21 +575,6 @@ impl<'a> Resolver<'a> {
     /// The members of `owner` (its impls included).
     pub fn members_of(&self, owner: Res) -> &[usize] {
         self.members_of.get(&owner).map_or(&[], Vec::as_slice)
-    }
-
-    /// The body of a module.
-    pub fn body(&self, m: ModId) -> Option<&'a ModuleBody> {
-        let module = self.tree.modules.get(m)?;
-        let mut body = &self.inputs.files.get(module.file)?.syntax.root;
-        for &i in &module.body {
-            body = body.mods.get(i)?.inline.as_ref()?;
-        }
-        Some(body)
-    }
-
-    /// An item of a module.
-    pub fn item(&self, m: ModId, index: usize) -> Option<&'a ItemDef> {
-        self.body(m)?.items.get(index)
     }
 
     /// Where a definition is: its module and its whole span (`None` for a module).

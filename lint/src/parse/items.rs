@@ -9,6 +9,7 @@
 use std::ops::Range;
 
 use super::attrs::AttrsOf;
+use super::extent::{Bytes, Extent};
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
@@ -1205,7 +1206,7 @@ impl Collector {
         if cfg == Cfg::Other {
             return None;
         }
-        let range = span().byte_range();
+        let range = span().bytes();
         self.syntax.cfg_regions.push((range.clone(), cfg));
         Some(range)
     }
@@ -1225,8 +1226,8 @@ impl Collector {
                     .iter()
                     .map(|v| Member {
                         name: v.ident.unraw().to_string(),
-                        span: v.span().byte_range(),
-                        name_span: v.ident.span().byte_range(),
+                        span: v.span().bytes(),
+                        name_span: v.ident.span().bytes(),
                         kind: MemberKind::Variant,
                         ty: None,
                         fields: fields(&v.fields),
@@ -1264,8 +1265,8 @@ impl Collector {
         let item = ItemDef {
             name: name.unraw().to_string(),
             vis: vis.into(),
-            span: name.span().byte_range(),
-            item_span: whole.span().byte_range(),
+            span: name.span().bytes(),
+            item_span: whole.extent(),
             macro_export: false,
             ns,
             members,
@@ -1282,7 +1283,7 @@ impl Collector {
     fn derives(attrs: &[Attribute]) -> Vec<(String, Range<usize>, Range<usize>)> {
         let mut out = Vec::new();
         for attr in attrs {
-            let span = attr.span().byte_range();
+            let span = attr.span().bytes();
             let lists: Vec<syn::MetaList> = if attr.path().is_ident("derive") {
                 attr.meta.require_list().ok().cloned().into_iter().collect()
             } else if attr.path().is_ident("cfg_attr") {
@@ -1305,7 +1306,7 @@ impl Collector {
                 };
                 for path in paths {
                     let Some(last) = path.segments.last() else { continue };
-                    out.push((last.ident.to_string(), span.clone(), last.ident.span().byte_range()));
+                    out.push((last.ident.to_string(), span.clone(), last.ident.span().bytes()));
                 }
             }
         }
@@ -1578,7 +1579,7 @@ impl Collector {
                     let need = match m.method.to_string().as_str() {
                         "into" => {
                             if let Some(from) = self.hint_of(&m.receiver) {
-                                self.conversion(ty.clone(), false, from, m.method.span().byte_range());
+                                self.conversion(ty.clone(), false, from, m.method.span().bytes());
                             }
                             None
                         }
@@ -1591,7 +1592,7 @@ impl Collector {
                         self.syntax.trait_uses.push(TraitUse {
                             traits: vec![need.to_owned()],
                             receiver: Hint::Type(ty.clone()),
-                            span: m.method.span().byte_range(),
+                            span: m.method.span().bytes(),
                             module: self.path.clone(),
                         });
                     }
@@ -1620,7 +1621,7 @@ impl Collector {
             // A std type implements no trait of the workspace's: only the
             // workspace's types can miss an impl in some build.
             if let Some(value) = self.hint_of(arg).filter(|h| !matches!(h, Hint::Type(t) if is_std_type(t))) {
-                let span = arg.span().byte_range();
+                let span = arg.span().bytes();
                 self.syntax.arguments.push(Argument { callee: callee.clone(), index, value, span });
             }
         }
@@ -1726,10 +1727,10 @@ impl Collector {
                 };
                 !attrs.is_empty() && cfg_of(attrs) != Cfg::Other
             })
-            .map(|input| input.span().byte_range())
+            .map(|input| input.span().bytes())
             .collect();
         if !gated.is_empty() {
-            let name = sig.ident.span().byte_range();
+            let name = sig.ident.span().bytes();
             self.syntax.gated_signatures.push(GatedSignature { name, params: sig.inputs.len(), gated });
         }
         let bounds = type_param_bounds(&sig.generics);
@@ -1743,18 +1744,18 @@ impl Collector {
             })
             .collect();
         if params.iter().any(|p| !p.is_empty()) {
-            self.syntax.bounded_params.push((sig.ident.span().byte_range(), params));
+            self.syntax.bounded_params.push((sig.ident.span().bytes(), params));
         }
         if let syn::ReturnType::Type(_, ty) = &sig.output {
             let bare = matches!(&**ty, syn::Type::Path(p) if p.qself.is_none()
                 && p.path.get_ident().is_some_and(|id| names.contains(&id)));
             let traits = if bare { param_traits(ty, &names, &bounds) } else { Vec::new() };
             if !traits.is_empty() {
-                self.syntax.bounded_returns.push((sig.ident.span().byte_range(), traits));
+                self.syntax.bounded_returns.push((sig.ident.span().bytes(), traits));
             }
         }
         if bounds.iter().any(|b| !b.is_empty()) {
-            self.syntax.bounded_fns.push((sig.ident.span().byte_range(), bounds));
+            self.syntax.bounded_fns.push((sig.ident.span().bytes(), bounds));
         }
         self.returns.push(return_type(sig));
         self.opaque_returns.push(match &sig.output {
@@ -1794,7 +1795,7 @@ impl Collector {
             other => self.hint_of(other).map(|h| Hint::Failed(Box::new(h))),
         };
         if let Some(from) = from {
-            self.conversion(into, true, from, e.question_token.span().byte_range());
+            self.conversion(into, true, from, e.question_token.span().bytes());
         }
     }
 
@@ -1803,15 +1804,15 @@ impl Collector {
     fn macro_rules(&mut self, m: &syn::ItemMacro, name: &syn::Ident, item: &syn::Item) {
         let exported = m.attrs.iter().any(|a| a.path().is_ident("macro_export"));
         let (expands, rules) = self.macro_bodies(&m.mac.tokens);
-        self.syntax.macro_rules.push((name.span().byte_range(), rules));
+        self.syntax.macro_rules.push((name.span().bytes(), rules));
         declared_names(m.mac.tokens.clone(), &mut self.syntax.macro_members);
         self.body().items.push(ItemDef {
             name: name.to_string(),
             // Not exported, a `macro_rules!` macro reaches no
             // further than its crate (a `use` can re-export it there).
             vis: if exported { Visibility::Public } else { Visibility::Crate },
-            span: name.span().byte_range(),
-            item_span: item.span().byte_range(),
+            span: name.span().bytes(),
+            item_span: item.extent(),
             macro_export: exported,
             ns: ns::MACRO,
             members: Vec::new(),
@@ -1834,14 +1835,14 @@ impl Collector {
         let [arg] = args.iter().collect::<Vec<_>>()[..] else { return };
         if let Some(into) = from_fn(func) {
             if let Some(from) = self.hint_of(arg) {
-                self.conversion(into, false, from, func.span().byte_range());
+                self.conversion(into, false, from, func.span().bytes());
             }
         } else if func.is_ident("Err") {
             let Expr::MethodCall(m) = arg else { return };
             let Some(Some(into)) = self.returns.last().cloned() else { return };
             if m.method == "into" && m.args.is_empty() {
                 if let Some(from) = self.hint_of(&m.receiver) {
-                    self.conversion(into, true, from, m.method.span().byte_range());
+                    self.conversion(into, true, from, m.method.span().bytes());
                 }
             }
         }
@@ -1850,7 +1851,7 @@ impl Collector {
     fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>, start: Option<usize>, item: &syn::ItemUse) {
         let vis = Visibility::from(&item.vis);
         let global = item.leading_colon.is_some();
-        let item_span = item.span().byte_range();
+        let item_span = item.extent();
         let leaf = |c: &mut Collector, path: Vec<String>, target: UseTarget, end: usize, first: usize| {
             let span = start.unwrap_or(first)..end;
             c.body().uses.push(UseDef {
@@ -1866,13 +1867,13 @@ impl Collector {
         };
         match tree {
             syn::UseTree::Path(p) => {
-                let begin = start.or(Some(p.ident.span().byte_range().start));
+                let begin = start.or(Some(p.ident.span().bytes().start));
                 prefix.push(p.ident.unraw().to_string());
                 self.use_tree(&p.tree, prefix, begin, item);
                 prefix.pop();
             }
             syn::UseTree::Name(n) => {
-                let r = n.ident.span().byte_range();
+                let r = n.ident.span().bytes();
                 let mut path = prefix.clone();
                 let name = if n.ident == "self" {
                     prefix.last().cloned().unwrap_or_default()
@@ -1885,7 +1886,7 @@ impl Collector {
                 leaf(self, path, UseTarget::Name(name), r.end, r.start);
             }
             syn::UseTree::Rename(n) => {
-                let r = n.ident.span().byte_range();
+                let r = n.ident.span().bytes();
                 let mut path = prefix.clone();
                 if n.ident != "self" {
                     path.push(n.ident.unraw().to_string());
@@ -1893,7 +1894,7 @@ impl Collector {
                 leaf(self, path, UseTarget::Name(n.rename.to_string()), r.end, r.start);
             }
             syn::UseTree::Glob(g) => {
-                let r = g.star_token.span().byte_range();
+                let r = g.star_token.span().bytes();
                 leaf(self, prefix.clone(), UseTarget::Glob, r.end, r.start);
             }
             syn::UseTree::Group(g) => {
@@ -1979,16 +1980,16 @@ impl Collector {
             }
             let mut segments = vec![if dollar_crate { "$crate".to_owned() } else { head.to_string() }];
             let start = if global || dollar_crate {
-                trees.get(i).map_or(0, |t| t.span().byte_range().start)
+                trees.get(i).map_or(0, |t| t.span().bytes().start)
             } else {
-                head.span().byte_range().start
+                head.span().bytes().start
             };
-            let mut end = head.span().byte_range().end;
+            let mut end = head.span().bytes().end;
             let mut j = first + 1;
             while is_path_sep(&trees, j) {
                 let Some(TokenTree::Ident(next)) = trees.get(j + 2) else { break };
                 segments.push(next.to_string());
-                end = next.span().byte_range().end;
+                end = next.span().bytes().end;
                 j += 3;
             }
             let next_is = |ch: char| matches!(trees.get(j), Some(TokenTree::Punct(p)) if p.as_char() == ch);
@@ -2039,8 +2040,8 @@ impl Collector {
                 _ => false,
             })
             .or(trees.last())
-            .map_or(0, |t| t.span().byte_range().end);
-        self.syntax.cfg_regions.push((hash.span().byte_range().start..end, Cfg::of(&cfg)));
+            .map_or(0, |t| t.span().bytes().end);
+        self.syntax.cfg_regions.push((hash.span().bytes().start..end, Cfg::of(&cfg)));
     }
 
     /// Records that `value` needs its type to implement one of `traits`,
@@ -2050,7 +2051,7 @@ impl Collector {
             self.syntax.trait_uses.push(TraitUse {
                 traits: traits.iter().map(|t| (*t).to_owned()).collect(),
                 receiver,
-                span: span().byte_range(),
+                span: span().bytes(),
                 module: self.path.clone(),
             });
         }
@@ -2065,7 +2066,7 @@ impl Collector {
             self.syntax.trait_uses.push(TraitUse {
                 traits: vec!["Default".to_owned()],
                 receiver: Hint::Unwrapped(Box::new(inner)),
-                span: call.method.span().byte_range(),
+                span: call.method.span().bytes(),
                 module: self.path.clone(),
             });
         }
@@ -2105,7 +2106,7 @@ impl Collector {
         if !text.ends_with('"') {
             return;
         }
-        let start = lit.span().byte_range().start;
+        let start = lit.span().bytes().start;
         // Named arguments (`{seats}` with `seats = 5`) are not captures.
         let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
         let named: Vec<String> = trees
@@ -2131,7 +2132,7 @@ impl Collector {
         }
         let path_attr = m.attrs.iter().find(|a| a.path().is_ident("path")).and_then(str_value);
         let cfg_paths = m.attrs.iter().filter_map(cfg_attr_path).collect();
-        let head = m.mod_token.span().byte_range().start..m.ident.span().byte_range().end;
+        let head = m.mod_token.span().bytes().start..m.ident.span().bytes().end;
         let mut decl = ModDecl {
             name: m.ident.unraw().to_string(),
             path_attr,
@@ -2139,7 +2140,7 @@ impl Collector {
             inline: None,
             vis: (&m.vis).into(),
             span: head,
-            item_span: item.span().byte_range(),
+            item_span: item.extent(),
             block: false,
             macro_use: m.attrs.iter().any(|a| a.path().is_ident("macro_use")),
             custom_cfg: m.attrs.iter().filter(|a| a.path().is_ident("cfg")).find_map(|a| custom_cfg(&a.meta)),
@@ -2166,8 +2167,8 @@ impl Collector {
         let owner = Hint::Type(path_of(path));
         for member in members {
             let (name, span) = match member {
-                syn::Member::Named(name) => (name.unraw().to_string(), name.span().byte_range()),
-                syn::Member::Unnamed(i) => (i.index.to_string(), i.span.byte_range()),
+                syn::Member::Named(name) => (name.unraw().to_string(), name.span().bytes()),
+                syn::Member::Unnamed(i) => (i.index.to_string(), i.span.bytes()),
             };
             self.syntax.method_calls.push(MethodCall {
                 name,
@@ -2188,12 +2189,10 @@ impl Collector {
         // The trait's path and the item after it: `Tr::f` of `<T as Tr>::f`.
         let trait_segments: Vec<&syn::PathSegment> = path.segments.iter().take(q.position).collect();
         if let (Some(first), Some(last)) = (trait_segments.first(), trait_segments.last()) {
-            let start = path
-                .leading_colon
-                .map_or_else(|| first.ident.span().byte_range().start, |c| c.span().byte_range().start);
+            let start = path.leading_colon.map_or_else(|| first.ident.span().bytes().start, |c| c.span().bytes().start);
             let segments = path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
             // Reported at the trait's path.
-            self.push_ref(segments, path.leading_colon.is_some(), start..last.ident.span().byte_range().end, ns::ANY);
+            self.push_ref(segments, path.leading_colon.is_some(), start..last.ident.span().bytes().end, ns::ANY);
             if let Some(r) = self.syntax.refs.last_mut() {
                 r.qself = ty_path(&q.ty).map(Box::new);
             }
@@ -2224,7 +2223,7 @@ impl Collector {
                 }
                 let Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) = &nv.value else { continue };
                 let Ok(path) = syn::parse_str::<syn::Path>(&s.value()) else { continue };
-                let r = s.span().byte_range();
+                let r = s.span().bytes();
                 // Inside the quotes.
                 let span = (r.start + 1).min(r.end)..r.end.saturating_sub(1).max(r.start);
                 let segments = path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
@@ -2237,7 +2236,7 @@ impl Collector {
             if let Some(predicate) = metas.next() {
                 let cfg = Cfg::of(predicate);
                 if cfg != Cfg::Other {
-                    self.syntax.cfg_regions.push((span.byte_range(), cfg));
+                    self.syntax.cfg_regions.push((span.bytes(), cfg));
                 }
             }
             for meta in metas {
@@ -2257,8 +2256,8 @@ fn fields(fields: &syn::Fields) -> Vec<Member> {
         .enumerate()
         .map(|(i, f)| Member {
             name: f.ident.as_ref().map_or_else(|| i.to_string(), ToString::to_string),
-            span: f.span().byte_range(),
-            name_span: f.ident.as_ref().map_or_else(|| f.span().byte_range(), |n| n.span().byte_range()),
+            span: f.span().bytes(),
+            name_span: f.ident.as_ref().map_or_else(|| f.span().bytes(), |n| n.span().bytes()),
             kind: MemberKind::Field,
             ty: ty_path(&f.ty),
             fields: Vec::new(),
@@ -2336,7 +2335,7 @@ fn macro_rule(pattern: &TokenStream, body: &proc_macro2::Group, regions: &[(Rang
     let region_of = |span: &Range<usize>| regions.iter().find(|(r, _)| r.start <= span.start && span.end <= r.end);
     let mut code = uses.iter().filter(|(_, text)| !text).map(|(span, _)| region_of(span).map(|(_, c)| c));
     let gate = code.next().flatten().cloned().filter(|first| code.all(|c| c == Some(first)));
-    MacroRule { literal, body: body.span().byte_range(), opaque, gate }
+    MacroRule { literal, body: body.span().bytes(), opaque, gate }
 }
 
 /// Whether tokens hold a `$` (a macro pattern with fragments).
@@ -2365,7 +2364,7 @@ fn fragment_uses(tokens: TokenStream, text: bool, out: &mut Vec<(Range<usize>, b
             (TokenTree::Punct(dollar), Some(TokenTree::Ident(name)), _)
                 if dollar.as_char() == '$' && name != "crate" =>
             {
-                out.push((name.span().byte_range(), text));
+                out.push((name.span().bytes(), text));
                 i += 2;
                 continue;
             }
@@ -2498,7 +2497,7 @@ fn gated_args(args: &Punctuated<Expr, Token![,]>) -> Vec<Range<usize>> {
             let attrs = expr_attrs(a);
             !attrs.is_empty() && cfg_of(attrs) != Cfg::Other
         })
-        .map(|a| a.span().byte_range())
+        .map(|a| a.span().bytes())
         .collect()
 }
 
@@ -2512,8 +2511,8 @@ fn trait_member(item: &syn::TraitItem) -> Option<Member> {
         syn::TraitItem::Type(t) => (&t.ident, MemberKind::Type, None),
         _ => return None,
     };
-    let (name_span, name) = (name.span().byte_range(), name.unraw().to_string());
-    Some(Member { name, span: item.span().byte_range(), name_span, kind, ty, fields: Vec::new() })
+    let (name_span, name) = (name.span().bytes(), name.unraw().to_string());
+    Some(Member { name, span: item.extent(), name_span, kind, ty, fields: Vec::new() })
 }
 
 /// An impl item as a member.
@@ -2526,8 +2525,8 @@ fn impl_member(item: &syn::ImplItem) -> Option<Member> {
         syn::ImplItem::Type(t) => (&t.ident, MemberKind::Type, ty_path(&t.ty)),
         _ => return None,
     };
-    let (name_span, name) = (name.span().byte_range(), name.unraw().to_string());
-    Some(Member { name, span: item.span().byte_range(), name_span, kind, ty, fields: Vec::new() })
+    let (name_span, name) = (name.span().bytes(), name.unraw().to_string());
+    Some(Member { name, span: item.extent(), name_span, kind, ty, fields: Vec::new() })
 }
 
 /// The `{name}` captures of a format string literal as written: each name
@@ -2569,11 +2568,10 @@ fn is_builtin_attribute(path: &syn::Path) -> bool {
 /// A path's span from its first segment (or leading `::`) to its last
 /// segment's name, leaving out generic arguments.
 fn path_span(path: &syn::Path) -> Range<usize> {
-    let start = path.leading_colon.map_or_else(
-        || path.segments.first().map_or(0, |s| s.ident.span().byte_range().start),
-        |c| c.span().byte_range().start,
-    );
-    let end = path.segments.last().map_or(start, |s| s.ident.span().byte_range().end);
+    let start = path
+        .leading_colon
+        .map_or_else(|| path.segments.first().map_or(0, |s| s.ident.span().bytes().start), |c| c.span().bytes().start);
+    let end = path.segments.last().map_or(start, |s| s.ident.span().bytes().end);
     start..end
 }
 
@@ -2627,13 +2625,13 @@ impl Collector {
             module: self.path.clone(),
             self_ty: self_ty.clone(),
             trait_path,
-            span: whole.span().byte_range(),
+            span: whole.extent(),
             items,
             blanket,
         });
         for it in &i.items {
             if let syn::ImplItem::Fn(f) = it {
-                self.syntax.methods.push((f.sig.ident.unraw().to_string(), f.span().byte_range()));
+                self.syntax.methods.push((f.sig.ident.unraw().to_string(), f.extent()));
             }
         }
         for attr in &i.attrs {
@@ -2669,7 +2667,7 @@ impl Collector {
             self.scoped(visit);
             return;
         }
-        let span = b.brace_token.span.join().byte_range();
+        let span = b.brace_token.span.join().bytes();
         let inline = self.inline_body(|c| c.scoped(visit));
         self.body().mods.push(ModDecl {
             name: String::new(),
@@ -2711,7 +2709,7 @@ impl Collector {
             Item::ExternCrate(e) => {
                 let name = e.ident.unraw().to_string();
                 let alias = e.rename.as_ref().map_or_else(|| name.clone(), |(_, r)| r.to_string());
-                let span = e.ident.span().byte_range();
+                let span = e.ident.span().bytes();
                 let decl = UseDef {
                     path: vec![name],
                     global: true,
@@ -2719,7 +2717,7 @@ impl Collector {
                     vis: (&e.vis).into(),
                     extern_crate: true,
                     span,
-                    item_span: item.span().byte_range(),
+                    item_span: item.extent(),
                     macro_use: e.attrs.iter().any(|a| a.path().is_ident("macro_use")),
                 };
                 self.body().uses.push(decl);
@@ -3060,7 +3058,7 @@ impl<'ast> Visit<'ast> for Collector {
                 if p.qself.is_none() && names == ["Default", "default"] {
                     self.syntax.method_calls.push(MethodCall {
                         name: "default".to_owned(),
-                        span: p.path.span().byte_range(),
+                        span: p.path.span().bytes(),
                         module: self.path.clone(),
                         receiver: Some(Hint::Type(path_of(&e.path))),
                         self_ty: self.self_ty.last().cloned().flatten(),
@@ -3090,7 +3088,7 @@ impl<'ast> Visit<'ast> for Collector {
         // `Config { sso }`: the shorthand reads the variable or item `sso`.
         if f.colon_token.is_none() {
             if let syn::Member::Named(name) = &f.member {
-                self.push_ref(vec![name.to_string()], false, name.span().byte_range(), ns::VALUE);
+                self.push_ref(vec![name.to_string()], false, name.span().bytes(), ns::VALUE);
             }
         }
         self.visit_expr(&f.expr);
@@ -3155,14 +3153,14 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        let (callee, args, gated) = (call.method.span().byte_range(), call.args.len() + 1, gated_args(&call.args));
+        let (callee, args, gated) = (call.method.span().bytes(), call.args.len() + 1, gated_args(&call.args));
         self.arguments(&callee, &call.args);
         self.syntax.calls.push(Call { callee, args, gated, turbofish: Vec::new() });
         self.defaulted(call);
         let receiver = self.hint_of(&call.receiver);
         self.syntax.method_calls.push(MethodCall {
             name: call.method.to_string(),
-            span: call.method.span().byte_range(),
+            span: call.method.span().bytes(),
             module: self.path.clone(),
             receiver,
             self_ty: self.self_ty.last().cloned().flatten(),
@@ -3187,7 +3185,7 @@ impl<'ast> Visit<'ast> for Collector {
             _ => None,
         };
         if let Some(receiver) = ordered {
-            let (span, module) = (call.method.span().byte_range(), self.path.clone());
+            let (span, module) = (call.method.span().bytes(), self.path.clone());
             self.syntax.trait_uses.push(TraitUse { traits: vec!["Ord".to_owned()], receiver, span, module });
         }
         // `it.cloned()`: the elements need `Clone` (`copied()`: `Copy`).
@@ -3198,7 +3196,7 @@ impl<'ast> Visit<'ast> for Collector {
         };
         if let Some(need) = copy.filter(|_| call.args.is_empty() && is_iteration(&call.receiver)) {
             if let Some(receiver) = self.element_of(&call.receiver) {
-                let (span, module) = (call.method.span().byte_range(), self.path.clone());
+                let (span, module) = (call.method.span().bytes(), self.path.clone());
                 self.syntax.trait_uses.push(TraitUse { traits: vec![need.to_owned()], receiver, span, module });
             }
         }
@@ -3209,7 +3207,7 @@ impl<'ast> Visit<'ast> for Collector {
             // `v.into_iter().map(T::from)`: each element converts into `T`.
             if let (true, Some(Expr::Path(f)), Some(from)) = (name == "map", call.args.first(), element.clone()) {
                 if let Some(into) = from_fn(&f.path) {
-                    self.conversion(into, false, from, f.path.span().byte_range());
+                    self.conversion(into, false, from, f.path.span().bytes());
                 }
             }
             element
@@ -3217,7 +3215,7 @@ impl<'ast> Visit<'ast> for Collector {
             let failed = self.hint_of(&call.receiver).map(|h| Hint::Failed(Box::new(h)));
             if let (Some(Expr::Path(f)), Some(from)) = (call.args.first(), failed.clone()) {
                 if let Some(into) = from_fn(&f.path) {
-                    self.conversion(into, false, from, f.path.span().byte_range());
+                    self.conversion(into, false, from, f.path.span().bytes());
                 }
             }
             failed
@@ -3234,9 +3232,9 @@ impl<'ast> Visit<'ast> for Collector {
     fn visit_expr_field(&mut self, e: &'ast syn::ExprField) {
         let receiver = self.hint_of(&e.base);
         let (name, span) = match &e.member {
-            syn::Member::Named(name) => (Some(name.to_string()), name.span().byte_range()),
+            syn::Member::Named(name) => (Some(name.to_string()), name.span().bytes()),
             // A tuple field matters only on a known type (see `enterprise_import::tuple_field`).
-            syn::Member::Unnamed(i) => (receiver.is_some().then(|| i.index.to_string()), i.span.byte_range()),
+            syn::Member::Unnamed(i) => (receiver.is_some().then(|| i.index.to_string()), i.span.bytes()),
         };
         if let Some(name) = name {
             self.syntax.method_calls.push(MethodCall {
@@ -3292,7 +3290,7 @@ impl<'ast> Visit<'ast> for Collector {
         let name = mac.path.segments.last().map(|s| s.ident.unraw().to_string()).unwrap_or_default();
         if matches!(name.as_str(), "include" | "include_str" | "include_bytes") && mac.path.segments.len() == 1 {
             if let Some((path, from_crate)) = include_target(&mac.tokens) {
-                let span = mac.path.span().byte_range().start..mac.delimiter.span().close().byte_range().end;
+                let span = mac.path.span().bytes().start..mac.delimiter.span().close().bytes().end;
                 let code = name == "include";
                 self.syntax.includes.push(Include { path, span, module: self.path.clone(), from_crate, code });
             }
@@ -3305,12 +3303,12 @@ impl<'ast> Visit<'ast> for Collector {
             return;
         }
         if !FORMAT_MACROS.contains(&name.as_str()) && name != "matches" {
-            let args = mac.delimiter.span().join().byte_range();
+            let args = mac.delimiter.span().join().bytes();
             let text = Some(mac.tokens.clone())
                 .filter(|_| args.len() <= 2 * MAX_MACRO_TEXT)
                 .map(|t| t.to_string())
                 .filter(|t| t.len() <= MAX_MACRO_TEXT);
-            self.syntax.macro_calls.push(MacroCall { path: mac.path.span().byte_range(), args, text });
+            self.syntax.macro_calls.push(MacroCall { path: mac.path.span().bytes(), args, text });
         }
         if FORMAT_MACROS.contains(&name.as_str()) {
             self.format_string(&mac.tokens);

@@ -6,6 +6,7 @@
 //! workspace instead of staying flat.
 
 mod attrs;
+pub mod extent;
 pub mod items;
 pub mod lex;
 pub mod lexical;
@@ -86,17 +87,33 @@ pub fn parse(text: &str) -> Parsed {
     // Parsing, visiting and dropping the tree all recurse as deep as the
     // code nests: give them a stack that fits, whatever thread this is.
     let needed = (bound + 32) * STACK_PER_LEVEL;
+    let text = &*blank_prelude(text);
     match stacker::maybe_grow(needed, needed + (1 << 20), || parse_tree(text)) {
         Ok(file) => Parsed { file, reading: Reading::Tree, problem: None },
         Err(err) => tokens(Some(err)),
     }
 }
 
+/// The text with a byte order mark and an interpreter line (`#!` not
+/// followed by `[`) blanked out: syn would drop them and count every span
+/// from after them. Newlines stay, so every byte offset still holds.
+fn blank_prelude(text: &str) -> std::borrow::Cow<'_, str> {
+    let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let rest = &text[bom..];
+    let shebang = rest.strip_prefix("#!").filter(|after| !after.trim_start().starts_with('['));
+    let line = shebang.map_or(0, |_| rest.find('\n').unwrap_or(rest.len()));
+    if bom + line == 0 {
+        return text.into();
+    }
+    let blanked = " ".repeat(bom) + &rest[..line].chars().map(|c| " ".repeat(c.len_utf8())).collect::<String>();
+    (blanked + &rest[line..]).into()
+}
+
 /// syn's reading of a file: everything is extracted and the tree dropped
 /// before this returns.
 fn parse_tree(text: &str) -> Result<ParsedFile, SyntaxError> {
     let result = match syn::parse_file(text) {
-        Ok(file) => Ok(ParsedFile { tags: tags::find(&file), syntax: items::extract(&file) }),
+        Ok(file) => Ok(extent::within(text, || ParsedFile { tags: tags::find(&file), syntax: items::extract(&file) })),
         Err(err) => {
             let (start, end) = (err.span().start(), err.span().end());
             let span = byte_offset(text, start)..byte_offset(text, end);
@@ -190,6 +207,16 @@ mod tests {
         let parsed = parse(&text);
         assert_eq!((parsed.reading, parsed.problem), (Reading::Tokens, None));
         assert_eq!(parsed.file.syntax.root.uses.len(), 1);
+    }
+
+    #[test]
+    fn spans_count_from_the_first_byte_of_the_file_after_a_bom_or_shebang() {
+        for prelude in ["\u{feff}", "#!/usr/bin/env run-cargo-script\n", "\u{feff}#!/bin/é\n"] {
+            let text = format!("{prelude}use acme_ee::sso;\n");
+            let parsed = parse(&text).file;
+            let span = parsed.syntax.root.uses[0].span.clone();
+            assert_eq!(&text[span], "acme_ee::sso", "{prelude:?}");
+        }
     }
 
     #[test]

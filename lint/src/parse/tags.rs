@@ -16,6 +16,7 @@ use syn::visit::Visit;
 use syn::{Attribute, Meta, Token};
 
 use super::attrs::AttrsOf;
+use super::extent::Bytes;
 
 // A copy of `macros/src/args.rs`, so that each crate packages and builds
 // on its own; a test keeps the two byte-identical.
@@ -157,8 +158,8 @@ impl TagFinder<'_> {
     ) {
         self.tags.push(EditionTag {
             args,
-            attr_span: attr.byte_range(),
-            item_span: item.span().byte_range(),
+            attr_span: attr.bytes(),
+            item_span: item.span().bytes(),
             item_name: item.name(),
             conditional,
         });
@@ -166,13 +167,13 @@ impl TagFinder<'_> {
 }
 
 fn read_args(meta: &Meta) -> Result<TagArgs, TagError> {
-    let error = |e: syn::Error| TagError { message: e.to_string(), span: e.span().byte_range() };
+    let error = |e: syn::Error| TagError { message: e.to_string(), span: e.span().bytes() };
     match meta {
         Meta::List(list) if !list.tokens.is_empty() => {
             let args = edition_args::parse_args(list.tokens.clone()).map_err(error)?;
             Ok(TagArgs {
                 edition: args.name(),
-                name_span: args.edition.span().byte_range(),
+                name_span: args.edition.span().bytes(),
                 feature: args.feature.map(|f| f.value()),
             })
         }

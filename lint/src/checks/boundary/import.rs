@@ -32,81 +32,145 @@ use crate::parse::items::{
     ELEMENT_GETTERS, ELEMENT_ITERS, LOCK_METHODS, MAP_VALUES,
 };
 
+/// Files checked by one fork of the resolver, in order: a fixed split, so
+/// that the findings never depend on the number of threads (see
+/// [`crate::index::resolve::Forks`]).
+const FILES_PER_PART: usize = 64;
+
+/// A finding of one file, before the parts are merged.
+struct Found {
+    diagnostic: Diagnostic,
+    /// Found while checking types, in this module and code context.
+    typed: Option<(ModId, Ctx)>,
+    /// A path in a macro body, by the body's file and span: reported only
+    /// where it expands first.
+    expanded: Option<(usize, Range<usize>)>,
+}
+
+/// What one file's references give.
+#[derive(Default)]
+struct FileFindings {
+    found: Vec<Found>,
+    /// Trait paths that stop type checking, with their module and context.
+    stops: Vec<(ModId, Ctx)>,
+}
+
 /// Checks every `use`, path, method call and trait impl of every file in a
-/// module tree.
+/// module tree: the files in fixed parts on every thread, each part with its
+/// own fork of the resolver, then merged in file order.
 pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
     let Trees { inputs, tree, resolver, sources } = *trees;
-    let mut out = Vec::new();
     let reach = inputs.ws.reach();
-    // Macro body references already reported, by file and span: a body
-    // breaks once, however often it expands.
-    let mut expanded = HashSet::new();
-    // Findings of type checking (by index in `out`) and of trait paths that
-    // stop it, with their module and code context.
+    let forks = resolver.forks();
+    let files: Vec<usize> = (0..inputs.files.len()).collect();
+    let parts: Vec<Vec<FileFindings>> = files
+        .par_chunks(FILES_PER_PART)
+        .map(|part| {
+            let resolver = forks.fork();
+            // Within a part, a body reported once is not searched again.
+            let mut expanded = HashSet::new();
+            part.iter()
+                .map(|&file| file_findings(inputs, tree, &resolver, sources, file, reach, &mut expanded))
+                .collect()
+        })
+        .collect();
+    let mut out = Vec::new();
     let mut typed: Vec<(usize, ModId, Ctx)> = Vec::new();
     let mut stops: Vec<(ModId, Ctx)> = Vec::new();
-    for (file, data) in inputs.files.iter().enumerate() {
-        let Some(root) = tree.module_of(file, &[]) else { continue };
-        let report = Report { inputs, tree, resolver, sources, data, file };
-        for m in modules_in_file(tree, root, file) {
-            uses(&report, m, &mut out);
-            derives(&report, m, &mut out);
-        }
-        let arguments = macro_arguments(&report);
-        for r in data.syntax.refs.iter().filter(|r| !r.local) {
-            let Some(m) = tree.module_of(file, &r.module) else { continue };
-            let ctx = match arguments.iter().find(|(args, _)| args.start <= r.span.start && r.span.end <= args.end) {
-                // The macro only stringifies its arguments.
-                Some((_, None)) => continue,
-                Some((_, Some(cfg))) => resolver.ctx_with(m, &r.span, cfg),
-                None => resolver.ctx_at(m, &r.span),
-            };
-            if let Some((d, phase)) = path_ref(&report, m, r, ctx) {
-                match phase {
-                    Phase::Types => typed.push((out.len(), m, ctx)),
-                    Phase::Resolve if data.syntax.signature_traits.contains(&r.span) => stops.push((m, ctx)),
-                    Phase::Resolve => {}
-                }
-                out.push(d);
-            } else if r.ns == ns::MACRO {
-                expansion(&report, m, r, ctx, &mut expanded, &mut out);
+    // A macro body breaks once, however often it expands.
+    let mut expanded = HashSet::new();
+    for file in parts.into_iter().flatten() {
+        stops.extend(file.stops);
+        for found in file.found {
+            if found.expanded.is_some_and(|key| !expanded.insert(key)) {
+                continue;
             }
-        }
-        for read in &data.syntax.gated_locals {
-            let Some(m) = tree.module_of(file, &read.module) else { continue };
-            out.extend(gated_local(&report, m, read));
-        }
-        for need in &data.syntax.trait_uses {
-            let Some(m) = tree.module_of(file, &need.module) else { continue };
-            let ctx = resolver.ctx_at(m, &need.span);
-            let Some(owner) = type_of(resolver, m, &need.receiver, None, resolver.view_of(ctx)) else { continue };
-            if let Some(d) = unimplemented(&report, owner, &need.traits, &need.span, ctx) {
+            if let Some((m, ctx)) = found.typed {
                 typed.push((out.len(), m, ctx));
-                out.push(d);
             }
-        }
-        for converted in &data.syntax.conversions {
-            let Some(m) = tree.module_of(file, &converted.module) else { continue };
-            if let Some(d) = conversion(&report, m, converted) {
-                typed.push((out.len(), m, resolver.ctx_at(m, &converted.span)));
-                out.push(d);
-            }
-        }
-        for call in &data.syntax.method_calls {
-            let Some(m) = tree.module_of(file, &call.module) else { continue };
-            let found = method_call(&report, m, call, reach)
-                .or_else(|| std_needs(&report, m, call))
-                .or_else(|| pushed_object(&report, m, call));
-            if let Some(d) = found {
-                typed.push((out.len(), m, resolver.ctx_at(m, &call.span)));
-                out.push(d);
-            }
+            out.push(found.diagnostic);
         }
     }
     trait_items(inputs, tree, resolver, sources, &mut out);
     let unchecked = |&(_, m, ctx): &(usize, ModId, Ctx)| types_unchecked(tree, resolver, &stops, m, ctx);
     let masked: HashSet<usize> = typed.iter().filter(|t| unchecked(t)).map(|&(i, ..)| i).collect();
     out.into_iter().enumerate().filter(|(i, _)| !masked.contains(i)).map(|(_, d)| d).collect()
+}
+
+/// The findings of one file's `use`s, derives, paths, gated locals, trait
+/// needs, conversions and method calls.
+fn file_findings(
+    inputs: &Inputs<'_>,
+    tree: &ModTree,
+    resolver: &Resolver<'_>,
+    sources: &Sources<'_>,
+    file: usize,
+    reach: &[Vec<bool>],
+    expanded: &mut HashSet<(usize, Range<usize>)>,
+) -> FileFindings {
+    let mut out = FileFindings::default();
+    let Some(data) = inputs.files.get(file) else { return out };
+    let Some(root) = tree.module_of(file, &[]) else { return out };
+    let report = Report { inputs, tree, resolver, sources, data, file };
+    let plain = |diagnostic| Found { diagnostic, typed: None, expanded: None };
+    let typed = |diagnostic, m, ctx| Found { diagnostic, typed: Some((m, ctx)), expanded: None };
+    let mut found = Vec::new();
+    for m in modules_in_file(tree, root, file) {
+        uses(&report, m, &mut found);
+        derives(&report, m, &mut found);
+    }
+    out.found.extend(found.drain(..).map(plain));
+    let arguments = macro_arguments(&report);
+    for r in data.syntax.refs.iter().filter(|r| !r.local) {
+        let Some(m) = tree.module_of(file, &r.module) else { continue };
+        let ctx = match arguments.iter().find(|(args, _)| args.start <= r.span.start && r.span.end <= args.end) {
+            // The macro only stringifies its arguments.
+            Some((_, None)) => continue,
+            Some((_, Some(cfg))) => resolver.ctx_with(m, &r.span, cfg),
+            None => resolver.ctx_at(m, &r.span),
+        };
+        if let Some((d, phase)) = path_ref(&report, m, r, ctx) {
+            match phase {
+                Phase::Types => out.found.push(typed(d, m, ctx)),
+                Phase::Resolve if data.syntax.signature_traits.contains(&r.span) => {
+                    out.stops.push((m, ctx));
+                    out.found.push(plain(d));
+                }
+                Phase::Resolve => out.found.push(plain(d)),
+            }
+        } else if r.ns == ns::MACRO {
+            expansion(&report, m, r, ctx, expanded, &mut out.found);
+        }
+    }
+    for read in &data.syntax.gated_locals {
+        let Some(m) = tree.module_of(file, &read.module) else { continue };
+        out.found.extend(gated_local(&report, m, read).map(plain));
+    }
+    for need in &data.syntax.trait_uses {
+        let Some(m) = tree.module_of(file, &need.module) else { continue };
+        let ctx = resolver.ctx_at(m, &need.span);
+        let Some(owner) = type_of(resolver, m, &need.receiver, None, resolver.view_of(ctx)) else { continue };
+        if let Some(d) = unimplemented(&report, owner, &need.traits, &need.span, ctx) {
+            out.found.push(typed(d, m, ctx));
+        }
+    }
+    for converted in &data.syntax.conversions {
+        let Some(m) = tree.module_of(file, &converted.module) else { continue };
+        if let Some(d) = conversion(&report, m, converted) {
+            out.found.push(typed(d, m, resolver.ctx_at(m, &converted.span)));
+        }
+    }
+    for call in &data.syntax.method_calls {
+        let Some(m) = tree.module_of(file, &call.module) else { continue };
+        let found = method_call(&report, m, call, reach)
+            .or_else(|| std_needs(&report, m, call))
+            .or_else(|| pushed_object(&report, m, call));
+        if let Some(d) = found {
+            out.found.push(typed(d, m, resolver.ctx_at(m, &call.span)));
+        }
+    }
+    out
 }
 
 /// When rustc reports a finding: while resolving names, or while checking
@@ -257,7 +321,7 @@ fn expansion(
     r: &PathRef,
     ctx: Ctx,
     seen: &mut HashSet<(usize, std::ops::Range<usize>)>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<Found>,
 ) {
     let resolver = report.resolver;
     let view = resolver.view_of(ctx);
@@ -296,7 +360,11 @@ fn expansion(
         }
         seen.insert((file, written.span.clone()));
         let text = written.segments.join("::");
-        out.push(finding(&at_definition, written.span.clone(), &text, &found, ctx, Kind::Path));
+        out.push(Found {
+            diagnostic: finding(&at_definition, written.span.clone(), &text, &found, ctx, Kind::Path),
+            typed: None,
+            expanded: Some((file, written.span.clone())),
+        });
     }
 }
 
