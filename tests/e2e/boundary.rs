@@ -116,3 +116,42 @@ fn baseline_reports_only_new_findings_and_stale_entries() {
 fn prefilter() {
     insta::assert_snapshot!(short("prefilter"));
 }
+
+/// The boundary findings of a one-crate workspace held in memory, whose
+/// `src/signer.rs` is `signer`: `(path, message)`.
+fn findings_with_signer(signer: &str) -> Vec<(String, String)> {
+    let files: std::collections::BTreeMap<String, Vec<u8>> = [
+        ("corefence.toml", "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n[editions.enterprise]\nlicense = \"LicenseRef-E\"\nuses = [\"community\"]\nfeatures = [\"enterprise\"]\n[headers]\ninclude = []\n"),
+        ("Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nlicense = \"AGPL-3.0-only\"\n[features]\nenterprise = []\n"),
+        // Enterprise code in the crate, as in open-core crates: it is analysed.
+        ("src/lib.rs", "pub mod signer;\npub mod sender;\n#[cfg(feature = \"enterprise\")]\nmod enterprise_edition {\n    pub(crate) fn audit() {}\n}\n"),
+        // The receiver is a trait object of a dependency's trait: only the
+        // method's name is known.
+        ("src/sender.rs", "use signing::SignMessage;\npub struct Sender {\n    signer: Box<dyn SignMessage>,\n}\nimpl Sender {\n    pub fn end(&mut self) -> usize {\n        self.signer.sign_empty()\n    }\n}\n"),
+        ("src/signer.rs", signer),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.as_bytes().to_vec()))
+    .collect();
+    let options = corefence::engine::Options { jobs: 1, memory: Some(files), ..Default::default() };
+    let outcome = corefence::engine::run(&options).unwrap();
+    outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str().starts_with("boundary/"))
+        .map(|d| (d.location.path().to_owned(), d.message.clone()))
+        .collect()
+}
+
+#[test]
+fn a_method_only_unit_tests_define_is_no_crossing_but_a_gated_one_is() {
+    // The only workspace method of that name is a unit test's mock.
+    let mock = "#[cfg(test)]\nmod tests {\n    pub struct TestSigner;\n    impl TestSigner {\n        pub fn sign_empty(&mut self) -> usize { 0 }\n    }\n}\n";
+    assert_eq!(findings_with_signer(mock), []);
+    // The same method in the enterprise edition's build only: a crossing.
+    let gated = mock.replace("#[cfg(test)]", "#[cfg(feature = \"enterprise\")]");
+    let found = findings_with_signer(&gated);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "src/sender.rs");
+    assert!(found[0].1.contains("community code calls enterprise method"), "{found:?}");
+}

@@ -663,6 +663,25 @@ impl<'a> Resolver<'a> {
             && via.is_none_or(|(m, span)| self.holds(view, self.ctx_at(*m, span)))
     }
 
+    /// Whether any edition's build with `cfg(test)` as in `view` holds
+    /// `res` (always, for [`View::Any`]). One that none holds (a
+    /// `#[cfg(test)]` helper named from code every build compiles) breaks
+    /// the full build as much as any edition's: it is not a crossing.
+    pub fn built_like(&self, res: Res, view: View) -> bool {
+        let test = match view {
+            View::Any => return true,
+            View::In(_) => false,
+            View::Test(_) => true,
+        };
+        let built = |gate: Gate| gate.need(test) != Need::Never;
+        let via = match res {
+            Res::Member(i) => self.members.get(i).and_then(|info| info.via.as_ref()),
+            _ => None,
+        };
+        self.edition_and_gate(res).is_some_and(|(_, gate)| built(gate))
+            && via.is_none_or(|(m, span)| built(self.ctx_at(*m, span).gate))
+    }
+
     /// The build code of context `ctx` is checked in: the lowest edition's
     /// build that compiles it (its gate's edition when that is higher than
     /// its own), without `cfg(test)` unless the unit-test build is a lower

@@ -200,7 +200,7 @@ fn types_unchecked(tree: &ModTree, resolver: &Resolver<'_>, stops: &[(ModId, Ctx
 
 fn uses(report: &Report<'_, '_>, m: ModId, out: &mut Vec<Diagnostic>) {
     for (span, written, found, ctx) in broken_uses(report, m, false) {
-        out.push(finding(report, span, &written, &found, ctx, Kind::Use));
+        out.extend(finding(report, span, &written, &found, ctx, Kind::Use));
     }
 }
 
@@ -212,7 +212,7 @@ fn finding(
     found: &Resolved,
     ctx: Ctx,
     kind: Kind,
-) -> Diagnostic {
+) -> Option<Diagnostic> {
     crossing(Code::BoundaryImport, report, span, written, found, ctx, kind)
 }
 
@@ -302,7 +302,7 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx) -> Option<
         _ => None,
     };
     let phase = if owner.is_some_and(|o| report.resolver.present(o, view)) { Phase::Types } else { Phase::Resolve };
-    Some((finding(report, r.span.clone(), &written, &found, ctx, Kind::Path), phase))
+    finding(report, r.span.clone(), &written, &found, ctx, Kind::Path).map(|d| (d, phase))
 }
 
 /// A path's first segment when it is a name looked up in scope: not after a
@@ -360,11 +360,10 @@ fn expansion(
         }
         seen.insert((file, written.span.clone()));
         let text = written.segments.join("::");
-        out.push(Found {
-            diagnostic: finding(&at_definition, written.span.clone(), &text, &found, ctx, Kind::Path),
-            typed: None,
-            expanded: Some((file, written.span.clone())),
-        });
+        let Some(diagnostic) = finding(&at_definition, written.span.clone(), &text, &found, ctx, Kind::Path) else {
+            continue;
+        };
+        out.push(Found { diagnostic, typed: None, expanded: Some((file, written.span.clone())) });
     }
 }
 
@@ -611,7 +610,7 @@ fn qualified_impl(report: &Report<'_, '_>, m: ModId, r: &PathRef, view: View, ct
     }
     let found = Resolved { res: Res::Member(first), hops: Vec::new() };
     let written = format!("<{} as {}>", qself.segments.join("::"), r.segments.get(..trait_len)?.join("::"));
-    Some(finding(report, r.span.clone(), &written, &found, ctx, Kind::Path))
+    finding(report, r.span.clone(), &written, &found, ctx, Kind::Path)
 }
 
 /// Resolves a reference, `Self` standing for its impl's type.
@@ -751,7 +750,7 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
     let found = Resolved { res: Res::Member(first), hops: Vec::new() };
     let written = format!(".{}", call.name);
     let kind = if call.field { Kind::Field } else { Kind::Method };
-    Some(finding(report, call.span.clone(), &written, &found, ctx, kind))
+    finding(report, call.span.clone(), &written, &found, ctx, kind)
 }
 
 /// Methods of std collections that need traits of their keys or elements:
@@ -1224,7 +1223,7 @@ fn trait_out_of_scope(
     }
     if let Some(gated) = inherent {
         let found = Resolved { res: Res::Member(gated), hops: Vec::new() };
-        return Some(finding(report, call.span.clone(), &format!(".{}", call.name), &found, ctx, Kind::Method));
+        return finding(report, call.span.clone(), &format!(".{}", call.name), &found, ctx, Kind::Method);
     }
     let (name, of_trait) = traits.into_iter().next()?;
     let (scope, u) = resolver.gated_import(m, &name, view)?;
@@ -1348,7 +1347,7 @@ fn trait_items(
         let report = Report { inputs, tree, resolver, sources, data, file: module.file };
         let found = Resolved { res: Res::Member(first), hops: Vec::new() };
         let written = info.member.name.clone();
-        out.push(finding(&report, info.member.name_span.clone(), &written, &found, ctx, Kind::TraitItem));
+        out.extend(finding(&report, info.member.name_span.clone(), &written, &found, ctx, Kind::TraitItem));
     }
 }
 

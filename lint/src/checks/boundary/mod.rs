@@ -145,7 +145,9 @@ pub(super) enum Kind {
     TraitItem,
 }
 
-/// A finding of `code` at `span`: code of one edition reaching `found`.
+/// A finding of `code` at `span`: code of one edition reaching `found`;
+/// `None` when no edition's build of the code's kind (tests or not) has
+/// `found`, so the line between editions is not what breaks.
 pub(super) fn crossing(
     code: Code,
     report: &Report<'_, '_>,
@@ -154,8 +156,11 @@ pub(super) fn crossing(
     found: &Resolved,
     ctx: Ctx,
     kind: Kind,
-) -> Diagnostic {
+) -> Option<Diagnostic> {
     let (inputs, resolver) = (report.inputs, report.resolver);
+    if !resolver.built_like(found.res, resolver.view_of(ctx)) {
+        return None;
+    }
     let to: EditionId = resolver.edition(found.res).unwrap_or(ctx.edition);
     let (from_name, to_name) = (inputs.config.name(ctx.edition), inputs.config.name(to));
     let symbol = resolver.display(found.res);
@@ -200,10 +205,10 @@ pub(super) fn crossing(
             "it does not exist in the {from_name} edition's build: move this code into the {to_name} edition, gate it with {gate}, or have {to_name} code implement a {from_name} trait and inject it"
         ),
     };
-    d.with_help(match chain {
+    Some(d.with_help(match chain {
         Some(chain) => format!("reached through re-exports: {chain}; {fix}"),
         None => fix,
-    })
+    }))
 }
 
 /// How to gate code of edition `to`: with its mapped feature, if any.

@@ -16,7 +16,7 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
         let report = Report { inputs, tree, resolver, sources, data, file };
         for m in modules_in_file(tree, root, file) {
             for (span, written, found, ctx) in broken_uses(&report, m, true) {
-                out.push(crossing(Code::BoundaryReexport, &report, span, &written, &found, ctx, Kind::Reexport));
+                out.extend(crossing(Code::BoundaryReexport, &report, span, &written, &found, ctx, Kind::Reexport));
             }
         }
     }
