@@ -155,3 +155,32 @@ fn a_method_only_unit_tests_define_is_no_crossing_but_a_gated_one_is() {
     assert_eq!(found[0].0, "src/sender.rs");
     assert!(found[0].1.contains("community code calls enterprise method"), "{found:?}");
 }
+
+#[test]
+fn a_macro_body_is_reported_in_a_run_on_its_file_when_another_file_expands_it() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let files = [
+        ("corefence.toml", "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n[editions.enterprise]\nlicense = \"LicenseRef-E\"\nuses = [\"community\"]\nfeatures = [\"enterprise\"]\n[headers]\ninclude = []\n"),
+        ("Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"AGPL-3.0-only\"\n[features]\nenterprise = []\n"),
+        ("src/lib.rs", "#[macro_use]\nmod macros;\nmod user;\n#[cfg(feature = \"enterprise\")]\npub mod ee {\n    pub fn audit() {}\n}\n"),
+        ("src/macros.rs", "macro_rules! audited {\n    () => {\n        crate::ee::audit()\n    };\n}\n"),
+        ("src/user.rs", "pub fn run() {\n    audited!();\n}\n"),
+    ];
+    for (rel, text) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let found = |paths: &[&str]| {
+        let paths = paths.iter().map(|p| dir.path().join(p)).collect();
+        let options =
+            corefence::engine::Options { start: dir.path().to_path_buf(), jobs: 1, paths, ..Default::default() };
+        let outcome = corefence::engine::run(&options).unwrap();
+        outcome.diagnostics.iter().map(|d| format!("{} {}", d.location.path(), d.code.as_str())).collect::<Vec<_>>()
+    };
+    let whole = found(&[]);
+    assert_eq!(whole, ["src/macros.rs boundary/import"]);
+    // The finding is in the macro's body; the file expanding it is not asked about.
+    assert_eq!(found(&["src/macros.rs"]), whole);
+    assert_eq!(found(&["src/user.rs"]), Vec::<String>::new());
+}

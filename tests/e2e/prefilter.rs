@@ -78,3 +78,32 @@ fn only_exhaustive_parses_skipped_files() {
     assert_eq!(syntax(false), Vec::<String>::new());
     assert_eq!(syntax(true), ["crates/plain/src/broken.rs"]);
 }
+
+/// A run on some paths reports what the whole run reports on them: the
+/// files outside are still indexed, and checked for what the reported
+/// files' findings depend on (macro bodies they expand, trait paths that
+/// stop type checking), whatever the paths are.
+#[test]
+fn a_run_on_one_file_finds_what_the_whole_run_finds_there() {
+    let mut compared = 0;
+    for root in corpus() {
+        let whole = check(&root, false);
+        if whole.root != root.canonicalize().unwrap() {
+            // Not a workspace of its own (`fixtures/export` is checked as
+            // part of the repository).
+            continue;
+        }
+        let mut files: Vec<String> = whole.diagnostics.iter().map(|d| d.location.path().to_owned()).collect();
+        files.sort();
+        files.dedup();
+        for file in files.iter().filter(|f| f.ends_with(".rs")) {
+            let options =
+                Options { start: root.clone(), paths: vec![whole.root.join(file)], jobs: 2, ..Options::default() };
+            let one = run(&options).unwrap();
+            let there = |d: &corefence::diagnostic::Diagnostic| d.location.path() == file;
+            assert_eq!(lines(&one, there), lines(&whole, there), "{}: {file}", root.display());
+            compared += 1;
+        }
+    }
+    assert!(compared > 20, "{compared} files compared");
+}

@@ -244,7 +244,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     clock.lap("modules and boundary");
     if let Some(cache) = &cache {
         // A cache that cannot be written only costs the next run time.
-        let _ = cache.save(cache_entries(&ws, rows, &indexed), started);
+        let _ = cache.save(cache_entries(&ws, rows, std::mem::take(&mut indexed)), started);
     }
     clock.lap("cache save");
     let stage = "checking Cargo.toml files and LICENSES/";
@@ -447,18 +447,20 @@ fn cache_key(
 fn cache_entries(
     ws: &Workspace,
     rows: Vec<CacheRow>,
-    indexed: &[crate::index::FileData],
+    indexed: Vec<crate::index::FileData>,
 ) -> Vec<(String, crate::cache::CacheEntry)> {
+    // Moved, not cloned: the index is not needed after this.
+    let mut indexed: std::collections::HashMap<String, crate::index::FileData> =
+        indexed.into_iter().map(|d| (d.rel.clone(), d)).collect();
     rows.into_iter()
         .filter_map(|row| {
             let file = ws.files.get(row.file)?;
-            let index = indexed.binary_search_by(|d| d.rel.as_str().cmp(&file.rel)).ok().and_then(|at| indexed.get(at));
             let entry = crate::cache::CacheEntry {
                 len: file.len,
                 stamp: if row.volatile { None } else { file.stamp },
                 hash: row.hash,
                 lexed: row.lexed,
-                index: index.cloned(),
+                index: indexed.remove(&file.rel),
                 license_ids: row.license_ids,
             };
             Some((file.rel.clone(), entry))
@@ -531,7 +533,9 @@ fn boundary_checks(
         let wanted: Vec<String> = tree.missing.iter().filter(|rel| skipped.remove(rel.as_str())).cloned().collect();
         if wanted.is_empty() {
             let resolver = Resolver::new(&inputs, &tree);
-            let trees = checks::boundary::Trees { inputs: &inputs, tree: &tree, resolver: &resolver, sources };
+            let reported = shared.reported;
+            let trees =
+                checks::boundary::Trees { inputs: &inputs, tree: &tree, resolver: &resolver, sources, reported };
             let out = checks::boundary::TREE_CHECKS.iter().flat_map(|check| check(&trees)).collect();
             // The edition each module file's declaration gives it (for `export`).
             let declared = if shared.collect_facts {

@@ -60,7 +60,7 @@ struct FileFindings {
 /// own fork of the resolver, then merged in file order.
 pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let Trees { inputs, tree, resolver, sources } = *trees;
+    let Trees { inputs, tree, resolver, sources, reported } = *trees;
     let reach = inputs.ws.reach();
     let forks = resolver.forks();
     let files: Vec<usize> = (0..inputs.files.len()).collect();
@@ -70,9 +70,11 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
             let resolver = forks.fork();
             // Within a part, a body reported once is not searched again.
             let mut expanded = HashSet::new();
-            part.iter()
-                .map(|&file| file_findings(inputs, tree, &resolver, sources, file, reach, &mut expanded))
-                .collect()
+            let check = |&file: &usize| {
+                let whole = inputs.files.get(file).is_some_and(|f| reported(&f.rel));
+                file_findings(inputs, tree, &resolver, sources, (file, whole), reach, &mut expanded)
+            };
+            part.iter().map(check).collect()
         })
         .collect();
     let mut out = Vec::new();
@@ -99,13 +101,16 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
 }
 
 /// The findings of one file's `use`s, derives, paths, gated locals, trait
-/// needs, conversions and method calls.
+/// needs, conversions and method calls; for a file whose findings are not
+/// reported (`whole` false), only what other files' findings depend on:
+/// the trait paths of signatures that stop type checking, and the macro
+/// bodies its invocations expand.
 fn file_findings(
     inputs: &Inputs<'_>,
     tree: &ModTree,
     resolver: &Resolver<'_>,
     sources: &Sources<'_>,
-    file: usize,
+    (file, whole): (usize, bool),
     reach: &[Vec<bool>],
     expanded: &mut HashSet<(usize, Range<usize>)>,
 ) -> FileFindings {
@@ -116,13 +121,14 @@ fn file_findings(
     let plain = |diagnostic| Found { diagnostic, typed: None, expanded: None };
     let typed = |diagnostic, m, ctx| Found { diagnostic, typed: Some((m, ctx)), expanded: None };
     let mut found = Vec::new();
-    for m in modules_in_file(tree, root, file) {
+    for m in modules_in_file(tree, root, file).into_iter().filter(|_| whole) {
         uses(&report, m, &mut found);
         derives(&report, m, &mut found);
     }
     out.found.extend(found.drain(..).map(plain));
     let arguments = macro_arguments(&report);
-    for r in data.syntax.refs.iter().filter(|r| !r.local) {
+    let needed = |r: &&PathRef| whole || r.ns == ns::MACRO || data.syntax.signature_traits.contains(&r.span);
+    for r in data.syntax.refs.iter().filter(|r| !r.local).filter(needed) {
         let Some(m) = tree.module_of(file, &r.module) else { continue };
         let ctx = match arguments.iter().find(|(args, _)| args.start <= r.span.start && r.span.end <= args.end) {
             // The macro only stringifies its arguments.
@@ -142,6 +148,9 @@ fn file_findings(
         } else if r.ns == ns::MACRO {
             expansion(&report, m, r, ctx, expanded, &mut out.found);
         }
+    }
+    if !whole {
+        return out;
     }
     for read in &data.syntax.gated_locals {
         let Some(m) = tree.module_of(file, &read.module) else { continue };

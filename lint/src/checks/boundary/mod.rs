@@ -28,6 +28,9 @@ pub struct Trees<'r, 'a> {
     pub resolver: &'r Resolver<'a>,
     /// The files' text, for locations.
     pub sources: &'r Sources<'r>,
+    /// Whether a file's findings are reported: the others are checked only
+    /// for what the reported ones depend on.
+    pub reported: &'r (dyn Fn(&str) -> bool + Sync),
 }
 
 /// A check of code against the workspace's module trees.

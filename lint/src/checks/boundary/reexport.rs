@@ -9,7 +9,7 @@ use super::{broken_uses, crossing, modules_in_file, Kind, Report, Trees};
 
 /// Checks every `pub use` of every module.
 pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
-    let Trees { inputs, tree, resolver, sources } = *trees;
+    let Trees { inputs, tree, resolver, sources, .. } = *trees;
     let mut out = Vec::new();
     for (file, data) in inputs.files.iter().enumerate() {
         let Some(root) = tree.module_of(file, &[]) else { continue };
