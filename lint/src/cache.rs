@@ -58,6 +58,10 @@ pub struct CacheEntry {
     pub lexed: Option<Lexed>,
     /// The index data, when the file was parsed.
     pub index: Option<FileData>,
+    /// Whether the stored entry has index data ([`Cache::take_index`]
+    /// gives it).
+    #[serde(skip)]
+    pub indexed: bool,
     /// License ids the file's header and snippets use, with where.
     pub license_ids: Vec<(String, Range<usize>)>,
 }
@@ -78,7 +82,11 @@ struct Stored {
 pub struct Cache {
     path: Option<PathBuf>,
     key: u64,
+    /// The entries, their index data moved to `indexes`.
     entries: HashMap<String, CacheEntry>,
+    /// The index data of the files that have some, until a run takes it:
+    /// moved, not copied, so a cached run holds the index once.
+    indexes: std::sync::Mutex<HashMap<String, FileData>>,
 }
 
 impl Cache {
@@ -87,7 +95,26 @@ impl Cache {
     pub fn load(root: &Path, key: u64) -> Cache {
         let path = location(root);
         let entries = path.as_deref().map(|p| read(p, key)).unwrap_or_default();
-        Cache { path, key, entries }
+        Cache::new(path, key, entries)
+    }
+
+    fn new(path: Option<PathBuf>, key: u64, mut entries: HashMap<String, CacheEntry>) -> Cache {
+        let indexes = entries
+            .iter_mut()
+            .filter_map(|(rel, entry)| Some((rel.clone(), entry.index.take()?)))
+            .collect::<HashMap<_, _>>();
+        // What was taken out is still known to be there: an empty index.
+        for rel in indexes.keys() {
+            if let Some(entry) = entries.get_mut(rel) {
+                entry.indexed = true;
+            }
+        }
+        Cache { path, key, entries, indexes: std::sync::Mutex::new(indexes) }
+    }
+
+    /// The index data of a file of this cache, which only the first call gets.
+    pub fn take_index(&self, rel: &str) -> Option<FileData> {
+        self.indexes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(rel)
     }
 
     /// The entry of a file whose size and stamp are unchanged.
@@ -117,7 +144,7 @@ impl Cache {
         // Nothing new (the usual pre-commit run): leave the file as it is.
         let same = |rel: &String, e: &CacheEntry| {
             self.entries.get(rel).is_some_and(|old| {
-                (old.len, old.stamp, old.hash, old.index.is_some()) == (e.len, e.stamp, e.hash, e.index.is_some())
+                (old.len, old.stamp, old.hash, old.indexed) == (e.len, e.stamp, e.hash, e.index.is_some())
             })
         };
         if entries.len() == self.entries.len() && entries.iter().all(|(rel, e)| same(rel, e)) {
@@ -250,15 +277,26 @@ mod tests {
 
     fn entry(file: &FileEntry, hash: u64) -> (String, CacheEntry) {
         let stamp = file.stamp;
-        (file.rel.clone(), CacheEntry { len: file.len, stamp, hash, lexed: None, index: None, license_ids: Vec::new() })
+        (
+            file.rel.clone(),
+            CacheEntry {
+                len: file.len,
+                stamp,
+                hash,
+                lexed: None,
+                index: None,
+                indexed: false,
+                license_ids: Vec::new(),
+            },
+        )
     }
 
     fn at(root: &Path, key: u64) -> Cache {
-        Cache { path: Some(root.join("index.bin")), key, entries: HashMap::new() }
+        Cache::new(Some(root.join("index.bin")), key, HashMap::new())
     }
 
     fn reload(root: &Path, key: u64) -> Cache {
-        Cache { path: None, key, entries: read(&root.join("index.bin"), key) }
+        Cache::new(None, key, read(&root.join("index.bin"), key))
     }
 
     #[test]

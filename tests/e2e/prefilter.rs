@@ -96,7 +96,7 @@ fn a_run_on_one_file_finds_what_the_whole_run_finds_there() {
         let mut files: Vec<String> = whole.diagnostics.iter().map(|d| d.location.path().to_owned()).collect();
         files.sort();
         files.dedup();
-        for file in files.iter().filter(|f| f.ends_with(".rs")) {
+        for file in files.iter().filter(|f| Path::new(f).extension().is_some_and(|e| e == "rs")) {
             let options =
                 Options { start: root.clone(), paths: vec![whole.root.join(file)], jobs: 2, ..Options::default() };
             let one = run(&options).unwrap();

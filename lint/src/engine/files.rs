@@ -48,11 +48,11 @@ pub struct FileResult {
 
 impl FileResult {
     /// What the cache knows of an unchanged file.
-    fn cached(entry: &crate::cache::CacheEntry) -> Self {
+    fn cached(cache: &crate::cache::Cache, rel: &str, entry: &crate::cache::CacheEntry) -> Self {
         FileResult {
             lexed: entry.lexed.clone(),
-            index: entry.index.clone(),
-            unparsed: entry.lexed.is_some() && entry.index.is_none(),
+            index: cache.take_index(rel),
+            unparsed: entry.lexed.is_some() && !entry.indexed,
             hash: Some(entry.hash),
             license_ids: entry.license_ids.clone(),
             from_cache: true,
@@ -130,8 +130,8 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
     let header_required = shared.config.header_required(&entry.rel);
     let overlaid = shared.index_content.is_some_and(|c| c.contains_key(&entry.rel));
     if !overlaid && !(shared.reported)(&entry.rel) {
-        if let Some(cached) = shared.cache.and_then(|c| c.unchanged(entry)) {
-            return Some(FileResult::cached(cached));
+        if let Some((cache, cached)) = shared.cache.and_then(|c| Some((c, c.unchanged(entry)?))) {
+            return Some(FileResult::cached(cache, &entry.rel, cached));
         }
     }
     if entry.len > shared.max_file_size {

@@ -461,6 +461,7 @@ fn cache_entries(
                 hash: row.hash,
                 lexed: row.lexed,
                 index: indexed.remove(&file.rel),
+                indexed: false,
                 license_ids: row.license_ids,
             };
             Some((file.rel.clone(), entry))
@@ -500,7 +501,8 @@ fn late_index(
         .filter_map(|i| {
             let entry = ws.files.get(*i)?;
             let hash = results.binary_search_by_key(i, |(j, _)| *j).ok().and_then(|at| results.get(at)?.1.hash);
-            let known = hash.zip(shared.cache).and_then(|(h, c)| c.same_content(&entry.rel, h)?.index.clone());
+            let known =
+                hash.zip(shared.cache).and_then(|(h, c)| c.same_content(&entry.rel, h).and(c.take_index(&entry.rel)));
             // A file syn could not read is read again: its warning needs its text.
             let known = known.filter(|data| data.problem.is_none());
             known.map(|data| (data, None)).or_else(|| syntax::index_only(shared, entry))

@@ -222,7 +222,7 @@ impl<'a> std::ops::Deref for Resolver<'a> {
 }
 
 /// The members [`Resolver::new`] collects, before they join the index.
-struct Members {
+struct Collected {
     members: Vec<MemberInfo>,
     trait_impls: TraitImpls,
     members_of: HashMap<Res, Vec<usize>>,
@@ -247,7 +247,7 @@ impl<'a> Index<'a> {
     }
 }
 
-impl Members {
+impl Collected {
     fn store(self, index: &mut Index<'_>) {
         index.members = self.members;
         index.trait_impls = self.trait_impls;
@@ -340,7 +340,7 @@ impl<'a> Resolver<'a> {
 
     /// Variants, fields and trait items from the definitions; associated
     /// items from every impl block whose self type resolves.
-    fn collect_members(&self) -> Members {
+    fn collect_members(&self) -> Collected {
         let mut members = Vec::new();
         let mut provided = Vec::new();
         let mut trait_impls: TraitImpls = HashMap::new();
@@ -439,7 +439,7 @@ impl<'a> Resolver<'a> {
             }
             members_by_name.entry(info.member.name.clone()).or_default().push(i);
         }
-        Members { members, trait_impls, members_of, members_by_name, foreign }
+        Collected { members, trait_impls, members_of, members_by_name, foreign }
     }
 
     /// Under what name [`Self::foreign_members`] keeps the items of an impl

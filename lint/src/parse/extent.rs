@@ -79,6 +79,12 @@ fn between(first: Span, last: Span) -> Range<usize> {
     first.bytes().start..last.bytes().end
 }
 
+/// The range between an item's first and last tokens; what syn says when
+/// the first is not known.
+fn from_ends((first, last): (Option<Span>, Span), node: &impl Spanned) -> Range<usize> {
+    first.map_or_else(|| node.span().byte_range(), |first| between(first, last))
+}
+
 /// The span an item starts at: its first outer attribute, else the first
 /// of `leading` that is written.
 fn opening(attrs: &[syn::Attribute], leading: &[Option<Span>]) -> Option<Span> {
@@ -178,10 +184,7 @@ impl Extent for syn::Item {
             Item::Use(i) => (opening(&i.attrs, &[vis(&i.vis), Some(i.use_token.span)]), i.semi_token.spans[0]),
             _ => return self.span().byte_range(),
         };
-        match ends {
-            (Some(first), last) => between(first, last),
-            (None, _) => self.span().byte_range(),
-        }
+        from_ends(ends, self)
     }
 }
 
@@ -208,10 +211,7 @@ impl Extent for syn::ImplItem {
             ImplItem::Macro(i) => (opening(&i.attrs, &[path_start(&i.mac.path)]), macro_end(&i.mac, i.semi_token)),
             _ => return self.span().byte_range(),
         };
-        match ends {
-            (Some(first), last) => between(first, last),
-            (None, _) => self.span().byte_range(),
-        }
+        from_ends(ends, self)
     }
 }
 
@@ -246,10 +246,7 @@ impl Extent for syn::TraitItem {
             TraitItem::Macro(i) => (opening(&i.attrs, &[path_start(&i.mac.path)]), macro_end(&i.mac, i.semi_token)),
             _ => return self.span().byte_range(),
         };
-        match ends {
-            (Some(first), last) => between(first, last),
-            (None, _) => self.span().byte_range(),
-        }
+        from_ends(ends, self)
     }
 }
 
@@ -349,20 +346,22 @@ fn body() { struct Inner; impl Inner { fn x(&self) {} } }
         }
     }
 
+    /// Every token's spans, groups' delimiters included.
+    fn spans(stream: proc_macro2::TokenStream, out: &mut Vec<Span>) {
+        for tree in stream {
+            match tree {
+                proc_macro2::TokenTree::Group(g) => {
+                    out.extend([g.span_open(), g.span_close(), g.span()]);
+                    spans(g.stream(), out);
+                }
+                other => out.push(other.span()),
+            }
+        }
+    }
+
     #[test]
     fn spans_convert_to_the_same_bytes_as_proc_macro2() {
         let file = syn::parse_file(ITEMS).unwrap();
-        fn spans(stream: proc_macro2::TokenStream, out: &mut Vec<Span>) {
-            for tree in stream {
-                match tree {
-                    proc_macro2::TokenTree::Group(g) => {
-                        out.extend([g.span_open(), g.span_close(), g.span()]);
-                        spans(g.stream(), out);
-                    }
-                    other => out.push(other.span()),
-                }
-            }
-        }
         let mut tokens = Vec::new();
         spans(quote::ToTokens::to_token_stream(&file), &mut tokens);
         let slow: Vec<_> = tokens.iter().map(Span::byte_range).collect();
