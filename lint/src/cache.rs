@@ -103,7 +103,7 @@ impl Cache {
             .iter_mut()
             .filter_map(|(rel, entry)| Some((rel.clone(), entry.index.take()?)))
             .collect::<HashMap<_, _>>();
-        // What was taken out is still known to be there: an empty index.
+        // Each entry still says it has index data once the data is moved.
         for rel in indexes.keys() {
             if let Some(entry) = entries.get_mut(rel) {
                 entry.indexed = true;
