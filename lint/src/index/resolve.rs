@@ -180,8 +180,16 @@ pub struct Resolver<'a> {
     /// Keyed by module, namespace and build, then name, so that a lookup
     /// that finds its answer allocates nothing.
     memo: RefCell<Memos>,
-    /// Lookups in progress: meeting one again is a cycle.
-    active: RefCell<HashSet<LookupKey>>,
+    /// Lookups in progress, with their place on the stack: meeting one
+    /// again is a cycle.
+    active: RefCell<HashMap<LookupKey, usize>>,
+    /// The lowest place on the stack that a cycle or the depth limit cut
+    /// short since the innermost unfinished lookup began.
+    cut: std::cell::Cell<usize>,
+    /// Lookups finished while cut short by a cycle through a lookup still
+    /// in progress: their answers hold only until the outermost lookup
+    /// ends, so that no answer depends on which lookup ran before.
+    provisional: RefCell<Memos>,
 }
 
 /// Finished lookups, by module, namespace and build, then name.
@@ -269,7 +277,13 @@ impl<'a> Forks<'a> {
     /// built. Lookups in one fork never change another's answers, so work
     /// split into fixed parts gives the same findings on any number of threads.
     pub fn fork(&self) -> Resolver<'a> {
-        Resolver { index: Arc::clone(&self.index), memo: RefCell::new(self.memo.clone()), active: RefCell::default() }
+        Resolver {
+            index: Arc::clone(&self.index),
+            memo: RefCell::new(self.memo.clone()),
+            active: RefCell::default(),
+            cut: std::cell::Cell::new(usize::MAX),
+            provisional: RefCell::default(),
+        }
     }
 }
 
@@ -325,7 +339,13 @@ impl<'a> Resolver<'a> {
         }
         // Members need lookups, which need a resolver: built with the
         // index as it is so far, then added to it.
-        let mut resolver = Resolver { index: Arc::new(index), memo: RefCell::default(), active: RefCell::default() };
+        let mut resolver = Resolver {
+            index: Arc::new(index),
+            memo: RefCell::default(),
+            active: RefCell::default(),
+            cut: std::cell::Cell::new(usize::MAX),
+            provisional: RefCell::default(),
+        };
         let members = resolver.collect_members();
         if let Some(index) = Arc::get_mut(&mut resolver.index) {
             members.store(index);
@@ -997,6 +1017,7 @@ impl<'a> Resolver<'a> {
         depth: usize,
     ) -> Option<Binding> {
         if depth > MAX_DEPTH {
+            self.cut_at(0);
             return None;
         }
         let module = |m: ModId| (Resolved { res: Res::Module(m), hops: Vec::new() }, None);
@@ -1050,6 +1071,7 @@ impl<'a> Resolver<'a> {
     fn twin_uses(&self, from: ModId, name: &str, view: View, depth: usize) -> Vec<Binding> {
         let mut out = Vec::new();
         if depth > MAX_DEPTH {
+            self.cut_at(0);
             return out;
         }
         for scope in self.lexical(from) {
@@ -1154,19 +1176,46 @@ impl<'a> Resolver<'a> {
     /// callers check that they can see it.
     fn lookup(&self, m: ModId, name: &str, ns: u8, view: View, depth: usize) -> Option<Binding> {
         if depth > MAX_DEPTH {
+            self.cut_at(0);
             return None;
         }
         if let Some(done) = self.memo.borrow().get(&(m, ns, view)).and_then(|names| names.get(name)) {
             return done.clone();
         }
-        let key = (m, name.to_owned(), ns, view);
-        if !self.active.borrow_mut().insert(key.clone()) {
-            return None;
+        if let Some(done) = self.provisional.borrow().get(&(m, ns, view)).and_then(|names| names.get(name)) {
+            // Cut short by a lookup that is still in progress, as this one
+            // would be again.
+            return done.clone();
         }
+        let key = (m, name.to_owned(), ns, view);
+        let place = {
+            let mut active = self.active.borrow_mut();
+            if let Some(&at) = active.get(&key) {
+                drop(active);
+                self.cut_at(at);
+                return None;
+            }
+            let place = active.len();
+            active.insert(key.clone(), place);
+            place
+        };
+        let outer = self.cut.replace(usize::MAX);
         let found = self.lookup_uncached(m, name, ns, view, depth);
+        let cut = self.cut.get();
         self.active.borrow_mut().remove(&key);
-        self.memo.borrow_mut().entry((m, ns, view)).or_default().insert(key.1, found.clone());
+        // Complete when every cut returned to this lookup or one inside it.
+        let memo = if cut >= place { &self.memo } else { &self.provisional };
+        memo.borrow_mut().entry((m, ns, view)).or_default().insert(key.1, found.clone());
+        self.cut.set(if cut >= place { outer } else { outer.min(cut) });
+        if place == 0 {
+            self.provisional.borrow_mut().clear();
+        }
         found
+    }
+
+    /// Records a lookup cut short at place `at` of the stack (0: the depth limit).
+    fn cut_at(&self, at: usize) {
+        self.cut.set(self.cut.get().min(at));
     }
 
     fn lookup_uncached(&self, m: ModId, name: &str, ns: u8, view: View, depth: usize) -> Option<Binding> {

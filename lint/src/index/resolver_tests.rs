@@ -428,3 +428,36 @@ fn display_names_crate_roots_and_orphan_files() {
         assert_eq!(p.resolver.display(lost.res), "crate::lost");
     });
 }
+
+/// Modules that glob-import the crate root and each other in a ring, while
+/// the root re-exports them all: every lookup runs into cycles. Each answer
+/// must be the same whichever lookups ran before it (a lookup cut short by
+/// a cycle must not leave its partial answer for later ones).
+#[test]
+fn answers_in_cycles_of_globs_do_not_depend_on_the_order_of_lookups() {
+    let n = 6;
+    let lib = (0..n).map(|i| format!("mod m{i};\npub use m{i}::*;\n")).collect::<Vec<_>>().concat();
+    let mut files = Vec::new();
+    for i in 0..n {
+        let next = (i + 1) % n;
+        files.push((format!("app/src/m{i}.rs"), format!("use crate::m{next}::*;\nuse super::*;\npub struct S{i};\n")));
+    }
+    let mut all: Vec<(&str, &str)> = vec![("app/src/lib.rs", lib.as_str())];
+    all.extend(files.iter().map(|(rel, text)| (rel.as_str(), text.as_str())));
+    let fixture = Fixture::new(&all);
+    let queries: Vec<(String, String)> =
+        (0..n).flat_map(|from| (0..n).map(move |name| (format!("app::m{from}"), format!("S{name}")))).collect();
+    let answers = |order: &mut dyn Iterator<Item = &(String, String)>| {
+        fixture.check(|p| {
+            let mut out: Vec<(String, String, Option<String>)> =
+                order.map(|(from, name)| (from.clone(), name.clone(), p.target(from, name, View::Any))).collect();
+            out.sort();
+            out
+        })
+    };
+    let forward = answers(&mut queries.iter());
+    let backward = answers(&mut queries.iter().rev());
+    assert_eq!(forward, backward);
+    // And every name is found from every module: through the root's re-exports.
+    assert!(forward.iter().all(|(_, _, found)| found.is_some()), "{forward:?}");
+}
