@@ -222,6 +222,10 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
             return code;
         }
     };
+    if let Some(err) = mistyped_subcommand(&cli, &io.cwd) {
+        let _ = io.stderr.write_all(err.render().to_string().as_bytes());
+        return EXIT_ERROR;
+    }
     let result = match cli.command {
         None => check(&cli.check, io),
         Some(Command::Check(args)) => check(&args, io),
@@ -275,8 +279,40 @@ fn color_enabled(choice: ColorChoice, io: &Io<'_>) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => io.stderr_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => auto_color(io.stderr_is_terminal, |name| std::env::var_os(name)),
     }
+}
+
+/// `--color auto`, as ruff, typos and cargo read the environment:
+/// `CLICOLOR_FORCE` (not `0`) colours even a pipe; `NO_COLOR` (not empty),
+/// `CLICOLOR=0` and `TERM=dumb` switch colour off; otherwise a terminal
+/// gets colour.
+fn auto_color(terminal: bool, env: impl Fn(&str) -> Option<OsString>) -> bool {
+    let set = |name: &str| env(name).filter(|v| !v.is_empty());
+    if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+        return true;
+    }
+    let off = set("NO_COLOR").is_some()
+        || env("CLICOLOR").is_some_and(|v| v == "0")
+        || env("TERM").is_some_and(|v| v == "dumb");
+    terminal && !off
+}
+
+/// A first argument that names no file but looks like a mistyped
+/// subcommand (`corefence chek`): clap's error with a suggestion, instead
+/// of "no such file".
+fn mistyped_subcommand(cli: &Cli, cwd: &std::path::Path) -> Option<clap::Error> {
+    use clap::CommandFactory;
+    let first = cli.check.paths.first().filter(|_| cli.command.is_none())?;
+    let word = first.to_str().filter(|w| !w.contains(['/', '\\', '.']))?;
+    if cwd.join(first).exists() {
+        return None;
+    }
+    let mut command = Cli::command();
+    let names: Vec<String> = command.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+    let similar = crate::suggest::closest(word, names.iter().map(String::as_str))?;
+    let message = format!("unrecognized subcommand '{word}'\n\n  tip: a similar subcommand exists: '{similar}'");
+    Some(command.error(clap::error::ErrorKind::InvalidSubcommand, message))
 }
 
 fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
@@ -604,4 +640,29 @@ fn write_export_summary(done: &crate::export::Export, io: &mut Io<'_>) -> std::i
         r.snippets.len(),
         r.manifest.len(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::auto_color;
+    use std::ffi::OsString;
+
+    fn with<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+        move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| OsString::from(v))
+    }
+
+    #[test]
+    fn auto_colour_reads_the_environment_as_other_tools_do() {
+        assert!(auto_color(true, with(&[])));
+        assert!(!auto_color(false, with(&[])));
+        assert!(auto_color(false, with(&[("CLICOLOR_FORCE", "1")])));
+        assert!(auto_color(true, with(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")])));
+        assert!(!auto_color(false, with(&[("CLICOLOR_FORCE", "0")])));
+        assert!(!auto_color(true, with(&[("NO_COLOR", "1")])));
+        // An empty NO_COLOR is no request.
+        assert!(auto_color(true, with(&[("NO_COLOR", "")])));
+        assert!(!auto_color(true, with(&[("CLICOLOR", "0")])));
+        assert!(auto_color(true, with(&[("CLICOLOR", "1")])));
+        assert!(!auto_color(true, with(&[("TERM", "dumb")])));
+    }
 }

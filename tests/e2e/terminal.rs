@@ -89,6 +89,32 @@ fn check_on_a_terminal_finishes_with_coloured_findings() {
 }
 
 #[test]
+fn colour_follows_no_color_clicolor_and_a_dumb_terminal() {
+    for env in [&[("NO_COLOR", "1")][..], &[("CLICOLOR", "0")], &[("TERM", "dumb")]] {
+        let screen = on_terminal(&demo(), COREFENCE, &["check"], env);
+        assert_eq!(screen.code, 1, "{env:?}:\n{}", screen.text);
+        assert!(screen.text.contains("boundary/import"), "{env:?}:\n{}", screen.text);
+        assert!(!screen.text.contains("\u{1b}["), "{env:?} still colours:\n{}", screen.text);
+    }
+    // CLICOLOR_FORCE colours a pipe too.
+    let piped = std::process::Command::new(COREFENCE)
+        .arg("check")
+        .current_dir(demo())
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .expect("run corefence");
+    let text = String::from_utf8_lossy(&piped.stdout).into_owned() + &String::from_utf8_lossy(&piped.stderr);
+    assert!(text.contains("\u{1b}["), "no colour in a pipe with CLICOLOR_FORCE:\n{text}");
+    // And without it, a pipe gets none.
+    let plain =
+        std::process::Command::new(COREFENCE).arg("check").current_dir(demo()).env_remove("CLICOLOR_FORCE").output();
+    let plain = plain.expect("run corefence");
+    let text = String::from_utf8_lossy(&plain.stdout).into_owned() + &String::from_utf8_lossy(&plain.stderr);
+    assert!(!text.contains("\u{1b}["), "colour in a pipe:\n{text}");
+}
+
+#[test]
 fn progress_bar_draws_and_clears_on_a_long_run() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
