@@ -51,7 +51,25 @@ fn hooks_dir(cwd: &Path) -> Result<PathBuf, HookError> {
         return Err(HookError::Git(String::from_utf8_lossy(&out.stderr).trim().to_owned()));
     }
     let rel = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    Ok(cwd.join(rel))
+    Ok(tidy(&cwd.join(rel)))
+}
+
+/// `path` without `.` and `..` steps (`/repo/sub/../.git/hooks` is
+/// `/repo/.git/hooks`), read as written: `cwd` has no symbolic links left
+/// in it, so a `..` after a name leaves that name.
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The hook script for the binary at `exe`.
@@ -170,6 +188,13 @@ fn is_executable(m: &std::fs::Metadata) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tidy_drops_dot_steps_and_the_names_before_dot_dot() {
+        assert_eq!(tidy(Path::new("/repo/sub/../.git/./hooks")), PathBuf::from("/repo/.git/hooks"));
+        assert_eq!(tidy(Path::new("../up/./x")), PathBuf::from("../up/x"));
+        assert_eq!(tidy(Path::new("/..")), PathBuf::from("/.."));
+    }
 
     #[test]
     fn only_a_script_corefence_wrote_is_ours() {

@@ -118,3 +118,17 @@ fn install_hook_respects_core_hooks_path() {
     assert!(repo.join("githooks/pre-commit").is_file());
     assert!(!repo.join(".git/hooks/pre-commit").exists());
 }
+
+#[test]
+fn install_hook_from_a_subfolder_names_the_hook_by_its_plain_path() {
+    let dir = repo();
+    let repo = dir.path();
+    let canonical = repo.canonicalize().unwrap();
+    let out = Command::new(COREFENCE).arg("install-hook").current_dir(repo.join("src")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stderr);
+    let hook = canonical.join(".git/hooks/pre-commit");
+    assert!(said.contains(&format!("installed {}:", hook.display())), "{said}");
+    assert!(!said.contains("/../") && !said.contains("/./"), "{said}");
+    assert!(hook.is_file());
+}
