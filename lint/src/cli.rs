@@ -129,6 +129,12 @@ struct CheckArgs {
     /// Print where the run's time went, stage by stage, on stderr.
     #[arg(long)]
     timings: bool,
+    /// Print the findings and nothing else: no summary line, no notes.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print the root, the configuration used and what was read.
+    #[arg(long, short = 'v')]
+    verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -272,7 +278,7 @@ pub fn main_with_skip(skip: usize) -> ! {
 }
 
 fn style(args: &CheckArgs, io: &Io<'_>) -> Style {
-    Style { color: color_enabled(args.color, io), width: 100 }
+    Style { color: color_enabled(args.color, io), width: 100, summary: !args.quiet }
 }
 
 fn color_enabled(choice: ColorChoice, io: &Io<'_>) -> bool {
@@ -346,11 +352,23 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
             return Ok(EXIT_ERROR);
         }
     };
-    if outcome.config.is_embedded() {
+    if outcome.config.is_embedded() && !args.quiet {
         writeln!(
             io.stderr,
             "note: no {} found; using the embedded defaults (run `corefence init` to write one)",
             config::FILE_NAME
+        )?;
+    }
+    if args.verbose {
+        let config = outcome.config.source.as_ref();
+        let config = config
+            .map_or_else(|| "the embedded defaults".to_owned(), |s| outcome.root.join(&s.path).display().to_string());
+        writeln!(io.stderr, "root: {}", outcome.root.display())?;
+        writeln!(io.stderr, "config: {config}")?;
+        writeln!(
+            io.stderr,
+            "files: {} checked, {} Rust files parsed, {} unchanged since the last run",
+            outcome.files, outcome.parsed, outcome.cached
         )?;
     }
     report_fixes(&outcome.fixes, args.format, io)?;
@@ -517,7 +535,7 @@ fn report_inventory(args: &ReportArgs, io: &mut Io<'_>) -> std::io::Result<i32> 
     let outcome = match engine::run(&options) {
         Ok(outcome) => outcome,
         Err(Fatal::Config { errors, .. }) => {
-            report::write(io.stderr, Format::Human, &errors.0, 0, Style { color: false, width: 100 })?;
+            report::write(io.stderr, Format::Human, &errors.0, 0, Style { color: false, width: 100, summary: true })?;
             return Ok(EXIT_ERROR);
         }
         Err(Fatal::Io(message)) => {
@@ -543,7 +561,7 @@ fn export(args: &ExportArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         force: args.force,
         jobs: args.jobs.unwrap_or(0),
     };
-    let style = Style { color: color_enabled(args.color, io), width: 100 };
+    let style = Style { color: color_enabled(args.color, io), width: 100, summary: true };
     let done = match export::export(&options) {
         Ok(done) => done,
         Err(ExportError::Fatal(Fatal::Config { errors, .. })) => {

@@ -128,3 +128,24 @@ fn timings_show_where_the_run_went() {
     assert!(run.stderr.lines().filter(|l| l.trim_end().ends_with(" s")).count() >= 10, "{}", run.stderr);
     assert!(!run.stdout.contains("timings"), "{}", run.stdout);
 }
+
+#[test]
+fn quiet_prints_the_findings_only_and_verbose_says_what_was_read() {
+    let plain = check("human");
+    let quiet = corefence(&["check", "fixtures/demo", "-q", "--color", "never"]);
+    assert_eq!(quiet.code, plain.code);
+    assert!(plain.stderr.contains("corefence: "), "{}", plain.stderr);
+    assert!(!quiet.stderr.contains("corefence: "), "{}", quiet.stderr);
+    assert_eq!(quiet.stderr.matches("boundary/import").count(), plain.stderr.matches("boundary/import").count());
+    let verbose = corefence(&["check", "fixtures/demo", "-v", "--color", "never"]);
+    assert_eq!(verbose.code, plain.code);
+    let root = crate::support::repo_root().join("fixtures/demo");
+    assert!(verbose.stderr.contains(&format!("root: {}\n", root.display())), "{}", verbose.stderr);
+    assert!(
+        verbose.stderr.contains(&format!("config: {}\n", root.join("corefence.toml").display())),
+        "{}",
+        verbose.stderr
+    );
+    assert!(verbose.stderr.contains(" checked, "), "{}", verbose.stderr);
+    assert_eq!(corefence(&["check", "-q", "-v"]).code, 2, "-q and -v contradict each other");
+}

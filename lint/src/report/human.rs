@@ -24,6 +24,8 @@ pub struct Style {
     pub color: bool,
     /// Wrap width.
     pub width: usize,
+    /// End with the summary line (`corefence: 2 errors, ..`).
+    pub summary: bool,
 }
 
 /// A diagnostic (or a related note about a span in another file), with every
@@ -147,6 +149,9 @@ pub fn render_one(d: &Diagnostic, style: Style) -> String {
 pub fn write(out: &mut dyn Write, diagnostics: &[Diagnostic], files: usize, style: Style) -> io::Result<()> {
     for d in diagnostics {
         writeln!(out, "{}", render_one(d, style))?;
+    }
+    if !style.summary {
+        return Ok(());
     }
     writeln!(out, "{}", summary(Counts::of(diagnostics), files))
 }
