@@ -278,7 +278,15 @@ pub fn main_with_skip(skip: usize) -> ! {
 }
 
 fn style(args: &CheckArgs, io: &Io<'_>) -> Style {
-    Style { color: color_enabled(args.color, io), width: 100, summary: !args.quiet }
+    Style { color: color_enabled(args.color, io), width: width(io), summary: !args.quiet }
+}
+
+/// Human output is wrapped to the terminal it goes to (at least 40
+/// columns), and to 100 columns anywhere else, so logs and snapshots do not
+/// depend on who ran it.
+fn width(io: &Io<'_>) -> usize {
+    let terminal = io.stderr_is_terminal.then(|| terminal_size::terminal_size_of(std::io::stderr())).flatten();
+    terminal.map_or(100, |(columns, _)| usize::from(columns.0).max(40))
 }
 
 fn color_enabled(choice: ColorChoice, io: &Io<'_>) -> bool {
@@ -561,7 +569,7 @@ fn export(args: &ExportArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         force: args.force,
         jobs: args.jobs.unwrap_or(0),
     };
-    let style = Style { color: color_enabled(args.color, io), width: 100, summary: true };
+    let style = Style { color: color_enabled(args.color, io), width: width(io), summary: true };
     let done = match export::export(&options) {
         Ok(done) => done,
         Err(ExportError::Fatal(Fatal::Config { errors, .. })) => {

@@ -22,8 +22,13 @@ struct Screen {
 /// Runs `program args` in `cwd` on a pseudo-terminal and waits for it, at
 /// most [`DEADLINE`].
 fn on_terminal(cwd: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Screen {
+    on_terminal_of_width(cwd, program, args, env, 120)
+}
+
+/// [`on_terminal`] on a terminal `cols` columns wide.
+fn on_terminal_of_width(cwd: &Path, program: &str, args: &[&str], env: &[(&str, &str)], cols: u16) -> Screen {
     let pair = native_pty_system()
-        .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
+        .openpty(PtySize { rows: 40, cols, pixel_width: 0, pixel_height: 0 })
         .expect("a pseudo-terminal");
     let mut cmd = CommandBuilder::new(program);
     cmd.args(args);
@@ -112,6 +117,19 @@ fn colour_follows_no_color_clicolor_and_a_dumb_terminal() {
     let plain = plain.expect("run corefence");
     let text = String::from_utf8_lossy(&plain.stdout).into_owned() + &String::from_utf8_lossy(&plain.stderr);
     assert!(!text.contains("\u{1b}["), "colour in a pipe:\n{text}");
+}
+
+#[test]
+fn human_output_wraps_to_the_terminal_width() {
+    // The demo's relicensing help is one sentence of about 150 characters.
+    let sentence = "or assign the file to the edition whose license it carries";
+    let flat = |s: &Screen| s.text.replace("\r\n", "\n");
+    let wide = on_terminal_of_width(&demo(), COREFENCE, &["check", "--color", "never"], &[], 220);
+    assert!(flat(&wide).contains(sentence), "not on one line at 220 columns:\n{}", wide.text);
+    let narrow = on_terminal_of_width(&demo(), COREFENCE, &["check", "--color", "never"], &[], 60);
+    assert!(!flat(&narrow).contains(sentence), "not wrapped at 60 columns:\n{}", narrow.text);
+    let help = flat(&narrow).lines().filter(|l| l.contains("help:")).map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(help > 0 && help <= 60, "a help line of {help} columns on a 60-column terminal:\n{}", narrow.text);
 }
 
 #[test]
