@@ -99,14 +99,12 @@ impl Cache {
     }
 
     fn new(path: Option<PathBuf>, key: u64, mut entries: HashMap<String, CacheEntry>) -> Cache {
-        let indexes = entries
-            .iter_mut()
-            .filter_map(|(rel, entry)| Some((rel.clone(), entry.index.take()?)))
-            .collect::<HashMap<_, _>>();
-        // Each entry still says it has index data once the data is moved.
-        for rel in indexes.keys() {
-            if let Some(entry) = entries.get_mut(rel) {
+        let mut indexes = HashMap::new();
+        for (rel, entry) in &mut entries {
+            if let Some(data) = entry.index.take() {
+                // The entry still says it has index data once the data is moved.
                 entry.indexed = true;
+                indexes.insert(rel.clone(), data);
             }
         }
         Cache { path, key, entries, indexes: std::sync::Mutex::new(indexes) }

@@ -277,13 +277,7 @@ impl<'a> Forks<'a> {
     /// built. Lookups in one fork never change another's answers, so work
     /// split into fixed parts gives the same findings on any number of threads.
     pub fn fork(&self) -> Resolver<'a> {
-        Resolver {
-            index: Arc::clone(&self.index),
-            memo: RefCell::new(self.memo.clone()),
-            active: RefCell::default(),
-            cut: std::cell::Cell::new(usize::MAX),
-            provisional: RefCell::default(),
-        }
+        Resolver::over(Arc::clone(&self.index), self.memo.clone())
     }
 }
 
@@ -339,18 +333,24 @@ impl<'a> Resolver<'a> {
         }
         // Members need lookups, which need a resolver: built with the
         // index as it is so far, then added to it.
-        let mut resolver = Resolver {
-            index: Arc::new(index),
-            memo: RefCell::default(),
-            active: RefCell::default(),
-            cut: std::cell::Cell::new(usize::MAX),
-            provisional: RefCell::default(),
-        };
+        let mut resolver = Resolver::over(Arc::new(index), Memos::default());
         let members = resolver.collect_members();
         if let Some(index) = Arc::get_mut(&mut resolver.index) {
             members.store(index);
         }
         resolver
+    }
+
+    /// A resolver over `index` that knows the finished lookups in `memo`
+    /// and has none in progress.
+    fn over(index: Arc<Index<'a>>, memo: Memos) -> Resolver<'a> {
+        Resolver {
+            index,
+            memo: RefCell::new(memo),
+            active: RefCell::default(),
+            cut: std::cell::Cell::new(usize::MAX),
+            provisional: RefCell::default(),
+        }
     }
 
     /// What other threads need to resolve as this resolver does.

@@ -121,9 +121,11 @@ fn file_findings(
     let plain = |diagnostic| Found { diagnostic, typed: None, expanded: None };
     let typed = |diagnostic, m, ctx| Found { diagnostic, typed: Some((m, ctx)), expanded: None };
     let mut found = Vec::new();
-    for m in modules_in_file(tree, root, file).into_iter().filter(|_| whole) {
-        uses(&report, m, &mut found);
-        derives(&report, m, &mut found);
+    if whole {
+        for m in modules_in_file(tree, root, file) {
+            uses(&report, m, &mut found);
+            derives(&report, m, &mut found);
+        }
     }
     out.found.extend(found.drain(..).map(plain));
     let arguments = macro_arguments(&report);
