@@ -3,7 +3,11 @@
 //! the files that changed.
 //!
 //! Per file it keeps the content hash, what the pre-filter found, the index
-//! data of a parsed file and the license ids its header uses. An entry is
+//! data of a parsed file and the license ids its header uses. The index data
+//! is stored in two parts: what the index and every file's findings need,
+//! decoded on every run, and what only the file's own findings read (its
+//! [`Bodies`], most of the data), decoded only when the file is reported on,
+//! so a run on a few files decodes a fraction of the cache. An entry is
 //! used without reading the file only when the file's size and [`Stamp`]
 //! (modification and status-change times, inode, device) are those
 //! recorded, as git's index does: setting a file's modification time back
@@ -33,14 +37,19 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 
 use crate::index::FileData;
+use crate::parse::items::Bodies;
 use crate::prefilter::Lexed;
 use crate::workspace::{FileEntry, Stamp};
 
 /// Bumped whenever what an entry means changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// Files changed this close to the write are recorded without their stamp.
 const RACY: Duration = Duration::from_secs(2);
+
+/// How many times faster writing the cache is than reading and parsing the
+/// same number of bytes of source (about 800 MB/s against 16 MB/s).
+const WRITE_SPEEDUP: u64 = 50;
 
 /// Caches in the user's cache folder unused for this long are removed.
 pub const PRUNE_AFTER: Duration = Duration::from_hours(30 * 24);
@@ -56,25 +65,31 @@ pub struct CacheEntry {
     pub hash: u64,
     /// What the pre-filter found (Rust files).
     pub lexed: Option<Lexed>,
-    /// The index data, when the file was parsed.
-    pub index: Option<FileData>,
-    /// Whether the stored entry has index data ([`Cache::take_index`]
-    /// gives it).
+    /// This run's index data of the file, when it was parsed: what
+    /// [`Cache::save`] stores as `outline` and `bodies`.
     #[serde(skip)]
-    pub indexed: bool,
+    pub index: Option<FileData>,
+    /// The postcard encoding of the stored index data without its
+    /// [`Bodies`], decoded when a run takes it ([`Cache::take_index`], on
+    /// the thread that checks the file).
+    pub outline: Option<serde_bytes::ByteBuf>,
+    /// The postcard encoding of the index data's [`Bodies`], decoded only
+    /// for a file that is reported on.
+    pub bodies: Option<serde_bytes::ByteBuf>,
     /// License ids the file's header and snippets use, with where.
     pub license_ids: Vec<(String, Range<usize>)>,
 }
 
 /// The file's layout: a header, then the entries with their checksum.
 #[derive(Serialize, Deserialize)]
-struct Stored {
+struct Stored<'a> {
     format: u32,
     key: u64,
     /// xxh3 of `entries`.
     checksum: u64,
     /// The postcard encoding of `Vec<(String, CacheEntry)>`.
-    entries: Vec<u8>,
+    #[serde(borrow, with = "serde_bytes")]
+    entries: &'a [u8],
 }
 
 /// The entries of the previous run, and where to write this run's.
@@ -82,11 +97,20 @@ struct Stored {
 pub struct Cache {
     path: Option<PathBuf>,
     key: u64,
-    /// The entries, their index data moved to `indexes`.
+    /// The entries, by relative path.
     entries: HashMap<String, CacheEntry>,
-    /// The index data of the files that have some, until a run takes it:
-    /// moved, not copied, so a cached run holds the index once.
-    indexes: std::sync::Mutex<HashMap<String, FileData>>,
+    /// The size of the stored cache.
+    stored: u64,
+}
+
+/// How much of a file's index data a run needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Everything: the file is reported on.
+    Whole,
+    /// What the index and other files' findings need: the file is not
+    /// reported on.
+    Outline,
 }
 
 impl Cache {
@@ -94,25 +118,21 @@ impl Cache {
     /// none, it is of another key, or it cannot be read.
     pub fn load(root: &Path, key: u64) -> Cache {
         let path = location(root);
-        let entries = path.as_deref().map(|p| read(p, key)).unwrap_or_default();
-        Cache::new(path, key, entries)
+        let (entries, stored) = path.as_deref().map(|p| read(p, key)).unwrap_or_default();
+        Cache { path, key, entries, stored }
     }
 
-    fn new(path: Option<PathBuf>, key: u64, mut entries: HashMap<String, CacheEntry>) -> Cache {
-        let mut indexes = HashMap::new();
-        for (rel, entry) in &mut entries {
-            if let Some(data) = entry.index.take() {
-                // The entry still says it has index data once the data is moved.
-                entry.indexed = true;
-                indexes.insert(rel.clone(), data);
-            }
+    /// The stored index data of a file, with its [`Bodies`] when the run
+    /// needs the whole of it. `None` when there is none, or it does not
+    /// decode (the file is parsed again).
+    pub fn take_index(&self, rel: &str, need: Need) -> Option<FileData> {
+        let entry = self.entries.get(rel)?;
+        let mut data = postcard::from_bytes::<FileData>(entry.outline.as_ref()?).ok()?;
+        match need {
+            Need::Outline => data.outline = true,
+            Need::Whole => data.syntax.put_bodies(postcard::from_bytes::<Bodies>(entry.bodies.as_ref()?).ok()?),
         }
-        Cache { path, key, entries, indexes: std::sync::Mutex::new(indexes) }
-    }
-
-    /// The index data of a file of this cache, which only the first call gets.
-    pub fn take_index(&self, rel: &str) -> Option<FileData> {
-        self.indexes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(rel)
+        Some(data)
     }
 
     /// The entry of a file whose size and stamp are unchanged.
@@ -130,6 +150,12 @@ impl Cache {
     /// Writes this run's entries, by relative path (atomically: a reader sees
     /// the old cache or the new one). `started` is when the run began walking:
     /// the stamp of a file changed after `started - RACY` is dropped.
+    ///
+    /// The stored cache is left as it is when this run learnt little: when
+    /// the files it no longer describes are so few that reading and parsing
+    /// them again on the next runs costs less than writing the whole cache
+    /// (the usual pre-commit run, on a few edited files). A file the cache
+    /// describes as it was is read again, as any changed file is.
     pub fn save(&self, mut entries: Vec<(String, CacheEntry)>, started: SystemTime) -> std::io::Result<()> {
         let Some(path) = &self.path else { return Ok(()) };
         let racy_after = started
@@ -139,18 +165,26 @@ impl Cache {
         for (_, entry) in &mut entries {
             entry.stamp = entry.stamp.filter(|s| s.modified.0 < racy_after);
         }
-        // Nothing new (the usual pre-commit run): leave the file as it is.
         let same = |rel: &String, e: &CacheEntry| {
             self.entries.get(rel).is_some_and(|old| {
-                (old.len, old.stamp, old.hash, old.indexed) == (e.len, e.stamp, e.hash, e.index.is_some())
+                (old.len, old.stamp, old.hash, old.outline.is_some()) == (e.len, e.stamp, e.hash, e.index.is_some())
             })
         };
-        if entries.len() == self.entries.len() && entries.iter().all(|(rel, e)| same(rel, e)) {
+        let stale: u64 = entries.iter().filter(|(rel, e)| !same(rel, e)).map(|(_, e)| e.len.max(1)).sum();
+        if stale.saturating_mul(WRITE_SPEEDUP) < self.stored {
             return Ok(());
         }
-        let encoded = postcard::to_stdvec(&entries).map_err(|e| std::io::Error::other(e.to_string()))?;
-        let stored = Stored { format: FORMAT, key: self.key, checksum: hash(&encoded), entries: encoded };
-        let bytes = postcard::to_stdvec(&stored).map_err(|e| std::io::Error::other(e.to_string()))?;
+        for (rel, entry) in &mut entries {
+            self.encode_index(rel, entry);
+        }
+        // Sized up front: most of the cache is encodings copied whole.
+        let blobs: usize = entries.iter().map(|(_, e)| e.outline.as_ref().map_or(0, |b| b.len())).sum::<usize>()
+            + entries.iter().map(|(_, e)| e.bodies.as_ref().map_or(0, |b| b.len())).sum::<usize>();
+        let encoded = postcard::to_extend(&entries, Vec::with_capacity(blobs + 256 * entries.len()))
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let stored = Stored { format: FORMAT, key: self.key, checksum: hash(&encoded), entries: &encoded };
+        let bytes = postcard::to_extend(&stored, Vec::with_capacity(encoded.len() + 64))
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
         if !is_in_build_folder(path) {
             if let Some(dir) = path.parent() {
                 prune(dir, path);
@@ -160,12 +194,40 @@ impl Cache {
     }
 }
 
+impl Cache {
+    /// Encodes an entry's index data as its outline and its [`Bodies`]; a
+    /// file whose content this cache knows keeps the stored encodings. Index
+    /// data whose bodies are lost (an outline of a changed file, which no
+    /// run makes) is not stored: the next run parses the file again.
+    fn encode_index(&self, rel: &str, entry: &mut CacheEntry) {
+        let Some(mut data) = entry.index.take() else { return };
+        let known = self.entries.get(rel).filter(|old| old.hash == entry.hash);
+        if let Some(old) = known.filter(|old| old.outline.is_some() && old.bodies.is_some()) {
+            (entry.outline, entry.bodies) = (old.outline.clone(), old.bodies.clone());
+            return;
+        }
+        if data.outline {
+            return;
+        }
+        let bodies = data.syntax.take_bodies();
+        if let (Ok(outline), Ok(bodies)) = (postcard::to_stdvec(&data), postcard::to_stdvec(&bodies)) {
+            entry.outline = Some(serde_bytes::ByteBuf::from(outline));
+            entry.bodies = Some(serde_bytes::ByteBuf::from(bodies));
+        }
+    }
+}
+
 /// Writes through a fresh temporary file in the same folder and a rename,
-/// readable by this user alone.
+/// readable by this user alone. Not synced to disk: a run does not wait for
+/// the disk to store a cache, and a cache a crash cut short fails its
+/// checksum and is rebuilt.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
     let dir = crate::atomic::dir_of(path);
     std::fs::create_dir_all(dir)?;
-    crate::atomic::persist(crate::atomic::staged(dir, &crate::atomic::Mode::New(0o600), bytes)?, path)
+    let mut temp = crate::atomic::temp_in(dir, &crate::atomic::Mode::New(0o600))?;
+    temp.write_all(bytes)?;
+    temp.persist(path).map(drop).map_err(|e| e.error)
 }
 
 /// Removes the user-folder caches of workspaces not checked for
@@ -190,17 +252,18 @@ fn prune(dir: &Path, current: &Path) {
     }
 }
 
-/// The entries stored at `path` for `key`; none when anything is amiss.
-fn read(path: &Path, key: u64) -> HashMap<String, CacheEntry> {
-    let Some(stored) = std::fs::read(path).ok().and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok()) else {
-        return HashMap::new();
-    };
-    if stored.format != FORMAT || stored.key != key || stored.checksum != hash(&stored.entries) {
-        return HashMap::new();
+/// The entries stored at `path` for `key`, and the size of the file; none
+/// when anything is amiss.
+fn read(path: &Path, key: u64) -> (HashMap<String, CacheEntry>, u64) {
+    let Ok(bytes) = std::fs::read(path) else { return (HashMap::new(), 0) };
+    let Ok(stored) = postcard::from_bytes::<Stored<'_>>(&bytes) else { return (HashMap::new(), 0) };
+    if stored.format != FORMAT || stored.key != key || stored.checksum != hash(stored.entries) {
+        return (HashMap::new(), 0);
     }
-    postcard::from_bytes::<Vec<(String, CacheEntry)>>(&stored.entries)
-        .map(|entries| entries.into_iter().collect())
-        .unwrap_or_default()
+    match postcard::from_bytes::<Vec<(String, CacheEntry)>>(stored.entries) {
+        Ok(entries) => (entries.into_iter().collect(), bytes.len() as u64),
+        Err(_) => (HashMap::new(), 0),
+    }
 }
 
 /// The hash of a file's content.
@@ -283,18 +346,20 @@ mod tests {
                 hash,
                 lexed: None,
                 index: None,
-                indexed: false,
+                outline: None,
+                bodies: None,
                 license_ids: Vec::new(),
             },
         )
     }
 
     fn at(root: &Path, key: u64) -> Cache {
-        Cache::new(Some(root.join("index.bin")), key, HashMap::new())
+        Cache { path: Some(root.join("index.bin")), key, entries: HashMap::new(), stored: 0 }
     }
 
     fn reload(root: &Path, key: u64) -> Cache {
-        Cache::new(None, key, read(&root.join("index.bin"), key))
+        let (entries, stored) = read(&root.join("index.bin"), key);
+        Cache { path: None, key, entries, stored }
     }
 
     #[test]
@@ -309,6 +374,71 @@ mod tests {
         assert!(cache.unchanged(&file("a.rs", 3, old + Duration::from_nanos(1))).is_none());
         assert_eq!(cache.same_content("a.rs", 42).map(|e| e.len), Some(3));
         assert!(cache.same_content("a.rs", 43).is_none());
+    }
+
+    #[test]
+    fn a_run_on_other_files_reads_a_files_outline_and_keeps_its_bodies() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let source = "macro_rules! m { () => {} }\nfn f(s: S) -> u8 { m!(); s.go(1); ee::sso::login() }\n";
+        let parsed = crate::parse::parse(source).file;
+        let data = FileData { rel: "a.rs".into(), syntax: parsed.syntax, ..FileData::default() };
+        let (rel, mut first) = entry(&file("a.rs", 3, old), 42);
+        first.index = Some(data.clone());
+        at(dir.path(), 7).save(vec![(rel.clone(), first)], SystemTime::now()).unwrap();
+        let written = |data: &FileData| format!("{:?}", data.syntax);
+        let paths = |data: &FileData| data.syntax.refs.iter().map(|r| r.segments.join("::")).collect::<Vec<_>>();
+
+        // A run that does not report on the file: the macro path only.
+        let cache = reload(dir.path(), 7);
+        let outline = cache.take_index("a.rs", Need::Outline).unwrap();
+        assert!(outline.outline);
+        assert_eq!(paths(&outline), ["m"]);
+        assert!(outline.syntax.method_calls.is_empty() && outline.syntax.calls.is_empty());
+        // A run that does: everything, as parsed.
+        let whole = cache.take_index("a.rs", Need::Whole).unwrap();
+        assert!(!whole.outline);
+        assert_eq!(written(&whole), written(&data));
+        assert!(paths(&whole).contains(&"ee::sso::login".to_owned()));
+
+        // Saving the outline back (the content is unchanged) keeps the bodies.
+        let (rel, mut again) = entry(&file("a.rs", 3, old), 42);
+        again.index = Some(outline);
+        let with_stamp = Cache { path: Some(dir.path().join("index.bin")), ..reload(dir.path(), 7) };
+        let mut changed = again.clone();
+        // Large enough a change that the cache is written again.
+        changed.len = 1 << 20;
+        with_stamp.save(vec![(rel, changed)], SystemTime::now()).unwrap();
+        let whole = reload(dir.path(), 7).take_index("a.rs", Need::Whole).unwrap();
+        assert_eq!(written(&whole), written(&data));
+        // An outline of content the cache does not know is not stored.
+        let (rel, mut unknown) = entry(&file("a.rs", 3, old), 43);
+        unknown.index = again.index;
+        at(dir.path(), 7).save(vec![(rel, unknown)], SystemTime::now()).unwrap();
+        assert!(reload(dir.path(), 7).take_index("a.rs", Need::Outline).is_none());
+    }
+
+    #[test]
+    fn a_few_changed_bytes_leave_a_large_cache_unwritten_and_are_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let files: Vec<FileEntry> = (0..400).map(|i| file(&format!("f{i}.rs"), 100, old)).collect();
+        let entries = |changed: usize| -> Vec<(String, CacheEntry)> {
+            files.iter().enumerate().map(|(i, f)| entry(f, if i < changed { 2 } else { 1 })).collect()
+        };
+        at(dir.path(), 7).save(entries(0), SystemTime::now()).unwrap();
+        let written = std::fs::read(dir.path().join("index.bin")).unwrap();
+        let loaded = || Cache { path: Some(dir.path().join("index.bin")), ..reload(dir.path(), 7) };
+        // One file of 400 changed: writing the cache costs more than reading
+        // that file again next time.
+        loaded().save(entries(1), SystemTime::now()).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("index.bin")).unwrap(), written);
+        let cache = reload(dir.path(), 7);
+        assert!(cache.same_content("f0.rs", 2).is_none(), "the changed file is not taken from the cache");
+        assert!(cache.same_content("f1.rs", 1).is_some());
+        // Half of them: written.
+        loaded().save(entries(200), SystemTime::now()).unwrap();
+        assert!(reload(dir.path(), 7).same_content("f0.rs", 2).is_some());
     }
 
     #[test]

@@ -13,12 +13,7 @@ use crate::support::copy_fixture;
 /// their times) and which has a Cargo build folder to keep the cache in.
 fn workspace() -> (tempfile::TempDir, PathBuf) {
     let (dir, root) = copy_fixture("boundary/import");
-    std::fs::create_dir_all(root.join("target")).unwrap();
-    std::fs::write(root.join("target/CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55\n").unwrap();
-    let old = SystemTime::now() - Duration::from_hours(1);
-    for rel in walk(&root) {
-        std::fs::File::options().write(true).open(root.join(rel)).unwrap().set_modified(old).unwrap();
-    }
+    with_old_files(&root);
     (dir, root)
 }
 
@@ -82,6 +77,10 @@ fn a_changed_file_is_read_again() {
     let after = check(&root, &[APP], true);
     assert_eq!(findings(&after), findings(&check(&root, &[APP], false)));
     assert!(!findings(&after).iter().any(|f| f.contains("boundary/import")), "{:?}", findings(&after));
+    // Whether or not that run stored the change, the next one sees it.
+    let again = check(&root, &[APP], true);
+    assert_eq!(findings(&again), findings(&after));
+    assert!(again.cached >= again.files - 2, "{} of {} files", again.cached, again.files);
 }
 
 #[test]
@@ -108,4 +107,52 @@ fn a_configuration_change_drops_the_cache() {
     let outcome = check(&root, &[APP], true);
     assert_eq!(outcome.cached, 0);
     assert_eq!(findings(&outcome), findings(&check(&root, &[APP], false)));
+}
+
+/// Marks `root` as having a Cargo build folder (where the cache goes) and
+/// sets every file's time an hour back, so that the cache may trust it.
+fn with_old_files(root: &Path) {
+    std::fs::create_dir_all(root.join("target")).unwrap();
+    std::fs::write(root.join("target/CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55\n").unwrap();
+    let old = SystemTime::now() - Duration::from_hours(1);
+    for rel in walk(root) {
+        std::fs::File::options().write(true).open(root.join(rel)).unwrap().set_modified(old).unwrap();
+    }
+}
+
+/// A run on one file takes every other file's index data from the cache
+/// without what only that file's own findings need: on every differential
+/// case, a cached run on each file with findings (and on the first file
+/// without) reports there exactly what an uncached whole run reports.
+#[test]
+fn a_cached_run_on_one_file_finds_what_an_uncached_whole_run_finds_there() {
+    let mut compared = 0;
+    for case in crate::differential::cases() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        crate::differential::write_case(&case, &root);
+        if !root.join("Cargo.toml").is_file() {
+            continue;
+        }
+        with_old_files(&root);
+        let whole = check(&root, &[], false);
+        check(&root, &[], true);
+        let mut files: Vec<String> = whole.diagnostics.iter().map(|d| d.location.path().to_owned()).collect();
+        let quiet = walk(&root).into_iter().map(|p| p.to_string_lossy().into_owned()).filter(|p| {
+            Path::new(p).extension().is_some_and(|e| e == "rs") && !p.starts_with("target") && !files.contains(p)
+        });
+        files.extend(quiet.min());
+        files.sort();
+        files.dedup();
+        for file in files.iter().filter(|f| Path::new(f).extension().is_some_and(|e| e == "rs")) {
+            let one = check(&root, &[file.as_str()], true);
+            assert_eq!(one.cached + 1, one.files, "{}: {file}: every other file comes from the cache", case.name);
+            let there = |o: &Outcome| {
+                findings(o).into_iter().filter(|f| f.starts_with(&format!("{file}:"))).collect::<Vec<_>>()
+            };
+            assert_eq!(there(&one), there(&whole), "{}: {file}", case.name);
+            compared += 1;
+        }
+    }
+    assert!(compared > 500, "{compared} files compared");
 }

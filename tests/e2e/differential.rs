@@ -50,14 +50,14 @@ license = \"AGPL-3.0-only\"\npublish = false\n\n[features]\nenterprise = []\n\n[
 type Places = BTreeSet<(String, u64)>;
 
 /// A parsed case: its name and files.
-struct Case {
-    name: String,
+pub(crate) struct Case {
+    pub(crate) name: String,
     files: Vec<(String, String)>,
 }
 
 /// The cases: `tests/differential/*.case`, or the folder
 /// `COREFENCE_DIFFERENTIAL_CASES` names (to try cases before adding them).
-fn cases() -> Vec<Case> {
+pub(crate) fn cases() -> Vec<Case> {
     let dir = std::env::var_os("COREFENCE_DIFFERENTIAL_CASES")
         .map_or_else(|| repo_root().join("tests/differential"), PathBuf::from);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -90,7 +90,7 @@ fn cases() -> Vec<Case> {
         .collect()
 }
 
-fn write_case(case: &Case, root: &Path) {
+pub(crate) fn write_case(case: &Case, root: &Path) {
     let macros = repo_root().join("macros").display().to_string();
     for (rel, body) in &case.files {
         // `--- link -> target`: a symbolic link.

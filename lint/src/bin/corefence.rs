@@ -1,5 +1,10 @@
 //! The `corefence` command.
 
+// Parsing allocates many small, short-lived nodes (see Cargo.toml).
+#[cfg(not(windows))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() {
     corefence::cli::main_with_skip(0);
 }

@@ -47,12 +47,14 @@ pub struct FileResult {
 }
 
 impl FileResult {
-    /// What the cache knows of an unchanged file.
+    /// What the cache knows of an unchanged file that is not reported on.
     fn cached(cache: &crate::cache::Cache, rel: &str, entry: &crate::cache::CacheEntry) -> Self {
+        // Index data that does not decode leaves the file to the late parses.
+        let index = cache.take_index(rel, crate::cache::Need::Outline);
         FileResult {
             lexed: entry.lexed.clone(),
-            index: cache.take_index(rel),
-            unparsed: entry.lexed.is_some() && !entry.indexed,
+            unparsed: entry.lexed.is_some() && index.is_none(),
+            index,
             hash: Some(entry.hash),
             license_ids: entry.license_ids.clone(),
             from_cache: true,

@@ -26,6 +26,7 @@ pub use timings::Timings;
 
 pub use fixer::unified_diff;
 
+use crate::cache::Need;
 use crate::checks;
 use crate::config::{Config, ConfigErrors, EditionId};
 use crate::diagnostic::{self, Diagnostic};
@@ -461,7 +462,8 @@ fn cache_entries(
                 hash: row.hash,
                 lexed: row.lexed,
                 index: indexed.remove(&file.rel),
-                indexed: false,
+                outline: None,
+                bodies: None,
                 license_ids: row.license_ids,
             };
             Some((file.rel.clone(), entry))
@@ -501,8 +503,10 @@ fn late_index(
         .filter_map(|i| {
             let entry = ws.files.get(*i)?;
             let hash = results.binary_search_by_key(i, |(j, _)| *j).ok().and_then(|at| results.get(at)?.1.hash);
-            let known =
-                hash.zip(shared.cache).and_then(|(h, c)| c.same_content(&entry.rel, h).and(c.take_index(&entry.rel)));
+            let need = if (shared.reported)(&entry.rel) { Need::Whole } else { Need::Outline };
+            let known = hash
+                .zip(shared.cache)
+                .and_then(|(h, c)| c.same_content(&entry.rel, h).and(c.take_index(&entry.rel, need)));
             // A file syn could not read is read again: its warning needs its text.
             let known = known.filter(|data| data.problem.is_none());
             known.map(|data| (data, None)).or_else(|| syntax::index_only(shared, entry))

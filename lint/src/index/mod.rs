@@ -26,6 +26,11 @@ pub struct FileData {
     /// Why syn could not read the file (it was read token by token): the
     /// `parse/syntax` warning it gets whenever it is reported on.
     pub problem: Option<crate::parse::SyntaxError>,
+    /// Read from the cache without its [`crate::parse::items::Bodies`]: the
+    /// file is not reported on in this run, and no other file's findings
+    /// need them.
+    #[serde(skip)]
+    pub outline: bool,
 }
 
 impl FileData {

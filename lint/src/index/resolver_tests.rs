@@ -79,7 +79,13 @@ impl Fixture {
                     .iter()
                     .filter_map(|t| Some((t.item_span.clone(), config.edition_named(&t.args.as_ref().ok()?.edition)?)))
                     .collect();
-                FileData { rel: rel.clone(), syntax: parsed.file.syntax, tagged, problem: parsed.problem }
+                FileData {
+                    rel: rel.clone(),
+                    syntax: parsed.file.syntax,
+                    tagged,
+                    problem: parsed.problem,
+                    outline: false,
+                }
             })
             .collect();
         Fixture { config, ws, editions, files }

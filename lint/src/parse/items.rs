@@ -89,6 +89,64 @@ pub struct Syntax {
     pub signature_traits: Vec<Range<usize>>,
 }
 
+/// The part of a file's [`Syntax`] that only the file's own findings read:
+/// what its bodies do (paths, calls, method calls, arguments, conversions,
+/// trait needs, gated locals). The index, and the findings of every other
+/// file, need the rest, and of the paths only those
+/// [`Syntax::seen_from_other_files`] keeps. The cache stores it apart, so a
+/// run that reports on a few files decodes it for those files alone.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Bodies {
+    refs: Vec<PathRef>,
+    method_calls: Vec<MethodCall>,
+    calls: Vec<Call>,
+    arguments: Vec<Argument>,
+    conversions: Vec<Conversion>,
+    trait_uses: Vec<TraitUse>,
+    gated_locals: Vec<GatedLocal>,
+    expected: Vec<(Range<usize>, TyPath)>,
+}
+
+impl Syntax {
+    /// Whether another file's findings can depend on path `r` of this file:
+    /// a macro path (a body it expands is reported in the macro's file) or a
+    /// trait path of a signature (one that does not resolve stops rustc
+    /// before it checks the types of the whole crate).
+    pub fn seen_from_other_files(&self, r: &PathRef) -> bool {
+        r.ns == ns::MACRO || self.signature_traits.contains(&r.span)
+    }
+
+    /// Moves out what only this file's own findings read ([`Bodies`]),
+    /// keeping the paths other files' findings need.
+    pub fn take_bodies(&mut self) -> Bodies {
+        let refs = std::mem::take(&mut self.refs);
+        self.refs = refs.iter().filter(|r| self.seen_from_other_files(r)).cloned().collect();
+        Bodies {
+            refs,
+            method_calls: std::mem::take(&mut self.method_calls),
+            calls: std::mem::take(&mut self.calls),
+            arguments: std::mem::take(&mut self.arguments),
+            conversions: std::mem::take(&mut self.conversions),
+            trait_uses: std::mem::take(&mut self.trait_uses),
+            gated_locals: std::mem::take(&mut self.gated_locals),
+            expected: std::mem::take(&mut self.expected),
+        }
+    }
+
+    /// Puts back what [`Syntax::take_bodies`] moved out.
+    pub fn put_bodies(&mut self, bodies: Bodies) {
+        let Bodies { refs, method_calls, calls, arguments, conversions, trait_uses, gated_locals, expected } = bodies;
+        self.refs = refs;
+        self.method_calls = method_calls;
+        self.calls = calls;
+        self.arguments = arguments;
+        self.conversions = conversions;
+        self.trait_uses = trait_uses;
+        self.gated_locals = gated_locals;
+        self.expected = expected;
+    }
+}
+
 /// One rule of a `macro_rules!` macro, as far as judging what an
 /// invocation expands to needs.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -129,7 +129,9 @@ fn file_findings(
     }
     out.found.extend(found.drain(..).map(plain));
     let arguments = macro_arguments(&report);
-    let needed = |r: &&PathRef| whole || r.ns == ns::MACRO || data.syntax.signature_traits.contains(&r.span);
+    // A file's bodies are left in the cache when it is not reported on.
+    debug_assert!(!(whole && data.outline), "{} is reported on but its bodies were not read", data.rel);
+    let needed = |r: &&PathRef| whole || data.syntax.seen_from_other_files(r);
     for r in data.syntax.refs.iter().filter(|r| !r.local).filter(needed) {
         let Some(m) = tree.module_of(file, &r.module) else { continue };
         let ctx = match arguments.iter().find(|(args, _)| args.start <= r.span.start && r.span.end <= args.end) {
