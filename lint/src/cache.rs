@@ -6,7 +6,7 @@
 //! data of a parsed file and the license ids its header uses. The index data
 //! is stored in two parts: what the index and every file's findings need,
 //! decoded on every run, and what only the file's own findings read (its
-//! [`Bodies`], most of the data), decoded only when the file is reported on,
+//! [`Bodies`](crate::parse::items::Bodies), most of the data), decoded only when the file is reported on,
 //! so a run on a few files decodes a fraction of the cache. An entry is
 //! used without reading the file only when the file's size and [`Stamp`]
 //! (modification and status-change times, inode, device) are those
@@ -37,7 +37,6 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 
 use crate::index::FileData;
-use crate::parse::items::Bodies;
 use crate::prefilter::Lexed;
 use crate::workspace::{FileEntry, Stamp};
 
@@ -70,10 +69,10 @@ pub struct CacheEntry {
     #[serde(skip)]
     pub index: Option<FileData>,
     /// The postcard encoding of the stored index data without its
-    /// [`Bodies`], decoded when a run takes it ([`Cache::take_index`], on
+    /// [`Bodies`](crate::parse::items::Bodies), decoded when a run takes it ([`Cache::take_index`], on
     /// the thread that checks the file).
     pub outline: Option<serde_bytes::ByteBuf>,
-    /// The postcard encoding of the index data's [`Bodies`], decoded only
+    /// The postcard encoding of the index data's [`Bodies`](crate::parse::items::Bodies), decoded only
     /// for a file that is reported on.
     pub bodies: Option<serde_bytes::ByteBuf>,
     /// License ids the file's header and snippets use, with where.
@@ -122,15 +121,14 @@ impl Cache {
         Cache { path, key, entries, stored }
     }
 
-    /// The stored index data of a file, with its [`Bodies`] when the run
+    /// The stored index data of a file, with its [`Bodies`](crate::parse::items::Bodies) when the run
     /// needs the whole of it. `None` when there is none, or it does not
     /// decode (the file is parsed again).
     pub fn take_index(&self, rel: &str, need: Need) -> Option<FileData> {
         let entry = self.entries.get(rel)?;
         let mut data = postcard::from_bytes::<FileData>(entry.outline.as_ref()?).ok()?;
-        match need {
-            Need::Outline => data.outline = true,
-            Need::Whole => data.syntax.put_bodies(postcard::from_bytes::<Bodies>(entry.bodies.as_ref()?).ok()?),
+        if need == Need::Whole {
+            data.bodies = Some(entry.bodies.as_ref()?.to_vec());
         }
         Some(data)
     }
@@ -195,10 +193,11 @@ impl Cache {
 }
 
 impl Cache {
-    /// Encodes an entry's index data as its outline and its [`Bodies`]; a
-    /// file whose content this cache knows keeps the stored encodings. Index
-    /// data whose bodies are lost (an outline of a changed file, which no
-    /// run makes) is not stored: the next run parses the file again.
+    /// Encodes an entry's index data as its outline and its [`Bodies`](crate::parse::items::Bodies)
+    /// (already encoded); a file whose content this cache knows keeps the
+    /// stored encodings. Index data without its bodies (an outline of a
+    /// changed file, which no run makes) is not stored: the next run parses
+    /// the file again.
     fn encode_index(&self, rel: &str, entry: &mut CacheEntry) {
         let Some(mut data) = entry.index.take() else { return };
         let known = self.entries.get(rel).filter(|old| old.hash == entry.hash);
@@ -206,11 +205,8 @@ impl Cache {
             (entry.outline, entry.bodies) = (old.outline.clone(), old.bodies.clone());
             return;
         }
-        if data.outline {
-            return;
-        }
-        let bodies = data.syntax.take_bodies();
-        if let (Ok(outline), Ok(bodies)) = (postcard::to_stdvec(&data), postcard::to_stdvec(&bodies)) {
+        let Some(bodies) = data.bodies.take() else { return };
+        if let Ok(outline) = postcard::to_stdvec(&data) {
             entry.outline = Some(serde_bytes::ByteBuf::from(outline));
             entry.bodies = Some(serde_bytes::ByteBuf::from(bodies));
         }
@@ -381,25 +377,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
         let source = "macro_rules! m { () => {} }\nfn f(s: S) -> u8 { m!(); s.go(1); ee::sso::login() }\n";
-        let parsed = crate::parse::parse(source).file;
-        let data = FileData { rel: "a.rs".into(), syntax: parsed.syntax, ..FileData::default() };
+        let parsed = crate::parse::parse(source).file.syntax;
         let (rel, mut first) = entry(&file("a.rs", 3, old), 42);
-        first.index = Some(data.clone());
+        first.index = Some(FileData::parsed("a.rs".into(), parsed.clone(), Vec::new(), None));
         at(dir.path(), 7).save(vec![(rel.clone(), first)], SystemTime::now()).unwrap();
-        let written = |data: &FileData| format!("{:?}", data.syntax);
+        let written = |data: &FileData| format!("{:?}", data.whole().syntax);
         let paths = |data: &FileData| data.syntax.refs.iter().map(|r| r.segments.join("::")).collect::<Vec<_>>();
 
         // A run that does not report on the file: the macro path only.
         let cache = reload(dir.path(), 7);
         let outline = cache.take_index("a.rs", Need::Outline).unwrap();
-        assert!(outline.outline);
-        assert_eq!(paths(&outline), ["m"]);
+        assert!(outline.bodies.is_none());
+        assert_eq!(paths(&outline.whole()), ["m"]);
         assert!(outline.syntax.method_calls.is_empty() && outline.syntax.calls.is_empty());
         // A run that does: everything, as parsed.
         let whole = cache.take_index("a.rs", Need::Whole).unwrap();
-        assert!(!whole.outline);
-        assert_eq!(written(&whole), written(&data));
-        assert!(paths(&whole).contains(&"ee::sso::login".to_owned()));
+        assert_eq!(paths(&whole), ["m"], "the bodies stay encoded until the file is checked");
+        assert_eq!(written(&whole), format!("{parsed:?}"));
+        assert!(paths(&whole.whole()).contains(&"ee::sso::login".to_owned()));
 
         // Saving the outline back (the content is unchanged) keeps the bodies.
         let (rel, mut again) = entry(&file("a.rs", 3, old), 42);
@@ -410,7 +405,7 @@ mod tests {
         changed.len = 1 << 20;
         with_stamp.save(vec![(rel, changed)], SystemTime::now()).unwrap();
         let whole = reload(dir.path(), 7).take_index("a.rs", Need::Whole).unwrap();
-        assert_eq!(written(&whole), written(&data));
+        assert_eq!(written(&whole), format!("{parsed:?}"));
         // An outline of content the cache does not know is not stored.
         let (rel, mut unknown) = entry(&file("a.rs", 3, old), 43);
         unknown.index = again.index;

@@ -94,7 +94,7 @@ pub(super) fn index_data(
             tagged.push((snippet.body.clone(), edition));
         }
     }
-    FileData { rel: entry.rel.clone(), syntax: parsed.syntax, tagged, problem, outline: false }
+    FileData::parsed(entry.rel.clone(), parsed.syntax, tagged, problem)
 }
 
 /// The text with a cargo-script frontmatter block blanked out (syn does not

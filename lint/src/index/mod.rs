@@ -11,7 +11,7 @@ pub mod resolve;
 use std::ops::Range;
 
 use crate::config::EditionId;
-use crate::parse::items::Syntax;
+use crate::parse::items::{Bodies, Syntax};
 
 /// What the per-file stage keeps of a Rust file for the index.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -26,14 +26,43 @@ pub struct FileData {
     /// Why syn could not read the file (it was read token by token): the
     /// `parse/syntax` warning it gets whenever it is reported on.
     pub problem: Option<crate::parse::SyntaxError>,
-    /// Read from the cache without its [`crate::parse::items::Bodies`]: the
-    /// file is not reported on in this run, and no other file's findings
-    /// need them.
+    /// What only the file's own findings read ([`Bodies`]), encoded: most of
+    /// a parsed file's data, kept small until the file is checked
+    /// ([`FileData::whole`]). `None` for a file read from the cache without
+    /// them (it is not reported on in this run, and no other file's findings
+    /// need them) and for data made whole by hand.
     #[serde(skip)]
-    pub outline: bool,
+    pub bodies: Option<Vec<u8>>,
 }
 
 impl FileData {
+    /// The index data of a file just parsed, its [`Bodies`] encoded apart.
+    pub fn parsed(
+        rel: String,
+        mut syntax: Syntax,
+        tagged: Vec<(Range<usize>, EditionId)>,
+        problem: Option<crate::parse::SyntaxError>,
+    ) -> FileData {
+        let bodies = syntax.take_bodies();
+        // Encoding plain data into a vector does not fail; if it did, the
+        // bodies would stay in place.
+        let encoded = postcard::to_stdvec(&bodies).ok();
+        if encoded.is_none() {
+            syntax.put_bodies(bodies);
+        }
+        FileData { rel, syntax, tagged, problem, bodies: encoded }
+    }
+
+    /// The file's data with its [`Bodies`] decoded, to check its own findings.
+    pub fn whole(&self) -> std::borrow::Cow<'_, FileData> {
+        let Some(bodies) = self.bodies.as_deref().and_then(|b| postcard::from_bytes::<Bodies>(b).ok()) else {
+            return std::borrow::Cow::Borrowed(self);
+        };
+        let mut whole = FileData { bodies: None, ..self.clone() };
+        whole.syntax.put_bodies(bodies);
+        std::borrow::Cow::Owned(whole)
+    }
+
     /// The edition explicitly given to the code at `span` (innermost tag or snippet).
     pub fn tag_at(&self, span: &Range<usize>) -> Option<EditionId> {
         self.tagged

@@ -79,13 +79,7 @@ impl Fixture {
                     .iter()
                     .filter_map(|t| Some((t.item_span.clone(), config.edition_named(&t.args.as_ref().ok()?.edition)?)))
                     .collect();
-                FileData {
-                    rel: rel.clone(),
-                    syntax: parsed.file.syntax,
-                    tagged,
-                    problem: parsed.problem,
-                    outline: false,
-                }
+                FileData { rel: rel.clone(), syntax: parsed.file.syntax, tagged, problem: parsed.problem, bodies: None }
             })
             .collect();
         Fixture { config, ws, editions, files }

@@ -116,6 +116,9 @@ fn file_findings(
 ) -> FileFindings {
     let mut out = FileFindings::default();
     let Some(data) = inputs.files.get(file) else { return out };
+    // Only a reported file's own findings read its bodies.
+    let data = if whole { data.whole() } else { std::borrow::Cow::Borrowed(data) };
+    let data = &*data;
     let Some(root) = tree.module_of(file, &[]) else { return out };
     let report = Report { inputs, tree, resolver, sources, data, file };
     let plain = |diagnostic| Found { diagnostic, typed: None, expanded: None };
@@ -130,7 +133,6 @@ fn file_findings(
     out.found.extend(found.drain(..).map(plain));
     let arguments = macro_arguments(&report);
     // A file's bodies are left in the cache when it is not reported on.
-    debug_assert!(!(whole && data.outline), "{} is reported on but its bodies were not read", data.rel);
     let needed = |r: &&PathRef| whole || data.syntax.seen_from_other_files(r);
     for r in data.syntax.refs.iter().filter(|r| !r.local).filter(needed) {
         let Some(m) = tree.module_of(file, &r.module) else { continue };
