@@ -30,7 +30,9 @@
 //! referring module can see.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+// Name lookups hash short strings millions of times: foldhash, randomly
+// seeded per run, is several times faster than std's SipHash.
+use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -207,6 +209,9 @@ pub struct Index<'a> {
     members: Vec<MemberInfo>,
     /// The members of each type or trait, by owner.
     members_of: HashMap<Res, Vec<usize>>,
+    /// The same, sorted by name (then index): a type with a thousand
+    /// methods is searched by name, not scanned.
+    members_of_by_name: HashMap<Res, Vec<usize>>,
     /// Every member, by name, in index order.
     members_by_name: HashMap<String, Vec<usize>>,
     /// Items of impls for types that are not the workspace's (`impl Seats
@@ -234,6 +239,7 @@ struct Collected {
     members: Vec<MemberInfo>,
     trait_impls: TraitImpls,
     members_of: HashMap<Res, Vec<usize>>,
+    members_of_by_name: HashMap<Res, Vec<usize>>,
     members_by_name: HashMap<String, Vec<usize>>,
     foreign: HashMap<String, Vec<usize>>,
 }
@@ -260,9 +266,35 @@ impl Collected {
         index.members = self.members;
         index.trait_impls = self.trait_impls;
         index.members_of = self.members_of;
+        index.members_of_by_name = self.members_of_by_name;
         index.members_by_name = self.members_by_name;
         index.foreign_members = self.foreign;
     }
+}
+
+/// The members by owner (in index order, and sorted by name) and by name.
+#[allow(clippy::type_complexity)] // three views of one list
+fn member_indexes(
+    members: &[MemberInfo],
+) -> (HashMap<Res, Vec<usize>>, HashMap<Res, Vec<usize>>, HashMap<String, Vec<usize>>) {
+    let mut members_of: HashMap<Res, Vec<usize>> = HashMap::default();
+    let mut members_by_name: HashMap<String, Vec<usize>> = HashMap::default();
+    for (i, info) in members.iter().enumerate() {
+        if let Some(owner) = info.owner {
+            members_of.entry(owner).or_default().push(i);
+        }
+        members_by_name.entry(info.member.name.clone()).or_default().push(i);
+    }
+    let name_of = |i: &usize| members.get(*i).map(|info| info.member.name.as_str());
+    let members_of_by_name = members_of
+        .iter()
+        .map(|(owner, of)| {
+            let mut sorted = of.clone();
+            sorted.sort_by(|a, b| name_of(a).cmp(&name_of(b)).then(a.cmp(b)));
+            (*owner, sorted)
+        })
+        .collect();
+    (members_of, members_of_by_name, members_by_name)
 }
 
 /// What a thread needs to make its own [`Resolver`]: the shared index and
@@ -317,12 +349,13 @@ impl<'a> Resolver<'a> {
             inputs,
             tree,
             externs,
-            exported: HashMap::new(),
+            exported: HashMap::default(),
             members: Vec::new(),
-            members_of: HashMap::new(),
-            members_by_name: HashMap::new(),
-            foreign_members: HashMap::new(),
-            trait_impls: HashMap::new(),
+            members_of: HashMap::default(),
+            members_of_by_name: HashMap::default(),
+            members_by_name: HashMap::default(),
+            foreign_members: HashMap::default(),
+            trait_impls: HashMap::default(),
             macro_members: inputs.files.iter().flat_map(|f| f.syntax.macro_members.iter().cloned()).collect(),
         };
         for (id, module) in tree.modules.iter().enumerate() {
@@ -363,9 +396,9 @@ impl<'a> Resolver<'a> {
     fn collect_members(&self) -> Collected {
         let mut members = Vec::new();
         let mut provided = Vec::new();
-        let mut trait_impls: TraitImpls = HashMap::new();
+        let mut trait_impls: TraitImpls = HashMap::default();
         let mut blankets = Vec::new();
-        let mut foreign: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut foreign: HashMap<String, Vec<usize>> = HashMap::default();
         for (id, _) in self.tree.modules.iter().enumerate() {
             let Some(body) = self.body(id) else { continue };
             for (i, item) in body.items.iter().enumerate() {
@@ -451,15 +484,8 @@ impl<'a> Resolver<'a> {
                 });
             }
         }
-        let mut members_of: HashMap<Res, Vec<usize>> = HashMap::new();
-        let mut members_by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, info) in members.iter().enumerate() {
-            if let Some(owner) = info.owner {
-                members_of.entry(owner).or_default().push(i);
-            }
-            members_by_name.entry(info.member.name.clone()).or_default().push(i);
-        }
-        Collected { members, trait_impls, members_of, members_by_name, foreign }
+        let (members_of, members_of_by_name, members_by_name) = member_indexes(&members);
+        Collected { members, trait_impls, members_of, members_of_by_name, members_by_name, foreign }
     }
 
     /// Under what name [`Self::foreign_members`] keeps the items of an impl
@@ -576,15 +602,12 @@ impl<'a> Resolver<'a> {
 
     /// The members of a type or trait named `name` in namespaces `ns`.
     pub fn members_named(&self, owner: Res, name: &str, ns: u8) -> Vec<usize> {
-        self.members_of
-            .get(&owner)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|&i| {
-                self.members.get(i).is_some_and(|info| info.member.name == name && member_ns(&info.member) & ns != 0)
-            })
-            .collect()
+        let sorted = self.members_of_by_name.get(&owner).map_or(&[][..], Vec::as_slice);
+        let name_of = |i: &usize| self.members.get(*i).map(|info| info.member.name.as_str());
+        let start = sorted.partition_point(|i| name_of(i) < Some(name));
+        let named = sorted.get(start..).unwrap_or_default().iter().take_while(|i| name_of(i) == Some(name));
+        // In index order, as every list of members is.
+        named.copied().filter(|&i| self.members.get(i).is_some_and(|info| member_ns(&info.member) & ns != 0)).collect()
     }
 
     /// Every member called `name`, whoever owns it, in index order.
