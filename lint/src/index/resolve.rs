@@ -203,6 +203,9 @@ pub struct Index<'a> {
     tree: &'a ModTree,
     /// Per module id of a target root: the crate names its code can use.
     externs: Vec<Vec<(String, ModId)>>,
+    /// Per module id: its items by name, in order (a crate root with
+    /// hundreds of items is asked about every name its code uses).
+    item_names: Vec<HashMap<&'a str, Vec<usize>>>,
     /// Per target root: its `#[macro_export]` macros by name.
     exported: HashMap<(ModId, String), Res>,
     /// Every variant, field and associated item.
@@ -349,6 +352,7 @@ impl<'a> Resolver<'a> {
             inputs,
             tree,
             externs,
+            item_names: Vec::new(),
             exported: HashMap::default(),
             members: Vec::new(),
             members_of: HashMap::default(),
@@ -358,6 +362,15 @@ impl<'a> Resolver<'a> {
             trait_impls: HashMap::default(),
             macro_members: inputs.files.iter().flat_map(|f| f.syntax.macro_members.iter().cloned()).collect(),
         };
+        index.item_names = (0..tree.modules.len())
+            .map(|m| {
+                let mut names: HashMap<&'a str, Vec<usize>> = HashMap::default();
+                for (i, item) in index.body(m).into_iter().flat_map(|b| b.items.iter()).enumerate() {
+                    names.entry(item.name.as_str()).or_default().push(i);
+                }
+                names
+            })
+            .collect();
         for (id, module) in tree.modules.iter().enumerate() {
             let Some(body) = index.body(id) else { continue };
             for (i, item) in body.items.iter().enumerate().filter(|(_, it)| it.macro_export) {
@@ -1185,11 +1198,10 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        if let Some(body) = self.body(m) {
-            for (i, item) in body.items.iter().enumerate() {
-                if item.name == name && item.ns & ns != 0 {
-                    out.push((Res::Item(m, i), self.scope(&item.vis, m)));
-                }
+        let named = self.item_names.get(m).and_then(|names| names.get(name)).map_or(&[][..], Vec::as_slice);
+        for &i in named {
+            if let Some(item) = self.item(m, i).filter(|item| item.ns & ns != 0) {
+                out.push((Res::Item(m, i), self.scope(&item.vis, m)));
             }
         }
         out
