@@ -56,6 +56,12 @@ enum Command {
         /// A code such as `boundary/import`; omit to list all codes.
         code: Option<String>,
     },
+    /// Print a completion script for a shell (e.g. `corefence completions
+    /// bash > ~/.local/share/bash-completion/completions/corefence`).
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -240,6 +246,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
         Some(Command::InstallHook { force }) => install_hook(force, io),
         Some(Command::Report(args)) => report_inventory(&args, io),
         Some(Command::Export(args)) => export(&args, io),
+        Some(Command::Completions { shell }) => completions(shell, io),
     };
     result.unwrap_or_else(|err| {
         // A closed pipe (`corefence | head`) is the reader's choice, not an error worth a message.
@@ -275,6 +282,15 @@ pub fn main_with_skip(skip: usize) -> ! {
     let code = run(args, &mut io);
     let _ = io.stdout.flush();
     std::process::exit(code)
+}
+
+/// The completion script of every subcommand and option, for `shell`.
+fn completions(shell: clap_complete::Shell, io: &mut Io<'_>) -> std::io::Result<i32> {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "corefence", &mut script);
+    io.stdout.write_all(&script)?;
+    Ok(EXIT_OK)
 }
 
 fn style(args: &CheckArgs, io: &Io<'_>) -> Style {

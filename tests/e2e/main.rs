@@ -8,6 +8,7 @@ mod boundary;
 mod bypass;
 mod cache;
 mod cli_cases;
+mod completions;
 mod config_errors;
 mod differential;
 mod docs;
