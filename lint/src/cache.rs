@@ -6,8 +6,9 @@
 //! data of a parsed file and the license ids its header uses. The index data
 //! is stored in two parts: what the index and every file's findings need,
 //! decoded on every run, and what only the file's own findings read (its
-//! [`Bodies`](crate::parse::items::Bodies), most of the data), decoded only when the file is reported on,
-//! so a run on a few files decodes a fraction of the cache. An entry is
+//! [`Bodies`], most of the data), kept encoded until the file is checked and
+//! read only when it is reported on, so a run on a few files decodes a
+//! fraction of the cache. An entry is
 //! used without reading the file only when the file's size and [`Stamp`]
 //! (modification and status-change times, inode, device) are those
 //! recorded, as git's index does: setting a file's modification time back
@@ -24,6 +25,8 @@
 //! an unreadable, truncated or corrupt one is ignored and rewritten, never
 //! trusted. It is written to a fresh temporary file and renamed into place,
 //! so runs at the same time never see a half-written cache.
+//!
+//! [`Bodies`]: crate::parse::items::Bodies
 //!
 //! It lives in the workspace's Cargo build folder (`target/corefence/`, which
 //! the walk skips) when cargo has made one, else in the user's cache folder,
@@ -68,12 +71,13 @@ pub struct CacheEntry {
     /// [`Cache::save`] stores as `outline` and `bodies`.
     #[serde(skip)]
     pub index: Option<FileData>,
-    /// The postcard encoding of the stored index data without its
-    /// [`Bodies`](crate::parse::items::Bodies), decoded when a run takes it ([`Cache::take_index`], on
-    /// the thread that checks the file).
+    /// The postcard encoding of the stored index data without its bodies,
+    /// decoded when a run takes it ([`Cache::take_index`], on the thread
+    /// that checks the file).
     pub outline: Option<serde_bytes::ByteBuf>,
-    /// The postcard encoding of the index data's [`Bodies`](crate::parse::items::Bodies), decoded only
-    /// for a file that is reported on.
+    /// The postcard encoding of the index data's
+    /// [`Bodies`](crate::parse::items::Bodies), read only for a file that is
+    /// reported on.
     pub bodies: Option<serde_bytes::ByteBuf>,
     /// License ids the file's header and snippets use, with where.
     pub license_ids: Vec<(String, Range<usize>)>,
@@ -121,7 +125,7 @@ impl Cache {
         Cache { path, key, entries, stored }
     }
 
-    /// The stored index data of a file, with its [`Bodies`](crate::parse::items::Bodies) when the run
+    /// The stored index data of a file, with its encoded bodies when the run
     /// needs the whole of it. `None` when there is none, or it does not
     /// decode (the file is parsed again).
     pub fn take_index(&self, rel: &str, need: Need) -> Option<FileData> {
@@ -151,9 +155,11 @@ impl Cache {
     ///
     /// The stored cache is left as it is when this run learnt little: when
     /// the files it no longer describes are so few that reading and parsing
-    /// them again on the next runs costs less than writing the whole cache
-    /// (the usual pre-commit run, on a few edited files). A file the cache
-    /// describes as it was is read again, as any changed file is.
+    /// them costs a run less than writing the whole cache would (the usual
+    /// pre-commit run, on a few edited files). Those files are read again
+    /// by the next runs, as any changed file is, until enough have changed
+    /// that the cache is written: the extra reading never costs a run more
+    /// than the write it saves.
     pub fn save(&self, mut entries: Vec<(String, CacheEntry)>, started: SystemTime) -> std::io::Result<()> {
         let Some(path) = &self.path else { return Ok(()) };
         let racy_after = started
@@ -190,10 +196,8 @@ impl Cache {
         }
         write_atomic(path, &bytes)
     }
-}
 
-impl Cache {
-    /// Encodes an entry's index data as its outline and its [`Bodies`](crate::parse::items::Bodies)
+    /// Encodes an entry's index data as its outline, beside its bodies
     /// (already encoded); a file whose content this cache knows keeps the
     /// stored encodings. Index data without its bodies (an outline of a
     /// changed file, which no run makes) is not stored: the next run parses
@@ -399,11 +403,11 @@ mod tests {
         // Saving the outline back (the content is unchanged) keeps the bodies.
         let (rel, mut again) = entry(&file("a.rs", 3, old), 42);
         again.index = Some(outline);
-        let with_stamp = Cache { path: Some(dir.path().join("index.bin")), ..reload(dir.path(), 7) };
         let mut changed = again.clone();
         // Large enough a change that the cache is written again.
         changed.len = 1 << 20;
-        with_stamp.save(vec![(rel, changed)], SystemTime::now()).unwrap();
+        let writable = Cache { path: Some(dir.path().join("index.bin")), ..reload(dir.path(), 7) };
+        writable.save(vec![(rel, changed)], SystemTime::now()).unwrap();
         let whole = reload(dir.path(), 7).take_index("a.rs", Need::Whole).unwrap();
         assert_eq!(written(&whole), format!("{parsed:?}"));
         // An outline of content the cache does not know is not stored.

@@ -53,14 +53,17 @@ impl FileData {
         FileData { rel, syntax, tagged, problem, bodies: encoded }
     }
 
-    /// The file's data with its [`Bodies`] decoded, to check its own findings.
+    /// The file's data with its [`Bodies`] decoded, to check its own
+    /// findings. (The encoding is this binary's own, checksummed when it
+    /// comes from the cache.)
     pub fn whole(&self) -> std::borrow::Cow<'_, FileData> {
         let Some(bodies) = self.bodies.as_deref().and_then(|b| postcard::from_bytes::<Bodies>(b).ok()) else {
             return std::borrow::Cow::Borrowed(self);
         };
-        let mut whole = FileData { bodies: None, ..self.clone() };
-        whole.syntax.put_bodies(bodies);
-        std::borrow::Cow::Owned(whole)
+        let mut syntax = self.syntax.clone();
+        syntax.put_bodies(bodies);
+        let (rel, tagged, problem) = (self.rel.clone(), self.tagged.clone(), self.problem.clone());
+        std::borrow::Cow::Owned(FileData { rel, syntax, tagged, problem, bodies: None })
     }
 
     /// The edition explicitly given to the code at `span` (innermost tag or snippet).

@@ -93,8 +93,9 @@ pub struct Syntax {
 /// what its bodies do (paths, calls, method calls, arguments, conversions,
 /// trait needs, gated locals). The index, and the findings of every other
 /// file, need the rest, and of the paths only those
-/// [`Syntax::seen_from_other_files`] keeps. The cache stores it apart, so a
-/// run that reports on a few files decodes it for those files alone.
+/// [`Syntax::seen_from_other_files`] keeps. The index data keeps it encoded
+/// apart until the file is checked (`index::FileData::whole`), and a run
+/// reads it from the cache only for the files it reports on.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Bodies {
     refs: Vec<PathRef>,

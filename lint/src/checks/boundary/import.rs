@@ -132,7 +132,7 @@ fn file_findings(
     }
     out.found.extend(found.drain(..).map(plain));
     let arguments = macro_arguments(&report);
-    // A file's bodies are left in the cache when it is not reported on.
+    // A file not reported on may have only these paths (see `Bodies`).
     let needed = |r: &&PathRef| whole || data.syntax.seen_from_other_files(r);
     for r in data.syntax.refs.iter().filter(|r| !r.local).filter(needed) {
         let Some(m) = tree.module_of(file, &r.module) else { continue };
