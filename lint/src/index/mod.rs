@@ -6,6 +6,7 @@
 //! data, no syntax trees); this module ties them together.
 
 pub mod modtree;
+mod regions;
 pub mod resolve;
 
 use std::ops::Range;
@@ -33,6 +34,9 @@ pub struct FileData {
     /// need them) and for data made whole by hand.
     #[serde(skip)]
     pub bodies: Option<Vec<u8>>,
+    /// The cfg regions ordered for [`FileData::gates_at`], made on first use.
+    #[serde(skip)]
+    regions: std::sync::OnceLock<regions::Regions>,
 }
 
 impl FileData {
@@ -50,7 +54,7 @@ impl FileData {
         if encoded.is_none() {
             syntax.put_bodies(bodies);
         }
-        FileData { rel, syntax, tagged, problem, bodies: encoded }
+        FileData { rel, syntax, tagged, problem, bodies: encoded, regions: std::sync::OnceLock::new() }
     }
 
     /// The file's data with its [`Bodies`] decoded, to check its own
@@ -63,7 +67,8 @@ impl FileData {
         let mut syntax = self.syntax.clone();
         syntax.put_bodies(bodies);
         let (rel, tagged, problem) = (self.rel.clone(), self.tagged.clone(), self.problem.clone());
-        std::borrow::Cow::Owned(FileData { rel, syntax, tagged, problem, bodies: None })
+        let regions = self.regions.clone();
+        std::borrow::Cow::Owned(FileData { rel, syntax, tagged, problem, bodies: None, regions })
     }
 
     /// The edition explicitly given to the code at `span` (innermost tag or snippet).
@@ -77,8 +82,9 @@ impl FileData {
 
     /// The `#[cfg(..)]` predicates enclosing `span`.
     pub fn gates_at(&self, span: &Range<usize>) -> impl Iterator<Item = &crate::parse::items::Cfg> {
-        let span = span.clone();
-        self.syntax.cfg_regions.iter().filter(move |(r, _)| r.start <= span.start && span.end <= r.end).map(|(_, c)| c)
+        let regions = &self.syntax.cfg_regions;
+        let ordered = self.regions.get_or_init(|| regions::Regions::new(regions.iter().map(|(r, _)| r.clone())));
+        ordered.enclosing(span).into_iter().filter_map(|i| regions.get(i).map(|(_, c)| c))
     }
 
     /// The `#![cfg(..)]` of the whole file, if any.

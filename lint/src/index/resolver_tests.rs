@@ -79,7 +79,8 @@ impl Fixture {
                     .iter()
                     .filter_map(|t| Some((t.item_span.clone(), config.edition_named(&t.args.as_ref().ok()?.edition)?)))
                     .collect();
-                FileData { rel: rel.clone(), syntax: parsed.file.syntax, tagged, problem: parsed.problem, bodies: None }
+                let (syntax, problem) = (parsed.file.syntax, parsed.problem);
+                FileData { rel: rel.clone(), syntax, tagged, problem, ..FileData::default() }
             })
             .collect();
         Fixture { config, ws, editions, files }
