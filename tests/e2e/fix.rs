@@ -111,6 +111,38 @@ fn relicense_replaces_a_different_license_and_says_so() {
     );
 }
 
+/// An edition that accepts two licenses: a file declaring both has a
+/// conflict, and `--relicense` leaves it declaring the edition's license
+/// twice (no finding left), whichever comes first; plain `--fix` refuses.
+#[test]
+fn relicense_resolves_a_conflict_between_two_accepted_licenses() {
+    for (first, second) in [("AGPL-3.0-only", "MIT"), ("MIT", "AGPL-3.0-only"), ("MIT", "Apache-2.0")] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let write = |rel: &str, text: &str| crate::support::write(&root, rel, text);
+        write(
+            "corefence.toml",
+            "default = \"community\"\n[editions.community]\nlicense = [\"AGPL-3.0-only\", \"MIT\"]\n",
+        );
+        write("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT\"\n");
+        let header =
+            format!("// SPDX-License-Identifier: {first}\n// SPDX-License-Identifier: {second}\npub fn a() {{}}\n");
+        write("src/lib.rs", &header);
+        let check = || corefence_in(root.clone(), &["check", "--format", "short"]);
+        assert!(check().stdout.contains("license/conflict"), "{first} {second}: {}", check().stdout);
+        let plain = corefence_in(root.clone(), &["check", "--fix", "--format", "short"]);
+        assert!(plain.stderr.contains("not fixed"), "{}", plain.stderr);
+        assert_eq!(read(&root, "src/lib.rs"), header.as_bytes());
+        let fixed = corefence_in(root.clone(), &["check", "--fix", "--relicense", "--format", "short"]);
+        assert_eq!(fixed.code, 0, "{first} {second}: {}{}", fixed.stdout, fixed.stderr);
+        assert_eq!(
+            String::from_utf8(read(&root, "src/lib.rs")).unwrap(),
+            "// SPDX-License-Identifier: AGPL-3.0-only\n// SPDX-License-Identifier: AGPL-3.0-only\npub fn a() {}\n"
+        );
+        assert_eq!(check().code, 0, "{first} {second}: {}", check().stdout);
+    }
+}
+
 #[test]
 fn fix_sets_a_missing_manifest_license() {
     let dir = tempfile::tempdir().unwrap();

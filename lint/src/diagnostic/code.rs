@@ -287,7 +287,8 @@ tools pick one at random.
 
 ## How to fix
 Keep one identifier; if the file really is under both licenses write one
-expression (`AGPL-3.0-only AND MIT`).";
+expression (`AGPL-3.0-only AND MIT`). `corefence check --fix --relicense`
+gives every identifier the edition's license.";
 
     /// A crate's manifest license does not match its edition.
     LicenseManifest = "license/manifest", Error,
