@@ -5,14 +5,19 @@ use std::process::Command;
 
 const COREFENCE: &str = env!("CARGO_BIN_EXE_corefence");
 
-/// The script for `shell`, written to a file in `dir`.
-fn script(shell: &str, dir: &std::path::Path) -> std::path::PathBuf {
+/// The script for `shell` (which must be installed), written to a file in
+/// a fresh folder: the folder and the file.
+fn script(shell: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    if !has_shell(shell) {
+        crate::support::tool_missing(shell, &format!("apt-get install {shell}"));
+    }
+    let dir = tempfile::tempdir().unwrap();
     let out = Command::new(COREFENCE).args(["completions", shell]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!out.stdout.is_empty());
-    let path = dir.join(format!("corefence.{shell}"));
+    let path = dir.path().join(format!("corefence.{shell}"));
     std::fs::write(&path, out.stdout).unwrap();
-    path
+    (dir, path)
 }
 
 /// Runs `program -c code` and returns what it printed, one entry per line.
@@ -28,11 +33,7 @@ fn has_shell(program: &str) -> bool {
 
 #[test]
 fn bash_completes_subcommands_options_and_their_values() {
-    if !has_shell("bash") {
-        crate::support::tool_missing("bash", "apt-get install bash");
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let script = script("bash", dir.path());
+    let (_dir, script) = script("bash");
     // What bash does on TAB: the words so far, then the completion function.
     let complete = |line: &str| {
         let code = format!(
@@ -56,11 +57,7 @@ fn bash_completes_subcommands_options_and_their_values() {
 #[test]
 #[ignore = "needs fish"]
 fn fish_completes_subcommands_options_and_their_values() {
-    if !has_shell("fish") {
-        crate::support::tool_missing("fish", "apt-get install fish");
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let script = script("fish", dir.path());
+    let (_dir, script) = script("fish");
     let complete = |line: &str| shell_lines("fish", &format!("source '{}'; complete -C '{line}'", script.display()));
     assert!(complete("corefence ch").contains(&"check".to_owned()), "{:?}", complete("corefence ch"));
     assert!(complete("corefence check --form").contains(&"--format".to_owned()));
@@ -70,11 +67,7 @@ fn fish_completes_subcommands_options_and_their_values() {
 #[test]
 #[ignore = "needs zsh"]
 fn zsh_loads_the_script_as_a_completion_function() {
-    if !has_shell("zsh") {
-        crate::support::tool_missing("zsh", "apt-get install zsh");
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let script = script("zsh", dir.path());
+    let (dir, script) = script("zsh");
     // compinit reads completion functions from fpath: a file `_corefence`.
     let functions = dir.path().join("functions");
     std::fs::create_dir(&functions).unwrap();
