@@ -136,7 +136,6 @@ fn a_cached_run_on_one_file_finds_what_an_uncached_whole_run_finds_there() {
         }
         with_old_files(&root);
         let whole = check(&root, &[], false);
-        check(&root, &[], true);
         let mut files: Vec<String> = whole.diagnostics.iter().map(|d| d.location.path().to_owned()).collect();
         let quiet = walk(&root).into_iter().map(|p| p.to_string_lossy().into_owned()).filter(|p| {
             Path::new(p).extension().is_some_and(|e| e == "rs") && !p.starts_with("target") && !files.contains(p)
@@ -144,6 +143,12 @@ fn a_cached_run_on_one_file_finds_what_an_uncached_whole_run_finds_there() {
         files.extend(quiet.min());
         files.sort();
         files.dedup();
+        // The cache comes from a run on one file: a whole run's would also
+        // keep its findings, which a run on an unchanged workspace reports
+        // without the index (tests/e2e/replay.rs).
+        if let Some(first) = files.iter().find(|f| Path::new(f).extension().is_some_and(|e| e == "rs")) {
+            check(&root, &[first.as_str()], true);
+        }
         for file in files.iter().filter(|f| Path::new(f).extension().is_some_and(|e| e == "rs")) {
             let one = check(&root, &[file.as_str()], true);
             assert_eq!(one.cached + 1, one.files, "{}: {file}: every other file comes from the cache", case.name);

@@ -25,6 +25,7 @@ mod macro_parity;
 mod pre_commit;
 mod prefilter;
 mod real_workspace;
+mod replay;
 mod reuse_differential;
 mod sarif_validator;
 mod staged;

@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 /// Whether `--fix` may apply a fix.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Applicability {
     /// It keeps the code under the same license: `--fix` applies it.
     Safe,
@@ -23,7 +23,7 @@ pub enum Applicability {
 }
 
 /// Replace the bytes of `range` with `content` (insert when it is empty).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Edit {
     /// Bytes of the file the check read.
     pub range: Range<usize>,
@@ -44,7 +44,7 @@ impl Edit {
 }
 
 /// The repair of one finding.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Fix {
     /// Whether `--fix` (or `--fix --relicense`) applies it.
     pub applicability: Applicability,

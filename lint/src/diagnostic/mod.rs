@@ -18,7 +18,7 @@ pub use fix::{Applicability, Edit, Fix};
 pub use source::{LineCol, LineIndex, SourceFile};
 
 /// How serious a diagnostic is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Severity {
     /// Fails the run (exit code 1).
     Error,

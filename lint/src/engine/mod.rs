@@ -26,7 +26,7 @@ pub use timings::Timings;
 
 pub use fixer::unified_diff;
 
-use crate::cache::Need;
+use crate::cache::{replay, Need};
 use crate::checks;
 use crate::config::{Config, ConfigErrors, EditionId};
 use crate::diagnostic::{self, Diagnostic};
@@ -196,14 +196,24 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let reported_staged = staged.as_ref().filter(|_| options.staged).map(|v| v.staged.as_slice());
     let scope = Scope::new(options, &start, &root, reported_staged);
     let reuse_toml = read_rel("REUSE.toml");
-    let cache = caching.then(|| {
+    let mut cache = caching.then(|| {
         let key = cache_key(options, &config, &ws, &read_rel, reuse_toml.as_deref().unwrap_or_default());
-        crate::cache::Cache::load(&root.dir, key)
+        crate::cache::Cache::unread(&root.dir, key)
     });
     let mut diagnostics = ws.diagnostics.clone();
     let editions = EditionMap::new(&config, &ws);
     let accepted = accepted_licenses(&config);
     let reuse = shared::ReuseToml::load(reuse_toml, &mut diagnostics);
+    let sources = Sources::new(&root.dir, staged.as_ref().map(|v| &v.content));
+    // A full run's findings are kept for a run on the same files.
+    let replay = cache
+        .as_ref()
+        .filter(|_| staged.is_none())
+        .and_then(|c| Some((c.path()?.to_path_buf(), replay::digest(c.key(), &ws.files, &checked, started)?)));
+    let replayed = replay.as_ref().and_then(|(index, digest)| replay::load(index, *digest, &sources));
+    if let Some(cache) = cache.as_mut().filter(|_| replayed.is_none()) {
+        cache.read();
+    }
     let (words, to_read) = words(&config, &ws, &editions, &scope, cache.as_ref());
     clock.lap("manifests, cache");
     let shared = shared::Shared {
@@ -222,32 +232,24 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         reported: &|rel: &str| scope.reports(rel),
         steps: &steps,
     };
-    // A bar only where it helps: a terminal, and enough files to read that
-    // the run takes a while.
-    let results = check_files(&shared, &ws, options.progress && to_read >= PROGRESS_MIN_FILES);
-    let checked = results.len();
-    let cached = results.iter().filter(|(_, r)| r.from_cache).count();
-    clock.lap("files (in parallel)");
-    let (plan, late, mut skipped) = late_index(&shared, &results);
-    let mut parsed = results.iter().filter(|(_, r)| r.lexed.is_some() && !r.unparsed).count() + late.len();
-    let sources = Sources::new(&root.dir, staged.as_ref().map(|v| &v.content));
-    let Merged { used_ids, mut fixes, facts, mut internal_errors, mut indexed, mut suppressions, rows } =
-        merge(results, late, &plan, &ws, &sources, &mut diagnostics);
+    let mut found = if let Some(findings) = replayed {
+        Found::replayed(findings, &sources)
+    } else {
+        let from = diagnostics.len();
+        // A bar only where it helps: a terminal, and enough files to read
+        // that the run takes a while.
+        let progress = options.progress && to_read >= PROGRESS_MIN_FILES;
+        let found = check_workspace(&shared, &sources, started, progress, &mut diagnostics, &mut clock);
+        if let Some((index, digest)) = replay.filter(|_| scope.everything() && found.replayable()) {
+            // Not kept, the next full run only checks every file again.
+            let _ = replay::save(&index, digest, &found.findings(diagnostics.get(from..).unwrap_or_default()));
+        }
+        clock.lap("cache save");
+        found
+    };
+    diagnostics.append(&mut found.diagnostics);
+    let Found { used_ids, mut fixes, facts, mut internal_errors, mut suppressions, module_editions, .. } = found;
     manifest_suppressions(&ws, &mut suppressions);
-    clock.lap("index plan, late parses");
-    let before = indexed.len();
-    let boundary = caught("resolving the workspace's modules", &mut internal_errors, || {
-        boundary_checks(&shared, &sources, &mut indexed, &mut skipped, &mut diagnostics)
-    });
-    let (found, module_editions) = boundary.unwrap_or_default();
-    parsed += indexed.len().saturating_sub(before);
-    diagnostics.extend(found);
-    clock.lap("modules and boundary");
-    if let Some(cache) = &cache {
-        // A cache that cannot be written only costs the next run time.
-        let _ = cache.save(cache_entries(&ws, rows, std::mem::take(&mut indexed)), started);
-    }
-    clock.lap("cache save");
     let stage = "checking Cargo.toml files and LICENSES/";
     diagnostics.extend(
         caught(stage, &mut internal_errors, || workspace_checks(&shared, &used_ids, fix, &mut fixes))
@@ -266,14 +268,127 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         root: root.dir,
         config,
         diagnostics,
-        files: checked,
-        parsed,
-        cached,
+        files: found.checked,
+        parsed: found.parsed,
+        cached: found.cached,
         fixes,
         inventory,
         internal_errors,
         timings: clock.finish(&steps),
     })
+}
+
+/// What the file and boundary stages found.
+#[derive(Default)]
+struct Found {
+    /// Findings in files (replayed ones; a run's own go straight to the
+    /// run's list).
+    diagnostics: Vec<Diagnostic>,
+    used_ids: BTreeMap<String, diagnostic::Location>,
+    fixes: Vec<FileFix>,
+    facts: Vec<facts::FileFacts>,
+    internal_errors: Vec<String>,
+    suppressions: BTreeMap<String, (Arc<diagnostic::SourceFile>, Vec<suppress::Suppression>)>,
+    module_editions: BTreeMap<String, EditionId>,
+    /// Files checked, Rust files parsed, files the cache knew unchanged.
+    checked: usize,
+    parsed: usize,
+    cached: usize,
+    /// A file's license came from a sidecar or `REUSE.toml`, which file
+    /// stamps do not cover.
+    volatile: bool,
+}
+
+impl Found {
+    /// A full run's findings, reported again: their suppression comments read
+    /// again from their files.
+    fn replayed(findings: replay::Findings, sources: &Sources<'_>) -> Self {
+        let suppressions = findings
+            .suppressed
+            .iter()
+            .filter_map(|rel| {
+                let file = sources.get(rel);
+                let style = crate::license::comment::style_for_path(std::path::Path::new(rel))
+                    .unwrap_or(crate::license::comment::CommentStyle::Hash);
+                let found = suppress::find(&file.text, style);
+                (!found.is_empty()).then(|| (rel.clone(), (file, found)))
+            })
+            .collect();
+        Found {
+            diagnostics: findings.diagnostics,
+            used_ids: findings.used_ids,
+            suppressions,
+            checked: findings.checked,
+            parsed: findings.parsed,
+            cached: findings.checked,
+            ..Found::default()
+        }
+    }
+
+    /// Whether the next run may report these findings again unchecked.
+    fn replayable(&self) -> bool {
+        !self.volatile && self.internal_errors.is_empty() && self.fixes.is_empty()
+    }
+
+    /// What a run on the same files reports again: `diagnostics` are this
+    /// run's findings in files.
+    fn findings(&self, diagnostics: &[Diagnostic]) -> replay::Findings {
+        replay::Findings {
+            diagnostics: diagnostics.to_vec(),
+            suppressed: self.suppressions.keys().cloned().collect(),
+            used_ids: self.used_ids.clone(),
+            checked: self.checked,
+            parsed: self.parsed,
+        }
+    }
+}
+
+/// Checks every file and the boundary across them, adding their findings to
+/// `diagnostics`, and stores the index cache.
+fn check_workspace(
+    shared: &shared::Shared<'_>,
+    sources: &Sources<'_>,
+    started: std::time::SystemTime,
+    progress: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+    clock: &mut timings::Clock,
+) -> Found {
+    let ws = shared.ws;
+    let results = check_files(shared, ws, progress);
+    let checked = results.len();
+    let cached = results.iter().filter(|(_, r)| r.from_cache).count();
+    clock.lap("files (in parallel)");
+    let (plan, late, mut skipped) = late_index(shared, &results);
+    let mut parsed = results.iter().filter(|(_, r)| r.lexed.is_some() && !r.unparsed).count() + late.len();
+    let Merged { used_ids, fixes, facts, mut internal_errors, mut indexed, suppressions, rows } =
+        merge(results, late, &plan, ws, sources, diagnostics);
+    clock.lap("index plan, late parses");
+    let before = indexed.len();
+    let boundary = caught("resolving the workspace's modules", &mut internal_errors, || {
+        boundary_checks(shared, sources, &mut indexed, &mut skipped, diagnostics)
+    });
+    let (found, module_editions) = boundary.unwrap_or_default();
+    parsed += indexed.len().saturating_sub(before);
+    diagnostics.extend(found);
+    clock.lap("modules and boundary");
+    let volatile = rows.iter().any(|r| r.volatile);
+    if let Some(cache) = shared.cache {
+        // A cache that cannot be written only costs the next run time.
+        let _ = cache.save(cache_entries(ws, rows, std::mem::take(&mut indexed)), started);
+    }
+    Found {
+        diagnostics: Vec::new(),
+        used_ids,
+        fixes,
+        facts,
+        internal_errors,
+        suppressions,
+        module_editions,
+        checked,
+        parsed,
+        cached,
+        volatile,
+    }
 }
 
 /// The findings as reported: suppressed ones gone, only those on the paths

@@ -40,6 +40,11 @@ impl<'a> Scope<'a> {
         Scope { wanted: (!everything).then_some(wanted), staged }
     }
 
+    /// Whether every file is reported on.
+    pub(super) fn everything(&self) -> bool {
+        self.wanted.is_none() && self.staged.is_none()
+    }
+
     pub(super) fn reports(&self, rel: &str) -> bool {
         self.wanted.as_ref().is_none_or(|w| w.iter().any(|p| is_under(rel, p)))
             && self.staged.is_none_or(|s| s.iter().any(|f| f == rel))

@@ -43,6 +43,8 @@ use crate::index::FileData;
 use crate::prefilter::Lexed;
 use crate::workspace::{FileEntry, Stamp};
 
+pub mod replay;
+
 /// Bumped whenever what an entry means changes.
 const FORMAT: u32 = 5;
 
@@ -117,12 +119,16 @@ pub enum Need {
 }
 
 impl Cache {
-    /// The cache of the workspace at `root` for `key`: empty when there is
-    /// none, it is of another key, or it cannot be read.
-    pub fn load(root: &Path, key: u64) -> Cache {
-        let path = location(root);
-        let (entries, stored) = path.as_deref().map(|p| read(p, key)).unwrap_or_default();
-        Cache { path, key, entries, stored }
+    /// The cache of the workspace at `root` for `key`, its entries not read
+    /// yet ([`Cache::read`]).
+    pub fn unread(root: &Path, key: u64) -> Cache {
+        Cache { path: location(root), key, entries: HashMap::new(), stored: 0 }
+    }
+
+    /// Reads the stored entries: none when there are none, they are of
+    /// another key, or they cannot be read.
+    pub fn read(&mut self) {
+        (self.entries, self.stored) = self.path.as_deref().map(|p| read(p, self.key)).unwrap_or_default();
     }
 
     /// The stored index data of a file, with its encoded bodies when the run
@@ -135,6 +141,16 @@ impl Cache {
             data.bodies = Some(entry.bodies.as_ref()?.to_vec());
         }
         Some(data)
+    }
+
+    /// Where the cache is stored, if anywhere.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// What the whole cache is keyed by.
+    pub fn key(&self) -> u64 {
+        self.key
     }
 
     /// The entry of a file whose size and stamp are unchanged.
@@ -162,10 +178,7 @@ impl Cache {
     /// than the write it saves.
     pub fn save(&self, mut entries: Vec<(String, CacheEntry)>, started: SystemTime) -> std::io::Result<()> {
         let Some(path) = &self.path else { return Ok(()) };
-        let racy_after = started
-            .checked_sub(RACY)
-            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_secs());
+        let racy_after = racy_after(started);
         for (_, entry) in &mut entries {
             entry.stamp = entry.stamp.filter(|s| s.modified.0 < racy_after);
         }
@@ -215,6 +228,12 @@ impl Cache {
             entry.bodies = Some(serde_bytes::ByteBuf::from(bodies));
         }
     }
+}
+
+/// The second of modification from which a file's stamp is not trusted,
+/// for a run that began walking at `started`.
+fn racy_after(started: SystemTime) -> u64 {
+    started.checked_sub(RACY).and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok()).map_or(0, |d| d.as_secs())
 }
 
 /// Writes through a fresh temporary file in the same folder and a rename,
