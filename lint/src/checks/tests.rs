@@ -525,6 +525,19 @@ fn manifest_with_the_wrong_license() {
 }
 
 #[test]
+fn manifest_check_switched_off_with_headers_on() {
+    let manifest = "[package]\nname = \"acme-ee\"\nversion = \"0.1.0\"\nlicense = \"AGPL-3.0-only\"\n";
+    let files = [("ee/Cargo.toml", manifest)];
+    assert_eq!(manifest_findings(&files).len(), 1);
+    let config = CONFIG.replace("[headers]\n", "[headers]\nmanifests = false\n");
+    assert!(config.contains("manifests = false"), "{config}");
+    let f = Fixture::with_config(&config, &files);
+    assert!(super::license::manifest::check(&f.config, &f.ws, &f.editions, &f.accepted).is_empty());
+    // Headers are still checked.
+    assert!(f.config.header_required("app/src/lib.rs"));
+}
+
+#[test]
 fn manifest_inheriting_the_workspace_license() {
     let root = "[workspace]\nmembers = [\"app\", \"ee\"]\n\n[workspace.package]\nlicense = \"AGPL-3.0-only\"\n";
     let inherit = |name: &str| format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nlicense.workspace = true\n");

@@ -36,6 +36,10 @@ pub struct Edition {
     pub licenses: Vec<String>,
     /// Cargo features that gate code of this edition.
     pub features: Vec<String>,
+    /// Whether the edition's build has its crates' default features
+    /// (`default-features = false`: it is built with `--no-default-features`,
+    /// so `default` may switch on what the edition may not use).
+    pub default_features: bool,
     /// Editions this one may use: itself and `uses`, transitively.
     pub may_use: Vec<EditionId>,
 }
@@ -76,6 +80,9 @@ pub struct Headers {
     pub exclude: Vec<Pattern>,
     /// Whether a copyright line is required.
     pub copyright: Copyright,
+    /// Whether Cargo.toml `license` fields are checked (`license/manifest`),
+    /// whatever `include` says.
+    pub manifests: bool,
 }
 
 /// A validated configuration.

@@ -27,6 +27,7 @@ pub struct RawEdition {
     pub license_span: Option<Range<usize>>,
     pub uses: Vec<Sp<String>>,
     pub features: Vec<Sp<String>>,
+    pub default_features: Option<Sp<bool>>,
 }
 
 /// One `[[assign]]` entry as written.
@@ -46,6 +47,7 @@ pub struct RawConfig {
     pub headers_include: Option<Vec<Sp<String>>>,
     pub headers_exclude: Vec<Sp<String>>,
     pub copyright: Option<Sp<String>>,
+    pub manifests: Option<Sp<bool>>,
     pub dev_dependencies: Option<Sp<String>>,
     pub third_party: Vec<Sp<String>>,
 }
@@ -90,9 +92,10 @@ pub fn parse(text: &str) -> (Option<RawConfig>, Vec<ConfigProblem>) {
                 }
             }
             "headers" => {
-                r.fields(value, &["include", "exclude", "copyright"], |r, k, v| match k {
+                r.fields(value, &["include", "exclude", "copyright", "manifests"], |r, k, v| match k {
                     "include" => raw.headers_include = Some(r.strings(v)),
                     "exclude" => raw.headers_exclude = r.strings(v),
+                    "manifests" => raw.manifests = r.boolean(v),
                     _ => raw.copyright = r.string(v),
                 });
             }
@@ -160,6 +163,15 @@ impl Reader<'_> {
         }
     }
 
+    fn boolean(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Sp<bool>> {
+        if let DeValue::Boolean(b) = value.get_ref() {
+            Some(Sp { value: *b, span: value.span() })
+        } else {
+            self.wrong_type(value, "`true` or `false`");
+            None
+        }
+    }
+
     /// An array of strings; a lone string is accepted as a one-element list
     /// where lists are the norm (`license = "MIT"` vs `license = ["MIT"]`).
     fn strings(&mut self, value: &Spanned<DeValue<'_>>) -> Vec<Sp<String>> {
@@ -194,12 +206,13 @@ impl Reader<'_> {
     fn edition(&mut self, name: &Spanned<std::borrow::Cow<'_, str>>, value: &Spanned<DeValue<'_>>) -> RawEdition {
         let mut edition =
             RawEdition { name: Sp { value: name.get_ref().to_string(), span: name.span() }, ..RawEdition::default() };
-        self.fields(value, &["license", "uses", "features"], |r, k, v| match k {
+        self.fields(value, &["license", "uses", "features", "default-features"], |r, k, v| match k {
             "license" => {
                 edition.license = r.strings(v);
                 edition.license_span = Some(v.span());
             }
             "uses" => edition.uses = r.strings(v),
+            "default-features" => edition.default_features = r.boolean(v),
             _ => edition.features = r.strings(v),
         });
         if edition.license_span.is_none() && value.get_ref().is_table() {

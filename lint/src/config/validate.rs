@@ -88,7 +88,8 @@ pub fn validate(raw: &RawConfig, source: Option<Arc<SourceFile>>, problems: &mut
         }
     };
     let third_party = compile(&raw.third_party, problems);
-    let headers = Headers { include, exclude, copyright };
+    let manifests = raw.manifests.as_ref().is_none_or(|m| m.value);
+    let headers = Headers { include, exclude, copyright, manifests };
     let sets = Sets::new(&assigns, &headers, &third_party).unwrap_or_else(|(at, why)| {
         problems.push(
             ConfigProblem::new(at.unwrap_or(0..0), format!("the globs cannot be compiled: {why}"))
@@ -172,6 +173,7 @@ fn editions(raw: &RawConfig, names: &Names<'_>, problems: &mut Vec<ConfigProblem
             name: e.name.value.clone(),
             licenses,
             features: e.features.iter().map(|f| f.value.clone()).collect(),
+            default_features: e.default_features.as_ref().is_none_or(|d| d.value),
             may_use: Vec::new(),
         });
     }

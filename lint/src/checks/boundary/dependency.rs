@@ -43,7 +43,11 @@ pub fn check(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<Diag
                 out.extend(higher_features(config, ws, editions, (c, from), dep, (target, target_index)));
                 continue;
             }
-            let enabling = if dep.optional { offending_features(config, &c.info, dep, to) } else { Vec::new() };
+            let enabling = if dep.optional {
+                offending_features(config, editions, (index, &c.info, from), dep, to)
+            } else {
+                Vec::new()
+            };
             if dep.optional && enabling.is_empty() {
                 continue;
             }
@@ -149,10 +153,21 @@ fn help(config: &Config, dep: &Dependency, to: EditionId, target: &str) -> Strin
 
 /// The features that switch `dep` on without being mapped to an edition that
 /// may use `to` (directly, through other features, or implicitly).
-fn offending_features(config: &Config, m: &Manifest, dep: &Dependency, to: EditionId) -> Vec<Feature> {
+/// A feature that turns on a mapped feature counts as mapped; `default`
+/// never does, but the build of an edition with `default-features = false`
+/// does not have it at all.
+fn offending_features(
+    config: &Config,
+    editions: &EditionMap,
+    (index, m, from): (usize, &Manifest, EditionId),
+    dep: &Dependency,
+    to: EditionId,
+) -> Vec<Feature> {
     let mapped_ok = |name: &str| {
-        config.feature_edition(name).is_some_and(|e| e == to || config.may_use(e, to)) && name != "default"
+        name != "default"
+            && editions.feature_edition(config, Some(index), name).is_some_and(|e| e == to || config.may_use(e, to))
     };
+    let without_default = config.editions.get(from).is_some_and(|e| !e.default_features);
     // Cargo creates a feature named after an optional dependency unless some
     // feature names it with `dep:`.
     let implicit = !m.features.iter().flat_map(|f| &f.enables).any(|v| v.strip_prefix("dep:") == Some(&dep.key));
@@ -168,7 +183,7 @@ fn offending_features(config: &Config, m: &Manifest, dep: &Dependency, to: Editi
         })
     };
     let mut out: Vec<Feature> = Vec::new();
-    for f in &m.features {
+    for f in m.features.iter().filter(|f| !(without_default && f.name == "default")) {
         let mut seen = BTreeSet::new();
         if !mapped_ok(&f.name) && reaches(f, &by_name, &enables_directly, &mapped_ok, f.name == "default", &mut seen) {
             out.push(f.clone());
@@ -297,5 +312,53 @@ mod tests {
         );
         let explicit = deps.replace("[\"acme-ee\"]", "[\"dep:acme-ee\"]");
         assert!(findings("", &explicit).is_empty());
+    }
+
+    /// The findings of a community crate whose `[features]` are `features`,
+    /// with `community` added to the community edition's table.
+    fn feature_findings(community: &str, features: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| crate::testing::write(root, rel, text);
+        write(
+            "corefence.toml",
+            &format!("default = \"community\"\n[editions.community]\nlicense = \"MIT\"\n{community}\n[editions.enterprise]\nlicense = \"LicenseRef-E\"\nuses = [\"community\"]\nfeatures = [\"ee\"]\n[[assign]]\npaths = [\"ee/**\"]\nedition = \"enterprise\"\n[headers]\ninclude = []\n"),
+        );
+        write("Cargo.toml", "[workspace]\nmembers = [\"app\", \"ee\"]\n");
+        write("ee/Cargo.toml", "[package]\nname = \"acme-ee\"\nversion = \"0.1.0\"\npublish = false\n[features]\nprod = []\n");
+        write("ee/src/lib.rs", "");
+        write(
+            "app/Cargo.toml",
+            &format!("[package]\nname = \"app\"\nversion = \"0.1.0\"\npublish = false\n[features]\n{features}\n[dependencies]\nacme-ee = {{ path = \"../ee\", optional = true }}\n"),
+        );
+        write("app/src/lib.rs", "");
+        dependency_findings(root)
+    }
+
+    #[test]
+    fn a_feature_that_turns_on_a_mapped_feature_is_mapped_even_when_it_does_more() {
+        // `prod` is on only where `ee` is: the community build has neither.
+        assert!(feature_findings("", "ee = [\"dep:acme-ee\"]\nprod = [\"ee\", \"acme-ee/prod\"]").is_empty());
+        // Without `ee`, `prod` alone switches the dependency on.
+        assert_eq!(
+            feature_findings("", "ee = [\"dep:acme-ee\"]\nprod = [\"acme-ee/prod\"]"),
+            ["app/Cargo.toml:9 community crate `app` depends on enterprise crate `acme-ee`"]
+        );
+    }
+
+    #[test]
+    fn default_may_turn_on_enterprise_code_when_the_edition_is_built_without_default_features() {
+        let features = "default = [\"ee\"]\nee = [\"dep:acme-ee\"]";
+        assert_eq!(
+            feature_findings("", features),
+            ["app/Cargo.toml:9 community crate `app` depends on enterprise crate `acme-ee`"]
+        );
+        assert!(feature_findings("default-features = false", features).is_empty());
+        // The switch is about `default` only.
+        let other = "default = [\"ee\"]\nee = [\"dep:acme-ee\"]\nall = [\"dep:acme-ee\"]";
+        assert_eq!(
+            feature_findings("default-features = false", other),
+            ["app/Cargo.toml:10 community crate `app` depends on enterprise crate `acme-ee`"]
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! SBOM tools read the manifest, not the headers. A crate without any license
 //! is reported only when it can be published; `license-file` is accepted for
 //! editions whose license is a `LicenseRef-` (a commercial text has no SPDX id).
+//! `[headers] manifests = false` switches the check off.
 
 use std::sync::Arc;
 
@@ -15,6 +16,9 @@ use crate::workspace::Workspace;
 /// Checks every crate's manifest license.
 pub fn check(config: &Config, ws: &Workspace, editions: &EditionMap, accepted: &[Vec<LicenseExpr>]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    if !config.headers.manifests {
+        return out;
+    }
     for (index, c) in ws.crates.iter().enumerate() {
         if config.is_third_party(&c.dir) && !c.dir.is_empty() {
             continue;
