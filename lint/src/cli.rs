@@ -360,6 +360,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         exhaustive: args.exhaustive,
         cache: !args.no_cache,
         memory: None,
+        config_text: None,
     };
     let style = style(args, io);
     let mut outcome = match engine::run(&options) {
@@ -509,12 +510,8 @@ fn capitalise(s: &str) -> String {
 fn init(args: &InitArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
     let root = config::discover_root(&io.cwd);
     let ws = crate::workspace::Workspace::load(&root.dir, 0);
-    let text = config::init::render(&ws);
-    if args.stdout {
-        io.stdout.write_all(text.as_bytes())?;
-        return Ok(EXIT_OK);
-    }
-    let target = root.dir.join(config::FILE_NAME);
+    let proposal = config::init::Proposal::infer(&ws);
+    let text = config::init::render(&proposal);
     // The proposal must load: a file `init` writes and `check` rejects would be a bug.
     if let Err(errors) = config::from_str(config::FILE_NAME, &text) {
         for d in &errors.0 {
@@ -522,12 +519,48 @@ fn init(args: &InitArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         }
         return Ok(EXIT_ERROR);
     }
+    writeln!(io.stderr, "inferred from the repository at {}:", root.dir.display())?;
+    let rows = config::init::summary(&proposal);
+    let width = rows.iter().map(|(_, v, _)| v.chars().count()).max().unwrap_or(0).min(40);
+    for (what, value, from) in &rows {
+        writeln!(io.stderr, "  {what:<19} {value:<width$}  from {from}")?;
+    }
+    let dry =
+        engine::Options { start: root.dir.clone(), config_text: Some(text.clone()), ..engine::Options::default() };
+    match engine::run(&dry) {
+        Ok(outcome) => writeln!(io.stderr, "{}", dry_run_line(&outcome))?,
+        Err(_) => writeln!(io.stderr, "dry run of `corefence check` with it: could not run")?,
+    }
+    if args.stdout {
+        io.stdout.write_all(text.as_bytes())?;
+        return Ok(EXIT_OK);
+    }
+    let target = root.dir.join(config::FILE_NAME);
     if let Err(err) = config::init::write(&target, &text, args.force) {
         writeln!(io.stderr, "error: {err}")?;
         return Ok(EXIT_ERROR);
     }
     writeln!(io.stderr, "wrote {}", target.display())?;
     Ok(EXIT_OK)
+}
+
+/// What `check` would report with `init`'s proposal: counts per code.
+fn dry_run_line(outcome: &engine::Outcome) -> String {
+    let mut per_code: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for d in &outcome.diagnostics {
+        *per_code.entry(d.code.as_str()).or_default() += 1;
+    }
+    if per_code.is_empty() {
+        return format!("dry run of `corefence check` with it: no findings in {} files", outcome.files);
+    }
+    let counts: Vec<String> = per_code.iter().map(|(code, n)| format!("{n} {code}")).collect();
+    let n = outcome.diagnostics.len();
+    let plural = if n == 1 { "" } else { "s" };
+    format!(
+        "dry run of `corefence check` with it: {n} finding{plural} in {} files ({})",
+        outcome.files,
+        counts.join(", ")
+    )
 }
 
 fn install_hook(force: bool, io: &mut Io<'_>) -> std::io::Result<i32> {

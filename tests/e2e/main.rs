@@ -19,6 +19,7 @@ mod git_hook;
 mod headers;
 mod hostile;
 mod hostile_output;
+mod init;
 mod inventory;
 mod layout;
 mod macro_parity;

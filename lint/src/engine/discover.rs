@@ -63,7 +63,17 @@ fn find_root(options: &Options, start: &Path) -> Result<Root, Fatal> {
 
 /// Loads the root's configuration (from git's index with `--staged`, when
 /// it is there), or the embedded default.
-pub(super) fn load_config(root: &Root, read_rel: &dyn Fn(&str) -> std::io::Result<Vec<u8>>) -> Result<Config, Fatal> {
+/// The configuration: `text` when given (`init`'s dry run), else the file
+/// root discovery found, else the embedded defaults.
+pub(super) fn load_config(
+    root: &Root,
+    text: Option<&str>,
+    read_rel: &dyn Fn(&str) -> std::io::Result<Vec<u8>>,
+) -> Result<Config, Fatal> {
+    if let Some(text) = text {
+        return config::from_str(config::FILE_NAME, text)
+            .map_err(|errors| Fatal::Config { root: root.dir.clone(), errors });
+    }
     let Some(file) = &root.config_file else { return Ok(Config::embedded()) };
     let rel = file.strip_prefix(&root.dir).ok().map(slash_path);
     let display = rel.clone().unwrap_or_else(|| file.display().to_string());

@@ -60,6 +60,9 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
     /// An explicit configuration file instead of discovery.
     pub config: Option<PathBuf>,
+    /// The configuration's text, instead of any file (`corefence init`'s
+    /// dry run of what it proposes).
+    pub config_text: Option<String>,
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
     /// Repair what can be repaired (`--fix`).
@@ -180,7 +183,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         None if in_memory => Err(std::io::ErrorKind::NotFound.into()),
         None => std::fs::read(root.dir.join(rel)),
     };
-    let config = load_config(&root, &read_rel)?;
+    let config = load_config(&root, options.config_text.as_deref(), &read_rel)?;
     let started = std::time::SystemTime::now();
     // Files in memory are never written: `--fix` only shows what it would do.
     let fix = if in_memory { options.fix.map(|mode| FixMode { dry_run: true, ..mode }) } else { options.fix };
@@ -206,10 +209,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let reuse = shared::ReuseToml::load(reuse_toml, &mut diagnostics);
     let sources = Sources::new(&root.dir, staged.as_ref().map(|v| &v.content));
     // A full run's findings are kept for a run on the same files.
-    let replay = cache
-        .as_ref()
-        .filter(|_| staged.is_none())
-        .and_then(|c| Some((c.path()?.to_path_buf(), replay::digest(c.key(), &ws.files, &checked, started)?)));
+    let replay = cache.as_ref().filter(|_| staged.is_none()).and_then(|c| replay_key(c, &ws, &checked, started));
     let replayed = replay.as_ref().and_then(|(index, digest)| replay::load(index, *digest, &sources));
     if let Some(cache) = cache.as_mut().filter(|_| replayed.is_none()) {
         cache.read();
@@ -276,6 +276,17 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         internal_errors,
         timings: clock.finish(&steps),
     })
+}
+
+/// Where a full run's findings are kept and the digest of the workspace
+/// state they are for.
+fn replay_key(
+    cache: &crate::cache::Cache,
+    ws: &Workspace,
+    checked: &dyn Fn(&str) -> bool,
+    started: std::time::SystemTime,
+) -> Option<(PathBuf, u64)> {
+    Some((cache.path()?.to_path_buf(), replay::digest(cache.key(), &ws.files, checked, started)?))
 }
 
 /// What the file and boundary stages found.

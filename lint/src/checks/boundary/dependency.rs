@@ -325,7 +325,10 @@ mod tests {
             &format!("default = \"community\"\n[editions.community]\nlicense = \"MIT\"\n{community}\n[editions.enterprise]\nlicense = \"LicenseRef-E\"\nuses = [\"community\"]\nfeatures = [\"ee\"]\n[[assign]]\npaths = [\"ee/**\"]\nedition = \"enterprise\"\n[headers]\ninclude = []\n"),
         );
         write("Cargo.toml", "[workspace]\nmembers = [\"app\", \"ee\"]\n");
-        write("ee/Cargo.toml", "[package]\nname = \"acme-ee\"\nversion = \"0.1.0\"\npublish = false\n[features]\nprod = []\n");
+        write(
+            "ee/Cargo.toml",
+            "[package]\nname = \"acme-ee\"\nversion = \"0.1.0\"\npublish = false\n[features]\nprod = []\n",
+        );
         write("ee/src/lib.rs", "");
         write(
             "app/Cargo.toml",

@@ -1,0 +1,463 @@
+//! What the repository already says about its editions: its license files,
+//! the SPDX identifiers its headers and snippets carry, the Cargo features
+//! that gate enterprise code, its folder conventions and its vendored
+//! crates. [`Proposal::infer`] turns it into the settings `init` writes,
+//! each with the evidence it came from.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::license_files::{self, LicenseFile};
+use crate::license::comment::CommentStyle;
+use crate::license::expr::LicenseExpr;
+use crate::workspace::{is_under, Workspace};
+
+/// Folder names that hold enterprise code by convention, with or without
+/// a cfg gate to confirm them.
+const ENTERPRISE_FOLDERS: [&str; 2] = ["ee", "enterprise"];
+
+/// Module and folder names that hold enterprise code when a feature gate
+/// around their `mod` confirms it.
+const GATED_NAMES: [&str; 5] = ["enterprise_edition", "premium", "ee", "enterprise", "pro"];
+
+/// Folders whose crates are vendored by convention.
+const VENDOR_FOLDERS: [&str; 5] = ["vendor", "third_party", "third-party", "external-crates", "vendored"];
+
+/// Below this share of Rust files carrying an SPDX header (numerator,
+/// denominator), the repository does not use headers and `init` switches
+/// header checks off.
+const HEADERS_IN_USE: (usize, usize) = (1, 5);
+
+/// One inferred setting and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Finding {
+    /// What was inferred, as the config says it.
+    pub value: String,
+    /// The evidence, for the user.
+    pub from: String,
+}
+
+/// The settings `init` proposes.
+#[derive(Debug, Clone, Default)]
+pub struct Proposal {
+    /// The community license, and further expressions community crates'
+    /// manifests declare (accepted too).
+    pub community: Vec<Finding>,
+    /// The enterprise license.
+    pub enterprise: Option<Finding>,
+    /// Enterprise folders and files (globs).
+    pub paths: Vec<Finding>,
+    /// Enterprise crates outside those folders, by name.
+    pub crates: Vec<Finding>,
+    /// Cargo features that gate enterprise code.
+    pub features: Vec<Finding>,
+    /// The community edition is built without default features.
+    pub no_default_features: Option<Finding>,
+    /// Whether the repository uses headers (`on` or `off`), and why.
+    pub headers: Finding,
+    /// Whether header checks stay on.
+    pub headers_on: bool,
+    /// Vendored folders.
+    pub third_party: Vec<Finding>,
+}
+
+/// A Rust file's header identifiers.
+struct Headed {
+    rel: String,
+    file: Option<String>,
+    snippets: Vec<String>,
+}
+
+/// Counted license expressions, equal when they parse equal.
+#[derive(Default)]
+struct Tally(Vec<(String, LicenseExpr, Vec<String>)>);
+
+impl Tally {
+    fn add(&mut self, text: &str, rel: &str) {
+        let Ok(expr) = LicenseExpr::parse(text) else { return };
+        match self.0.iter_mut().find(|(_, e, _)| *e == expr) {
+            Some((_, _, files)) => files.push(rel.to_owned()),
+            None => self.0.push((text.to_owned(), expr, vec![rel.to_owned()])),
+        }
+    }
+
+    /// The most used expression, with its files.
+    fn most(&self) -> Option<(&str, &[String])> {
+        self.0.iter().max_by_key(|(_, _, f)| f.len()).map(|(t, _, f)| (t.as_str(), f.as_slice()))
+    }
+
+    /// The most used open-source expression (one with an open-source
+    /// license in it, such as a dual `AGPL-3.0-only OR LicenseRef-X`),
+    /// else the most used one.
+    fn most_open(&self) -> Option<(&str, &[String])> {
+        let open = self.0.iter().filter(|(t, _, _)| !license_files::is_commercial(t));
+        open.max_by_key(|(_, _, f)| f.len()).map(|(t, _, f)| (t.as_str(), f.as_slice())).or_else(|| self.most())
+    }
+
+    fn same(a: &str, b: &str) -> bool {
+        matches!((LicenseExpr::parse(a), LicenseExpr::parse(b)), (Ok(x), Ok(y)) if x == y)
+    }
+}
+
+impl Proposal {
+    /// Reads the evidence of the workspace.
+    pub fn infer(ws: &Workspace) -> Proposal {
+        let mut p = Proposal::default();
+        let vendored = vendored(ws);
+        let in_vendored = |rel: &str| vendored.iter().any(|v| is_under(rel, v));
+        let license_files = license_files::find(ws, &in_vendored);
+        let rust: Vec<&str> = ws
+            .files
+            .iter()
+            .map(|f| f.rel.as_str())
+            .filter(|r| is_rust(r) && !in_vendored(r) && !r.starts_with("target/"))
+            .collect();
+        let headed = read_headers(ws, &rust);
+        let with_header = headed.iter().filter(|h| h.file.is_some()).count();
+        p.headers_on = !rust.is_empty() && with_header * HEADERS_IN_USE.1 >= rust.len() * HEADERS_IN_USE.0;
+        p.headers = Finding {
+            value: if p.headers_on { "on".into() } else { "off".into() },
+            from: format!("{with_header} of {} Rust files carrying an SPDX header", rust.len()),
+        };
+        p.community_license(ws, &headed, &license_files, &in_vendored);
+        p.enterprise_license(&headed, &license_files);
+        p.enterprise_paths(ws, &headed, &license_files, &rust);
+        p.enterprise_features(ws);
+        p.third_party = vendored
+            .iter()
+            .map(|v| Finding { value: folder_glob(v), from: format!("{v}: crates that are not workspace members") })
+            .collect();
+        p
+    }
+
+    /// The majority header expression (a dual one kept as it is), else the
+    /// root license files, else the manifests.
+    fn community_license(
+        &mut self,
+        ws: &Workspace,
+        headed: &[Headed],
+        files: &[LicenseFile],
+        in_vendored: &dyn Fn(&str) -> bool,
+    ) {
+        let mut tally = Tally::default();
+        for h in headed {
+            if let Some(l) = &h.file {
+                tally.add(l, &h.rel);
+            }
+        }
+        let root: Vec<&LicenseFile> = files
+            .iter()
+            .filter(|f| f.folder.is_empty() && !f.is_commercial() && !f.rel.contains("LICENSES/"))
+            .collect();
+        let manifests = manifest_licenses(ws, in_vendored);
+        let chosen = if let Some((text, rels)) = tally.most_open().filter(|_| self.headers_on) {
+            Finding { value: text.to_owned(), from: format!("the header of {} of {} files", rels.len(), headed.len()) }
+        } else if !root.is_empty() {
+            let ids: BTreeSet<&str> = root.iter().filter_map(|f| f.id.as_deref()).collect();
+            let value = ids.into_iter().collect::<Vec<_>>().join(" OR ");
+            Finding { value, from: root.iter().map(|f| f.describe()).collect::<Vec<_>>().join(", ") }
+        } else if let Some((text, rels)) = manifests.most() {
+            Finding { value: text.to_owned(), from: format!("the Cargo.toml `license` of {} crates", rels.len()) }
+        } else {
+            Finding { value: "AGPL-3.0-only".into(), from: "nothing in the repository says: the default".into() }
+        };
+        // What community manifests declare besides: accepted, not written.
+        let also =
+            manifests.0.iter().filter(|(t, _, _)| !Tally::same(t, &chosen.value) && !license_files::is_commercial(t));
+        let also: Vec<Finding> = also
+            .map(|(t, _, rels)| Finding {
+                value: t.clone(),
+                from: format!("the Cargo.toml `license` of {}", rels.join(", ")),
+            })
+            .collect();
+        self.community = std::iter::once(chosen).chain(also).collect();
+    }
+
+    /// The commonest commercial expression of headers and snippets, else a
+    /// commercial license file, else a placeholder.
+    fn enterprise_license(&mut self, headed: &[Headed], files: &[LicenseFile]) {
+        let community = self.community.first().map_or("", |f| f.value.as_str());
+        let mut tally = Tally::default();
+        for h in headed {
+            for l in h.file.iter().chain(&h.snippets) {
+                if !Tally::same(l, community) {
+                    tally.add(l, &h.rel);
+                }
+            }
+        }
+        self.enterprise = if let Some((text, rels)) = tally.most() {
+            Some(Finding { value: text.to_owned(), from: format!("the header or snippets of {} files", rels.len()) })
+        } else if let Some(f) = files.iter().find(|f| f.is_commercial()) {
+            let value = f.id.clone().unwrap_or_else(|| "LicenseRef-Enterprise".to_owned());
+            Some(Finding { value, from: f.describe() })
+        } else {
+            None
+        };
+    }
+
+    /// Folders and files of the enterprise license, folders with a
+    /// commercial license file, conventional folders, and modules a
+    /// feature gate confirms.
+    fn enterprise_paths(&mut self, ws: &Workspace, headed: &[Headed], files: &[LicenseFile], rust: &[&str]) {
+        let mut paths: BTreeMap<String, String> = BTreeMap::new();
+        // Crates enterprise by name: their files need no path of their own.
+        let embedded = crate::config::Config::embedded();
+        let named: Vec<&crate::workspace::Crate> = ws
+            .crates
+            .iter()
+            .filter(|c| embedded.crate_edition(&c.name).is_some_and(|e| e != embedded.default))
+            .collect();
+        let in_named = |rel: &str| named.iter().any(|c| !c.dir.is_empty() && is_under(rel, &c.dir));
+        if let Some(enterprise) = self.enterprise.as_ref().map(|e| e.value.clone()) {
+            let is_enterprise =
+                |h: &Headed| !in_named(&h.rel) && h.file.as_deref().is_some_and(|l| Tally::same(l, &enterprise));
+            let enterprise_files: Vec<&str> =
+                headed.iter().filter(|h| is_enterprise(h)).map(|h| h.rel.as_str()).collect();
+            let every_file_enterprise =
+                |dir: &str| rust.iter().filter(|r| is_under(r, dir)).all(|r| enterprise_files.contains(r));
+            for rel in &enterprise_files {
+                // The highest folder whose every Rust file is enterprise,
+                // climbing only where that covers more files.
+                let files_under = |dir: &str| rust.iter().filter(|r| is_under(r, dir)).count();
+                let mut best = literal(rel);
+                let (mut dir, mut covered) = (*rel, 1);
+                while let Some((parent, _)) = dir.rsplit_once('/') {
+                    if !every_file_enterprise(parent) {
+                        break;
+                    }
+                    let count = files_under(parent);
+                    if count > covered {
+                        best = folder_glob(parent);
+                        covered = count;
+                    }
+                    dir = parent;
+                }
+                paths.entry(best).or_insert_with(|| format!("their headers (`{enterprise}`)"));
+            }
+        }
+        for f in files.iter().filter(|f| f.is_commercial() && !f.folder.is_empty()) {
+            paths.entry(folder_glob(&f.folder)).or_insert_with(|| f.describe());
+        }
+        for rel in rust {
+            let parts: Vec<&str> = rel.split('/').collect();
+            if let Some(i) = parts.iter().position(|p| ENTERPRISE_FOLDERS.contains(p)) {
+                let folder = parts.get(..=i).unwrap_or_default().join("/");
+                if folder != *rel {
+                    let name = parts.get(i).copied().unwrap_or_default();
+                    paths.entry(folder_glob(&folder)).or_insert_with(|| format!("the folder's name (`{name}`)"));
+                }
+            }
+        }
+        for gate in gated_modules(ws, rust) {
+            let entry = paths.entry(gate.glob.clone());
+            entry.or_insert_with(|| {
+                format!("{}: `mod {}` under cfg(feature = \"{}\")", gate.declared_in, gate.name, gate.feature)
+            });
+        }
+        // A glob below another one adds nothing.
+        let globs: Vec<String> = paths.keys().cloned().collect();
+        let covered = |g: &str| {
+            let base = g.trim_end_matches("/**");
+            globs.iter().any(|o| o != g && o.ends_with("/**") && is_under(base, o.trim_end_matches("/**")))
+        };
+        self.paths =
+            paths.into_iter().filter(|(g, _)| !covered(g)).map(|(value, from)| Finding { value, from }).collect();
+        let patterns: Vec<crate::config::Pattern> =
+            self.paths.iter().filter_map(|f| crate::config::Pattern::new(&f.value, None).ok()).collect();
+        for c in named {
+            let in_paths = patterns.iter().any(|p| p.matches(&c.dir) || p.matches(&format!("{}/Cargo.toml", c.dir)));
+            if !in_paths {
+                self.crates.push(Finding { value: c.name.clone(), from: format!("the crate's name ({})", c.dir) });
+            }
+        }
+    }
+
+    /// Features that switch on an enterprise crate or gate an enterprise
+    /// module; and whether a community crate's `default` turns one on.
+    fn enterprise_features(&mut self, ws: &Workspace) {
+        let patterns: Vec<crate::config::Pattern> =
+            self.paths.iter().filter_map(|f| crate::config::Pattern::new(&f.value, None).ok()).collect();
+        let enterprise_dir = |dir: &str| patterns.iter().any(|p| p.matches(dir));
+        let enterprise_crate = |i: usize| {
+            ws.crates.get(i).is_some_and(|c| enterprise_dir(&c.dir) || self.crates.iter().any(|f| f.value == c.name))
+        };
+        let mut found: BTreeMap<String, String> = BTreeMap::new();
+        for c in ws.crates.iter().filter(|c| !enterprise_dir(&c.dir)) {
+            for dep in c.info.dependencies.iter().filter(|d| d.optional) {
+                let Some(target) = ws.dependency_crate(c, dep).filter(|t| enterprise_crate(*t)) else { continue };
+                let target_name = ws.crates.get(target).map_or("", |t| t.name.as_str());
+                for f in &c.info.features {
+                    let direct = f.enables.iter().any(|e| e == &format!("dep:{}", dep.key) || e == &dep.key);
+                    if direct && f.name != "default" {
+                        found.entry(f.name.clone()).or_insert_with(|| {
+                            format!("{}/Cargo.toml: `{}` switches on `{target_name}`", c.dir, f.name)
+                        });
+                    }
+                }
+            }
+        }
+        for gate in
+            gated_modules(ws, &ws.files.iter().map(|f| f.rel.as_str()).filter(|r| is_rust(r)).collect::<Vec<_>>())
+        {
+            found.entry(gate.feature.clone()).or_insert_with(|| {
+                format!("{}: `mod {}` under cfg(feature = \"{}\")", gate.declared_in, gate.name, gate.feature)
+            });
+        }
+        self.features = found.into_iter().map(|(value, from)| Finding { value, from }).collect();
+        let mapped: BTreeSet<&str> = self.features.iter().map(|f| f.value.as_str()).collect();
+        for c in ws.crates.iter().filter(|c| !enterprise_dir(&c.dir)) {
+            let Some(default) = c.info.features.iter().find(|f| f.name == "default") else { continue };
+            if let Some(on) = default.enables.iter().find(|e| mapped.contains(e.as_str())) {
+                self.no_default_features = Some(Finding {
+                    value: "false".into(),
+                    from: format!(
+                        "{}/Cargo.toml: `default` turns on `{on}`; the community build is --no-default-features",
+                        c.dir
+                    ),
+                });
+                break;
+            }
+        }
+    }
+}
+
+fn is_rust(rel: &str) -> bool {
+    std::path::Path::new(rel).extension().is_some_and(|e| e == "rs")
+}
+
+/// A glob matching the path `rel` and nothing else.
+fn literal(rel: &str) -> String {
+    rel.split('/').map(super::glob_literal).collect::<Vec<_>>().join("/")
+}
+
+/// A glob matching the folder `dir` and everything below it.
+fn folder_glob(dir: &str) -> String {
+    format!("{}/**", literal(dir))
+}
+
+/// The file and snippet identifiers of each Rust file.
+fn read_headers(ws: &Workspace, rust: &[&str]) -> Vec<Headed> {
+    use rayon::prelude::*;
+    rust.par_iter()
+        .filter_map(|rel| {
+            let entry = ws.files.iter().find(|f| f.rel == *rel)?;
+            let bytes = std::fs::read(&entry.abs).ok()?;
+            let scan = crate::license::header::scan(&bytes, CommentStyle::Rust);
+            Some(Headed {
+                rel: (*rel).to_owned(),
+                file: scan.licenses.first().map(|t| t.text.clone()),
+                snippets: scan.snippets.iter().filter_map(|s| Some(s.license.as_ref()?.text.clone())).collect(),
+            })
+        })
+        .collect()
+}
+
+/// The license expressions community-looking crates' manifests declare.
+fn manifest_licenses(ws: &Workspace, in_vendored: &dyn Fn(&str) -> bool) -> Tally {
+    let mut tally = Tally::default();
+    let inherited = ws.workspace_license.as_ref().map(|(_, l)| l.value.clone());
+    for c in ws.crates.iter().filter(|c| !in_vendored(&c.dir)) {
+        let declared = c
+            .info
+            .license
+            .as_ref()
+            .map(|l| l.value.clone())
+            .or_else(|| c.info.license_inherited.as_ref().and(inherited.clone()));
+        if let Some(l) = declared.filter(|l| !license_files::is_commercial(l)) {
+            tally.add(&l, &format!("{}/Cargo.toml", c.dir));
+        }
+    }
+    tally
+}
+
+/// A module that a feature gate confirms as enterprise code.
+struct GatedModule {
+    /// Its folder or file, as a glob.
+    glob: String,
+    name: String,
+    feature: String,
+    declared_in: String,
+}
+
+/// `#[cfg(feature = "x")] mod <conventional name>;` declarations, read
+/// line by line, with the module's file or folder.
+fn gated_modules(ws: &Workspace, rust: &[&str]) -> Vec<GatedModule> {
+    let mut out = Vec::new();
+    for rel in rust {
+        let Some(entry) = ws.files.iter().find(|f| f.rel == *rel) else { continue };
+        let Ok(text) = std::fs::read_to_string(&entry.abs) else { continue };
+        let mut gate: Option<String> = None;
+        for line in text.lines().map(str::trim) {
+            if let Some(feature) = line.strip_prefix("#[cfg(feature = \"").and_then(|r| r.strip_suffix("\")]")) {
+                gate = Some(feature.to_owned());
+                continue;
+            }
+            if line.starts_with("#[") || line.starts_with("//") {
+                continue;
+            }
+            let declared = line.trim_start_matches("pub ").trim_start_matches("pub(crate) ");
+            let name = declared.strip_prefix("mod ").and_then(|r| r.strip_suffix(';'));
+            if let (Some(name), Some(feature)) = (name, gate.take()) {
+                if GATED_NAMES.contains(&name) || name.ends_with("_ee") || name.starts_with("ee_") {
+                    if let Some(glob) = module_path(ws, rel, name) {
+                        out.push(GatedModule { glob, name: name.to_owned(), feature, declared_in: (*rel).to_owned() });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Where `mod name;` in `rel` lives: its folder as a glob when it has one,
+/// else its file.
+fn module_path(ws: &Workspace, rel: &str, name: &str) -> Option<String> {
+    let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let base = if matches!(file, "lib.rs" | "main.rs" | "mod.rs") {
+        dir.to_owned()
+    } else {
+        format!("{dir}/{}", file.trim_end_matches(".rs"))
+    };
+    let join = |p: &str| if base.is_empty() { p.to_owned() } else { format!("{base}/{p}") };
+    let exists = |p: &str| ws.files.iter().any(|f| f.rel == p || is_under(&f.rel, p));
+    let folder = join(name);
+    let file = join(&format!("{name}.rs"));
+    if exists(&format!("{folder}/mod.rs")) || ws.files.iter().any(|f| is_under(&f.rel, &folder)) {
+        Some(folder_glob(&folder))
+    } else if exists(&file) {
+        Some(literal(&file))
+    } else {
+        None
+    }
+}
+
+/// Folders of crates that are not workspace members, and conventional
+/// vendor folders holding crates.
+fn vendored(ws: &Workspace) -> Vec<String> {
+    let root = ws.root_manifest.as_ref().and_then(|m| m.text.parse::<toml::Table>().ok());
+    let workspace = root.as_ref().and_then(|t| t.get("workspace")).and_then(toml::Value::as_table);
+    let globs = |key: &str| -> Vec<crate::config::Pattern> {
+        workspace
+            .and_then(|w| w.get(key))
+            .and_then(toml::Value::as_array)
+            .map(|a| a.iter().filter_map(|v| crate::config::Pattern::new(v.as_str()?, None).ok()).collect())
+            .unwrap_or_default()
+    };
+    let (members, exclude) = (globs("members"), globs("exclude"));
+    let mut out = BTreeSet::new();
+    for c in ws.crates.iter().filter(|c| !c.dir.is_empty()) {
+        let top = c.dir.split('/').next().unwrap_or(&c.dir);
+        let conventional = c.dir.split('/').any(|p| VENDOR_FOLDERS.contains(&p));
+        let member = members.iter().any(|m| m.matches(&c.dir)) && !exclude.iter().any(|e| e.matches(&c.dir));
+        if conventional || (!members.is_empty() && !member) {
+            let folder = if conventional {
+                let parts: Vec<&str> = c.dir.split('/').collect();
+                let i = parts.iter().position(|p| VENDOR_FOLDERS.contains(p)).unwrap_or(0);
+                parts.get(..=i).unwrap_or_default().join("/")
+            } else {
+                top.to_owned()
+            };
+            out.insert(folder);
+        }
+    }
+    out.into_iter().collect()
+}
