@@ -443,21 +443,70 @@ fn vendored(ws: &Workspace) -> Vec<String> {
             .unwrap_or_default()
     };
     let (members, exclude) = (globs("members"), globs("exclude"));
+    let excluded = |dir: &str| exclude.iter().any(|e| e.matches(dir));
+    // Members, and (as Cargo makes them) the path dependencies of members.
+    let mut member: Vec<bool> =
+        ws.crates.iter().map(|c| members.iter().any(|m| m.matches(&c.dir)) && !excluded(&c.dir)).collect();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (i, c) in ws.crates.iter().enumerate() {
+            if !member.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            for dep in &c.info.dependencies {
+                let Some(t) = ws.dependency_crate(c, dep) else { continue };
+                let dir = ws.crates.get(t).map_or("", |t| t.dir.as_str());
+                if let Some(m) = member.get_mut(t).filter(|m| !**m && !excluded(dir)) {
+                    *m = true;
+                    changed = true;
+                }
+            }
+        }
+    }
     let mut out = BTreeSet::new();
-    for c in ws.crates.iter().filter(|c| !c.dir.is_empty()) {
-        let top = c.dir.split('/').next().unwrap_or(&c.dir);
-        let conventional = c.dir.split('/').any(|p| VENDOR_FOLDERS.contains(&p));
-        let member = members.iter().any(|m| m.matches(&c.dir)) && !exclude.iter().any(|e| e.matches(&c.dir));
-        if conventional || (!members.is_empty() && !member) {
-            let folder = if conventional {
-                let parts: Vec<&str> = c.dir.split('/').collect();
-                let i = parts.iter().position(|p| VENDOR_FOLDERS.contains(p)).unwrap_or(0);
-                parts.get(..=i).unwrap_or_default().join("/")
-            } else {
-                top.to_owned()
-            };
-            out.insert(folder);
+    for (i, c) in ws.crates.iter().enumerate().filter(|(_, c)| !c.dir.is_empty()) {
+        let parts: Vec<&str> = c.dir.split('/').collect();
+        if let Some(at) = parts.iter().position(|p| VENDOR_FOLDERS.contains(p)) {
+            out.insert(parts.get(..=at).unwrap_or_default().join("/"));
+        } else if !members.is_empty() && !member.get(i).copied().unwrap_or(true) {
+            out.insert(c.dir.clone());
         }
     }
     out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vendored_crates_are_those_outside_the_members_and_in_vendor_folders() {
+        let files: BTreeMap<String, String> = [
+            ("Cargo.toml", "[workspace]\nmembers = [\"app\"]\n"),
+            (
+                "app/Cargo.toml",
+                "[package]\nname = \"app\"\n[dependencies]\nhelper = { path = \"../lib/helper\" }\nzlib = { path = \"../vendor/zlib\" }\n",
+            ),
+            ("lib/helper/Cargo.toml", "[package]\nname = \"helper\"\n"),
+            ("vendor/zlib/Cargo.toml", "[package]\nname = \"zlib\"\n"),
+            ("tools/gen/Cargo.toml", "[package]\nname = \"gen\"\n"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let ws = crate::testing::memory_workspace(&files);
+        // `helper` is a member as a member's path dependency; `vendor/` is
+        // vendored by its name, `tools/gen` by being no member.
+        assert_eq!(vendored(&ws), ["tools/gen", "vendor"]);
+    }
+
+    #[test]
+    fn globs_match_the_path_literally() {
+        let glob = folder_glob("we*ird/ee");
+        let pattern = crate::config::Pattern::new(&glob, None).unwrap();
+        assert!(pattern.matches("we*ird/ee/lib.rs"));
+        assert!(!pattern.matches("weXird/ee/lib.rs"));
+        assert_eq!(literal("a/b[1].rs"), "a/b\\[1\\].rs");
+    }
 }
