@@ -383,6 +383,13 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
             "note: no {} found; using the embedded defaults (run `corefence init` to write one)",
             config::FILE_NAME
         )?;
+        if !outcome.root.join("Cargo.toml").is_file() && crate::git::repository_root(&outcome.root).is_none() {
+            writeln!(
+                io.stderr,
+                "note: no Cargo workspace or git repository here; checking {} and everything below it",
+                outcome.root.display()
+            )?;
+        }
     }
     if args.verbose {
         let config = outcome.config.source.as_ref();

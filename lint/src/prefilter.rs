@@ -431,6 +431,7 @@ mod tests {
             crates: Vec::new(),
             workspace_license: None,
             workspace_dependencies: Vec::new(),
+            workspace_roots: Vec::new(),
             root_manifest: None,
             links: std::collections::BTreeMap::new(),
             crate_dirs: std::collections::HashMap::new(),

@@ -49,3 +49,22 @@ fn init_writes_a_config_that_check_accepts() {
     assert_ne!(check.code, 2, "{}{}", check.stdout, check.stderr);
     assert!(!check.stdout.contains("config/"), "the proposal matches the workspace: {}", check.stdout);
 }
+
+#[test]
+fn without_a_cargo_workspace_or_git_the_root_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("src/lib.rs"), "// SPDX-License-Identifier: AGPL-3.0-only\n").unwrap();
+    let run = crate::support::corefence_in(root.join("src"), &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let named = format!(
+        "note: no Cargo workspace or git repository here; checking {} and everything",
+        root.join("src").display()
+    );
+    assert!(run.stderr.contains(&named), "{}", run.stderr);
+    // With a Cargo workspace, the root needs no note.
+    std::fs::write(root.join("Cargo.toml"), "[workspace]\n").unwrap();
+    let run = crate::support::corefence_in(root.join("src"), &["check"]);
+    assert!(!run.stderr.contains("no Cargo workspace"), "{}", run.stderr);
+}

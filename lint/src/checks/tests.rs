@@ -538,6 +538,38 @@ fn manifest_check_switched_off_with_headers_on() {
 }
 
 #[test]
+fn manifest_inheriting_from_a_workspace_nested_below_the_root() {
+    // The root manifest defines no license; `sub/` is a workspace of its own.
+    let sub =
+        |license: &str| format!("[workspace]\nmembers = [\"app\"]\n\n[workspace.package]\nlicense = \"{license}\"\n");
+    let member = "[package]\nname = \"sub-app\"\nversion = \"0.1.0\"\nlicense.workspace = true\n";
+    let files = |license: &str| {
+        vec![("sub/Cargo.toml".to_owned(), sub(license)), ("sub/app/Cargo.toml".to_owned(), member.to_owned())]
+    };
+    let found = |license: &str| {
+        let owned = files(license);
+        let refs: Vec<(&str, &str)> = owned.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        manifest_findings(&refs)
+    };
+    assert!(found("AGPL-3.0-only").is_empty(), "{:?}", found("AGPL-3.0-only"));
+    let wrong = found("BSD-3-Clause");
+    let d = only(&wrong);
+    assert_finding(d, "license/manifest", "community crate `sub-app` is licensed `BSD-3-Clause`");
+    assert_eq!(d.labels.first().map(|l| l.location.path()), Some("sub/Cargo.toml"));
+}
+
+#[test]
+fn dependencies_inherited_from_a_nested_workspace_resolve_from_its_folder() {
+    let f = Fixture::new(&[
+        ("sub/Cargo.toml", "[workspace]\nmembers = [\"app\"]\n\n[workspace.dependencies]\nsso = { path = \"../ee\" }\n"),
+        ("sub/app/Cargo.toml", "[package]\nname = \"sub-app\"\nversion = \"0.1.0\"\npublish = false\n[dependencies]\nsso.workspace = true\n"),
+    ]);
+    let found = super::boundary::dependency::check(&f.config, &f.ws, &f.editions);
+    let d = only(&found);
+    assert_finding(d, "boundary/dependency", "community crate `sub-app` depends on enterprise crate `acme-ee`");
+}
+
+#[test]
 fn manifest_inheriting_the_workspace_license() {
     let root = "[workspace]\nmembers = [\"app\", \"ee\"]\n\n[workspace.package]\nlicense = \"AGPL-3.0-only\"\n";
     let inherit = |name: &str| format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nlicense.workspace = true\n");

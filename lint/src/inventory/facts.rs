@@ -204,10 +204,7 @@ fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {
             dir: c.dir.clone(),
             edition: editions.crate_edition(i).0,
             license: c.info.license.as_ref().map(|l| l.value.clone()).or_else(|| {
-                c.info
-                    .license_inherited
-                    .as_ref()
-                    .and_then(|_| ws.workspace_license.as_ref().map(|(_, l)| l.value.clone()))
+                c.info.license_inherited.as_ref().and_then(|_| ws.inherited_license(c).map(|(_, l)| l.value.clone()))
             }),
         })
         .collect()

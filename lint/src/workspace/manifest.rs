@@ -35,6 +35,8 @@ pub struct Manifest {
     pub metadata_edition: Option<Field>,
     /// `[workspace.package] license` (in a workspace root manifest).
     pub workspace_license: Option<Field>,
+    /// The manifest has a `[workspace]` table: it is a workspace root.
+    pub is_workspace: bool,
     /// Explicit `[lib] path`.
     pub lib_path: Option<String>,
     /// Explicit `[lib] name`.
@@ -182,6 +184,7 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
             *slot = !matches!(package.get(key).map(Spanned::get_ref), Some(DeValue::Boolean(false)));
         }
     }
+    m.is_workspace = table(root, "workspace").is_some();
     m.workspace_license = table(root, "workspace").and_then(|w| table(w, "package")).and_then(|p| string(p, "license"));
     m.workspace_dependencies = workspace_dependencies(root);
     for kind in [DepKind::Normal, DepKind::Build, DepKind::Dev] {

@@ -89,6 +89,20 @@ pub struct Crate {
     pub targets: Vec<Target>,
 }
 
+/// A Cargo workspace root (a manifest with `[workspace]`), at the top or
+/// nested below it: what its members inherit.
+#[derive(Debug, Clone)]
+pub struct WorkspaceRoot {
+    /// Its folder, relative to the root (`""` for the top).
+    pub dir: String,
+    /// Its manifest.
+    pub manifest: Arc<SourceFile>,
+    /// `[workspace.package] license`.
+    pub license: Option<manifest::Field>,
+    /// `[workspace.dependencies]`.
+    pub dependencies: Vec<manifest::WorkspaceDependency>,
+}
+
 /// The workspace: root, files and crates.
 #[derive(Debug)]
 #[allow(clippy::struct_field_names)] // cargo's names: `[workspace.package] license`, `[workspace.dependencies]`
@@ -105,6 +119,8 @@ pub struct Workspace {
     pub root_manifest: Option<Arc<SourceFile>>,
     /// The root manifest's `[workspace.dependencies]`.
     pub workspace_dependencies: Vec<manifest::WorkspaceDependency>,
+    /// Every Cargo workspace root, the top one included, by folder.
+    pub workspace_roots: Vec<WorkspaceRoot>,
     /// Symbolic links to files of the workspace: the link's relative path,
     /// to the file it ends at (through chains of links).
     pub links: std::collections::BTreeMap<String, String>,
@@ -139,6 +155,7 @@ impl Workspace {
         let mut workspace_license = None;
         let mut workspace_dependencies = Vec::new();
         let mut root_manifest = None;
+        let mut workspace_roots = Vec::new();
         // Read and parsed in parallel: a workspace may have hundreds.
         let parsed: Vec<_> = files
             .par_iter()
@@ -164,6 +181,14 @@ impl Workspace {
             let file = Arc::new(SourceFile::new(entry.rel.clone(), text));
             match parsed {
                 Ok(info) => {
+                    if info.is_workspace {
+                        workspace_roots.push(WorkspaceRoot {
+                            dir: manifest_dir(&entry.rel).to_owned(),
+                            manifest: Arc::clone(&file),
+                            license: info.workspace_license.clone(),
+                            dependencies: info.workspace_dependencies.clone(),
+                        });
+                    }
                     if entry.rel == "Cargo.toml" {
                         workspace_dependencies.clone_from(&info.workspace_dependencies);
                         root_manifest = Some(Arc::clone(&file));
@@ -209,6 +234,7 @@ impl Workspace {
             workspace_license,
             root_manifest,
             workspace_dependencies,
+            workspace_roots,
             links,
             diagnostics,
         }
@@ -221,8 +247,10 @@ impl Workspace {
     /// (`package =`, or the key).
     pub fn dependency_crate(&self, from: &Crate, dep: &manifest::Dependency) -> Option<usize> {
         let (dir, path, package) = if dep.inherited {
-            let entry = self.inherited(dep);
-            ("", entry.and_then(|d| d.path.as_deref()), entry.map_or(dep.key.as_str(), |d| d.package.as_str()))
+            let root = self.workspace_of(from);
+            let entry = root.and_then(|r| r.dependencies.iter().find(|d| d.key == dep.key));
+            let dir = root.map_or("", |r| r.dir.as_str());
+            (dir, entry.and_then(|d| d.path.as_deref()), entry.map_or(dep.key.as_str(), |d| d.package.as_str()))
         } else {
             (from.dir.as_str(), dep.path.as_deref(), dep.package.as_deref().unwrap_or(&dep.key))
         };
@@ -236,15 +264,35 @@ impl Workspace {
     /// and when inherited, those of the `[workspace.dependencies]` entry.
     pub fn dependency_features<'a>(
         &'a self,
+        from: &Crate,
         dep: &'a manifest::Dependency,
     ) -> impl Iterator<Item = &'a manifest::Field> {
-        let inherited = if dep.inherited { self.inherited(dep) } else { None };
-        dep.features.iter().chain(inherited.into_iter().flat_map(|d| &d.features))
+        let inherited = if dep.inherited { self.inherited(from, dep) } else { None };
+        dep.features.iter().chain(inherited.into_iter().flat_map(|(_, d)| &d.features))
     }
 
-    /// The `[workspace.dependencies]` entry a `x.workspace = true` names.
-    fn inherited(&self, dep: &manifest::Dependency) -> Option<&manifest::WorkspaceDependency> {
-        self.workspace_dependencies.iter().find(|d| d.key == dep.key)
+    /// The `[workspace.dependencies]` entry a `x.workspace = true` of crate
+    /// `from` names, with the workspace root it is in.
+    pub fn inherited(
+        &self,
+        from: &Crate,
+        dep: &manifest::Dependency,
+    ) -> Option<(&WorkspaceRoot, &manifest::WorkspaceDependency)> {
+        let root = self.workspace_of(from)?;
+        Some((root, root.dependencies.iter().find(|d| d.key == dep.key)?))
+    }
+
+    /// The Cargo workspace a crate belongs to: the nearest manifest with
+    /// `[workspace]` at or above its folder, as Cargo looks for it.
+    pub fn workspace_of(&self, c: &Crate) -> Option<&WorkspaceRoot> {
+        self.workspace_roots.iter().filter(|r| r.dir.is_empty() || is_under(&c.dir, &r.dir)).max_by_key(|r| r.dir.len())
+    }
+
+    /// The license a crate inherits with `license.workspace = true`, and
+    /// the manifest it is written in.
+    pub fn inherited_license(&self, c: &Crate) -> Option<(&Arc<SourceFile>, &manifest::Field)> {
+        let root = self.workspace_of(c)?;
+        Some((&root.manifest, root.license.as_ref()?))
     }
 
     /// Per crate, the crates it reaches through its dependencies on workspace

@@ -95,7 +95,7 @@ fn higher_features(
     (target, target_index): (&Crate, usize),
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for feature in ws.dependency_features(dep) {
+    for feature in ws.dependency_features(c, dep) {
         let Some(to) = editions.feature_edition(config, Some(target_index), &feature.value) else { continue };
         if to == from || config.may_use(from, to) {
             continue;
@@ -126,8 +126,9 @@ fn higher_features(
         });
         if own_line {
             d = d.with_secondary(Location::new(&c.manifest, feature.span.clone()), "turned on here");
-        } else if let Some(root) = &ws.root_manifest {
-            d = d.with_secondary(Location::new(root, feature.span.clone()), "turned on by `[workspace.dependencies]`");
+        } else if let Some((root, _)) = ws.inherited(c, dep) {
+            let at = Location::new(&root.manifest, feature.span.clone());
+            d = d.with_secondary(at, "turned on by `[workspace.dependencies]`");
         }
         out.push(d);
     }

@@ -45,7 +45,7 @@ pub fn check(config: &Config, ws: &Workspace, editions: &EditionMap, accepted: &
                 );
             }
         } else if let Some(inherited) = &c.info.license_inherited {
-            match &ws.workspace_license {
+            match ws.inherited_license(c) {
                 Some((root, value)) if !ok_for(&value.value) => out.push(
                     mismatch(manifest, inherited.clone(), &c.name, &value.value, expected, name)
                         .with_secondary(Location::new(root, value.span.clone()), "inherited from here")

@@ -354,8 +354,8 @@ fn read_headers(ws: &Workspace, rust: &[&str]) -> Vec<Headed> {
 /// The license expressions community-looking crates' manifests declare.
 fn manifest_licenses(ws: &Workspace, in_vendored: &dyn Fn(&str) -> bool) -> Tally {
     let mut tally = Tally::default();
-    let inherited = ws.workspace_license.as_ref().map(|(_, l)| l.value.clone());
     for c in ws.crates.iter().filter(|c| !in_vendored(&c.dir)) {
+        let inherited = ws.inherited_license(c).map(|(_, l)| l.value.clone());
         let declared = c
             .info
             .license
