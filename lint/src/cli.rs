@@ -6,7 +6,7 @@
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -378,18 +378,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         }
     };
     if outcome.config.is_embedded() && !args.quiet {
-        writeln!(
-            io.stderr,
-            "note: no {} found; using the embedded defaults (run `corefence init` to write one)",
-            config::FILE_NAME
-        )?;
-        if !outcome.root.join("Cargo.toml").is_file() && crate::git::repository_root(&outcome.root).is_none() {
-            writeln!(
-                io.stderr,
-                "note: no Cargo workspace or git repository here; checking {} and everything below it",
-                outcome.root.display()
-            )?;
-        }
+        embedded_notes(&outcome.root, io)?;
     }
     if args.verbose {
         let config = outcome.config.source.as_ref();
@@ -549,6 +538,23 @@ fn init(args: &InitArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
     }
     writeln!(io.stderr, "wrote {}", target.display())?;
     Ok(EXIT_OK)
+}
+
+/// What a run without `corefence.toml` says about its configuration and root.
+fn embedded_notes(root: &Path, io: &mut Io<'_>) -> std::io::Result<()> {
+    writeln!(
+        io.stderr,
+        "note: no {} found; using the embedded defaults (run `corefence init` to write one)",
+        config::FILE_NAME
+    )?;
+    if !root.join("Cargo.toml").is_file() && crate::git::repository_root(root).is_none() {
+        writeln!(
+            io.stderr,
+            "note: no Cargo workspace or git repository here; checking {} and everything below it",
+            root.display()
+        )?;
+    }
+    Ok(())
 }
 
 /// What `check` would report with `init`'s proposal: counts per code.

@@ -17,6 +17,7 @@ pub struct Field {
 
 /// The parts of one Cargo.toml that corefence needs.
 #[derive(Debug, Clone, Default)]
+#[allow(clippy::struct_excessive_bools)] // Cargo's own switches, as written
 pub struct Manifest {
     /// `package.name`.
     pub name: Option<Field>,
