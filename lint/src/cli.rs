@@ -428,7 +428,14 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
             )?;
         }
     }
-    emit(args.format, &outcome.diagnostics, outcome.files, style, io)?;
+    if args.format == Format::Human {
+        // One summary where most files disagree with the config the same way.
+        let shown = report::mass::collapse(&outcome.diagnostics, outcome.files, &outcome.config);
+        let counts = crate::diagnostic::Counts::of(&outcome.diagnostics);
+        report::human::write_counted(io.stderr, &shown, counts, outcome.files, style)?;
+    } else {
+        emit(args.format, &outcome.diagnostics, outcome.files, style, io)?;
+    }
     if args.timings {
         write!(io.stderr, "{}", outcome.timings.render())?;
     }

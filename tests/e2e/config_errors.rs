@@ -68,3 +68,34 @@ fn without_a_cargo_workspace_or_git_the_root_is_named() {
     let run = crate::support::corefence_in(root.join("src"), &["check"]);
     assert!(!run.stderr.contains("no Cargo workspace"), "{}", run.stderr);
 }
+
+#[test]
+fn most_files_disagreeing_the_same_way_get_one_summary_pointing_at_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let write = |rel: &str, text: &str| {
+        std::fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
+        std::fs::write(root.join(rel), text).unwrap();
+    };
+    write("corefence.toml", "default = \"community\"\n\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n\n[editions.enterprise]\nlicense = \"LicenseRef-E\"\nuses = [\"community\"]\n");
+    write("Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\npublish = false\n");
+    for i in 0..12 {
+        write(&format!("src/m{i:02}.rs"), "// SPDX-License-Identifier: MIT OR Apache-2.0\npub fn f() {}\n");
+    }
+    write("src/odd.rs", "// SPDX-License-Identifier: BSD-3-Clause\n");
+    let human = crate::support::corefence_in(root.clone(), &["check", "--color", "never"]);
+    assert_eq!(human.code, 1);
+    let summaries = human.stderr.matches("community files and crates say").count();
+    assert_eq!(summaries, 1, "{}", human.stderr);
+    assert!(
+        human.stderr.contains("12 community files and crates say `MIT OR Apache-2.0`, not `AGPL-3.0-only`"),
+        "{}",
+        human.stderr
+    );
+    assert!(human.stderr.contains("[corefence.toml:4:11]"), "{}", human.stderr);
+    // The odd one out is shown as it is, and the count is of every finding.
+    assert!(human.stderr.contains("src/odd.rs"), "{}", human.stderr);
+    assert!(human.stderr.contains("corefence: 13 errors"), "{}", human.stderr);
+    let short = crate::support::corefence_in(root.clone(), &["check", "--format", "short"]);
+    assert_eq!(short.stdout.lines().filter(|l| l.contains("license/mismatch")).count(), 13, "{}", short.stdout);
+}

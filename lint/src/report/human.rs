@@ -147,13 +147,25 @@ pub fn render_one(d: &Diagnostic, style: Style) -> String {
 
 /// Writes every diagnostic and a summary line.
 pub fn write(out: &mut dyn Write, diagnostics: &[Diagnostic], files: usize, style: Style) -> io::Result<()> {
-    for d in diagnostics {
+    write_counted(out, diagnostics, Counts::of(diagnostics), files, style)
+}
+
+/// Writes `shown` (the findings, some summarised) and a summary line that
+/// counts every finding (`counts`).
+pub fn write_counted(
+    out: &mut dyn Write,
+    shown: &[Diagnostic],
+    counts: Counts,
+    files: usize,
+    style: Style,
+) -> io::Result<()> {
+    for d in shown {
         writeln!(out, "{}", render_one(d, style))?;
     }
     if !style.summary {
         return Ok(());
     }
-    writeln!(out, "{}", summary(Counts::of(diagnostics), files))
+    writeln!(out, "{}", summary(counts, files))
 }
 
 /// `corefence: 2 errors, 1 warning in 12 files` (or `no problems`).

@@ -6,6 +6,7 @@ pub mod github;
 pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod mass;
 pub mod sarif;
 pub mod short;
 pub mod visible;
