@@ -138,3 +138,106 @@ fn corefence_and_reuse_agree_on_every_file() {
     }
     assert!(mismatches.is_empty(), "{mismatches:#?}");
 }
+
+/// A REUSE tree where what REUSE says of a file comes from outside it: a
+/// sidecar beside a file with its own header, a sidecar with two
+/// identifiers on a binary file, and `REUSE.toml` annotations of each
+/// precedence. Every file's license is made a mismatch (the community
+/// license is one no file has), so `check --format json` states it.
+fn precedence_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, bytes: &[u8]| {
+        std::fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
+        std::fs::write(root.join(rel), bytes).unwrap();
+    };
+    let header = b"// SPDX-FileCopyrightText: 2026 Acme\n// SPDX-License-Identifier: MIT\n";
+    write("corefence.toml", b"default = \"community\"\n[editions.community]\nlicense = \"LicenseRef-Nothing\"\n[editions.enterprise]\nlicense = \"LicenseRef-E\"\nuses = [\"community\"]\n[headers]\ninclude = [\"src/**\", \"assets/**\"]\nexclude = [\"**/*.license\"]\n");
+    write("src/own_and_sidecar.rs", header);
+    write(
+        "src/own_and_sidecar.rs.license",
+        b"SPDX-FileCopyrightText: 2026 Acme\nSPDX-License-Identifier: Apache-2.0\n",
+    );
+    for name in ["over", "agg", "close"] {
+        write(&format!("src/{name}.rs"), header);
+    }
+    write("assets/logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR");
+    write(
+        "assets/logo.png.license",
+        b"SPDX-FileCopyrightText: 2026 Acme\nSPDX-License-Identifier: MIT\nSPDX-License-Identifier: Apache-2.0\n",
+    );
+    let annotation = |path: &str, precedence: &str| {
+        format!("[[annotations]]\npath = \"{path}\"\nprecedence = \"{precedence}\"\nSPDX-FileCopyrightText = \"2026 Acme\"\nSPDX-License-Identifier = \"AGPL-3.0-only\"\n\n")
+    };
+    let toml = format!(
+        "version = 1\n\n{}{}{}",
+        annotation("src/over.rs", "override"),
+        annotation("src/agg.rs", "aggregate"),
+        annotation("src/close.rs", "closest")
+    );
+    write("REUSE.toml", toml.as_bytes());
+    dir
+}
+
+/// Each file's license ids as corefence's `license/mismatch` states them.
+fn corefence_ids(root: &Path) -> BTreeMap<String, Vec<String>> {
+    let run = crate::support::corefence_in(root.to_path_buf(), &["check", "--format", "json", "--no-cache"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    let mut out = BTreeMap::new();
+    for d in report["diagnostics"].as_array().unwrap() {
+        assert_eq!(d["code"], "license/mismatch", "{d}");
+        let message = d["message"].as_str().unwrap();
+        let said = message.split('`').nth(1).unwrap();
+        let mut ids: Vec<String> = said
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .filter(|w| !w.is_empty() && *w != "AND")
+            .map(str::to_owned)
+            .collect();
+        ids.sort();
+        out.insert(d["path"].as_str().unwrap().to_owned(), ids);
+    }
+    out
+}
+
+#[test]
+fn sidecars_binary_files_and_reuse_toml_precedence_apply_as_reuse_specifies() {
+    let dir = precedence_tree();
+    let ids = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let expected: BTreeMap<String, Vec<String>> = [
+        // A sidecar replaces what the file says.
+        ("src/own_and_sidecar.rs", ids(&["Apache-2.0"])),
+        ("src/over.rs", ids(&["AGPL-3.0-only"])),
+        ("src/agg.rs", ids(&["AGPL-3.0-only", "MIT"])),
+        ("src/close.rs", ids(&["MIT"])),
+        // A binary file with a sidecar of two identifiers: both apply.
+        ("assets/logo.png", ids(&["Apache-2.0", "MIT"])),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    assert_eq!(corefence_ids(dir.path()), expected);
+}
+
+#[test]
+#[ignore = "needs reuse"]
+fn sidecars_binary_files_and_reuse_toml_precedence_agree_with_reuse() {
+    if Command::new("reuse").arg("--version").output().is_err() {
+        crate::support::tool_missing("reuse", "pip install reuse");
+    }
+    let dir = precedence_tree();
+    let out = Command::new("reuse").arg("--root").arg(dir.path()).args(["lint", "--json"]).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("reuse lint --json output");
+    let mut theirs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in report["files"].as_array().unwrap() {
+        let path = f["path"].as_str().unwrap();
+        if !(path.starts_with("src/") || path.starts_with("assets/")) || path.ends_with(".license") {
+            continue;
+        }
+        let mut values: Vec<String> =
+            f["spdx_expressions"].as_array().unwrap().iter().map(|e| e["value"].as_str().unwrap().to_owned()).collect();
+        values.sort();
+        theirs.insert(path.to_owned(), values);
+    }
+    assert_eq!(theirs.len(), 5, "{theirs:?}");
+    assert_eq!(corefence_ids(dir.path()), theirs);
+}

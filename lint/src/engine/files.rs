@@ -189,6 +189,40 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
     Some(result)
 }
 
+/// A binary file: checked by the license REUSE gives it from outside (a
+/// `.license` sidecar, a `REUSE.toml` annotation), else reported as binary.
+fn binary_file(shared: &Shared<'_>, entry: &FileEntry, header_required: bool, binary: Diagnostic) -> FileResult {
+    let Some(external) = scan::outside(shared, entry).filter(|_| !is_rust(&entry.rel)) else {
+        return FileResult { diagnostics: vec![binary], ..FileResult::default() };
+    };
+    let licenses = scan::Licenses {
+        scan: crate::license::header::scan(b"", CommentStyle::Hash),
+        own: Vec::new(),
+        snippets: Vec::new(),
+        external: Some(external),
+    };
+    let config = shared.config;
+    let (edition, reason) = shared.editions.file_edition(config, shared.ws, &entry.rel);
+    let source = Arc::new(SourceFile::new(entry.rel.clone(), ""));
+    let ctx = FileContext {
+        config,
+        source: &source,
+        edition,
+        reason: &reason,
+        header_required,
+        third_party: config.is_third_party(&entry.rel),
+        scan: &licenses.scan,
+        licenses: &licenses.own,
+        snippet_licenses: &licenses.snippets,
+        external: licenses.external.as_ref(),
+        accepted: shared.accepted,
+        parsed: None,
+    };
+    let mut diagnostics = Vec::new();
+    checks::check_file(&ctx, &mut diagnostics);
+    FileResult { diagnostics, license_ids: licenses.ids(), external: true, ..FileResult::default() }
+}
+
 /// The stages after reading, on one file's bytes: decode, scan, syntax,
 /// then the per-file checks; and what the report, the index and the
 /// suppressions keep of the file.
@@ -197,7 +231,7 @@ fn analyse(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8], header_required
     let steps = shared.steps;
     let text = match steps.time(Step::Scan, || read::decode(&entry.rel, bytes)) {
         Ok(text) => text,
-        Err(binary) => return FileResult { diagnostics: vec![*binary], ..FileResult::default() },
+        Err(binary) => return binary_file(shared, entry, header_required, *binary),
     };
     let mut out = Vec::new();
     if text.not_utf8 {

@@ -7,7 +7,7 @@ use super::shared::Shared;
 use crate::checks::{self, ExternalLicense, WrittenLicense};
 use crate::license::comment::{self, CommentStyle};
 use crate::license::header::{self, Scan};
-use crate::license::reuse;
+use crate::license::reuse::{self, Precedence};
 use crate::license::tag::LicenseTag;
 use crate::workspace::FileEntry;
 
@@ -23,17 +23,66 @@ pub(super) struct Licenses {
     pub external: Option<ExternalLicense>,
 }
 
-/// Scans `bytes` of `entry`.
+/// Scans `bytes` of `entry`, and applies what REUSE says of the file from
+/// outside it (REUSE 3.x): a `.license` sidecar replaces the file's own
+/// information; a `REUSE.toml` annotation applies where the file says
+/// nothing (`precedence = "closest"`), instead of what it says
+/// (`"override"`), or together with it (`"aggregate"`: both licenses apply).
 pub(super) fn scan(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8]) -> Licenses {
     let style = comment::style_for_path(Path::new(&entry.rel));
     let scan = header::scan(bytes, style.unwrap_or(CommentStyle::Hash));
-    let (own, snippets) = if style.is_some() {
+    let (mut own, snippets) = if style.is_some() {
         (scan.licenses.iter().cloned().map(WrittenLicense::new).collect(), snippet_licenses(&scan))
     } else {
         (Vec::new(), Vec::new())
     };
-    let external = if own.is_empty() { external_license(shared, entry) } else { None };
+    let mut external = None;
+    if let Some(sidecar) = sidecar(entry) {
+        own.clear();
+        external = Some(sidecar);
+    }
+    if let Some((annotation, precedence)) = annotation(shared, entry) {
+        match precedence {
+            Precedence::Closest if own.is_empty() && external.is_none() => external = Some(annotation),
+            Precedence::Closest => {}
+            Precedence::Override => {
+                own.clear();
+                external = Some(annotation);
+            }
+            Precedence::Aggregate => {
+                let inside =
+                    own.iter().map(|l| l.tag.text.clone()).chain(external.iter().map(|e| e.license.tag.text.clone()));
+                let all: Vec<String> = inside.chain(std::iter::once(annotation.license.tag.text.clone())).collect();
+                let origin = match &external {
+                    Some(e) => format!("{} and REUSE.toml", e.origin),
+                    None if own.is_empty() => "REUSE.toml".to_owned(),
+                    None => "the file's header and REUSE.toml".to_owned(),
+                };
+                own.clear();
+                external = Some(ExternalLicense { origin, license: WrittenLicense::new(tag(&conjunction(&all))) });
+            }
+        }
+    }
     Licenses { scan, own, snippets, external }
+}
+
+/// Expressions that all apply, as one (`A AND (B OR C)`).
+fn conjunction(all: &[String]) -> String {
+    let mut distinct: Vec<&String> = Vec::new();
+    for e in all {
+        if !distinct.contains(&e) {
+            distinct.push(e);
+        }
+    }
+    match distinct.as_slice() {
+        [one] => (*one).clone(),
+        many => many.iter().map(|e| format!("({e})")).collect::<Vec<_>>().join(" AND "),
+    }
+}
+
+/// A license tag written outside the file.
+fn tag(text: &str) -> LicenseTag {
+    LicenseTag { text: text.to_owned(), range: 0..0, line: 1 }
 }
 
 impl Licenses {
@@ -59,17 +108,29 @@ pub(super) fn snippet_licenses(scan: &header::Scan) -> Vec<(usize, WrittenLicens
     scan.snippets.iter().enumerate().filter_map(|(i, s)| Some((i, WrittenLicense::new(s.license.clone()?)))).collect()
 }
 
-/// A REUSE `.license` sidecar, else a `REUSE.toml` annotation.
-fn external_license(shared: &Shared<'_>, entry: &FileEntry) -> Option<ExternalLicense> {
-    if let Ok(Some(sidecar)) = reuse::sidecar_license(&entry.abs) {
-        if let Some(tag) = sidecar.licenses.into_iter().next() {
-            return Some(ExternalLicense {
-                origin: format!("{}.license", entry.rel),
-                license: WrittenLicense::new(tag),
-            });
-        }
+/// The license of the file's REUSE `.license` sidecar, if it has one with
+/// an identifier: several identifiers all apply.
+fn sidecar(entry: &FileEntry) -> Option<ExternalLicense> {
+    let found = reuse::sidecar_license(&entry.abs).ok()??;
+    let ids: Vec<String> = found.licenses.into_iter().map(|t| t.text).collect();
+    if ids.is_empty() {
+        return None;
     }
+    Some(ExternalLicense {
+        origin: format!("{}.license", entry.rel),
+        license: WrittenLicense::new(tag(&conjunction(&ids))),
+    })
+}
+
+/// The license the root `REUSE.toml` gives the file, and how it combines.
+fn annotation(shared: &Shared<'_>, entry: &FileEntry) -> Option<(ExternalLicense, Precedence)> {
     let found = reuse::reuse_toml_license(&shared.reuse.annotations, Path::new(&entry.rel))?;
-    let tag = LicenseTag { text: found.text, range: 0..0, line: 1 };
-    Some(ExternalLicense { origin: "REUSE.toml".to_owned(), license: WrittenLicense::new(tag) })
+    let license = ExternalLicense { origin: "REUSE.toml".to_owned(), license: WrittenLicense::new(tag(&found.text)) };
+    Some((license, found.precedence))
+}
+
+/// The license REUSE gives a file from outside it, for a file that cannot
+/// carry one (a binary file): its sidecar, else its `REUSE.toml` annotation.
+pub(super) fn outside(shared: &Shared<'_>, entry: &FileEntry) -> Option<ExternalLicense> {
+    sidecar(entry).or_else(|| annotation(shared, entry).map(|(l, _)| l))
 }
