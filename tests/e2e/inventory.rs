@@ -31,8 +31,13 @@ fn spdx_document_lists_every_file_with_its_checksum() {
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["spdxVersion"], "SPDX-2.3");
     let files = doc["files"].as_array().unwrap();
-    assert_eq!(files.len(), 5, "every checked .rs file");
+    let named = |suffix: &str| files.iter().filter(|f| f["fileName"].as_str().unwrap().ends_with(suffix)).count();
+    assert_eq!(named(".rs"), 5, "every checked .rs file");
+    assert_eq!(named("/Cargo.toml"), 3, "every crate's manifest");
     assert!(files.iter().all(|f| f["checksums"][0]["algorithm"] == "SHA1"));
+    // A manifest's license is what it declares.
+    let api = files.iter().find(|f| f["fileName"] == "./crates/acme-api/Cargo.toml").unwrap();
+    assert_eq!(api["licenseInfoInFiles"], serde_json::json!(["MIT"]));
     assert_eq!(doc["hasExtractedLicensingInfos"][0]["licenseId"], "LicenseRef-Acme-Enterprise");
 }
 

@@ -241,3 +241,25 @@ fn sidecars_binary_files_and_reuse_toml_precedence_agree_with_reuse() {
     assert_eq!(theirs.len(), 5, "{theirs:?}");
     assert_eq!(corefence_ids(dir.path()), theirs);
 }
+
+#[test]
+fn the_spdx_report_carries_copyrights_and_licenses_reuse_gives_from_outside() {
+    let dir = precedence_tree();
+    let run = crate::support::corefence_in(dir.path().to_path_buf(), &["report", "--format", "spdx"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let file = |name: &str| {
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["fileName"] == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    let logo = file("./assets/logo.png");
+    assert_eq!(logo["licenseInfoInFiles"], serde_json::json!(["Apache-2.0", "MIT"]));
+    assert_eq!(logo["copyrightText"], "2026 Acme");
+    assert_eq!(file("./src/close.rs")["copyrightText"], "2026 Acme");
+    assert_eq!(file("./src/over.rs")["licenseInfoInFiles"], serde_json::json!(["AGPL-3.0-only"]));
+}

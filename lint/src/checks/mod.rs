@@ -52,6 +52,8 @@ pub struct ExternalLicense {
     pub origin: String,
     /// The expression.
     pub license: WrittenLicense,
+    /// The `SPDX-FileCopyrightText` statements given with it.
+    pub copyrights: Vec<String>,
 }
 
 /// Everything a per-file check may look at.

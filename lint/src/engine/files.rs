@@ -191,7 +191,12 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
 
 /// A binary file: checked by the license REUSE gives it from outside (a
 /// `.license` sidecar, a `REUSE.toml` annotation), else reported as binary.
-fn binary_file(shared: &Shared<'_>, entry: &FileEntry, header_required: bool, binary: Diagnostic) -> FileResult {
+fn binary_file(
+    shared: &Shared<'_>,
+    entry: &FileEntry,
+    (bytes, header_required): (&[u8], bool),
+    binary: Diagnostic,
+) -> FileResult {
     let Some(external) = scan::outside(shared, entry).filter(|_| !is_rust(&entry.rel)) else {
         return FileResult { diagnostics: vec![binary], ..FileResult::default() };
     };
@@ -220,7 +225,9 @@ fn binary_file(shared: &Shared<'_>, entry: &FileEntry, header_required: bool, bi
     };
     let mut diagnostics = Vec::new();
     checks::check_file(&ctx, &mut diagnostics);
-    FileResult { diagnostics, license_ids: licenses.ids(), external: true, ..FileResult::default() }
+    let license_ids = licenses.ids();
+    let facts = shared.collect_facts.then(|| crate::inventory::facts::file_facts(&ctx, bytes, &license_ids));
+    FileResult { diagnostics, license_ids, facts, external: true, ..FileResult::default() }
 }
 
 /// The stages after reading, on one file's bytes: decode, scan, syntax,
@@ -231,7 +238,7 @@ fn analyse(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8], header_required
     let steps = shared.steps;
     let text = match steps.time(Step::Scan, || read::decode(&entry.rel, bytes)) {
         Ok(text) => text,
-        Err(binary) => return binary_file(shared, entry, header_required, *binary),
+        Err(binary) => return binary_file(shared, entry, (bytes, header_required), *binary),
     };
     let mut out = Vec::new();
     if text.not_utf8 {

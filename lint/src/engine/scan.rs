@@ -59,7 +59,12 @@ pub(super) fn scan(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8]) -> Lice
                     None => "the file's header and REUSE.toml".to_owned(),
                 };
                 own.clear();
-                external = Some(ExternalLicense { origin, license: WrittenLicense::new(tag(&conjunction(&all))) });
+                let mut copyrights: Vec<String> = scan.copyrights.iter().map(|t| t.text.clone()).collect();
+                copyrights.extend(external.iter().flat_map(|e| e.copyrights.iter().cloned()));
+                copyrights.extend(annotation.copyrights);
+                copyrights.dedup();
+                let license = WrittenLicense::new(tag(&conjunction(&all)));
+                external = Some(ExternalLicense { origin, license, copyrights });
             }
         }
     }
@@ -116,16 +121,17 @@ fn sidecar(entry: &FileEntry) -> Option<ExternalLicense> {
     if ids.is_empty() {
         return None;
     }
-    Some(ExternalLicense {
-        origin: format!("{}.license", entry.rel),
-        license: WrittenLicense::new(tag(&conjunction(&ids))),
-    })
+    let copyrights = found.copyrights.into_iter().map(|t| t.text).collect();
+    let license = WrittenLicense::new(tag(&conjunction(&ids)));
+    Some(ExternalLicense { origin: format!("{}.license", entry.rel), license, copyrights })
 }
 
 /// The license the root `REUSE.toml` gives the file, and how it combines.
 fn annotation(shared: &Shared<'_>, entry: &FileEntry) -> Option<(ExternalLicense, Precedence)> {
     let found = reuse::reuse_toml_license(&shared.reuse.annotations, Path::new(&entry.rel))?;
-    let license = ExternalLicense { origin: "REUSE.toml".to_owned(), license: WrittenLicense::new(tag(&found.text)) };
+    let copyrights = shared.reuse.annotations.get(found.annotation).map(|a| a.copyrights.clone()).unwrap_or_default();
+    let license = WrittenLicense::new(tag(&found.text));
+    let license = ExternalLicense { origin: "REUSE.toml".to_owned(), license, copyrights };
     Some((license, found.precedence))
 }
 

@@ -65,6 +65,9 @@ pub struct FileFacts {
     pub declared: Vec<String>,
     /// SHA-1 of the content, hex.
     pub sha1: String,
+    /// Its copyright statements: the header's, or those REUSE gives it
+    /// from outside (sidecar, `REUSE.toml`).
+    pub copyrights: Vec<String>,
     /// Code explicitly of an edition: tagged items (attributes and doc
     /// comments included) and SPDX snippets (markers included).
     pub regions: Vec<Region>,
@@ -96,6 +99,8 @@ pub struct CrateFacts {
     pub edition: EditionId,
     /// Its Cargo.toml license, if any (inherited ones resolved).
     pub license: Option<String>,
+    /// SHA-1 of its Cargo.toml, hex.
+    pub manifest_sha1: String,
 }
 
 /// What `corefence report` lists about the file.
@@ -140,6 +145,10 @@ pub(crate) fn file_facts(
         license_ids: license_ids.iter().map(|(id, _)| id.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
         declared: ctx.effective_licenses().iter().map(|l| l.tag.text.clone()).collect(),
         sha1: sha1_smol::Sha1::from(bytes).digest().to_string(),
+        copyrights: match ctx.external {
+            Some(e) if ctx.licenses.is_empty() => e.copyrights.clone(),
+            _ => ctx.scan.copyrights.iter().map(|t| t.text.clone()).collect(),
+        },
         regions,
         unclosed_snippets: ctx.scan.snippets.iter().filter(|s| s.end.is_none()).map(|s| s.line).collect(),
     }
@@ -206,6 +215,7 @@ fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {
             license: c.info.license.as_ref().map(|l| l.value.clone()).or_else(|| {
                 c.info.license_inherited.as_ref().and_then(|_| ws.inherited_license(c).map(|(_, l)| l.value.clone()))
             }),
+            manifest_sha1: sha1_smol::Sha1::from(c.manifest.text.as_bytes()).digest().to_string(),
         })
         .collect()
 }

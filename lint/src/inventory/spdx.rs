@@ -65,9 +65,62 @@ fn file_entry(id: &str, f: &FileFacts, config: &Config) -> Value {
         "checksums": [{ "algorithm": "SHA1", "checksumValue": f.sha1 }],
         "licenseConcluded": "NOASSERTION",
         "licenseInfoInFiles": infos,
-        "copyrightText": "NOASSERTION",
+        "copyrightText": copyright_text(&f.copyrights),
         "comment": format!("edition: {}", config.name(f.edition)),
     })
+}
+
+/// The copyright statements, one per line, or `NOASSERTION`.
+fn copyright_text(copyrights: &[String]) -> String {
+    if copyrights.is_empty() {
+        "NOASSERTION".to_owned()
+    } else {
+        copyrights.join("\n")
+    }
+}
+
+/// A crate's Cargo.toml as a file of the document: its `license` is what
+/// it declares.
+fn manifest_entry(id: &str, c: &super::facts::CrateFacts, config: &Config) -> (Value, Vec<String>) {
+    let ids: Vec<String> = c
+        .license
+        .as_deref()
+        .and_then(|l| crate::license::expr::LicenseExpr::parse(l).ok())
+        .map(|e| crate::checks::license::text::ids(&e))
+        .unwrap_or_default();
+    let infos = if ids.is_empty() { vec!["NOASSERTION".to_owned()] } else { ids.clone() };
+    let path = if c.dir.is_empty() { "Cargo.toml".to_owned() } else { format!("{}/Cargo.toml", c.dir) };
+    let entry = json!({
+        "SPDXID": id,
+        "fileName": format!("./{path}"),
+        "checksums": [{ "algorithm": "SHA1", "checksumValue": c.manifest_sha1 }],
+        "licenseConcluded": "NOASSERTION",
+        "licenseInfoInFiles": infos,
+        "copyrightText": "NOASSERTION",
+        "comment": format!("edition: {}; the crate's manifest", config.name(c.edition)),
+    });
+    (entry, ids)
+}
+
+/// The crates' manifests as files of their packages.
+fn add_manifests(
+    inv: &Inventory,
+    config: &Config,
+    files: &mut Vec<Value>,
+    per_package: &mut BTreeMap<String, (Vec<String>, BTreeSet<String>)>,
+    relationships: &mut Vec<Value>,
+) {
+    for (i, c) in inv.crates.iter().enumerate() {
+        let id = format!("SPDXRef-Manifest-{i}");
+        let (entry, ids) = manifest_entry(&id, c, config);
+        files.push(entry);
+        let package = spdx_id("Package", &c.name);
+        let slot = per_package.entry(package.clone()).or_default();
+        slot.0.push(c.manifest_sha1.clone());
+        slot.1.extend(ids);
+        relationships
+            .push(json!({ "spdxElementId": package, "relationshipType": "CONTAINS", "relatedSpdxElement": id }));
+    }
 }
 
 /// Writes the document.
@@ -98,6 +151,7 @@ pub fn write(out: &mut dyn Write, inv: &Inventory, config: &Config) -> io::Resul
         relationships
             .push(json!({ "spdxElementId": package, "relationshipType": "CONTAINS", "relatedSpdxElement": id }));
     }
+    add_manifests(inv, config, &mut files, &mut per_package, &mut relationships);
     let mut packages = Vec::new();
     let describe = |id: &str| json!({ "spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": id });
     let mut describes = Vec::new();
