@@ -17,7 +17,8 @@ fn workspace() -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
-fn walk(root: &Path) -> Vec<PathBuf> {
+/// Every file under `root`, relative to it.
+pub(crate) fn walk(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![PathBuf::new()];
     while let Some(rel) = stack.pop() {
@@ -34,7 +35,8 @@ fn walk(root: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn check(root: &Path, paths: &[&str], cache: bool) -> Outcome {
+/// A run reporting on `paths` (everything when empty), with or without the cache.
+pub(crate) fn check(root: &Path, paths: &[&str], cache: bool) -> Outcome {
     let paths = paths.iter().map(PathBuf::from).collect();
     run(&Options { start: root.to_path_buf(), paths, jobs: 2, cache, ..Options::default() }).unwrap()
 }
@@ -111,11 +113,16 @@ fn a_configuration_change_drops_the_cache() {
 
 /// Marks `root` as having a Cargo build folder (where the cache goes) and
 /// sets every file's time an hour back, so that the cache may trust it.
-fn with_old_files(root: &Path) {
+pub(crate) fn with_old_files(root: &Path) {
     std::fs::create_dir_all(root.join("target")).unwrap();
     std::fs::write(root.join("target/CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55\n").unwrap();
+    age(root, &walk(root));
+}
+
+/// Sets the files' modification time an hour back.
+pub(crate) fn age(root: &Path, files: &[PathBuf]) {
     let old = SystemTime::now() - Duration::from_hours(1);
-    for rel in walk(root) {
+    for rel in files {
         std::fs::File::options().write(true).open(root.join(rel)).unwrap().set_modified(old).unwrap();
     }
 }

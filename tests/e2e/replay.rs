@@ -2,50 +2,18 @@
 //! nothing changed: the same findings, nothing read, and never a stale one.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
 
-use corefence::engine::{run, Options, Outcome};
+use corefence::engine::Outcome;
 
+use crate::cache::{age, check, walk, with_old_files};
 use crate::support::copy_fixture;
 
 /// A copy of a fixture whose files are an hour old (so that their stamps
 /// can be trusted) with a Cargo build folder to keep the cache in.
 fn workspace(fixture: &str) -> (tempfile::TempDir, PathBuf) {
     let (dir, root) = copy_fixture(fixture);
-    std::fs::create_dir_all(root.join("target")).unwrap();
-    std::fs::write(root.join("target/CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55\n").unwrap();
-    age(&root, &walk(&root));
+    with_old_files(&root);
     (dir, root)
-}
-
-fn walk(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        for entry in std::fs::read_dir(root.join(&rel)).unwrap() {
-            let entry = entry.unwrap();
-            let child = rel.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                stack.push(child);
-            } else {
-                out.push(child);
-            }
-        }
-    }
-    out
-}
-
-/// Sets the files' modification time an hour back.
-fn age(root: &Path, files: &[PathBuf]) {
-    let old = SystemTime::now() - Duration::from_hours(1);
-    for rel in files {
-        std::fs::File::options().write(true).open(root.join(rel)).unwrap().set_modified(old).unwrap();
-    }
-}
-
-fn check(root: &Path, paths: &[&str], cache: bool) -> Outcome {
-    let paths = paths.iter().map(PathBuf::from).collect();
-    run(&Options { start: root.to_path_buf(), paths, jobs: 2, cache, ..Options::default() }).unwrap()
 }
 
 /// Everything a user sees of each finding, in any output format.

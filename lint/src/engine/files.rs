@@ -206,12 +206,30 @@ fn binary_file(
         snippets: Vec::new(),
         external: Some(external),
     };
+    let source = Arc::new(SourceFile::new(entry.rel.clone(), ""));
+    let mut diagnostics = Vec::new();
+    let (license_ids, facts) =
+        run_checks(shared, entry, (&source, bytes), &licenses, (header_required, None), &mut diagnostics);
+    FileResult { diagnostics, license_ids, facts, external: true, ..FileResult::default() }
+}
+
+/// The per-file checks on a file's licenses (and, for parsed Rust, its
+/// tags), adding to `out`; and the license ids it uses, with what `report`
+/// keeps of it.
+#[allow(clippy::type_complexity)] // two results of one pass
+fn run_checks(
+    shared: &Shared<'_>,
+    entry: &FileEntry,
+    (source, bytes): (&Arc<SourceFile>, &[u8]),
+    licenses: &scan::Licenses,
+    (header_required, parsed): (bool, Option<&crate::parse::ParsedFile>),
+    out: &mut Vec<Diagnostic>,
+) -> (Vec<(String, std::ops::Range<usize>)>, Option<crate::inventory::facts::FileFacts>) {
     let config = shared.config;
     let (edition, reason) = shared.editions.file_edition(config, shared.ws, &entry.rel);
-    let source = Arc::new(SourceFile::new(entry.rel.clone(), ""));
     let ctx = FileContext {
         config,
-        source: &source,
+        source,
         edition,
         reason: &reason,
         header_required,
@@ -221,20 +239,18 @@ fn binary_file(
         snippet_licenses: &licenses.snippets,
         external: licenses.external.as_ref(),
         accepted: shared.accepted,
-        parsed: None,
+        parsed,
     };
-    let mut diagnostics = Vec::new();
-    checks::check_file(&ctx, &mut diagnostics);
+    shared.steps.time(Step::Check, || checks::check_file(&ctx, out));
     let license_ids = licenses.ids();
     let facts = shared.collect_facts.then(|| crate::inventory::facts::file_facts(&ctx, bytes, &license_ids));
-    FileResult { diagnostics, license_ids, facts, external: true, ..FileResult::default() }
+    (license_ids, facts)
 }
 
 /// The stages after reading, on one file's bytes: decode, scan, syntax,
 /// then the per-file checks; and what the report, the index and the
 /// suppressions keep of the file.
 fn analyse(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8], header_required: bool, is_rust: bool) -> FileResult {
-    let config = shared.config;
     let steps = shared.steps;
     let text = match steps.time(Step::Scan, || read::decode(&entry.rel, bytes)) {
         Ok(text) => text,
@@ -253,24 +269,8 @@ fn analyse(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8], header_required
     if let Some(problem) = &syntax.problem {
         out.push(checks::parse::syntax::diagnostic(&text.source, problem));
     }
-    let (edition, reason) = shared.editions.file_edition(config, shared.ws, &entry.rel);
-    let ctx = FileContext {
-        config,
-        source: &text.source,
-        edition,
-        reason: &reason,
-        header_required,
-        third_party: config.is_third_party(&entry.rel),
-        scan: &licenses.scan,
-        licenses: &licenses.own,
-        snippet_licenses: &licenses.snippets,
-        external: licenses.external.as_ref(),
-        accepted: shared.accepted,
-        parsed: syntax.parsed.as_ref(),
-    };
-    steps.time(Step::Check, || checks::check_file(&ctx, &mut out));
-    let license_ids = licenses.ids();
-    let facts = shared.collect_facts.then(|| crate::inventory::facts::file_facts(&ctx, bytes, &license_ids));
+    let parsed = (header_required, syntax.parsed.as_ref());
+    let (license_ids, facts) = run_checks(shared, entry, (&text.source, bytes), &licenses, parsed, &mut out);
     let index =
         syntax.parsed.map(|p| syntax::index_data(shared, entry, p, syntax.problem, &licenses.scan, &licenses.snippets));
     let style = comment::style_for_path(Path::new(&entry.rel)).unwrap_or(CommentStyle::Hash);
