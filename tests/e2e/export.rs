@@ -321,3 +321,46 @@ fn a_build_failure_check_did_not_predict_is_called_a_corefence_bug() {
     assert!(text(&export).contains("error[export/build]"), "{}", text(&export));
     assert!(text(&export).contains("this is a corefence bug"), "{}", text(&export));
 }
+
+/// A crate only the enterprise build has (a test-suite crate that turns on
+/// `enterprise` in its dependencies): without `build-only-crates` every use
+/// it makes is a finding; with it there is none, the community export drops
+/// the crate, and both editions' exports build.
+#[test]
+fn a_crate_only_the_enterprise_build_has_may_use_enterprise_code_and_leaves_the_community_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    let config = |extra: &str| {
+        format!(
+            "default = \"community\"\n[editions.community]\nlicense = \"MIT\"\n[editions.enterprise]\nlicense = \"LicenseRef-E\"\nuses = [\"community\"]\nfeatures = [\"enterprise\"]\n{extra}\n[headers]\ninclude = []\n"
+        )
+    };
+    write(&root, "corefence.toml", config(""));
+    write(&root, "Cargo.toml", "[workspace]\nmembers = [\"core\", \"tests\"]\nresolver = \"2\"\n");
+    write(&root, "core/Cargo.toml", "[package]\nname = \"core-lib\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[features]\nenterprise = []\n");
+    write(&root, "core/src/lib.rs", "pub fn open() {}\n\n#[cfg(feature = \"enterprise\")]\npub fn audit() {}\n");
+    write(
+        &root,
+        "tests/Cargo.toml",
+        "[package]\nname = \"suite\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\ncore-lib = { path = \"../core\", features = [\"enterprise\"] }\n",
+    );
+    write(&root, "tests/src/lib.rs", "pub fn run() {\n    core_lib::open();\n    core_lib::audit();\n}\n");
+    let before = corefence(&root, &["check", "--format", "short", "--no-cache"]);
+    let found = String::from_utf8_lossy(&before.stdout).into_owned();
+    assert!(found.contains("tests/Cargo.toml") && found.contains("boundary/dependency"), "{found}");
+    assert!(found.contains("tests/src/lib.rs:3") && found.contains("boundary/import"), "{found}");
+
+    write(&root, "corefence.toml", config("build-only-crates = [\"suite\"]"));
+    let after = corefence(&root, &["check", "--format", "short", "--no-cache"]);
+    assert_eq!(after.status.code(), Some(0), "{}", text(&after));
+    let community = dir.path().join("community");
+    let export = corefence(&root, &["export", "--edition", "community", community.to_str().unwrap(), "--check"]);
+    assert_eq!(export.status.code(), Some(0), "{}", text(&export));
+    let exported = tree(&community);
+    assert!(!exported.iter().any(|f| f.starts_with("tests/")), "{exported:?}");
+    assert!(exported.contains("core/src/lib.rs"), "{exported:?}");
+    let enterprise = dir.path().join("enterprise");
+    let export = corefence(&root, &["export", "--edition", "enterprise", enterprise.to_str().unwrap(), "--check"]);
+    assert_eq!(export.status.code(), Some(0), "{}", text(&export));
+    assert!(tree(&enterprise).contains("tests/src/lib.rs"));
+}

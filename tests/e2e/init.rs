@@ -43,6 +43,7 @@ const LAYOUTS: [Layout; 3] = [
             "enterprise code     crates/common/src/enterprise/**",
             "enterprise code     crates/server/src/undelete.rs",
             "enterprise feature  enterprise",
+            "build-only crate    tests",
             "headers             on",
         ],
         crossing: ("crates/server/src/api.rs", "pub fn leak() -> u32 {\n    common::enterprise::MAX_ACCOUNTS\n}\n"),
@@ -110,7 +111,7 @@ fn init_stdout_prints_the_configuration_and_the_dry_run_counts_findings() {
     let community = &config["editions"]["community"]["license"];
     assert_eq!(community.as_str(), Some("AGPL-3.0-only OR LicenseRef-SEL"));
     assert!(
-        run.stderr.contains("dry run of `corefence check` with it: 1 finding in 7 files (1 license/missing)"),
+        run.stderr.contains("dry run of `corefence check` with it: 1 finding in 8 files (1 license/missing)"),
         "{}",
         run.stderr
     );

@@ -40,6 +40,10 @@ pub struct Edition {
     /// (`default-features = false`: it is built with `--no-default-features`,
     /// so `default` may switch on what the edition may not use).
     pub default_features: bool,
+    /// Crates that exist only in this edition's build (`build-only-crates`:
+    /// built with its features on, as a target with `required-features`):
+    /// their code may use the edition, their files keep their own license.
+    pub build_only_crates: Vec<Pattern>,
     /// Editions this one may use: itself and `uses`, transitively.
     pub may_use: Vec<EditionId>,
 }
@@ -209,6 +213,13 @@ impl Config {
         let (set, owner) = &self.sets.assign_crates;
         let assign = set.last_match(crate_name).and_then(|p| owner.get(p))?;
         self.assigns.get(*assign).map(|a| a.edition)
+    }
+
+    /// The edition whose build alone has the crate (`build-only-crates`),
+    /// if any: the highest that names it.
+    pub fn build_only_edition(&self, crate_name: &str) -> Option<EditionId> {
+        let named = |e: &Edition| e.build_only_crates.iter().any(|p| p.matches(crate_name));
+        self.editions.iter().enumerate().filter(|(_, e)| named(e)).map(|(id, _)| id).reduce(|a, b| self.higher(a, b))
     }
 
     /// The edition mapped to a Cargo feature, if any.

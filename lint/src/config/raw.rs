@@ -28,6 +28,7 @@ pub struct RawEdition {
     pub uses: Vec<Sp<String>>,
     pub features: Vec<Sp<String>>,
     pub default_features: Option<Sp<bool>>,
+    pub build_only_crates: Vec<Sp<String>>,
 }
 
 /// One `[[assign]]` entry as written.
@@ -206,13 +207,15 @@ impl Reader<'_> {
     fn edition(&mut self, name: &Spanned<std::borrow::Cow<'_, str>>, value: &Spanned<DeValue<'_>>) -> RawEdition {
         let mut edition =
             RawEdition { name: Sp { value: name.get_ref().to_string(), span: name.span() }, ..RawEdition::default() };
-        self.fields(value, &["license", "uses", "features", "default-features"], |r, k, v| match k {
+        let keys = ["license", "uses", "features", "default-features", "build-only-crates"];
+        self.fields(value, &keys, |r, k, v| match k {
             "license" => {
                 edition.license = r.strings(v);
                 edition.license_span = Some(v.span());
             }
             "uses" => edition.uses = r.strings(v),
             "default-features" => edition.default_features = r.boolean(v),
+            "build-only-crates" => edition.build_only_crates = r.strings(v),
             _ => edition.features = r.strings(v),
         });
         if edition.license_span.is_none() && value.get_ref().is_table() {

@@ -53,6 +53,12 @@ pub fn validate(raw: &RawConfig, source: Option<Arc<SourceFile>>, problems: &mut
             .collect()
     };
 
+    let mut editions = editions;
+    for e in &mut editions {
+        if let Some(written) = raw.editions.iter().find(|r| r.name.value == e.name) {
+            e.build_only_crates = compile(&written.build_only_crates, problems);
+        }
+    }
     let assigns: Vec<Assign> = raw
         .assigns
         .iter()
@@ -174,6 +180,7 @@ fn editions(raw: &RawConfig, names: &Names<'_>, problems: &mut Vec<ConfigProblem
             licenses,
             features: e.features.iter().map(|f| f.value.clone()).collect(),
             default_features: e.default_features.as_ref().is_none_or(|d| d.value),
+            build_only_crates: Vec::new(),
             may_use: Vec::new(),
         });
     }

@@ -288,8 +288,13 @@ struct Written {
 impl<'a> ExportPlan<'a> {
     fn new(outcome: &'a engine::Outcome, removed_edition: &'a dyn Fn(EditionId) -> bool) -> Self {
         let config = &outcome.config;
-        let removed_crates: Vec<&CrateFacts> =
-            outcome.inventory.crates.iter().filter(|c| removed_edition(c.edition)).collect();
+        // A crate only a removed edition's build has goes too.
+        let removed_crates: Vec<&CrateFacts> = outcome
+            .inventory
+            .crates
+            .iter()
+            .filter(|c| removed_edition(c.edition) || c.build_only.is_some_and(removed_edition))
+            .collect();
         let mut removal = manifest::Removal {
             features: config
                 .editions

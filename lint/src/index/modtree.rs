@@ -368,12 +368,19 @@ impl ModTree {
 
     fn pass(inputs: &Inputs<'_>, shared: &BTreeMap<usize, EditionId>) -> ModTree {
         let mut tree = ModTree::default();
+        // A crate only one edition's build has (`build-only-crates`) is, in
+        // every target, as gated as a target requiring that edition's features.
+        let crate_gate = |ci: Option<usize>| {
+            let only =
+                ci.and_then(|ci| inputs.ws.crates.get(ci)).and_then(|c| inputs.config.build_only_edition(&c.name));
+            only.map_or_else(Gate::default, |e| Gate { plain: Need::Edition(e), test: Need::Edition(e) })
+        };
         for (ci, c) in inputs.ws.crates.iter().enumerate() {
             for t in &c.targets {
                 let Some(file) = inputs.file(&t.root) else { continue };
                 // A target with `required-features` exists only in builds with them on.
                 let required = Cfg::All(t.required_features.iter().cloned().map(Cfg::Feature).collect());
-                let gate = inputs.requirement(Some(ci), &required);
+                let gate = inputs.combine(inputs.requirement(Some(ci), &required), crate_gate(Some(ci)));
                 tree.add_root(inputs, shared, (Some(ci), gate), &t.kind, &t.name.replace('-', "_"), file);
             }
         }
@@ -383,7 +390,7 @@ impl ModTree {
                     .ws
                     .crate_of(&data.rel)
                     .and_then(|c| inputs.ws.crates.iter().position(|x| std::ptr::eq(x, c)));
-                tree.add_root(inputs, shared, (krate, Gate::default()), "orphan", "", file);
+                tree.add_root(inputs, shared, (krate, crate_gate(krate)), "orphan", "", file);
             }
         }
         tree

@@ -41,7 +41,7 @@ impl Inventory {
         Inventory {
             root: root.to_path_buf(),
             files,
-            crates: crate_facts(ws, editions),
+            crates: crate_facts(config, ws, editions),
             file_editions: file_editions(config, ws, editions, declared),
             links: link_editions(config, ws, editions),
         }
@@ -101,6 +101,8 @@ pub struct CrateFacts {
     pub license: Option<String>,
     /// SHA-1 of its Cargo.toml, hex.
     pub manifest_sha1: String,
+    /// The edition whose build alone has it (`build-only-crates`), if any.
+    pub build_only: Option<EditionId>,
 }
 
 /// What `corefence report` lists about the file.
@@ -204,7 +206,7 @@ fn link_editions(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<
         .collect()
 }
 
-fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {
+fn crate_facts(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {
     ws.crates
         .iter()
         .enumerate()
@@ -216,6 +218,7 @@ fn crate_facts(ws: &Workspace, editions: &EditionMap) -> Vec<CrateFacts> {
                 c.info.license_inherited.as_ref().and_then(|_| ws.inherited_license(c).map(|(_, l)| l.value.clone()))
             }),
             manifest_sha1: sha1_smol::Sha1::from(c.manifest.text.as_bytes()).digest().to_string(),
+            build_only: config.build_only_edition(&c.name),
         })
         .collect()
 }

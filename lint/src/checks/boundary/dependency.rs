@@ -32,6 +32,11 @@ pub fn check(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<Diag
             continue;
         }
         let (from, _) = editions.crate_edition(index);
+        // A crate only an edition's build has may use what that edition may.
+        let built_in = config.build_only_edition(&c.name);
+        let may_use = |to: EditionId| {
+            to == from || config.may_use(from, to) || built_in.is_some_and(|b| b == to || config.may_use(b, to))
+        };
         for dep in &c.info.dependencies {
             if dep.kind == DepKind::Dev && !config.deny_dev_dependencies {
                 continue;
@@ -39,8 +44,8 @@ pub fn check(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<Diag
             let Some(target_index) = ws.dependency_crate(c, dep) else { continue };
             let Some(target) = ws.crates.get(target_index) else { continue };
             let (to, _) = editions.crate_edition(target_index);
-            if to == from || config.may_use(from, to) {
-                out.extend(higher_features(config, ws, editions, (c, from), dep, (target, target_index)));
+            if may_use(to) {
+                out.extend(higher_features(config, ws, editions, (c, from, &may_use), dep, (target, target_index)));
                 continue;
             }
             let enabling = if dep.optional {
@@ -90,14 +95,14 @@ fn higher_features(
     config: &Config,
     ws: &Workspace,
     editions: &EditionMap,
-    (c, from): (&Crate, EditionId),
+    (c, from, may_use): (&Crate, EditionId, &dyn Fn(EditionId) -> bool),
     dep: &Dependency,
     (target, target_index): (&Crate, usize),
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for feature in ws.dependency_features(c, dep) {
         let Some(to) = editions.feature_edition(config, Some(target_index), &feature.value) else { continue };
-        if to == from || config.may_use(from, to) {
+        if may_use(to) {
             continue;
         }
         let (from_name, to_name) = (config.name(from), config.name(to));

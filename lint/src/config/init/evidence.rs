@@ -52,6 +52,9 @@ pub struct Proposal {
     pub features: Vec<Finding>,
     /// The community edition is built without default features.
     pub no_default_features: Option<Finding>,
+    /// Crates only the enterprise build has: they turn the enterprise
+    /// features of their dependencies on unconditionally.
+    pub build_only: Vec<Finding>,
     /// Whether the repository uses headers (`on` or `off`), and why.
     pub headers: Finding,
     /// Whether header checks stay on.
@@ -304,6 +307,16 @@ impl Proposal {
         }
         self.features = found.into_iter().map(|(value, from)| Finding { value, from }).collect();
         let mapped: BTreeSet<&str> = self.features.iter().map(|f| f.value.as_str()).collect();
+        for c in ws.crates.iter().filter(|c| !enterprise_dir(&c.dir)) {
+            let forced = c.info.dependencies.iter().find_map(|d| {
+                let on = ws.dependency_features(c, d).find(|f| mapped.contains(f.value.as_str()))?;
+                Some((d.key.clone(), on.value.clone()))
+            });
+            if let Some((dep, feature)) = forced {
+                let from = format!("{}/Cargo.toml: it always turns on `{feature}` of `{dep}`", c.dir);
+                self.build_only.push(Finding { value: c.name.clone(), from });
+            }
+        }
         for c in ws.crates.iter().filter(|c| !enterprise_dir(&c.dir)) {
             let Some(default) = c.info.features.iter().find(|f| f.name == "default") else { continue };
             if let Some(on) = default.enables.iter().find(|e| mapped.contains(e.as_str())) {

@@ -113,6 +113,14 @@ pub fn render(p: &Proposal) -> String {
         let features: Vec<&Finding> = p.features.iter().collect();
         let _ = writeln!(out, "features = [{}]", list(&features));
     }
+    if !p.build_only.is_empty() {
+        out.push_str("# Crates only the enterprise build has: their code may use enterprise code.\n");
+        for f in &p.build_only {
+            out.push_str(&each(f));
+        }
+        let names: Vec<String> = p.build_only.iter().map(|f| toml_string(&glob_literal(&f.value))).collect();
+        let _ = writeln!(out, "build-only-crates = [{}]", names.join(", "));
+    }
     if !p.crates.is_empty() {
         out.push_str("\n# Whole crates of the enterprise edition (globs such as \"acme-ee-*\" work).\n");
         for f in &p.crates {
@@ -172,6 +180,9 @@ pub fn summary(p: &Proposal) -> Vec<(String, String, String)> {
     }
     for f in &p.features {
         row("enterprise feature", f);
+    }
+    for f in &p.build_only {
+        row("build-only crate", f);
     }
     row("headers", &p.headers);
     for f in &p.third_party {
