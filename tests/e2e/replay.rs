@@ -139,3 +139,15 @@ fn a_sidecar_license_change_is_seen() {
         findings(&after)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_new_link_to_a_file_means_a_full_check() {
+    let (_dir, root) = workspace("boundary/import");
+    check(&root, &[], true);
+    assert!(replayed(&check(&root, &[], true)));
+    std::os::unix::fs::symlink("main.rs", root.join("crates/acme-app/src/alias.rs")).unwrap();
+    let after = check(&root, &[], true);
+    assert!(!replayed(&after), "a link changes what the walk sees");
+    assert_eq!(findings(&after), findings(&check(&root, &[], false)));
+}

@@ -51,13 +51,25 @@ pub struct Findings {
 }
 
 /// The digest of everything a full run's file findings depend on: the
-/// cache key and every file's path, size and stamp. `None` when a checked
+/// cache key, the links to files, and every file's path, size and stamp. `None` when a checked
 /// file has no stamp to trust (changed within [`super::RACY`] of `started`,
 /// or unstamped).
-pub fn digest(key: u64, files: &[FileEntry], checked: &dyn Fn(&str) -> bool, started: SystemTime) -> Option<u64> {
+pub fn digest(
+    key: u64,
+    (files, links): (&[FileEntry], &BTreeMap<String, String>),
+    checked: &dyn Fn(&str) -> bool,
+    started: SystemTime,
+) -> Option<u64> {
     let racy_after = super::racy_after(started);
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(&key.to_le_bytes());
+    // Links to workspace files, and where they end.
+    for (link, target) in links {
+        for part in [link, target] {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+    }
     for f in files {
         hasher.update(&(f.rel.len() as u64).to_le_bytes());
         hasher.update(f.rel.as_bytes());

@@ -286,7 +286,7 @@ fn replay_key(
     checked: &dyn Fn(&str) -> bool,
     started: std::time::SystemTime,
 ) -> Option<(PathBuf, u64)> {
-    Some((cache.path()?.to_path_buf(), replay::digest(cache.key(), &ws.files, checked, started)?))
+    Some((cache.path()?.to_path_buf(), replay::digest(cache.key(), (&ws.files, &ws.links), checked, started)?))
 }
 
 /// What the file and boundary stages found.
