@@ -123,8 +123,10 @@ impl Proposal {
         };
         p.community_license(ws, &headed, &license_files, &in_vendored);
         p.enterprise_license(&headed, &license_files);
-        p.enterprise_paths(ws, &headed, &license_files, &rust);
-        p.enterprise_features(ws);
+        // Read once, for the paths and the features both.
+        let gates = gated_modules(ws, &rust);
+        p.enterprise_paths(ws, &headed, &license_files, (&rust, &gates));
+        p.enterprise_features(ws, &gates);
         p.third_party = vendored
             .iter()
             .map(|v| Finding { value: folder_glob(v), from: format!("{v}: crates that are not workspace members") })
@@ -200,7 +202,13 @@ impl Proposal {
     /// Folders and files of the enterprise license, folders with a
     /// commercial license file, conventional folders, and modules a
     /// feature gate confirms.
-    fn enterprise_paths(&mut self, ws: &Workspace, headed: &[Headed], files: &[LicenseFile], rust: &[&str]) {
+    fn enterprise_paths(
+        &mut self,
+        ws: &Workspace,
+        headed: &[Headed],
+        files: &[LicenseFile],
+        (rust, gates): (&[&str], &[GatedModule]),
+    ) {
         let mut paths: BTreeMap<String, String> = BTreeMap::new();
         // Crates enterprise by name: their files need no path of their own.
         let embedded = crate::config::Config::embedded();
@@ -250,7 +258,7 @@ impl Proposal {
                 }
             }
         }
-        for gate in gated_modules(ws, rust) {
+        for gate in gates {
             let entry = paths.entry(gate.glob.clone());
             entry.or_insert_with(|| {
                 format!("{}: `mod {}` under cfg(feature = \"{}\")", gate.declared_in, gate.name, gate.feature)
@@ -276,7 +284,7 @@ impl Proposal {
 
     /// Features that switch on an enterprise crate or gate an enterprise
     /// module; and whether a community crate's `default` turns one on.
-    fn enterprise_features(&mut self, ws: &Workspace) {
+    fn enterprise_features(&mut self, ws: &Workspace, gates: &[GatedModule]) {
         let patterns: Vec<crate::config::Pattern> =
             self.paths.iter().filter_map(|f| crate::config::Pattern::new(&f.value, None).ok()).collect();
         let enterprise_dir = |dir: &str| patterns.iter().any(|p| p.matches(dir));
@@ -298,9 +306,7 @@ impl Proposal {
                 }
             }
         }
-        for gate in
-            gated_modules(ws, &ws.files.iter().map(|f| f.rel.as_str()).filter(|r| is_rust(r)).collect::<Vec<_>>())
-        {
+        for gate in gates {
             found.entry(gate.feature.clone()).or_insert_with(|| {
                 format!("{}: `mod {}` under cfg(feature = \"{}\")", gate.declared_in, gate.name, gate.feature)
             });
@@ -337,6 +343,11 @@ fn is_rust(rel: &str) -> bool {
     std::path::Path::new(rel).extension().is_some_and(|e| e == "rs")
 }
 
+/// The walked file at `rel` (the walk sorts them by path).
+fn file<'w>(ws: &'w Workspace, rel: &str) -> Option<&'w crate::workspace::FileEntry> {
+    ws.files.binary_search_by(|f| f.rel.as_str().cmp(rel)).ok().and_then(|i| ws.files.get(i))
+}
+
 /// A glob matching the path `rel` and nothing else.
 fn literal(rel: &str) -> String {
     rel.split('/').map(super::glob_literal).collect::<Vec<_>>().join("/")
@@ -352,7 +363,7 @@ fn read_headers(ws: &Workspace, rust: &[&str]) -> Vec<Headed> {
     use rayon::prelude::*;
     rust.par_iter()
         .filter_map(|rel| {
-            let entry = ws.files.iter().find(|f| f.rel == *rel)?;
+            let entry = file(ws, rel)?;
             let bytes = std::fs::read(&entry.abs).ok()?;
             let scan = crate::license::header::scan(&bytes, CommentStyle::Rust);
             Some(Headed {
@@ -396,7 +407,7 @@ struct GatedModule {
 fn gated_modules(ws: &Workspace, rust: &[&str]) -> Vec<GatedModule> {
     let mut out = Vec::new();
     for rel in rust {
-        let Some(entry) = ws.files.iter().find(|f| f.rel == *rel) else { continue };
+        let Some(entry) = file(ws, rel) else { continue };
         let Ok(text) = std::fs::read_to_string(&entry.abs) else { continue };
         let mut gate: Option<String> = None;
         for line in text.lines().map(str::trim) {
