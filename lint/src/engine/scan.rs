@@ -37,7 +37,7 @@ pub(super) fn scan(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8]) -> Lice
         (Vec::new(), Vec::new())
     };
     let mut external = None;
-    if let Some(sidecar) = sidecar(entry) {
+    if let Some(sidecar) = sidecar(shared, entry) {
         own.clear();
         external = Some(sidecar);
     }
@@ -115,7 +115,10 @@ pub(super) fn snippet_licenses(scan: &header::Scan) -> Vec<(usize, WrittenLicens
 
 /// The license of the file's REUSE `.license` sidecar, if it has one with
 /// an identifier: several identifiers all apply.
-fn sidecar(entry: &FileEntry) -> Option<ExternalLicense> {
+fn sidecar(shared: &Shared<'_>, entry: &FileEntry) -> Option<ExternalLicense> {
+    // The walk saw every file: only a sidecar it found is opened.
+    let name = format!("{}.license", entry.rel);
+    shared.ws.files.binary_search_by(|f| f.rel.as_str().cmp(&name)).ok()?;
     let found = reuse::sidecar_license(&entry.abs).ok()??;
     let ids: Vec<String> = found.licenses.into_iter().map(|t| t.text).collect();
     if ids.is_empty() {
@@ -138,5 +141,5 @@ fn annotation(shared: &Shared<'_>, entry: &FileEntry) -> Option<(ExternalLicense
 /// The license REUSE gives a file from outside it, for a file that cannot
 /// carry one (a binary file): its sidecar, else its `REUSE.toml` annotation.
 pub(super) fn outside(shared: &Shared<'_>, entry: &FileEntry) -> Option<ExternalLicense> {
-    sidecar(entry).or_else(|| annotation(shared, entry).map(|(l, _)| l))
+    sidecar(shared, entry).or_else(|| annotation(shared, entry).map(|(l, _)| l))
 }
