@@ -614,6 +614,16 @@ fn unmatched_crate_name_suggests_the_closest_crate() {
 }
 
 #[test]
+fn unmatched_build_only_crate_is_flagged_and_a_matching_one_is_not() {
+    let config = CONFIG.replace("features = [\"enterprise\"]", "features = [\"enterprise\"]\nbuild-only-crates = [\"app\", \"acme-test\"]");
+    let f = Fixture::with_config(&config, &[]);
+    let found = super::config::unmatched::check(&f.config, &f.ws);
+    let d = only(&found);
+    assert_finding(d, "config/unmatched", "`acme-test` matches no crate in the workspace");
+    assert_eq!(at(d), ("corefence.toml", 10, 29));
+}
+
+#[test]
 fn unmatched_does_not_fire_when_every_glob_matches() {
     // `**/*.rs` and `vendor/**` match files; `app/src` only a folder.
     let config = CONFIG.replace("paths = [\"ee/**\"]", "paths = [\"ee/**\", \"app/src\"]");

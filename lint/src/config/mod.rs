@@ -245,7 +245,8 @@ impl Config {
         });
         let headers = self.headers.include.iter().chain(&self.headers.exclude).map(|p| (PatternKind::Path, p));
         let third = self.third_party.iter().map(|p| (PatternKind::Path, p));
-        assigns.chain(headers).chain(third).filter(|(_, p)| p.span.is_some())
+        let build_only = self.editions.iter().flat_map(|e| &e.build_only_crates).map(|p| (PatternKind::Crate, p));
+        assigns.chain(headers).chain(third).chain(build_only).filter(|(_, p)| p.span.is_some())
     }
 }
 
