@@ -209,6 +209,19 @@ fn private_and_crate_items_are_not_reached_from_another_crate() {
 }
 
 #[test]
+fn private_methods_and_fields_of_another_crate_are_not_taken_for_an_unknown_receiver() {
+    // `resp` comes from a dependency outside the workspace: its type is
+    // unknown, and the enterprise crate's only `text` and `body` are private;
+    // its public `matched_lines` is still taken for the enterprise one.
+    let ee = "pub struct Grep { body: String }\nimpl Grep {\n  fn text(&self) -> &str { &self.body }\n  pub fn matched_lines(&self) -> usize { 0 }\n}\n";
+    let lib = "#[cfg(feature = \"enterprise\")]\npub use acme_ee as ee;\npub async fn f() -> usize {\n  let resp = CLIENT.post(1).send().await.unwrap();\n  resp.text().len() + resp.body.len() + resp.matched_lines()\n}\n";
+    assert_eq!(
+        findings("", &[("ee/src/lib.rs", ee), ("app/src/lib.rs", lib)]),
+        ["app/src/lib.rs:5 boundary/import acme_ee::Grep::matched_lines"]
+    );
+}
+
+#[test]
 fn descendants_see_private_items_of_their_ancestors() {
     // `child`'s glob brings the private `secret` in for `child` and below,
     // not for its sibling `other`.

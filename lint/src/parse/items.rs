@@ -336,6 +336,11 @@ pub struct Member {
     /// A struct or tuple variant's fields.
     #[serde(default)]
     pub fields: Vec<Member>,
+    /// Only its own crate can name it: a field or inherent associated item
+    /// that is not `pub` (trait items and variants are as public as their
+    /// trait or enum).
+    #[serde(default)]
+    pub local: bool,
 }
 
 /// What a [`Member`] is.
@@ -1290,6 +1295,7 @@ impl Collector {
                         kind: MemberKind::Variant,
                         ty: None,
                         fields: fields(&v.fields),
+                        local: false,
                     })
                     .collect();
                 (ns::TYPE, variants, None)
@@ -1318,6 +1324,7 @@ impl Collector {
                 kind: MemberKind::Fn { method },
                 ty: ret_self.then(|| TyPath::name("Self")),
                 fields: Vec::new(),
+                local: false,
             }));
         }
         let derives = derives.into_iter().map(|(name, span, _)| (name, span)).collect();
@@ -2320,6 +2327,7 @@ fn fields(fields: &syn::Fields) -> Vec<Member> {
             kind: MemberKind::Field,
             ty: ty_path(&f.ty),
             fields: Vec::new(),
+            local: !matches!(f.vis, syn::Visibility::Public(_)),
         })
         .collect()
 }
@@ -2571,21 +2579,23 @@ fn trait_member(item: &syn::TraitItem) -> Option<Member> {
         _ => return None,
     };
     let (name_span, name) = (name.span().bytes(), name.unraw().to_string());
-    Some(Member { name, span: item.extent(), name_span, kind, ty, fields: Vec::new() })
+    Some(Member { name, span: item.extent(), name_span, kind, ty, fields: Vec::new(), local: false })
 }
 
-/// An impl item as a member.
-fn impl_member(item: &syn::ImplItem) -> Option<Member> {
-    let (name, kind, ty) = match item {
+/// An impl item as a member; `of_trait` for an impl of a trait (whose
+/// items are as public as the trait).
+fn impl_member(item: &syn::ImplItem, of_trait: bool) -> Option<Member> {
+    let (name, kind, ty, vis) = match item {
         syn::ImplItem::Fn(f) => {
-            (&f.sig.ident, MemberKind::Fn { method: f.sig.receiver().is_some() }, return_type(&f.sig))
+            (&f.sig.ident, MemberKind::Fn { method: f.sig.receiver().is_some() }, return_type(&f.sig), &f.vis)
         }
-        syn::ImplItem::Const(c) => (&c.ident, MemberKind::Const, ty_path(&c.ty)),
-        syn::ImplItem::Type(t) => (&t.ident, MemberKind::Type, ty_path(&t.ty)),
+        syn::ImplItem::Const(c) => (&c.ident, MemberKind::Const, ty_path(&c.ty), &c.vis),
+        syn::ImplItem::Type(t) => (&t.ident, MemberKind::Type, ty_path(&t.ty), &t.vis),
         _ => return None,
     };
     let (name_span, name) = (name.span().bytes(), name.unraw().to_string());
-    Some(Member { name, span: item.extent(), name_span, kind, ty, fields: Vec::new() })
+    let local = !of_trait && !matches!(vis, syn::Visibility::Public(_));
+    Some(Member { name, span: item.extent(), name_span, kind, ty, fields: Vec::new(), local })
 }
 
 /// The `{name}` captures of a format string literal as written: each name
@@ -2671,7 +2681,7 @@ impl Collector {
             let arg = p.segments.last().and_then(|last| type_args(last).next()).and_then(ty_path).map(Box::new);
             TyPath { arg, ..path_of(p) }
         });
-        let items = i.items.iter().filter_map(impl_member).collect();
+        let items = i.items.iter().filter_map(|item| impl_member(item, i.trait_.is_some())).collect();
         let own = match &*i.self_ty {
             syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident(),
             _ => None,

@@ -687,6 +687,8 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
         let Some(info) = resolver.members().get(i) else { return false };
         let defined_in = report.tree.modules.get(info.module).and_then(|x| x.krate);
         match (caller, defined_in) {
+            // A member only its crate can name is never another crate's.
+            (Some(a), Some(b)) if a != b && info.member.local => false,
             (Some(a), Some(b)) => reach.get(a).and_then(|r| r.get(b)).copied().unwrap_or(false),
             (a, b) => a == b,
         }
