@@ -109,12 +109,16 @@ enterprise crate instead, or gate the re-export behind the enterprise feature.";
     BoundaryModule = "boundary/module", Error,
         "a module pulls in a file of an edition it may not use",
 "## What it does
-Flags `mod x;`, `#[path = \"..\"] mod x;` and `include!(\"..\")` in a module of
-edition A when the file they pull in belongs to an edition A may not use.
+Flags `mod x;`, `#[path = \"..\"] mod x;`, `include!(\"..\")`,
+`include_str!(\"..\")` and `include_bytes!(\"..\")` (also as `#[doc =
+include_str!(..)]`) in a module of edition A, and a build script or Cargo
+target path of a crate of edition A, when the file they pull in belongs to an
+edition A may not use.
 
 ## Why is this bad?
-The enterprise file is compiled as part of the community crate: the community
-build cannot be produced without the commercial source.
+The enterprise file is compiled as part of the community crate, or its
+contents are embedded in it (`include_str!`, even in a test fixture): the
+community build cannot be produced without the commercial source.
 
 ## Example
 ```rust

@@ -80,7 +80,7 @@ impl Pull {
         target: String,
     ) -> Self {
         let (span, custom_cfg) = (decl.span.clone(), decl.custom_cfg.clone());
-        Pull { file, span, from, gate, to, target, include: false, custom_cfg }
+        Pull { file, span, from, gate, to, target, include: false, embeds: false, custom_cfg }
     }
 }
 
@@ -124,6 +124,8 @@ pub struct Pull {
     pub target: String,
     /// `mod` or `include!`.
     pub include: bool,
+    /// `include_str!` or `include_bytes!`: the file's contents, as data.
+    pub embeds: bool,
     /// The declaration is under this cfg, which a build script may set
     /// (see [`crate::parse::items::ModDecl::custom_cfg`]).
     pub custom_cfg: Option<String>,
@@ -611,6 +613,7 @@ impl ModTree {
                 to,
                 target: rel,
                 include: true,
+                embeds: !inc.code,
                 custom_cfg: None,
             });
         }

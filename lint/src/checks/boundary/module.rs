@@ -30,7 +30,16 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
     for f in tree.pulls.iter().filter(|p| crosses(inputs, p)) {
         let Some(data) = inputs.files.get(f.file) else { continue };
         let (from, to) = (inputs.config.name(f.from), inputs.config.name(f.to));
-        let how = if f.include { "includes" } else { "declares" };
+        let how = match (f.include, f.embeds) {
+            (_, true) => "embeds",
+            (true, false) => "includes",
+            (false, false) => "declares",
+        };
+        let pulled = if f.embeds {
+            format!("puts the {to} file's contents into the {from} edition")
+        } else {
+            format!("pulls {to} code into the {from} edition")
+        };
         let target = sources.get(&f.target);
         let gate = inputs.config.mapped_feature(f.to).map_or_else(
             || format!("map a Cargo feature to the {to} edition in corefence.toml and gate the declaration with it"),
@@ -62,7 +71,7 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
                 sources.at(&data.rel, f.span.clone()),
                 format!("{from} module {how} {to} file `{}`", f.target),
             )
-            .with_label(format!("pulls {to} code into the {from} edition"))
+            .with_label(pulled)
             .with_secondary(crate::diagnostic::Location::file_start(&target), format!("{to} file"))
             .with_edition(from)
             .with_target_edition(to)
