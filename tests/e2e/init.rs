@@ -10,13 +10,17 @@ struct Layout {
     fixture: &'static str,
     /// Lines (or parts of lines) of the evidence `init` prints.
     evidence: &'static [&'static str],
+    /// What the evidence must not mention (a wrong inference).
+    absent: &'static [&'static str],
     /// A file and the ungated enterprise use appended to it.
     crossing: (&'static str, &'static str),
 }
 
 const LAYOUTS: [Layout; 3] = [
     // Apache-2.0 outside `ee/`, a commercial text in `ee/LICENSE`, no
-    // headers, an `ee` feature that the default features turn on.
+    // headers, no crate declaring a license, an `ee` feature that the
+    // default features turn on, a notice of bundled MIT projects
+    // (`clients/agent/wasm/LICENSES`), a vendored member with its own MIT text.
     Layout {
         fixture: "init/apache-ee",
         evidence: &[
@@ -27,7 +31,11 @@ const LAYOUTS: [Layout; 3] = [
             "enterprise code     ee/**",
             "enterprise feature  ee",
             "headers             off",
+            "manifest licenses   off",
+            "third-party         crates/downloader/**",
+            "crates/downloader/LICENCE.md (MIT text",
         ],
+        absent: &["clients/agent", "from ee/LICENSE (MIT"],
         crossing: (
             "crates/acme-server/src/routes.rs",
             "pub fn leak() -> acme_webserver::Dashboard {\n    acme_webserver::Dashboard\n}\n",
@@ -45,22 +53,29 @@ const LAYOUTS: [Layout; 3] = [
             "enterprise feature  enterprise",
             "build-only crate    tests",
             "headers             on",
+            "manifest licenses   on",
         ],
+        absent: &["third-party"],
         crossing: ("crates/server/src/api.rs", "pub fn leak() -> u32 {\n    common::enterprise::MAX_ACCOUNTS\n}\n"),
     },
-    // MIT, a BUSL-1.1 `LICENSE-EE`, `enterprise_edition` modules with
-    // community twins, a vendored crate outside the members.
+    // An umbrella `LICENSE` (`MIT AND BUSL-1.1`) pointing at `LICENSE-MIT`
+    // and a BUSL-1.1 `LICENSE-EE`, `enterprise_edition` modules with
+    // community twins, a vendored crate outside the members, a fuzz crate
+    // (its own workspace, using `search`) that is the project's code.
     Layout {
         fixture: "init/mit-busl",
         evidence: &[
             "community license   MIT",
+            "from LICENSE-MIT (MIT text",
             "enterprise license  BUSL-1.1",
             "from LICENSE-EE (BUSL-1.1 text",
             "enterprise code     crates/search/src/enterprise_edition/**",
             "enterprise feature  enterprise",
             "headers             off",
             "third-party         external-crates/**",
+            "from the folder's name (`external-crates`)",
         ],
+        absent: &["fuzz", "MIT AND BUSL-1.1", "from LICENSE ("],
         crossing: ("crates/search/src/lib.rs", "pub fn leak() -> usize {\n    enterprise_edition::max_shards()\n}\n"),
     },
 ];
@@ -75,6 +90,9 @@ fn init_reads_the_evidence_and_check_then_reports_nothing_false() {
         assert_eq!(init.code, 0, "{}: {}", layout.fixture, init.stderr);
         for line in layout.evidence {
             assert!(init.stderr.contains(line), "{}: `{line}` missing from:\n{}", layout.fixture, init.stderr);
+        }
+        for wrong in layout.absent {
+            assert!(!init.stderr.contains(wrong), "{}: `{wrong}` in:\n{}", layout.fixture, init.stderr);
         }
         assert!(init.stderr.contains("dry run of `corefence check` with it: no findings"), "{}", init.stderr);
         assert!(root.join("corefence.toml").is_file());

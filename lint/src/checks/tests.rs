@@ -615,7 +615,10 @@ fn unmatched_crate_name_suggests_the_closest_crate() {
 
 #[test]
 fn unmatched_build_only_crate_is_flagged_and_a_matching_one_is_not() {
-    let config = CONFIG.replace("features = [\"enterprise\"]", "features = [\"enterprise\"]\nbuild-only-crates = [\"app\", \"acme-test\"]");
+    let config = CONFIG.replace(
+        "features = [\"enterprise\"]",
+        "features = [\"enterprise\"]\nbuild-only-crates = [\"app\", \"acme-test\"]",
+    );
     let f = Fixture::with_config(&config, &[]);
     let found = super::config::unmatched::check(&f.config, &f.ws);
     let d = only(&found);

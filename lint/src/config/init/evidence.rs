@@ -59,6 +59,10 @@ pub struct Proposal {
     pub headers: Finding,
     /// Whether header checks stay on.
     pub headers_on: bool,
+    /// Whether the crates' manifests declare a `license` (`on` or `off`), and why.
+    pub manifests: Finding,
+    /// Whether the Cargo.toml `license` check stays on.
+    pub manifests_on: bool,
     /// Vendored folders.
     pub third_party: Vec<Finding>,
 }
@@ -105,9 +109,14 @@ impl Proposal {
     /// Reads the evidence of the workspace.
     pub fn infer(ws: &Workspace) -> Proposal {
         let mut p = Proposal::default();
-        let vendored = vendored(ws);
-        let in_vendored = |rel: &str| vendored.iter().any(|v| is_under(rel, v));
-        let license_files = license_files::find(ws, &in_vendored);
+        let mut vendored = vendored(ws);
+        let license_files = {
+            let in_vendored = |rel: &str| vendored.iter().any(|v| is_under(rel, &v.value));
+            license_files::find(ws, &in_vendored)
+        };
+        vendored.extend(own_licensed(ws, &license_files, &vendored));
+        let in_vendored = |rel: &str| vendored.iter().any(|v| is_under(rel, &v.value));
+        let license_files: Vec<LicenseFile> = license_files.into_iter().filter(|f| !in_vendored(&f.rel)).collect();
         let rust: Vec<&str> = ws
             .files
             .iter()
@@ -121,17 +130,32 @@ impl Proposal {
             value: if p.headers_on { "on".into() } else { "off".into() },
             from: format!("{with_header} of {} Rust files carrying an SPDX header", rust.len()),
         };
+        p.manifests(ws, &in_vendored);
         p.community_license(ws, &headed, &license_files, &in_vendored);
         p.enterprise_license(&headed, &license_files);
         // Read once, for the paths and the features both.
         let gates = gated_modules(ws, &rust);
         p.enterprise_paths(ws, &headed, &license_files, (&rust, &gates));
         p.enterprise_features(ws, &gates);
-        p.third_party = vendored
-            .iter()
-            .map(|v| Finding { value: folder_glob(v), from: format!("{v}: crates that are not workspace members") })
-            .collect();
+        p.third_party = vendored.into_iter().map(|v| Finding { value: folder_glob(&v.value), from: v.from }).collect();
         p
+    }
+
+    /// Whether the crates' manifests declare licenses at all: below the
+    /// share headers need, the `license` check is switched off.
+    fn manifests(&mut self, ws: &Workspace, in_vendored: &dyn Fn(&str) -> bool) {
+        let publishable: Vec<&crate::workspace::Crate> =
+            ws.crates.iter().filter(|c| c.info.publishable && !in_vendored(&c.dir)).collect();
+        let declared = publishable
+            .iter()
+            .filter(|c| c.info.license.is_some() || c.info.license_file.is_some() || c.info.license_inherited.is_some())
+            .count();
+        self.manifests_on =
+            publishable.is_empty() || declared * HEADERS_IN_USE.1 >= publishable.len() * HEADERS_IN_USE.0;
+        self.manifests = Finding {
+            value: if self.manifests_on { "on".into() } else { "off".into() },
+            from: format!("{declared} of {} publishable crates declaring a `license`", publishable.len()),
+        };
     }
 
     /// The majority header expression (a dual one kept as it is), else the
@@ -151,7 +175,7 @@ impl Proposal {
         }
         let root: Vec<&LicenseFile> = files
             .iter()
-            .filter(|f| f.folder.is_empty() && !f.is_commercial() && !f.rel.contains("LICENSES/"))
+            .filter(|f| f.folder.is_empty() && !f.is_commercial() && !f.notice && !f.rel.contains("LICENSES/"))
             .collect();
         let manifests = manifest_licenses(ws, in_vendored);
         let chosen = if let Some((text, rels)) = tally.most_open().filter(|_| self.headers_on) {
@@ -191,7 +215,7 @@ impl Proposal {
         }
         self.enterprise = if let Some((text, rels)) = tally.most() {
             Some(Finding { value: text.to_owned(), from: format!("the header or snippets of {} files", rels.len()) })
-        } else if let Some(f) = files.iter().find(|f| f.is_commercial()) {
+        } else if let Some(f) = files.iter().filter(|f| f.is_commercial()).min_by_key(|f| !names_enterprise(&f.rel)) {
             let value = f.id.clone().unwrap_or_else(|| "LicenseRef-Enterprise".to_owned());
             Some(Finding { value, from: f.describe() })
         } else {
@@ -245,7 +269,7 @@ impl Proposal {
                 paths.entry(best).or_insert_with(|| format!("their headers (`{enterprise}`)"));
             }
         }
-        for f in files.iter().filter(|f| f.is_commercial() && !f.folder.is_empty()) {
+        for f in files.iter().filter(|f| f.is_commercial() && !f.notice && !f.folder.is_empty()) {
             paths.entry(folder_glob(&f.folder)).or_insert_with(|| f.describe());
         }
         for rel in rust {
@@ -337,6 +361,15 @@ impl Proposal {
             }
         }
     }
+}
+
+/// Whether a license file's path says it is the enterprise edition's:
+/// `ee/LICENSE`, `LICENSE-EE`, `LICENSE.enterprise`, `COMMERCIAL-LICENSE`.
+fn names_enterprise(rel: &str) -> bool {
+    rel.split(['/', '-', '_', '.']).any(|w| {
+        let w = w.to_ascii_lowercase();
+        ENTERPRISE_FOLDERS.contains(&w.as_str()) || GATED_NAMES.contains(&w.as_str()) || w == "commercial"
+    })
 }
 
 fn is_rust(rel: &str) -> bool {
@@ -454,9 +487,11 @@ fn module_path(ws: &Workspace, rel: &str, name: &str) -> Option<String> {
     }
 }
 
-/// Folders of crates that are not workspace members, and conventional
-/// vendor folders holding crates.
-fn vendored(ws: &Workspace) -> Vec<String> {
+/// Folders of vendored crates, with why: conventional vendor folders
+/// holding crates, and crates that are not workspace members and use none
+/// (a fuzz or tool crate that depends on the workspace's own crates is the
+/// project's code).
+fn vendored(ws: &Workspace) -> Vec<Finding> {
     let root = ws.root_manifest.as_ref().and_then(|m| m.text.parse::<toml::Table>().ok());
     let workspace = root.as_ref().and_then(|t| t.get("workspace")).and_then(toml::Value::as_table);
     let globs = |key: &str| -> Vec<crate::config::Pattern> {
@@ -488,16 +523,49 @@ fn vendored(ws: &Workspace) -> Vec<String> {
             }
         }
     }
-    let mut out = BTreeSet::new();
+    let is_member = |i: usize| member.get(i).copied().unwrap_or(true);
+    let uses_members = |c: &crate::workspace::Crate| {
+        c.info.dependencies.iter().any(|d| ws.dependency_crate(c, d).is_some_and(is_member))
+    };
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
     for (i, c) in ws.crates.iter().enumerate().filter(|(_, c)| !c.dir.is_empty()) {
         let parts: Vec<&str> = c.dir.split('/').collect();
         if let Some(at) = parts.iter().position(|p| VENDOR_FOLDERS.contains(p)) {
-            out.insert(parts.get(..=at).unwrap_or_default().join("/"));
-        } else if !members.is_empty() && !member.get(i).copied().unwrap_or(true) {
-            out.insert(c.dir.clone());
+            let folder = parts.get(..=at).unwrap_or_default().join("/");
+            let name = parts.get(at).copied().unwrap_or_default();
+            out.entry(folder).or_insert_with(|| format!("the folder's name (`{name}`)"));
+        } else if !members.is_empty() && !is_member(i) && !uses_members(c) {
+            out.insert(c.dir.clone(), "a crate that is not a workspace member and uses none".to_owned());
         }
     }
-    out.into_iter().collect()
+    out.into_iter().map(|(value, from)| Finding { value, from }).collect()
+}
+
+/// Crates that keep another project's license text: an open-source license
+/// file in the crate's folder that none of the repository's own (at its
+/// root) is. Nothing is concluded when the root has no license file.
+fn own_licensed(ws: &Workspace, files: &[LicenseFile], vendored: &[Finding]) -> Vec<Finding> {
+    let own: BTreeSet<&str> = files
+        .iter()
+        .filter(|f| f.folder.is_empty() && !f.notice)
+        .filter_map(|f| f.id.as_deref())
+        .flat_map(|id| id.split(" OR "))
+        .collect();
+    if own.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in ws.crates.iter().filter(|c| !c.dir.is_empty() && !vendored.iter().any(|v| is_under(&c.dir, &v.value))) {
+        let other = files.iter().find(|f| {
+            f.folder == c.dir
+                && !f.notice
+                && f.id.as_deref().is_some_and(|id| !license_files::is_commercial(id) && !own.contains(id))
+        });
+        if let Some(f) = other {
+            out.push(Finding { value: c.dir.clone(), from: format!("the crate's own license text, {}", f.describe()) });
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -515,14 +583,21 @@ mod tests {
             ("lib/helper/Cargo.toml", "[package]\nname = \"helper\"\n"),
             ("vendor/zlib/Cargo.toml", "[package]\nname = \"zlib\"\n"),
             ("tools/gen/Cargo.toml", "[package]\nname = \"gen\"\n"),
+            // A fuzz crate is its own workspace, and the project's code.
+            (
+                "app/fuzz/Cargo.toml",
+                "[package]\nname = \"app-fuzz\"\npublish = false\n[workspace]\nmembers = [\".\"]\n[dependencies]\napp = { path = \"..\" }\n",
+            ),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
         let ws = crate::testing::memory_workspace(&files);
         // `helper` is a member as a member's path dependency; `vendor/` is
-        // vendored by its name, `tools/gen` by being no member.
-        assert_eq!(vendored(&ws), ["tools/gen", "vendor"]);
+        // vendored by its name, `tools/gen` by being no member and using
+        // none; `app/fuzz` uses `app`.
+        let found: Vec<String> = vendored(&ws).into_iter().map(|f| f.value).collect();
+        assert_eq!(found, ["tools/gen", "vendor"]);
     }
 
     #[test]

@@ -147,7 +147,16 @@ pub fn render(p: &Proposal) -> String {
     } else {
         out.push_str("# Header checks are off. To turn them on, list the files that must carry one\n# (e.g. include = [\"**/*.rs\"]) and let `corefence check --fix` add them.\ninclude = []\n");
     }
-    out.push_str("exclude = []\n# \"required\" also demands an SPDX-FileCopyrightText line.\ncopyright = \"optional\"\n\n[boundary]\n# \"allow\" lets community crates dev-depend on enterprise crates (tests only).\ndev-dependencies = \"deny\"\n");
+    out.push_str(
+        "exclude = []\n# \"required\" also demands an SPDX-FileCopyrightText line.\ncopyright = \"optional\"\n",
+    );
+    out.push_str(&why(&p.manifests));
+    if p.manifests_on {
+        out.push_str("# Every publishable crate's Cargo.toml `license` must be its edition's.\nmanifests = true\n");
+    } else {
+        out.push_str("# The Cargo.toml `license` check is off. To turn it on, set `manifests = true`\n# and let `corefence check --fix` add the missing `license` keys.\nmanifests = false\n");
+    }
+    out.push_str("\n[boundary]\n# \"allow\" lets community crates dev-depend on enterprise crates (tests only).\ndev-dependencies = \"deny\"\n");
     if !p.third_party.is_empty() {
         out.push_str("\n# Vendored code keeps its own licenses.\n");
         for f in &p.third_party {
@@ -185,6 +194,7 @@ pub fn summary(p: &Proposal) -> Vec<(String, String, String)> {
         row("build-only crate", f);
     }
     row("headers", &p.headers);
+    row("manifest licenses", &p.manifests);
     for f in &p.third_party {
         row("third-party", f);
     }
