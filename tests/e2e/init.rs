@@ -70,6 +70,8 @@ const LAYOUTS: [Layout; 3] = [
             "enterprise license  BUSL-1.1",
             "from LICENSE-EE (BUSL-1.1 text",
             "enterprise code     crates/search/src/enterprise_edition/**",
+            // Declared in an inline module, under a gate over several lines.
+            "enterprise code     crates/http/src/routes/enterprise_edition.rs",
             "enterprise feature  enterprise",
             "headers             off",
             "third-party         external-crates/**",

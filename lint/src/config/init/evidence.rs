@@ -435,45 +435,95 @@ struct GatedModule {
     declared_in: String,
 }
 
-/// `#[cfg(feature = "x")] mod <conventional name>;` declarations, read
-/// line by line, with the module's file or folder.
+/// `mod <conventional name>;` declarations under a cfg that requires a
+/// feature (`#[cfg(feature = "x")]`, `all(..)`, over several lines, a
+/// gated inline parent module), with the module's file or folder. Only
+/// files that declare such a name are parsed.
 fn gated_modules(ws: &Workspace, rust: &[&str]) -> Vec<GatedModule> {
-    let mut out = Vec::new();
-    for rel in rust {
-        let Some(entry) = file(ws, rel) else { continue };
-        let Ok(text) = std::fs::read_to_string(&entry.abs) else { continue };
-        let mut gate: Option<String> = None;
-        for line in text.lines().map(str::trim) {
-            if let Some(feature) = line.strip_prefix("#[cfg(feature = \"").and_then(|r| r.strip_suffix("\")]")) {
-                gate = Some(feature.to_owned());
-                continue;
+    use rayon::prelude::*;
+    let found: Vec<Vec<GatedModule>> = rust
+        .par_iter()
+        .map(|rel| {
+            let Some(entry) = file(ws, rel) else { return Vec::new() };
+            let Ok(text) = std::fs::read_to_string(&entry.abs) else { return Vec::new() };
+            if !text.lines().any(|l| declared_name(l).is_some_and(conventional)) {
+                return Vec::new();
             }
-            if line.starts_with("#[") || line.starts_with("//") {
-                continue;
-            }
-            let declared = line.trim_start_matches("pub ").trim_start_matches("pub(crate) ");
-            let name = declared.strip_prefix("mod ").and_then(|r| r.strip_suffix(';'));
-            if let (Some(name), Some(feature)) = (name, gate.take()) {
-                if GATED_NAMES.contains(&name) || name.ends_with("_ee") || name.starts_with("ee_") {
-                    if let Some(glob) = module_path(ws, rel, name) {
-                        out.push(GatedModule { glob, name: name.to_owned(), feature, declared_in: (*rel).to_owned() });
+            let parsed = crate::parse::parse(&text);
+            let mut out = Vec::new();
+            let syntax = &parsed.file.syntax;
+            let mut stack: Vec<(&crate::parse::items::ModuleBody, Vec<String>)> = vec![(&syntax.root, Vec::new())];
+            while let Some((body, inline)) = stack.pop() {
+                for m in &body.mods {
+                    if let Some(inner) = &m.inline {
+                        let mut path = inline.clone();
+                        path.push(m.name.clone());
+                        stack.push((inner, path));
+                        continue;
+                    }
+                    if !conventional(&m.name) || m.path_attr.is_some() {
+                        continue;
+                    }
+                    let within = |r: &std::ops::Range<usize>| r.start <= m.item_span.start && m.item_span.end <= r.end;
+                    let feature = syntax
+                        .cfg_regions
+                        .iter()
+                        .filter(|(r, _)| within(r))
+                        .find_map(|(_, cfg)| required_features(cfg).into_iter().next());
+                    let Some(feature) = feature else { continue };
+                    if let Some(glob) = module_path(ws, rel, &inline, &m.name) {
+                        out.push(GatedModule { glob, name: m.name.clone(), feature, declared_in: (*rel).to_owned() });
                     }
                 }
             }
-        }
-    }
-    out
+            out
+        })
+        .collect();
+    found.into_iter().flatten().collect()
 }
 
-/// Where `mod name;` in `rel` lives: its folder as a glob when it has one,
-/// else its file.
-fn module_path(ws: &Workspace, rel: &str, name: &str) -> Option<String> {
+/// The name `mod name;` on this line declares, if it does.
+fn declared_name(line: &str) -> Option<&str> {
+    let at = line.find("mod ")?;
+    let rest = line.get(at + 4..)?.trim_start();
+    let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+    rest.get(..end).filter(|n| !n.is_empty())
+}
+
+/// Whether a module's name says it holds enterprise code.
+fn conventional(name: &str) -> bool {
+    GATED_NAMES.contains(&name) || name.ends_with("_ee") || name.starts_with("ee_")
+}
+
+/// The features a cfg predicate requires: each part of `all`, what every
+/// alternative of `any` requires, none under `not`.
+fn required_features(cfg: &crate::parse::items::Cfg) -> Vec<String> {
+    use crate::parse::items::Cfg;
+    match cfg {
+        Cfg::Feature(f) => vec![f.clone()],
+        Cfg::All(parts) => parts.iter().flat_map(required_features).collect(),
+        Cfg::Any(parts) => {
+            let mut each = parts.iter().map(required_features);
+            let first = each.next().unwrap_or_default();
+            let rest: Vec<Vec<String>> = each.collect();
+            first.into_iter().filter(|f| rest.iter().all(|r| r.contains(f))).collect()
+        }
+        Cfg::Not(_) | Cfg::Test | Cfg::Other => Vec::new(),
+    }
+}
+
+/// Where `mod name;` in `rel` (inside the inline modules `inline`) lives:
+/// its folder as a glob when it has one, else its file.
+fn module_path(ws: &Workspace, rel: &str, inline: &[String], name: &str) -> Option<String> {
     let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
-    let base = if matches!(file, "lib.rs" | "main.rs" | "mod.rs") {
+    let mut base = if matches!(file, "lib.rs" | "main.rs" | "mod.rs") {
         dir.to_owned()
     } else {
         format!("{dir}/{}", file.trim_end_matches(".rs"))
     };
+    for m in inline {
+        base = if base.is_empty() { m.clone() } else { format!("{base}/{m}") };
+    }
     let join = |p: &str| if base.is_empty() { p.to_owned() } else { format!("{base}/{p}") };
     let exists = |p: &str| ws.files.iter().any(|f| f.rel == p || is_under(&f.rel, p));
     let folder = join(name);
