@@ -56,6 +56,9 @@ enum Word {
     Include,
     /// `corefence`: a possible suppression comment.
     Marker,
+    /// `macro_export`: a macro other crates may expand, whose body's
+    /// findings are reported where it is defined.
+    MacroExport,
     /// A name under which a workspace crate can be used (index into [`Words::externs`]).
     Extern(u32),
 }
@@ -70,6 +73,8 @@ pub struct Words {
 }
 
 /// What the pre-filter found in one file.
+// Independent facts about one file's words.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Lexed {
     /// A possible `#[edition(..)]` tag, or an SPDX snippet: code marked as
@@ -81,6 +86,9 @@ pub struct Lexed {
     pub pulls: Vec<String>,
     /// A possible suppression comment.
     pub marker: bool,
+    /// A possible `#[macro_export]`.
+    #[serde(default)]
+    pub exports_macros: bool,
     /// A possible `cfg(feature = "..")` gate on a feature mapped to an edition.
     pub gate: bool,
     /// The workspace crate names it mentions, sorted (indices into the run's extern names).
@@ -139,6 +147,7 @@ impl Words {
         add("include_str", Word::Include);
         add("include_bytes", Word::Include);
         add("corefence", Word::Marker);
+        add("macro_export", Word::MacroExport);
         for (i, name) in externs.iter().enumerate() {
             add(name, Word::Extern(u32::try_from(i).unwrap_or(u32::MAX)));
         }
@@ -207,6 +216,7 @@ impl Words {
                 out.pulls.extend(climbing_literal(bytes.get(end..).unwrap_or_default(), b'('));
             }
             Word::Marker => out.marker = true,
+            Word::MacroExport => out.exports_macros = true,
             Word::Extern(i) => out.externs.push(i),
             Word::Path | Word::Include => {}
         }
@@ -283,6 +293,70 @@ impl IndexPlan {
     /// Everything is indexed (`--exhaustive`).
     pub fn everything(ws: &Workspace) -> IndexPlan {
         IndexPlan { crates: vec![true; ws.crates.len()], loose: true }
+    }
+
+    /// Keeps only what findings in the reported files can depend on: their
+    /// crates and everything those depend on, and any crate that reaches
+    /// into another crate's Rust files (`#[path]`, `include!`, a target
+    /// outside its folder), whose declarations may give a reported file its
+    /// edition. rustc resolves nothing in a crate through the crates that
+    /// depend on it, so their index cannot change a finding in it, except
+    /// where they expand a macro a reported file exports: those crates
+    /// are kept too.
+    pub fn only_reaching(&mut self, ws: &Workspace, files: &[Seen<'_>], reported: &dyn Fn(&str) -> bool) {
+        let n = ws.crates.len();
+        let mut roots = vec![false; n + 1];
+        for f in files {
+            let unit = ws.crate_index_of(f.rel).unwrap_or(n);
+            let owner = (unit < n).then_some(unit);
+            // Only Rust code pulled in can be a module (data is not).
+            let code = |p: &String| p == "/" || std::path::Path::new(p).extension().is_some_and(|e| e == "rs");
+            let reaches_out = f.lexed.pulls.iter().any(|p| code(p) && leaves_unit(ws, f.rel, owner, p));
+            if reported(f.rel) || reaches_out {
+                if let Some(r) = roots.get_mut(unit) {
+                    *r = true;
+                }
+            }
+        }
+        for (i, c) in ws.crates.iter().enumerate() {
+            if c.targets.iter().any(|t| !is_under(&t.root, &c.dir)) {
+                if let Some(r) = roots.get_mut(i) {
+                    *r = true;
+                }
+            }
+        }
+        let closure = ws.reach();
+        // A macro a reported file exports is expanded in the crates that
+        // depend on it, and its body's findings are reported where it is.
+        let mut exporting = vec![false; n];
+        for f in files.iter().filter(|f| f.lexed.exports_macros && reported(f.rel)) {
+            if let Some(slot) = ws.crate_index_of(f.rel).and_then(|i| exporting.get_mut(i)) {
+                *slot = true;
+            }
+        }
+        if exporting.iter().any(|e| *e) {
+            for (unit, reach) in closure.iter().enumerate() {
+                if reach.iter().zip(&exporting).any(|(on, e)| *on && *e) {
+                    if let Some(r) = roots.get_mut(unit) {
+                        *r = true;
+                    }
+                }
+            }
+        }
+        let mut keep = vec![false; n];
+        for (unit, _) in roots.iter().enumerate().filter(|(_, r)| **r) {
+            let reach = closure.get(unit).map_or(&[][..], Vec::as_slice);
+            for (slot, on) in keep.iter_mut().zip(reach) {
+                *slot |= *on;
+            }
+            if let Some(slot) = keep.get_mut(unit) {
+                *slot = true;
+            }
+        }
+        for (slot, keep) in self.crates.iter_mut().zip(keep) {
+            *slot &= keep;
+        }
+        self.loose &= roots.get(n).copied().unwrap_or(true);
     }
 
     /// Whether the file at `rel` is indexed.

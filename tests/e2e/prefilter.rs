@@ -107,3 +107,49 @@ fn a_run_on_one_file_finds_what_the_whole_run_finds_there() {
     }
     assert!(compared > 20, "{compared} files compared");
 }
+
+/// A run on some files indexes only what findings there can depend on:
+/// their crates and what those depend on, not the crates that depend on
+/// theirs (rustc resolves nothing in a crate through its dependents).
+#[test]
+fn a_run_on_one_file_indexes_only_what_its_crate_reaches() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("Cargo.toml", "[workspace]\nmembers = [\"base\", \"app\", \"ee\"]\nresolver = \"2\"\n");
+    let manifest = |name: &str, extra: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n{extra}")
+    };
+    // `base` gates a module on the enterprise feature: analysed, as `app` is.
+    write("base/Cargo.toml", &manifest("base", "[features]\nenterprise = []\n"));
+    write("base/src/lib.rs", "#[cfg(feature = \"enterprise\")]\nmod extra;\npub fn id() -> u32 { 1 }\n");
+    write("base/src/extra.rs", "pub fn more() -> u32 { 2 }\n");
+    write("ee/Cargo.toml", &manifest("acme-ee", ""));
+    write("ee/src/lib.rs", "pub fn sso() -> u32 { 3 }\n");
+    write(
+        "app/Cargo.toml",
+        &manifest(
+            "app",
+            "[features]\nenterprise = [\"dep:acme-ee\"]\n[dependencies]\nbase = { path = \"../base\" }\nacme-ee = { path = \"../ee\", optional = true }\n",
+        ),
+    );
+    write("app/src/lib.rs", "mod web;\npub fn f() -> u32 { base::id() + web::g() }\n");
+    write("app/src/web.rs", "pub fn g() -> u32 { acme_ee::sso() }\n");
+    let run_on = |paths: Vec<PathBuf>| {
+        run(&Options { start: root.clone(), paths, jobs: 2, cache: false, ..Options::default() }).unwrap()
+    };
+    let whole = run_on(Vec::new());
+    assert_eq!(whole.parsed, 5, "every crate is analysed or reached");
+    let on_base = run_on(vec![root.join("base/src/lib.rs")]);
+    assert_eq!(on_base.parsed, 2, "only `base`: `app` depends on it, and `acme-ee` is not reached");
+    let on_app = run_on(vec![root.join("app/src/web.rs")]);
+    assert_eq!(on_app.parsed, 5);
+    let found = |o: &Outcome| lines(o, |d| d.location.path() == "app/src/web.rs");
+    assert_eq!(found(&on_app), found(&whole));
+    let crossings = found(&on_app).iter().filter(|l| l.contains("boundary/import")).count();
+    assert_eq!(crossings, 1, "{:?}", found(&on_app));
+}

@@ -182,9 +182,11 @@ impl Cache {
         for (_, entry) in &mut entries {
             entry.stamp = entry.stamp.filter(|s| s.modified.0 < racy_after);
         }
+        // A file this run did not index keeps what the cache knows of it.
         let same = |rel: &String, e: &CacheEntry| {
             self.entries.get(rel).is_some_and(|old| {
-                (old.len, old.stamp, old.hash, old.outline.is_some()) == (e.len, e.stamp, e.hash, e.index.is_some())
+                (old.len, old.stamp, old.hash) == (e.len, e.stamp, e.hash)
+                    && (e.index.is_none() || old.outline.is_some())
             })
         };
         let stale: u64 = entries.iter().filter(|(rel, e)| !same(rel, e)).map(|(_, e)| e.len.max(1)).sum();
@@ -216,12 +218,13 @@ impl Cache {
     /// changed file, which no run makes) is not stored: the next run parses
     /// the file again.
     fn encode_index(&self, rel: &str, entry: &mut CacheEntry) {
-        let Some(mut data) = entry.index.take() else { return };
         let known = self.entries.get(rel).filter(|old| old.hash == entry.hash);
         if let Some(old) = known.filter(|old| old.outline.is_some() && old.bodies.is_some()) {
             (entry.outline, entry.bodies) = (old.outline.clone(), old.bodies.clone());
+            entry.index = None;
             return;
         }
+        let Some(mut data) = entry.index.take() else { return };
         let Some(bodies) = data.bodies.take() else { return };
         if let Ok(outline) = postcard::to_stdvec(&data) {
             entry.outline = Some(serde_bytes::ByteBuf::from(outline));

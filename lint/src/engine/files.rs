@@ -48,13 +48,12 @@ pub struct FileResult {
 
 impl FileResult {
     /// What the cache knows of an unchanged file that is not reported on.
-    fn cached(cache: &crate::cache::Cache, rel: &str, entry: &crate::cache::CacheEntry) -> Self {
-        // Index data that does not decode leaves the file to the late parses.
-        let index = cache.take_index(rel, crate::cache::Need::Outline);
+    fn cached(entry: &crate::cache::CacheEntry) -> Self {
+        // Its index data is decoded later, only if the plan indexes it.
         FileResult {
             lexed: entry.lexed.clone(),
-            unparsed: entry.lexed.is_some() && index.is_none(),
-            index,
+            unparsed: entry.lexed.is_some(),
+            index: None,
             hash: Some(entry.hash),
             license_ids: entry.license_ids.clone(),
             from_cache: true,
@@ -132,8 +131,8 @@ fn check_caught(shared: &Shared<'_>, entry: &FileEntry) -> Option<FileResult> {
     let header_required = shared.config.header_required(&entry.rel);
     let overlaid = shared.index_content.is_some_and(|c| c.contains_key(&entry.rel));
     if !overlaid && !(shared.reported)(&entry.rel) {
-        if let Some((cache, cached)) = shared.cache.and_then(|c| Some((c, c.unchanged(entry)?))) {
-            return Some(FileResult::cached(cache, &entry.rel, cached));
+        if let Some(cached) = shared.cache.and_then(|c| c.unchanged(entry)) {
+            return Some(FileResult::cached(cached));
         }
     }
     if entry.len > shared.max_file_size {

@@ -128,7 +128,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Number of files checked (read and scanned).
     pub files: usize,
-    /// Number of Rust files parsed (the rest the pre-filter proved need no parse).
+    /// Number of Rust files in the index, parsed or taken from the cache
+    /// (the rest the pre-filter proved need no parse).
     pub parsed: usize,
     /// Number of files the index cache knew unchanged, so they were not read.
     pub cached: usize,
@@ -230,6 +231,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         parse_all: options.exhaustive,
         cache: cache.as_ref(),
         reported: &|rel: &str| scope.reports(rel),
+        scoped: !scope.everything(),
         steps: &steps,
     };
     let mut found = if let Some(findings) = replayed {
@@ -369,7 +371,8 @@ fn check_workspace(
     let checked = results.len();
     let cached = results.iter().filter(|(_, r)| r.from_cache).count();
     clock.lap("files (in parallel)");
-    let (plan, late, mut skipped) = late_index(shared, &results);
+    let Late { plan, loaded: late, mut skipped } = late_index(shared, &results);
+    // Files in the index: parsed, or taken from the cache.
     let mut parsed = results.iter().filter(|(_, r)| r.lexed.is_some() && !r.unparsed).count() + late.len();
     let Merged { used_ids, fixes, facts, mut internal_errors, mut indexed, suppressions, rows } =
         merge(results, late, &plan, ws, sources, diagnostics);
@@ -597,45 +600,46 @@ fn cache_entries(
         .collect()
 }
 
+/// What the pre-filter's plan asks the index for beyond the per-file stage.
+struct Late {
+    plan: prefilter::IndexPlan,
+    /// Index data of files the plan indexes that the per-file stage did not
+    /// parse (from the cache, or parsed now), with their `parse/syntax` warnings.
+    loaded: Vec<(crate::index::FileData, Option<Diagnostic>)>,
+    /// The files the plan leaves out of the index: a `mod` or `include!`
+    /// may still ask for one.
+    skipped: BTreeSet<String>,
+}
+
 /// Decides with the pre-filter which files the boundary analysis indexes,
-/// and parses those the per-file stage skipped: their index data, or their
-/// `parse/syntax` warnings.
-/// Also the files the pre-filter left out of the index: a `mod` or
-/// `include!` may still ask for one.
-#[allow(clippy::type_complexity)] // the three results of one decision
-fn late_index(
-    shared: &shared::Shared<'_>,
-    results: &[(usize, files::FileResult)],
-) -> (prefilter::IndexPlan, Vec<(crate::index::FileData, Option<Diagnostic>)>, BTreeSet<String>) {
+/// and loads those the per-file stage did not parse: from the cache, else
+/// parsed now.
+fn late_index(shared: &shared::Shared<'_>, results: &[(usize, files::FileResult)]) -> Late {
     let ws = shared.ws;
-    let plan = if shared.parse_all {
+    let seen: Vec<prefilter::Seen<'_>> = results
+        .iter()
+        .filter_map(|(i, r)| Some(prefilter::Seen { rel: &ws.files.get(*i)?.rel, lexed: r.lexed.as_ref()? }))
+        .collect();
+    let mut plan = if shared.parse_all {
         prefilter::IndexPlan::everything(ws)
     } else {
-        let seen: Vec<prefilter::Seen<'_>> = results
-            .iter()
-            .filter_map(|(i, r)| Some(prefilter::Seen { rel: &ws.files.get(*i)?.rel, lexed: r.lexed.as_ref()? }))
-            .collect();
         prefilter::plan(shared.config, ws, shared.editions, shared.words, &seen)
     };
-    // The index needs every file of the crates it analyses: parse those the
-    // per-file stage skipped.
+    if shared.scoped {
+        plan.only_reaching(ws, &seen, shared.reported);
+    }
+    // The index needs every file of the crates it analyses.
     let pending: Vec<usize> = results
         .iter()
         .filter(|(i, r)| r.unparsed && ws.files.get(*i).is_some_and(|f| plan.indexes(ws, &f.rel)))
         .map(|(i, _)| *i)
         .collect();
-    let late: Vec<(crate::index::FileData, Option<Diagnostic>)> = pending
+    let late = pending
         .par_iter()
         .filter_map(|i| {
             let entry = ws.files.get(*i)?;
             let hash = results.binary_search_by_key(i, |(j, _)| *j).ok().and_then(|at| results.get(at)?.1.hash);
-            let need = if (shared.reported)(&entry.rel) { Need::Whole } else { Need::Outline };
-            let known = hash
-                .zip(shared.cache)
-                .and_then(|(h, c)| c.same_content(&entry.rel, h).and(c.take_index(&entry.rel, need)));
-            // A file syn could not read is read again: its warning needs its text.
-            let known = known.filter(|data| data.problem.is_none());
-            known.map(|data| (data, None)).or_else(|| syntax::index_only(shared, entry))
+            cached_index(shared, entry, hash).map(|data| (data, None)).or_else(|| syntax::index_only(shared, entry))
         })
         .collect();
     let skipped = results
@@ -643,7 +647,25 @@ fn late_index(
         .filter_map(|(i, r)| ws.files.get(*i).filter(|f| r.unparsed && !plan.indexes(ws, &f.rel)))
         .map(|f| f.rel.clone())
         .collect();
-    (plan, late, skipped)
+    Late { plan, loaded: late, skipped }
+}
+
+/// A file's index data from the cache, when its content (`hash`, else its
+/// size and stamp) is what the cache knows: whole for a reported file, its
+/// outline for the others. A file syn could not read is read again: its
+/// warning needs its text.
+fn cached_index(
+    shared: &shared::Shared<'_>,
+    entry: &crate::workspace::FileEntry,
+    hash: Option<u64>,
+) -> Option<crate::index::FileData> {
+    let cache = shared.cache?;
+    let known = match hash {
+        Some(h) => cache.same_content(&entry.rel, h),
+        None => cache.unchanged(entry),
+    };
+    let need = if (shared.reported)(&entry.rel) { Need::Whole } else { Need::Outline };
+    known.and(cache.take_index(&entry.rel, need)).filter(|data| data.problem.is_none())
 }
 
 /// The index stage and the checks that need the whole workspace's module
@@ -683,7 +705,10 @@ fn boundary_checks(
         }
         for rel in wanted {
             let Ok(at) = ws.files.binary_search_by(|f| f.rel.as_str().cmp(&rel)) else { continue };
-            if let Some((data, syntax)) = ws.files.get(at).and_then(|entry| syntax::index_only(shared, entry)) {
+            let Some(entry) = ws.files.get(at) else { continue };
+            if let Some(data) = cached_index(shared, entry, None) {
+                indexed.push(data);
+            } else if let Some((data, syntax)) = syntax::index_only(shared, entry) {
                 indexed.push(data);
                 diagnostics.extend(syntax);
             }

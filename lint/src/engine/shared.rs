@@ -34,6 +34,9 @@ pub struct Shared<'a> {
     /// Whether a file's findings are reported (the paths asked about, the
     /// staged files): only the others may come from the cache unread.
     pub reported: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Only some files are reported: the index needs only what their
+    /// crates can reach.
+    pub scoped: bool,
     /// The time spent in each per-file step.
     pub steps: &'a super::timings::Steps,
 }

@@ -205,7 +205,7 @@ pub struct Index<'a> {
     externs: Vec<Vec<(String, ModId)>>,
     /// Per module id: its items by name, in order (a crate root with
     /// hundreds of items is asked about every name its code uses).
-    item_names: Vec<HashMap<&'a str, Vec<usize>>>,
+    item_names: Vec<Vec<usize>>,
     /// Per target root: its `#[macro_export]` macros by name.
     exported: HashMap<(ModId, String), Res>,
     /// Every variant, field and associated item.
@@ -362,13 +362,15 @@ impl<'a> Resolver<'a> {
             trait_impls: HashMap::default(),
             macro_members: inputs.files.iter().flat_map(|f| f.syntax.macro_members.iter().cloned()).collect(),
         };
+        // Per module, its items' indices sorted by name: one allocation a
+        // module, and the items of one name next to each other.
         index.item_names = (0..tree.modules.len())
             .map(|m| {
-                let mut names: HashMap<&'a str, Vec<usize>> = HashMap::default();
-                for (i, item) in index.body(m).into_iter().flat_map(|b| b.items.iter()).enumerate() {
-                    names.entry(item.name.as_str()).or_default().push(i);
-                }
-                names
+                let items = index.body(m).map_or(&[][..], |b| b.items.as_slice());
+                let mut sorted: Vec<usize> = (0..items.len()).collect();
+                let name_of = |i: &usize| items.get(*i).map(|it| it.name.as_str());
+                sorted.sort_by(|a, b| name_of(a).cmp(&name_of(b)).then(a.cmp(b)));
+                sorted
             })
             .collect();
         for (id, module) in tree.modules.iter().enumerate() {
@@ -407,7 +409,16 @@ impl<'a> Resolver<'a> {
     /// Variants, fields and trait items from the definitions; associated
     /// items from every impl block whose self type resolves.
     fn collect_members(&self) -> Collected {
-        let mut members = Vec::new();
+        // Sized up front: a member is large, and growing would move them all.
+        let defined: usize = (0..self.tree.modules.len())
+            .filter_map(|id| self.body(id))
+            .flat_map(|b| &b.items)
+            .flat_map(|item| &item.members)
+            .map(|m| 1 + m.fields.len())
+            .sum();
+        let implemented: usize =
+            self.inputs.files.iter().flat_map(|d| &d.syntax.impls).map(|imp| imp.items.len()).sum();
+        let mut members = Vec::with_capacity(defined + 2 * implemented);
         let mut provided = Vec::new();
         let mut trait_impls: TraitImpls = HashMap::default();
         let mut blankets = Vec::new();
@@ -1198,7 +1209,12 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        let named = self.item_names.get(m).and_then(|names| names.get(name)).map_or(&[][..], Vec::as_slice);
+        let sorted = self.item_names.get(m).map_or(&[][..], Vec::as_slice);
+        let items = self.body(m).map_or(&[][..], |b| b.items.as_slice());
+        let name_of = |i: &usize| items.get(*i).map_or("", |it| it.name.as_str());
+        let (from, to) =
+            (sorted.partition_point(|i| name_of(i) < name), sorted.partition_point(|i| name_of(i) <= name));
+        let named = sorted.get(from..to).unwrap_or_default();
         for &i in named {
             if let Some(item) = self.item(m, i).filter(|item| item.ns & ns != 0) {
                 out.push((Res::Item(m, i), self.scope(&item.vis, m)));
