@@ -90,6 +90,57 @@ fn gitlab() {
     insta::assert_snapshot!(run.stdout);
 }
 
+/// Every finding is a cargo `compiler-message` that `cargo_metadata` (what
+/// rust-analyzer and other cargo tools read) takes as one, at the place,
+/// with the code and level of the JSON contract; related spans ("defined
+/// here") and the help come through; the last line says the build failed.
+#[test]
+fn rustc_json_is_what_cargo_check_message_format_json_prints() {
+    let run = check("rustc-json");
+    let contract: serde_json::Value = serde_json::from_str(&check("json").stdout).unwrap();
+    let expected = contract["diagnostics"].as_array().unwrap();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), expected.len() + 1, "{}", run.stdout);
+    let (mut related, mut helped) = (0, 0);
+    for (line, want) in lines.iter().zip(expected) {
+        let message: cargo_metadata::Message = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        let cargo_metadata::Message::CompilerMessage(m) = message else { panic!("not a compiler message: {line}") };
+        let d = &m.message;
+        assert_eq!(d.code.as_ref().map(|c| c.code.as_str()), want["code"].as_str());
+        assert_eq!(d.message, want["message"].as_str().unwrap());
+        let level = match d.level {
+            cargo_metadata::diagnostic::DiagnosticLevel::Error => "error",
+            cargo_metadata::diagnostic::DiagnosticLevel::Warning => "warning",
+            _ => "other",
+        };
+        assert_eq!(level, want["severity"].as_str().unwrap());
+        let primary: Vec<_> = d.spans.iter().filter(|s| s.is_primary).collect();
+        assert_eq!(primary.len(), 1, "{line}");
+        let p = primary[0];
+        assert_eq!(p.file_name, want["path"].as_str().unwrap());
+        assert_eq!(
+            (p.line_start as u64, p.column_start as u64),
+            (want["line"].as_u64().unwrap(), want["column"].as_u64().unwrap())
+        );
+        assert_eq!(
+            (p.line_end as u64, p.column_end as u64),
+            (want["end_line"].as_u64().unwrap(), want["end_column"].as_u64().unwrap())
+        );
+        let covered = &p.text[0];
+        assert!(covered.highlight_start <= covered.highlight_end, "{line}");
+        related += d.spans.iter().filter(|s| !s.is_primary && s.label.is_some()).count();
+        if let Some(help) = want["help"].as_str() {
+            assert!(d.children.iter().any(|c| c.message == help), "{line}");
+            helped += 1;
+        }
+        assert!(d.rendered.as_deref().is_some_and(|r| r.contains(&d.message)), "{line}");
+    }
+    assert!(related > 0 && helped > 0, "{related} related spans, {helped} helps");
+    let last: cargo_metadata::Message = serde_json::from_str(lines.last().unwrap()).unwrap();
+    assert!(matches!(last, cargo_metadata::Message::BuildFinished(ref b) if !b.success), "{last:?}");
+    assert_eq!(run.code, 1);
+}
+
 #[test]
 fn output_is_identical_whatever_the_thread_count() {
     let one = corefence(&["check", "fixtures/demo", "--format", "json", "--jobs", "1"]);

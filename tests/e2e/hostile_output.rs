@@ -119,13 +119,16 @@ fn config_errors_have_unique_stable_fingerprints() {
 
 #[test]
 fn dry_run_diffs_never_mix_into_machine_output() {
-    for format in ["json", "sarif", "gitlab", "github"] {
+    for format in ["json", "sarif", "gitlab", "github", "rustc-json"] {
         let (_dir, root) = copy_fixture("headers");
         let run = corefence_in(root, &["check", "--fix", "--dry-run", "--format", format]);
         assert!(run.stderr.contains("+++ b/src/tag_in_string.rs"), "{format}: the diff goes to stderr");
         assert!(!run.stdout.contains("+++ "), "{format}: a diff on stdout:\n{}", run.stdout);
         if format == "github" {
             assert!(run.stdout.lines().all(|l| l.starts_with("::")), "{}", run.stdout);
+        } else if format == "rustc-json" {
+            let lines = run.stdout.lines().map(serde_json::from_str::<cargo_metadata::Message>);
+            assert!(lines.into_iter().all(|m| m.is_ok()), "{format}: a line that is no cargo message:\n{}", run.stdout);
         } else {
             let parsed: Result<serde_json::Value, _> = serde_json::from_str(&run.stdout);
             assert!(parsed.is_ok(), "{format}: stdout is not one JSON document: {parsed:?}");

@@ -7,6 +7,7 @@ pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod mass;
+pub mod rustc_json;
 pub mod sarif;
 pub mod short;
 pub mod visible;
@@ -32,6 +33,8 @@ pub enum Format {
     Github,
     /// GitLab Code Quality report.
     Gitlab,
+    /// cargo's `compiler-message` JSON lines (rust-analyzer's `check.overrideCommand`).
+    RustcJson,
 }
 
 impl Format {
@@ -41,11 +44,11 @@ impl Format {
     }
 
     /// Whether stdout must hold this format's output and nothing else: a
-    /// JSON document, a SARIF log, a Code Quality report or workflow
-    /// commands, which a stray line (such as a `--fix --dry-run` diff) would
+    /// JSON document, a SARIF log, a Code Quality report, workflow commands
+    /// or cargo's JSON messages, which a stray line (such as a `--fix --dry-run` diff) would
     /// make unreadable to the tool consuming them.
     pub fn owns_stdout(self) -> bool {
-        matches!(self, Format::Json | Format::Sarif | Format::Github | Format::Gitlab)
+        matches!(self, Format::Json | Format::Sarif | Format::Github | Format::Gitlab | Format::RustcJson)
     }
 }
 
@@ -64,5 +67,6 @@ pub fn write(
         Format::Sarif => sarif::write(out, diagnostics),
         Format::Github => github::write(out, diagnostics),
         Format::Gitlab => gitlab::write(out, diagnostics),
+        Format::RustcJson => rustc_json::write(out, diagnostics),
     }
 }
