@@ -298,8 +298,8 @@ impl IndexPlan {
     /// Keeps only what findings in the reported files can depend on: their
     /// crates and everything those depend on, and any crate that reaches
     /// into another crate's Rust files (`#[path]`, `include!`, a target
-    /// outside its folder), whose declarations may give a reported file its
-    /// edition. rustc resolves nothing in a crate through the crates that
+    /// outside its folder, a reported crate below a target's folder), whose
+    /// declarations may give a reported file its edition. rustc resolves nothing in a crate through the crates that
     /// depend on it, so their index cannot change a finding in it, except
     /// where they expand a macro a reported file exports: those crates
     /// are kept too.
@@ -318,8 +318,18 @@ impl IndexPlan {
                 }
             }
         }
+        // A crate whose target lies outside its folder, or below one of
+        // whose targets' folders a reported crate lies (`mod x;` and a
+        // `#[path]` without `..` reach it).
+        let reported_dirs: Vec<&str> = (0..n)
+            .filter(|&u| roots.get(u).copied().unwrap_or(false))
+            .filter_map(|u| Some(ws.crates.get(u)?.dir.as_str()))
+            .collect();
         for (i, c) in ws.crates.iter().enumerate() {
-            if c.targets.iter().any(|t| !is_under(&t.root, &c.dir)) {
+            let outside = c.targets.iter().any(|t| !is_under(&t.root, &c.dir));
+            let mut folders = c.targets.iter().map(|t| t.root.rsplit_once('/').map_or("", |(d, _)| d));
+            let holds = folders.any(|f| reported_dirs.iter().any(|d| *d != c.dir && is_under(d, f)));
+            if outside || holds {
                 if let Some(r) = roots.get_mut(i) {
                     *r = true;
                 }
