@@ -43,6 +43,8 @@ enum Command {
     Init(InitArgs),
     /// Per-edition inventory: crates, files, tagged items, lines.
     Report(ReportArgs),
+    /// Draw the crates by edition, their dependencies and every crossing (Mermaid or Graphviz DOT).
+    Graph(GraphArgs),
     /// Write an edition's build of the workspace (the community tree) into OUT.
     Export(ExportArgs),
     /// Write a git pre-commit hook that runs `corefence check --staged`.
@@ -153,6 +155,26 @@ enum ReportFormat {
     Spdx,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GraphFormat {
+    /// A Mermaid flowchart (GitHub renders it in Markdown).
+    Mermaid,
+    /// Graphviz DOT (`dot -Tsvg`).
+    Dot,
+}
+
+#[derive(Debug, Args)]
+struct GraphArgs {
+    /// The workspace (default: the current directory).
+    path: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    format: GraphFormat,
+    /// Use this configuration file instead of discovering corefence.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 struct ReportArgs {
     /// The workspace (default: the current directory).
@@ -245,6 +267,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
         Some(Command::Explain { code }) => explain(code.as_deref(), io),
         Some(Command::InstallHook { force }) => install_hook(force, io),
         Some(Command::Report(args)) => report_inventory(&args, io),
+        Some(Command::Graph(args)) => graph(&args, io),
         Some(Command::Export(args)) => export(&args, io),
         Some(Command::Completions { shell }) => completions(shell, io),
     };
@@ -353,7 +376,8 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         jobs: args.jobs.unwrap_or(0),
         fix: args.fix.then_some(engine::FixMode { relicense: args.relicense, dry_run: args.dry_run }),
         staged: args.staged,
-        collect_facts: false,
+        // The Markdown summary draws the workspace's crates.
+        collect_facts: args.format == Format::Markdown,
         // A progress bar helps people on a terminal; CI logs and pipes get none.
         progress: io.stderr_is_terminal && std::env::var_os("CI").is_none(),
         max_file_size: args.max_file_size,
@@ -428,14 +452,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
             )?;
         }
     }
-    if args.format == Format::Human {
-        // One summary where most files disagree with the config the same way.
-        let shown = report::mass::collapse(&outcome.diagnostics, outcome.files, &outcome.config);
-        let counts = crate::diagnostic::Counts::of(&outcome.diagnostics);
-        report::human::write_counted(io.stderr, &shown, counts, outcome.files, style)?;
-    } else {
-        emit(args.format, &outcome.diagnostics, outcome.files, style, io)?;
-    }
+    write_findings(args.format, &outcome, style, io)?;
     if args.timings {
         write!(io.stderr, "{}", outcome.timings.render())?;
     }
@@ -448,6 +465,24 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
     let counts = Counts::of(&outcome.diagnostics);
     let fails = counts.errors > 0 || (args.deny == Some(Deny::Warnings) && counts.warnings > 0);
     Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The findings of a `check` in its format.
+fn write_findings(format: Format, outcome: &engine::Outcome, style: Style, io: &mut Io<'_>) -> std::io::Result<()> {
+    match format {
+        Format::Markdown => {
+            let graph = report::graph::Graph::new(&outcome.inventory.crates, &outcome.config, &outcome.diagnostics);
+            let links = report::markdown::Links::from_github_env();
+            report::markdown::write(io.stdout, &outcome.diagnostics, outcome.files, Some(&graph), &links)
+        }
+        Format::Human => {
+            // One summary where most files disagree with the config the same way.
+            let shown = report::mass::collapse(&outcome.diagnostics, outcome.files, &outcome.config);
+            let counts = crate::diagnostic::Counts::of(&outcome.diagnostics);
+            report::human::write_counted(io.stderr, &shown, counts, outcome.files, style)
+        }
+        _ => emit(format, &outcome.diagnostics, outcome.files, style, io),
+    }
 }
 
 /// Lists every change `--fix` made (stderr, so machine formats stay clean).
@@ -601,30 +636,58 @@ fn install_hook(force: bool, io: &mut Io<'_>) -> std::io::Result<i32> {
     }
 }
 
-fn report_inventory(args: &ReportArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
+/// A run that gathers the workspace's facts (`report`, `graph`), on
+/// `path` if given; a configuration or I/O error is printed and becomes
+/// the exit code.
+fn facts_run(
+    path: Option<&PathBuf>,
+    config: Option<&PathBuf>,
+    io: &mut Io<'_>,
+) -> std::io::Result<Result<engine::Outcome, i32>> {
     let options = engine::Options {
         start: io.cwd.clone(),
-        paths: args.path.iter().cloned().collect(),
-        config: args.config.clone(),
+        paths: path.into_iter().cloned().collect(),
+        config: config.cloned(),
         collect_facts: true,
         ..engine::Options::default()
     };
-    let outcome = match engine::run(&options) {
-        Ok(outcome) => outcome,
+    match engine::run(&options) {
+        Ok(outcome) => Ok(Ok(outcome)),
         Err(Fatal::Config { errors, .. }) => {
             report::write(io.stderr, Format::Human, &errors.0, 0, Style { color: false, width: 100, summary: true })?;
-            return Ok(EXIT_ERROR);
+            Ok(Err(EXIT_ERROR))
         }
         Err(Fatal::Io(message)) => {
             writeln!(io.stderr, "error: {message}")?;
-            return Ok(EXIT_ERROR);
+            Ok(Err(EXIT_ERROR))
         }
+    }
+}
+
+fn report_inventory(args: &ReportArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
+    let outcome = match facts_run(args.path.as_ref(), args.config.as_ref(), io)? {
+        Ok(outcome) => outcome,
+        Err(code) => return Ok(code),
     };
     match args.format {
         ReportFormat::Human => crate::inventory::write_human(io.stdout, &outcome.inventory, &outcome.config)?,
         ReportFormat::Json => crate::inventory::write_json(io.stdout, &outcome.inventory, &outcome.config)?,
         ReportFormat::Spdx => crate::inventory::write_spdx(io.stdout, &outcome.inventory, &outcome.config)?,
     }
+    Ok(EXIT_OK)
+}
+
+fn graph(args: &GraphArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
+    let outcome = match facts_run(args.path.as_ref(), args.config.as_ref(), io)? {
+        Ok(outcome) => outcome,
+        Err(code) => return Ok(code),
+    };
+    let graph = report::graph::Graph::new(&outcome.inventory.crates, &outcome.config, &outcome.diagnostics);
+    let text = match args.format {
+        GraphFormat::Mermaid => graph.mermaid(),
+        GraphFormat::Dot => graph.dot(),
+    };
+    io.stdout.write_all(text.as_bytes())?;
     Ok(EXIT_OK)
 }
 

@@ -119,13 +119,15 @@ fn config_errors_have_unique_stable_fingerprints() {
 
 #[test]
 fn dry_run_diffs_never_mix_into_machine_output() {
-    for format in ["json", "sarif", "gitlab", "github", "rustc-json"] {
+    for format in ["json", "sarif", "gitlab", "github", "rustc-json", "markdown"] {
         let (_dir, root) = copy_fixture("headers");
         let run = corefence_in(root, &["check", "--fix", "--dry-run", "--format", format]);
         assert!(run.stderr.contains("+++ b/src/tag_in_string.rs"), "{format}: the diff goes to stderr");
         assert!(!run.stdout.contains("+++ "), "{format}: a diff on stdout:\n{}", run.stdout);
         if format == "github" {
             assert!(run.stdout.lines().all(|l| l.starts_with("::")), "{}", run.stdout);
+        } else if format == "markdown" {
+            assert!(run.stdout.starts_with("## "), "{format}: not the summary:\n{}", run.stdout);
         } else if format == "rustc-json" {
             let lines = run.stdout.lines().map(serde_json::from_str::<cargo_metadata::Message>);
             assert!(lines.into_iter().all(|m| m.is_ok()), "{format}: a line that is no cargo message:\n{}", run.stdout);

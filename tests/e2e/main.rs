@@ -25,6 +25,7 @@ mod layout;
 mod macro_parity;
 mod pre_commit;
 mod prefilter;
+mod pull_request;
 mod real_workspace;
 mod replay;
 mod reuse_differential;

@@ -103,6 +103,8 @@ pub struct CrateFacts {
     pub manifest_sha1: String,
     /// The edition whose build alone has it (`build-only-crates`), if any.
     pub build_only: Option<EditionId>,
+    /// The workspace crates it depends on (every kind), by index.
+    pub depends_on: Vec<usize>,
 }
 
 /// What `corefence report` lists about the file.
@@ -219,6 +221,12 @@ fn crate_facts(config: &Config, ws: &Workspace, editions: &EditionMap) -> Vec<Cr
             }),
             manifest_sha1: sha1_smol::Sha1::from(c.manifest.text.as_bytes()).digest().to_string(),
             build_only: config.build_only_edition(&c.name),
+            depends_on: {
+                let mut on: Vec<usize> = c.info.dependencies.iter().filter_map(|d| ws.dependency_crate(c, d)).collect();
+                on.sort_unstable();
+                on.dedup();
+                on
+            },
         })
         .collect()
 }

@@ -4,8 +4,10 @@
 mod excerpt;
 pub mod github;
 pub mod gitlab;
+pub mod graph;
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod mass;
 pub mod rustc_json;
 pub mod sarif;
@@ -35,6 +37,8 @@ pub enum Format {
     Gitlab,
     /// cargo's `compiler-message` JSON lines (rust-analyzer's `check.overrideCommand`).
     RustcJson,
+    /// A Markdown summary with a graph of the boundary (`$GITHUB_STEP_SUMMARY`, PR comments).
+    Markdown,
 }
 
 impl Format {
@@ -44,11 +48,14 @@ impl Format {
     }
 
     /// Whether stdout must hold this format's output and nothing else: a
-    /// JSON document, a SARIF log, a Code Quality report, workflow commands
-    /// or cargo's JSON messages, which a stray line (such as a `--fix --dry-run` diff) would
+    /// JSON document, a SARIF log, a Code Quality report, workflow commands,
+    /// cargo's JSON messages or a Markdown summary, which a stray line (such as a `--fix --dry-run` diff) would
     /// make unreadable to the tool consuming them.
     pub fn owns_stdout(self) -> bool {
-        matches!(self, Format::Json | Format::Sarif | Format::Github | Format::Gitlab | Format::RustcJson)
+        matches!(
+            self,
+            Format::Json | Format::Sarif | Format::Github | Format::Gitlab | Format::RustcJson | Format::Markdown
+        )
     }
 }
 
@@ -68,5 +75,7 @@ pub fn write(
         Format::Github => github::write(out, diagnostics),
         Format::Gitlab => gitlab::write(out, diagnostics),
         Format::RustcJson => rustc_json::write(out, diagnostics),
+        // Without the workspace's crates (a configuration error): no graph.
+        Format::Markdown => markdown::write(out, diagnostics, files, None, &markdown::Links::from_github_env()),
     }
 }

@@ -26,7 +26,7 @@ const SCHEMA_URL: &str = "https://schemastore.azurewebsites.net/schemas/json/sar
 /// and `?` (which would start a fragment or a query), `:` (which in a first
 /// segment would read as a scheme), controls, and every byte of a non-ASCII
 /// character are encoded.
-const ENCODED_IN_PATHS: &AsciiSet = &NON_ALPHANUMERIC
+pub(super) const ENCODED_IN_PATHS: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
