@@ -124,3 +124,39 @@ fn markdown_cells_stay_in_their_table() {
     assert!(row.contains("(src/we%7Cird%3Cb%3E.rs#L1)"), "{row}");
     assert_eq!(row.matches(" | ").count(), 3, "four cells: {row}");
 }
+
+/// The CI recipes the README points to are valid workflow files (the
+/// schemas GitHub Actions and GitLab CI publish, as `check-jsonschema`
+/// vendors them), and do what the README says they do.
+#[test]
+#[ignore = "needs check-jsonschema"]
+fn the_ci_examples_are_valid_and_publish_every_report() {
+    if Command::new("check-jsonschema").arg("--version").output().is_err() {
+        tool_missing("check-jsonschema", "pip install check-jsonschema");
+    }
+    let examples = repo_root().join("examples");
+    for (file, schema) in [("github-actions.yml", "vendor.github-workflows"), ("gitlab-ci.yml", "vendor.gitlab-ci")] {
+        let out = Command::new("check-jsonschema")
+            .args(["--builtin-schema", schema])
+            .arg(examples.join(file))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{file}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let github = std::fs::read_to_string(examples.join("github-actions.yml")).unwrap();
+    for step in [
+        "corefence check --format sarif",
+        "upload-sarif",
+        "corefence check --format markdown >> \"$GITHUB_STEP_SUMMARY\"",
+        "corefence export --edition community",
+    ] {
+        assert!(github.contains(step), "github-actions.yml lacks `{step}`");
+    }
+    let gitlab = std::fs::read_to_string(examples.join("gitlab-ci.yml")).unwrap();
+    assert!(gitlab.contains("codequality: gl-code-quality-report.json") && gitlab.contains("--check"), "{gitlab}");
+}
