@@ -87,6 +87,11 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// With `--format sarif`: the workspace's folder inside the repository,
+    /// put before every path so that code scanning finds the files
+    /// (default: found from git; `.` for none).
+    #[arg(long, value_name = "PATH")]
+    sarif_root: Option<String>,
     /// Treat warnings as errors for the exit code.
     #[arg(long, value_enum)]
     deny: Option<Deny>,
@@ -452,7 +457,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
             )?;
         }
     }
-    write_findings(args.format, &outcome, style, io)?;
+    write_findings(args, &outcome, style, io)?;
     if args.timings {
         write!(io.stderr, "{}", outcome.timings.render())?;
     }
@@ -468,8 +473,19 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
 }
 
 /// The findings of a `check` in its format.
-fn write_findings(format: Format, outcome: &engine::Outcome, style: Style, io: &mut Io<'_>) -> std::io::Result<()> {
+fn write_findings(args: &CheckArgs, outcome: &engine::Outcome, style: Style, io: &mut Io<'_>) -> std::io::Result<()> {
+    let format = args.format;
     match format {
+        Format::Sarif => {
+            // Code scanning reads paths from the repository's root.
+            let below_repository = || {
+                let repository = crate::git::repository_root(&outcome.root)?;
+                let inside = outcome.root.strip_prefix(repository).ok()?;
+                Some(inside.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+            };
+            let root = args.sarif_root.clone().or_else(below_repository).unwrap_or_default();
+            report::sarif::write_under(io.stdout, &outcome.diagnostics, &root)
+        }
         Format::Markdown => {
             let graph = report::graph::Graph::new(&outcome.inventory.crates, &outcome.config, &outcome.diagnostics);
             let links = report::markdown::Links::from_github_env();

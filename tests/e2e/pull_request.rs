@@ -160,3 +160,35 @@ fn the_ci_examples_are_valid_and_publish_every_report() {
     let gitlab = std::fs::read_to_string(examples.join("gitlab-ci.yml")).unwrap();
     assert!(gitlab.contains("codequality: gl-code-quality-report.json") && gitlab.contains("--check"), "{gitlab}");
 }
+
+/// Code scanning reads SARIF paths from the repository's root: a workspace
+/// in a folder of the repository gets that folder before every path, found
+/// from git or given with `--sarif-root` (`.` for none).
+#[test]
+fn sarif_paths_start_at_the_repository_root() {
+    let (dir, root) = crate::support::copy_fixture("demo");
+    crate::support::git(dir.path(), &["init", "-q"]);
+    let uris = |args: &[&str]| -> Vec<String> {
+        let run = corefence_in(root.clone(), args);
+        let log: serde_json::Value =
+            serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+        let results = log["runs"][0]["results"].as_array().unwrap().clone();
+        results
+            .iter()
+            .flat_map(|r| {
+                let related = r["relatedLocations"].as_array().into_iter().flatten();
+                let all = r["locations"].as_array().unwrap().iter().chain(related);
+                all.map(|l| l["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap().to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let found = uris(&["check", "--format", "sarif"]);
+    assert!(!found.is_empty() && found.iter().all(|u| u.starts_with("demo/")), "{found:?}");
+    let given = uris(&["check", "--format", "sarif", "--sarif-root", "services/api/"]);
+    let none = uris(&["check", "--format", "sarif", "--sarif-root", "."]);
+    for ((found, given), none) in found.iter().zip(&given).zip(&none) {
+        assert_eq!(found.strip_prefix("demo/"), Some(none.as_str()));
+        assert_eq!(given.strip_prefix("services/api/"), Some(none.as_str()));
+    }
+}

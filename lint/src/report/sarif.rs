@@ -174,6 +174,15 @@ fn uri(path: &str) -> Cow<'_, str> {
     utf8_percent_encode(path, ENCODED_IN_PATHS).into()
 }
 
+/// The URI of a workspace path below `prefix` (`backend/`, or `""`).
+fn uri_under<'a>(prefix: &str, path: &'a str) -> Cow<'a, str> {
+    if prefix.is_empty() {
+        uri(path)
+    } else {
+        Cow::Owned(format!("{}{}", uri(prefix), uri(path)))
+    }
+}
+
 fn level(severity: Severity) -> Level {
     match severity {
         Severity::Error => Level::Error,
@@ -192,12 +201,12 @@ fn rule(code: Code) -> Rule {
     }
 }
 
-fn location<'a>(loc: &'a Location, message: Option<&'a str>) -> SarifLocation<'a> {
+fn location<'a>(loc: &'a Location, message: Option<&'a str>, prefix: &str) -> SarifLocation<'a> {
     let (start, end) = (loc.start(), loc.end());
     SarifLocation {
         message: message.map(|text| Text { text }),
         physical_location: PhysicalLocation {
-            artifact_location: ArtifactLocation { uri: uri(loc.path()), uri_base_id: "%SRCROOT%" },
+            artifact_location: ArtifactLocation { uri: uri_under(prefix, loc.path()), uri_base_id: "%SRCROOT%" },
             region: Region {
                 end_column: end.column,
                 end_line: end.line,
@@ -208,7 +217,7 @@ fn location<'a>(loc: &'a Location, message: Option<&'a str>) -> SarifLocation<'a
     }
 }
 
-fn result(d: &Diagnostic) -> SarifResult<'_> {
+fn result<'a>(d: &'a Diagnostic, prefix: &str) -> SarifResult<'a> {
     let mut text = d.message.clone();
     if let Some(help) = &d.help {
         text.push_str("\nhelp: ");
@@ -216,18 +225,29 @@ fn result(d: &Diagnostic) -> SarifResult<'_> {
     }
     SarifResult {
         level: level(d.severity),
-        locations: [location(&d.location, None)],
+        locations: [location(&d.location, None, prefix)],
         message: Text { text },
         partial_fingerprints: BTreeMap::from([("corefence/v1", d.fingerprint.as_str())]),
-        related_locations: d.labels.iter().map(|l| location(&l.location, Some(&l.text))).collect(),
+        related_locations: d.labels.iter().map(|l| location(&l.location, Some(&l.text), prefix)).collect(),
         rule_id: d.code.as_str(),
         rule_index: Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0),
     }
 }
 
-/// Writes the SARIF log.
+/// Writes the SARIF log, paths relative to the workspace root.
 pub fn write(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+    write_under(out, diagnostics, "")
+}
+
+/// Writes the SARIF log with every path below `root` (the workspace's
+/// folder inside the repository, `/`-separated; `""` or `.` for none).
+pub fn write_under(out: &mut dyn Write, diagnostics: &[Diagnostic], root: &str) -> io::Result<()> {
     let version = env!("CARGO_PKG_VERSION");
+    let mut prefix = String::new();
+    for part in root.split(['/', '\\']).filter(|part| !part.is_empty() && *part != ".") {
+        prefix.push_str(part);
+        prefix.push('/');
+    }
     let driver = Driver {
         information_uri: INFORMATION_URI,
         name: "corefence",
@@ -239,7 +259,7 @@ pub fn write(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> 
         schema: SCHEMA_URL,
         runs: [Run {
             column_kind: "unicodeCodePoints",
-            results: diagnostics.iter().map(result).collect(),
+            results: diagnostics.iter().map(|d| result(d, &prefix)).collect(),
             tool: Tool { driver },
         }],
         version: "2.1.0",
