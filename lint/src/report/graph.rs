@@ -60,11 +60,7 @@ impl Graph {
     /// arrows, crossings in red with their count.
     pub fn mermaid(&self) -> String {
         let mut out = String::from("flowchart LR\n");
-        for (e, name) in self.editions.iter().enumerate() {
-            let members: Vec<usize> = (0..self.crates.len()).filter(|&c| self.edition_of(c) == Some(e)).collect();
-            if members.is_empty() {
-                continue;
-            }
+        for (e, name, members) in self.groups() {
             let _ = writeln!(out, "  subgraph e{e}[\"{}\"]", mermaid_text(name));
             for c in members {
                 let _ = writeln!(out, "    c{c}[\"{}\"]", mermaid_text(self.name(c)));
@@ -89,11 +85,7 @@ impl Graph {
     /// The same graph in Graphviz DOT.
     pub fn dot(&self) -> String {
         let mut out = String::from("digraph corefence {\n  rankdir=LR;\n  node [shape=box];\n");
-        for (e, name) in self.editions.iter().enumerate() {
-            let members: Vec<usize> = (0..self.crates.len()).filter(|&c| self.edition_of(c) == Some(e)).collect();
-            if members.is_empty() {
-                continue;
-            }
+        for (e, name, members) in self.groups() {
             let _ = writeln!(out, "  subgraph cluster_{e} {{\n    label=\"{}\";", dot_text(name));
             for c in members {
                 let _ = writeln!(out, "    c{c} [label=\"{}\"];", dot_text(self.name(c)));
@@ -110,6 +102,14 @@ impl Graph {
         }
         out.push_str("}\n");
         out
+    }
+
+    /// Per edition with crates: its index, its name and its crates.
+    fn groups(&self) -> impl Iterator<Item = (usize, &str, Vec<usize>)> + '_ {
+        self.editions.iter().enumerate().filter_map(|(e, name)| {
+            let members: Vec<usize> = (0..self.crates.len()).filter(|&c| self.edition_of(c) == Some(e)).collect();
+            (!members.is_empty()).then_some((e, name.as_str(), members))
+        })
     }
 
     fn name(&self, c: usize) -> &str {
