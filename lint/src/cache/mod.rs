@@ -35,6 +35,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
@@ -76,13 +77,64 @@ pub struct CacheEntry {
     /// The postcard encoding of the stored index data without its bodies,
     /// decoded when a run takes it ([`Cache::take_index`], on the thread
     /// that checks the file).
-    pub outline: Option<serde_bytes::ByteBuf>,
+    pub outline: Option<Blob>,
     /// The postcard encoding of the index data's
     /// [`Bodies`](crate::parse::items::Bodies), read only for a file that is
     /// reported on.
-    pub bodies: Option<serde_bytes::ByteBuf>,
+    pub bodies: Option<Blob>,
     /// License ids the file's header and snippets use, with where.
     pub license_ids: Vec<(String, Range<usize>)>,
+}
+
+/// Encoded bytes kept in the cache: a part of the stored cache a run read
+/// (shared, not copied out: most of the cache is these), or new ones.
+#[derive(Debug, Clone)]
+pub struct Blob {
+    buf: Arc<Vec<u8>>,
+    range: Range<usize>,
+}
+
+impl Blob {
+    fn owned(bytes: Vec<u8>) -> Blob {
+        let range = 0..bytes.len();
+        Blob { buf: Arc::new(bytes), range }
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &[u8] {
+        self.buf.get(self.range.clone()).unwrap_or_default()
+    }
+
+    /// How many bytes.
+    fn len(&self) -> usize {
+        self.range.len()
+    }
+}
+
+impl Serialize for Blob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.bytes())
+    }
+}
+
+impl<'de> Deserialize<'de> for Blob {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_bytes::ByteBuf::deserialize(deserializer).map(|b| Blob::owned(b.into_vec()))
+    }
+}
+
+/// A [`CacheEntry`] as stored, its blobs borrowed from the bytes read.
+#[derive(Deserialize)]
+struct StoredEntry<'a> {
+    len: u64,
+    stamp: Option<Stamp>,
+    hash: u64,
+    lexed: Option<Lexed>,
+    #[serde(borrow)]
+    outline: Option<&'a [u8]>,
+    #[serde(borrow)]
+    bodies: Option<&'a [u8]>,
+    license_ids: Vec<(String, Range<usize>)>,
 }
 
 /// The file's layout: a header, then the entries with their checksum.
@@ -136,9 +188,9 @@ impl Cache {
     /// decode (the file is parsed again).
     pub fn take_index(&self, rel: &str, need: Need) -> Option<FileData> {
         let entry = self.entries.get(rel)?;
-        let mut data = postcard::from_bytes::<FileData>(entry.outline.as_ref()?).ok()?;
+        let mut data = postcard::from_bytes::<FileData>(entry.outline.as_ref()?.bytes()).ok()?;
         if need == Need::Whole {
-            data.bodies = Some(entry.bodies.as_ref()?.to_vec());
+            data.bodies = Some(entry.bodies.as_ref()?.bytes().to_vec());
         }
         Some(data)
     }
@@ -197,8 +249,8 @@ impl Cache {
             self.encode_index(rel, entry);
         }
         // Sized up front: most of the cache is encodings copied whole.
-        let blobs: usize = entries.iter().map(|(_, e)| e.outline.as_ref().map_or(0, |b| b.len())).sum::<usize>()
-            + entries.iter().map(|(_, e)| e.bodies.as_ref().map_or(0, |b| b.len())).sum::<usize>();
+        let blobs: usize = entries.iter().map(|(_, e)| e.outline.as_ref().map_or(0, Blob::len)).sum::<usize>()
+            + entries.iter().map(|(_, e)| e.bodies.as_ref().map_or(0, Blob::len)).sum::<usize>();
         let encoded = postcard::to_extend(&entries, Vec::with_capacity(blobs + 256 * entries.len()))
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         let stored = Stored { format: FORMAT, key: self.key, checksum: hash(&encoded), entries: &encoded };
@@ -227,8 +279,8 @@ impl Cache {
         let Some(mut data) = entry.index.take() else { return };
         let Some(bodies) = data.bodies.take() else { return };
         if let Ok(outline) = postcard::to_stdvec(&data) {
-            entry.outline = Some(serde_bytes::ByteBuf::from(outline));
-            entry.bodies = Some(serde_bytes::ByteBuf::from(bodies));
+            entry.outline = Some(Blob::owned(outline));
+            entry.bodies = Some(Blob::owned(bodies));
         }
     }
 }
@@ -278,14 +330,40 @@ fn prune(dir: &Path, current: &Path) {
 /// when anything is amiss.
 fn read(path: &Path, key: u64) -> (HashMap<String, CacheEntry>, u64) {
     let Ok(bytes) = std::fs::read(path) else { return (HashMap::new(), 0) };
+    let bytes = Arc::new(bytes);
     let Ok(stored) = postcard::from_bytes::<Stored<'_>>(&bytes) else { return (HashMap::new(), 0) };
     if stored.format != FORMAT || stored.key != key || stored.checksum != hash(stored.entries) {
         return (HashMap::new(), 0);
     }
-    match postcard::from_bytes::<Vec<(String, CacheEntry)>>(stored.entries) {
-        Ok(entries) => (entries.into_iter().collect(), bytes.len() as u64),
-        Err(_) => (HashMap::new(), 0),
+    let Ok(views) = postcard::from_bytes::<Vec<(String, StoredEntry<'_>)>>(stored.entries) else {
+        return (HashMap::new(), 0);
+    };
+    // A blob is the range of the bytes read that it was decoded from.
+    let base = bytes.as_ptr() as usize;
+    let blob = |part: &[u8]| {
+        let start = (part.as_ptr() as usize).wrapping_sub(base);
+        let range = start..start.saturating_add(part.len());
+        bytes.get(range.clone()).is_some().then(|| Blob { buf: Arc::clone(&bytes), range })
+    };
+    let mut entries = HashMap::with_capacity(views.len());
+    for (rel, v) in views {
+        let (outline, bodies) = (v.outline.map(blob), v.bodies.map(blob));
+        if matches!(outline, Some(None)) || matches!(bodies, Some(None)) {
+            return (HashMap::new(), 0);
+        }
+        let entry = CacheEntry {
+            len: v.len,
+            stamp: v.stamp,
+            hash: v.hash,
+            lexed: v.lexed,
+            index: None,
+            outline: outline.flatten(),
+            bodies: bodies.flatten(),
+            license_ids: v.license_ids,
+        };
+        entries.insert(rel, entry);
     }
+    (entries, bytes.len() as u64)
 }
 
 /// The hash of a file's content.
