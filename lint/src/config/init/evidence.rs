@@ -123,7 +123,8 @@ impl Proposal {
             .map(|f| f.rel.as_str())
             .filter(|r| is_rust(r) && !in_vendored(r) && !r.starts_with("target/"))
             .collect();
-        let headed = read_headers(ws, &rust);
+        // Each Rust file read once: its header, and its gated modules.
+        let (headed, gates) = read_rust(ws, &rust);
         let with_header = headed.iter().filter(|h| h.file.is_some()).count();
         p.headers_on = !rust.is_empty() && with_header * HEADERS_IN_USE.1 >= rust.len() * HEADERS_IN_USE.0;
         p.headers = Finding {
@@ -133,8 +134,6 @@ impl Proposal {
         p.manifests(ws, &in_vendored);
         p.community_license(ws, &headed, &license_files, &in_vendored);
         p.enterprise_license(&headed, &license_files);
-        // Read once, for the paths and the features both.
-        let gates = gated_modules(ws, &rust);
         p.enterprise_paths(ws, &headed, &license_files, (&rust, &gates));
         p.enterprise_features(ws, &gates);
         p.third_party = vendored.into_iter().map(|v| Finding { value: folder_glob(&v.value), from: v.from }).collect();
@@ -391,21 +390,27 @@ fn folder_glob(dir: &str) -> String {
     format!("{}/**", literal(dir))
 }
 
-/// The file and snippet identifiers of each Rust file.
-fn read_headers(ws: &Workspace, rust: &[&str]) -> Vec<Headed> {
+/// Each Rust file's file and snippet identifiers, and the gated enterprise
+/// modules the workspace's files declare: every file read once.
+fn read_rust(ws: &Workspace, rust: &[&str]) -> (Vec<Headed>, Vec<GatedModule>) {
     use rayon::prelude::*;
-    rust.par_iter()
+    let read: Vec<(Headed, Vec<GatedModule>)> = rust
+        .par_iter()
         .filter_map(|rel| {
             let entry = file(ws, rel)?;
             let bytes = std::fs::read(&entry.abs).ok()?;
             let scan = crate::license::header::scan(&bytes, CommentStyle::Rust);
-            Some(Headed {
+            let headed = Headed {
                 rel: (*rel).to_owned(),
                 file: scan.licenses.first().map(|t| t.text.clone()),
                 snippets: scan.snippets.iter().filter_map(|s| Some(s.license.as_ref()?.text.clone())).collect(),
-            })
+            };
+            let gates = std::str::from_utf8(&bytes).map_or_else(|_| Vec::new(), |text| gated_modules(ws, rel, text));
+            Some((headed, gates))
         })
-        .collect()
+        .collect();
+    let (headed, gates): (Vec<Headed>, Vec<Vec<GatedModule>>) = read.into_iter().unzip();
+    (headed, gates.into_iter().flatten().collect())
 }
 
 /// The license expressions community-looking crates' manifests declare.
@@ -435,51 +440,42 @@ struct GatedModule {
     declared_in: String,
 }
 
-/// `mod <conventional name>;` declarations under a cfg that requires a
+/// The `mod <conventional name>;` declarations of the file `rel` under a cfg that requires a
 /// feature (`#[cfg(feature = "x")]`, `all(..)`, over several lines, a
 /// gated inline parent module), with the module's file or folder. Only
 /// files that declare such a name are parsed.
-fn gated_modules(ws: &Workspace, rust: &[&str]) -> Vec<GatedModule> {
-    use rayon::prelude::*;
-    let found: Vec<Vec<GatedModule>> = rust
-        .par_iter()
-        .map(|rel| {
-            let Some(entry) = file(ws, rel) else { return Vec::new() };
-            let Ok(text) = std::fs::read_to_string(&entry.abs) else { return Vec::new() };
-            if !text.lines().any(|l| declared_name(l).is_some_and(conventional)) {
-                return Vec::new();
+fn gated_modules(ws: &Workspace, rel: &str, text: &str) -> Vec<GatedModule> {
+    if !text.lines().any(|l| declared_name(l).is_some_and(conventional)) {
+        return Vec::new();
+    }
+    let parsed = crate::parse::parse(text);
+    let mut out = Vec::new();
+    let syntax = &parsed.file.syntax;
+    let mut stack: Vec<(&crate::parse::items::ModuleBody, Vec<String>)> = vec![(&syntax.root, Vec::new())];
+    while let Some((body, inline)) = stack.pop() {
+        for m in &body.mods {
+            if let Some(inner) = &m.inline {
+                let mut path = inline.clone();
+                path.push(m.name.clone());
+                stack.push((inner, path));
+                continue;
             }
-            let parsed = crate::parse::parse(&text);
-            let mut out = Vec::new();
-            let syntax = &parsed.file.syntax;
-            let mut stack: Vec<(&crate::parse::items::ModuleBody, Vec<String>)> = vec![(&syntax.root, Vec::new())];
-            while let Some((body, inline)) = stack.pop() {
-                for m in &body.mods {
-                    if let Some(inner) = &m.inline {
-                        let mut path = inline.clone();
-                        path.push(m.name.clone());
-                        stack.push((inner, path));
-                        continue;
-                    }
-                    if !conventional(&m.name) || m.path_attr.is_some() {
-                        continue;
-                    }
-                    let within = |r: &std::ops::Range<usize>| r.start <= m.item_span.start && m.item_span.end <= r.end;
-                    let feature = syntax
-                        .cfg_regions
-                        .iter()
-                        .filter(|(r, _)| within(r))
-                        .find_map(|(_, cfg)| required_features(cfg).into_iter().next());
-                    let Some(feature) = feature else { continue };
-                    if let Some(glob) = module_path(ws, rel, &inline, &m.name) {
-                        out.push(GatedModule { glob, name: m.name.clone(), feature, declared_in: (*rel).to_owned() });
-                    }
-                }
+            if !conventional(&m.name) || m.path_attr.is_some() {
+                continue;
             }
-            out
-        })
-        .collect();
-    found.into_iter().flatten().collect()
+            let within = |r: &std::ops::Range<usize>| r.start <= m.item_span.start && m.item_span.end <= r.end;
+            let feature = syntax
+                .cfg_regions
+                .iter()
+                .filter(|(r, _)| within(r))
+                .find_map(|(_, cfg)| required_features(cfg).into_iter().next());
+            let Some(feature) = feature else { continue };
+            if let Some(glob) = module_path(ws, rel, &inline, &m.name) {
+                out.push(GatedModule { glob, name: m.name.clone(), feature, declared_in: rel.to_owned() });
+            }
+        }
+    }
+    out
 }
 
 /// The name `mod name;` on this line declares, if it does.
