@@ -58,6 +58,13 @@ enum Command {
         /// A code such as `boundary/import`; omit to list all codes.
         code: Option<String>,
     },
+    /// Serve the Language Server Protocol on stdin/stdout: findings in the
+    /// editor as you type, safe fixes as code actions.
+    Lsp {
+        /// Worker threads per check (default: one per core).
+        #[arg(long, short, value_name = "N", default_value_t = 0, hide_default_value = true)]
+        jobs: usize,
+    },
     /// Print a completion script for a shell (e.g. `corefence completions
     /// bash > ~/.local/share/bash-completion/completions/corefence`).
     Completions {
@@ -275,6 +282,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
         Some(Command::Graph(args)) => graph(&args, io),
         Some(Command::Export(args)) => export(&args, io),
         Some(Command::Completions { shell }) => completions(shell, io),
+        Some(Command::Lsp { jobs }) => lsp(jobs, io),
     };
     result.unwrap_or_else(|err| {
         // A closed pipe (`corefence | head`) is the reader's choice, not an error worth a message.
@@ -389,6 +397,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         exhaustive: args.exhaustive,
         cache: !args.no_cache,
         memory: None,
+        unsaved: std::collections::BTreeMap::new(),
         config_text: None,
     };
     let style = style(args, io);
@@ -551,6 +560,18 @@ fn explain(code: Option<&str>, io: &mut Io<'_>) -> std::io::Result<i32> {
         }
         Err(err) => {
             writeln!(io.stderr, "error: {err}\nrun `corefence explain` to list every code")?;
+            Ok(EXIT_ERROR)
+        }
+    }
+}
+
+/// Serves the editor on the process's own stdin and stdout (the protocol
+/// owns them); only a failure of the protocol itself is written to `io`.
+fn lsp(jobs: usize, io: &mut Io<'_>) -> std::io::Result<i32> {
+    match crate::lsp::serve(jobs) {
+        Ok(()) => Ok(EXIT_OK),
+        Err(err) => {
+            writeln!(io.stderr, "error: language server: {err}")?;
             Ok(EXIT_ERROR)
         }
     }

@@ -39,6 +39,7 @@ pub mod hook;
 pub(crate) mod index;
 pub(crate) mod inventory;
 pub mod license;
+pub(crate) mod lsp;
 pub mod parse;
 pub(crate) mod prefilter;
 pub mod report;

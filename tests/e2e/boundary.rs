@@ -184,3 +184,29 @@ fn a_macro_body_is_reported_in_a_run_on_its_file_when_another_file_expands_it() 
     assert_eq!(found(&["src/macros.rs"]), whole);
     assert_eq!(found(&["src/user.rs"]), Vec::<String>::new());
 }
+
+#[test]
+fn the_definition_says_why_it_is_enterprise() {
+    // (By a path assignment: the demo's, in `lsp.rs` and the human snapshot.)
+    let files: std::collections::BTreeMap<String, Vec<u8>> = [
+        ("corefence.toml", "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n[editions.enterprise]\nlicense = \"LicenseRef-E\"\nuses = [\"community\"]\nfeatures = [\"enterprise\"]\n[headers]\ninclude = []\n"),
+        ("Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nlicense = \"AGPL-3.0-only\"\n[features]\nenterprise = []\n"),
+        ("src/lib.rs", "#[cfg(feature = \"enterprise\")]\npub fn gated() {}\n#[corefence::edition(enterprise)]\npub fn tagged() {}\npub fn open() {\n    gated();\n    tagged();\n}\n"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.as_bytes().to_vec()))
+    .collect();
+    let options = corefence::engine::Options { jobs: 1, memory: Some(files), ..Default::default() };
+    let outcome = corefence::engine::run(&options).unwrap();
+    let labels: std::collections::BTreeMap<String, String> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "boundary/import")
+        .map(|d| (d.symbol.clone().unwrap(), d.labels.iter().map(|l| l.text.clone()).collect::<Vec<_>>().join("; ")))
+        .collect();
+    let expected = [
+        ("app::gated", "defined here, in enterprise code behind `#[cfg(feature = \"enterprise\")]`"),
+        ("app::tagged", "defined here, in enterprise code by its tag or snippet"),
+    ];
+    assert_eq!(labels, expected.map(|(s, l)| (s.to_owned(), l.to_owned())).into_iter().collect(), "{labels:#?}");
+}

@@ -22,6 +22,7 @@ mod hostile_output;
 mod init;
 mod inventory;
 mod layout;
+mod lsp;
 mod macro_parity;
 mod pre_commit;
 mod prefilter;

@@ -103,6 +103,36 @@ pub(super) fn walked_files(root: &Path, jobs: usize, checked: &(dyn Fn(&str) -> 
     found
 }
 
+/// The unsaved buffers of files in the workspace at `root`, by relative
+/// path; `None` when there are none.
+pub(super) fn unsaved(
+    root: &Path,
+    buffers: &std::collections::BTreeMap<PathBuf, Vec<u8>>,
+) -> Option<std::collections::BTreeMap<String, Vec<u8>>> {
+    let inside: std::collections::BTreeMap<String, Vec<u8>> = buffers
+        .iter()
+        .filter_map(|(path, bytes)| Some((slash_path(absolute(path).strip_prefix(root).ok()?), bytes.clone())))
+        .filter(|(rel, _)| !rel.is_empty())
+        .collect();
+    (!inside.is_empty()).then_some(inside)
+}
+
+/// The walk's files, with the size of the unsaved buffers among them and no
+/// stamp (their content is not the file's on disk). A buffer of a file the
+/// walk did not find (ignored, or not saved yet) adds nothing.
+pub(super) fn with_unsaved(
+    mut found: Discovered,
+    unsaved: Option<&std::collections::BTreeMap<String, Vec<u8>>>,
+) -> Discovered {
+    for entry in &mut found.files {
+        if let Some(bytes) = unsaved.and_then(|u| u.get(&entry.rel)) {
+            entry.len = bytes.len() as u64;
+            entry.stamp = None;
+        }
+    }
+    found
+}
+
 /// The files of git's index, for `--staged`: exactly what a commit would hold.
 pub(super) fn index_files(
     root: &Path,

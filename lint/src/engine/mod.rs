@@ -88,6 +88,10 @@ pub struct Options {
     /// disk: `start` is their root and nothing is read from or written to
     /// disk. For tests, fuzzing and tools that hold files in memory.
     pub memory: Option<std::collections::BTreeMap<String, Vec<u8>>>,
+    /// Unsaved editor buffers by absolute path, read instead of those files
+    /// on disk (`corefence lsp`); nothing is written for them. Unused with
+    /// `staged` and `memory`, which say where every file comes from.
+    pub unsaved: BTreeMap<PathBuf, Vec<u8>>,
 }
 
 /// The default of `--max-file-size`: far above any hand-written source file.
@@ -176,7 +180,8 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let steps = timings::Steps::default();
     let start = absolute(&options.start);
     let (root, staged) = origin(options, &start)?;
-    let overlay = staged.as_ref().map(|v| &v.content);
+    let unsaved = staged.is_none().then(|| discover::unsaved(&root.dir, &options.unsaved)).flatten();
+    let overlay = staged.as_ref().map(|v| &v.content).or(unsaved.as_ref());
     // A file's content: git's index (or memory) for the files read from it.
     let in_memory = options.memory.is_some();
     let read_rel = |rel: &str| match overlay.and_then(|o| o.get(rel)) {
@@ -193,7 +198,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let checked = |rel: &str| files::is_checked(&config, rel);
     let found = match &staged {
         Some(view) => index_files(&root.dir, view, &checked),
-        None => walked_files(&root.dir, jobs, &checked),
+        None => discover::with_unsaved(walked_files(&root.dir, jobs, &checked), unsaved.as_ref()),
     };
     clock.lap("discover files");
     let ws = Workspace::from_files(&root.dir, found, &|f| read_rel(&f.rel));
@@ -208,9 +213,9 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let editions = EditionMap::new(&config, &ws);
     let accepted = accepted_licenses(&config);
     let reuse = shared::ReuseToml::load(reuse_toml, &mut diagnostics);
-    let sources = Sources::new(&root.dir, staged.as_ref().map(|v| &v.content));
+    let sources = Sources::new(&root.dir, overlay);
     // A full run's findings are kept for a run on the same files.
-    let replay = cache.as_ref().filter(|_| staged.is_none()).and_then(|c| replay_key(c, &ws, &checked, started));
+    let replay = cache.as_ref().filter(|_| overlay.is_none()).and_then(|c| replay_key(c, &ws, &checked, started));
     let replayed = replay.as_ref().and_then(|(index, digest)| replay::load(index, *digest, &sources));
     if let Some(cache) = cache.as_mut().filter(|_| replayed.is_none()) {
         cache.read();

@@ -717,6 +717,29 @@ impl<'a> Resolver<'a> {
         Some(gate.edition().map_or(edition, |g| self.inputs.config.higher(edition, g)))
     }
 
+    /// Why the definition of `res` is of the edition [`Resolver::edition`]
+    /// gives, as words that follow "in enterprise code": the cfg gate it is
+    /// behind, its tag or snippet, or the rule that gives its file its
+    /// edition. `None` when it comes from its module's declaration.
+    pub fn why(&self, res: Res) -> Option<String> {
+        let (m, span) = self.place(res)?;
+        let module = self.tree.modules.get(m)?;
+        let (edition, gate) = self.edition_and_gate(res)?;
+        let config = self.inputs.config;
+        if let Some(g) = gate.edition().filter(|&g| g != edition && config.higher(edition, g) == g) {
+            return Some(match config.mapped_feature(g) {
+                Some(feature) => format!("behind `#[cfg(feature = \"{feature}\")]`"),
+                None => format!("behind a gate of the {} edition", config.name(g)),
+            });
+        }
+        let file = self.inputs.files.get(module.file)?;
+        if span.as_ref().and_then(|s| file.tag_at(s)).is_some() {
+            return Some("by its tag or snippet".to_owned());
+        }
+        let (by_file, reason) = self.inputs.editions.file_edition(config, self.inputs.ws, &file.rel);
+        (by_file == module.edition && by_file == edition).then(|| format!("by {reason}"))
+    }
+
     /// Whether build `view` holds the definition.
     pub fn present(&self, res: Res, view: View) -> bool {
         if view == View::Any {

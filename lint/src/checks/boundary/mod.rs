@@ -195,7 +195,8 @@ pub(super) fn crossing(
     .with_symbol(symbol.clone());
     if let Some((file, def)) = definition(report.tree, resolver, found.res) {
         if let Some(f) = inputs.files.get(file) {
-            d = d.with_secondary(report.sources.at(&f.rel, def), format!("defined here, in {to_name} code"));
+            let why = resolver.why(found.res).map(|why| format!(" {why}")).unwrap_or_default();
+            d = d.with_secondary(report.sources.at(&f.rel, def), format!("defined here, in {to_name} code{why}"));
         }
     }
     let chain = chain(report, written, found);
