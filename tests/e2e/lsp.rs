@@ -290,6 +290,37 @@ fn a_broken_configuration_is_shown_in_the_configuration_file() {
     assert!(wait(&mut client.child).success());
 }
 
+#[test]
+fn a_workspace_without_a_configuration_is_left_alone() {
+    let (_dir, demo) = copy_fixture("demo");
+    std::fs::remove_file(demo.join("corefence.toml")).unwrap();
+    // Still a git repository's Cargo workspace, just not one that asked for corefence.
+    crate::support::git(&demo, &["init", "-q"]);
+    let auth = demo.join("crates/acme-core/src/auth.rs");
+    let mut client = Client::start();
+    let mut seen = Vec::new();
+    client.request("initialize", &json!({ "processId": null, "capabilities": {} }), &mut seen);
+    client.notify("initialized", &json!({}));
+    let text = std::fs::read_to_string(&auth).unwrap();
+    client.notify(
+        "textDocument/didOpen",
+        &json!({ "textDocument": { "uri": uri(&auth), "languageId": "rust", "version": 1, "text": text } }),
+    );
+    // A check runs once no message waits; the hover waits for it, and
+    // shutdown's answer comes after everything it published.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    client.request(
+        "textDocument/hover",
+        &json!({ "textDocument": { "uri": uri(&auth) }, "position": { "line": 2, "character": 16 } }),
+        &mut seen,
+    );
+    assert_eq!(client.request("shutdown", &Value::Null, &mut seen), Value::Null);
+    let published: Vec<&Value> = seen.iter().filter(|m| m["method"] == "textDocument/publishDiagnostics").collect();
+    assert!(published.is_empty(), "{published:?}");
+    client.notify("exit", &Value::Null);
+    assert!(wait(&mut client.child).success());
+}
+
 /// The server's exit, within [`PATIENCE`].
 fn wait(child: &mut Child) -> std::process::ExitStatus {
     let deadline = std::time::Instant::now() + PATIENCE;

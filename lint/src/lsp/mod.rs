@@ -1,5 +1,8 @@
 //! `corefence lsp`: a language server over stdio.
 //!
+//! It checks the files of workspaces with a `corefence.toml` (found as
+//! `check` finds it) and stays quiet elsewhere.
+//!
 //! It publishes corefence's findings for the files open in the editor: on
 //! open and save at once, on change from the unsaved buffer after a short
 //! pause in typing. Each check is a run on the open files of one workspace,
@@ -193,8 +196,13 @@ impl Server {
         for path in self.documents.keys() {
             // A buffer never saved has no workspace on disk to check it in.
             if path.is_file() {
-                let dir = path.parent().unwrap_or(path);
-                roots.entry(crate::config::discover_root(dir).dir).or_default().push(path.clone());
+                let root = crate::config::discover_root(path.parent().unwrap_or(path));
+                // Only a workspace that asks for corefence is checked: an
+                // editor that starts the server for every Rust file must not
+                // flag every project without headers.
+                if root.config_file.is_some() {
+                    roots.entry(root.dir).or_default().push(path.clone());
+                }
             }
         }
         for (root, paths) in roots {
