@@ -168,3 +168,37 @@ fn a_cached_run_on_one_file_finds_what_an_uncached_whole_run_finds_there() {
     }
     assert!(compared > 500, "{compared} files compared");
 }
+
+#[test]
+fn an_unsaved_buffer_is_checked_against_the_cache_the_command_line_wrote() {
+    let (_dir, root) = workspace();
+    // The command line's run: its default size limit written out.
+    let written = run(&Options {
+        start: root.clone(),
+        jobs: 2,
+        cache: true,
+        max_file_size: corefence::engine::DEFAULT_MAX_FILE_SIZE,
+        ..Options::default()
+    })
+    .unwrap();
+    assert!(!findings(&written).is_empty());
+    let app = root.join(APP);
+    let on_disk = std::fs::read(&app).unwrap();
+    // The editor's run: the same limit by default, the buffer without its imports.
+    let buffer: String = String::from_utf8(on_disk.clone())
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("use "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let unsaved = std::collections::BTreeMap::from([(app.clone(), buffer.into_bytes())]);
+    let editor =
+        Options { start: root.clone(), paths: vec![app.clone()], jobs: 2, cache: true, unsaved, ..Options::default() };
+    let outcome = run(&editor).unwrap();
+    assert_eq!(outcome.cached + 1, outcome.files, "every other file from the command line's cache");
+    let boundary: Vec<String> = findings(&outcome).into_iter().filter(|f| f.contains(" boundary/")).collect();
+    assert_eq!(boundary, Vec::<String>::new(), "the buffer, not the file, was checked");
+    assert_eq!(std::fs::read(&app).unwrap(), on_disk);
+    // And the file on disk is still what the next command-line run reads.
+    assert_eq!(findings(&check(&root, &[APP], true)), findings(&check(&root, &[APP], false)));
+}

@@ -94,6 +94,18 @@ pub struct Options {
     pub unsaved: BTreeMap<PathBuf, Vec<u8>>,
 }
 
+impl Options {
+    /// The file size over which only a header is checked: `max_file_size`,
+    /// or the default for 0.
+    pub fn size_limit(&self) -> u64 {
+        if self.max_file_size == 0 {
+            DEFAULT_MAX_FILE_SIZE
+        } else {
+            self.max_file_size
+        }
+    }
+}
+
 /// The default of `--max-file-size`: far above any hand-written source file.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 << 20;
 
@@ -231,7 +243,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         fix,
         index_content: overlay,
         collect_facts: options.collect_facts,
-        max_file_size: if options.max_file_size == 0 { DEFAULT_MAX_FILE_SIZE } else { options.max_file_size },
+        max_file_size: options.size_limit(),
         words: &words,
         parse_all: options.exhaustive,
         cache: cache.as_ref(),
@@ -572,7 +584,8 @@ fn cache_key(
     let root_manifest = read_rel("Cargo.toml").unwrap_or_default();
     let manifests = ws.crates.iter().flat_map(|c| [c.dir.as_bytes(), c.manifest.text.as_bytes()]);
     let flags = [u8::from(options.exhaustive), u8::from(options.staged)];
-    let size = options.max_file_size.to_le_bytes();
+    // The limit in force: a default asked for by 0 or by its value is one key.
+    let size = options.size_limit().to_le_bytes();
     crate::cache::key(
         [config, flags.as_slice(), size.as_slice(), root_manifest.as_slice(), reuse_toml].into_iter().chain(manifests),
     )
