@@ -332,3 +332,48 @@ fn wait(child: &mut Child) -> std::process::ExitStatus {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn a_tagged_item_is_wrapped_in_its_snippet_by_a_quick_fix() {
+    let (_dir, demo) = copy_fixture("demo");
+    let file = demo.join("crates/acme-core/src/seats.rs");
+    let text = "// SPDX-License-Identifier: AGPL-3.0-only\n\n/// Seats.\npub fn seats() -> u32 {\n    5\n}\n\n#[edition(enterprise)]\npub fn more_seats() -> u32 {\n    500\n}\n";
+    std::fs::write(&file, text).unwrap();
+    let file_uri = uri(&file);
+    let mut client = Client::start();
+    let mut seen = Vec::new();
+    client.request("initialize", &json!({ "processId": null, "capabilities": {} }), &mut seen);
+    client.notify("initialized", &json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        &json!({ "textDocument": { "uri": file_uri, "languageId": "rust", "version": 1, "text": text } }),
+    );
+    assert_eq!(codes(&client.diagnostics(&file_uri)), ["license/snippet"]);
+    let actions = client.request(
+        "textDocument/codeAction",
+        &json!({
+            "textDocument": { "uri": file_uri },
+            "range": { "start": { "line": 7, "character": 2 }, "end": { "line": 7, "character": 2 } },
+            "context": { "diagnostics": [], "only": ["quickfix"] },
+        }),
+        &mut seen,
+    );
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "only the quick fix was asked for: {actions:?}");
+    assert_eq!(actions[0]["title"], "Wrap `more_seats` in a `LicenseRef-Acme-Enterprise` snippet (license/snippet)");
+    let wrapped = apply(text, actions[0]["edit"]["changes"][&file_uri].as_array().unwrap());
+    assert!(
+        wrapped.contains(
+            "// SPDX-SnippetBegin\n// SPDX-License-Identifier: LicenseRef-Acme-Enterprise\n#[edition(enterprise)]"
+        ),
+        "{wrapped}"
+    );
+    client.notify(
+        "textDocument/didChange",
+        &json!({ "textDocument": { "uri": file_uri, "version": 2 }, "contentChanges": [{ "text": wrapped }] }),
+    );
+    assert_eq!(codes(&client.diagnostics(&file_uri)), Vec::<String>::new());
+    assert_eq!(client.request("shutdown", &Value::Null, &mut seen), Value::Null);
+    client.notify("exit", &Value::Null);
+    assert!(wait(&mut client.child).success());
+}
