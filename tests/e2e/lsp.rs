@@ -285,6 +285,24 @@ fn a_broken_configuration_is_shown_in_the_configuration_file() {
         diagnostics.iter().any(|d| d["range"]["start"]["line"] == line),
         "points at the broken line {line}: {published}"
     );
+    // Saved broken and closed, with a Rust file open: a message says where to look.
+    std::fs::write(&config, &broken).unwrap();
+    client.notify("textDocument/didClose", &json!({ "textDocument": { "uri": config_uri } }));
+    client.diagnostics(&config_uri);
+    let auth = demo.join("crates/acme-core/src/auth.rs");
+    let text = std::fs::read_to_string(&auth).unwrap();
+    client.notify(
+        "textDocument/didOpen",
+        &json!({ "textDocument": { "uri": uri(&auth), "languageId": "rust", "version": 1, "text": text } }),
+    );
+    let message = loop {
+        let message = client.receive("a message about the configuration");
+        if message["method"] == "window/showMessage" {
+            break message;
+        }
+    };
+    assert_eq!(message["params"]["type"], 1, "an error: {message}");
+    assert!(message["params"]["message"].as_str().unwrap().contains("corefence.toml has 1 error"), "{message}");
     assert_eq!(client.request("shutdown", &Value::Null, &mut seen), Value::Null);
     client.notify("exit", &Value::Null);
     assert!(wait(&mut client.child).success());

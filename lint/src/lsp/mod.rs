@@ -55,6 +55,8 @@ struct Server {
     documents: BTreeMap<PathBuf, Document>,
     /// When the open files must be checked again (after an edit, a pause).
     due: Option<Instant>,
+    /// Broken configuration files the user was told about (once until fixed).
+    told: std::collections::BTreeSet<PathBuf>,
 }
 
 /// Serves the protocol on stdin and stdout until the client says `exit`.
@@ -95,7 +97,8 @@ fn run(connection: Connection, jobs: usize) -> Result<(), String> {
         "serverInfo": ServerInfo { name: "corefence".to_owned(), version: Some(env!("CARGO_PKG_VERSION").to_owned()) },
     });
     connection.initialize_finish(id, result).map_err(|e| e.to_string())?;
-    Server { connection, encoding, jobs, documents: BTreeMap::new(), due: None }.main_loop()
+    let told = std::collections::BTreeSet::new();
+    Server { connection, encoding, jobs, documents: BTreeMap::new(), due: None, told }.main_loop()
 }
 
 impl Server {
@@ -221,13 +224,28 @@ impl Server {
             let started = Instant::now();
             let (findings, root) = match engine::run(&options) {
                 Ok(outcome) => {
+                    self.told.remove(&outcome.root.join(crate::config::FILE_NAME));
                     for error in &outcome.internal_errors {
                         self.log(MessageType::ERROR, error.clone());
                     }
                     (outcome.diagnostics, outcome.root)
                 }
-                // The configuration's own findings are its diagnostics.
-                Err(Fatal::Config { root, errors }) => (errors.0, root),
+                // The configuration's own findings are its diagnostics; when
+                // it is not open, a message says where to look.
+                Err(Fatal::Config { root, errors }) => {
+                    let config = root.join(crate::config::FILE_NAME);
+                    if !self.documents.contains_key(&config) && self.told.insert(config.clone()) {
+                        self.notify::<note::ShowMessage>(lsp_types::ShowMessageParams {
+                            typ: MessageType::ERROR,
+                            message: format!(
+                                "corefence: {} has {} error(s) and nothing is checked until they are fixed; open it to see them",
+                                config.display(),
+                                errors.0.len()
+                            ),
+                        });
+                    }
+                    (errors.0, root)
+                }
                 Err(Fatal::Io(message)) => {
                     self.log(MessageType::ERROR, message);
                     continue;
