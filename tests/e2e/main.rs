@@ -20,6 +20,7 @@ mod headers;
 mod hostile;
 mod hostile_output;
 mod init;
+mod install;
 mod inventory;
 mod layout;
 mod lsp;

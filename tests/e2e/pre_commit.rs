@@ -1,38 +1,33 @@
 //! The pre-commit framework (`pip install pre-commit`) building corefence
-//! from this repository through `.pre-commit-hooks.yaml` (`language: rust`)
-//! and running it on a user's repository. Ignored by default: `.ci/run`
-//! installs pre-commit and runs it.
+//! from this repository through `.pre-commit-hooks.yaml`'s `corefence-cargo`
+//! hook (`language: rust`) and running it on a user's repository. Ignored by
+//! default: `.ci/run` installs pre-commit and runs it. The `corefence` hook
+//! (`language: python`, the wheel) is tested in `install.rs`.
 //!
 //! pre-commit builds the hook with `cargo install`; the release profile is
 //! turned down to debug speed through cargo's environment so the test costs
-//! one quick build, shared between runs in `target/pre-commit`.
+//! one quick build, shared between runs and with the wheel's tests
+//! (`support::quick_release_build`).
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::support::repo_root;
+use crate::support::{packaging_dir, quick_release_build, repo_root};
 
 fn run(repo: &Path, program: &str, args: &[&str]) -> Output {
-    let target = repo_root().join("target/pre-commit");
-    Command::new(program)
-        .args(args)
-        .current_dir(repo)
-        .env("PRE_COMMIT_HOME", target.join("home"))
-        .env("CARGO_TARGET_DIR", target.join("cargo"))
-        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
-        .env("CARGO_PROFILE_RELEASE_LTO", "false")
-        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
-        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true")
+    quick_release_build(Command::new(program).args(args).current_dir(repo))
+        .env("PRE_COMMIT_HOME", packaging_dir().join("pre-commit"))
         .output()
         .unwrap()
 }
 
 #[test]
 #[ignore = "needs pre-commit"]
-fn pre_commit_framework_runs_the_hook() {
+fn pre_commit_framework_runs_the_cargo_hook() {
     if Command::new("pre-commit").arg("--version").output().is_err() {
         crate::support::tool_missing("pre-commit", "pip install pre-commit");
     }
+    let _building = crate::support::packaging_lock();
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
     let git = |args: &[&str]| {
@@ -50,14 +45,14 @@ fn pre_commit_framework_runs_the_hook() {
     git(&["add", "."]);
 
     let hook_repo = repo_root().display().to_string();
-    let failing = run(repo, "pre-commit", &["try-repo", &hook_repo, "corefence", "--files", "src/lib.rs"]);
+    let failing = run(repo, "pre-commit", &["try-repo", &hook_repo, "corefence-cargo", "--files", "src/lib.rs"]);
     let output = format!("{}{}", String::from_utf8_lossy(&failing.stdout), String::from_utf8_lossy(&failing.stderr));
     assert!(!failing.status.success(), "the hook passed a file without a header:\n{output}");
     assert!(output.contains("src/lib.rs") && output.contains("license/missing"), "{output}");
 
     std::fs::write(repo.join("src/lib.rs"), "// SPDX-License-Identifier: AGPL-3.0-only\npub fn header() {}\n").unwrap();
     git(&["add", "."]);
-    let passing = run(repo, "pre-commit", &["try-repo", &hook_repo, "corefence", "--files", "src/lib.rs"]);
+    let passing = run(repo, "pre-commit", &["try-repo", &hook_repo, "corefence-cargo", "--files", "src/lib.rs"]);
     assert!(
         passing.status.success(),
         "{}{}",
@@ -74,7 +69,7 @@ fn pre_commit_framework_runs_the_hook() {
     .unwrap();
     std::fs::write(repo.join("tool.py"), "print('no header')\n").unwrap();
     git(&["add", "."]);
-    let python = run(repo, "pre-commit", &["try-repo", &hook_repo, "corefence", "--files", "tool.py"]);
+    let python = run(repo, "pre-commit", &["try-repo", &hook_repo, "corefence-cargo", "--files", "tool.py"]);
     let output = format!("{}{}", String::from_utf8_lossy(&python.stdout), String::from_utf8_lossy(&python.stderr));
     assert!(!python.status.success(), "the hook passed a Python file without a header:\n{output}");
     assert!(output.contains("tool.py") && output.contains("license/missing"), "{output}");

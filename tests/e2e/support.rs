@@ -41,6 +41,34 @@ pub fn tool_missing(tool: &str, install: &str) -> ! {
     panic!("{tool} is not installed ({install}); this test needs it")
 }
 
+/// Where the tests that install corefence as a user would (the wheel,
+/// pre-commit's hooks) build it: one cargo folder they share, under
+/// `$CARGO_TARGET_DIR` (else `target/`), with pre-commit's cache beside it.
+pub fn packaging_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo_root().join("target"), PathBuf::from).join("packaging")
+}
+
+/// Held by each test that builds in `packaging_dir()` for as long as it
+/// builds and installs: maturin moves the binary it packs out of cargo's
+/// folder, so a build running beside another could find it gone.
+pub fn packaging_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Points a command that builds corefence in the release profile (`cargo
+/// install`, maturin, pip) at the shared cargo folder, with the profile
+/// turned down to debug speed: the tests install what users install, in one
+/// quick build that every installer reuses.
+pub fn quick_release_build(command: &mut std::process::Command) -> &mut std::process::Command {
+    command
+        .env("CARGO_TARGET_DIR", packaging_dir().join("cargo"))
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true")
+}
+
 /// A copy of `fixtures/NAME` in a temporary folder: the folder and the copy.
 pub fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
