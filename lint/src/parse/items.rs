@@ -704,7 +704,7 @@ fn declared_names(tokens: TokenStream, out: &mut Vec<String>) {
 }
 
 /// The names `let name` / `let mut name` bind anywhere in `tokens`.
-fn let_names(tokens: TokenStream, out: &mut std::collections::HashSet<String>) {
+fn let_names(tokens: TokenStream, out: &mut foldhash::HashSet<String>) {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     for (k, tree) in trees.iter().enumerate() {
         match tree {
@@ -1208,7 +1208,9 @@ const FORMAT_MACROS: &[&str] = &[
 /// and the gated statement or parameter that binds them, if any.
 /// Per name: what is known of its type, and the gated statements binding
 /// it when every binding in scope is gated (any of them will do).
-type Scope = std::collections::HashMap<String, Local>;
+/// Looked up once per name in code, so hashed with foldhash (these names
+/// are never iterated: the order of a map cannot reach any output).
+type Scope = foldhash::HashMap<String, Local>;
 
 /// See [`Scope`].
 type Local = (Option<Hint>, Option<Vec<Range<usize>>>);
@@ -1224,7 +1226,7 @@ struct Collector {
     /// The local bindings in scope, innermost last.
     scopes: Vec<Scope>,
     /// Per scope, the generic parameters in it and their first trait bound.
-    bounds: Vec<std::collections::HashMap<String, TyPath>>,
+    bounds: Vec<foldhash::HashMap<String, TyPath>>,
     /// The self types of the enclosing `impl` blocks (`None`: a trait).
     self_ty: Vec<Option<TyPath>>,
     /// Scanning a `macro_rules!` body: `$crate` starts a path.
@@ -1447,8 +1449,8 @@ impl Collector {
 
     /// Runs `f` in a new scope of local bindings.
     fn scoped(&mut self, f: impl FnOnce(&mut Self)) {
-        self.scopes.push(Scope::new());
-        self.bounds.push(std::collections::HashMap::new());
+        self.scopes.push(Scope::default());
+        self.bounds.push(foldhash::HashMap::default());
         f(self);
         self.bounds.pop();
         self.scopes.pop();
@@ -1554,7 +1556,7 @@ impl Collector {
             }
             body => body,
         };
-        self.scopes.push(Scope::from([(name, (param, None))]));
+        self.scopes.push(Scope::from_iter([(name, (param, None))]));
         let value = self.hint_of(body);
         self.scopes.pop();
         value
@@ -1997,7 +1999,7 @@ impl Collector {
         let mut refs = std::mem::replace(&mut self.syntax.refs, saved);
         // Tokens carry no scopes: a name the body binds with `let` anywhere
         // is taken for that local everywhere in it.
-        let mut bound = std::collections::HashSet::new();
+        let mut bound = foldhash::HashSet::default();
         let_names(tokens.clone(), &mut bound);
         for r in &mut refs {
             if let [name] = r.segments.as_slice() {
