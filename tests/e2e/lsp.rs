@@ -367,6 +367,13 @@ fn a_tagged_item_is_wrapped_in_its_snippet_by_a_quick_fix() {
         &json!({ "textDocument": { "uri": file_uri, "languageId": "rust", "version": 1, "text": text } }),
     );
     assert_eq!(codes(&client.diagnostics(&file_uri)), ["license/snippet"]);
+    // The tag names an edition but reaches nothing: no hover.
+    let hover = client.request(
+        "textDocument/hover",
+        &json!({ "textDocument": { "uri": file_uri }, "position": { "line": 7, "character": 4 } }),
+        &mut seen,
+    );
+    assert_eq!(hover, Value::Null);
     let actions = client.request(
         "textDocument/codeAction",
         &json!({

@@ -137,7 +137,8 @@ fn imperative(title: &str) -> String {
 pub fn hover(findings: &[Diagnostic], text: &str, offset: usize, root: &Path, encoding: Encoding) -> Option<Hover> {
     let d = findings
         .iter()
-        .filter(|d| d.target_edition.is_some() && d.location.span.start <= offset && offset <= d.location.span.end)
+        .filter(|d| d.code.as_str().starts_with("boundary/"))
+        .filter(|d| d.location.span.start <= offset && offset <= d.location.span.end)
         .min_by_key(|d| d.location.span.len())?;
     let target = d.target_edition.as_deref().unwrap_or_default();
     let mut parts: Vec<String> = Vec::new();
