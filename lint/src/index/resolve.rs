@@ -98,6 +98,17 @@ impl View {
     }
 }
 
+/// Why a definition is of its edition (see [`Resolver::why`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// A cfg gate that only this edition's build turns on.
+    Gate(EditionId),
+    /// Its `#[edition]` tag or the snippet around it.
+    Tag,
+    /// The rule that gives its file its edition.
+    File(crate::edition::Reason),
+}
+
 /// A `use` a resolution went through.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hop {
@@ -718,26 +729,23 @@ impl<'a> Resolver<'a> {
     }
 
     /// Why the definition of `res` is of the edition [`Resolver::edition`]
-    /// gives, as words that follow "in enterprise code": the cfg gate it is
-    /// behind, its tag or snippet, or the rule that gives its file its
-    /// edition. `None` when it comes from its module's declaration.
-    pub fn why(&self, res: Res) -> Option<String> {
+    /// gives: the cfg gate it is behind, its tag or snippet, or the rule that
+    /// gives its file its edition. `None` when it comes from its module's
+    /// declaration.
+    pub fn why(&self, res: Res) -> Option<Why> {
         let (m, span) = self.place(res)?;
         let module = self.tree.modules.get(m)?;
         let (edition, gate) = self.edition_and_gate(res)?;
         let config = self.inputs.config;
         if let Some(g) = gate.edition().filter(|&g| g != edition && config.higher(edition, g) == g) {
-            return Some(match config.mapped_feature(g) {
-                Some(feature) => format!("behind `#[cfg(feature = \"{feature}\")]`"),
-                None => format!("behind a gate of the {} edition", config.name(g)),
-            });
+            return Some(Why::Gate(g));
         }
         let file = self.inputs.files.get(module.file)?;
         if span.as_ref().and_then(|s| file.tag_at(s)).is_some() {
-            return Some("by its tag or snippet".to_owned());
+            return Some(Why::Tag);
         }
         let (by_file, reason) = self.inputs.editions.file_edition(config, self.inputs.ws, &file.rel);
-        (by_file == module.edition && by_file == edition).then(|| format!("by {reason}"))
+        (by_file == module.edition && by_file == edition).then_some(Why::File(reason))
     }
 
     /// Whether build `view` holds the definition.

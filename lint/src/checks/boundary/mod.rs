@@ -13,7 +13,7 @@ use std::ops::Range;
 use crate::config::EditionId;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::index::modtree::{Inputs, ModId, ModTree};
-use crate::index::resolve::{Ctx, Res, Resolved, Resolver, View};
+use crate::index::resolve::{Ctx, Res, Resolved, Resolver, View, Why};
 use crate::index::{FileData, Sources};
 use crate::parse::items::ns;
 
@@ -195,7 +195,12 @@ pub(super) fn crossing(
     .with_symbol(symbol.clone());
     if let Some((file, def)) = definition(report.tree, resolver, found.res) {
         if let Some(f) = inputs.files.get(file) {
-            let why = resolver.why(found.res).map(|why| format!(" {why}")).unwrap_or_default();
+            let why = match resolver.why(found.res) {
+                Some(Why::Gate(g)) => format!(" behind {}", gate_text(inputs, g)),
+                Some(Why::Tag) => " by its tag or snippet".to_owned(),
+                Some(Why::File(reason)) => format!(" by {reason}"),
+                None => String::new(),
+            };
             d = d.with_secondary(report.sources.at(&f.rel, def), format!("defined here, in {to_name} code{why}"));
         }
     }
