@@ -98,26 +98,39 @@ impl Fix {
 /// check); `None` when no edit applies. Insertions at the same place keep
 /// their order.
 pub fn apply(bytes: &[u8], edits: &[&Edit]) -> (Vec<u8>, Vec<bool>) {
-    let mut order: Vec<usize> = (0..edits.len()).collect();
-    order.sort_by_key(|&i| edits.get(i).map(|e| (e.range.start, e.range.end)));
     let mut applied = vec![false; edits.len()];
     let mut out = Vec::with_capacity(bytes.len() + edits.iter().map(|e| e.content.len()).sum::<usize>());
     let mut copied = 0;
-    for i in order {
+    for i in applicable(edits, bytes.len()) {
         let Some(edit) = edits.get(i) else { continue };
-        let (start, end) = (edit.range.start, edit.range.end.max(edit.range.start));
-        if start < copied || end > bytes.len() {
-            continue;
-        }
-        out.extend_from_slice(bytes.get(copied..start).unwrap_or_default());
+        out.extend_from_slice(bytes.get(copied..edit.range.start).unwrap_or_default());
         out.extend_from_slice(edit.content.as_bytes());
-        copied = end;
+        copied = edit.range.end.max(edit.range.start);
         if let Some(a) = applied.get_mut(i) {
             *a = true;
         }
     }
     out.extend_from_slice(bytes.get(copied..).unwrap_or_default());
     (out, applied)
+}
+
+/// The indices of the `edits` of a text of `len` bytes that apply together,
+/// in position order: an edit overlapping one before it, or past the end,
+/// is left out (a later round can make it).
+pub fn applicable(edits: &[&Edit], len: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..edits.len()).collect();
+    order.sort_by_key(|&i| edits.get(i).map(|e| (e.range.start, e.range.end)));
+    let mut copied = 0;
+    order.retain(|&i| {
+        let Some(edit) = edits.get(i) else { return false };
+        let (start, end) = (edit.range.start, edit.range.end.max(edit.range.start));
+        let fits = start >= copied && end <= len;
+        if fits {
+            copied = end;
+        }
+        fits
+    });
+    order
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use lsp_types::{
 };
 
 use super::text::{self, Encoding};
-use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::diagnostic::{fix, Diagnostic, Severity};
 
 /// The `source` every diagnostic carries.
 const SOURCE: &str = "corefence";
@@ -62,25 +62,15 @@ pub fn code_actions(
     root: &Path,
     encoding: Encoding,
 ) -> Vec<CodeAction> {
-    let safe: Vec<&Diagnostic> = findings
-        .iter()
-        .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Safe && !f.edits.is_empty()))
-        .collect();
+    let safe: Vec<&Diagnostic> = findings.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applies(false))).collect();
     let edit_of = |ds: &[&Diagnostic]| {
-        let mut edits: Vec<&crate::diagnostic::Edit> =
+        let edits: Vec<&crate::diagnostic::Edit> =
             ds.iter().filter_map(|d| d.fix.as_ref()).flat_map(|f| &f.edits).collect();
-        edits.sort_by_key(|e| (e.range.start, e.range.end));
-        // Two fixes touching the same bytes: the first wins, the next run offers the other.
-        let mut end = 0;
-        edits.retain(|e| {
-            let keep = e.range.start >= end || e.range.is_empty() && e.range.start == end;
-            if keep {
-                end = e.range.end;
-            }
-            keep
-        });
-        let changes = edits
+        // Edits of two fixes touching the same bytes: as `--fix`, the first
+        // goes in, the next check offers the other.
+        let changes = fix::applicable(&edits, text.len())
             .into_iter()
+            .filter_map(|i| edits.get(i))
             .map(|e| TextEdit { range: text::range(text, &e.range, encoding), new_text: e.content.clone() })
             .collect();
         WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), changes)])), ..WorkspaceEdit::default() }
