@@ -10,7 +10,7 @@ use lsp_types::{
 };
 
 use super::text::{self, Encoding};
-use crate::diagnostic::{fix, Diagnostic, Severity};
+use crate::diagnostic::{fix, Diagnostic, Severity, SourceFile};
 
 /// The `source` every diagnostic carries.
 const SOURCE: &str = "corefence";
@@ -29,7 +29,7 @@ pub fn diagnostic(d: &Diagnostic, root: &Path, encoding: Encoding) -> lsp_types:
             Some(DiagnosticRelatedInformation {
                 location: Location {
                     uri: text::uri(&root.join(&file.path))?,
-                    range: text::range(&file.text, &label.location.span, encoding),
+                    range: text::range(file, &label.location.span, encoding),
                 },
                 message: label.text.clone(),
             })
@@ -40,7 +40,7 @@ pub fn diagnostic(d: &Diagnostic, root: &Path, encoding: Encoding) -> lsp_types:
         None => d.message.clone(),
     };
     lsp_types::Diagnostic {
-        range: text::range(&d.location.file.text, &d.location.span, encoding),
+        range: text::range(&d.location.file, &d.location.span, encoding),
         severity: Some(match d.severity {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
@@ -57,21 +57,26 @@ pub fn diagnostic(d: &Diagnostic, root: &Path, encoding: Encoding) -> lsp_types:
 /// code's license, then one action applying every such fix of the file.
 pub fn code_actions(
     findings: &[Diagnostic],
-    (uri, text): (&Uri, &str),
+    uri: &Uri,
     range: &std::ops::Range<usize>,
     root: &Path,
     encoding: Encoding,
 ) -> Vec<CodeAction> {
     let safe: Vec<&Diagnostic> = findings.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applies(false))).collect();
     let edit_of = |ds: &[&Diagnostic]| {
-        let edits: Vec<&crate::diagnostic::Edit> =
-            ds.iter().filter_map(|d| d.fix.as_ref()).flat_map(|f| &f.edits).collect();
+        // The edits, each with the text it is for (the checked buffer).
+        let (edits, files): (Vec<&crate::diagnostic::Edit>, Vec<&SourceFile>) = ds
+            .iter()
+            .filter_map(|d| Some((d.fix.as_ref()?, &*d.location.file)))
+            .flat_map(|(f, file)| f.edits.iter().map(move |e| (e, file)))
+            .unzip();
+        let len = files.first().map_or(0, |f| f.text.len());
         // Edits of two fixes touching the same bytes: as `--fix`, the first
         // goes in, the next check offers the other.
-        let changes = fix::applicable(&edits, text.len())
+        let changes = fix::applicable(&edits, len)
             .into_iter()
-            .filter_map(|i| edits.get(i))
-            .map(|e| TextEdit { range: text::range(text, &e.range, encoding), new_text: e.content.clone() })
+            .filter_map(|i| Some((edits.get(i)?, files.get(i)?)))
+            .map(|(e, file)| TextEdit { range: text::range(file, &e.range, encoding), new_text: e.content.clone() })
             .collect();
         WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), changes)])), ..WorkspaceEdit::default() }
     };
@@ -124,7 +129,7 @@ fn imperative(title: &str) -> String {
 
 /// The hover on a boundary finding at `offset`: what the code reaches, where
 /// that is defined and why it belongs to the other edition.
-pub fn hover(findings: &[Diagnostic], text: &str, offset: usize, root: &Path, encoding: Encoding) -> Option<Hover> {
+pub fn hover(findings: &[Diagnostic], offset: usize, root: &Path, encoding: Encoding) -> Option<Hover> {
     let d = findings
         .iter()
         .filter(|d| d.code.as_str().starts_with("boundary/"))
@@ -152,7 +157,7 @@ pub fn hover(findings: &[Diagnostic], text: &str, offset: usize, root: &Path, en
     let value = parts.join("\n\n");
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }),
-        range: Some(text::range(text, &d.location.span, encoding)),
+        range: Some(text::range(&d.location.file, &d.location.span, encoding)),
     })
 }
 

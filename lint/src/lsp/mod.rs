@@ -285,7 +285,7 @@ impl Server {
                     let at = p.text_document_position_params;
                     let hover = self.current(&at.text_document.uri).and_then(|doc| {
                         let offset = text::offset(&doc.text, at.position, self.encoding);
-                        convert::hover(&doc.findings, &doc.text, offset, &doc.root, self.encoding)
+                        convert::hover(&doc.findings, offset, &doc.root, self.encoding)
                     });
                     serde_json::to_value(hover)
                 })
@@ -317,7 +317,7 @@ impl Server {
                 kind.as_ref().is_some_and(|k| only.iter().any(|o| k.as_str().starts_with(o.as_str())))
             })
         };
-        convert::code_actions(&doc.findings, (&doc.uri, &doc.text), &range, &doc.root, self.encoding)
+        convert::code_actions(&doc.findings, &doc.uri, &range, &doc.root, self.encoding)
             .into_iter()
             .filter(|a| wanted(&a.kind))
             .map(CodeActionOrCommand::CodeAction)

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use lsp_types::{Position, Range, Uri};
+
+use crate::diagnostic::SourceFile;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// What a URI's path keeps unescaped: RFC 3986's unreserved characters and
@@ -40,23 +42,23 @@ pub fn path(uri: &Uri) -> Option<PathBuf> {
     Some(PathBuf::from(if drive { decoded.get(1..)? } else { &*decoded }))
 }
 
-/// A byte offset of `text` as a position.
-pub fn position(text: &str, offset: usize, encoding: Encoding) -> Position {
-    let offset = floor_char_boundary(text, offset);
-    let before = text.get(..offset).unwrap_or(text);
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.matches('\n').count();
-    let in_line = before.get(line_start..).unwrap_or_default();
+/// A byte offset of a file as a position.
+pub fn position(file: &SourceFile, offset: usize, encoding: Encoding) -> Position {
+    let at = file.line_col(offset);
+    let line_start = file.line_start(at.line);
+    let offset = file.clamp(offset..offset).start;
+    let in_line = file.text.get(line_start..offset).unwrap_or_default();
     let character = match encoding {
         Encoding::Utf8 => in_line.len(),
         Encoding::Utf16 => in_line.encode_utf16().count(),
     };
+    let line = at.line.saturating_sub(1);
     Position { line: u32::try_from(line).unwrap_or(u32::MAX), character: u32::try_from(character).unwrap_or(u32::MAX) }
 }
 
-/// A byte range of `text` as a range.
-pub fn range(text: &str, span: &std::ops::Range<usize>, encoding: Encoding) -> Range {
-    Range { start: position(text, span.start, encoding), end: position(text, span.end, encoding) }
+/// A byte range of a file as a range.
+pub fn range(file: &SourceFile, span: &std::ops::Range<usize>, encoding: Encoding) -> Range {
+    Range { start: position(file, span.start, encoding), end: position(file, span.end, encoding) }
 }
 
 /// A position in `text` as a byte offset: past the end of a line is its
@@ -89,15 +91,6 @@ pub fn offset(text: &str, position: Position, encoding: Encoding) -> usize {
     line_start + line.len()
 }
 
-/// `offset`, moved back to the start of the character it falls in.
-fn floor_char_boundary(text: &str, offset: usize) -> usize {
-    let mut at = offset.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
 /// `text` with a change applied: the whole text, or `range` replaced.
 pub fn apply_change(text: &mut String, range: Option<Range>, new: &str, encoding: Encoding) {
     match range {
@@ -117,11 +110,12 @@ mod tests {
     #[test]
     fn positions_count_the_negotiated_units() {
         let text = "a\nçé𝄞x\n";
+        let file = SourceFile::new("f.rs", text);
         let x = text.find('x').unwrap();
-        assert_eq!(position(text, x, Encoding::Utf16), Position { line: 1, character: 4 });
-        assert_eq!(position(text, x, Encoding::Utf8), Position { line: 1, character: 8 });
+        assert_eq!(position(&file, x, Encoding::Utf16), Position { line: 1, character: 4 });
+        assert_eq!(position(&file, x, Encoding::Utf8), Position { line: 1, character: 8 });
         for encoding in [Encoding::Utf8, Encoding::Utf16] {
-            assert_eq!(offset(text, position(text, x, encoding), encoding), x);
+            assert_eq!(offset(text, position(&file, x, encoding), encoding), x);
         }
         // Past a line's end is its end; past the text is its end.
         assert_eq!(offset(text, Position { line: 0, character: 40 }, Encoding::Utf16), 1);
