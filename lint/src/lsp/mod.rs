@@ -101,6 +101,12 @@ fn run(connection: Connection, jobs: usize) -> Result<(), String> {
     Server { connection, encoding, jobs, documents: BTreeMap::new(), due: None, told }.main_loop()
 }
 
+/// A notification's parameters; `None` when they are not its shape (a
+/// client's mistake, ignored as servers do).
+fn params<N: lsp_types::notification::Notification>(notification: Notification) -> Option<N::Params> {
+    serde_json::from_value(notification.params).ok()
+}
+
 impl Server {
     fn main_loop(mut self) -> Result<(), String> {
         loop {
@@ -146,9 +152,7 @@ impl Server {
     fn take(&mut self, notification: Notification) {
         match notification.method.as_str() {
             note::DidOpenTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(notification.params) else {
-                    return;
-                };
+                let Some(p) = params::<note::DidOpenTextDocument>(notification) else { return };
                 let Some(path) = text::path(&p.text_document.uri) else { return };
                 let doc = p.text_document;
                 let document = Document {
@@ -163,10 +167,7 @@ impl Server {
                 self.due = Some(Instant::now());
             }
             note::DidChangeTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(notification.params)
-                else {
-                    return;
-                };
+                let Some(p) = params::<note::DidChangeTextDocument>(notification) else { return };
                 let Some(doc) = text::path(&p.text_document.uri).and_then(|path| self.documents.get_mut(&path)) else {
                     return;
                 };
@@ -178,9 +179,7 @@ impl Server {
             }
             note::DidSaveTextDocument::METHOD => self.due = Some(Instant::now()),
             note::DidCloseTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(notification.params) else {
-                    return;
-                };
+                let Some(p) = params::<note::DidCloseTextDocument>(notification) else { return };
                 if let Some(doc) = text::path(&p.text_document.uri).and_then(|path| self.documents.remove(&path)) {
                     self.publish(&doc.uri, Vec::new(), None);
                 }
