@@ -490,7 +490,7 @@ fn write_findings(args: &CheckArgs, outcome: &engine::Outcome, style: Style, io:
             let below_repository = || {
                 let repository = crate::git::repository_root(&outcome.root)?;
                 let inside = outcome.root.strip_prefix(repository).ok()?;
-                Some(inside.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+                Some(crate::workspace::slash_path(inside))
             };
             let root = args.sarif_root.clone().or_else(below_repository).unwrap_or_default();
             report::sarif::write_under(io.stdout, &outcome.diagnostics, &root)
