@@ -36,7 +36,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use crate::config::{Config, EditionId};
 use crate::edition::EditionMap;
 use crate::parse::lex::is_ident;
-use crate::workspace::manifest::Dependency;
 use crate::workspace::{ancestors, is_under, Workspace};
 
 /// What a word means to the pre-filter.
@@ -110,7 +109,7 @@ impl Words {
         let mut externs: Vec<String> = ws
             .crates
             .iter()
-            .flat_map(|c| c.info.dependencies.iter().filter_map(|d| Some(names_of(ws, d, ws.dependency_crate(c, d)?))))
+            .flat_map(|c| c.info.dependencies.iter().filter_map(|d| Some(ws.extern_names(d, ws.dependency_crate(c, d)?))))
             .flatten()
             .collect();
         externs.sort();
@@ -262,14 +261,6 @@ fn in_line_comment(bytes: &[u8], at: usize) -> bool {
     let before = bytes.get(..at).unwrap_or_default();
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     before.get(line_start..).unwrap_or_default().trim_ascii_start().starts_with(b"//")
-}
-
-/// The names code may use for `dep`, a dependency on workspace crate
-/// `target`: its key, its package name and its library's name (`-` as `_`).
-fn names_of(ws: &Workspace, dep: &Dependency, target: usize) -> Vec<String> {
-    let Some(t) = ws.crates.get(target) else { return Vec::new() };
-    let libs = t.targets.iter().filter(|t| t.is_library()).map(|t| t.name.as_str());
-    [dep.key.as_str(), t.name.as_str()].into_iter().chain(libs).map(|n| n.replace('-', "_")).collect()
 }
 
 /// One pre-filtered file, as [`plan`] reads it.
@@ -456,7 +447,7 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
         if let (Some(c), Some(said)) = (ws.crates.get(unit), mentions.get(unit)) {
             for (dep, target) in c.info.dependencies.iter().filter_map(|d| Some((d, ws.dependency_crate(c, d)?))) {
                 let mentioned = || {
-                    names_of(ws, dep, target)
+                    ws.extern_names(dep, target)
                         .into_iter()
                         .filter_map(|name| words.extern_index(&name))
                         .any(|i| said.binary_search(&i).is_ok())

@@ -47,7 +47,7 @@ use crate::workspace::{FileEntry, Stamp};
 pub mod replay;
 
 /// Bumped whenever what an entry means changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// Files changed this close to the write are recorded without their stamp.
 const RACY: Duration = Duration::from_secs(2);
@@ -368,7 +368,7 @@ fn read(path: &Path, key: u64) -> (HashMap<String, CacheEntry>, u64) {
 
 /// The hash of a file's content.
 pub fn hash(bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(bytes)
+    crate::workspace::content_hash(bytes)
 }
 
 /// The key of everything an entry depends on besides its own file, and the

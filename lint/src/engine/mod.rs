@@ -233,6 +233,14 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         cache.read();
     }
     let (words, to_read) = words(&config, &ws, &editions, &scope, cache.as_ref());
+    // `report` and `export` read every item and line; `--exhaustive` every body.
+    let keep = (!options.exhaustive && !options.collect_facts).then(|| {
+        let features = config.editions.iter().flat_map(|e| e.features.iter().map(String::as_str));
+        crate::parse::skeleton::Keep::new(
+            config.editions.iter().map(|e| e.name.as_str()),
+            features.chain(editions.gating_features()),
+        )
+    });
     clock.lap("manifests, cache");
     let shared = shared::Shared {
         config: &config,
@@ -246,6 +254,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         max_file_size: options.size_limit(),
         words: &words,
         parse_all: options.exhaustive,
+        keep: keep.as_ref(),
         cache: cache.as_ref(),
         reported: &|rel: &str| scope.reports(rel),
         scoped: !scope.everything(),

@@ -29,6 +29,10 @@ pub struct Shared<'a> {
     pub words: &'a Words,
     /// Parse every Rust file (`--exhaustive`), not only those the pre-filter keeps.
     pub parse_all: bool,
+    /// Leave the function bodies that cannot change the index out of the
+    /// first reading of each file (see [`crate::parse::skeleton`]); `None`
+    /// parses every body at once.
+    pub keep: Option<&'a crate::parse::skeleton::Keep>,
     /// The previous run's index cache, when caching.
     pub cache: Option<&'a crate::cache::Cache>,
     /// Whether a file's findings are reported (the paths asked about, the

@@ -11,7 +11,8 @@ use super::shared::Shared;
 use super::timings::Step;
 use crate::checks::{self, WrittenLicense};
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::index::FileData;
+use crate::index::{FileData, Lean};
+use crate::parse::skeleton;
 use crate::license::comment::CommentStyle;
 use crate::license::header;
 use crate::parse;
@@ -28,6 +29,8 @@ pub(super) struct Syntax {
     pub problem: Option<parse::SyntaxError>,
     /// A Rust file that could be parsed but was not: the index may still ask for it.
     pub unparsed: bool,
+    /// The function bodies its reading left out.
+    pub lean: Option<Lean>,
 }
 
 /// Parses `text` of a Rust file if the pre-filter (or `--exhaustive`) wants it.
@@ -40,16 +43,38 @@ pub(super) fn syntax(shared: &Shared<'_>, text: &Text<'_>, bytes: &[u8], license
         lexed
     });
     let wanted = lexed.as_ref().is_some_and(|l| shared.parse_all || l.needs_syntax());
-    let (parsed, problem) = if wanted {
-        let parsed = shared
-            .steps
-            .time(Step::Parse, || parse::parse(&without_frontmatter(&text.decoded, scan.frontmatter.clone())));
-        (Some(parsed.file), parsed.problem)
+    let (parsed, problem, lean) = if wanted {
+        let (parsed, lean) = shared.steps.time(Step::Parse, || read_rust(shared, &text.decoded, bytes, scan));
+        (Some(parsed.file), parsed.problem, lean)
     } else {
-        (None, None)
+        (None, None, None)
     };
     let unparsed = lexed.is_some() && !wanted;
-    Syntax { lexed, parsed, problem, unparsed }
+    Syntax { lexed, parsed, problem, unparsed, lean }
+}
+
+/// Parses a Rust file, leaving out the function bodies that cannot change
+/// the index (see [`skeleton`]) unless the run parses every body.
+fn read_rust(shared: &Shared<'_>, text: &str, bytes: &[u8], scan: &header::Scan) -> (parse::Parsed, Option<Lean>) {
+    let text = parse::without_frontmatter(text, scan.frontmatter.clone());
+    let bodies = match shared.keep {
+        Some(keep) if text.len() <= parse::MAX_PARSE_BYTES => {
+            let snippets: Vec<_> = scan
+                .snippets
+                .iter()
+                .map(|s| s.begin.start..s.end.as_ref().map_or(s.body.end, |e| e.end))
+                .collect();
+            skeleton::blankable(&text, keep, &snippets)
+        }
+        _ => Vec::new(),
+    };
+    let mut parsed = parse::parse_leaving_out(&text, bodies);
+    let lean = (!parsed.blanked.is_empty()).then(|| Lean {
+        bodies: std::mem::take(&mut parsed.blanked),
+        hash: crate::workspace::content_hash(bytes),
+        frontmatter: scan.frontmatter.clone(),
+    });
+    (parsed, lean)
 }
 
 /// Parses a Rust file the pre-filter let through but the index needs after
@@ -61,12 +86,12 @@ pub fn index_only(shared: &Shared<'_>, entry: &FileEntry) -> Option<(FileData, O
     let text = std::str::from_utf8(&bytes).ok()?;
     let scan = header::scan(&bytes, CommentStyle::Rust);
     let snippets = snippet_licenses(&scan);
-    let parsed = shared.steps.time(Step::Parse, || parse::parse(&without_frontmatter(text, scan.frontmatter.clone())));
+    let (parsed, lean) = shared.steps.time(Step::Parse, || read_rust(shared, text, &bytes, &scan));
     let warning = parsed
         .problem
         .as_ref()
         .map(|problem| checks::parse::syntax::diagnostic(&Arc::new(SourceFile::new(entry.rel.clone(), text)), problem));
-    Some((index_data(shared, entry, parsed.file, parsed.problem, &scan, &snippets), warning))
+    Some((index_data(shared, entry, (parsed.file, lean), parsed.problem, &scan, &snippets), warning))
 }
 
 /// What the workspace index keeps of a parsed file: its syntax, and the
@@ -74,7 +99,7 @@ pub fn index_only(shared: &Shared<'_>, entry: &FileEntry) -> Option<(FileData, O
 pub(super) fn index_data(
     shared: &Shared<'_>,
     entry: &FileEntry,
-    parsed: parse::ParsedFile,
+    (parsed, lean): (parse::ParsedFile, Option<Lean>),
     problem: Option<parse::SyntaxError>,
     scan: &header::Scan,
     snippet_licenses: &[(usize, WrittenLicense)],
@@ -94,22 +119,7 @@ pub(super) fn index_data(
             tagged.push((snippet.body.clone(), edition));
         }
     }
-    FileData::parsed(entry.rel.clone(), parsed.syntax, tagged, problem)
-}
-
-/// The text with a cargo-script frontmatter block blanked out (syn does not
-/// know the syntax yet); newlines stay, so every byte offset still holds.
-fn without_frontmatter(text: &str, frontmatter: Option<std::ops::Range<usize>>) -> std::borrow::Cow<'_, str> {
-    let Some(range) = frontmatter.filter(|r| text.get(r.clone()).is_some()) else { return text.into() };
-    let mut owned = String::with_capacity(text.len());
-    owned.push_str(&text[..range.start]);
-    for c in text[range.clone()].chars() {
-        if c == '\n' {
-            owned.push('\n');
-        } else {
-            owned.extend(std::iter::repeat_n(' ', c.len_utf8()));
-        }
-    }
-    owned.push_str(&text[range.end..]);
-    owned.into()
+    let mut data = FileData::parsed(entry.rel.clone(), parsed.syntax, tagged, problem);
+    data.lean = lean;
+    data
 }

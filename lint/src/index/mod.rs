@@ -5,6 +5,7 @@
 //! The per-file stage hands over one [`FileData`] per parsed Rust file (plain
 //! data, no syntax trees); this module ties them together.
 
+pub mod keys;
 pub mod modtree;
 mod regions;
 pub mod resolve;
@@ -34,6 +35,9 @@ pub struct FileData {
     /// need them) and for data made whole by hand.
     #[serde(skip)]
     pub bodies: Option<Vec<u8>>,
+    /// The function bodies the file's reading left out, if any: parsed
+    /// when a check needs them ([`FileData::completed`]).
+    pub lean: Option<Lean>,
     /// The cfg regions ordered for [`FileData::gates_at`], made on first use.
     #[serde(skip)]
     regions: std::sync::OnceLock<regions::Regions>,
@@ -54,7 +58,74 @@ impl FileData {
         if encoded.is_none() {
             syntax.put_bodies(bodies);
         }
-        FileData { rel, syntax, tagged, problem, bodies: encoded, regions: std::sync::OnceLock::new() }
+        FileData { rel, syntax, tagged, problem, bodies: encoded, lean: None, regions: std::sync::OnceLock::new() }
+    }
+
+    /// The file's data as a check of its own findings (`own`), or of what
+    /// other files' findings need of it, must see it: with its [`Bodies`]
+    /// decoded (for `own`), and the function bodies its reading left out
+    /// parsed where they hold a name of `keys`. `read` gives the file's
+    /// content; a file changed since its reading keeps what was read.
+    pub fn completed(
+        &self,
+        keys: &keys::Keys,
+        own: bool,
+        read: impl FnOnce(&str) -> Option<Vec<u8>>,
+    ) -> std::borrow::Cow<'_, FileData> {
+        if let Some(full) = self.lean.as_ref().and_then(|lean| self.reread(lean, keys, own, read)) {
+            return std::borrow::Cow::Owned(full);
+        }
+        if own {
+            self.whole()
+        } else {
+            std::borrow::Cow::Borrowed(self)
+        }
+    }
+
+    /// The file parsed again with the bodies `keys` want, when there are any.
+    fn reread(
+        &self,
+        lean: &Lean,
+        keys: &keys::Keys,
+        own: bool,
+        read: impl FnOnce(&str) -> Option<Vec<u8>>,
+    ) -> Option<FileData> {
+        // Other files' findings need only the macros a body expands, which
+        // the first reading listed: most files need not be read again.
+        if !own && !lean.bodies.iter().any(|b| keys.expands(b)) {
+            return None;
+        }
+        let bytes = read(&self.rel)?;
+        if crate::workspace::content_hash(&bytes) != lean.hash {
+            return None;
+        }
+        let text = std::str::from_utf8(&bytes).ok()?;
+        let wants = |b: &crate::parse::skeleton::Blanked| {
+            if own {
+                keys.wants(crate::parse::skeleton::words(text, b))
+            } else {
+                keys.expands(b)
+            }
+        };
+        let (wanted, still): (Vec<_>, Vec<_>) = lean.bodies.iter().cloned().partition(wants);
+        if std::env::var_os("LEAN_DEBUG").is_some() {
+            eprintln!("LEAN {} {} of {}", self.rel, wanted.len(), lean.bodies.len());
+        }
+        if wanted.is_empty() {
+            return None;
+        }
+        let text = crate::parse::without_frontmatter(text, lean.frontmatter.clone());
+        let parsed = crate::parse::parse_leaving_out(&text, still);
+        let lean = (!parsed.blanked.is_empty()).then(|| Lean { bodies: parsed.blanked, ..lean.clone() });
+        Some(FileData {
+            rel: self.rel.clone(),
+            syntax: parsed.file.syntax,
+            tagged: self.tagged.clone(),
+            problem: self.problem.clone().or(parsed.problem),
+            bodies: None,
+            lean,
+            regions: std::sync::OnceLock::new(),
+        })
     }
 
     /// The file's data with its [`Bodies`] decoded, to check its own
@@ -68,7 +139,8 @@ impl FileData {
         syntax.put_bodies(bodies);
         let (rel, tagged, problem) = (self.rel.clone(), self.tagged.clone(), self.problem.clone());
         let regions = self.regions.clone();
-        std::borrow::Cow::Owned(FileData { rel, syntax, tagged, problem, bodies: None, regions })
+        let lean = self.lean.clone();
+        std::borrow::Cow::Owned(FileData { rel, syntax, tagged, problem, bodies: None, lean, regions })
     }
 
     /// The edition explicitly given to the code at `span` (innermost tag or snippet).
@@ -91,6 +163,17 @@ impl FileData {
     pub fn file_gate(&self) -> impl Iterator<Item = &crate::parse::items::Cfg> {
         self.syntax.cfg_regions.iter().filter(|(r, _)| r.start == 0 && r.end == usize::MAX).map(|(_, c)| c)
     }
+}
+
+/// What reading a file's function bodies left out later needs.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Lean {
+    /// The bodies left out.
+    pub bodies: Vec<crate::parse::skeleton::Blanked>,
+    /// The hash of the content read ([`crate::workspace::content_hash`]).
+    pub hash: u64,
+    /// Its cargo-script frontmatter, which syn does not read.
+    pub frontmatter: Option<Range<usize>>,
 }
 
 /// The texts of files findings point into, read when the first finding needs
@@ -121,6 +204,14 @@ impl<'a> Sources<'a> {
             std::sync::Arc::new(crate::diagnostic::SourceFile::new(rel.to_owned(), text.unwrap_or_default()))
         });
         std::sync::Arc::clone(entry)
+    }
+
+    /// A file's content, read again (and not kept).
+    pub fn read(&self, rel: &str) -> Option<Vec<u8>> {
+        match self.overlay.and_then(|o| o.get(rel)) {
+            Some(bytes) => Some(bytes.clone()),
+            None => std::fs::read(self.root.join(rel)).ok(),
+        }
     }
 
     /// A location in a file.

@@ -10,6 +10,7 @@ pub mod extent;
 pub mod items;
 pub mod lex;
 pub mod lexical;
+pub mod skeleton;
 pub mod tags;
 
 use std::ops::Range;
@@ -66,13 +67,22 @@ pub struct Parsed {
     pub reading: Reading,
     /// Why syn did not read it (a syntax error, too deep): a `parse/syntax` warning.
     pub problem: Option<SyntaxError>,
+    /// The function bodies left out of syn's reading (see [`skeleton`]).
+    pub blanked: Vec<skeleton::Blanked>,
 }
 
 /// Parses `text` and extracts what the checks need. Never fails: a file syn
 /// cannot or must not parse is read token by token instead, so its
 /// references are still checked.
 pub fn parse(text: &str) -> Parsed {
-    let tokens = |problem| Parsed { file: lexical::extract(text), reading: Reading::Tokens, problem };
+    parse_leaving_out(text, Vec::new())
+}
+
+/// [`parse`], leaving the function bodies `bodies` out of syn's reading
+/// (see [`skeleton`]); a file read token by token is read whole.
+pub fn parse_leaving_out(text: &str, bodies: Vec<skeleton::Blanked>) -> Parsed {
+    let tokens =
+        |problem| Parsed { file: lexical::extract(text), reading: Reading::Tokens, problem, blanked: Vec::new() };
     if text.len() > MAX_PARSE_BYTES {
         return tokens(None);
     }
@@ -87,9 +97,10 @@ pub fn parse(text: &str) -> Parsed {
     // Parsing, visiting and dropping the tree all recurse as deep as the
     // code nests: give them a stack that fits, whatever thread this is.
     let needed = (bound + 32) * STACK_PER_LEVEL;
-    let text = &*blank_prelude(text);
-    match stacker::maybe_grow(needed, needed + (1 << 20), || parse_tree(text)) {
-        Ok(file) => Parsed { file, reading: Reading::Tree, problem: None },
+    let prelude = blank_prelude(text);
+    let blanked = if bodies.is_empty() { prelude } else { skeleton::blank(&prelude, &bodies).into() };
+    match stacker::maybe_grow(needed, needed + (1 << 20), || parse_tree(&blanked)) {
+        Ok(file) => Parsed { file, reading: Reading::Tree, problem: None, blanked: bodies },
         Err(err) => tokens(Some(err)),
     }
 }
@@ -107,6 +118,23 @@ fn blank_prelude(text: &str) -> std::borrow::Cow<'_, str> {
     }
     let blanked = " ".repeat(bom) + &rest[..line].chars().map(|c| " ".repeat(c.len_utf8())).collect::<String>();
     (blanked + &rest[line..]).into()
+}
+
+/// The text with a cargo-script frontmatter block blanked out (syn does not
+/// know the syntax yet); newlines stay, so every byte offset still holds.
+pub fn without_frontmatter(text: &str, frontmatter: Option<Range<usize>>) -> std::borrow::Cow<'_, str> {
+    let Some(range) = frontmatter.filter(|r| text.get(r.clone()).is_some()) else { return text.into() };
+    let mut owned = String::with_capacity(text.len());
+    owned.push_str(&text[..range.start]);
+    for c in text[range.clone()].chars() {
+        if c == '\n' {
+            owned.push('\n');
+        } else {
+            owned.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        }
+    }
+    owned.push_str(&text[range.end..]);
+    owned.into()
 }
 
 /// syn's reading of a file: everything is extracted and the tree dropped

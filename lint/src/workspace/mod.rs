@@ -40,6 +40,12 @@ impl Target {
     }
 }
 
+/// The hash of a file's content: what tells the cache, and a second
+/// reading of a file, that it is the content read before.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
 /// Whether a target of this kind is a library other crates can depend on.
 pub fn is_library_kind(kind: &str) -> bool {
     matches!(kind, "lib" | "rlib" | "proc-macro" | "dylib" | "cdylib" | "staticlib")
@@ -238,6 +244,14 @@ impl Workspace {
             links,
             diagnostics,
         }
+    }
+
+    /// Every name code can give the crate `target` that dependency `dep`
+    /// names: its key, its package name and its library's name (`-` as `_`).
+    pub fn extern_names(&self, dep: &manifest::Dependency, target: usize) -> Vec<String> {
+        let Some(t) = self.crates.get(target) else { return Vec::new() };
+        let libs = t.targets.iter().filter(|t| t.is_library()).map(|t| t.name.as_str());
+        [dep.key.as_str(), t.name.as_str()].into_iter().chain(libs).map(|n| n.replace('-', "_")).collect()
     }
 
     /// The workspace crate a dependency of crate `from` names, by index in

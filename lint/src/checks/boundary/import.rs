@@ -63,6 +63,7 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
     let Trees { inputs, tree, resolver, sources, reported } = *trees;
     let reach = inputs.ws.reach();
     let forks = resolver.forks();
+    let keys = crate::index::keys::Keys::new(inputs, tree, resolver);
     let files: Vec<usize> = (0..inputs.files.len()).collect();
     let parts: Vec<Vec<FileFindings>> = files
         .par_chunks(FILES_PER_PART)
@@ -72,7 +73,7 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
             let mut expanded = HashSet::new();
             let check = |&file: &usize| {
                 let whole = inputs.files.get(file).is_some_and(|f| reported(&f.rel));
-                file_findings(inputs, tree, &resolver, sources, (file, whole), reach, &mut expanded)
+                file_findings(inputs, tree, (&resolver, &keys), sources, (file, whole), reach, &mut expanded)
             };
             part.iter().map(check).collect()
         })
@@ -108,7 +109,7 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
 fn file_findings(
     inputs: &Inputs<'_>,
     tree: &ModTree,
-    resolver: &Resolver<'_>,
+    (resolver, keys): (&Resolver<'_>, &crate::index::keys::Keys),
     sources: &Sources<'_>,
     (file, whole): (usize, bool),
     reach: &[Vec<bool>],
@@ -117,7 +118,7 @@ fn file_findings(
     let mut out = FileFindings::default();
     let Some(data) = inputs.files.get(file) else { return out };
     // Only a reported file's own findings read its bodies.
-    let data = if whole { data.whole() } else { std::borrow::Cow::Borrowed(data) };
+    let data = data.completed(keys, whole, |rel| sources.read(rel));
     let data = &*data;
     let Some(root) = tree.module_of(file, &[]) else { return out };
     let report = Report { inputs, tree, resolver, sources, data, file };

@@ -1,0 +1,354 @@
+//! Function bodies syn need not parse yet.
+//!
+//! Three quarters of a typical file's code is function bodies, and most
+//! bodies cannot hold a boundary finding: nothing in them names code of a
+//! higher edition. A first reading of a file leaves out every body that
+//! cannot change what other files see (no `impl`, `mod`, `macro_rules!`,
+//! cfg gate, tag, `include!` or snippet inside): they are blanked (every
+//! byte but newlines becomes a space, so every offset still holds) before
+//! syn parses the file. Once the workspace index says which names can lead
+//! to a finding, a body that names one is parsed after all
+//! (`index::FileData::completed`); the others never are.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::lex::{self, ident_name, Kind, Token};
+
+/// A function body left out of a file's first reading.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Blanked {
+    /// Between the braces.
+    pub body: Range<usize>,
+    /// The code that says what the body's names mean besides the body
+    /// itself: the function's signature, and the header of the `impl` or
+    /// `trait` around it (`Self` and the parameters' types).
+    pub context: Vec<Range<usize>>,
+    /// The macros it invokes, by last name (`m` of `a::m!(..)`): their
+    /// expansions may break in the macros' own files.
+    pub macros: Vec<String>,
+}
+
+/// The words that make a body matter to the index, whatever names the
+/// workspace defines: a body holding one is always parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Keep {
+    /// Identifiers: items other files see (`impl`, `mod`, `macro_rules`),
+    /// gates (`cfg`), tags (`edition` and edition names), `include!`.
+    words: HashSet<String>,
+    /// String literals: Cargo features mapped to an edition (`"enterprise"`).
+    strings: HashSet<String>,
+}
+
+impl Keep {
+    /// The words of a run whose editions are named `editions` and whose
+    /// gating features are `features`.
+    pub fn new<'a>(editions: impl IntoIterator<Item = &'a str>, features: impl IntoIterator<Item = &'a str>) -> Keep {
+        const ALWAYS: &[&str] = &[
+            "impl",
+            "mod",
+            "macro_rules",
+            "macro_export",
+            "cfg",
+            "cfg_attr",
+            "include",
+            "include_str",
+            "include_bytes",
+            "edition",
+            "corefence_macros",
+            "extern",
+            // Items and `use`s in a block make it a module of the index.
+            "use",
+            "fn",
+            "struct",
+            "enum",
+            "union",
+            "trait",
+            "type",
+            "const",
+            "static",
+        ];
+        let mut words: HashSet<String> = ALWAYS.iter().map(|w| (*w).to_owned()).collect();
+        words.extend(editions.into_iter().map(str::to_owned));
+        Keep { words, strings: features.into_iter().map(str::to_owned).collect() }
+    }
+
+    /// Whether `tokens` of `bytes` hold a word that makes them matter.
+    fn holds(&self, bytes: &[u8], tokens: &[Token]) -> bool {
+        tokens.iter().any(|t| match t.kind {
+            Kind::Ident => self.words.contains(ident_name(bytes, &t.span())),
+            Kind::Literal => {
+                let text = bytes.get(t.span()).unwrap_or_default();
+                text.strip_prefix(b"\"")
+                    .and_then(|t| t.strip_suffix(b"\""))
+                    .and_then(|t| std::str::from_utf8(t).ok())
+                    .is_some_and(|t| self.strings.contains(t))
+            }
+            _ => false,
+        })
+    }
+}
+
+/// The bodies of the functions in `text` that can be left out: not inside
+/// a macro's tokens or an attribute, holding none of `keep`'s words, and
+/// overlapping none of `snippets`.
+pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blanked> {
+    let bytes = text.as_bytes();
+    let tokens: Vec<Token> = lex::tokens(bytes).filter(|t| t.kind != Kind::Comment).collect();
+    let closes = matching_closes(&tokens);
+    let mut out = Vec::new();
+    // Open groups whose tokens are items or code: the header before each
+    // (`impl Trait for Type`), for the bodies of the functions inside.
+    let mut headers: Vec<Option<Range<usize>>> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
+    // Where the current item began: after the last `;`, `}` or `{`.
+    let mut item_start = 0usize;
+    let mut i = 0usize;
+    while let Some(token) = tokens.get(i) {
+        while ends.last().is_some_and(|&end| end <= i) {
+            ends.pop();
+            headers.pop();
+        }
+        let name = |t: &Token| if t.kind == Kind::Ident { ident_name(bytes, &t.span()) } else { "" };
+        match token.kind {
+            // A macro's tokens and an attribute are not items: skip them whole.
+            Kind::Open(_) if is_macro_or_attribute(&tokens, i) => {
+                i = closes.get(i).copied().flatten().map_or(tokens.len(), |c| c + 1);
+                continue;
+            }
+            Kind::Ident if name(token) == "fn" && tokens.get(i + 1).is_some_and(|n| n.kind == Kind::Ident) => {
+                if let Some((open, close)) = fn_body(&tokens, &closes, i) {
+                    let sig = tokens.get(past_attributes(&tokens, &closes, item_start, i)).map_or(0, |t| t.span().start);
+                    let (start, end) = (tokens[open].span().end, tokens[close].span().start);
+                    let inside = tokens.get(open + 1..close).unwrap_or_default();
+                    let whole = tokens[open].span().start..tokens[close].span().end;
+                    let touches = snippets.iter().any(|s| s.start < whole.end && whole.start < s.end);
+                    if !touches && !keep.holds(bytes, inside) {
+                        let mut context = vec![sig..tokens[open].span().start];
+                        context.extend(headers.iter().rev().flatten().next().cloned());
+                        let macros = invoked(bytes, inside);
+                        out.push(Blanked { body: start..end, context, macros });
+                    }
+                    i = close + 1;
+                    item_start = i;
+                    continue;
+                }
+            }
+            Kind::Open(b'{') => {
+                let header = tokens.get(item_start..i).unwrap_or_default();
+                let is_impl = header.iter().any(|t| matches!(name(t), "impl" | "trait"));
+                let start = tokens.get(item_start).map_or(0, |t| t.span().start);
+                headers.push(is_impl.then(|| start..token.span().start));
+                ends.push(closes.get(i).copied().flatten().map_or(tokens.len(), |c| c + 1));
+                item_start = i + 1;
+            }
+            Kind::Close(b'}') => item_start = i + 1,
+            Kind::Punct { ch: b';', .. } => item_start = i + 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The first token of the item from `start` to `end` that is not in an
+/// outer attribute (`#[..]`).
+fn past_attributes(tokens: &[Token], closes: &[Option<usize>], mut start: usize, end: usize) -> usize {
+    while start < end && tokens.get(start).is_some_and(|t| t.is_punct(b'#')) {
+        match closes.get(start + 1).copied().flatten() {
+            Some(close) => start = close + 1,
+            None => break,
+        }
+    }
+    start
+}
+
+/// The names of the macros `tokens` invoke, each once.
+fn invoked(bytes: &[u8], tokens: &[Token]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in tokens.windows(3) {
+        if let [name, bang, Token { kind: Kind::Open(_), .. }] = w {
+            if name.kind == Kind::Ident && bang.is_punct(b'!') {
+                let name = ident_name(bytes, &name.span());
+                if !out.iter().any(|n| n == name) {
+                    out.push(name.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether the group opening at token `i` is a macro's tokens (`m! {`,
+/// `macro_rules! m {`) or an attribute (`#[`, `#![`).
+fn is_macro_or_attribute(tokens: &[Token], i: usize) -> bool {
+    let before = |n: usize| i.checked_sub(n).and_then(|j| tokens.get(j));
+    before(1).is_some_and(|p| p.is_punct(b'!') || p.is_punct(b'#'))
+        || (before(1).is_some_and(|p| p.kind == Kind::Ident) && before(2).is_some_and(|p| p.is_punct(b'!')))
+}
+
+/// For each open bracket, the index of the bracket that closes it.
+fn matching_closes(tokens: &[Token]) -> Vec<Option<usize>> {
+    let mut out = vec![None; tokens.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        match t.kind {
+            Kind::Open(_) => open.push(i),
+            Kind::Close(_) => {
+                if let Some(o) = open.pop() {
+                    if let Some(slot) = out.get_mut(o) {
+                        *slot = Some(i);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The braces of the body of the function whose `fn` is token `at`: the
+/// first `{` outside brackets and angle brackets (`Foo<{ N }>` is a type),
+/// unless a `;` ends the declaration first.
+fn fn_body(tokens: &[Token], closes: &[Option<usize>], at: usize) -> Option<(usize, usize)> {
+    let mut angle = 0usize;
+    let mut i = at + 2;
+    while let Some(t) = tokens.get(i) {
+        match t.kind {
+            Kind::Open(b'{') if angle == 0 => return Some((i, (*closes.get(i)?)?)),
+            Kind::Open(_) => {
+                i = (*closes.get(i)?)?;
+            }
+            Kind::Close(_) => return None,
+            Kind::Punct { ch: b';', .. } => return None,
+            Kind::Punct { ch: b'<', .. } => angle += 1,
+            Kind::Punct { ch: b'>', .. } => {
+                let arrow = i > 0 && tokens.get(i - 1).is_some_and(|p| p.is_punct(b'-') || p.is_punct(b'='));
+                if !arrow {
+                    angle = angle.saturating_sub(1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `text` with `bodies` blanked: every byte a space but
+/// newlines, so every offset and line still holds.
+pub fn blank(text: &str, bodies: &[Blanked]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for b in bodies {
+        for byte in bytes.get_mut(b.body.clone()).into_iter().flatten() {
+            if *byte != b'\n' {
+                *byte = b' ';
+            }
+        }
+    }
+    // Only whole bodies between ASCII braces are blanked: still UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned())
+}
+
+/// The words of a body left out and of its context: identifiers, the
+/// words inside string literals (a format string's `{DAYS}`), and numbers
+/// (a tuple field's `.2`); each with whether `.` or `::` comes right
+/// before it (a method or an associated item).
+pub fn words<'t>(text: &'t str, body: &'t Blanked) -> impl Iterator<Item = (&'t str, bool)> {
+    let bytes = text.as_bytes();
+    std::iter::once(&body.body).chain(&body.context).flat_map(move |range| {
+        let base = range.start;
+        let part = bytes.get(range.clone()).unwrap_or_default();
+        let mut after = false;
+        lex::tokens(part).filter(|t| t.kind != Kind::Comment).flat_map(move |t| {
+            let span = t.span();
+            let span = base + span.start..base + span.end;
+            let literal = text.get(span.clone()).filter(|_| t.kind == Kind::Literal).unwrap_or_default();
+            let ident = (t.kind == Kind::Ident).then(|| (ident_name(bytes, &span), after));
+            let inside = literal.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty());
+            let words = ident.into_iter().chain(inside.map(move |w| (w, after)));
+            after = t.is_punct(b'.') || t.is_punct(b':');
+            words
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keep() -> Keep {
+        Keep::new(["community", "enterprise"], ["enterprise"])
+    }
+
+    fn bodies(text: &str) -> Vec<&str> {
+        blankable(text, &keep(), &[]).into_iter().map(|b| &text[b.body]).collect()
+    }
+
+    #[test]
+    fn bodies_of_functions_methods_and_trait_defaults_are_found() {
+        let text = "fn a() { x(); }\nimpl S { pub async fn b(&self) -> u8 { 1 } }\ntrait T { fn c(); fn d() { y() } }\n";
+        assert_eq!(bodies(text), [" x(); ", " 1 ", " y() "]);
+    }
+
+    #[test]
+    fn signatures_with_braces_are_not_bodies() {
+        let text = "fn a<const N: usize>() -> Foo<{ N }> where [(); { N }]: Sized { z() }\nfn b(f: fn(u8) -> u8) -> impl Fn() -> u8 { w() }\n";
+        assert_eq!(bodies(text), [" z() ", " w() "]);
+    }
+
+    #[test]
+    fn macro_tokens_and_attributes_are_not_items() {
+        let text = "quote! { fn a() { x() } }\nmacro_rules! m { () => { fn b() {} } }\n#[doc = \"fn c() {}\"]\nfn d() { y() }\n";
+        assert_eq!(bodies(text), [" y() "]);
+    }
+
+    #[test]
+    fn bodies_that_matter_to_the_index_are_kept() {
+        for body in [
+            "impl X { fn m() {} }",
+            "#[cfg(feature = \"enterprise\")] let a = 1;",
+            "if cfg!(feature = \"enterprise\") {}",
+            "include!(\"x.rs\");",
+            "#[path = \"x.rs\"] mod m;",
+            "macro_rules! m { () => {} }",
+            "#[tier(enterprise)] fn f() {}",
+            "#[edition(enterprise)] struct S;",
+        ] {
+            assert!(bodies(&format!("fn a() {{ {body} }}")).is_empty(), "{body}");
+        }
+    }
+
+    #[test]
+    fn bodies_a_snippet_touches_are_kept() {
+        let text = "fn a() {\n// SPDX-SnippetBegin\nx();\n// SPDX-SnippetEnd\n}\nfn b() { y() }\n";
+        let start = text.find("// SPDX-SnippetBegin").unwrap();
+        let end = text.find("SnippetEnd").unwrap() + 10;
+        let found: Vec<&str> = blankable(text, &keep(), &[start..end]).into_iter().map(|b| &text[b.body]).collect();
+        assert_eq!(found, [" y() "]);
+    }
+
+    #[test]
+    fn the_macros_a_body_invokes_are_listed() {
+        let text = "fn a() { log::event!(x); format!(\"{}\", y!()); event!(z); }\n";
+        assert_eq!(blankable(text, &keep(), &[])[0].macros, ["event", "format", "y"]);
+    }
+
+    #[test]
+    fn the_context_is_the_signature_and_the_impl_header() {
+        let text = "impl Display for Seat {\n    fn fmt(&self, f: &mut Formatter) -> Result { write!(f, \"\") }\n}\n";
+        let found = blankable(text, &keep(), &[]);
+        let context: Vec<&str> = found[0].context.iter().map(|r| text[r.clone()].trim()).collect();
+        assert_eq!(context, ["fn fmt(&self, f: &mut Formatter) -> Result", "impl Display for Seat"]);
+    }
+
+    #[test]
+    fn blanking_keeps_every_offset_and_line() {
+        let text = "fn a() {\n    let é = 1;\n}\nfn b() {}\n";
+        let blanked = blank(text, &blankable(text, &keep(), &[]));
+        assert_eq!(blanked.len(), text.len());
+        assert_eq!(blanked.lines().count(), text.lines().count());
+        assert!(syn::parse_file(&blanked).is_ok());
+        assert!(!blanked.contains("let"));
+    }
+}
