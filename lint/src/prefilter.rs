@@ -109,7 +109,9 @@ impl Words {
         let mut externs: Vec<String> = ws
             .crates
             .iter()
-            .flat_map(|c| c.info.dependencies.iter().filter_map(|d| Some(ws.extern_names(d, ws.dependency_crate(c, d)?))))
+            .flat_map(|c| {
+                c.info.dependencies.iter().filter_map(|d| Some(ws.extern_names(d, ws.dependency_crate(c, d)?)))
+            })
             .flatten()
             .collect();
         externs.sort();

@@ -270,10 +270,9 @@ fn analyse(shared: &Shared<'_>, entry: &FileEntry, bytes: &[u8], header_required
     }
     let parsed = (header_required, syntax.parsed.as_ref());
     let (license_ids, facts) = run_checks(shared, entry, (&text.source, bytes), &licenses, parsed, &mut out);
-    let index =
-        syntax.parsed.map(|p| {
-            syntax::index_data(shared, entry, (p, syntax.lean), syntax.problem, &licenses.scan, &licenses.snippets)
-        });
+    let index = syntax.parsed.map(|p| {
+        syntax::index_data(shared, entry, (p, syntax.lean), syntax.problem, &licenses.scan, &licenses.snippets)
+    });
     let style = comment::style_for_path(Path::new(&entry.rel)).unwrap_or(CommentStyle::Hash);
     let found = suppress::find(&text.decoded, style);
     let suppressions = (!found.is_empty()).then(|| (Arc::clone(&text.source), found));

@@ -229,18 +229,8 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     // A full run's findings are kept for a run on the same files.
     let replay = cache.as_ref().filter(|_| overlay.is_none()).and_then(|c| replay_key(c, &ws, &checked, started));
     let replayed = replay.as_ref().and_then(|(index, digest)| replay::load(index, *digest, &sources));
-    if let Some(cache) = cache.as_mut().filter(|_| replayed.is_none()) {
-        cache.read();
-    }
-    let (words, to_read) = words(&config, &ws, &editions, &scope, cache.as_ref());
-    // `report` and `export` read every item and line; `--exhaustive` every body.
-    let keep = (!options.exhaustive && !options.collect_facts).then(|| {
-        let features = config.editions.iter().flat_map(|e| e.features.iter().map(String::as_str));
-        crate::parse::skeleton::Keep::new(
-            config.editions.iter().map(|e| e.name.as_str()),
-            features.chain(editions.gating_features()),
-        )
-    });
+    cache.as_mut().filter(|_| replayed.is_none()).into_iter().for_each(crate::cache::Cache::read);
+    let (words, keep, to_read) = words(options, (&config, &ws, &editions), &scope, cache.as_ref());
     clock.lap("manifests, cache");
     let shared = shared::Shared {
         config: &config,
@@ -303,6 +293,19 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         inventory,
         internal_errors,
         timings: clock.finish(&steps),
+    })
+}
+
+/// What keeps a function body in the first reading of a file (see
+/// [`crate::parse::skeleton`]); `None` reads every body at once, as
+/// `--exhaustive` does, and `report` and `export`, which count every line.
+fn lean_reading(options: &Options, config: &Config, editions: &EditionMap) -> Option<crate::parse::skeleton::Keep> {
+    (!options.exhaustive && !options.collect_facts).then(|| {
+        let features = config.editions.iter().flat_map(|e| e.features.iter().map(String::as_str));
+        crate::parse::skeleton::Keep::new(
+            config.editions.iter().map(|e| e.name.as_str()),
+            features.chain(editions.gating_features()),
+        )
     })
 }
 
@@ -546,18 +549,18 @@ fn merge(
     merged
 }
 
-/// The pre-filter's words, sized for the files this run will read, and how
-/// many that is.
+/// The pre-filter's words, sized for the files this run will read, what
+/// keeps a function body in a file's first reading ([`lean_reading`]),
+/// and how many files that is.
 fn words(
-    config: &Config,
-    ws: &Workspace,
-    editions: &EditionMap,
+    options: &Options,
+    (config, ws, editions): (&Config, &Workspace, &EditionMap),
     scope: &Scope<'_>,
     cache: Option<&crate::cache::Cache>,
-) -> (prefilter::Words, usize) {
+) -> (prefilter::Words, Option<crate::parse::skeleton::Keep>, usize) {
     let unread = |f: &crate::workspace::FileEntry| cache.is_some_and(|c| c.unchanged(f).is_some());
     let to_read = ws.files.iter().filter(|f| scope.reports(&f.rel) || !unread(f)).count();
-    (prefilter::Words::new(config, ws, editions, to_read), to_read)
+    (prefilter::Words::new(config, ws, editions, to_read), lean_reading(options, config, editions), to_read)
 }
 
 /// The workspace-wide checks (repairing a missing Cargo.toml `license`

@@ -12,10 +12,10 @@ use super::timings::Step;
 use crate::checks::{self, WrittenLicense};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::index::{FileData, Lean};
-use crate::parse::skeleton;
 use crate::license::comment::CommentStyle;
 use crate::license::header;
 use crate::parse;
+use crate::parse::skeleton;
 use crate::prefilter::Lexed;
 use crate::workspace::FileEntry;
 
@@ -59,11 +59,8 @@ fn read_rust(shared: &Shared<'_>, text: &str, bytes: &[u8], scan: &header::Scan)
     let text = parse::without_frontmatter(text, scan.frontmatter.clone());
     let bodies = match shared.keep {
         Some(keep) if text.len() <= parse::MAX_PARSE_BYTES => {
-            let snippets: Vec<_> = scan
-                .snippets
-                .iter()
-                .map(|s| s.begin.start..s.end.as_ref().map_or(s.body.end, |e| e.end))
-                .collect();
+            let snippets: Vec<_> =
+                scan.snippets.iter().map(|s| s.begin.start..s.end.as_ref().map_or(s.body.end, |e| e.end)).collect();
             skeleton::blankable(&text, keep, &snippets)
         }
         _ => Vec::new(),

@@ -90,9 +90,10 @@ impl FileData {
         own: bool,
         read: impl FnOnce(&str) -> Option<Vec<u8>>,
     ) -> Option<FileData> {
-        // Other files' findings need only the macros a body expands, which
-        // the first reading listed: most files need not be read again.
-        if !own && !lean.bodies.iter().any(|b| keys.expands(b)) {
+        // The first reading listed each body's words: a file none of whose
+        // bodies is wanted is not read again.
+        let wants = |b: &crate::parse::skeleton::Blanked| if own { keys.wants(b) } else { keys.expands(b) };
+        if !lean.bodies.iter().any(wants) {
             return None;
         }
         let bytes = read(&self.rel)?;
@@ -100,20 +101,7 @@ impl FileData {
             return None;
         }
         let text = std::str::from_utf8(&bytes).ok()?;
-        let wants = |b: &crate::parse::skeleton::Blanked| {
-            if own {
-                keys.wants(crate::parse::skeleton::words(text, b))
-            } else {
-                keys.expands(b)
-            }
-        };
-        let (wanted, still): (Vec<_>, Vec<_>) = lean.bodies.iter().cloned().partition(wants);
-        if std::env::var_os("LEAN_DEBUG").is_some() {
-            eprintln!("LEAN {} {} of {}", self.rel, wanted.len(), lean.bodies.len());
-        }
-        if wanted.is_empty() {
-            return None;
-        }
+        let still: Vec<_> = lean.bodies.iter().filter(|b| !wants(b)).cloned().collect();
         let text = crate::parse::without_frontmatter(text, lean.frontmatter.clone());
         let parsed = crate::parse::parse_leaving_out(&text, still);
         let lean = (!parsed.blanked.is_empty()).then(|| Lean { bodies: parsed.blanked, ..lean.clone() });

@@ -462,3 +462,32 @@ fn answers_in_cycles_of_globs_do_not_depend_on_the_order_of_lookups() {
     // And every name is found from every module: through the root's re-exports.
     assert!(forward.iter().all(|(_, _, found)| found.is_some()), "{forward:?}");
 }
+
+#[test]
+fn a_body_is_parsed_only_when_it_names_what_can_break() {
+    let lib = "pub mod plan {\n    pub enum Tier { Free, #[cfg(feature = \"enterprise\")] Team }\n    pub fn base() -> u32 { 1 }\n    #[cfg(feature = \"enterprise\")]\n    pub fn seats() -> u32 { 2 }\n    pub struct Quota;\n    impl Quota {\n        #[cfg(feature = \"enterprise\")]\n        pub fn audit(&self) {}\n        pub fn total(&self) {}\n    }\n}\n";
+    Fixture::new(&[("app/src/lib.rs", lib)]).check(|p| {
+        let keys = super::keys::Keys::new(p.inputs, p.tree, &p.resolver);
+        let keep = crate::parse::skeleton::Keep::new(["community", "enterprise"], ["enterprise"]);
+        let wanted = |body: &str| {
+            let text = format!("fn probe(q: &Quota) {{ {body} }}\n");
+            let bodies = crate::parse::skeleton::blankable(&text, &keep, &[]);
+            assert_eq!(bodies.len(), 1, "{body}");
+            keys.wants(&bodies[0])
+        };
+        for names in [
+            "plan::seats()",
+            "let t = Team;",
+            "q.audit()",
+            "Quota::audit(q)",
+            "acme_ee::sso::login()",
+            "format!(\"{seats}\")",
+        ] {
+            assert!(wanted(names), "{names}");
+        }
+        // A gated method counts only as a method: `audit(q)` is another fn.
+        for nothing in ["plan::base() + 1", "q.total()", "audit(q)", "let x = Free;"] {
+            assert!(!wanted(nothing), "{nothing}");
+        }
+    });
+}

@@ -20,13 +20,23 @@ use super::lex::{self, ident_name, Kind, Token};
 pub struct Blanked {
     /// Between the braces.
     pub body: Range<usize>,
-    /// The code that says what the body's names mean besides the body
-    /// itself: the function's signature, and the header of the `impl` or
-    /// `trait` around it (`Self` and the parameters' types).
-    pub context: Vec<Range<usize>>,
-    /// The macros it invokes, by last name (`m` of `a::m!(..)`): their
-    /// expansions may break in the macros' own files.
-    pub macros: Vec<String>,
+    /// Its words and those of the code that says what they mean: the
+    /// function's signature and the header of the `impl` or `trait` around
+    /// it (`Self`, the parameters' types). Each is a [`word_key`], sorted.
+    pub words: Vec<u32>,
+    /// The macros it invokes, by the [`word_key`] of their last name (`m`
+    /// of `a::m!(..)`): their expansions may break in the macros' own files.
+    pub macros: Vec<u32>,
+}
+
+/// A word's key: a hash of the word, and whether `.` or `::` comes right
+/// before it (`x.seats()`, `Plan::seats`) in the lowest bit. Keys of
+/// different words may collide, which only costs a body's parse.
+pub fn word_key(word: &str, after_path: bool) -> u32 {
+    // Truncated on purpose: the lowest 32 bits of a 64-bit hash.
+    #[allow(clippy::cast_possible_truncation)]
+    let hash = xxhash_rust::xxh3::xxh3_64(word.as_bytes()) as u32;
+    (hash & !1) | u32::from(after_path)
 }
 
 /// The words that make a body matter to the index, whatever names the
@@ -73,6 +83,12 @@ impl Keep {
         Keep { words, strings: features.into_iter().map(str::to_owned).collect() }
     }
 
+    /// Whether `tokens` of `bytes` hold a cfg gate.
+    fn gates(bytes: &[u8], tokens: &[Token]) -> bool {
+        let gate = |t: &Token| t.kind == Kind::Ident && matches!(ident_name(bytes, &t.span()), "cfg" | "cfg_attr");
+        tokens.iter().any(gate)
+    }
+
     /// Whether `tokens` of `bytes` hold a word that makes them matter.
     fn holds(&self, bytes: &[u8], tokens: &[Token]) -> bool {
         tokens.iter().any(|t| match t.kind {
@@ -99,7 +115,7 @@ pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blan
     let mut out = Vec::new();
     // Open groups whose tokens are items or code: the header before each
     // (`impl Trait for Type`), for the bodies of the functions inside.
-    let mut headers: Vec<Option<Range<usize>>> = Vec::new();
+    let mut headers: Vec<Option<Range<usize>>> = Vec::new(); // token ranges
     let mut ends: Vec<usize> = Vec::new();
     // Where the current item began: after the last `;`, `}` or `{`.
     let mut item_start = 0usize;
@@ -117,17 +133,27 @@ pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blan
                 continue;
             }
             Kind::Ident if name(token) == "fn" && tokens.get(i + 1).is_some_and(|n| n.kind == Kind::Ident) => {
-                if let Some((open, close)) = fn_body(&tokens, &closes, i) {
-                    let sig = tokens.get(past_attributes(&tokens, &closes, item_start, i)).map_or(0, |t| t.span().start);
-                    let (start, end) = (tokens[open].span().end, tokens[close].span().start);
+                let found = fn_body(&tokens, &closes, i);
+                if let Some(((open, open_brace), (close, close_brace))) =
+                    found.and_then(|(o, c)| Some(((o, tokens.get(o)?), (c, tokens.get(c)?))))
+                {
+                    let (start, end) = (open_brace.span().end, close_brace.span().start);
                     let inside = tokens.get(open + 1..close).unwrap_or_default();
-                    let whole = tokens[open].span().start..tokens[close].span().end;
+                    let whole = open_brace.span().start..close_brace.span().end;
                     let touches = snippets.iter().any(|s| s.start < whole.end && whole.start < s.end);
-                    if !touches && !keep.holds(bytes, inside) {
-                        let mut context = vec![sig..tokens[open].span().start];
-                        context.extend(headers.iter().rev().flatten().next().cloned());
-                        let macros = invoked(bytes, inside);
-                        out.push(Blanked { body: start..end, context, macros });
+                    // A gate on a parameter makes the body's reads of it gated.
+                    let head = tokens.get(item_start..open).unwrap_or_default();
+                    if !touches && !keep.holds(bytes, inside) && !Keep::gates(bytes, head) {
+                        let sig =
+                            tokens.get(past_attributes(&tokens, &closes, item_start, i)..open).unwrap_or_default();
+                        let header = headers.iter().rev().flatten().next().and_then(|h| tokens.get(h.clone()));
+                        let mut words = Vec::new();
+                        for part in [inside, sig, header.unwrap_or_default()] {
+                            words_of(bytes, part, &mut words);
+                        }
+                        words.sort_unstable();
+                        words.dedup();
+                        out.push(Blanked { body: start..end, words, macros: invoked(bytes, inside) });
                     }
                     i = close + 1;
                     item_start = i;
@@ -137,13 +163,11 @@ pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blan
             Kind::Open(b'{') => {
                 let header = tokens.get(item_start..i).unwrap_or_default();
                 let is_impl = header.iter().any(|t| matches!(name(t), "impl" | "trait"));
-                let start = tokens.get(item_start).map_or(0, |t| t.span().start);
-                headers.push(is_impl.then(|| start..token.span().start));
+                headers.push(is_impl.then(|| past_attributes(&tokens, &closes, item_start, i)..i));
                 ends.push(closes.get(i).copied().flatten().map_or(tokens.len(), |c| c + 1));
                 item_start = i + 1;
             }
-            Kind::Close(b'}') => item_start = i + 1,
-            Kind::Punct { ch: b';', .. } => item_start = i + 1,
+            Kind::Close(b'}') | Kind::Punct { ch: b';', .. } => item_start = i + 1,
             _ => {}
         }
         i += 1;
@@ -163,20 +187,38 @@ fn past_attributes(tokens: &[Token], closes: &[Option<usize>], mut start: usize,
     start
 }
 
-/// The names of the macros `tokens` invoke, each once.
-fn invoked(bytes: &[u8], tokens: &[Token]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// The [`word_key`]s of the macros `tokens` invoke, each once.
+fn invoked(bytes: &[u8], tokens: &[Token]) -> Vec<u32> {
+    let mut out: Vec<u32> = Vec::new();
     for w in tokens.windows(3) {
         if let [name, bang, Token { kind: Kind::Open(_), .. }] = w {
             if name.kind == Kind::Ident && bang.is_punct(b'!') {
-                let name = ident_name(bytes, &name.span());
-                if !out.iter().any(|n| n == name) {
-                    out.push(name.to_owned());
-                }
+                out.push(word_key(ident_name(bytes, &name.span()), false));
             }
         }
     }
+    out.sort_unstable();
+    out.dedup();
     out
+}
+
+/// Adds the [`word_key`]s of `tokens`: identifiers, the words inside
+/// string literals (a format string's `{DAYS}`), and numbers (a tuple
+/// field's `.2`).
+fn words_of(bytes: &[u8], tokens: &[Token], out: &mut Vec<u32>) {
+    let mut after = false;
+    for t in tokens {
+        let text = bytes.get(t.span()).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default();
+        match t.kind {
+            Kind::Ident => out.push(word_key(ident_name(bytes, &t.span()), after)),
+            Kind::Literal => {
+                let words = text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty());
+                out.extend(words.map(|w| word_key(w, after)));
+            }
+            _ => {}
+        }
+        after = t.is_punct(b'.') || t.is_punct(b':');
+    }
 }
 
 /// Whether the group opening at token `i` is a macro's tokens (`m! {`,
@@ -219,8 +261,7 @@ fn fn_body(tokens: &[Token], closes: &[Option<usize>], at: usize) -> Option<(usi
             Kind::Open(_) => {
                 i = (*closes.get(i)?)?;
             }
-            Kind::Close(_) => return None,
-            Kind::Punct { ch: b';', .. } => return None,
+            Kind::Close(_) | Kind::Punct { ch: b';', .. } => return None,
             Kind::Punct { ch: b'<', .. } => angle += 1,
             Kind::Punct { ch: b'>', .. } => {
                 let arrow = i > 0 && tokens.get(i - 1).is_some_and(|p| p.is_punct(b'-') || p.is_punct(b'='));
@@ -250,29 +291,6 @@ pub fn blank(text: &str, bodies: &[Blanked]) -> String {
     String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned())
 }
 
-/// The words of a body left out and of its context: identifiers, the
-/// words inside string literals (a format string's `{DAYS}`), and numbers
-/// (a tuple field's `.2`); each with whether `.` or `::` comes right
-/// before it (a method or an associated item).
-pub fn words<'t>(text: &'t str, body: &'t Blanked) -> impl Iterator<Item = (&'t str, bool)> {
-    let bytes = text.as_bytes();
-    std::iter::once(&body.body).chain(&body.context).flat_map(move |range| {
-        let base = range.start;
-        let part = bytes.get(range.clone()).unwrap_or_default();
-        let mut after = false;
-        lex::tokens(part).filter(|t| t.kind != Kind::Comment).flat_map(move |t| {
-            let span = t.span();
-            let span = base + span.start..base + span.end;
-            let literal = text.get(span.clone()).filter(|_| t.kind == Kind::Literal).unwrap_or_default();
-            let ident = (t.kind == Kind::Ident).then(|| (ident_name(bytes, &span), after));
-            let inside = literal.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty());
-            let words = ident.into_iter().chain(inside.map(move |w| (w, after)));
-            after = t.is_punct(b'.') || t.is_punct(b':');
-            words
-        })
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,7 +305,8 @@ mod tests {
 
     #[test]
     fn bodies_of_functions_methods_and_trait_defaults_are_found() {
-        let text = "fn a() { x(); }\nimpl S { pub async fn b(&self) -> u8 { 1 } }\ntrait T { fn c(); fn d() { y() } }\n";
+        let text =
+            "fn a() { x(); }\nimpl S { pub async fn b(&self) -> u8 { 1 } }\ntrait T { fn c(); fn d() { y() } }\n";
         assert_eq!(bodies(text), [" x(); ", " 1 ", " y() "]);
     }
 
@@ -324,22 +343,36 @@ mod tests {
         let text = "fn a() {\n// SPDX-SnippetBegin\nx();\n// SPDX-SnippetEnd\n}\nfn b() { y() }\n";
         let start = text.find("// SPDX-SnippetBegin").unwrap();
         let end = text.find("SnippetEnd").unwrap() + 10;
-        let found: Vec<&str> = blankable(text, &keep(), &[start..end]).into_iter().map(|b| &text[b.body]).collect();
+        let snippet = start..end;
+        let found: Vec<&str> =
+            blankable(text, &keep(), std::slice::from_ref(&snippet)).into_iter().map(|b| &text[b.body]).collect();
         assert_eq!(found, [" y() "]);
     }
 
     #[test]
     fn the_macros_a_body_invokes_are_listed() {
         let text = "fn a() { log::event!(x); format!(\"{}\", y!()); event!(z); }\n";
-        assert_eq!(blankable(text, &keep(), &[])[0].macros, ["event", "format", "y"]);
+        let mut expected = vec![word_key("event", false), word_key("format", false), word_key("y", false)];
+        expected.sort_unstable();
+        assert_eq!(blankable(text, &keep(), &[])[0].macros, expected);
     }
 
     #[test]
-    fn the_context_is_the_signature_and_the_impl_header() {
-        let text = "impl Display for Seat {\n    fn fmt(&self, f: &mut Formatter) -> Result { write!(f, \"\") }\n}\n";
+    fn the_words_are_the_body_the_signature_and_the_impl_header() {
+        let text = "#[inline]\nimpl Display for Seat {\n    #[must_use]\n    fn fmt(&self, f: &mut Formatter) -> Result { write!(f, \"{DAYS}\")?; x.count; Plan::seats() }\n}\n";
         let found = blankable(text, &keep(), &[]);
-        let context: Vec<&str> = found[0].context.iter().map(|r| text[r.clone()].trim()).collect();
-        assert_eq!(context, ["fn fmt(&self, f: &mut Formatter) -> Result", "impl Display for Seat"]);
+        let has = |w: &str, after: bool| found[0].words.contains(&word_key(w, after));
+        for word in ["Display", "Seat", "Formatter", "Result", "write", "DAYS", "Plan"] {
+            assert!(has(word, false), "{word}");
+        }
+        assert!(has("count", true) && has("seats", true) && !has("seats", false));
+        // Attributes say nothing of what the body's names mean.
+        assert!(!has("must_use", false) && !has("inline", false));
+    }
+
+    #[test]
+    fn a_gated_parameter_keeps_the_body() {
+        assert!(bodies("fn a(#[cfg(feature = \"enterprise\")] audit: bool) { audit }").is_empty());
     }
 
     #[test]
