@@ -115,6 +115,8 @@ struct Found {
     members: HashSet<String>,
     /// Macros whose expansion breaks in their body.
     macros: HashSet<String>,
+    /// Higher modules lower code enters.
+    modules: HashSet<String>,
     /// See [`Keys::all`].
     all: bool,
     /// Types of higher code, and types with an impl or derive only higher
@@ -136,8 +138,12 @@ impl Found {
             // reach its own items (keys already) or what it re-exports.
             let entry = module.parent.and_then(|p| tree.modules.get(p));
             let entry = entry.is_none_or(|p| !judge.high_ctx(Ctx { edition: p.edition, gate: p.gate }));
-            if entry && high_module && body.uses.iter().any(|u| u.vis.is_public()) {
-                self.names.insert(module.name.clone());
+            if entry && high_module {
+                if body.uses.iter().any(|u| u.vis.is_public()) {
+                    self.names.insert(module.name.clone());
+                }
+                // A macro may complete a path through it from a fragment.
+                self.modules.insert(module.name.clone());
             }
             for (i, item) in body.items.iter().enumerate() {
                 if judge.high(Res::Item(m, i)) {
@@ -316,7 +322,8 @@ impl Found {
                     if item.ret.as_ref().is_some_and(|t| owned(m, t, &self.owners)) {
                         self.names.insert(item.name.clone());
                     }
-                    let breaks = item.expands.iter().any(|p| p.segments.iter().any(|s| self.names.contains(s)));
+                    let key = |s: &String| self.names.contains(s) || self.modules.contains(s);
+                    let breaks = item.expands.iter().any(|p| p.segments.iter().any(key));
                     if breaks && self.macros.insert(item.name.clone()) {
                         self.names.insert(item.name.clone());
                     }
