@@ -22,15 +22,19 @@ use crate::parse::skeleton::{word_key, Blanked};
 /// The names bodies are looked up by, as [`word_key`]s.
 #[derive(Debug, Default)]
 pub struct Keys {
-    /// Names a finding in a body can hinge on, wherever written; and
-    /// associated functions and constants, after `.` or `::`.
-    words: HashSet<u32>,
     /// Macros whose expansion can break in their own body: the findings of
     /// other files need these too.
     macro_words: HashSet<u32>,
     /// Every body must be parsed: a `use` only higher builds have brings in
-    /// names no list holds (`#[cfg(..)] use plan::*`).
+    /// names no list holds (`#[cfg(..)] pub use plan::*`).
     all: bool,
+    /// By crate (`None`: code outside every crate), the names a finding in
+    /// its bodies can hinge on, wherever written, and associated functions
+    /// and constants, after `.` or `::`: those declared in the crates it
+    /// reaches, and those a private `use` only higher builds have binds in it.
+    in_crate: std::collections::HashMap<Option<usize>, HashSet<u32>>,
+    /// Crates all of whose bodies must be parsed (a private glob `use`).
+    crates_all: HashSet<Option<usize>>,
 }
 
 impl Keys {
@@ -45,16 +49,26 @@ impl Keys {
         found.asking_functions(&judge);
         found.lower_uses(&judge);
         found.close(&judge, &high_member);
-        let Found { names, members, macros, all, .. } = found;
-        let words = names.iter().flat_map(|n| [word_key(n, false), word_key(n, true)]);
-        let words = words.chain(members.iter().map(|n| word_key(n, true))).collect();
-        let macro_words = macros.iter().map(|n| word_key(n, false)).collect();
-        Keys { words, macro_words, all }
+        let reach = inputs.ws.reach();
+        let crates = (0..inputs.ws.crates.len()).map(Some).chain([None]);
+        let in_crate = crates
+            .map(|krate| {
+                let mut words = found.words(krate, reach);
+                if let Some(private) = found.in_crate.get(&krate) {
+                    words.extend(private.words(krate, reach));
+                }
+                (krate, words)
+            })
+            .collect();
+        let macro_words = found.macros.iter().map(|n| word_key(n, false)).collect();
+        Keys { macro_words, all: found.all, in_crate, crates_all: found.crates_all }
     }
 
-    /// Whether a body must be parsed to find the findings of its file.
-    pub fn wants(&self, body: &Blanked) -> bool {
-        self.all || body.words.iter().any(|w| self.words.contains(w))
+    /// Whether a body of crate `krate` must be parsed to find the
+    /// findings of its file.
+    pub fn wants(&self, body: &Blanked, krate: Option<usize>) -> bool {
+        let Some(words) = self.in_crate.get(&krate) else { return true };
+        self.all || self.crates_all.contains(&krate) || body.words.iter().any(|w| words.contains(w))
     }
 
     /// Whether a body must be parsed for the findings of other files: it
@@ -106,17 +120,50 @@ impl Judge<'_, '_> {
     }
 }
 
+/// Names, each with the crates that declare it: code of a crate that
+/// reaches one of them can name it (`None`: any code can).
+#[derive(Default)]
+struct Scoped(std::collections::HashMap<String, HashSet<Option<usize>>>);
+
+impl Scoped {
+    /// Adds `name` as declared in `krate`; whether that is new.
+    fn add(&mut self, name: &str, krate: Option<usize>) -> bool {
+        if let Some(crates) = self.0.get_mut(name) {
+            return crates.insert(krate);
+        }
+        self.0.insert(name.to_owned(), std::iter::once(krate).collect());
+        true
+    }
+
+    /// Adds everything `other` holds.
+    fn merge(&mut self, other: Scoped) {
+        for (name, crates) in other.0 {
+            self.0.entry(name).or_default().extend(crates);
+        }
+    }
+
+    /// How many (name, crate) pairs it holds.
+    fn len(&self) -> usize {
+        self.0.values().map(HashSet::len).sum()
+    }
+}
+
 /// What [`Keys::new`] gathers.
 #[derive(Default)]
 struct Found {
     /// Names wherever written.
-    names: HashSet<String>,
+    names: Scoped,
     /// Associated functions and constants, after `.` or `::`.
-    members: HashSet<String>,
+    members: Scoped,
     /// Macros whose expansion breaks in their body.
     macros: HashSet<String>,
     /// Higher modules lower code enters.
     modules: HashSet<String>,
+    /// Names only one crate's code sees (a private `use` only higher
+    /// builds have), by crate.
+    in_crate: std::collections::HashMap<Option<usize>, Found>,
+    /// Crates with a glob `use` only higher builds have.
+    crates_all: HashSet<Option<usize>>,
     /// See [`Keys::all`].
     all: bool,
     /// Types of higher code, and types with an impl or derive only higher
@@ -127,6 +174,21 @@ struct Found {
 }
 
 impl Found {
+    /// The [`word_key`]s of the names and members that code of crate
+    /// `krate` can see (`None`: those of code outside every crate).
+    fn words(&self, krate: Option<usize>, reach: &[Vec<bool>]) -> HashSet<u32> {
+        let sees = |crates: &HashSet<Option<usize>>| {
+            crates.iter().any(|c| match (krate, *c) {
+                (_, None) => true,
+                (Some(k), Some(c)) => reach.get(k).and_then(|r| r.get(c)).copied().unwrap_or(k == c),
+                (None, Some(_)) => false,
+            })
+        };
+        let names =
+            self.names.0.iter().filter(|(_, c)| sees(c)).flat_map(|(n, _)| [word_key(n, false), word_key(n, true)]);
+        names.chain(self.members.0.iter().filter(|(_, c)| sees(c)).map(|(n, _)| word_key(n, true))).collect()
+    }
+
     /// Higher items and the modules lower code enters them by; derives
     /// and `use`s only higher builds have in lower code.
     fn modules_and_items(&mut self, judge: &Judge<'_, '_>) {
@@ -140,14 +202,14 @@ impl Found {
             let entry = entry.is_none_or(|p| !judge.high_ctx(Ctx { edition: p.edition, gate: p.gate }));
             if entry && high_module {
                 if body.uses.iter().any(|u| u.vis.is_public()) {
-                    self.names.insert(module.name.clone());
+                    self.names.add(&module.name, module.krate);
                 }
                 // A macro may complete a path through it from a fragment.
                 self.modules.insert(module.name.clone());
             }
             for (i, item) in body.items.iter().enumerate() {
                 if judge.high(Res::Item(m, i)) {
-                    self.names.insert(item.name.clone());
+                    self.names.add(&item.name, module.krate);
                     if item.ns & ns::TYPE != 0 {
                         self.owners.insert(Res::Item(m, i));
                     }
@@ -155,25 +217,41 @@ impl Found {
                 }
                 for (name, _) in item.derives.iter().filter(|(_, span)| judge.high_at(m, span)) {
                     self.owners.insert(Res::Item(m, i));
-                    self.names.insert(item.name.clone());
+                    self.names.add(&item.name, module.krate);
                     self.traits.insert(name.clone());
+                    self.names.add(name, module.krate);
                 }
             }
             if high_module {
                 continue;
             }
             for u in body.uses.iter().filter(|u| judge.high_at(m, &u.span)) {
+                // What it binds is seen in its crate, or, re-exported, anywhere.
+                let scope = if u.vis.is_public() { None } else { Some(module.krate) };
                 let UseTarget::Name(name) = &u.target else {
-                    self.all = true;
+                    match scope {
+                        Some(krate) => drop(self.crates_all.insert(krate)),
+                        None => self.all = true,
+                    }
                     continue;
                 };
-                self.names.insert(name.clone());
+                let mut bound = Found::default();
+                bound.names.add(name, module.krate);
                 // A trait such a `use` brings into scope: its methods.
                 let found = resolver.resolve(m, &u.path, u.global, ns::TYPE, View::Any);
                 if let Some(Res::Item(tm, ti)) = found.map(|f| f.res) {
                     let members = resolver.item(tm, ti).map(|i| i.members.as_slice()).unwrap_or_default();
-                    self.names.extend(members.iter().map(|x| x.name.clone()));
+                    for member in members.iter().filter(|x| matches!(x.kind, MemberKind::Fn { .. } | MemberKind::Const))
+                    {
+                        bound.member(member, module.krate);
+                    }
                 }
+                let into = match scope {
+                    Some(krate) => self.in_crate.entry(krate).or_default(),
+                    None => self,
+                };
+                into.names.merge(bound.names);
+                into.members.merge(bound.members);
             }
         }
     }
@@ -194,11 +272,14 @@ impl Found {
             if info.owner.is_some_and(|o| judge.high(o)) && !only() {
                 continue;
             }
-            self.member(&info.member);
+            let krate = judge.tree.modules.get(info.module).and_then(|m| m.krate);
+            self.member(&info.member, krate);
             // A gated tuple field moves the ones after it (`.2` becomes `.1`).
             if info.member.name.bytes().all(|b| b.is_ascii_digit()) {
                 let siblings = info.owner.map(|o| resolver.members_of(o)).unwrap_or_default();
-                self.names.extend(siblings.iter().filter_map(|&j| members.get(j)).map(|x| x.member.name.clone()));
+                for sibling in siblings.iter().filter_map(|&j| members.get(j)) {
+                    self.names.add(&sibling.member.name, krate);
+                }
             }
         }
         high
@@ -206,11 +287,11 @@ impl Found {
 
     /// A member's name: variants and fields wherever written (`use
     /// Plan::*`, `Config { sso }`), the rest after `.` or `::`.
-    fn member(&mut self, member: &crate::parse::items::Member) {
+    fn member(&mut self, member: &crate::parse::items::Member, krate: Option<usize>) -> bool {
         if matches!(member.kind, MemberKind::Variant | MemberKind::Field) {
-            self.names.insert(member.name.clone());
+            self.names.add(&member.name, krate)
         } else {
-            self.members.insert(member.name.clone());
+            self.members.add(&member.name, krate)
         }
     }
 
@@ -221,7 +302,9 @@ impl Found {
             for d in &krate.info.dependencies {
                 let Some(target) = ws.dependency_crate(krate, d) else { continue };
                 if !judge.everyones(judge.inputs.editions.crate_edition(target).0) {
-                    self.names.extend(ws.extern_names(d, target));
+                    for name in ws.extern_names(d, target) {
+                        self.names.add(&name, Some(target));
+                    }
                 }
             }
         }
@@ -245,12 +328,16 @@ impl Found {
                 if self_res.is_some_and(|r| judge.high(r)) {
                     continue;
                 }
+                let krate = judge.tree.modules.get(module).and_then(|m| m.krate);
+                for name in
+                    trait_path.segments.last().into_iter().chain(imp.self_ty.iter().filter_map(|t| t.segments.last()))
+                {
+                    self.names.add(name, krate);
+                }
                 self.traits.extend(trait_path.segments.last().cloned());
-                self.names.extend(imp.self_ty.iter().filter_map(|t| t.segments.last().cloned()));
                 self.owners.extend(self_res);
             }
         }
-        self.names.extend(self.traits.iter().cloned());
     }
 
     /// Functions some builds call with fewer arguments, and those whose
@@ -269,6 +356,7 @@ impl Found {
                 continue;
             }
             let mut found = Vec::new();
+            let krate = tree.file_modules.get(&file).and_then(|m| m.first()).and_then(|&m| tree.modules.get(m)?.krate);
             for module in tree.file_modules.get(&file).into_iter().flatten() {
                 let Some(body) = resolver.body(*module) else { continue };
                 found.extend(body.items.iter().filter(|i| spans.contains(&i.span)).map(|i| i.name.clone()));
@@ -276,9 +364,11 @@ impl Found {
             let in_file =
                 resolver.members().iter().filter(|x| tree.modules.get(x.module).is_some_and(|m| m.file == file));
             let members: Vec<_> = in_file.filter(|x| spans.contains(&x.member.name_span)).collect();
-            self.names.extend(found);
+            for name in &found {
+                self.names.add(name, krate);
+            }
             for info in members {
-                self.member(&info.member);
+                self.member(&info.member, krate);
             }
         }
     }
@@ -297,7 +387,7 @@ impl Found {
                     resolver.resolve(m, path, u.global, ns, View::Any).is_some_and(|r| judge.high(r.res))
                 });
                 if through {
-                    self.names.insert(name.clone());
+                    self.names.add(name, tree.modules.get(m).and_then(|x| x.krate));
                 }
             }
         }
@@ -314,18 +404,19 @@ impl Found {
             let before = (self.names.len(), self.members.len(), self.owners.len(), self.macros.len());
             for m in 0..tree.modules.len() {
                 let Some(body) = resolver.body(m) else { continue };
+                let krate = tree.modules.get(m).and_then(|x| x.krate);
                 for (i, item) in body.items.iter().enumerate().filter(|(i, _)| !judge.high(Res::Item(m, *i))) {
                     if item.alias.as_deref().is_some_and(|t| owned(m, t, &self.owners)) {
                         self.owners.insert(Res::Item(m, i));
-                        self.names.insert(item.name.clone());
+                        self.names.add(&item.name, krate);
                     }
                     if item.ret.as_ref().is_some_and(|t| owned(m, t, &self.owners)) {
-                        self.names.insert(item.name.clone());
+                        self.names.add(&item.name, krate);
                     }
-                    let key = |s: &String| self.names.contains(s) || self.modules.contains(s);
+                    let key = |s: &String| self.names.0.contains_key(s) || self.modules.contains(s);
                     let breaks = item.expands.iter().any(|p| p.segments.iter().any(key));
                     if breaks && self.macros.insert(item.name.clone()) {
-                        self.names.insert(item.name.clone());
+                        self.names.add(&item.name, krate);
                     }
                 }
             }
@@ -341,7 +432,7 @@ impl Found {
                     }
                 });
                 if own {
-                    self.member(&info.member);
+                    self.member(&info.member, tree.modules.get(info.module).and_then(|x| x.krate));
                 }
             }
             if before == (self.names.len(), self.members.len(), self.owners.len(), self.macros.len()) {

@@ -473,7 +473,7 @@ fn a_body_is_parsed_only_when_it_names_what_can_break() {
             let text = format!("fn probe(q: &Quota) {{ {body} }}\n");
             let bodies = crate::parse::skeleton::blankable(&text, &keep, &[]);
             assert_eq!(bodies.len(), 1, "{body}");
-            keys.wants(&bodies[0])
+            keys.wants(&bodies[0], Some(0))
         };
         for names in [
             "plan::seats()",

@@ -202,19 +202,28 @@ fn invoked(bytes: &[u8], tokens: &[Token]) -> Vec<u32> {
     out
 }
 
-/// Adds the [`word_key`]s of `tokens`: identifiers, the words inside
-/// string literals (a format string's `{DAYS}`), and numbers (a tuple
-/// field's `.2`).
+/// The names a string literal would capture as a format string: `DAYS`
+/// of `"{DAYS} days"` and of `"{DAYS:>4}"`.
+fn captures(text: &str) -> impl Iterator<Item = &str> {
+    text.split('{').skip(1).filter_map(|after| {
+        let end = after.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(after.len());
+        let name = after.get(..end)?;
+        let closed = after.get(end..).is_some_and(|rest| rest.starts_with('}') || rest.starts_with(':'));
+        (closed && name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')).then_some(name)
+    })
+}
+
+/// Adds the [`word_key`]s of `tokens`: identifiers, format strings'
+/// implicit captures (`{DAYS}`), and numbers (a tuple field's `.2`).
 fn words_of(bytes: &[u8], tokens: &[Token], out: &mut Vec<u32>) {
     let mut after = false;
     for t in tokens {
         let text = bytes.get(t.span()).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default();
         match t.kind {
             Kind::Ident => out.push(word_key(ident_name(bytes, &t.span()), after)),
-            Kind::Literal => {
-                let words = text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty());
-                out.extend(words.map(|w| word_key(w, after)));
-            }
+            // A tuple field's index, or a format string's implicit captures.
+            Kind::Literal if text.bytes().all(|b| b.is_ascii_digit()) => out.push(word_key(text, after)),
+            Kind::Literal => out.extend(captures(text).map(|w| word_key(w, false))),
             _ => {}
         }
         after = t.is_punct(b'.') || t.is_punct(b':');
@@ -366,6 +375,10 @@ mod tests {
             assert!(has(word, false), "{word}");
         }
         assert!(has("count", true) && has("seats", true) && !has("seats", false));
+        // Words of a string are no names, but a format string's captures are.
+        let found = blankable("fn g() { log(\"a test {LIMIT:>4} {{x}} {0}\", y.2) }", &keep(), &[]);
+        let has = |w: &str, after: bool| found[0].words.contains(&word_key(w, after));
+        assert!(has("LIMIT", false) && has("2", true) && !has("test", false) && !has("a", false));
         // Attributes say nothing of what the body's names mean.
         assert!(!has("must_use", false) && !has("inline", false));
     }

@@ -118,9 +118,10 @@ fn file_findings(
     let mut out = FileFindings::default();
     let Some(data) = inputs.files.get(file) else { return out };
     // Only a reported file's own findings read its bodies.
-    let data = data.completed(keys, whole, |rel| sources.read(rel));
-    let data = &*data;
     let Some(root) = tree.module_of(file, &[]) else { return out };
+    let krate = tree.modules.get(root).and_then(|m| m.krate);
+    let data = data.completed((keys, krate), whole, |rel| sources.read(rel));
+    let data = &*data;
     let report = Report { inputs, tree, resolver, sources, data, file };
     let plain = |diagnostic| Found { diagnostic, typed: None, expanded: None };
     let typed = |diagnostic, m, ctx| Found { diagnostic, typed: Some((m, ctx)), expanded: None };
