@@ -381,6 +381,12 @@ impl Found {
             let Some(body) = resolver.body(m) else { continue };
             for u in body.uses.iter().filter(|u| !judge.high_at(m, &u.span)) {
                 let UseTarget::Name(name) = &u.target else { continue };
+                // Only a name of higher code or of a higher module or crate
+                // can lead there (`self`, `super` and `crate` of lower code
+                // are lower modules).
+                if !u.path.iter().any(|s| self.names.0.contains_key(s) || self.modules.contains(s)) {
+                    continue;
+                }
                 let through = (1..=u.path.len()).any(|n| {
                     let ns = if n == u.path.len() { ns::ANY } else { ns::TYPE };
                     let path = u.path.get(..n).unwrap_or_default();

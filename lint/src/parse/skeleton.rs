@@ -33,19 +33,51 @@ pub struct Blanked {
 /// before it (`x.seats()`, `Plan::seats`) in the lowest bit. Keys of
 /// different words may collide, which only costs a body's parse.
 pub fn word_key(word: &str, after_path: bool) -> u32 {
+    bytes_key(word.as_bytes(), after_path)
+}
+
+/// [`word_key`] of a word's bytes.
+fn bytes_key(word: &[u8], after_path: bool) -> u32 {
     // Truncated on purpose: the lowest 32 bits of a 64-bit hash.
     #[allow(clippy::cast_possible_truncation)]
-    let hash = xxhash_rust::xxh3::xxh3_64(word.as_bytes()) as u32;
+    let hash = xxhash_rust::xxh3::xxh3_64(word) as u32;
     (hash & !1) | u32::from(after_path)
 }
+
+/// Identifiers that make a body matter to the index whatever names the
+/// workspace defines: items other files see (`impl`, `mod`, `macro_rules`),
+/// gates (`cfg`), tags (`edition`), `include!`.
+const ALWAYS: &[&str] = &[
+    "impl",
+    "mod",
+    "macro_rules",
+    "macro_export",
+    "cfg",
+    "cfg_attr",
+    "include",
+    "include_str",
+    "include_bytes",
+    "edition",
+    "corefence_macros",
+    "extern",
+    // Items and `use`s in a block make it a module of the index.
+    "use",
+    "fn",
+    "struct",
+    "enum",
+    "union",
+    "trait",
+    "type",
+    "const",
+    "static",
+];
 
 /// The words that make a body matter to the index, whatever names the
 /// workspace defines: a body holding one is always parsed.
 #[derive(Debug, Clone, Default)]
 pub struct Keep {
-    /// Identifiers: items other files see (`impl`, `mod`, `macro_rules`),
-    /// gates (`cfg`), tags (`edition` and edition names), `include!`.
-    words: HashSet<String>,
+    /// Edition names: a tag under a renamed import (`#[tier(enterprise)]`).
+    editions: Vec<String>,
     /// String literals: Cargo features mapped to an edition (`"enterprise"`).
     strings: HashSet<String>,
 }
@@ -54,33 +86,8 @@ impl Keep {
     /// The words of a run whose editions are named `editions` and whose
     /// gating features are `features`.
     pub fn new<'a>(editions: impl IntoIterator<Item = &'a str>, features: impl IntoIterator<Item = &'a str>) -> Keep {
-        const ALWAYS: &[&str] = &[
-            "impl",
-            "mod",
-            "macro_rules",
-            "macro_export",
-            "cfg",
-            "cfg_attr",
-            "include",
-            "include_str",
-            "include_bytes",
-            "edition",
-            "corefence_macros",
-            "extern",
-            // Items and `use`s in a block make it a module of the index.
-            "use",
-            "fn",
-            "struct",
-            "enum",
-            "union",
-            "trait",
-            "type",
-            "const",
-            "static",
-        ];
-        let mut words: HashSet<String> = ALWAYS.iter().map(|w| (*w).to_owned()).collect();
-        words.extend(editions.into_iter().map(str::to_owned));
-        Keep { words, strings: features.into_iter().map(str::to_owned).collect() }
+        let editions = editions.into_iter().map(str::to_owned).collect();
+        Keep { editions, strings: features.into_iter().map(str::to_owned).collect() }
     }
 
     /// Whether `tokens` of `bytes` hold a cfg gate.
@@ -92,7 +99,10 @@ impl Keep {
     /// Whether `tokens` of `bytes` hold a word that makes them matter.
     fn holds(&self, bytes: &[u8], tokens: &[Token]) -> bool {
         tokens.iter().any(|t| match t.kind {
-            Kind::Ident => self.words.contains(ident_name(bytes, &t.span())),
+            Kind::Ident => {
+                let name = ident_name(bytes, &t.span());
+                ALWAYS.contains(&name) || self.editions.iter().any(|e| e == name)
+            }
             Kind::Literal => {
                 let text = bytes.get(t.span()).unwrap_or_default();
                 text.strip_prefix(b"\"")
@@ -218,12 +228,15 @@ fn captures(text: &str) -> impl Iterator<Item = &str> {
 fn words_of(bytes: &[u8], tokens: &[Token], out: &mut Vec<u32>) {
     let mut after = false;
     for t in tokens {
-        let text = bytes.get(t.span()).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default();
+        let text = bytes.get(t.span()).unwrap_or_default();
         match t.kind {
-            Kind::Ident => out.push(word_key(ident_name(bytes, &t.span()), after)),
+            Kind::Ident => out.push(bytes_key(text.strip_prefix(b"r#").unwrap_or(text), after)),
             // A tuple field's index, or a format string's implicit captures.
-            Kind::Literal if text.bytes().all(|b| b.is_ascii_digit()) => out.push(word_key(text, after)),
-            Kind::Literal => out.extend(captures(text).map(|w| word_key(w, false))),
+            Kind::Literal if text.iter().all(u8::is_ascii_digit) => out.push(bytes_key(text, after)),
+            Kind::Literal if text.contains(&b'{') => {
+                let text = std::str::from_utf8(text).unwrap_or_default();
+                out.extend(captures(text).map(|w| word_key(w, false)));
+            }
             _ => {}
         }
         after = t.is_punct(b'.') || t.is_punct(b':');
@@ -288,16 +301,17 @@ fn fn_body(tokens: &[Token], closes: &[Option<usize>], at: usize) -> Option<(usi
 /// `text` with `bodies` blanked: every byte a space but
 /// newlines, so every offset and line still holds.
 pub fn blank(text: &str, bodies: &[Blanked]) -> String {
-    let mut bytes = text.as_bytes().to_vec();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    // Bodies lie between ASCII braces, in order, apart.
     for b in bodies {
-        for byte in bytes.get_mut(b.body.clone()).into_iter().flatten() {
-            if *byte != b'\n' {
-                *byte = b' ';
-            }
-        }
+        let (Some(kept), Some(body)) = (text.get(at..b.body.start), text.get(b.body.clone())) else { continue };
+        out.push_str(kept);
+        out.extend(body.bytes().map(|byte| if byte == b'\n' { '\n' } else { ' ' }));
+        at = b.body.end;
     }
-    // Only whole bodies between ASCII braces are blanked: still UTF-8.
-    String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned())
+    out.push_str(text.get(at..).unwrap_or_default());
+    out
 }
 
 #[cfg(test)]
