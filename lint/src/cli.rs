@@ -131,8 +131,9 @@ struct CheckArgs {
     #[arg(long, value_name = "BYTES", default_value_t = engine::DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
     /// Parse every Rust file, also those the lexical pre-filter proves
-    /// cannot hold a boundary finding: slower, the same findings, plus
-    /// `parse/syntax` for every Rust file that does not parse.
+    /// cannot hold a boundary finding, and every function body at once:
+    /// slower, the same findings, plus `parse/syntax` for every Rust file
+    /// that does not parse.
     #[arg(long)]
     exhaustive: bool,
     /// Do not read or write the index cache (kept in `target/corefence/`

@@ -497,8 +497,9 @@ items, tags and cfg gates are read token by token, so a crossing in it is
 still found, though less exactly than with a parse (a local variable can look
 like an item). Only files corefence parses are reported: those of crates the
 boundary analysis reads, and files with tags or suppressions. A file the
-pre-filter proves cannot hold a finding is not parsed (`--exhaustive` parses
-every Rust file). Files over 1 MiB are read token by token without a warning:
+pre-filter proves cannot hold a finding is not parsed, nor is a function body
+that names nothing a finding can hinge on (`--exhaustive` parses every Rust
+file and every body). Files over 1 MiB are read token by token without a warning:
 syn's syntax tree takes about 120 bytes of memory per byte of source.
 
 ## Why is this bad?

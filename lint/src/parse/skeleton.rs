@@ -44,33 +44,36 @@ fn bytes_key(word: &[u8], after_path: bool) -> u32 {
     (hash & !1) | u32::from(after_path)
 }
 
-/// Identifiers that make a body matter to the index whatever names the
-/// workspace defines: items other files see (`impl`, `mod`, `macro_rules`),
-/// gates (`cfg`), tags (`edition`), `include!`.
-const ALWAYS: &[&str] = &[
-    "impl",
-    "mod",
-    "macro_rules",
-    "macro_export",
-    "cfg",
-    "cfg_attr",
-    "include",
-    "include_str",
-    "include_bytes",
-    "edition",
-    "corefence_macros",
-    "extern",
-    // Items and `use`s in a block make it a module of the index.
-    "use",
-    "fn",
-    "struct",
-    "enum",
-    "union",
-    "trait",
-    "type",
-    "const",
-    "static",
-];
+/// Whether an identifier makes a body matter to the index whatever names
+/// the workspace defines: items other files see (`impl`, `mod`,
+/// `macro_rules`), items and `use`s that make a block a module of the
+/// index, gates (`cfg`), tags (`edition`), `include!`.
+fn always_kept(name: &str) -> bool {
+    matches!(
+        name,
+        "impl"
+            | "mod"
+            | "macro_rules"
+            | "macro_export"
+            | "cfg"
+            | "cfg_attr"
+            | "include"
+            | "include_str"
+            | "include_bytes"
+            | "edition"
+            | "corefence_macros"
+            | "extern"
+            | "use"
+            | "fn"
+            | "struct"
+            | "enum"
+            | "union"
+            | "trait"
+            | "type"
+            | "const"
+            | "static"
+    )
+}
 
 /// The words that make a body matter to the index, whatever names the
 /// workspace defines: a body holding one is always parsed.
@@ -101,7 +104,7 @@ impl Keep {
         tokens.iter().any(|t| match t.kind {
             Kind::Ident => {
                 let name = ident_name(bytes, &t.span());
-                ALWAYS.contains(&name) || self.editions.iter().any(|e| e == name)
+                always_kept(name) || self.editions.iter().any(|e| e == name)
             }
             Kind::Literal => {
                 let text = bytes.get(t.span()).unwrap_or_default();
@@ -120,7 +123,8 @@ impl Keep {
 /// overlapping none of `snippets`.
 pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blanked> {
     let bytes = text.as_bytes();
-    let tokens: Vec<Token> = lex::tokens(bytes).filter(|t| t.kind != Kind::Comment).collect();
+    let mut tokens: Vec<Token> = Vec::with_capacity(bytes.len() / 4);
+    tokens.extend(lex::tokens(bytes).filter(|t| t.kind != Kind::Comment));
     let closes = matching_closes(&tokens);
     let mut out = Vec::new();
     // Open groups whose tokens are items or code: the header before each
