@@ -120,7 +120,18 @@ fn file_findings(
     // Only a reported file's own findings read its bodies.
     let Some(root) = tree.module_of(file, &[]) else { return out };
     let krate = tree.modules.get(root).and_then(|m| m.krate);
-    let data = data.completed((keys, krate), whole, |rel| sources.read(rel));
+    // Code that may use every edition's code breaks in no build: the
+    // function bodies its first reading left out stay out.
+    let config = inputs.config;
+    let of_every_edition = |m: &ModId| {
+        tree.modules.get(*m).is_some_and(|x| (0..config.editions.len()).all(|e| config.may_use(x.edition, e)))
+    };
+    let uses_all = tree.file_modules.get(&file).is_some_and(|ms| ms.iter().all(of_every_edition));
+    let data = match (uses_all, whole) {
+        (true, true) => data.whole(),
+        (true, false) => std::borrow::Cow::Borrowed(data),
+        (false, _) => data.completed((keys, krate), whole, |rel| sources.read(rel)),
+    };
     let data = &*data;
     let report = Report { inputs, tree, resolver, sources, data, file };
     let plain = |diagnostic| Found { diagnostic, typed: None, expanded: None };
