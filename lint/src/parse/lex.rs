@@ -277,6 +277,37 @@ impl Iterator for Lexer<'_> {
     }
 }
 
+/// For every token index of a bracket, the index of its partner: an
+/// opening bracket's closing one (the end when it never closes), a closing
+/// bracket's opening one; `u32::MAX` elsewhere and for a stray closer.
+pub fn matching_brackets(tokens: &[Token]) -> Vec<u32> {
+    let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+    let mut out = vec![u32::MAX; tokens.len()];
+    let mut open = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        match t.kind {
+            Kind::Open(_) => open.push(i),
+            Kind::Close(_) => {
+                if let Some(o) = open.pop() {
+                    if let Some(slot) = out.get_mut(o) {
+                        *slot = index(i);
+                    }
+                    if let Some(slot) = out.get_mut(i) {
+                        *slot = index(o);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for o in open {
+        if let Some(slot) = out.get_mut(o) {
+            *slot = index(tokens.len());
+        }
+    }
+    out
+}
+
 /// An upper bound on how deep syn's syntax tree of `bytes` can nest, from
 /// tokens alone.
 ///

@@ -54,7 +54,7 @@ pub fn extract(text: &str) -> ParsedFile {
     // cost no memory, while growing by doubling would copy the whole vector.
     let mut tokens: Vec<Token> = Vec::with_capacity(bytes.len() / 2 + 16);
     tokens.extend(lex::tokens(bytes).filter(|t| t.kind != Kind::Comment));
-    let matching = matching_brackets(&tokens);
+    let matching = lex::matching_brackets(&tokens);
     let mut x = Extractor {
         text,
         t: &tokens,
@@ -80,37 +80,6 @@ pub fn extract(text: &str) -> ParsedFile {
     let mut tags = x.tags;
     tags.sort_by_key(|t| (t.item_span.start, t.attr_span.start));
     ParsedFile { tags, syntax }
-}
-
-/// For every token index of a bracket, the index of its partner: an
-/// opening bracket's closing one (the end when it never closes), a closing
-/// bracket's opening one; `usize::MAX` elsewhere and for a stray closer.
-fn matching_brackets(tokens: &[Token]) -> Vec<u32> {
-    let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-    let mut out = vec![u32::MAX; tokens.len()];
-    let mut open = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        match t.kind {
-            Kind::Open(_) => open.push(i),
-            Kind::Close(_) => {
-                if let Some(o) = open.pop() {
-                    if let Some(slot) = out.get_mut(o) {
-                        *slot = index(i);
-                    }
-                    if let Some(slot) = out.get_mut(i) {
-                        *slot = index(o);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    for o in open {
-        if let Some(slot) = out.get_mut(o) {
-            *slot = index(tokens.len());
-        }
-    }
-    out
 }
 
 /// `use corefence_macros::edition as NAME;` renames anywhere in the file

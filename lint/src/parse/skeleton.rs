@@ -125,7 +125,7 @@ pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blan
     let bytes = text.as_bytes();
     let mut tokens: Vec<Token> = Vec::with_capacity(bytes.len() / 4);
     tokens.extend(lex::tokens(bytes).filter(|t| t.kind != Kind::Comment));
-    let closes = matching_closes(&tokens);
+    let closes = lex::matching_brackets(&tokens);
     let mut out = Vec::new();
     // Open groups whose tokens are items or code: the header before each
     // (`impl Trait for Type`), for the bodies of the functions inside.
@@ -143,7 +143,7 @@ pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blan
         match token.kind {
             // A macro's tokens and an attribute are not items: skip them whole.
             Kind::Open(_) if is_macro_or_attribute(&tokens, i) => {
-                i = closes.get(i).copied().flatten().map_or(tokens.len(), |c| c + 1);
+                i = close_of(&closes, i).map_or(tokens.len(), |c| c + 1);
                 continue;
             }
             Kind::Ident if name(token) == "fn" && tokens.get(i + 1).is_some_and(|n| n.kind == Kind::Ident) => {
@@ -178,7 +178,7 @@ pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blan
                 let header = tokens.get(item_start..i).unwrap_or_default();
                 let is_impl = header.iter().any(|t| matches!(name(t), "impl" | "trait"));
                 headers.push(is_impl.then(|| past_attributes(&tokens, &closes, item_start, i)..i));
-                ends.push(closes.get(i).copied().flatten().map_or(tokens.len(), |c| c + 1));
+                ends.push(close_of(&closes, i).map_or(tokens.len(), |c| c + 1));
                 item_start = i + 1;
             }
             Kind::Close(b'}') | Kind::Punct { ch: b';', .. } => item_start = i + 1,
@@ -191,9 +191,9 @@ pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blan
 
 /// The first token of the item from `start` to `end` that is not in an
 /// outer attribute (`#[..]`).
-fn past_attributes(tokens: &[Token], closes: &[Option<usize>], mut start: usize, end: usize) -> usize {
+fn past_attributes(tokens: &[Token], closes: &[u32], mut start: usize, end: usize) -> usize {
     while start < end && tokens.get(start).is_some_and(|t| t.is_punct(b'#')) {
-        match closes.get(start + 1).copied().flatten() {
+        match close_of(closes, start + 1) {
             Some(close) => start = close + 1,
             None => break,
         }
@@ -255,37 +255,23 @@ fn is_macro_or_attribute(tokens: &[Token], i: usize) -> bool {
         || (before(1).is_some_and(|p| p.kind == Kind::Ident) && before(2).is_some_and(|p| p.is_punct(b'!')))
 }
 
-/// For each open bracket, the index of the bracket that closes it.
-fn matching_closes(tokens: &[Token]) -> Vec<Option<usize>> {
-    let mut out = vec![None; tokens.len()];
-    let mut open: Vec<usize> = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        match t.kind {
-            Kind::Open(_) => open.push(i),
-            Kind::Close(_) => {
-                if let Some(o) = open.pop() {
-                    if let Some(slot) = out.get_mut(o) {
-                        *slot = Some(i);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out
+/// The bracket that closes the one opening at token `i`, if one does.
+fn close_of(brackets: &[u32], i: usize) -> Option<usize> {
+    let close = usize::try_from(*brackets.get(i)?).ok()?;
+    (close > i && close < brackets.len()).then_some(close)
 }
 
 /// The braces of the body of the function whose `fn` is token `at`: the
 /// first `{` outside brackets and angle brackets (`Foo<{ N }>` is a type),
 /// unless a `;` ends the declaration first.
-fn fn_body(tokens: &[Token], closes: &[Option<usize>], at: usize) -> Option<(usize, usize)> {
+fn fn_body(tokens: &[Token], closes: &[u32], at: usize) -> Option<(usize, usize)> {
     let mut angle = 0usize;
     let mut i = at + 2;
     while let Some(t) = tokens.get(i) {
         match t.kind {
-            Kind::Open(b'{') if angle == 0 => return Some((i, (*closes.get(i)?)?)),
+            Kind::Open(b'{') if angle == 0 => return Some((i, close_of(closes, i)?)),
             Kind::Open(_) => {
-                i = (*closes.get(i)?)?;
+                i = close_of(closes, i)?;
             }
             Kind::Close(_) | Kind::Punct { ch: b';', .. } => return None,
             Kind::Punct { ch: b'<', .. } => angle += 1,
