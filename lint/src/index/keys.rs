@@ -126,13 +126,12 @@ impl Judge<'_, '_> {
 struct Scoped(std::collections::HashMap<String, HashSet<Option<usize>>>);
 
 impl Scoped {
-    /// Adds `name` as declared in `krate`; whether that is new.
-    fn add(&mut self, name: &str, krate: Option<usize>) -> bool {
-        if let Some(crates) = self.0.get_mut(name) {
-            return crates.insert(krate);
+    /// Adds `name` as declared in `krate`.
+    fn add(&mut self, name: &str, krate: Option<usize>) {
+        match self.0.get_mut(name) {
+            Some(crates) => drop(crates.insert(krate)),
+            None => drop(self.0.insert(name.to_owned(), std::iter::once(krate).collect())),
         }
-        self.0.insert(name.to_owned(), std::iter::once(krate).collect());
-        true
     }
 
     /// Adds everything `other` holds.
@@ -287,12 +286,13 @@ impl Found {
 
     /// A member's name: variants and fields wherever written (`use
     /// Plan::*`, `Config { sso }`), the rest after `.` or `::`.
-    fn member(&mut self, member: &crate::parse::items::Member, krate: Option<usize>) -> bool {
-        if matches!(member.kind, MemberKind::Variant | MemberKind::Field) {
-            self.names.add(&member.name, krate)
+    fn member(&mut self, member: &crate::parse::items::Member, krate: Option<usize>) {
+        let into = if matches!(member.kind, MemberKind::Variant | MemberKind::Field) {
+            &mut self.names
         } else {
-            self.members.add(&member.name, krate)
-        }
+            &mut self.members
+        };
+        into.add(&member.name, krate);
     }
 
     /// Crates of higher editions, by every name code can give them.
