@@ -101,8 +101,23 @@ impl FileData {
             return None;
         }
         let text = std::str::from_utf8(&bytes).ok()?;
-        let still: Vec<_> = lean.bodies.iter().filter(|b| !wants(b)).cloned().collect();
+        let (wanted, still): (Vec<_>, Vec<_>) = lean.bodies.iter().partition(|b| wants(b));
         let text = crate::parse::without_frontmatter(text, lean.frontmatter.clone());
+        let rest = |still: Vec<&crate::parse::skeleton::Blanked>| {
+            (!still.is_empty()).then(|| Lean { bodies: still.into_iter().cloned().collect(), ..lean.clone() })
+        };
+        // The wanted functions alone, in the blocks around them, put in
+        // place of their empty bodies: the rest of the file was read.
+        if let Some((focus, items)) = crate::parse::skeleton::focus(&text, &wanted) {
+            let parsed = crate::parse::parse_leaving_out(&focus, Vec::new());
+            let mut data = self.whole().into_owned();
+            let put = parsed.problem.is_none().then(|| data.syntax.put_functions(parsed.file.syntax, &items)).flatten();
+            if put.is_some() {
+                data.lean = rest(still);
+                return Some(data);
+            }
+        }
+        let still: Vec<_> = still.into_iter().cloned().collect();
         let parsed = crate::parse::parse_leaving_out(&text, still);
         let lean = (!parsed.blanked.is_empty()).then(|| Lean { bodies: parsed.blanked, ..lean.clone() });
         Some(FileData {

@@ -148,6 +148,94 @@ impl Syntax {
     }
 }
 
+impl Syntax {
+    /// Puts what `focus`, a reading that holds the functions at `items`
+    /// whole, says of them in place of what this reading has (this reading
+    /// left their bodies out). `None` when a module of `focus` is not one
+    /// of this reading's.
+    pub fn put_functions(&mut self, focus: Syntax, items: &[Range<usize>]) -> Option<()> {
+        let modules = same_modules(&focus.root, &self.root)?;
+        let module = |m: &mut Vec<usize>| match modules.get(m.as_slice()) {
+            Some(ours) => ours.clone_into(m),
+            None => m.clear(),
+        };
+        let within = |at: usize| {
+            let i = items.partition_point(|r| r.end <= at);
+            items.get(i).is_some_and(|r| r.start <= at)
+        };
+        splice(&mut self.refs, focus.refs, |r| r.span.start, within, |r| module(&mut r.module));
+        splice(&mut self.method_calls, focus.method_calls, |c| c.span.start, within, |c| module(&mut c.module));
+        splice(&mut self.calls, focus.calls, |c| c.callee.start, within, |_| ());
+        splice(&mut self.arguments, focus.arguments, |a| a.span.start, within, |_| ());
+        splice(&mut self.conversions, focus.conversions, |c| c.span.start, within, |c| module(&mut c.module));
+        splice(&mut self.trait_uses, focus.trait_uses, |t| t.span.start, within, |t| module(&mut t.module));
+        splice(&mut self.gated_locals, focus.gated_locals, |g| g.span.start, within, |g| module(&mut g.module));
+        splice(&mut self.expected, focus.expected, |e| e.0.start, within, |_| ());
+        splice(&mut self.macro_calls, focus.macro_calls, |c| c.path.start, within, |_| ());
+        self.macro_calls.sort_by_key(|c| c.path.end);
+        Some(())
+    }
+
+    /// Orders what bodies say by where it is written, so that a reading
+    /// of some functions apart ([`Syntax::put_functions`]) gives what a
+    /// reading of the whole file gives, in the same order.
+    fn order_bodies(&mut self) {
+        self.refs.sort_by_key(|r| r.span.start);
+        self.method_calls.sort_by_key(|c| c.span.start);
+        self.calls.sort_by_key(|c| c.callee.start);
+        self.arguments.sort_by_key(|a| a.span.start);
+        self.conversions.sort_by_key(|c| c.span.start);
+        self.trait_uses.sort_by_key(|t| t.span.start);
+        self.gated_locals.sort_by_key(|g| g.span.start);
+        self.expected.sort_by_key(|e| e.0.start);
+    }
+}
+
+/// Replaces the entries of `ours` that start `within` the functions read
+/// apart by those of `theirs` (their modules renumbered by `module`), and
+/// orders them by where they start.
+fn splice<T>(
+    ours: &mut Vec<T>,
+    theirs: Vec<T>,
+    at: impl Fn(&T) -> usize,
+    within: impl Fn(usize) -> bool,
+    mut module: impl FnMut(&mut T),
+) {
+    ours.retain(|x| !within(at(x)));
+    ours.extend(theirs.into_iter().filter(|x| within(at(x))).map(|mut x| {
+        module(&mut x);
+        x
+    }));
+    ours.sort_by_key(|x| at(x));
+}
+
+/// For every inline module of `theirs`, by its path of indices, the path of
+/// the module declared at the same place in `ours`.
+fn same_modules(theirs: &ModuleBody, ours: &ModuleBody) -> Option<std::collections::HashMap<Vec<usize>, Vec<usize>>> {
+    fn walk(body: &ModuleBody, path: &mut Vec<usize>, visit: &mut impl FnMut(&[usize], &ModDecl)) {
+        for (i, decl) in body.mods.iter().enumerate() {
+            let Some(inner) = &decl.inline else { continue };
+            path.push(i);
+            visit(path, decl);
+            walk(inner, path, visit);
+            path.pop();
+        }
+    }
+    let mut at = std::collections::HashMap::new();
+    walk(ours, &mut Vec::new(), &mut |path, decl| {
+        at.insert((decl.span.clone(), decl.block), path.to_vec());
+    });
+    let mut out = std::collections::HashMap::new();
+    let mut missing = false;
+    walk(theirs, &mut Vec::new(), &mut |path, decl| match at.get(&(decl.span.clone(), decl.block)) {
+        Some(ours) => {
+            out.insert(path.to_vec(), ours.clone());
+        }
+        None => missing = true,
+    });
+    (!missing).then_some(out)
+}
+
 /// One rule of a `macro_rules!` macro, as far as judging what an
 /// invocation expands to needs.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -787,6 +875,7 @@ pub fn extract(file: &syn::File) -> Syntax {
     }
     let mut syntax = c.syntax;
     syntax.root = c.current;
+    syntax.order_bodies();
     // Looked up by position (see `checks::boundary::import::invocation`).
     syntax.macro_calls.sort_by_key(|c| c.path.end);
     keep_resolvable(&mut syntax);

@@ -255,4 +255,58 @@ mod tests {
         let parsed = parse("#[edition(enterprise)]\nfn f() {}\n").file;
         assert_eq!(parsed.tags[0].item_span, 0..32);
     }
+
+    #[test]
+    fn functions_read_apart_say_what_they_say_in_their_file() {
+        let text = "\u{feff}use ee::{Plan, login};
+mod a {
+    mod b;
+    mod z { fn zz() { first() } }
+    pub mod c {
+        impl super::S {
+            pub fn f(&self, x: Token) -> Plan {
+                self.audit();
+                let p: Plan = make();
+                p.seats();
+                println!(\"{SEATS}\");
+                login(x.into())
+            }
+        }
+    }
+}
+trait T { fn d(&self) -> u8 { Self::count() + self.seats() } }
+fn g<X: Into<Plan>>(x: X) -> impl Into<Plan> { let _ = [1].iter().map(|s| s.audit()); x }
+";
+        let keep = skeleton::Keep::new(["community", "enterprise"], ["enterprise"]);
+        let bodies = skeleton::blankable(text, &keep, &[]);
+        assert_eq!(bodies.len(), 4);
+        let lists = |s: &items::Syntax| {
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                s.refs,
+                s.method_calls,
+                s.calls,
+                s.arguments,
+                s.conversions,
+                s.trait_uses,
+                s.gated_locals,
+                s.expected,
+                s.macro_calls
+            )
+        };
+        // Each set of wanted bodies: read apart and put in place, or read
+        // with the file, the others left out either way.
+        for wanted in [vec![0, 1, 2, 3], vec![1], vec![0, 3], vec![2]] {
+            let (apart, others): (Vec<_>, Vec<_>) = bodies.iter().enumerate().partition(|(i, _)| wanted.contains(i));
+            let others: Vec<_> = others.into_iter().map(|(_, b)| b.clone()).collect();
+            let expected = parse_leaving_out(text, others).file.syntax;
+            let apart: Vec<_> = apart.into_iter().map(|(_, b)| b).collect();
+            let (focus, items) = skeleton::focus(text, &apart).expect("functions in blocks");
+            let lean = parse_leaving_out(text, bodies.clone()).file.syntax;
+            let mut syntax = lean.clone();
+            syntax.put_functions(parse(&focus).file.syntax, &items).expect("the same modules");
+            assert_eq!(lists(&syntax), lists(&expected), "{wanted:?}");
+            assert_ne!(lists(&syntax), lists(&lean), "{wanted:?}");
+        }
+    }
 }

@@ -27,6 +27,20 @@ pub struct Blanked {
     /// The macros it invokes, by the [`word_key`] of their last name (`m`
     /// of `a::m!(..)`): their expansions may break in the macros' own files.
     pub macros: Vec<u32>,
+    /// What a reading of its function alone keeps; `None` for a function
+    /// inside other code (a `const` block), which is read with its file.
+    pub frame: Option<Frame>,
+}
+
+/// A function and the blocks around it, by byte offsets: enough for syn to
+/// read the function as it reads it in its whole file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Frame {
+    /// The whole function, from its attributes to its closing brace.
+    pub item: Range<usize>,
+    /// The `mod`, `impl` and `trait` blocks around it, outermost first:
+    /// each one's header (attributes to opening brace) and closing brace.
+    pub around: Vec<(Range<usize>, usize)>,
 }
 
 /// A word's key: a hash of the word, and whether `.` or `::` comes right
@@ -130,6 +144,9 @@ pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blan
     // Open groups whose tokens are items or code: the header before each
     // (`impl Trait for Type`), for the bodies of the functions inside.
     let mut headers: Vec<Option<Range<usize>>> = Vec::new(); // token ranges
+                                                             // And each one's header and closing brace (byte offsets), for a `mod`,
+                                                             // `impl` or `trait` block.
+    let mut blocks: Vec<Option<(Range<usize>, usize)>> = Vec::new();
     let mut ends: Vec<usize> = Vec::new();
     // Where the current item began: after the last `;`, `}` or `{`.
     let mut item_start = 0usize;
@@ -138,6 +155,7 @@ pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blan
         while ends.last().is_some_and(|&end| end <= i) {
             ends.pop();
             headers.pop();
+            blocks.pop();
         }
         let name = |t: &Token| if t.kind == Kind::Ident { ident_name(bytes, &t.span()) } else { "" };
         match token.kind {
@@ -167,7 +185,11 @@ pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blan
                         }
                         words.sort_unstable();
                         words.dedup();
-                        out.push(Blanked { body: start..end, words, macros: invoked(bytes, inside) });
+                        let frame = blocks.iter().cloned().collect::<Option<Vec<_>>>().and_then(|around| {
+                            let first = tokens.get(item_start)?;
+                            Some(Frame { item: first.span().start..close_brace.span().end, around })
+                        });
+                        out.push(Blanked { body: start..end, words, macros: invoked(bytes, inside), frame });
                     }
                     i = close + 1;
                     item_start = i;
@@ -177,8 +199,15 @@ pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blan
             Kind::Open(b'{') => {
                 let header = tokens.get(item_start..i).unwrap_or_default();
                 let is_impl = header.iter().any(|t| matches!(name(t), "impl" | "trait"));
-                headers.push(is_impl.then(|| past_attributes(&tokens, &closes, item_start, i)..i));
-                ends.push(close_of(&closes, i).map_or(tokens.len(), |c| c + 1));
+                let past = past_attributes(&tokens, &closes, item_start, i);
+                headers.push(is_impl.then_some(past..i));
+                let close = close_of(&closes, i);
+                let block = close.filter(|_| is_block(bytes, &tokens, &closes, past)).and_then(|c| {
+                    let first = tokens.get(item_start)?;
+                    Some((first.span().start..token.span().end, tokens.get(c)?.span().start))
+                });
+                blocks.push(block);
+                ends.push(close.map_or(tokens.len(), |c| c + 1));
                 item_start = i + 1;
             }
             Kind::Close(b'}') | Kind::Punct { ch: b';', .. } => item_start = i + 1,
@@ -202,6 +231,53 @@ fn past_attributes(tokens: &[Token], closes: &[u32], mut start: usize, end: usiz
 }
 
 /// The [`word_key`]s of the macros `tokens` invoke, each once.
+/// Whether the item whose tokens start (past its attributes) at `at` is a
+/// `mod`, `impl` or `trait` block: `pub(crate) mod`, `unsafe impl`, ...
+fn is_block(bytes: &[u8], tokens: &[Token], closes: &[u32], mut at: usize) -> bool {
+    while let Some(t) = tokens.get(at).filter(|t| t.kind == Kind::Ident) {
+        match ident_name(bytes, &t.span()) {
+            "impl" | "trait" | "mod" => return true,
+            "pub" if tokens.get(at + 1).is_some_and(|n| n.kind == Kind::Open(b'(')) => match close_of(closes, at + 1) {
+                Some(close) => at = close + 1,
+                None => return false,
+            },
+            "pub" | "unsafe" | "default" | "auto" => at += 1,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// `text` with everything blanked but the functions of `bodies` and the
+/// `mod`, `impl` and `trait` blocks around them: a reading of those
+/// functions alone, every offset and line where it was. With it, the byte
+/// ranges of the functions, in order. `None` when a function sits in
+/// other code (see [`Blanked::frame`]).
+pub fn focus(text: &str, bodies: &[&Blanked]) -> Option<(String, Vec<Range<usize>>)> {
+    let mut kept: Vec<Range<usize>> = Vec::new();
+    let mut items = Vec::with_capacity(bodies.len());
+    for b in bodies {
+        let frame = b.frame.as_ref()?;
+        items.push(frame.item.clone());
+        kept.push(frame.item.clone());
+        for (header, close) in &frame.around {
+            kept.push(header.clone());
+            kept.push(*close..close + 1);
+        }
+    }
+    kept.sort_unstable_by_key(|r| (r.start, r.end));
+    items.sort_unstable_by_key(|r| r.start);
+    let mut out = text.as_bytes().to_vec();
+    let mut at = 0;
+    for range in kept.iter().chain([&(text.len()..text.len())]) {
+        if let Some(gap) = out.get_mut(at..range.start) {
+            gap.iter_mut().filter(|b| **b != b'\n').for_each(|b| *b = b' ');
+        }
+        at = at.max(range.end);
+    }
+    Some((String::from_utf8(out).ok()?, items))
+}
+
 fn invoked(bytes: &[u8], tokens: &[Token]) -> Vec<u32> {
     let mut out: Vec<u32> = Vec::new();
     for w in tokens.windows(3) {
@@ -390,6 +466,41 @@ mod tests {
     #[test]
     fn a_gated_parameter_keeps_the_body() {
         assert!(bodies("fn a(#[cfg(feature = \"enterprise\")] audit: bool) { audit }").is_empty());
+    }
+
+    #[test]
+    fn a_function_is_framed_by_the_mod_impl_and_trait_blocks_around_it() {
+        let text = "mod a {\n    pub(crate) mod b {\n        #[cfg(test)]\n        unsafe impl<T: Send> S<T> {\n            #[inline]\n            fn f(&self) { g() }\n        }\n    }\n}\nconst _: () = { fn h() { g() } };\n";
+        let found = blankable(text, &keep(), &[]);
+        let frame = found[0].frame.as_ref().expect("a function in blocks");
+        assert_eq!(&text[frame.item.clone()], "#[inline]\n            fn f(&self) { g() }");
+        let around: Vec<(&str, &str)> = frame.around.iter().map(|(h, c)| (&text[h.clone()], &text[*c..=*c])).collect();
+        assert_eq!(
+            around,
+            [("mod a {", "}"), ("pub(crate) mod b {", "}"), ("#[cfg(test)]\n        unsafe impl<T: Send> S<T> {", "}")]
+        );
+        // In a `const` block, a function is read with its whole file.
+        assert_eq!(found[1].frame, None);
+    }
+
+    #[test]
+    fn a_focus_keeps_the_functions_and_their_blocks_at_their_offsets() {
+        let text = "use x::Y;\nstruct S { a: u8 }\nimpl S {\n    fn f(&self) { Y::go() }\n    fn g(&self) { other() }\n}\nfn é() { Y::stop() }\n";
+        let found = blankable(text, &keep(), &[]);
+        let (kept, items) = focus(text, &[&found[0], &found[2]]).expect("functions in blocks");
+        assert_eq!(kept.len(), text.len());
+        assert_eq!(kept.lines().count(), text.lines().count());
+        let words: Vec<&str> = kept.split_whitespace().collect();
+        assert_eq!(
+            words,
+            ["impl", "S", "{", "fn", "f(&self)", "{", "Y::go()", "}", "}", "fn", "é()", "{", "Y::stop()", "}"]
+        );
+        assert_eq!(
+            items.iter().map(|r| &text[r.clone()]).collect::<Vec<_>>(),
+            ["fn f(&self) { Y::go() }", "fn é() { Y::stop() }"]
+        );
+        assert!(syn::parse_file(&kept).is_ok());
+        assert_eq!(focus(text, &[&blankable("const _: () = { fn h() { g() } };", &keep(), &[])[0]]), None);
     }
 
     #[test]
