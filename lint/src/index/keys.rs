@@ -13,7 +13,7 @@
 
 use std::collections::HashSet;
 
-use super::modtree::{Inputs, ModTree, Need};
+use super::modtree::{Inputs, ModId, ModTree, Need};
 use super::resolve::{Ctx, Res, Resolver, View};
 use crate::config::EditionId;
 use crate::parse::items::{ns, MemberKind, TyPath, UseTarget};
@@ -28,13 +28,63 @@ pub struct Keys {
     /// Every body must be parsed: a `use` only higher builds have brings in
     /// names no list holds (`#[cfg(..)] pub use plan::*`).
     all: bool,
-    /// By crate (`None`: code outside every crate), the names a finding in
-    /// its bodies can hinge on, wherever written, and associated functions
-    /// and constants, after `.` or `::`: those declared in the crates it
-    /// reaches, and those a private `use` only higher builds have binds in it.
-    in_crate: std::collections::HashMap<Option<usize>, HashSet<u32>>,
+    /// By crate (`None`: code outside every crate), what a body must hold
+    /// for a finding.
+    in_crate: std::collections::HashMap<Option<usize>, Words>,
     /// Crates all of whose bodies must be parsed (a private glob `use`).
     crates_all: HashSet<Option<usize>>,
+    /// By module, the names of higher items declared there, written alone
+    /// (`seats()`): elsewhere such a name means something else unless a
+    /// `use` brings it in (a `use` of higher code is a key of its own).
+    local: std::collections::HashMap<ModId, HashSet<u32>>,
+    /// All of [`Keys::local`], for code a glob `use` may bring them to.
+    local_all: HashSet<u32>,
+    /// Modules with a glob `use`.
+    globbing: HashSet<ModId>,
+}
+
+/// The keys of the code of some modules of one crate (see [`Keys::at`]).
+pub struct At<'k> {
+    keys: &'k Keys,
+    words: Option<&'k Words>,
+    all: bool,
+    local: Vec<&'k HashSet<u32>>,
+}
+
+impl At<'_> {
+    /// Whether a body of this code must be parsed to find the findings of
+    /// its file.
+    pub fn wants(&self, body: &Blanked) -> bool {
+        let Some(words) = self.words else { return true };
+        let holds = |set: &HashSet<u32>| body.words.iter().any(|w| set.contains(w));
+        self.all
+            || holds(&words.any)
+            || self.local.iter().any(|set| holds(set))
+            || (holds(&words.members) && holds(&words.typing))
+    }
+
+    /// Whether a body must be parsed for the findings of other files: it
+    /// expands a macro that can break in its own body.
+    pub fn expands(&self, body: &Blanked) -> bool {
+        body.macros.iter().any(|m| self.keys.macro_words.contains(m))
+    }
+}
+
+/// The keys one crate's bodies are looked up by.
+#[derive(Debug, Default)]
+struct Words {
+    /// The names a finding can hinge on, wherever written, and associated
+    /// functions and constants, after `.` or `::`: those declared in the
+    /// crates it reaches, and those a private `use` only higher builds have
+    /// binds in it. A body holding one is parsed.
+    any: HashSet<u32>,
+    /// Methods and associated constants that only higher code gives a
+    /// lower type, when lower code has others of the same name: a call is
+    /// a finding only on a value whose type a body can tell, so a body
+    /// holding one is parsed when it also holds a word of `typing`.
+    members: HashSet<u32>,
+    /// What tells such a type: its names, and what is declared with it.
+    typing: HashSet<u32>,
 }
 
 impl Keys {
@@ -49,32 +99,44 @@ impl Keys {
         found.asking_functions(&judge);
         found.lower_uses(&judge);
         found.close(&judge, &high_member);
+        let typing = Found::typing(&judge, &found.typed_owners, &high_member);
+        let typed = Found { members: std::mem::take(&mut found.typed_members), ..Found::default() };
         let reach = inputs.ws.reach();
         let crates = (0..inputs.ws.crates.len()).map(Some).chain([None]);
         let in_crate = crates
             .map(|krate| {
-                let mut words = found.words(krate, reach);
+                let mut any = found.words(krate, reach);
                 if let Some(private) = found.in_crate.get(&krate) {
-                    words.extend(private.words(krate, reach));
+                    any.extend(private.words(krate, reach));
                 }
-                (krate, words)
+                let members = typed.words(krate, reach);
+                let typing = if members.is_empty() { HashSet::new() } else { typing.words(krate, reach) };
+                (krate, Words { any, members, typing })
             })
             .collect();
         let macro_words = found.macros.iter().map(|n| word_key(n, false)).collect();
-        Keys { macro_words, all: found.all, in_crate, crates_all: found.crates_all }
+        let mut local: std::collections::HashMap<ModId, HashSet<u32>> = std::collections::HashMap::new();
+        for (name, modules) in &found.declared {
+            for &m in modules {
+                local.entry(m).or_default().insert(word_key(name, false));
+            }
+        }
+        let local_all = local.values().flatten().copied().collect();
+        let globbing = (0..tree.modules.len())
+            .filter(|&m| resolver.body(m).is_some_and(|b| b.uses.iter().any(|u| u.target == UseTarget::Glob)))
+            .collect();
+        Keys { macro_words, all: found.all, in_crate, crates_all: found.crates_all, local, local_all, globbing }
     }
 
-    /// Whether a body of crate `krate` must be parsed to find the
-    /// findings of its file.
-    pub fn wants(&self, body: &Blanked, krate: Option<usize>) -> bool {
-        let Some(words) = self.in_crate.get(&krate) else { return true };
-        self.all || self.crates_all.contains(&krate) || body.words.iter().any(|w| words.contains(w))
-    }
-
-    /// Whether a body must be parsed for the findings of other files: it
-    /// expands a macro that can break in its own body.
-    pub fn expands(&self, body: &Blanked) -> bool {
-        body.macros.iter().any(|m| self.macro_words.contains(m))
+    /// The keys of code in `modules` (those of a file) of crate `krate`.
+    pub fn at<'k>(&'k self, krate: Option<usize>, modules: &[ModId]) -> At<'k> {
+        let local = if modules.iter().any(|m| self.globbing.contains(m)) {
+            vec![&self.local_all]
+        } else {
+            modules.iter().filter_map(|m| self.local.get(m)).collect()
+        };
+        let all = self.all || self.crates_all.contains(&krate);
+        At { keys: self, words: self.in_crate.get(&krate), all, local }
     }
 }
 
@@ -170,9 +232,27 @@ struct Found {
     owners: HashSet<Res>,
     /// Traits only higher code implements for some type.
     traits: HashSet<String>,
+    /// See [`Words::members`]: by name, and the types they belong to.
+    typed_members: Scoped,
+    typed_owners: HashSet<Res>,
+    /// Higher items by name, and the modules that declare them: their
+    /// names written alone are keys there (see [`Keys::local`]), and
+    /// after `.` or `::` are keys as [`Found::members`] are.
+    declared: std::collections::HashMap<String, HashSet<ModId>>,
 }
 
 impl Found {
+    /// Whether `name` is a key's name.
+    fn is_key(&self, name: &str) -> bool {
+        self.names.0.contains_key(name) || self.declared.contains_key(name) || self.modules.contains(name)
+    }
+
+    /// A higher item `name` of module `m` of crate `krate`.
+    fn declare(&mut self, name: &str, krate: Option<usize>, m: ModId) {
+        self.members.add(name, krate);
+        self.declared.entry(name.to_owned()).or_default().insert(m);
+    }
+
     /// The [`word_key`]s of the names and members that code of crate
     /// `krate` can see (`None`: those of code outside every crate).
     fn words(&self, krate: Option<usize>, reach: &[Vec<bool>]) -> HashSet<u32> {
@@ -208,7 +288,13 @@ impl Found {
             }
             for (i, item) in body.items.iter().enumerate() {
                 if judge.high(Res::Item(m, i)) {
-                    self.names.add(&item.name, module.krate);
+                    // A macro's name alone is seen past its module
+                    // (`#[macro_use]`, `#[macro_export]`).
+                    if item.ns & ns::MACRO == 0 {
+                        self.declare(&item.name, module.krate, m);
+                    } else {
+                        self.names.add(&item.name, module.krate);
+                    }
                     if item.ns & ns::TYPE != 0 {
                         self.owners.insert(Res::Item(m, i));
                     }
@@ -236,12 +322,11 @@ impl Found {
                 };
                 let mut bound = Found::default();
                 bound.names.add(name, module.krate);
-                // A trait such a `use` brings into scope: its methods.
+                // A trait such a `use` brings into scope: its methods. (A
+                // type's methods need no `use`.)
                 let found = resolver.resolve(m, &u.path, u.global, ns::TYPE, View::Any);
                 if let Some(Res::Item(tm, ti)) = found.map(|f| f.res) {
-                    let members = resolver.item(tm, ti).map(|i| i.members.as_slice()).unwrap_or_default();
-                    for member in members.iter().filter(|x| matches!(x.kind, MemberKind::Fn { .. } | MemberKind::Const))
-                    {
+                    for member in resolver.item(tm, ti).into_iter().flat_map(trait_functions) {
                         bound.member(member, module.krate);
                     }
                 }
@@ -272,6 +357,16 @@ impl Found {
                 continue;
             }
             let krate = judge.tree.modules.get(info.module).and_then(|m| m.krate);
+            // A method other lower types have too is a finding only on a
+            // value of its type.
+            let typed = matches!(info.member.kind, MemberKind::Fn { .. } | MemberKind::Const)
+                && info.owner.is_some_and(|o| is_type(resolver, o))
+                && !only();
+            if let (true, Some(owner)) = (typed, info.owner) {
+                self.typed_members.add(&info.member.name, krate);
+                self.typed_owners.insert(owner);
+                continue;
+            }
             self.member(&info.member, krate);
             // A gated tuple field moves the ones after it (`.2` becomes `.1`).
             if info.member.name.bytes().all(|b| b.is_ascii_digit()) {
@@ -384,7 +479,7 @@ impl Found {
                 // Only a name of higher code or of a higher module or crate
                 // can lead there (`self`, `super` and `crate` of lower code
                 // are lower modules).
-                if !u.path.iter().any(|s| self.names.0.contains_key(s) || self.modules.contains(s)) {
+                if !u.path.iter().any(|s| self.is_key(s)) {
                     continue;
                 }
                 let through = (1..=u.path.len()).any(|n| {
@@ -397,6 +492,20 @@ impl Found {
                 }
             }
         }
+    }
+
+    /// What tells a body that a value is of one of `owners`: their names,
+    /// and what [`Found::close`] adds for them.
+    fn typing(judge: &Judge<'_, '_>, owners: &HashSet<Res>, high_member: &[bool]) -> Found {
+        let mut found = Found { owners: owners.clone(), ..Found::default() };
+        for &owner in owners {
+            let Res::Item(m, i) = owner else { continue };
+            if let Some(item) = judge.resolver.item(m, i) {
+                found.names.add(&item.name, judge.tree.modules.get(m).and_then(|x| x.krate));
+            }
+        }
+        found.close(judge, high_member);
+        found
     }
 
     /// Adds, until nothing changes, what leads to a key: aliases of an
@@ -419,10 +528,20 @@ impl Found {
                     if item.ret.as_ref().is_some_and(|t| owned(m, t, &self.owners)) {
                         self.names.add(&item.name, krate);
                     }
-                    let key = |s: &String| self.names.0.contains_key(s) || self.modules.contains(s);
-                    let breaks = item.expands.iter().any(|p| p.segments.iter().any(key));
+                    let breaks = item.expands.iter().any(|p| p.segments.iter().any(|s| self.is_key(s)));
                     if breaks && self.macros.insert(item.name.clone()) {
                         self.names.add(&item.name, krate);
+                    }
+                }
+                // `use types::Seat as Place;`: a name for an owner.
+                for u in body.uses.iter().filter(|u| !judge.high_at(m, &u.span)) {
+                    let UseTarget::Name(name) = &u.target else { continue };
+                    if self.names.0.contains_key(name) || !u.path.last().is_some_and(|l| self.is_key(l)) {
+                        continue;
+                    }
+                    let found = resolver.resolve(m, &u.path, u.global, ns::TYPE, View::Any);
+                    if found.is_some_and(|f| self.owners.contains(&f.res)) {
+                        self.names.add(name, krate);
                     }
                 }
             }
@@ -430,15 +549,24 @@ impl Found {
                 if high_member.get(i) == Some(&true) {
                     continue;
                 }
-                let own = info.member.ty.as_ref().is_some_and(|t| {
+                let typed = |t: &TyPath| {
                     if t.segments.first().is_some_and(|s| s == "Self") {
                         info.owner.is_some_and(|o| self.owners.contains(&o))
                     } else {
                         owned(info.module, t, &self.owners)
                     }
-                });
+                };
+                let own = info.member.ty.as_ref().is_some_and(typed);
                 if own {
-                    self.member(&info.member, tree.modules.get(info.module).and_then(|x| x.krate));
+                    let krate = tree.modules.get(info.module).and_then(|x| x.krate);
+                    self.member(&info.member, krate);
+                    // A variant's field: a pattern of the variant binds it
+                    // (`Principal::Federated(u) => u.groups()`).
+                    if let Some(Res::Member(v)) = info.owner {
+                        if let Some(variant) = resolver.members().get(v) {
+                            self.member(&variant.member, krate);
+                        }
+                    }
                 }
             }
             if before == (self.names.len(), self.members.len(), self.owners.len(), self.macros.len()) {
@@ -446,6 +574,26 @@ impl Found {
             }
         }
     }
+}
+
+/// The functions and constants of `item` when it is a trait: a type has
+/// fields or variants, or functions its derives give it, among its members.
+fn trait_functions(item: &crate::parse::items::ItemDef) -> impl Iterator<Item = &crate::parse::items::Member> {
+    let a_type = !item.derives.is_empty()
+        || item.alias.is_some()
+        || item.members.iter().any(|x| matches!(x.kind, MemberKind::Variant | MemberKind::Field));
+    let members = if a_type { &[][..] } else { item.members.as_slice() };
+    members.iter().filter(|x| matches!(x.kind, MemberKind::Fn { .. } | MemberKind::Const))
+}
+
+/// Whether `owner` is a struct, enum or union (not a trait or an alias).
+fn is_type(resolver: &Resolver<'_>, owner: Res) -> bool {
+    let Res::Item(m, i) = owner else { return false };
+    resolver.item(m, i).is_some_and(|item| {
+        item.alias.is_none()
+            && (!item.derives.is_empty()
+                || item.members.iter().any(|x| matches!(x.kind, MemberKind::Variant | MemberKind::Field)))
+    })
 }
 
 /// Whether type `ty`, written in module `m`, is one of `owners`, or holds

@@ -68,11 +68,11 @@ impl FileData {
     /// content; a file changed since its reading keeps what was read.
     pub fn completed(
         &self,
-        (keys, krate): (&keys::Keys, Option<usize>),
+        keys: &keys::At<'_>,
         own: bool,
         read: impl FnOnce(&str) -> Option<Vec<u8>>,
     ) -> std::borrow::Cow<'_, FileData> {
-        if let Some(full) = self.lean.as_ref().and_then(|lean| self.reread(lean, (keys, krate), own, read)) {
+        if let Some(full) = self.lean.as_ref().and_then(|lean| self.reread(lean, keys, own, read)) {
             return std::borrow::Cow::Owned(full);
         }
         if own {
@@ -86,13 +86,13 @@ impl FileData {
     fn reread(
         &self,
         lean: &Lean,
-        (keys, krate): (&keys::Keys, Option<usize>),
+        keys: &keys::At<'_>,
         own: bool,
         read: impl FnOnce(&str) -> Option<Vec<u8>>,
     ) -> Option<FileData> {
         // The first reading listed each body's words: a file none of whose
         // bodies is wanted is not read again.
-        let wants = |b: &crate::parse::skeleton::Blanked| if own { keys.wants(b, krate) } else { keys.expands(b) };
+        let wants = |b: &crate::parse::skeleton::Blanked| if own { keys.wants(b) } else { keys.expands(b) };
         if !lean.bodies.iter().any(wants) {
             return None;
         }

@@ -465,29 +465,83 @@ fn answers_in_cycles_of_globs_do_not_depend_on_the_order_of_lookups() {
 
 #[test]
 fn a_body_is_parsed_only_when_it_names_what_can_break() {
-    let lib = "pub mod plan {\n    pub enum Tier { Free, #[cfg(feature = \"enterprise\")] Team }\n    pub fn base() -> u32 { 1 }\n    #[cfg(feature = \"enterprise\")]\n    pub fn seats() -> u32 { 2 }\n    pub struct Quota;\n    impl Quota {\n        #[cfg(feature = \"enterprise\")]\n        pub fn audit(&self) {}\n        pub fn total(&self) {}\n    }\n}\n";
+    let lib = "pub mod plan {
+    pub enum Tier { Free, #[cfg(feature = \"enterprise\")] Team }
+    pub fn base() -> u32 { 1 }
+    #[cfg(feature = \"enterprise\")]
+    pub fn seats() -> u32 { 2 }
+    pub struct Quota;
+    impl Quota {
+        #[cfg(feature = \"enterprise\")]
+        pub fn audit(&self) {}
+        pub fn total(&self) {}
+    }
+    #[derive(Clone, Default)]
+    pub struct Seat { pub id: u32 }
+    impl Seat {
+        #[cfg(feature = \"enterprise\")]
+        pub fn export(&self) {}
+    }
+    pub fn first_seat() -> Seat { Seat { id: 1 } }
+    pub struct Report;
+    impl Report {
+        pub fn export(&self) {}
+    }
+    pub trait Audit { fn trail(&self); }
+}
+pub mod probe {
+    use crate::plan::{Quota, Seat as Place};
+    #[cfg(feature = \"enterprise\")]
+    use crate::plan::{Audit, Seat};
+}
+pub mod globs {
+    use crate::plan::*;
+}
+";
     Fixture::new(&[("app/src/lib.rs", lib)]).check(|p| {
         let keys = super::keys::Keys::new(p.inputs, p.tree, &p.resolver);
         let keep = crate::parse::skeleton::Keep::new(["community", "enterprise"], ["enterprise"]);
-        let wanted = |body: &str| {
+        let wanted_in = |module: &str, body: &str| {
             let text = format!("fn probe(q: &Quota) {{ {body} }}\n");
             let bodies = crate::parse::skeleton::blankable(&text, &keep, &[]);
             assert_eq!(bodies.len(), 1, "{body}");
-            keys.wants(&bodies[0], Some(0))
+            keys.at(Some(0), &[p.module(module)]).wants(&bodies[0])
         };
+        let wanted = |body: &str| wanted_in("app::probe", body);
         for names in [
             "plan::seats()",
             "let t = Team;",
             "q.audit()",
             "Quota::audit(q)",
             "acme_ee::sso::login()",
-            "format!(\"{seats}\")",
+            "format!(\"{Team}\")",
+            // A trait only a gated `use` brings in: its methods.
+            "q.trail()",
+            // A method only higher code gives `Seat`, on a value the body
+            // can tell is one: by its type, a renaming `use`, or a function.
+            "let s: Seat = make(); s.export()",
+            "let s: Place = make(); s.export()",
+            "plan::first_seat().export()",
         ] {
             assert!(wanted(names), "{names}");
         }
-        // A gated method counts only as a method: `audit(q)` is another fn.
-        for nothing in ["plan::base() + 1", "q.total()", "audit(q)", "let x = Free;"] {
+        for nothing in [
+            "plan::base() + 1",
+            "q.total()",
+            "audit(q)",
+            "let x = Free;",
+            // `Report` has an `export` of its own: a call on a value of
+            // unknown type is not a finding.
+            "r.export()",
+            // A type's methods need no `use`: the gated `use` of `Seat`
+            // brings in no `clone` or `default`.
+            "q.clone(); Default::default()",
+            // A higher function's name alone means it only where it is
+            // declared, or where a glob may bring it.
+            "seats()",
+        ] {
             assert!(!wanted(nothing), "{nothing}");
         }
+        assert!(wanted_in("app::plan", "seats()") && wanted_in("app::globs", "seats()"));
     });
 }

@@ -130,7 +130,11 @@ fn file_findings(
     let data = match (uses_all, whole) {
         (true, true) => data.whole(),
         (true, false) => std::borrow::Cow::Borrowed(data),
-        (false, _) => data.completed((keys, krate), whole, |rel| sources.read(rel)),
+        (false, _) => {
+            let roots = tree.file_modules.get(&file).map(Vec::as_slice).unwrap_or_default();
+            let modules: Vec<ModId> = roots.iter().flat_map(|&r| modules_in_file(tree, r, file)).collect();
+            data.completed(&keys.at(krate, &modules), whole, |rel| sources.read(rel))
+        }
     };
     let data = &*data;
     let report = Report { inputs, tree, resolver, sources, data, file };
