@@ -98,8 +98,9 @@ impl Keys {
         found.impls(&judge);
         found.asking_functions(&judge);
         found.lower_uses(&judge);
-        found.close(&judge, &high_member);
-        let typing = Found::typing(&judge, &found.typed_owners, &high_member);
+        let lower = Lower::new(&judge, &high_member);
+        found.close(&judge, &lower);
+        let typing = Found::typing(&judge, &found.typed_owners, &lower);
         let typed = Found { members: std::mem::take(&mut found.typed_members), ..Found::default() };
         let reach = inputs.ws.reach();
         let crates = (0..inputs.ws.crates.len()).map(Some).chain([None]);
@@ -116,7 +117,7 @@ impl Keys {
             .collect();
         let macro_words = found.macros.iter().map(|n| word_key(n, false)).collect();
         let mut local: std::collections::HashMap<ModId, HashSet<u32>> = std::collections::HashMap::new();
-        for (name, modules) in &found.declared {
+        for (name, modules) in &found.higher_items {
             for &m in modules {
                 local.entry(m).or_default().insert(word_key(name, false));
             }
@@ -238,19 +239,19 @@ struct Found {
     /// Higher items by name, and the modules that declare them: their
     /// names written alone are keys there (see [`Keys::local`]), and
     /// after `.` or `::` are keys as [`Found::members`] are.
-    declared: std::collections::HashMap<String, HashSet<ModId>>,
+    higher_items: std::collections::HashMap<String, HashSet<ModId>>,
 }
 
 impl Found {
     /// Whether `name` is a key's name.
     fn is_key(&self, name: &str) -> bool {
-        self.names.0.contains_key(name) || self.declared.contains_key(name) || self.modules.contains(name)
+        self.names.0.contains_key(name) || self.higher_items.contains_key(name) || self.modules.contains(name)
     }
 
     /// A higher item `name` of module `m` of crate `krate`.
     fn declare(&mut self, name: &str, krate: Option<usize>, m: ModId) {
         self.members.add(name, krate);
-        self.declared.entry(name.to_owned()).or_default().insert(m);
+        self.higher_items.entry(name.to_owned()).or_default().insert(m);
     }
 
     /// The [`word_key`]s of the names and members that code of crate
@@ -496,7 +497,7 @@ impl Found {
 
     /// What tells a body that a value is of one of `owners`: their names,
     /// and what [`Found::close`] adds for them.
-    fn typing(judge: &Judge<'_, '_>, owners: &HashSet<Res>, high_member: &[bool]) -> Found {
+    fn typing(judge: &Judge<'_, '_>, owners: &HashSet<Res>, lower: &Lower<'_>) -> Found {
         let mut found = Found { owners: owners.clone(), ..Found::default() };
         for &owner in owners {
             let Res::Item(m, i) = owner else { continue };
@@ -504,7 +505,7 @@ impl Found {
                 found.names.add(&item.name, judge.tree.modules.get(m).and_then(|x| x.krate));
             }
         }
-        found.close(judge, high_member);
+        found.close(judge, lower);
         found
     }
 
@@ -512,67 +513,156 @@ impl Found {
     /// owner, macros expanding to a key, and the functions, fields and
     /// aliases lower code declares with the type of an owner, whose values
     /// may need what only higher code has.
-    fn close(&mut self, judge: &Judge<'_, '_>, high_member: &[bool]) {
-        let (tree, resolver) = (judge.tree, judge.resolver);
-        let owned = |m: usize, ty: &TyPath, owners: &HashSet<Res>| typed(resolver, m, ty, owners);
+    fn close(&mut self, judge: &Judge<'_, '_>, lower: &Lower<'_>) {
+        let resolver = judge.resolver;
+        let mut done = vec![false; lower.items.len() + lower.members.len()];
+        let mut renames = lower.renames.borrow_mut();
+        let mut types = lower.types.borrow_mut();
+        let mut owner_names: HashSet<String> = HashSet::new();
         loop {
             let before = (self.names.len(), self.members.len(), self.owners.len(), self.macros.len());
-            for m in 0..tree.modules.len() {
-                let Some(body) = resolver.body(m) else { continue };
-                let krate = tree.modules.get(m).and_then(|x| x.krate);
-                for (i, item) in body.items.iter().enumerate().filter(|(i, _)| !judge.high(Res::Item(m, *i))) {
-                    if item.alias.as_deref().is_some_and(|t| owned(m, t, &self.owners)) {
-                        self.owners.insert(Res::Item(m, i));
-                        self.names.add(&item.name, krate);
-                    }
-                    if item.ret.as_ref().is_some_and(|t| owned(m, t, &self.owners)) {
-                        self.names.add(&item.name, krate);
-                    }
-                    let breaks = item.expands.iter().any(|p| p.segments.iter().any(|s| self.is_key(s)));
-                    if breaks && self.macros.insert(item.name.clone()) {
-                        self.names.add(&item.name, krate);
-                    }
+            // An owner known by no name of its own: every type is resolved.
+            let mut unnamed = false;
+            owner_names.extend(self.owners.iter().filter_map(|&o| {
+                let name = match o {
+                    Res::Item(m, i) => resolver.item(m, i).map(|item| item.name.clone()),
+                    _ => None,
+                };
+                unnamed |= name.is_none();
+                name
+            }));
+            let mut owned = |m: ModId, written: &[&TyPath], owners: &HashSet<Res>| {
+                written.iter().any(|&t| {
+                    let named = unnamed || t.segments.last().is_some_and(|l| owner_names.contains(l));
+                    named
+                        && types
+                            .entry(std::ptr::from_ref(t))
+                            .or_insert_with(|| resolver.type_res(m, t, None))
+                            .is_some_and(|r| owners.contains(&r))
+                })
+            };
+            for (d, done) in lower.items.iter().zip(done.iter_mut()).filter(|(_, done)| !**done) {
+                let Res::Item(m, _) = d.res else { continue };
+                if owned(m, &d.alias, &self.owners) {
+                    self.owners.insert(d.res);
+                    self.names.add(&d.item.name, d.krate);
+                    *done = true;
                 }
-                // `use types::Seat as Place;`: a name for an owner.
-                for u in body.uses.iter().filter(|u| !judge.high_at(m, &u.span)) {
-                    let UseTarget::Name(name) = &u.target else { continue };
-                    if self.names.0.contains_key(name) || !u.path.last().is_some_and(|l| self.is_key(l)) {
-                        continue;
-                    }
-                    let found = resolver.resolve(m, &u.path, u.global, ns::TYPE, View::Any);
-                    if found.is_some_and(|f| self.owners.contains(&f.res)) {
-                        self.names.add(name, krate);
-                    }
+                if owned(m, &d.ret, &self.owners) {
+                    self.names.add(&d.item.name, d.krate);
+                    *done = true;
+                }
+                let breaks = d.item.expands.iter().any(|p| p.segments.iter().any(|s| self.is_key(s)));
+                if breaks && self.macros.insert(d.item.name.clone()) {
+                    self.names.add(&d.item.name, d.krate);
                 }
             }
-            for (i, info) in resolver.members().iter().enumerate() {
-                if high_member.get(i) == Some(&true) {
+            // `use types::Seat as Place;`: a name for an owner.
+            let mut new_names = Vec::new();
+            for &(m, krate, name, u) in &lower.uses {
+                if self.names.0.contains_key(name) || !u.path.last().is_some_and(|l| self.is_key(l)) {
                     continue;
                 }
-                let typed = |t: &TyPath| {
-                    if t.segments.first().is_some_and(|s| s == "Self") {
-                        info.owner.is_some_and(|o| self.owners.contains(&o))
-                    } else {
-                        owned(info.module, t, &self.owners)
-                    }
-                };
-                let own = info.member.ty.as_ref().is_some_and(typed);
-                if own {
-                    let krate = tree.modules.get(info.module).and_then(|x| x.krate);
-                    self.member(&info.member, krate);
-                    // A variant's field: a pattern of the variant binds it
-                    // (`Principal::Federated(u) => u.groups()`).
-                    if let Some(Res::Member(v)) = info.owner {
-                        if let Some(variant) = resolver.members().get(v) {
-                            self.member(&variant.member, krate);
-                        }
+                let to = *renames
+                    .entry(std::ptr::from_ref(u))
+                    .or_insert_with(|| resolver.resolve(m, &u.path, u.global, ns::TYPE, View::Any).map(|f| f.res));
+                if to.is_some_and(|r| self.owners.contains(&r)) {
+                    self.names.add(name, krate);
+                    new_names.push(name);
+                }
+            }
+            let members = lower.members.iter().zip(done.iter_mut().skip(lower.items.len()));
+            for (d, done) in members.filter(|(_, done)| !**done) {
+                let of_owner = d.of_self && d.info.owner.is_some_and(|o| self.owners.contains(&o));
+                if !of_owner && !owned(d.info.module, &d.ty, &self.owners) {
+                    continue;
+                }
+                *done = true;
+                self.member(&d.info.member, d.krate);
+                // A variant's field: a pattern of the variant binds it
+                // (`Principal::Federated(u) => u.groups()`).
+                if let Some(Res::Member(v)) = d.info.owner {
+                    if let Some(variant) = resolver.members().get(v) {
+                        self.member(&variant.member, d.krate);
                     }
                 }
             }
+            owner_names.extend(new_names.into_iter().map(str::to_owned));
             if before == (self.names.len(), self.members.len(), self.owners.len(), self.macros.len()) {
                 break;
             }
         }
+    }
+}
+
+/// The declarations of lower code [`Found::close`] looks at: items
+/// declared with a type (aliases, functions) or expanding to paths
+/// (macros), members declared with a type, and `use`s.
+struct Lower<'r> {
+    items: Vec<LowerItem<'r>>,
+    members: Vec<LowerMember<'r>>,
+    /// Module, crate, the name bound, the `use`.
+    uses: Vec<(ModId, Option<usize>, &'r str, &'r crate::parse::items::UseDef)>,
+    /// What the types and `use`s resolved so far resolve to: a type is
+    /// resolved only once its name is one an owner goes by.
+    types: std::cell::RefCell<std::collections::HashMap<*const TyPath, Option<Res>>>,
+    renames: std::cell::RefCell<std::collections::HashMap<*const crate::parse::items::UseDef, Option<Res>>>,
+}
+
+struct LowerItem<'r> {
+    res: Res,
+    krate: Option<usize>,
+    item: &'r crate::parse::items::ItemDef,
+    /// What an alias names, and what a function returns, with the types
+    /// they hold (see [`written`]).
+    alias: Vec<&'r TyPath>,
+    ret: Vec<&'r TyPath>,
+}
+
+struct LowerMember<'r> {
+    krate: Option<usize>,
+    info: &'r super::resolve::MemberInfo,
+    /// Its type and the types it holds (see [`written`]).
+    ty: Vec<&'r TyPath>,
+    /// Its type is `Self`: its owner.
+    of_self: bool,
+}
+
+impl<'r> Lower<'r> {
+    fn new(judge: &Judge<'r, '_>, high_member: &[bool]) -> Lower<'r> {
+        let (tree, resolver) = (judge.tree, judge.resolver);
+        let mut items = Vec::new();
+        let mut uses = Vec::new();
+        for m in 0..tree.modules.len() {
+            let Some(body) = resolver.body(m) else { continue };
+            let krate = tree.modules.get(m).and_then(|x| x.krate);
+            for (i, item) in body.items.iter().enumerate() {
+                if (item.alias.is_none() && item.ret.is_none() && item.expands.is_empty())
+                    || judge.high(Res::Item(m, i))
+                {
+                    continue;
+                }
+                let alias = item.alias.as_deref().map(written).unwrap_or_default();
+                let ret = item.ret.as_ref().map(written).unwrap_or_default();
+                items.push(LowerItem { res: Res::Item(m, i), krate, item, alias, ret });
+            }
+            for u in body.uses.iter().filter(|u| !judge.high_at(m, &u.span)) {
+                if let UseTarget::Name(name) = &u.target {
+                    uses.push((m, krate, name.as_str(), u));
+                }
+            }
+        }
+        let members = (resolver.members().iter().enumerate())
+            .filter(|(i, _)| high_member.get(*i) != Some(&true))
+            .filter_map(|(_, info)| {
+                let t = info.member.ty.as_ref()?;
+                let of_self = t.segments.first().is_some_and(|s| s == "Self");
+                let ty = if of_self { Vec::new() } else { written(t) };
+                let krate = tree.modules.get(info.module).and_then(|x| x.krate);
+                Some(LowerMember { krate, info, ty, of_self })
+            })
+            .collect();
+        Lower { items, members, uses, types: std::cell::RefCell::default(), renames: std::cell::RefCell::default() }
     }
 }
 
@@ -596,10 +686,15 @@ fn is_type(resolver: &Resolver<'_>, owner: Res) -> bool {
     })
 }
 
-/// Whether type `ty`, written in module `m`, is one of `owners`, or holds
-/// one (`Result<T, E>`, `Vec<T>`, a map's values).
-fn typed(resolver: &Resolver<'_>, m: usize, ty: &TyPath, owners: &HashSet<Res>) -> bool {
-    resolver.type_res(m, ty, None).is_some_and(|r| owners.contains(&r))
-        || ty.ok.as_deref().is_some_and(|t| typed(resolver, m, t, owners))
-        || ty.arg.as_deref().is_some_and(|t| typed(resolver, m, t, owners))
+/// Type `ty` and the types it holds (`Result<T, E>`, `Vec<T>`, a map's
+/// values): a value of it may be of any of these.
+fn written(ty: &TyPath) -> Vec<&TyPath> {
+    let mut out = vec![ty];
+    let mut i = 0;
+    while let Some(t) = out.get(i).copied() {
+        out.extend(t.ok.as_deref());
+        out.extend(t.arg.as_deref());
+        i += 1;
+    }
+    out
 }
