@@ -57,19 +57,24 @@ pub(super) fn syntax(shared: &Shared<'_>, text: &Text<'_>, bytes: &[u8], license
 /// the index (see [`skeleton`]) unless the run parses every body.
 fn read_rust(shared: &Shared<'_>, text: &str, bytes: &[u8], scan: &header::Scan) -> (parse::Parsed, Option<Lean>) {
     let text = parse::without_frontmatter(text, scan.frontmatter.clone());
-    let bodies = match shared.keep {
+    let (mut parsed, nesting) = match shared.keep {
+        // One lexing gives both the bodies to leave out and how deep the
+        // file nests.
         Some(keep) if text.len() <= parse::MAX_PARSE_BYTES => {
             let snippets: Vec<_> =
                 scan.snippets.iter().map(|s| s.begin.start..s.end.as_ref().map_or(s.body.end, |e| e.end)).collect();
-            skeleton::blankable(&text, keep, &snippets)
+            let tokens = parse::lex::code_tokens(text.as_bytes());
+            let bodies = skeleton::blankable_in(&text, &tokens, keep, &snippets);
+            let deepest = parse::lex::deepest_of(text.as_bytes(), tokens);
+            (parse::parse_nesting(&text, bodies, deepest), deepest.0)
         }
-        _ => Vec::new(),
+        _ => (parse::parse_leaving_out(&text, Vec::new()), 0),
     };
-    let mut parsed = parse::parse_leaving_out(&text, bodies);
     let lean = (!parsed.blanked.is_empty()).then(|| Lean {
         bodies: std::mem::take(&mut parsed.blanked),
         hash: crate::workspace::content_hash(bytes),
         frontmatter: scan.frontmatter.clone(),
+        nesting,
     });
     (parsed, lean)
 }

@@ -109,7 +109,7 @@ impl FileData {
         // The wanted functions alone, in the blocks around them, put in
         // place of their empty bodies: the rest of the file was read.
         if let Some((focus, items)) = crate::parse::skeleton::focus(&text, &wanted) {
-            let parsed = crate::parse::parse_leaving_out(&focus, Vec::new());
+            let parsed = crate::parse::parse_nesting(&focus, Vec::new(), (lean.nesting, 0));
             let mut data = self.whole().into_owned();
             let put = parsed.problem.is_none().then(|| data.syntax.put_functions(parsed.file.syntax, &items)).flatten();
             if put.is_some() {
@@ -118,7 +118,7 @@ impl FileData {
             }
         }
         let still: Vec<_> = still.into_iter().cloned().collect();
-        let parsed = crate::parse::parse_leaving_out(&text, still);
+        let parsed = crate::parse::parse_nesting(&text, still, (lean.nesting, 0));
         let lean = (!parsed.blanked.is_empty()).then(|| Lean { bodies: parsed.blanked, ..lean.clone() });
         Some(FileData {
             rel: self.rel.clone(),
@@ -177,6 +177,9 @@ pub struct Lean {
     pub hash: u64,
     /// Its cargo-script frontmatter, which syn does not read.
     pub frontmatter: Option<Range<usize>>,
+    /// How deep it nests ([`crate::parse::lex::nesting_bound`]): no reading
+    /// of part of it nests deeper.
+    pub nesting: usize,
 }
 
 /// The texts of files findings point into, read when the first finding needs

@@ -329,6 +329,19 @@ pub fn nesting_bound(bytes: &[u8]) -> usize {
 /// [`nesting_bound`], and the offset of the token that ends the deepest
 /// stretch (where a reader should look).
 pub fn deepest(bytes: &[u8]) -> (usize, usize) {
+    deepest_of(bytes, tokens(bytes))
+}
+
+/// The tokens of `bytes` but comments.
+pub fn code_tokens(bytes: &[u8]) -> Vec<Token> {
+    let mut out = Vec::with_capacity(bytes.len() / 4);
+    out.extend(tokens(bytes).filter(|t| t.kind != Kind::Comment));
+    out
+}
+
+/// [`deepest`] from `tokens`, the tokens of `bytes` (comments may be left
+/// out: they never count).
+pub fn deepest_of(bytes: &[u8], tokens: impl IntoIterator<Item = Token>) -> (usize, usize) {
     /// One open bracket level.
     #[derive(Default)]
     struct Level {
@@ -358,7 +371,7 @@ pub fn deepest(bytes: &[u8]) -> (usize, usize) {
     }
     let mut levels = vec![Level::default()];
     let mut prev_dash_or_eq = false;
-    for token in tokens(bytes) {
+    for token in tokens {
         if token.kind == Kind::Comment {
             continue;
         }

@@ -81,12 +81,18 @@ pub fn parse(text: &str) -> Parsed {
 /// [`parse`], leaving the function bodies `bodies` out of syn's reading
 /// (see [`skeleton`]); a file read token by token is read whole.
 pub fn parse_leaving_out(text: &str, bodies: Vec<skeleton::Blanked>) -> Parsed {
+    let deepest = if text.len() > MAX_PARSE_BYTES { (0, 0) } else { lex::deepest(text.as_bytes()) };
+    parse_nesting(text, bodies, deepest)
+}
+
+/// [`parse_leaving_out`], with `text`'s [`lex::deepest`] (or a bound above
+/// it) already known.
+pub fn parse_nesting(text: &str, bodies: Vec<skeleton::Blanked>, (bound, at): (usize, usize)) -> Parsed {
     let tokens =
         |problem| Parsed { file: lexical::extract(text), reading: Reading::Tokens, problem, blanked: Vec::new() };
     if text.len() > MAX_PARSE_BYTES {
         return tokens(None);
     }
-    let (bound, at) = lex::deepest(text.as_bytes());
     if bound > MAX_NESTING_BOUND {
         return tokens(Some(SyntaxError {
             message: format!("about {bound} levels deep, more than the {MAX_NESTING_BOUND} corefence parses"),

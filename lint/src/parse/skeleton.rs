@@ -136,10 +136,13 @@ impl Keep {
 /// a macro's tokens or an attribute, holding none of `keep`'s words, and
 /// overlapping none of `snippets`.
 pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blanked> {
+    blankable_in(text, &lex::code_tokens(text.as_bytes()), keep, snippets)
+}
+
+/// [`blankable`], from `tokens`, the [`lex::code_tokens`] of `text`.
+pub fn blankable_in(text: &str, tokens: &[Token], keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blanked> {
     let bytes = text.as_bytes();
-    let mut tokens: Vec<Token> = Vec::with_capacity(bytes.len() / 4);
-    tokens.extend(lex::tokens(bytes).filter(|t| t.kind != Kind::Comment));
-    let closes = lex::matching_brackets(&tokens);
+    let closes = lex::matching_brackets(tokens);
     let mut out = Vec::new();
     // Open groups whose tokens are items or code: the header before each
     // (`impl Trait for Type`), for the bodies of the functions inside.
@@ -160,12 +163,12 @@ pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blan
         let name = |t: &Token| if t.kind == Kind::Ident { ident_name(bytes, &t.span()) } else { "" };
         match token.kind {
             // A macro's tokens and an attribute are not items: skip them whole.
-            Kind::Open(_) if is_macro_or_attribute(&tokens, i) => {
+            Kind::Open(_) if is_macro_or_attribute(tokens, i) => {
                 i = close_of(&closes, i).map_or(tokens.len(), |c| c + 1);
                 continue;
             }
             Kind::Ident if name(token) == "fn" && tokens.get(i + 1).is_some_and(|n| n.kind == Kind::Ident) => {
-                let found = fn_body(&tokens, &closes, i);
+                let found = fn_body(tokens, &closes, i);
                 if let Some(((open, open_brace), (close, close_brace))) =
                     found.and_then(|(o, c)| Some(((o, tokens.get(o)?), (c, tokens.get(c)?))))
                 {
@@ -176,8 +179,7 @@ pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blan
                     // A gate on a parameter makes the body's reads of it gated.
                     let head = tokens.get(item_start..open).unwrap_or_default();
                     if !touches && !keep.holds(bytes, inside) && !Keep::gates(bytes, head) {
-                        let sig =
-                            tokens.get(past_attributes(&tokens, &closes, item_start, i)..open).unwrap_or_default();
+                        let sig = tokens.get(past_attributes(tokens, &closes, item_start, i)..open).unwrap_or_default();
                         let header = headers.iter().rev().flatten().next().and_then(|h| tokens.get(h.clone()));
                         let mut words = Vec::new();
                         for part in [inside, sig, header.unwrap_or_default()] {
@@ -199,10 +201,10 @@ pub fn blankable(text: &str, keep: &Keep, snippets: &[Range<usize>]) -> Vec<Blan
             Kind::Open(b'{') => {
                 let header = tokens.get(item_start..i).unwrap_or_default();
                 let is_impl = header.iter().any(|t| matches!(name(t), "impl" | "trait"));
-                let past = past_attributes(&tokens, &closes, item_start, i);
+                let past = past_attributes(tokens, &closes, item_start, i);
                 headers.push(is_impl.then_some(past..i));
                 let close = close_of(&closes, i);
-                let block = close.filter(|_| is_block(bytes, &tokens, &closes, past)).and_then(|c| {
+                let block = close.filter(|_| is_block(bytes, tokens, &closes, past)).and_then(|c| {
                     let first = tokens.get(item_start)?;
                     Some((first.span().start..token.span().end, tokens.get(c)?.span().start))
                 });
