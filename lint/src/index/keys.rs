@@ -520,7 +520,9 @@ impl Found {
         let mut types = lower.types.borrow_mut();
         let mut owner_names: HashSet<String> = HashSet::new();
         loop {
-            let before = (self.names.len(), self.members.len(), self.owners.len(), self.macros.len());
+            // What the checks below look at: members they add are keys
+            // only, while a new name or owner may lead to more.
+            let before = (self.names.len(), self.owners.len(), self.macros.len());
             // An owner known by no name of its own: every type is resolved.
             let mut unnamed = false;
             owner_names.extend(self.owners.iter().filter_map(|&o| {
@@ -588,7 +590,7 @@ impl Found {
                 }
             }
             owner_names.extend(new_names.into_iter().map(str::to_owned));
-            if before == (self.names.len(), self.members.len(), self.owners.len(), self.macros.len()) {
+            if before == (self.names.len(), self.owners.len(), self.macros.len()) {
                 break;
             }
         }
