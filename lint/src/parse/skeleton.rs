@@ -144,21 +144,14 @@ pub fn blankable_in(text: &str, tokens: &[Token], keep: &Keep, snippets: &[Range
     let bytes = text.as_bytes();
     let closes = lex::matching_brackets(tokens);
     let mut out = Vec::new();
-    // Open groups whose tokens are items or code: the header before each
-    // (`impl Trait for Type`), for the bodies of the functions inside.
-    let mut headers: Vec<Option<Range<usize>>> = Vec::new(); // token ranges
-                                                             // And each one's header and closing brace (byte offsets), for a `mod`,
-                                                             // `impl` or `trait` block.
-    let mut blocks: Vec<Option<(Range<usize>, usize)>> = Vec::new();
-    let mut ends: Vec<usize> = Vec::new();
+    // The brace groups open around the current token.
+    let mut groups: Vec<Group> = Vec::new();
     // Where the current item began: after the last `;`, `}` or `{`.
     let mut item_start = 0usize;
     let mut i = 0usize;
     while let Some(token) = tokens.get(i) {
-        while ends.last().is_some_and(|&end| end <= i) {
-            ends.pop();
-            headers.pop();
-            blocks.pop();
+        while groups.last().is_some_and(|g| g.end <= i) {
+            groups.pop();
         }
         let name = |t: &Token| if t.kind == Kind::Ident { ident_name(bytes, &t.span()) } else { "" };
         match token.kind {
@@ -180,17 +173,18 @@ pub fn blankable_in(text: &str, tokens: &[Token], keep: &Keep, snippets: &[Range
                     let head = tokens.get(item_start..open).unwrap_or_default();
                     if !touches && !keep.holds(bytes, inside) && !Keep::gates(bytes, head) {
                         let sig = tokens.get(past_attributes(tokens, &closes, item_start, i)..open).unwrap_or_default();
-                        let header = headers.iter().rev().flatten().next().and_then(|h| tokens.get(h.clone()));
+                        let header = groups.iter().rev().find_map(|g| g.header.clone()).and_then(|h| tokens.get(h));
                         let mut words = Vec::new();
                         for part in [inside, sig, header.unwrap_or_default()] {
                             words_of(bytes, part, &mut words);
                         }
                         words.sort_unstable();
                         words.dedup();
-                        let frame = blocks.iter().cloned().collect::<Option<Vec<_>>>().and_then(|around| {
-                            let first = tokens.get(item_start)?;
-                            Some(Frame { item: first.span().start..close_brace.span().end, around })
-                        });
+                        let frame =
+                            groups.iter().map(|g| g.block.clone()).collect::<Option<Vec<_>>>().and_then(|around| {
+                                let first = tokens.get(item_start)?;
+                                Some(Frame { item: first.span().start..close_brace.span().end, around })
+                            });
                         out.push(Blanked { body: start..end, words, macros: invoked(bytes, inside), frame });
                     }
                     i = close + 1;
@@ -202,14 +196,13 @@ pub fn blankable_in(text: &str, tokens: &[Token], keep: &Keep, snippets: &[Range
                 let header = tokens.get(item_start..i).unwrap_or_default();
                 let is_impl = header.iter().any(|t| matches!(name(t), "impl" | "trait"));
                 let past = past_attributes(tokens, &closes, item_start, i);
-                headers.push(is_impl.then_some(past..i));
                 let close = close_of(&closes, i);
                 let block = close.filter(|_| is_block(bytes, tokens, &closes, past)).and_then(|c| {
                     let first = tokens.get(item_start)?;
                     Some((first.span().start..token.span().end, tokens.get(c)?.span().start))
                 });
-                blocks.push(block);
-                ends.push(close.map_or(tokens.len(), |c| c + 1));
+                let end = close.map_or(tokens.len(), |c| c + 1);
+                groups.push(Group { end, header: is_impl.then_some(past..i), block });
                 item_start = i + 1;
             }
             Kind::Close(b'}') | Kind::Punct { ch: b';', .. } => item_start = i + 1,
@@ -218,6 +211,18 @@ pub fn blankable_in(text: &str, tokens: &[Token], keep: &Keep, snippets: &[Range
         i += 1;
     }
     out
+}
+
+/// A brace group open while [`blankable_in`] reads: items or code.
+struct Group {
+    /// The token after its closing brace.
+    end: usize,
+    /// For an `impl` or `trait` block, its header's tokens (`impl Trait for
+    /// Type`): words of the bodies of the functions inside.
+    header: Option<Range<usize>>,
+    /// For a `mod`, `impl` or `trait` block, its header (attributes to
+    /// opening brace) and closing brace, by byte offsets: a [`Frame`]'s.
+    block: Option<(Range<usize>, usize)>,
 }
 
 /// The first token of the item from `start` to `end` that is not in an
@@ -232,7 +237,6 @@ fn past_attributes(tokens: &[Token], closes: &[u32], mut start: usize, end: usiz
     start
 }
 
-/// The [`word_key`]s of the macros `tokens` invoke, each once.
 /// Whether the item whose tokens start (past its attributes) at `at` is a
 /// `mod`, `impl` or `trait` block: `pub(crate) mod`, `unsafe impl`, ...
 fn is_block(bytes: &[u8], tokens: &[Token], closes: &[u32], mut at: usize) -> bool {
@@ -280,6 +284,7 @@ pub fn focus(text: &str, bodies: &[&Blanked]) -> Option<(String, Vec<Range<usize
     Some((String::from_utf8(out).ok()?, items))
 }
 
+/// The [`word_key`]s of the macros `tokens` invoke, each once.
 fn invoked(bytes: &[u8], tokens: &[Token]) -> Vec<u32> {
     let mut out: Vec<u32> = Vec::new();
     for w in tokens.windows(3) {
