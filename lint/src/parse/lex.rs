@@ -334,7 +334,9 @@ pub fn deepest(bytes: &[u8]) -> (usize, usize) {
 
 /// The tokens of `bytes` but comments.
 pub fn code_tokens(bytes: &[u8]) -> Vec<Token> {
-    let mut out = Vec::with_capacity(bytes.len() / 4);
+    // Sized for the worst realistic density up front: pages never written
+    // cost no memory, while growing by doubling would copy the whole vector.
+    let mut out = Vec::with_capacity(bytes.len() / 2 + 16);
     out.extend(tokens(bytes).filter(|t| t.kind != Kind::Comment));
     out
 }

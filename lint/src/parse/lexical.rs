@@ -50,10 +50,7 @@ const MAX_HEAD: usize = 256;
 /// Extracts everything the index needs from `text`'s tokens.
 pub fn extract(text: &str) -> ParsedFile {
     let bytes = text.as_bytes();
-    // Sized for the worst realistic density up front: pages never written
-    // cost no memory, while growing by doubling would copy the whole vector.
-    let mut tokens: Vec<Token> = Vec::with_capacity(bytes.len() / 2 + 16);
-    tokens.extend(lex::tokens(bytes).filter(|t| t.kind != Kind::Comment));
+    let tokens = lex::code_tokens(bytes);
     let matching = lex::matching_brackets(&tokens);
     let mut x = Extractor {
         text,
