@@ -41,20 +41,28 @@ pub struct Keys {
     local_all: HashSet<u32>,
     /// Modules with a glob `use`.
     globbing: HashSet<ModId>,
+    /// By edition, whether its code may use every edition's: such code
+    /// breaks in no build, and its bodies need not be read.
+    uses_every: Vec<bool>,
 }
 
-/// The keys of the code of some modules of one crate (see [`Keys::at`]).
+/// The keys of one file's code (see [`Keys::at`]).
 pub struct At<'k> {
     keys: &'k Keys,
     words: Option<&'k Words>,
     all: bool,
     local: Vec<&'k HashSet<u32>>,
+    /// Code that may use every edition's: no body of it is wanted.
+    uses_every: bool,
 }
 
 impl At<'_> {
     /// Whether a body of this code must be parsed to find the findings of
     /// its file.
     pub fn wants(&self, body: &Blanked) -> bool {
+        if self.uses_every {
+            return false;
+        }
         let Some(words) = self.words else { return true };
         let holds = |set: &HashSet<u32>| body.words.iter().any(|w| set.contains(w));
         self.all
@@ -66,7 +74,7 @@ impl At<'_> {
     /// Whether a body must be parsed for the findings of other files: it
     /// expands a macro that can break in its own body.
     pub fn expands(&self, body: &Blanked) -> bool {
-        body.macros.iter().any(|m| self.keys.macro_words.contains(m))
+        !self.uses_every && body.macros.iter().any(|m| self.keys.macro_words.contains(m))
     }
 }
 
@@ -126,18 +134,28 @@ impl Keys {
         let globbing = (0..tree.modules.len())
             .filter(|&m| resolver.body(m).is_some_and(|b| b.uses.iter().any(|u| u.target == UseTarget::Glob)))
             .collect();
-        Keys { macro_words, all: found.all, in_crate, crates_all: found.crates_all, local, local_all, globbing }
+        let config = inputs.config;
+        let editions = 0..config.editions.len();
+        let uses_every = editions.clone().map(|x| editions.clone().all(|e| config.may_use(x, e))).collect();
+        let crates_all = found.crates_all;
+        Keys { macro_words, all: found.all, in_crate, crates_all, local, local_all, globbing, uses_every }
     }
 
-    /// The keys of code in `modules` (those of a file) of crate `krate`.
-    pub fn at<'k>(&'k self, krate: Option<usize>, modules: &[ModId]) -> At<'k> {
+    /// The keys of file `file`'s code.
+    pub fn at<'k>(&'k self, tree: &ModTree, file: usize) -> At<'k> {
+        let roots = tree.file_modules.get(&file).map(Vec::as_slice).unwrap_or_default();
+        let modules: Vec<ModId> = roots.iter().flat_map(|&r| tree.modules_in_file(r, file)).collect();
+        let edition_of = |m: &ModId| tree.modules.get(*m).map(|x| x.edition);
+        let every = |m: &ModId| edition_of(m).is_some_and(|e| self.uses_every.get(e) == Some(&true));
+        let uses_every = !roots.is_empty() && roots.iter().all(every);
+        let krate = roots.first().and_then(|&r| tree.modules.get(r)?.krate);
         let local = if modules.iter().any(|m| self.globbing.contains(m)) {
             vec![&self.local_all]
         } else {
             modules.iter().filter_map(|m| self.local.get(m)).collect()
         };
         let all = self.all || self.crates_all.contains(&krate);
-        At { keys: self, words: self.in_crate.get(&krate), all, local }
+        At { keys: self, words: self.in_crate.get(&krate), all, local, uses_every }
     }
 }
 

@@ -619,6 +619,20 @@ impl ModTree {
         }
     }
 
+    /// The module `root` of file `file` and its inline modules.
+    pub fn modules_in_file(&self, root: ModId, file: usize) -> Vec<ModId> {
+        let mut out = vec![root];
+        let mut i = 0;
+        while let Some(&m) = out.get(i) {
+            if let Some(module) = self.modules.get(m) {
+                let inline = module.children.iter().map(|(_, c)| *c);
+                out.extend(inline.filter(|c| self.modules.get(*c).is_some_and(|x| x.file == file)));
+            }
+            i += 1;
+        }
+        out
+    }
+
     /// The module a file's code (at inline path `body`) belongs to.
     pub fn module_of(&self, file: usize, body: &[usize]) -> Option<ModId> {
         let mut m = *self.file_modules.get(&file)?.first()?;

@@ -465,49 +465,51 @@ fn answers_in_cycles_of_globs_do_not_depend_on_the_order_of_lookups() {
 
 #[test]
 fn a_body_is_parsed_only_when_it_names_what_can_break() {
-    let lib = "pub mod plan {
-    pub enum Tier { Free, #[cfg(feature = \"enterprise\")] Team }
-    pub fn base() -> u32 { 1 }
+    let plan = "pub enum Tier { Free, #[cfg(feature = \"enterprise\")] Team }
+pub fn base() -> u32 { 1 }
+#[cfg(feature = \"enterprise\")]
+pub fn seats() -> u32 { 2 }
+pub struct Quota;
+impl Quota {
     #[cfg(feature = \"enterprise\")]
-    pub fn seats() -> u32 { 2 }
-    pub struct Quota;
-    impl Quota {
-        #[cfg(feature = \"enterprise\")]
-        pub fn audit(&self) {}
-        pub fn total(&self) {}
-    }
-    #[derive(Clone, Default)]
-    pub struct Seat { pub id: u32 }
-    impl Seat {
-        #[cfg(feature = \"enterprise\")]
-        pub fn export(&self) {}
-    }
-    pub fn first_seat() -> Seat { Seat { id: 1 } }
-    pub struct Report;
-    impl Report {
-        pub fn export(&self) {}
-    }
-    pub trait Audit { fn trail(&self); }
+    pub fn audit(&self) {}
+    pub fn total(&self) {}
 }
-pub mod probe {
-    use crate::plan::{Quota, Seat as Place};
+#[derive(Clone, Default)]
+pub struct Seat { pub id: u32 }
+impl Seat {
     #[cfg(feature = \"enterprise\")]
-    use crate::plan::{Audit, Seat};
+    pub fn export(&self) {}
 }
-pub mod globs {
-    use crate::plan::*;
+pub fn first_seat() -> Seat { Seat { id: 1 } }
+pub struct Report;
+impl Report {
+    pub fn export(&self) {}
 }
+pub trait Audit { fn trail(&self); }
 ";
-    Fixture::new(&[("app/src/lib.rs", lib)]).check(|p| {
+    let probe = "use crate::plan::{Quota, Seat as Place};
+#[cfg(feature = \"enterprise\")]
+use crate::plan::{Audit, Seat};
+";
+    let files = [
+        ("app/src/lib.rs", "pub mod plan;\npub mod probe;\npub mod globs;\n"),
+        ("app/src/plan.rs", plan),
+        ("app/src/probe.rs", probe),
+        ("app/src/globs.rs", "use crate::plan::*;\n"),
+    ];
+    Fixture::new(&files).check(|p| {
         let keys = super::keys::Keys::new(p.inputs, p.tree, &p.resolver);
         let keep = crate::parse::skeleton::Keep::new(["community", "enterprise"], ["enterprise"]);
-        let wanted_in = |module: &str, body: &str| {
+        // A body probed as if written in file `rel`.
+        let wanted_in = |rel: &str, body: &str| {
             let text = format!("fn probe(q: &Quota) {{ {body} }}\n");
             let bodies = crate::parse::skeleton::blankable(&text, &keep, &[]);
             assert_eq!(bodies.len(), 1, "{body}");
-            keys.at(Some(0), &[p.module(module)]).wants(&bodies[0])
+            let file = p.inputs.file(rel).unwrap_or_else(|| panic!("no file {rel}"));
+            keys.at(p.tree, file).wants(&bodies[0])
         };
-        let wanted = |body: &str| wanted_in("app::probe", body);
+        let wanted = |body: &str| wanted_in("app/src/probe.rs", body);
         for names in [
             "plan::seats()",
             "let t = Team;",
@@ -542,6 +544,6 @@ pub mod globs {
         ] {
             assert!(!wanted(nothing), "{nothing}");
         }
-        assert!(wanted_in("app::plan", "seats()") && wanted_in("app::globs", "seats()"));
+        assert!(wanted_in("app/src/plan.rs", "seats()") && wanted_in("app/src/globs.rs", "seats()"));
     });
 }

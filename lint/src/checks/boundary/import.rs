@@ -26,7 +26,7 @@ use crate::index::modtree::{Inputs, ModId, ModTree, Need};
 use crate::index::resolve::{Ctx, Res, Resolved, Resolver, View};
 use crate::index::{FileData, Sources};
 
-use super::{behind_crossing, broken_uses, crossing, definition, gate_text, modules_in_file, Kind, Report, Trees};
+use super::{behind_crossing, broken_uses, crossing, definition, gate_text, Kind, Report, Trees};
 use crate::parse::items::{
     ns, Cfg, Conversion, GatedLocal, Hint, ItemDef, MacroCall, MacroRule, MemberKind, MethodCall, PathRef, TyPath,
     ELEMENT_GETTERS, ELEMENT_ITERS, LOCK_METHODS, MAP_VALUES,
@@ -119,30 +119,14 @@ fn file_findings(
     let Some(data) = inputs.files.get(file) else { return out };
     // Only a reported file's own findings read its bodies.
     let Some(root) = tree.module_of(file, &[]) else { return out };
-    let krate = tree.modules.get(root).and_then(|m| m.krate);
-    // Code that may use every edition's code breaks in no build: the
-    // function bodies its first reading left out stay out.
-    let config = inputs.config;
-    let of_every_edition = |m: &ModId| {
-        tree.modules.get(*m).is_some_and(|x| (0..config.editions.len()).all(|e| config.may_use(x.edition, e)))
-    };
-    let uses_all = tree.file_modules.get(&file).is_some_and(|ms| ms.iter().all(of_every_edition));
-    let data = match (uses_all, whole) {
-        (true, true) => data.whole(),
-        (true, false) => std::borrow::Cow::Borrowed(data),
-        (false, _) => {
-            let roots = tree.file_modules.get(&file).map(Vec::as_slice).unwrap_or_default();
-            let modules: Vec<ModId> = roots.iter().flat_map(|&r| modules_in_file(tree, r, file)).collect();
-            data.completed(&keys.at(krate, &modules), whole, |rel| sources.read(rel))
-        }
-    };
+    let data = data.completed(&keys.at(tree, file), whole, |rel| sources.read(rel));
     let data = &*data;
     let report = Report { inputs, tree, resolver, sources, data, file };
     let plain = |diagnostic| Found { diagnostic, typed: None, expanded: None };
     let typed = |diagnostic, m, ctx| Found { diagnostic, typed: Some((m, ctx)), expanded: None };
     let mut found = Vec::new();
     if whole {
-        for m in modules_in_file(tree, root, file) {
+        for m in tree.modules_in_file(root, file) {
             uses(&report, m, &mut found);
             derives(&report, m, &mut found);
         }

@@ -59,25 +59,6 @@ impl Report<'_, '_> {
     }
 }
 
-/// The module `root` of a file and its inline modules.
-pub(super) fn modules_in_file(tree: &ModTree, root: ModId, file: usize) -> Vec<ModId> {
-    let mut out = vec![root];
-    let mut i = 0;
-    while let Some(&m) = out.get(i) {
-        if let Some(module) = tree.modules.get(m) {
-            out.extend(
-                module
-                    .children
-                    .iter()
-                    .map(|(_, c)| *c)
-                    .filter(|c| tree.modules.get(*c).is_some_and(|x| x.file == file)),
-            );
-        }
-        i += 1;
-    }
-    out
-}
-
 /// Whether what a path reached lies in a module whose `mod` declaration is
 /// already a `boundary/module` finding: rustc reports only the declaration.
 pub(super) fn behind_crossing(report: &Report<'_, '_>, found: &Resolved) -> bool {

@@ -5,7 +5,7 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 
-use super::{broken_uses, crossing, modules_in_file, Kind, Report, Trees};
+use super::{broken_uses, crossing, Kind, Report, Trees};
 
 /// Checks every `pub use` of every module.
 pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
@@ -14,7 +14,7 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
     for (file, data) in inputs.files.iter().enumerate() {
         let Some(root) = tree.module_of(file, &[]) else { continue };
         let report = Report { inputs, tree, resolver, sources, data, file };
-        for m in modules_in_file(tree, root, file) {
+        for m in tree.modules_in_file(root, file) {
             for (span, written, found, ctx) in broken_uses(&report, m, true) {
                 out.extend(crossing(Code::BoundaryReexport, &report, span, &written, &found, ctx, Kind::Reexport));
             }
