@@ -441,9 +441,20 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
             .is_none_or(|(mixed, eds)| *mixed || eds.iter().any(|e| !(*e == from || config.may_use(from, *e))))
     };
 
+    // A crate only the build of an edition that may use every edition's
+    // code has (a test suite turning the enterprise feature on) breaks in no
+    // build: it is analysed only when another unit reaches it.
+    let free = |c: &crate::workspace::Crate| {
+        config
+            .build_only_edition(&c.name)
+            .is_some_and(|e| (0..config.editions.len()).all(|to| to == e || config.may_use(e, to)))
+    };
     // Analysed units, and the crates their resolution reaches into.
     let mut indexed = vec![false; n + 1];
     for unit in 0..=n {
+        if ws.crates.get(unit).is_some_and(free) {
+            continue;
+        }
         let own = edition_of(unit);
         let mut hit = is_mixed(unit);
         if let (Some(c), Some(said)) = (ws.crates.get(unit), mentions.get(unit)) {

@@ -173,3 +173,34 @@ fn a_run_on_one_file_indexes_only_what_its_crate_reaches() {
     let crossings = found(&on_app).iter().filter(|l| l.contains("boundary/import")).count();
     assert_eq!(crossings, 1, "{:?}", found(&on_app));
 }
+
+/// A crate only the enterprise build has (`build-only-crates`: a test
+/// suite turning `enterprise` on) breaks in no build: it is not read for
+/// the boundary unless another crate reaches it, and the findings are
+/// those `--exhaustive` gives.
+#[test]
+fn a_crate_only_the_enterprise_build_has_is_not_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let case =
+        crate::support::repo_root().join("tests/differential/build_only_suite_reads_enterprise_code_freely.case");
+    let text = std::fs::read_to_string(case).unwrap();
+    for part in text.split("\n--- ").skip(1) {
+        let (rel, body) = part.split_once('\n').unwrap();
+        let path = root.join(rel.trim());
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, body).unwrap();
+    }
+    let run_with = |exhaustive: bool| {
+        run(&Options { start: root.clone(), jobs: 2, cache: false, exhaustive, ..Options::default() }).unwrap()
+    };
+    let lean = run_with(false);
+    // `core`, `app` and the enterprise crate; not the suite's two files.
+    assert_eq!(lean.parsed, 3, "{:?}", lines(&lean, |_| true));
+    let full = run_with(true);
+    assert_eq!(full.parsed, 5);
+    let boundary = |o: &Outcome| lines(o, |d| d.code.as_str().starts_with("boundary/"));
+    assert_eq!(boundary(&lean), boundary(&full));
+    assert_eq!(boundary(&lean).len(), 1, "{:?}", boundary(&lean));
+    assert!(boundary(&lean)[0].starts_with("app/src/lib.rs"), "{:?}", boundary(&lean));
+}

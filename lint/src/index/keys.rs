@@ -41,8 +41,9 @@ pub struct Keys {
     local_all: HashSet<u32>,
     /// Modules with a glob `use`.
     globbing: HashSet<ModId>,
-    /// By edition, whether its code may use every edition's: such code
-    /// breaks in no build, and its bodies need not be read.
+    /// By module, whether its code may use every edition's, by its edition
+    /// or by the cfg gates around it (a crate only one build has): such
+    /// code breaks in no build, and its bodies need not be read.
     uses_every: Vec<bool>,
 }
 
@@ -134,9 +135,9 @@ impl Keys {
         let globbing = (0..tree.modules.len())
             .filter(|&m| resolver.body(m).is_some_and(|b| b.uses.iter().any(|u| u.target == UseTarget::Glob)))
             .collect();
-        let config = inputs.config;
-        let editions = 0..config.editions.len();
-        let uses_every = editions.clone().map(|x| editions.clone().all(|e| config.may_use(x, e))).collect();
+        let editions = 0..inputs.config.editions.len();
+        let uses_every =
+            tree.modules.iter().map(|m| editions.clone().all(|to| inputs.allowed(m.edition, m.gate, to))).collect();
         let crates_all = found.crates_all;
         Keys { macro_words, all: found.all, in_crate, crates_all, local, local_all, globbing, uses_every }
     }
@@ -145,9 +146,7 @@ impl Keys {
     pub fn at<'k>(&'k self, tree: &ModTree, file: usize) -> At<'k> {
         let roots = tree.file_modules.get(&file).map(Vec::as_slice).unwrap_or_default();
         let modules: Vec<ModId> = roots.iter().flat_map(|&r| tree.modules_in_file(r, file)).collect();
-        let edition_of = |m: &ModId| tree.modules.get(*m).map(|x| x.edition);
-        let every = |m: &ModId| edition_of(m).is_some_and(|e| self.uses_every.get(e) == Some(&true));
-        let uses_every = !roots.is_empty() && roots.iter().all(every);
+        let uses_every = !roots.is_empty() && roots.iter().all(|&m| self.uses_every.get(m) == Some(&true));
         let krate = roots.first().and_then(|&r| tree.modules.get(r)?.krate);
         let local = if modules.iter().any(|m| self.globbing.contains(m)) {
             vec![&self.local_all]
@@ -593,8 +592,10 @@ impl Found {
             }
             let members = lower.members.iter().zip(done.iter_mut().skip(lower.items.len()));
             for (d, done) in members.filter(|(_, done)| !**done) {
-                let of_owner = d.of_self && d.info.owner.is_some_and(|o| self.owners.contains(&o));
-                if !of_owner && !owned(d.info.module, &d.ty, &self.owners) {
+                // A member of an owner is reached through a value of it,
+                // which its own words tell.
+                let of_owner = d.info.owner.is_some_and(|o| matches!(o, Res::Item(..)) && self.owners.contains(&o));
+                if of_owner || d.of_self || !owned(d.info.module, &d.ty, &self.owners) {
                     continue;
                 }
                 *done = true;

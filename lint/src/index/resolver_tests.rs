@@ -480,6 +480,7 @@ pub struct Seat { pub id: u32 }
 impl Seat {
     #[cfg(feature = \"enterprise\")]
     pub fn export(&self) {}
+    pub fn renewed(&self) -> Seat { Seat { id: self.id } }
 }
 pub fn first_seat() -> Seat { Seat { id: 1 } }
 pub struct Report;
@@ -493,10 +494,14 @@ pub trait Audit { fn trail(&self); }
 use crate::plan::{Audit, Seat};
 ";
     let files = [
-        ("app/src/lib.rs", "pub mod plan;\npub mod probe;\npub mod globs;\n"),
+        (
+            "app/src/lib.rs",
+            "pub mod plan;\npub mod probe;\npub mod globs;\n#[cfg(feature = \"enterprise\")]\npub mod extra;\n",
+        ),
         ("app/src/plan.rs", plan),
         ("app/src/probe.rs", probe),
         ("app/src/globs.rs", "use crate::plan::*;\n"),
+        ("app/src/extra.rs", "use crate::plan::*;\n"),
     ];
     Fixture::new(&files).check(|p| {
         let keys = super::keys::Keys::new(p.inputs, p.tree, &p.resolver);
@@ -524,6 +529,7 @@ use crate::plan::{Audit, Seat};
             "let s: Seat = make(); s.export()",
             "let s: Place = make(); s.export()",
             "plan::first_seat().export()",
+            "let s: Seat = make(); s.renewed().export()",
         ] {
             assert!(wanted(names), "{names}");
         }
@@ -541,9 +547,14 @@ use crate::plan::{Audit, Seat};
             // A higher function's name alone means it only where it is
             // declared, or where a glob may bring it.
             "seats()",
+            // A method of `Seat` that gives a `Seat` tells the type only of
+            // a value already known to be one.
+            "r.renewed().export()",
         ] {
             assert!(!wanted(nothing), "{nothing}");
         }
+        // Code only the enterprise build has breaks in no build.
+        assert!(!wanted_in("app/src/extra.rs", "plan::seats(); q.audit()"));
         assert!(wanted_in("app/src/plan.rs", "seats()") && wanted_in("app/src/globs.rs", "seats()"));
     });
 }
