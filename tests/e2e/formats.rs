@@ -171,9 +171,17 @@ fn paths_limit_what_is_reported() {
 fn timings_show_where_the_run_went() {
     let run = corefence(&["check", "fixtures/demo", "--format", "short", "--no-cache", "--timings"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    for stage in
-        ["timings: ", "discover files", "files (in parallel)", "modules and boundary", "workspace checks", "parse"]
-    {
+    for stage in [
+        "timings: ",
+        "discover files",
+        "files (in parallel)",
+        "module trees",
+        "name resolution",
+        "keys to bodies",
+        "boundary checks",
+        "workspace checks",
+        "parse",
+    ] {
         assert!(run.stderr.contains(stage), "no `{stage}` in:\n{}", run.stderr);
     }
     // Seconds per line, and the report itself unchanged on stdout.

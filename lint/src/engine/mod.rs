@@ -408,17 +408,19 @@ fn check_workspace(
     clock.lap("index plan, late parses");
     let before = indexed.len();
     let boundary = caught("resolving the workspace's modules", &mut internal_errors, || {
-        boundary_checks(shared, sources, &mut indexed, &mut skipped, diagnostics)
+        boundary_checks(shared, sources, (&mut indexed, &mut skipped), diagnostics, clock)
     });
     let (found, module_editions) = boundary.unwrap_or_default();
     parsed += indexed.len().saturating_sub(before);
     diagnostics.extend(found);
-    clock.lap("modules and boundary");
+    clock.lap("boundary checks");
     let volatile = rows.iter().any(|r| r.volatile);
     if let Some(cache) = shared.cache {
         // A cache that cannot be written only costs the next run time.
         let _ = cache.save(cache_entries(ws, rows, std::mem::take(&mut indexed)), started);
     }
+    // Thousands of files' index data, freed on every thread.
+    indexed.into_par_iter().for_each(drop);
     Found {
         diagnostics: Vec::new(),
         used_ids,
@@ -658,13 +660,15 @@ fn late_index(shared: &shared::Shared<'_>, results: &[(usize, files::FileResult)
     if shared.scoped {
         plan.only_reaching(ws, &seen, shared.reported);
     }
-    // The index needs every file of the crates it analyses.
-    let pending: Vec<usize> = results
+    // The index needs every file of the crates it analyses: the largest
+    // first, so that no thread is left parsing a large file alone at the end.
+    let mut pending: Vec<usize> = results
         .iter()
         .filter(|(i, r)| r.unparsed && ws.files.get(*i).is_some_and(|f| plan.indexes(ws, &f.rel)))
         .map(|(i, _)| *i)
         .collect();
-    let late = pending
+    pending.sort_by_key(|i| std::cmp::Reverse(ws.files.get(*i).map_or(0, |f| f.len)));
+    let mut late: Vec<(crate::index::FileData, Option<Diagnostic>)> = pending
         .par_iter()
         .filter_map(|i| {
             let entry = ws.files.get(*i)?;
@@ -672,6 +676,8 @@ fn late_index(shared: &shared::Shared<'_>, results: &[(usize, files::FileResult)
             cached_index(shared, entry, hash).map(|data| (data, None)).or_else(|| syntax::index_only(shared, entry))
         })
         .collect();
+    // In the files' order again.
+    late.sort_by(|(a, _), (b, _)| a.rel.cmp(&b.rel));
     let skipped = results
         .iter()
         .filter_map(|(i, r)| ws.files.get(*i).filter(|f| r.unparsed && !plan.indexes(ws, &f.rel)))
@@ -705,9 +711,9 @@ fn cached_index(
 fn boundary_checks(
     shared: &shared::Shared<'_>,
     sources: &Sources<'_>,
-    indexed: &mut Vec<crate::index::FileData>,
-    skipped: &mut BTreeSet<String>,
+    (indexed, skipped): (&mut Vec<crate::index::FileData>, &mut BTreeSet<String>),
     diagnostics: &mut Vec<Diagnostic>,
+    clock: &mut timings::Clock,
 ) -> (Vec<Diagnostic>, BTreeMap<String, EditionId>) {
     let (config, ws, editions) = (shared.config, shared.ws, shared.editions);
     loop {
@@ -716,10 +722,14 @@ fn boundary_checks(
         let tree = ModTree::build(&inputs);
         let wanted: Vec<String> = tree.missing.iter().filter(|rel| skipped.remove(rel.as_str())).cloned().collect();
         if wanted.is_empty() {
+            clock.lap("module trees");
             let resolver = Resolver::new(&inputs, &tree);
+            clock.lap("name resolution");
+            let keys = crate::index::keys::Keys::new(&inputs, &tree, &resolver);
+            clock.lap("keys to bodies");
             let reported = shared.reported;
-            let trees =
-                checks::boundary::Trees { inputs: &inputs, tree: &tree, resolver: &resolver, sources, reported };
+            let (resolver, keys) = (&resolver, &keys);
+            let trees = checks::boundary::Trees { inputs: &inputs, tree: &tree, resolver, keys, sources, reported };
             let out = checks::boundary::TREE_CHECKS.iter().flat_map(|check| check(&trees)).collect();
             // The edition each module file's declaration gives it (for `export`).
             let declared = if shared.collect_facts {

@@ -94,11 +94,11 @@ impl Timings {
         let secs = |d: &Duration| format!("{:>8.3} s", d.as_secs_f64());
         let mut out = format!("timings: {} in all\n", secs(&self.total).trim_start());
         for (name, d) in &self.stages {
-            let _ = writeln!(out, "  {name:<22}{}", secs(d));
+            let _ = writeln!(out, "  {name:<24}{}", secs(d));
         }
         let _ = writeln!(out, "  per-file steps, summed over threads:");
         for (name, d) in &self.steps {
-            let _ = writeln!(out, "    {name:<20}{}", secs(d));
+            let _ = writeln!(out, "    {name:<22}{}", secs(d));
         }
         out
     }

@@ -385,7 +385,7 @@ impl Found {
                 self.typed_owners.insert(owner);
                 continue;
             }
-            self.member(&info.member, krate);
+            self.member(info.member, krate);
             // A gated tuple field moves the ones after it (`.2` becomes `.1`).
             if info.member.name.bytes().all(|b| b.is_ascii_digit()) {
                 let siblings = info.owner.map(|o| resolver.members_of(o)).unwrap_or_default();
@@ -481,7 +481,7 @@ impl Found {
                 self.names.add(name, krate);
             }
             for info in members {
-                self.member(&info.member, krate);
+                self.member(info.member, krate);
             }
         }
     }
@@ -599,12 +599,12 @@ impl Found {
                     continue;
                 }
                 *done = true;
-                self.member(&d.info.member, d.krate);
+                self.member(d.info.member, d.krate);
                 // A variant's field: a pattern of the variant binds it
                 // (`Principal::Federated(u) => u.groups()`).
                 if let Some(Res::Member(v)) = d.info.owner {
                     if let Some(variant) = resolver.members().get(v) {
-                        self.member(&variant.member, d.krate);
+                        self.member(variant.member, d.krate);
                     }
                 }
             }
@@ -642,7 +642,7 @@ struct LowerItem<'r> {
 
 struct LowerMember<'r> {
     krate: Option<usize>,
-    info: &'r super::resolve::MemberInfo,
+    info: &'r super::resolve::MemberInfo<'r>,
     /// Its type and the types it holds (see [`written`]).
     ty: Vec<&'r TyPath>,
     /// Its type is `Self`: its owner.

@@ -55,21 +55,21 @@ pub enum Res {
 
 /// A variant, field or associated item, and where it is.
 #[derive(Debug, Clone)]
-pub struct MemberInfo {
+pub struct MemberInfo<'a> {
     /// The module whose file holds it.
     pub module: ModId,
-    /// What it is.
-    pub member: Member,
+    /// What it is (a variant's fields are members of their own).
+    pub member: &'a Member,
     /// The type or trait it belongs to (`None` for an impl whose self type
     /// does not resolve in the workspace).
     pub owner: Option<Res>,
     /// For an impl's item: the trait the impl implements, if it resolves.
     pub of_trait: Option<Res>,
     /// For an impl's item: the trait's last name as written (`Display`).
-    pub trait_name: Option<String>,
+    pub trait_name: Option<&'a str>,
     /// For an impl's item: the trait's first type argument as written
     /// (`Password` of `impl Authenticate<Password> for Authenticator`).
-    pub trait_arg: Option<TyPath>,
+    pub trait_arg: Option<&'a TyPath>,
     /// A trait's item that a type has through an `impl` of the trait (its
     /// default, or the one the impl's own item overrides in some builds):
     /// the impl block's module and span. The type has it in the builds
@@ -112,8 +112,9 @@ pub enum Why {
 /// A `use` a resolution went through.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hop {
-    /// The used path as written (`acme_ee::Token`).
-    pub path: String,
+    /// The module of the `use` and its place in the module's list: the
+    /// path as written is [`Resolver::hop_path`].
+    pub at: (ModId, usize),
     /// The file of the `use`.
     pub file: usize,
     /// Its span.
@@ -175,11 +176,11 @@ enum Imported<'a> {
 type TraitImpls = HashMap<Res, Vec<(String, ModId, Range<usize>)>>;
 
 /// A blanket impl: its module, the impl, its trait's name and the trait.
-type Blanket<'a> = (ModId, &'a ImplDef, String, Res);
+type Blanket<'a> = (ModId, &'a ImplDef, &'a str, Res);
 
 /// A type's item from a trait through an impl: the type, the trait, the
 /// trait's name as written, and the impl block's module and span.
-type Provided = (Res, (ModId, usize), Option<String>, (ModId, Range<usize>));
+type Provided<'a> = (Res, (ModId, usize), Option<&'a str>, (ModId, Range<usize>));
 
 /// Resolution depth beyond which a chain of `use`s is taken as a cycle.
 const MAX_DEPTH: usize = 160;
@@ -220,14 +221,14 @@ pub struct Index<'a> {
     /// Per target root: its `#[macro_export]` macros by name.
     exported: HashMap<(ModId, String), Res>,
     /// Every variant, field and associated item.
-    members: Vec<MemberInfo>,
+    members: Vec<MemberInfo<'a>>,
     /// The members of each type or trait, by owner.
     members_of: HashMap<Res, Vec<usize>>,
     /// The same, sorted by name (then index): a type with a thousand
     /// methods is searched by name, not scanned.
     members_of_by_name: HashMap<Res, Vec<usize>>,
     /// Every member, by name, in index order.
-    members_by_name: HashMap<String, Vec<usize>>,
+    members_by_name: HashMap<&'a str, Vec<usize>>,
     /// Items of impls for types that are not the workspace's (`impl Seats
     /// for u32`), by the type's name as written; `*` for blanket impls
     /// bounded only by traits that are not the workspace's (`impl<T:
@@ -249,12 +250,12 @@ impl<'a> std::ops::Deref for Resolver<'a> {
 }
 
 /// The members [`Resolver::new`] collects, before they join the index.
-struct Collected {
-    members: Vec<MemberInfo>,
+struct Collected<'a> {
+    members: Vec<MemberInfo<'a>>,
     trait_impls: TraitImpls,
     members_of: HashMap<Res, Vec<usize>>,
     members_of_by_name: HashMap<Res, Vec<usize>>,
-    members_by_name: HashMap<String, Vec<usize>>,
+    members_by_name: HashMap<&'a str, Vec<usize>>,
     foreign: HashMap<String, Vec<usize>>,
 }
 
@@ -275,8 +276,8 @@ impl<'a> Index<'a> {
     }
 }
 
-impl Collected {
-    fn store(self, index: &mut Index<'_>) {
+impl<'a> Collected<'a> {
+    fn store(self, index: &mut Index<'a>) {
         index.members = self.members;
         index.trait_impls = self.trait_impls;
         index.members_of = self.members_of;
@@ -288,16 +289,16 @@ impl Collected {
 
 /// The members by owner (in index order, and sorted by name) and by name.
 #[allow(clippy::type_complexity)] // three views of one list
-fn member_indexes(
-    members: &[MemberInfo],
-) -> (HashMap<Res, Vec<usize>>, HashMap<Res, Vec<usize>>, HashMap<String, Vec<usize>>) {
+fn member_indexes<'a>(
+    members: &[MemberInfo<'a>],
+) -> (HashMap<Res, Vec<usize>>, HashMap<Res, Vec<usize>>, HashMap<&'a str, Vec<usize>>) {
     let mut members_of: HashMap<Res, Vec<usize>> = HashMap::default();
-    let mut members_by_name: HashMap<String, Vec<usize>> = HashMap::default();
+    let mut members_by_name: HashMap<&'a str, Vec<usize>> = HashMap::default();
     for (i, info) in members.iter().enumerate() {
         if let Some(owner) = info.owner {
             members_of.entry(owner).or_default().push(i);
         }
-        members_by_name.entry(info.member.name.clone()).or_default().push(i);
+        members_by_name.entry(info.member.name.as_str()).or_default().push(i);
     }
     let name_of = |i: &usize| members.get(*i).map(|info| info.member.name.as_str());
     let members_of_by_name = members_of
@@ -419,7 +420,8 @@ impl<'a> Resolver<'a> {
 
     /// Variants, fields and trait items from the definitions; associated
     /// items from every impl block whose self type resolves.
-    fn collect_members(&self) -> Collected {
+    fn collect_members(&self) -> Collected<'a> {
+        let inputs: &'a Inputs<'a> = self.inputs;
         // Sized up front: a member is large, and growing would move them all.
         let defined: usize = (0..self.tree.modules.len())
             .filter_map(|id| self.body(id))
@@ -441,9 +443,9 @@ impl<'a> Resolver<'a> {
                     trait_impls.entry(Res::Item(id, i)).or_default().push((name.clone(), id, span.clone()));
                 }
                 for m in &item.members {
-                    let info = |member: &Member, owner| MemberInfo {
+                    let info = |member, owner| MemberInfo {
                         module: id,
-                        member: Member { fields: Vec::new(), ..member.clone() },
+                        member,
                         owner: Some(owner),
                         of_trait: None,
                         trait_name: None,
@@ -457,7 +459,7 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        for (file, data) in self.inputs.files.iter().enumerate() {
+        for (file, data) in inputs.files.iter().enumerate() {
             for imp in &data.syntax.impls {
                 let Some(m) = self.tree.module_of(file, &imp.module) else { continue };
                 let owner = imp.self_ty.as_ref().and_then(|t| self.type_res(m, t, None));
@@ -466,23 +468,23 @@ impl<'a> Resolver<'a> {
                     .as_ref()
                     .and_then(|t| self.resolve(m, &t.segments, t.global, ns::TYPE, View::Any))
                     .map(|r| r.res);
-                let trait_name = imp.trait_path.as_ref().and_then(|t| t.segments.last().cloned());
-                if let (Some(owner), Some(name)) = (owner, &trait_name) {
+                let trait_name = imp.trait_path.as_ref().and_then(|t| t.segments.last()).map(String::as_str);
+                if let (Some(owner), Some(name)) = (owner, trait_name) {
                     // `From<X>` is a trait per `X`: named with its last segment.
                     let from = imp.trait_path.as_ref().and_then(|t| t.arg.as_ref()).filter(|_| name == "From");
                     let name =
-                        from.and_then(|x| x.segments.last()).map_or_else(|| name.clone(), |x| format!("From<{x}>"));
+                        from.and_then(|x| x.segments.last()).map_or_else(|| name.to_owned(), |x| format!("From<{x}>"));
                     trait_impls.entry(owner).or_default().push((name, m, imp.span.clone()));
                 }
                 let first = members.len();
                 for it in &imp.items {
                     members.push(MemberInfo {
                         module: m,
-                        member: it.clone(),
+                        member: it,
                         owner,
                         of_trait,
-                        trait_name: trait_name.clone(),
-                        trait_arg: imp.trait_path.as_ref().and_then(|t| t.arg.as_deref().cloned()),
+                        trait_name,
+                        trait_arg: imp.trait_path.as_ref().and_then(|t| t.arg.as_deref()),
                         via: None,
                     });
                 }
@@ -492,11 +494,11 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 if let (Some(owner), Some(Res::Item(tm, ti))) = (owner, of_trait) {
-                    provided.push((owner, (tm, ti), trait_name.clone(), (m, imp.span.clone())));
+                    provided.push((owner, (tm, ti), trait_name, (m, imp.span.clone())));
                 }
                 if !imp.blanket.is_empty() {
-                    if let (Some(name), Some(of)) = (&trait_name, of_trait) {
-                        blankets.push((m, imp, name.clone(), of));
+                    if let (Some(name), Some(of)) = (trait_name, of_trait) {
+                        blankets.push((m, imp, name, of));
                     }
                 }
             }
@@ -510,10 +512,10 @@ impl<'a> Resolver<'a> {
             for member in item.members.iter().filter(|x| matches!(x.kind, MemberKind::Fn { .. } | MemberKind::Const)) {
                 members.push(MemberInfo {
                     module: tm,
-                    member: member.clone(),
+                    member,
                     owner: Some(owner),
                     of_trait: Some(Res::Item(tm, ti)),
-                    trait_name: trait_name.clone(),
+                    trait_name,
                     trait_arg: None,
                     via: Some(via.clone()),
                 });
@@ -550,8 +552,8 @@ impl<'a> Resolver<'a> {
         &self,
         (m, imp, name, of_trait): Blanket<'a>,
         trait_impls: &mut TraitImpls,
-        members: &mut Vec<MemberInfo>,
-        provided: &mut Vec<Provided>,
+        members: &mut Vec<MemberInfo<'a>>,
+        provided: &mut Vec<Provided<'a>>,
     ) {
         let mut owners: Vec<Res> = trait_impls
             .iter()
@@ -567,20 +569,20 @@ impl<'a> Resolver<'a> {
         owners.sort_unstable();
         owners.dedup();
         for owner in owners {
-            trait_impls.entry(owner).or_default().push((name.clone(), m, imp.span.clone()));
+            trait_impls.entry(owner).or_default().push((name.to_owned(), m, imp.span.clone()));
             for it in &imp.items {
                 members.push(MemberInfo {
                     module: m,
-                    member: it.clone(),
+                    member: it,
                     owner: Some(owner),
                     of_trait: Some(of_trait),
-                    trait_name: Some(name.clone()),
+                    trait_name: Some(name),
                     trait_arg: None,
                     via: None,
                 });
             }
             if let Res::Item(tm, ti) = of_trait {
-                provided.push((owner, (tm, ti), Some(name.clone()), (m, imp.span.clone())));
+                provided.push((owner, (tm, ti), Some(name), (m, imp.span.clone())));
             }
         }
     }
@@ -631,7 +633,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Every member recorded.
-    pub fn members(&self) -> &[MemberInfo] {
+    pub fn members(&self) -> &[MemberInfo<'a>] {
         &self.members
     }
 
@@ -642,7 +644,7 @@ impl<'a> Resolver<'a> {
         let start = sorted.partition_point(|i| name_of(i) < Some(name));
         let named = sorted.get(start..).unwrap_or_default().iter().take_while(|i| name_of(i) == Some(name));
         // In index order, as every list of members is.
-        named.copied().filter(|&i| self.members.get(i).is_some_and(|info| member_ns(&info.member) & ns != 0)).collect()
+        named.copied().filter(|&i| self.members.get(i).is_some_and(|info| member_ns(info.member) & ns != 0)).collect()
     }
 
     /// Every member called `name`, whoever owns it, in index order.
@@ -834,6 +836,18 @@ impl<'a> Resolver<'a> {
     /// namespaces `ns`, in build `view`.
     pub fn resolve(&self, from: ModId, segments: &[String], global: bool, ns: u8, view: View) -> Option<Resolved> {
         self.path(from, segments, global, ns, view, 0).map(|(found, _)| found)
+    }
+
+    /// The path a [`Hop`]'s `use` is written with (`acme_ee::Token`,
+    /// `super::inner::*`).
+    pub fn hop_path(&self, hop: &Hop) -> String {
+        let (m, at) = hop.at;
+        let Some(u) = self.body(m).and_then(|b| b.uses.get(at)) else { return String::new() };
+        let joined = u.path.join("::");
+        match u.target {
+            UseTarget::Glob => format!("{joined}::*"),
+            UseTarget::Name(_) => format!("{}{joined}", if u.global { "::" } else { "" }),
+        }
     }
 
     /// Whether the `use` `u` in module `scope` is in build `view`.
@@ -1311,7 +1325,7 @@ impl<'a> Resolver<'a> {
         }
         let module = self.tree.modules.get(m)?;
         let body = self.body(m)?;
-        for u in &body.uses {
+        for (at, u) in body.uses.iter().enumerate() {
             if !matches!(&u.target, UseTarget::Name(n) if n == name) || !self.use_present(m, u, view) {
                 continue;
             }
@@ -1323,30 +1337,21 @@ impl<'a> Resolver<'a> {
                 self.path(m, &u.path, u.global, ns, view, depth + 1)
             };
             if let Some((mut found, target)) = found {
-                let hop = Hop {
-                    path: format!("{}{}", if u.global { "::" } else { "" }, u.path.join("::")),
-                    file: module.file,
-                    span: u.span.clone(),
-                    public: u.vis.is_public(),
-                };
+                let hop = Hop { at: (m, at), file: module.file, span: u.span.clone(), public: u.vis.is_public() };
                 found.hops.insert(0, hop);
                 // An import reaches no further than what it imports.
                 let scope = self.narrower(self.scope(&u.vis, m), target);
                 return Some((found, scope));
             }
         }
-        for u in body.uses.iter().filter(|u| u.target == UseTarget::Glob && self.use_present(m, u, view)) {
+        let globs = body.uses.iter().enumerate().filter(|(_, u)| u.target == UseTarget::Glob);
+        for (at, u) in globs.filter(|(_, u)| self.use_present(m, u, view)) {
             let Some((Resolved { res: source, hops }, _)) = self.path(m, &u.path, u.global, ns::TYPE, view, depth + 1)
             else {
                 continue;
             };
             let mut glob_hop = hops;
-            glob_hop.push(Hop {
-                path: format!("{}::*", u.path.join("::")),
-                file: module.file,
-                span: u.span.clone(),
-                public: u.vis.is_public(),
-            });
+            glob_hop.push(Hop { at: (m, at), file: module.file, span: u.span.clone(), public: u.vis.is_public() });
             let found = match source {
                 Res::Module(g) if g == m => continue,
                 // A glob brings in only what `m` can see; a name private to

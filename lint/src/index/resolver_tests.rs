@@ -161,7 +161,8 @@ impl Probe<'_> {
 
     /// The `use` paths a resolution went through, in order.
     fn hops(&self, from: &str, path: &str, view: View) -> Vec<String> {
-        self.resolve(from, path, view).expect("the path resolves").hops.into_iter().map(|h| h.path).collect()
+        let hops = self.resolve(from, path, view).expect("the path resolves").hops;
+        hops.iter().map(|h| self.resolver.hop_path(h)).collect()
     }
 }
 

@@ -32,10 +32,15 @@ use crate::parse::items::{
     ELEMENT_GETTERS, ELEMENT_ITERS, LOCK_METHODS, MAP_VALUES,
 };
 
-/// Files checked by one fork of the resolver, in order: a fixed split, so
-/// that the findings never depend on the number of threads (see
-/// [`crate::index::resolve::Forks`]).
-const FILES_PER_PART: usize = 64;
+/// The files are checked in this many parts, each by one fork of the
+/// resolver, in order: a split fixed by the number of files, so that the
+/// findings never depend on the number of threads (see
+/// [`crate::index::resolve::Forks`]). A fork resolves again what another
+/// one did, so fewer, larger parts do less work twice.
+const PARTS: usize = 16;
+
+/// The fewest files in a part.
+const MIN_FILES_PER_PART: usize = 64;
 
 /// A finding of one file, before the parts are merged.
 struct Found {
@@ -60,20 +65,19 @@ struct FileFindings {
 /// own fork of the resolver, then merged in file order.
 pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let Trees { inputs, tree, resolver, sources, reported } = *trees;
+    let Trees { inputs, tree, resolver, keys, sources, reported } = *trees;
     let reach = inputs.ws.reach();
     let forks = resolver.forks();
-    let keys = crate::index::keys::Keys::new(inputs, tree, resolver);
     let files: Vec<usize> = (0..inputs.files.len()).collect();
     let parts: Vec<Vec<FileFindings>> = files
-        .par_chunks(FILES_PER_PART)
+        .par_chunks(files.len().div_ceil(PARTS).max(MIN_FILES_PER_PART))
         .map(|part| {
             let resolver = forks.fork();
             // Within a part, a body reported once is not searched again.
             let mut expanded = HashSet::new();
             let check = |&file: &usize| {
                 let whole = inputs.files.get(file).is_some_and(|f| reported(&f.rel));
-                file_findings(inputs, tree, (&resolver, &keys), sources, (file, whole), reach, &mut expanded)
+                file_findings(inputs, tree, (&resolver, keys), sources, (file, whole), reach, &mut expanded)
             };
             part.iter().map(check).collect()
         })
@@ -984,7 +988,7 @@ fn owned_candidates(resolver: &Resolver<'_>, owner: Res, call: &MethodCall) -> V
                 return named && info.member.kind == MemberKind::Field;
             }
             let method = named && matches!(info.member.kind, MemberKind::Fn { .. });
-            let provided = info.trait_name.as_deref().is_some_and(|t| {
+            let provided = info.trait_name.is_some_and(|t| {
                 STD_TRAIT_METHODS.iter().any(|(name, methods)| *name == t && methods.contains(&call.name.as_str()))
             });
             method || provided
@@ -1272,7 +1276,7 @@ fn trait_out_of_scope(
 fn deref_target(resolver: &Resolver<'_>, owner: Res, view: View) -> Option<Res> {
     resolver.members_of(owner).iter().find_map(|&i| {
         let info = resolver.members().get(i)?;
-        let deref = info.trait_name.as_deref() == Some("Deref") && info.member.name == "Target";
+        let deref = info.trait_name == Some("Deref") && info.member.name == "Target";
         resolver.type_in(info.module, info.member.ty.as_ref().filter(|_| deref)?, None, view)
     })
 }

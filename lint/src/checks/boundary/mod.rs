@@ -26,6 +26,9 @@ pub struct Trees<'r, 'a> {
     pub tree: &'r ModTree,
     /// Path resolution over the trees.
     pub resolver: &'r Resolver<'a>,
+    /// Which function bodies left out of the first reading can hold a
+    /// finding.
+    pub keys: &'r crate::index::keys::Keys,
     /// The files' text, for locations.
     pub sources: &'r Sources<'r>,
     /// Whether a file's findings are reported: the others are checked only
@@ -246,7 +249,7 @@ fn chain(report: &Report<'_, '_>, written: &str, found: &Resolved) -> Option<Str
     for hop in foreign {
         let rel = report.inputs.files.get(hop.file).map_or("", |f| f.rel.as_str());
         let line = report.sources.get(rel).line_col(hop.span.start).line;
-        parts.push(format!("{} (re-exported at {rel}:{line})", hop.path));
+        parts.push(format!("{} (re-exported at {rel}:{line})", report.resolver.hop_path(hop)));
     }
     Some(parts.join(" → "))
 }
