@@ -660,15 +660,13 @@ fn late_index(shared: &shared::Shared<'_>, results: &[(usize, files::FileResult)
     if shared.scoped {
         plan.only_reaching(ws, &seen, shared.reported);
     }
-    // The index needs every file of the crates it analyses: the largest
-    // first, so that no thread is left parsing a large file alone at the end.
-    let mut pending: Vec<usize> = results
+    // The index needs every file of the crates it analyses.
+    let pending: Vec<usize> = results
         .iter()
         .filter(|(i, r)| r.unparsed && ws.files.get(*i).is_some_and(|f| plan.indexes(ws, &f.rel)))
         .map(|(i, _)| *i)
         .collect();
-    pending.sort_by_key(|i| std::cmp::Reverse(ws.files.get(*i).map_or(0, |f| f.len)));
-    let mut late: Vec<(crate::index::FileData, Option<Diagnostic>)> = pending
+    let late = pending
         .par_iter()
         .filter_map(|i| {
             let entry = ws.files.get(*i)?;
@@ -676,8 +674,6 @@ fn late_index(shared: &shared::Shared<'_>, results: &[(usize, files::FileResult)
             cached_index(shared, entry, hash).map(|data| (data, None)).or_else(|| syntax::index_only(shared, entry))
         })
         .collect();
-    // In the files' order again.
-    late.sort_by(|(a, _), (b, _)| a.rel.cmp(&b.rel));
     let skipped = results
         .iter()
         .filter_map(|(i, r)| ws.files.get(*i).filter(|f| r.unparsed && !plan.indexes(ws, &f.rel)))
