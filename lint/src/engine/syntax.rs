@@ -71,7 +71,16 @@ fn read_rust(shared: &Shared<'_>, text: &str, bytes: &[u8], scan: &header::Scan)
         _ => (parse::parse_leaving_out(&text, Vec::new()), 0),
     };
     let lean = (!parsed.blanked.is_empty()).then(|| Lean {
-        bodies: std::mem::take(&mut parsed.blanked),
+        // Kept for the whole run: no room to grow.
+        bodies: std::mem::take(&mut parsed.blanked)
+            .into_iter()
+            .map(|mut b| {
+                b.words.shrink_to_fit();
+                b
+            })
+            .collect::<Vec<_>>()
+            .into_boxed_slice()
+            .into_vec(),
         hash: crate::workspace::content_hash(bytes),
         frontmatter: scan.frontmatter.clone(),
         nesting,

@@ -54,10 +54,18 @@ impl FileData {
         let bodies = syntax.take_bodies();
         // Encoding plain data into a vector does not fail; if it did, the
         // bodies would stay in place.
-        let encoded = postcard::to_stdvec(&bodies).ok();
+        let encoded = postcard::to_stdvec(&bodies).ok().map(|mut e| {
+            e.shrink_to_fit();
+            e
+        });
         if encoded.is_none() {
             syntax.put_bodies(bodies);
         }
+        // Kept for the whole run, for thousands of files.
+        syntax.root.shrink();
+        syntax.impls.iter_mut().for_each(|i| i.items.shrink_to_fit());
+        syntax.impls.shrink_to_fit();
+        syntax.refs.shrink_to_fit();
         FileData { rel, syntax, tagged, problem, bodies: encoded, lean: None, regions: std::sync::OnceLock::new() }
     }
 

@@ -364,6 +364,21 @@ pub struct ModuleBody {
     pub mods: Vec<ModDecl>,
 }
 
+impl ModuleBody {
+    /// Gives back what its lists grew beyond their length: the index keeps
+    /// every file's module bodies for the whole run.
+    pub fn shrink(&mut self) {
+        for item in &mut self.items {
+            item.members.iter_mut().for_each(|m| m.fields.shrink_to_fit());
+            item.members.shrink_to_fit();
+        }
+        self.items.shrink_to_fit();
+        self.uses.shrink_to_fit();
+        self.mods.iter_mut().filter_map(|m| m.inline.as_mut()).for_each(ModuleBody::shrink);
+        self.mods.shrink_to_fit();
+    }
+}
+
 /// The namespaces a name lives in (rustc keeps types, values and macros
 /// apart: a fn `metrics` and a module `metrics` do not clash).
 pub mod ns {
