@@ -70,20 +70,14 @@ fn read_rust(shared: &Shared<'_>, text: &str, bytes: &[u8], scan: &header::Scan)
         }
         _ => (parse::parse_leaving_out(&text, Vec::new()), 0),
     };
-    let lean = (!parsed.blanked.is_empty()).then(|| Lean {
+    let lean = (!parsed.blanked.is_empty()).then(|| {
+        let mut bodies = std::mem::take(&mut parsed.blanked);
         // Kept for the whole run: no room to grow.
-        bodies: std::mem::take(&mut parsed.blanked)
-            .into_iter()
-            .map(|mut b| {
-                b.words.shrink_to_fit();
-                b
-            })
-            .collect::<Vec<_>>()
-            .into_boxed_slice()
-            .into_vec(),
-        hash: crate::workspace::content_hash(bytes),
-        frontmatter: scan.frontmatter.clone(),
-        nesting,
+        for body in &mut bodies {
+            body.words.shrink_to_fit();
+        }
+        bodies.shrink_to_fit();
+        Lean { bodies, hash: crate::workspace::content_hash(bytes), frontmatter: scan.frontmatter.clone(), nesting }
     });
     (parsed, lean)
 }
