@@ -184,8 +184,13 @@ fn timings_show_where_the_run_went() {
     ] {
         assert!(run.stderr.contains(stage), "no `{stage}` in:\n{}", run.stderr);
     }
-    // Seconds per line, and the report itself unchanged on stdout.
-    assert!(run.stderr.lines().filter(|l| l.trim_end().ends_with(" s")).count() >= 10, "{}", run.stderr);
+    // Seconds per line, the peak memory by each stage's end where the
+    // system tells it, and the report itself unchanged on stdout.
+    let timed = |l: &&str| l.trim_end().ends_with(" s") || l.contains(" s ");
+    assert!(run.stderr.lines().filter(timed).count() >= 10, "{}", run.stderr);
+    if cfg!(target_os = "linux") {
+        assert!(run.stderr.lines().filter(|l| l.trim_end().ends_with(" MB peak")).count() >= 8, "{}", run.stderr);
+    }
     assert!(!run.stdout.contains("timings"), "{}", run.stdout);
 }
 

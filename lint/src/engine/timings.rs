@@ -1,6 +1,7 @@
 //! Where a run's time goes (`check --timings`, as cargo has): the wall
-//! time of each stage, and inside the parallel per-file stage the time its
-//! threads spent in each step, summed over files.
+//! time of each stage, the process's peak memory by the stage's end (where
+//! the system tells it), and inside the parallel per-file stage the time
+//! its threads spent in each step, summed over files.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -32,7 +33,7 @@ const STEPS: [(Step, &str); 5] = [
 pub(crate) struct Clock {
     started: Instant,
     lap: Instant,
-    stages: Vec<(&'static str, Duration)>,
+    stages: Vec<Stage>,
 }
 
 /// The time the per-file stage's threads spend in each step.
@@ -48,7 +49,7 @@ impl Clock {
     /// Ends stage `name`, begun where the last one ended.
     pub(crate) fn lap(&mut self, name: &'static str) {
         let now = Instant::now();
-        self.stages.push((name, now - self.lap));
+        self.stages.push(Stage { name, wall: now - self.lap, peak: peak_memory() });
         self.lap = now;
     }
 
@@ -76,13 +77,33 @@ impl Steps {
     }
 }
 
+/// The process's peak resident memory so far, in bytes: Linux's `VmHWM`;
+/// `None` where the system does not tell it.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    let kib: u64 = line.trim().strip_suffix("kB")?.trim().parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// One stage of a run.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// What it does.
+    pub name: &'static str,
+    /// Its wall time.
+    pub wall: Duration,
+    /// The process's peak memory by its end, where the system tells it.
+    pub peak: Option<u64>,
+}
+
 /// Where a run's time went.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
     /// From the start of the run to its outcome.
     pub total: Duration,
-    /// Each stage's wall time, in order.
-    pub stages: Vec<(&'static str, Duration)>,
+    /// Each stage, in order.
+    pub stages: Vec<Stage>,
     /// Each step of the per-file stage: its threads' time, summed over files.
     pub steps: Vec<(&'static str, Duration)>,
 }
@@ -93,8 +114,9 @@ impl Timings {
         use std::fmt::Write as _;
         let secs = |d: &Duration| format!("{:>8.3} s", d.as_secs_f64());
         let mut out = format!("timings: {} in all\n", secs(&self.total).trim_start());
-        for (name, d) in &self.stages {
-            let _ = writeln!(out, "  {name:<24}{}", secs(d));
+        for stage in &self.stages {
+            let peak = stage.peak.map(|b| format!("{:>8} MB peak", b >> 20)).unwrap_or_default();
+            let _ = writeln!(out, "  {:<24}{}{peak}", stage.name, secs(&stage.wall));
         }
         let _ = writeln!(out, "  per-file steps, summed over threads:");
         for (name, d) in &self.steps {
@@ -116,10 +138,25 @@ mod tests {
         clock.lap("files");
         clock.lap("index");
         let t = clock.finish(&steps);
-        assert_eq!(t.stages.iter().map(|(n, _)| *n).collect::<Vec<_>>(), ["files", "index"]);
-        assert!(t.stages[0].1 >= Duration::from_millis(5));
+        assert_eq!(t.stages.iter().map(|s| s.name).collect::<Vec<_>>(), ["files", "index"]);
+        assert!(t.stages[0].wall >= Duration::from_millis(5));
         let parse = t.steps.iter().find(|(n, _)| *n == "parse").unwrap().1;
         assert!(parse >= Duration::from_millis(5) && t.total >= parse);
         assert!(t.render().contains("  files  "), "{}", t.render());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn each_stage_tells_the_peak_memory_reached_by_its_end() {
+        let mut clock = Clock::new();
+        clock.lap("small");
+        let big = vec![1u8; 64 << 20];
+        clock.lap("big");
+        assert!(big.iter().all(|&b| b == 1));
+        let t = clock.finish(&Steps::default());
+        let (small, big) = (t.stages[0].peak.unwrap(), t.stages[1].peak.unwrap());
+        // Never lower than before, and at least what the stage held.
+        assert!(big >= small && big >= 64 << 20, "{small} then {big}");
+        assert!(t.render().contains(&format!("{} MB peak", big >> 20)), "{}", t.render());
     }
 }
