@@ -186,9 +186,13 @@ type Provided<'a> = (Res, (ModId, usize), Option<&'a str>, (ModId, Range<usize>)
 const MAX_DEPTH: usize = 160;
 
 /// Resolves paths over a built [`ModTree`]: the [`Index`] it shares with
-/// its forks, and the lookups it has finished, its own.
+/// its forks, the lookups finished before it was forked (shared with its
+/// forks too), and the lookups it has finished since, its own.
 pub struct Resolver<'a> {
     index: Arc<Index<'a>>,
+    /// Lookups finished before the last [`Resolver::forks`]: read by every
+    /// fork, changed by none.
+    known: RefCell<Arc<Memos>>,
     /// Finished lookups. Re-export graphs are DAGs full of diamonds (and
     /// sometimes cycles): without this, glob chains cost exponential time.
     /// Keyed by module, namespace and build, then name, so that a lookup
@@ -316,7 +320,7 @@ fn member_indexes<'a>(
 /// the lookups finished while building it.
 pub struct Forks<'a> {
     index: Arc<Index<'a>>,
-    memo: Memos,
+    known: Arc<Memos>,
 }
 
 impl<'a> Forks<'a> {
@@ -324,7 +328,7 @@ impl<'a> Forks<'a> {
     /// built. Lookups in one fork never change another's answers, so work
     /// split into fixed parts gives the same findings on any number of threads.
     pub fn fork(&self) -> Resolver<'a> {
-        Resolver::over(Arc::clone(&self.index), self.memo.clone())
+        Resolver::over(Arc::clone(&self.index), Arc::clone(&self.known))
     }
 }
 
@@ -393,7 +397,7 @@ impl<'a> Resolver<'a> {
         }
         // Members need lookups, which need a resolver: built with the
         // index as it is so far, then added to it.
-        let mut resolver = Resolver::over(Arc::new(index), Memos::default());
+        let mut resolver = Resolver::over(Arc::new(index), Arc::default());
         let members = resolver.collect_members();
         if let Some(index) = Arc::get_mut(&mut resolver.index) {
             members.store(index);
@@ -401,37 +405,40 @@ impl<'a> Resolver<'a> {
         resolver
     }
 
-    /// A resolver over `index` that knows the finished lookups in `memo`
+    /// A resolver over `index` that knows the finished lookups in `known`
     /// and has none in progress.
-    fn over(index: Arc<Index<'a>>, memo: Memos) -> Resolver<'a> {
+    fn over(index: Arc<Index<'a>>, known: Arc<Memos>) -> Resolver<'a> {
         Resolver {
             index,
-            memo: RefCell::new(memo),
+            known: RefCell::new(known),
+            memo: RefCell::default(),
             active: RefCell::default(),
             cut: std::cell::Cell::new(usize::MAX),
             provisional: RefCell::default(),
         }
     }
 
-    /// What other threads need to resolve as this resolver does.
+    /// What other threads need to resolve as this resolver does: its
+    /// finished lookups become the ones it shares, not copied for each fork.
     pub fn forks(&self) -> Forks<'a> {
-        Forks { index: Arc::clone(&self.index), memo: self.memo.borrow().clone() }
+        let mine = std::mem::take(&mut *self.memo.borrow_mut());
+        let mut known = self.known.borrow_mut();
+        if known.is_empty() {
+            *known = Arc::new(mine);
+        } else if !mine.is_empty() {
+            let all = Arc::make_mut(&mut known);
+            for (key, names) in mine {
+                all.entry(key).or_default().extend(names);
+            }
+        }
+        Forks { index: Arc::clone(&self.index), known: Arc::clone(&known) }
     }
 
     /// Variants, fields and trait items from the definitions; associated
     /// items from every impl block whose self type resolves.
     fn collect_members(&self) -> Collected<'a> {
         let inputs: &'a Inputs<'a> = self.inputs;
-        // Sized up front: a member is large, and growing would move them all.
-        let defined: usize = (0..self.tree.modules.len())
-            .filter_map(|id| self.body(id))
-            .flat_map(|b| &b.items)
-            .flat_map(|item| &item.members)
-            .map(|m| 1 + m.fields.len())
-            .sum();
-        let implemented: usize =
-            self.inputs.files.iter().flat_map(|d| &d.syntax.impls).map(|imp| imp.items.len()).sum();
-        let mut members = Vec::with_capacity(defined + 2 * implemented);
+        let mut members = Vec::new();
         let mut provided = Vec::new();
         let mut trait_impls: TraitImpls = HashMap::default();
         let mut blankets = Vec::new();
@@ -521,6 +528,8 @@ impl<'a> Resolver<'a> {
                 });
             }
         }
+        // Kept for the whole run.
+        members.shrink_to_fit();
         let (members_of, members_of_by_name, members_by_name) = member_indexes(&members);
         Collected { members, trait_impls, members_of, members_of_by_name, members_by_name, foreign }
     }
@@ -1275,8 +1284,9 @@ impl<'a> Resolver<'a> {
             self.cut_at(0);
             return None;
         }
-        if let Some(done) = self.memo.borrow().get(&(m, ns, view)).and_then(|names| names.get(name)) {
-            return done.clone();
+        let finished = |memos: &Memos| memos.get(&(m, ns, view)).and_then(|names| names.get(name)).cloned();
+        if let Some(done) = finished(&self.memo.borrow()).or_else(|| finished(&self.known.borrow())) {
+            return done;
         }
         if let Some(done) = self.provisional.borrow().get(&(m, ns, view)).and_then(|names| names.get(name)) {
             // Cut short by a lookup that is still in progress, as this one
