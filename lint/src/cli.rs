@@ -427,8 +427,8 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         writeln!(io.stderr, "config: {config}")?;
         writeln!(
             io.stderr,
-            "files: {} checked, {} Rust files parsed, {} unchanged since the last run",
-            outcome.files, outcome.parsed, outcome.cached
+            "files: {} checked, {} Rust files indexed ({} searched for boundary findings), {} unchanged since the last run",
+            outcome.files, outcome.parsed, outcome.boundary_files, outcome.cached
         )?;
     }
     report_fixes(&outcome.fixes, args.format, io)?;

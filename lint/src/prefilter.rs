@@ -280,12 +280,25 @@ pub struct IndexPlan {
     crates: Vec<bool>,
     /// The files no crate owns.
     loose: bool,
+    /// Per crate, then the files no crate owns: whether its code can have a
+    /// boundary finding at all. A crate indexed only because such code
+    /// resolves paths through it cannot: everything it reaches is of
+    /// editions it may use, or goes unnamed.
+    checked: Vec<bool>,
 }
 
 impl IndexPlan {
     /// Everything is indexed (`--exhaustive`).
     pub fn everything(ws: &Workspace) -> IndexPlan {
-        IndexPlan { crates: vec![true; ws.crates.len()], loose: true }
+        IndexPlan { crates: vec![true; ws.crates.len()], loose: true, checked: vec![true; ws.crates.len() + 1] }
+    }
+
+    /// Whether the code of crate `krate` (`None`: code no crate owns) can
+    /// have a boundary finding: the others are indexed only for the paths
+    /// that lead through them.
+    pub fn checks(&self, krate: Option<usize>) -> bool {
+        let unit = krate.unwrap_or(self.crates.len());
+        self.checked.get(unit).copied().unwrap_or(true)
     }
 
     /// Keeps only what findings in the reported files can depend on: their
@@ -451,6 +464,7 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
     };
     // Analysed units, and the crates their resolution reaches into.
     let mut indexed = vec![false; n + 1];
+    let mut checked = vec![false; n + 1];
     for unit in 0..=n {
         if ws.crates.get(unit).is_some_and(free) {
             continue;
@@ -477,10 +491,13 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
         if let Some(slot) = indexed.get_mut(unit) {
             *slot |= hit;
         }
+        if let Some(slot) = checked.get_mut(unit) {
+            *slot = hit;
+        }
     }
     let loose = indexed.pop().unwrap_or(true);
     let crates = indexed;
-    IndexPlan { crates, loose }
+    IndexPlan { crates, loose, checked }
 }
 
 /// Per crate: whether a crate folder with other code (another edition, or

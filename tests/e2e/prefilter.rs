@@ -204,3 +204,53 @@ fn a_crate_only_the_enterprise_build_has_is_not_analysed() {
     assert_eq!(boundary(&lean).len(), 1, "{:?}", boundary(&lean));
     assert!(boundary(&lean)[0].starts_with("app/src/lib.rs"), "{:?}", boundary(&lean));
 }
+
+#[test]
+fn a_crate_indexed_only_for_paths_through_it_is_not_searched_for_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let files = [
+        ("Cargo.toml", "[workspace]\nmembers = [\"base\", \"ee\", \"app\"]\nresolver = \"2\"\n"),
+        (
+            "corefence.toml",
+            "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n\
+             [editions.enterprise]\nlicense = \"LicenseRef-Enterprise\"\nuses = [\"community\"]\n\
+             [[assign]]\ncrates = [\"ee\"]\nedition = \"enterprise\"\n[headers]\ninclude = []\n",
+        ),
+        ("base/Cargo.toml", "[package]\nname = \"base\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n"),
+        ("base/src/lib.rs", "pub mod util;\npub fn helper() -> u32 {\n    util::twice(2)\n}\n"),
+        ("base/src/util.rs", "pub fn twice(x: u32) -> u32 {\n    x * 2\n}\n"),
+        (
+            "ee/Cargo.toml",
+            "[package]\nname = \"ee\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\
+             [dependencies]\nbase = { path = \"../base\" }\n",
+        ),
+        ("ee/src/lib.rs", "pub fn sso() -> u32 {\n    base::helper()\n}\n"),
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\
+             [dependencies]\nbase = { path = \"../base\" }\nee = { path = \"../ee\" }\n",
+        ),
+        ("app/src/lib.rs", "pub fn run() -> u32 {\n    base::helper() + ee::sso()\n}\n"),
+    ];
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let run_with = |exhaustive: bool| {
+        run(&Options { start: root.clone(), jobs: 2, cache: false, exhaustive, ..Options::default() }).unwrap()
+    };
+    let lean = run_with(false);
+    let full = run_with(true);
+    // `app` reaches `base` and `ee`, so all four files are indexed; only
+    // `app`'s code can cross the line.
+    assert_eq!((lean.parsed, lean.boundary_files), (4, 1), "{:?}", lines(&lean, |_| true));
+    assert_eq!((full.parsed, full.boundary_files), (4, 4));
+    let boundary = |o: &Outcome| lines(o, |d| d.code.as_str().starts_with("boundary/"));
+    assert_eq!(boundary(&lean), boundary(&full));
+    let found = boundary(&lean);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].starts_with("app/Cargo.toml") && found[0].contains("boundary/dependency"), "{found:?}");
+    assert!(found[1].starts_with("app/src/lib.rs") && found[1].contains("`ee::sso`"), "{found:?}");
+}

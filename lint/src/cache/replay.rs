@@ -32,7 +32,7 @@ use crate::index::Sources;
 use crate::workspace::FileEntry;
 
 /// Bumped whenever what a record means changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What a full run found in the workspace's files.
 #[derive(Debug, Default)]
@@ -48,6 +48,8 @@ pub struct Findings {
     pub checked: usize,
     /// Rust files parsed.
     pub parsed: usize,
+    /// Rust files whose own boundary findings were looked for.
+    pub boundary_files: usize,
 }
 
 /// The digest of everything a full run's file findings depend on: the
@@ -115,6 +117,7 @@ struct Record {
     used_ids: Vec<(String, String, Range<usize>)>,
     checked: usize,
     parsed: usize,
+    boundary_files: usize,
 }
 
 /// Where the record of the cache at `index` lives: beside it.
@@ -169,6 +172,7 @@ pub fn save(index: &Path, digest: u64, findings: &Findings) -> std::io::Result<(
         used_ids,
         checked: findings.checked,
         parsed: findings.parsed,
+        boundary_files: findings.boundary_files,
     };
     let bytes = postcard::to_stdvec(&record).map_err(|e| std::io::Error::other(e.to_string()))?;
     let mut out = Vec::with_capacity(bytes.len() + 8);
@@ -223,5 +227,6 @@ pub fn load(index: &Path, digest: u64, sources: &Sources<'_>) -> Option<Findings
         used_ids,
         checked: record.checked,
         parsed: record.parsed,
+        boundary_files: record.boundary_files,
     })
 }

@@ -149,6 +149,11 @@ pub struct Outcome {
     pub parsed: usize,
     /// Number of files the index cache knew unchanged, so they were not read.
     pub cached: usize,
+    /// Number of indexed Rust files whose own boundary findings were looked
+    /// for: those reported on in crates whose code can reach what it may
+    /// not use. The rest of the index only resolves the paths that lead
+    /// through it.
+    pub boundary_files: usize,
     /// What `--fix` changed, file by file, in path order.
     pub fixes: Vec<FileFix>,
     /// What `corefence report` and `export` know of the workspace (with
@@ -289,6 +294,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
         files: found.checked,
         parsed: found.parsed,
         cached: found.cached,
+        boundary_files: found.boundary_files,
         fixes,
         inventory,
         internal_errors,
@@ -332,10 +338,12 @@ struct Found {
     internal_errors: Vec<String>,
     suppressions: BTreeMap<String, (Arc<diagnostic::SourceFile>, Vec<suppress::Suppression>)>,
     module_editions: BTreeMap<String, EditionId>,
-    /// Files checked, Rust files parsed, files the cache knew unchanged.
+    /// Files checked, Rust files parsed, files the cache knew unchanged,
+    /// Rust files whose own boundary findings were looked for.
     checked: usize,
     parsed: usize,
     cached: usize,
+    boundary_files: usize,
     /// A file's license came from a sidecar or `REUSE.toml`, which file
     /// stamps do not cover.
     volatile: bool,
@@ -363,6 +371,7 @@ impl Found {
             checked: findings.checked,
             parsed: findings.parsed,
             cached: findings.checked,
+            boundary_files: findings.boundary_files,
             ..Found::default()
         }
     }
@@ -381,6 +390,7 @@ impl Found {
             used_ids: self.used_ids.clone(),
             checked: self.checked,
             parsed: self.parsed,
+            boundary_files: self.boundary_files,
         }
     }
 }
@@ -408,9 +418,9 @@ fn check_workspace(
     clock.lap("index plan, late parses");
     let before = indexed.len();
     let boundary = caught("resolving the workspace's modules", &mut internal_errors, || {
-        boundary_checks(shared, sources, (&mut indexed, &mut skipped), diagnostics, clock)
+        boundary_checks(shared, sources, &plan, (&mut indexed, &mut skipped), diagnostics, clock)
     });
-    let (found, module_editions) = boundary.unwrap_or_default();
+    let (found, module_editions, boundary_files) = boundary.unwrap_or_default();
     parsed += indexed.len().saturating_sub(before);
     diagnostics.extend(found);
     clock.lap("boundary checks");
@@ -432,6 +442,7 @@ fn check_workspace(
         checked,
         parsed,
         cached,
+        boundary_files,
         volatile,
     }
 }
@@ -707,10 +718,11 @@ fn cached_index(
 fn boundary_checks(
     shared: &shared::Shared<'_>,
     sources: &Sources<'_>,
+    plan: &prefilter::IndexPlan,
     (indexed, skipped): (&mut Vec<crate::index::FileData>, &mut BTreeSet<String>),
     diagnostics: &mut Vec<Diagnostic>,
     clock: &mut timings::Clock,
-) -> (Vec<Diagnostic>, BTreeMap<String, EditionId>) {
+) -> (Vec<Diagnostic>, BTreeMap<String, EditionId>, usize) {
     let (config, ws, editions) = (shared.config, shared.ws, shared.editions);
     loop {
         indexed.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -723,9 +735,10 @@ fn boundary_checks(
             clock.lap("name resolution");
             let keys = crate::index::keys::Keys::new(&inputs, &tree, &resolver);
             clock.lap("keys to bodies");
-            let reported = shared.reported;
+            let (reported, checked) = (shared.reported, &|krate| plan.checks(krate));
             let (resolver, keys) = (&resolver, &keys);
-            let trees = checks::boundary::Trees { inputs: &inputs, tree: &tree, resolver, keys, sources, reported };
+            let trees =
+                checks::boundary::Trees { inputs: &inputs, tree: &tree, resolver, keys, sources, reported, checked };
             let out = checks::boundary::TREE_CHECKS.iter().flat_map(|check| check(&trees)).collect();
             // The edition each module file's declaration gives it (for `export`).
             let declared = if shared.collect_facts {
@@ -737,7 +750,8 @@ fn boundary_checks(
             } else {
                 BTreeMap::new()
             };
-            return (out, declared);
+            let looked_at = (0..inputs.files.len()).filter(|&file| trees.reports(file)).count();
+            return (out, declared, looked_at);
         }
         for rel in wanted {
             let Ok(at) = ws.files.binary_search_by(|f| f.rel.as_str().cmp(&rel)) else { continue };

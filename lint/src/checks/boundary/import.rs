@@ -65,10 +65,11 @@ struct FileFindings {
 /// own fork of the resolver, then merged in file order.
 pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let Trees { inputs, tree, resolver, keys, sources, reported } = *trees;
+    let Trees { inputs, tree, resolver, keys, sources, .. } = *trees;
     let reach = inputs.ws.reach();
     let forks = resolver.forks();
     let files: Vec<usize> = (0..inputs.files.len()).collect();
+    let reported: Vec<bool> = files.iter().map(|&file| trees.reports(file)).collect();
     let parts: Vec<Vec<FileFindings>> = files
         .par_chunks(files.len().div_ceil(PARTS).max(MIN_FILES_PER_PART))
         .map(|part| {
@@ -76,7 +77,7 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
             // Within a part, a body reported once is not searched again.
             let mut expanded = HashSet::new();
             let check = |&file: &usize| {
-                let whole = inputs.files.get(file).is_some_and(|f| reported(&f.rel));
+                let whole = reported.get(file).copied().unwrap_or(false);
                 file_findings(inputs, tree, (&resolver, keys), sources, (file, whole), reach, &mut expanded)
             };
             part.iter().map(check).collect()

@@ -34,6 +34,21 @@ pub struct Trees<'r, 'a> {
     /// Whether a file's findings are reported: the others are checked only
     /// for what the reported ones depend on.
     pub reported: &'r (dyn Fn(&str) -> bool + Sync),
+    /// Whether a crate's code (`None`: code no crate owns) can have a
+    /// finding at all (see [`crate::prefilter::IndexPlan::checks`]): the
+    /// others' files are checked as files not reported are.
+    pub checked: &'r (dyn Fn(Option<usize>) -> bool + Sync),
+}
+
+impl Trees<'_, '_> {
+    /// Whether file `file`'s findings are reported: the user asked about
+    /// it, and a crate whose module tree holds it can have findings.
+    pub fn reports(&self, file: usize) -> bool {
+        let Some(data) = self.inputs.files.get(file) else { return false };
+        let roots = self.tree.file_modules.get(&file).map(Vec::as_slice).unwrap_or_default();
+        let mut crates = roots.iter().filter_map(|&r| self.tree.modules.get(r)).map(|m| m.krate);
+        (self.reported)(&data.rel) && crates.any(self.checked)
+    }
 }
 
 /// A check of code against the workspace's module trees.

@@ -7,11 +7,13 @@ use crate::diagnostic::{Code, Diagnostic};
 
 use super::{broken_uses, crossing, Kind, Report, Trees};
 
-/// Checks every `pub use` of every module.
+/// Checks every `pub use` of every module of the files reported on (no
+/// other file's finding depends on one: a use through a re-export is
+/// resolved, and reported, by itself).
 pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
     let Trees { inputs, tree, resolver, sources, .. } = *trees;
     let mut out = Vec::new();
-    for (file, data) in inputs.files.iter().enumerate() {
+    for (file, data) in inputs.files.iter().enumerate().filter(|(file, _)| trees.reports(*file)) {
         let Some(root) = tree.module_of(file, &[]) else { continue };
         let report = Report { inputs, tree, resolver, sources, data, file };
         for m in tree.modules_in_file(root, file) {
