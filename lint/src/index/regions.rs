@@ -54,7 +54,9 @@ impl Regions {
     pub fn enclosing(&self, span: &Range<usize>) -> Vec<usize> {
         let regions = &self.ranges;
         let encloses = |i: &usize| regions.get(*i).is_some_and(|r| r.start <= span.start && span.end <= r.end);
-        if !self.nested {
+        // An empty span where one region ends and the next begins lies in
+        // both, apart as they are: only a scan finds them.
+        if !self.nested || span.is_empty() {
             return (0..regions.len()).filter(encloses).collect();
         }
         let starts_before = self.order.partition_point(|&i| regions.get(i).is_some_and(|r| r.start <= span.start));
@@ -100,6 +102,14 @@ mod tests {
             }
             out
         })
+    }
+
+    #[test]
+    fn an_empty_span_where_two_regions_meet_lies_in_both() {
+        let regions = [170..171, 150..170];
+        let ordered = Regions::new(regions.iter().cloned());
+        assert_eq!(ordered.enclosing(&(170..170)), [0, 1]);
+        assert_eq!(ordered.enclosing(&(170..171)), [0]);
     }
 
     proptest! {
