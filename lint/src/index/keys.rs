@@ -11,7 +11,9 @@
 //! body left out of the first reading ([`crate::parse::skeleton`]) is
 //! parsed only when its words meet these names.
 
-use std::collections::HashSet;
+// Looked up for every word of every body and every name of the index:
+// hashed with foldhash.
+use foldhash::{HashMap, HashSet};
 
 use super::modtree::{Inputs, ModId, ModTree, Need};
 use super::resolve::{Ctx, Res, Resolver, View};
@@ -30,13 +32,13 @@ pub struct Keys {
     all: bool,
     /// By crate (`None`: code outside every crate), what a body must hold
     /// for a finding.
-    in_crate: std::collections::HashMap<Option<usize>, Words>,
+    in_crate: HashMap<Option<usize>, Words>,
     /// Crates all of whose bodies must be parsed (a private glob `use`).
     crates_all: HashSet<Option<usize>>,
     /// By module, the names of higher items declared there, written alone
     /// (`seats()`): elsewhere such a name means something else unless a
     /// `use` brings it in (a `use` of higher code is a key of its own).
-    local: std::collections::HashMap<ModId, HashSet<u32>>,
+    local: HashMap<ModId, HashSet<u32>>,
     /// All of [`Keys::local`], for code a glob `use` may bring them to.
     local_all: HashSet<u32>,
     /// Modules with a glob `use`.
@@ -120,12 +122,12 @@ impl Keys {
                     any.extend(private.words(krate, reach));
                 }
                 let members = typed.words(krate, reach);
-                let typing = if members.is_empty() { HashSet::new() } else { typing.words(krate, reach) };
+                let typing = if members.is_empty() { HashSet::default() } else { typing.words(krate, reach) };
                 (krate, Words { any, members, typing })
             })
             .collect();
         let macro_words = found.macros.iter().map(|n| word_key(n, false)).collect();
-        let mut local: std::collections::HashMap<ModId, HashSet<u32>> = std::collections::HashMap::new();
+        let mut local: HashMap<ModId, HashSet<u32>> = HashMap::default();
         for (name, modules) in &found.higher_items {
             for &m in modules {
                 local.entry(m).or_default().insert(word_key(name, false));
@@ -203,7 +205,7 @@ impl Judge<'_, '_> {
 /// Names, each with the crates that declare it: code of a crate that
 /// reaches one of them can name it (`None`: any code can).
 #[derive(Default)]
-struct Scoped(std::collections::HashMap<String, HashSet<Option<usize>>>);
+struct Scoped(HashMap<String, HashSet<Option<usize>>>);
 
 impl Scoped {
     /// Adds `name` as declared in `krate`.
@@ -240,7 +242,7 @@ struct Found {
     modules: HashSet<String>,
     /// Names only one crate's code sees (a private `use` only higher
     /// builds have), by crate.
-    in_crate: std::collections::HashMap<Option<usize>, Found>,
+    in_crate: HashMap<Option<usize>, Found>,
     /// Crates with a glob `use` only higher builds have.
     crates_all: HashSet<Option<usize>>,
     /// See [`Keys::all`].
@@ -256,7 +258,7 @@ struct Found {
     /// Higher items by name, and the modules that declare them: their
     /// names written alone are keys there (see [`Keys::local`]), and
     /// after `.` or `::` are keys as [`Found::members`] are.
-    higher_items: std::collections::HashMap<String, HashSet<ModId>>,
+    higher_items: HashMap<String, HashSet<ModId>>,
 }
 
 impl Found {
@@ -535,7 +537,7 @@ impl Found {
         let mut done = vec![false; lower.items.len() + lower.members.len()];
         let mut renames = lower.renames.borrow_mut();
         let mut types = lower.types.borrow_mut();
-        let mut owner_names: HashSet<String> = HashSet::new();
+        let mut owner_names: HashSet<String> = HashSet::default();
         loop {
             // What the checks below look at: members they add are keys
             // only, while a new name or owner may lead to more.
@@ -626,8 +628,8 @@ struct Lower<'r> {
     uses: Vec<(ModId, Option<usize>, &'r str, &'r crate::parse::items::UseDef)>,
     /// What the types and `use`s resolved so far resolve to: a type is
     /// resolved only once its name is one an owner goes by.
-    types: std::cell::RefCell<std::collections::HashMap<*const TyPath, Option<Res>>>,
-    renames: std::cell::RefCell<std::collections::HashMap<*const crate::parse::items::UseDef, Option<Res>>>,
+    types: std::cell::RefCell<HashMap<*const TyPath, Option<Res>>>,
+    renames: std::cell::RefCell<HashMap<*const crate::parse::items::UseDef, Option<Res>>>,
 }
 
 struct LowerItem<'r> {
