@@ -457,11 +457,8 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
     // A crate only the build of an edition that may use every edition's
     // code has (a test suite turning the enterprise feature on) breaks in no
     // build: it is analysed only when another unit reaches it.
-    let free = |c: &crate::workspace::Crate| {
-        config
-            .build_only_edition(&c.name)
-            .is_some_and(|e| (0..config.editions.len()).all(|to| to == e || config.may_use(e, to)))
-    };
+    let free =
+        |c: &crate::workspace::Crate| config.build_only_edition(&c.name).is_some_and(|e| config.may_use_every(e));
     // Analysed units, and the crates their resolution reaches into.
     let mut indexed = vec![false; n + 1];
     let mut checked = vec![false; n + 1];

@@ -200,6 +200,17 @@ impl Config {
         self.editions.get(from).is_some_and(|e| e.may_use.contains(&to))
     }
 
+    /// Whether code of edition `from` may refer to code of every edition:
+    /// its build holds everything, so its code breaks in no build.
+    pub fn may_use_every(&self, from: EditionId) -> bool {
+        (0..self.editions.len()).all(|to| to == from || self.may_use(from, to))
+    }
+
+    /// Whether code of every edition may refer to code of edition `to`.
+    pub fn usable_by_every(&self, to: EditionId) -> bool {
+        (0..self.editions.len()).all(|from| from == to || self.may_use(from, to))
+    }
+
     /// The edition a relative path is assigned to by `[[assign]] paths`, the
     /// last matching entry winning.
     pub fn path_edition(&self, rel_path: &str) -> Option<EditionId> {

@@ -59,6 +59,12 @@ fn loads_the_documented_format() {
     assert!(c.may_use(id("enterprise"), id("pro")));
     assert!(!c.may_use(id("community"), id("pro")));
     assert!(c.may_use(id("pro"), id("pro")));
+    // Only the top edition's build holds everything; only the bottom
+    // edition is everyone's.
+    assert!(c.may_use_every(id("enterprise")));
+    assert!(!c.may_use_every(id("pro")) && !c.may_use_every(id("community")));
+    assert!(c.usable_by_every(id("community")));
+    assert!(!c.usable_by_every(id("pro")) && !c.usable_by_every(id("enterprise")));
     // later entries override earlier ones
     assert_eq!(c.path_edition("ee/community-bits/x.rs"), Some(id("community")));
     assert_eq!(c.path_edition("ee/x.rs"), Some(id("enterprise")));

@@ -171,8 +171,7 @@ struct Judge<'r, 'a> {
 impl Judge<'_, '_> {
     /// Whether every edition may use `e`.
     fn everyones(&self, e: EditionId) -> bool {
-        let config = self.inputs.config;
-        (0..config.editions.len()).all(|x| x == e || config.may_use(x, e))
+        self.inputs.config.usable_by_every(e)
     }
 
     fn high_need(&self, need: Need) -> bool {
