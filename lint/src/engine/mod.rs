@@ -735,10 +735,11 @@ fn boundary_checks(
             clock.lap("name resolution");
             let keys = crate::index::keys::Keys::new(&inputs, &tree, &resolver);
             clock.lap("keys to bodies");
-            let (reported, checked) = (shared.reported, &|krate| plan.checks(krate));
+            let reported =
+                checks::boundary::reported_files(&inputs, &tree, shared.reported, &|krate| plan.checks(krate));
             let (resolver, keys) = (&resolver, &keys);
             let trees =
-                checks::boundary::Trees { inputs: &inputs, tree: &tree, resolver, keys, sources, reported, checked };
+                checks::boundary::Trees { inputs: &inputs, tree: &tree, resolver, keys, sources, reported: &reported };
             let out = checks::boundary::TREE_CHECKS.iter().flat_map(|check| check(&trees)).collect();
             // The edition each module file's declaration gives it (for `export`).
             let declared = if shared.collect_facts {
@@ -750,7 +751,7 @@ fn boundary_checks(
             } else {
                 BTreeMap::new()
             };
-            let looked_at = (0..inputs.files.len()).filter(|&file| trees.reports(file)).count();
+            let looked_at = reported.iter().filter(|r| **r).count();
             return (out, declared, looked_at);
         }
         for rel in wanted {

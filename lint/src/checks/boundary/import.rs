@@ -65,11 +65,10 @@ struct FileFindings {
 /// own fork of the resolver, then merged in file order.
 pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let Trees { inputs, tree, resolver, keys, sources, .. } = *trees;
+    let Trees { inputs, tree, resolver, keys, sources, reported } = *trees;
     let reach = inputs.ws.reach();
     let forks = resolver.forks();
     let files: Vec<usize> = (0..inputs.files.len()).collect();
-    let reported: Vec<bool> = files.iter().map(|&file| trees.reports(file)).collect();
     let parts: Vec<Vec<FileFindings>> = files
         .par_chunks(files.len().div_ceil(PARTS).max(MIN_FILES_PER_PART))
         .map(|part| {

@@ -31,24 +31,35 @@ pub struct Trees<'r, 'a> {
     pub keys: &'r crate::index::keys::Keys,
     /// The files' text, for locations.
     pub sources: &'r Sources<'r>,
-    /// Whether a file's findings are reported: the others are checked only
-    /// for what the reported ones depend on.
-    pub reported: &'r (dyn Fn(&str) -> bool + Sync),
-    /// Whether a crate's code (`None`: code no crate owns) can have a
-    /// finding at all (see [`crate::prefilter::IndexPlan::checks`]): the
-    /// others' files are checked as files not reported are.
-    pub checked: &'r (dyn Fn(Option<usize>) -> bool + Sync),
+    /// Per indexed file, whether its findings are reported (see
+    /// [`reported_files`]): the others are checked only for what the
+    /// reported ones depend on.
+    pub reported: &'r [bool],
 }
 
 impl Trees<'_, '_> {
-    /// Whether file `file`'s findings are reported: the user asked about
-    /// it, and a crate whose module tree holds it can have findings.
-    pub fn reports(&self, file: usize) -> bool {
-        let Some(data) = self.inputs.files.get(file) else { return false };
-        let roots = self.tree.file_modules.get(&file).map(Vec::as_slice).unwrap_or_default();
-        let mut crates = roots.iter().filter_map(|&r| self.tree.modules.get(r)).map(|m| m.krate);
-        (self.reported)(&data.rel) && crates.any(self.checked)
+    /// Whether file `file`'s findings are reported.
+    pub(super) fn reports(&self, file: usize) -> bool {
+        self.reported.get(file).copied().unwrap_or(false)
     }
+}
+
+/// Per indexed file, whether its findings are reported: the user asked
+/// about it (`asked`), and a crate whose module tree holds it can have
+/// findings at all (`can_cross`, see [`crate::prefilter::IndexPlan::checks`];
+/// `None`: code no crate owns).
+pub fn reported_files(
+    inputs: &Inputs<'_>,
+    tree: &ModTree,
+    asked: &dyn Fn(&str) -> bool,
+    can_cross: &dyn Fn(Option<usize>) -> bool,
+) -> Vec<bool> {
+    let crates_of = |file: usize| {
+        let roots = tree.file_modules.get(&file).map(Vec::as_slice).unwrap_or_default();
+        roots.iter().filter_map(|&r| tree.modules.get(r)).map(|m| m.krate).collect::<Vec<_>>()
+    };
+    let reported = |(file, data): (usize, &FileData)| asked(&data.rel) && crates_of(file).into_iter().any(can_cross);
+    inputs.files.iter().enumerate().map(reported).collect()
 }
 
 /// A check of code against the workspace's module trees.
