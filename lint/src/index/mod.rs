@@ -62,10 +62,7 @@ impl FileData {
             syntax.put_bodies(bodies);
         }
         // Kept for the whole run, for thousands of files.
-        syntax.root.shrink();
-        syntax.impls.iter_mut().for_each(|i| i.items.shrink_to_fit());
-        syntax.impls.shrink_to_fit();
-        syntax.refs.shrink_to_fit();
+        syntax.shrink();
         FileData { rel, syntax, tagged, problem, bodies: encoded, lean: None, regions: std::sync::OnceLock::new() }
     }
 

@@ -117,6 +117,15 @@ impl Syntax {
         r.ns == ns::MACRO || self.signature_traits.contains(&r.span)
     }
 
+    /// Gives back what the lists the index keeps for the whole run grew
+    /// beyond their length: module bodies, impls, paths.
+    pub fn shrink(&mut self) {
+        self.root.shrink();
+        self.impls.iter_mut().for_each(|i| i.items.shrink_to_fit());
+        self.impls.shrink_to_fit();
+        self.refs.shrink_to_fit();
+    }
+
     /// Moves out what only this file's own findings read ([`Bodies`]),
     /// keeping the paths other files' findings need.
     pub fn take_bodies(&mut self) -> Bodies {
