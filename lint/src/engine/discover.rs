@@ -87,8 +87,12 @@ pub(super) fn load_config(
 /// The files of the working tree: the walk, plus files git tracks that an
 /// ignore rule hides from it (a commit carries them all the same).
 pub(super) fn walked_files(root: &Path, jobs: usize, checked: &(dyn Fn(&str) -> bool + Sync)) -> Discovered {
-    let mut found = crate::workspace::discover(root, jobs, checked);
-    let forced = crate::git::tracked_but_ignored(root);
+    // git lists its files while the walk runs: it waits on its own process.
+    let (mut found, forced) = std::thread::scope(|s| {
+        let forced = s.spawn(|| crate::git::tracked_but_ignored(root));
+        let found = crate::workspace::discover(root, jobs, checked);
+        (found, forced.join().unwrap_or_default())
+    });
     if forced.is_empty() {
         return found;
     }
