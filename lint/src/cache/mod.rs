@@ -227,11 +227,11 @@ impl Cache {
     /// pre-commit run, on a few edited files). Those files are read again
     /// by the next runs, as any changed file is, until enough have changed
     /// that the cache is written: the extra reading never costs a run more
-    /// than the write it saves.
-    pub fn save(&self, mut entries: Vec<(String, CacheEntry)>, started: SystemTime) -> std::io::Result<()> {
+    /// than the write it saves. The entries are the caller's to free.
+    pub fn save(&self, entries: &mut [(String, CacheEntry)], started: SystemTime) -> std::io::Result<()> {
         let Some(path) = &self.path else { return Ok(()) };
         let racy_after = racy_after(started);
-        for (_, entry) in &mut entries {
+        for (_, entry) in entries.iter_mut() {
             entry.stamp = entry.stamp.filter(|s| s.modified.0 < racy_after);
         }
         // A file this run did not index keeps what the cache knows of it.
@@ -245,7 +245,7 @@ impl Cache {
         if stale.saturating_mul(WRITE_SPEEDUP) < self.stored {
             return Ok(());
         }
-        for (rel, entry) in &mut entries {
+        for (rel, entry) in entries.iter_mut() {
             self.encode_index(rel, entry);
         }
         // Sized up front: most of the cache is encodings copied whole.
@@ -466,7 +466,7 @@ mod tests {
     fn an_unchanged_file_is_known_without_reading_it() {
         let dir = tempfile::tempdir().unwrap();
         let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        at(dir.path(), 7).save(vec![entry(&file("a.rs", 3, old), 42)], SystemTime::now()).unwrap();
+        at(dir.path(), 7).save(&mut [entry(&file("a.rs", 3, old), 42)], SystemTime::now()).unwrap();
         let cache = reload(dir.path(), 7);
         assert_eq!(cache.unchanged(&file("a.rs", 3, old)).map(|e| e.hash), Some(42));
         // Another size or time: read it again.
@@ -484,7 +484,7 @@ mod tests {
         let parsed = crate::parse::parse(source).file.syntax;
         let (rel, mut first) = entry(&file("a.rs", 3, old), 42);
         first.index = Some(FileData::parsed("a.rs".into(), parsed.clone(), Vec::new(), None));
-        at(dir.path(), 7).save(vec![(rel.clone(), first)], SystemTime::now()).unwrap();
+        at(dir.path(), 7).save(&mut [(rel.clone(), first)], SystemTime::now()).unwrap();
         let written = |data: &FileData| format!("{:?}", data.whole().syntax);
         let paths = |data: &FileData| data.syntax.refs.iter().map(|r| r.segments.join("::")).collect::<Vec<_>>();
 
@@ -507,13 +507,13 @@ mod tests {
         // Large enough a change that the cache is written again.
         changed.len = 1 << 20;
         let writable = Cache { path: Some(dir.path().join("index.bin")), ..reload(dir.path(), 7) };
-        writable.save(vec![(rel, changed)], SystemTime::now()).unwrap();
+        writable.save(&mut [(rel, changed)], SystemTime::now()).unwrap();
         let whole = reload(dir.path(), 7).take_index("a.rs", Need::Whole).unwrap();
         assert_eq!(written(&whole), format!("{parsed:?}"));
         // An outline of content the cache does not know is not stored.
         let (rel, mut unknown) = entry(&file("a.rs", 3, old), 43);
         unknown.index = again.index;
-        at(dir.path(), 7).save(vec![(rel, unknown)], SystemTime::now()).unwrap();
+        at(dir.path(), 7).save(&mut [(rel, unknown)], SystemTime::now()).unwrap();
         assert!(reload(dir.path(), 7).take_index("a.rs", Need::Outline).is_none());
     }
 
@@ -525,18 +525,18 @@ mod tests {
         let entries = |changed: usize| -> Vec<(String, CacheEntry)> {
             files.iter().enumerate().map(|(i, f)| entry(f, if i < changed { 2 } else { 1 })).collect()
         };
-        at(dir.path(), 7).save(entries(0), SystemTime::now()).unwrap();
+        at(dir.path(), 7).save(&mut entries(0), SystemTime::now()).unwrap();
         let written = std::fs::read(dir.path().join("index.bin")).unwrap();
         let loaded = || Cache { path: Some(dir.path().join("index.bin")), ..reload(dir.path(), 7) };
         // One file of 400 changed: writing the cache costs more than reading
         // that file again next time.
-        loaded().save(entries(1), SystemTime::now()).unwrap();
+        loaded().save(&mut entries(1), SystemTime::now()).unwrap();
         assert_eq!(std::fs::read(dir.path().join("index.bin")).unwrap(), written);
         let cache = reload(dir.path(), 7);
         assert!(cache.same_content("f0.rs", 2).is_none(), "the changed file is not taken from the cache");
         assert!(cache.same_content("f1.rs", 1).is_some());
         // Half of them: written.
-        loaded().save(entries(200), SystemTime::now()).unwrap();
+        loaded().save(&mut entries(200), SystemTime::now()).unwrap();
         assert!(reload(dir.path(), 7).same_content("f0.rs", 2).is_some());
     }
 
@@ -544,7 +544,7 @@ mod tests {
     fn a_file_modified_just_before_the_write_is_always_read_again() {
         let dir = tempfile::tempdir().unwrap();
         let now = SystemTime::now();
-        at(dir.path(), 7).save(vec![entry(&file("a.rs", 3, now), 42)], now).unwrap();
+        at(dir.path(), 7).save(&mut [entry(&file("a.rs", 3, now), 42)], now).unwrap();
         let cache = reload(dir.path(), 7);
         assert!(cache.unchanged(&file("a.rs", 3, now)).is_none());
         assert!(cache.same_content("a.rs", 42).is_some());
@@ -554,7 +554,7 @@ mod tests {
     fn another_key_or_a_corrupt_file_is_an_empty_cache() {
         let dir = tempfile::tempdir().unwrap();
         let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        at(dir.path(), 7).save(vec![entry(&file("a.rs", 3, old), 42)], SystemTime::now()).unwrap();
+        at(dir.path(), 7).save(&mut [entry(&file("a.rs", 3, old), 42)], SystemTime::now()).unwrap();
         assert!(reload(dir.path(), 8).entries.is_empty());
         std::fs::write(dir.path().join("index.bin"), b"\xff\xff\xff garbage").unwrap();
         assert!(reload(dir.path(), 7).entries.is_empty());
@@ -564,7 +564,7 @@ mod tests {
     fn the_same_time_with_another_inode_or_status_change_is_read_again() {
         let dir = tempfile::tempdir().unwrap();
         let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        at(dir.path(), 7).save(vec![entry(&file("a.rs", 3, old), 42)], SystemTime::now()).unwrap();
+        at(dir.path(), 7).save(&mut [entry(&file("a.rs", 3, old), 42)], SystemTime::now()).unwrap();
         let cache = reload(dir.path(), 7);
         // `cp -p` or `tar --mtime` keep the modification time: the inode or
         // the status-change time still differ.
@@ -580,7 +580,7 @@ mod tests {
     fn a_flipped_byte_empties_the_cache() {
         let dir = tempfile::tempdir().unwrap();
         let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        at(dir.path(), 7).save(vec![entry(&file("a.rs", 3, old), 42)], SystemTime::now()).unwrap();
+        at(dir.path(), 7).save(&mut [entry(&file("a.rs", 3, old), 42)], SystemTime::now()).unwrap();
         let path = dir.path().join("index.bin");
         let good = std::fs::read(&path).unwrap();
         for at in 0..good.len() {
@@ -601,9 +601,9 @@ mod tests {
                 let root = dir.path();
                 scope.spawn(move || {
                     for i in 0..20u64 {
-                        let files: Vec<_> =
+                        let mut files: Vec<_> =
                             (0..50).map(|f| entry(&file(&format!("f{f}.rs"), 3, old), t * 1000 + i)).collect();
-                        at(root, 7).save(files, SystemTime::now()).unwrap();
+                        at(root, 7).save(&mut files, SystemTime::now()).unwrap();
                     }
                 });
             }
