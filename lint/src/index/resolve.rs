@@ -210,6 +210,14 @@ pub struct Resolver<'a> {
     provisional: RefCell<Memos>,
 }
 
+/// Impl blocks are resolved in this many parts, whatever the number of
+/// threads, of at least [`MIN_HEADERS_PER_PART`] each.
+const HEADER_PARTS: usize = 16;
+const MIN_HEADERS_PER_PART: usize = 256;
+
+/// What an impl block's self type and its trait resolve to.
+type Header = (Option<Res>, Option<Res>);
+
 /// Finished lookups, by module, namespace and build, then name.
 type Memos = HashMap<(ModId, u8, View), Memo>;
 
@@ -437,12 +445,12 @@ impl<'a> Resolver<'a> {
     /// Variants, fields and trait items from the definitions; associated
     /// items from every impl block whose self type resolves.
     fn collect_members(&self) -> Collected<'a> {
-        let inputs: &'a Inputs<'a> = self.inputs;
         let mut members = Vec::new();
         let mut provided = Vec::new();
         let mut trait_impls: TraitImpls = HashMap::default();
         let mut blankets = Vec::new();
         let mut foreign: HashMap<String, Vec<usize>> = HashMap::default();
+        let headers = self.impl_headers();
         for (id, _) in self.tree.modules.iter().enumerate() {
             let Some(body) = self.body(id) else { continue };
             for (i, item) in body.items.iter().enumerate() {
@@ -466,47 +474,38 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        for (file, data) in inputs.files.iter().enumerate() {
-            for imp in &data.syntax.impls {
-                let Some(m) = self.tree.module_of(file, &imp.module) else { continue };
-                let owner = imp.self_ty.as_ref().and_then(|t| self.type_res(m, t, None));
-                let of_trait = imp
-                    .trait_path
-                    .as_ref()
-                    .and_then(|t| self.resolve(m, &t.segments, t.global, ns::TYPE, View::Any))
-                    .map(|r| r.res);
-                let trait_name = imp.trait_path.as_ref().and_then(|t| t.segments.last()).map(String::as_str);
-                if let (Some(owner), Some(name)) = (owner, trait_name) {
-                    // `From<X>` is a trait per `X`: named with its last segment.
-                    let from = imp.trait_path.as_ref().and_then(|t| t.arg.as_ref()).filter(|_| name == "From");
-                    let name =
-                        from.and_then(|x| x.segments.last()).map_or_else(|| name.to_owned(), |x| format!("From<{x}>"));
-                    trait_impls.entry(owner).or_default().push((name, m, imp.span.clone()));
+        for (m, imp, (owner, of_trait)) in headers {
+            let trait_name = imp.trait_path.as_ref().and_then(|t| t.segments.last()).map(String::as_str);
+            if let (Some(owner), Some(name)) = (owner, trait_name) {
+                // `From<X>` is a trait per `X`: named with its last segment.
+                let from = imp.trait_path.as_ref().and_then(|t| t.arg.as_ref()).filter(|_| name == "From");
+                let name =
+                    from.and_then(|x| x.segments.last()).map_or_else(|| name.to_owned(), |x| format!("From<{x}>"));
+                trait_impls.entry(owner).or_default().push((name, m, imp.span.clone()));
+            }
+            let first = members.len();
+            for it in &imp.items {
+                members.push(MemberInfo {
+                    module: m,
+                    member: it,
+                    owner,
+                    of_trait,
+                    trait_name,
+                    trait_arg: imp.trait_path.as_ref().and_then(|t| t.arg.as_deref()),
+                    via: None,
+                });
+            }
+            if owner.is_none() {
+                if let Some(key) = self.foreign_key(m, imp) {
+                    foreign.entry(key).or_default().extend(first..members.len());
                 }
-                let first = members.len();
-                for it in &imp.items {
-                    members.push(MemberInfo {
-                        module: m,
-                        member: it,
-                        owner,
-                        of_trait,
-                        trait_name,
-                        trait_arg: imp.trait_path.as_ref().and_then(|t| t.arg.as_deref()),
-                        via: None,
-                    });
-                }
-                if owner.is_none() {
-                    if let Some(key) = self.foreign_key(m, imp) {
-                        foreign.entry(key).or_default().extend(first..members.len());
-                    }
-                }
-                if let (Some(owner), Some(Res::Item(tm, ti))) = (owner, of_trait) {
-                    provided.push((owner, (tm, ti), trait_name, (m, imp.span.clone())));
-                }
-                if !imp.blanket.is_empty() {
-                    if let (Some(name), Some(of)) = (trait_name, of_trait) {
-                        blankets.push((m, imp, name, of));
-                    }
+            }
+            if let (Some(owner), Some(Res::Item(tm, ti))) = (owner, of_trait) {
+                provided.push((owner, (tm, ti), trait_name, (m, imp.span.clone())));
+            }
+            if !imp.blanket.is_empty() {
+                if let (Some(name), Some(of)) = (trait_name, of_trait) {
+                    blankets.push((m, imp, name, of));
                 }
             }
         }
@@ -532,6 +531,47 @@ impl<'a> Resolver<'a> {
         members.shrink_to_fit();
         let (members_of, members_of_by_name, members_by_name) = member_indexes(&members);
         Collected { members, trait_impls, members_of, members_of_by_name, members_by_name, foreign }
+    }
+
+    /// Every impl block with its module, and what its self type and its
+    /// trait resolve to: resolved in fixed parts on every thread, each part
+    /// with its own fork, whose finished lookups this resolver then knows.
+    fn impl_headers(&self) -> Vec<(ModId, &'a ImplDef, Header)> {
+        use rayon::prelude::*;
+        let tree: &'a ModTree = self.tree;
+        let impls: Vec<(ModId, &'a ImplDef)> = (self.inputs.files.iter().enumerate())
+            .flat_map(|(file, data)| data.syntax.impls.iter().map(move |imp| (file, imp)))
+            .filter_map(|(file, imp)| Some((tree.module_of(file, &imp.module)?, imp)))
+            .collect();
+        let forks = self.forks();
+        let parts: Vec<(Vec<Header>, Memos)> = impls
+            .par_chunks(impls.len().div_ceil(HEADER_PARTS).max(MIN_HEADERS_PER_PART))
+            .map(|part| {
+                let fork = forks.fork();
+                let headers = part
+                    .iter()
+                    .map(|&(m, imp)| {
+                        let owner = imp.self_ty.as_ref().and_then(|t| fork.type_res(m, t, None));
+                        let of_trait = imp
+                            .trait_path
+                            .as_ref()
+                            .and_then(|t| fork.resolve(m, &t.segments, t.global, ns::TYPE, View::Any))
+                            .map(|r| r.res);
+                        (owner, of_trait)
+                    })
+                    .collect();
+                (headers, fork.memo.into_inner())
+            })
+            .collect();
+        let mut resolved = Vec::with_capacity(impls.len());
+        let mut memo = self.memo.borrow_mut();
+        for (part, found) in parts {
+            resolved.extend(part);
+            for (key, names) in found {
+                memo.entry(key).or_default().extend(names);
+            }
+        }
+        impls.into_iter().zip(resolved).map(|((m, imp), header)| (m, imp, header)).collect()
     }
 
     /// Under what name [`Self::foreign_members`] keeps the items of an impl
