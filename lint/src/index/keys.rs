@@ -266,6 +266,12 @@ impl Found {
         self.names.0.contains_key(name) || self.higher_items.contains_key(name) || self.modules.contains(name)
     }
 
+    /// The names [`Found::is_key`] holds.
+    fn key_names(&self) -> impl Iterator<Item = &str> {
+        let items = self.higher_items.keys().chain(&self.modules);
+        self.names.0.keys().chain(items).map(String::as_str)
+    }
+
     /// A higher item `name` of module `m` of crate `krate`.
     fn declare(&mut self, name: &str, krate: Option<usize>, m: ModId) {
         self.members.add(name, krate);
@@ -577,9 +583,11 @@ impl Found {
                     self.names.add(&d.item.name, d.krate);
                 }
             }
-            // `use types::Seat as Place;`: a name for an owner.
+            // `use types::Seat as Place;`: a name for an owner. Only a
+            // `use` whose path ends in a key's name can be one.
             let mut new_names = Vec::new();
-            for &(m, krate, name, u) in &lower.uses {
+            let uses = candidates(self.key_names(), &lower.uses_by_last);
+            for &(m, krate, name, u) in uses.iter().filter_map(|&i| lower.uses.get(i)) {
                 if self.names.0.contains_key(name) || !u.path.last().is_some_and(|l| self.is_key(l)) {
                     continue;
                 }
@@ -591,8 +599,19 @@ impl Found {
                     new_names.push(name);
                 }
             }
-            let members = lower.members.iter().zip(done.iter_mut().skip(lower.items.len()));
-            for (d, done) in members.filter(|(_, done)| !**done) {
+            // Only a member declared with a type an owner's name ends can be
+            // declared with the owner (any, when an owner has no name).
+            let members = if unnamed {
+                (0..lower.members.len()).collect()
+            } else {
+                candidates(owner_names.iter().map(String::as_str), &lower.members_by_type)
+            };
+            let (_, members_done) = done.split_at_mut(lower.items.len());
+            for i in members {
+                let (Some(d), Some(done)) = (lower.members.get(i), members_done.get_mut(i)) else { continue };
+                if *done {
+                    continue;
+                }
                 // A member of an owner is reached through a value of it,
                 // which its own words tell.
                 let of_owner = d.info.owner.is_some_and(|o| matches!(o, Res::Item(..)) && self.owners.contains(&o));
@@ -617,6 +636,14 @@ impl Found {
     }
 }
 
+/// The indices `by_name` holds for any of `names`, in order, once each.
+fn candidates<'n>(names: impl Iterator<Item = &'n str>, by_name: &HashMap<&str, Vec<usize>>) -> Vec<usize> {
+    let mut found: Vec<usize> = names.filter_map(|n| by_name.get(n)).flatten().copied().collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
 /// The declarations of lower code [`Found::close`] looks at: items
 /// declared with a type (aliases, functions) or expanding to paths
 /// (macros), members declared with a type, and `use`s.
@@ -625,6 +652,10 @@ struct Lower<'r> {
     members: Vec<LowerMember<'r>>,
     /// Module, crate, the name bound, the `use`.
     uses: Vec<(ModId, Option<usize>, &'r str, &'r crate::parse::items::UseDef)>,
+    /// [`Lower::uses`] by the last name of their path.
+    uses_by_last: HashMap<&'r str, Vec<usize>>,
+    /// [`Lower::members`] by the last name of each type they are declared with.
+    members_by_type: HashMap<&'r str, Vec<usize>>,
     /// What the types and `use`s resolved so far resolve to: a type is
     /// resolved only once its name is one an owner goes by.
     types: std::cell::RefCell<HashMap<*const TyPath, Option<Res>>>,
@@ -683,8 +714,24 @@ impl<'r> Lower<'r> {
                 let krate = tree.modules.get(info.module).and_then(|x| x.krate);
                 Some(LowerMember { krate, info, ty, of_self })
             })
-            .collect();
-        Lower { items, members, uses, types: std::cell::RefCell::default(), renames: std::cell::RefCell::default() }
+            .collect::<Vec<_>>();
+        let mut uses_by_last: HashMap<&str, Vec<usize>> = HashMap::default();
+        for (i, (.., u)) in uses.iter().enumerate() {
+            if let Some(last) = u.path.last() {
+                uses_by_last.entry(last.as_str()).or_default().push(i);
+            }
+        }
+        let mut members_by_type: HashMap<&str, Vec<usize>> = HashMap::default();
+        for (i, d) in members.iter().enumerate() {
+            for last in d.ty.iter().filter_map(|t| t.segments.last()) {
+                let of = members_by_type.entry(last.as_str()).or_default();
+                if of.last() != Some(&i) {
+                    of.push(i);
+                }
+            }
+        }
+        let (types, renames) = (std::cell::RefCell::default(), std::cell::RefCell::default());
+        Lower { items, members, uses, uses_by_last, members_by_type, types, renames }
     }
 }
 
