@@ -439,8 +439,9 @@ impl Found {
             for imp in &data.syntax.impls {
                 let Some(trait_path) = &imp.trait_path else { continue };
                 let module = tree.module_of(file, &imp.module).unwrap_or(m);
-                let trait_res = resolver.type_res(module, trait_path, None);
-                if !judge.high_at(module, &imp.span) || trait_res.is_some_and(|r| judge.high(r)) {
+                if !judge.high_at(module, &imp.span)
+                    || resolver.type_res(module, trait_path, None).is_some_and(|r| judge.high(r))
+                {
                     continue;
                 }
                 // A value of a higher type is already reached through the type.
@@ -499,12 +500,12 @@ impl Found {
         let (tree, resolver) = (judge.tree, judge.resolver);
         for m in 0..tree.modules.len() {
             let Some(body) = resolver.body(m) else { continue };
-            for u in body.uses.iter().filter(|u| !judge.high_at(m, &u.span)) {
+            for u in &body.uses {
                 let UseTarget::Name(name) = &u.target else { continue };
                 // Only a name of higher code or of a higher module or crate
                 // can lead there (`self`, `super` and `crate` of lower code
                 // are lower modules).
-                if !u.path.iter().any(|s| self.is_key(s)) {
+                if !u.path.iter().any(|s| self.is_key(s)) || judge.high_at(m, &u.span) {
                     continue;
                 }
                 let through = (1..=u.path.len()).any(|n| {
@@ -588,7 +589,10 @@ impl Found {
             let mut new_names = Vec::new();
             let uses = candidates(self.key_names(), &lower.uses_by_last);
             for &(m, krate, name, u) in uses.iter().filter_map(|&i| lower.uses.get(i)) {
-                if self.names.0.contains_key(name) || !u.path.last().is_some_and(|l| self.is_key(l)) {
+                if self.names.0.contains_key(name)
+                    || !u.path.last().is_some_and(|l| self.is_key(l))
+                    || judge.high_at(m, &u.span)
+                {
                     continue;
                 }
                 let to = *renames
@@ -650,7 +654,7 @@ fn candidates<'n>(names: impl Iterator<Item = &'n str>, by_name: &HashMap<&str, 
 struct Lower<'r> {
     items: Vec<LowerItem<'r>>,
     members: Vec<LowerMember<'r>>,
-    /// Module, crate, the name bound, the `use`.
+    /// Module, crate, the name bound, the `use` (of lower code or not).
     uses: Vec<(ModId, Option<usize>, &'r str, &'r crate::parse::items::UseDef)>,
     /// [`Lower::uses`] by the last name of their path.
     uses_by_last: HashMap<&'r str, Vec<usize>>,
@@ -699,7 +703,8 @@ impl<'r> Lower<'r> {
                 let ret = item.ret.as_ref().map(written).unwrap_or_default();
                 items.push(LowerItem { res: Res::Item(m, i), krate, item, alias, ret });
             }
-            for u in body.uses.iter().filter(|u| !judge.high_at(m, &u.span)) {
+            // Higher ones are left out when met: only a few ever are.
+            for u in &body.uses {
                 if let UseTarget::Name(name) = &u.target {
                     uses.push((m, krate, name.as_str(), u));
                 }

@@ -304,23 +304,33 @@ impl<'a> Collected<'a> {
 fn member_indexes<'a>(
     members: &[MemberInfo<'a>],
 ) -> (HashMap<Res, Vec<usize>>, HashMap<Res, Vec<usize>>, HashMap<&'a str, Vec<usize>>) {
-    let mut members_of: HashMap<Res, Vec<usize>> = HashMap::default();
-    let mut members_by_name: HashMap<&'a str, Vec<usize>> = HashMap::default();
-    for (i, info) in members.iter().enumerate() {
-        if let Some(owner) = info.owner {
-            members_of.entry(owner).or_default().push(i);
-        }
-        members_by_name.entry(info.member.name.as_str()).or_default().push(i);
-    }
-    let name_of = |i: &usize| members.get(*i).map(|info| info.member.name.as_str());
-    let members_of_by_name = members_of
-        .iter()
-        .map(|(owner, of)| {
-            let mut sorted = of.clone();
-            sorted.sort_by(|a, b| name_of(a).cmp(&name_of(b)).then(a.cmp(b)));
-            (*owner, sorted)
-        })
-        .collect();
+    // By name on one thread, by owner on another.
+    let (members_by_name, (members_of, members_of_by_name)) = rayon::join(
+        || {
+            let mut by_name: HashMap<&'a str, Vec<usize>> = HashMap::default();
+            for (i, info) in members.iter().enumerate() {
+                by_name.entry(info.member.name.as_str()).or_default().push(i);
+            }
+            by_name
+        },
+        || {
+            let mut of: HashMap<Res, Vec<usize>> = HashMap::default();
+            for (i, info) in members.iter().enumerate() {
+                if let Some(owner) = info.owner {
+                    of.entry(owner).or_default().push(i);
+                }
+            }
+            let name_of = |i: &usize| members.get(*i).map(|info| info.member.name.as_str());
+            let by_name = (of.iter())
+                .map(|(owner, of)| {
+                    let mut sorted = of.clone();
+                    sorted.sort_unstable_by_key(|i| (name_of(i), *i));
+                    (*owner, sorted)
+                })
+                .collect();
+            (of, by_name)
+        },
+    );
     (members_of, members_of_by_name, members_by_name)
 }
 
