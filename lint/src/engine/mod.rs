@@ -425,13 +425,15 @@ fn check_workspace(
     diagnostics.extend(found);
     clock.lap("boundary checks");
     let volatile = rows.iter().any(|r| r.volatile);
-    if let Some(cache) = shared.cache {
-        let mut entries = cache_entries(ws, rows, std::mem::take(&mut indexed));
-        // A cache that cannot be written only costs the next run time.
-        let _ = cache.save(&mut entries, started);
-        free_later(entries);
+    match shared.cache {
+        Some(cache) => {
+            let mut entries = cache_entries(ws, rows, indexed);
+            // A cache that cannot be written only costs the next run time.
+            let _ = cache.save(&mut entries, started);
+            free_later(entries);
+        }
+        None => free_later(indexed),
     }
-    free_later(indexed);
     Found {
         diagnostics: Vec::new(),
         used_ids,
@@ -487,7 +489,6 @@ fn caught<T>(stage: &str, internal_errors: &mut Vec<String>, run: impl FnOnce() 
     }
 }
 
-/// What a caught panic says.
 /// Frees `value` on a thread of its own: thousands of files' index data
 /// take a run's last hundredths of a second to free, which it need not wait
 /// for (a process that exits first gives all its memory back at once).
@@ -496,6 +497,7 @@ fn free_later<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().name("corefence-free".to_owned()).spawn(move || drop(value));
 }
 
+/// What a caught panic says.
 pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()

@@ -603,8 +603,9 @@ impl Found {
                     new_names.push(name);
                 }
             }
-            // Only a member declared with a type an owner's name ends can be
-            // declared with the owner (any, when an owner has no name).
+            // Only a member whose type, or a type it holds, ends in an
+            // owner's name can be declared with an owner (any member can
+            // when an owner has no name).
             let members = if unnamed {
                 (0..lower.members.len()).collect()
             } else {
