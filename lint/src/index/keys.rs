@@ -105,11 +105,17 @@ impl Keys {
         let mut found = Found::default();
         found.modules_and_items(&judge);
         let high_member = found.members(&judge);
-        found.crates(&judge);
-        found.impls(&judge);
-        found.asking_functions(&judge);
-        found.lower_uses(&judge);
-        let lower = Lower::new(&judge, &high_member);
+        let (infos, mut typed) = (resolver.members(), None);
+        // Lower code's typed members need only the members: gathered on
+        // another thread while the rest is found here.
+        rayon::in_place_scope(|s| {
+            s.spawn(|_| typed = Some(LowerMember::all(tree, infos, &high_member)));
+            found.crates(&judge);
+            found.impls(&judge);
+            found.asking_functions(&judge);
+            found.lower_uses(&judge);
+        });
+        let lower = Lower::new(&judge, typed.unwrap_or_default());
         found.close(&judge, &lower);
         let typing = Found::typing(&judge, &found.typed_owners, &lower);
         let typed = Found { members: std::mem::take(&mut found.typed_members), ..Found::default() };
@@ -686,8 +692,38 @@ struct LowerMember<'r> {
     of_self: bool,
 }
 
+/// [`Lower::members`] and [`Lower::members_by_type`].
+type TypedMembers<'r> = (Vec<LowerMember<'r>>, HashMap<&'r str, Vec<usize>>);
+
+impl<'r> LowerMember<'r> {
+    /// The members of `infos` declared with a type that are not higher
+    /// (`high_member`), and their indices by the last name of each type.
+    fn all(tree: &ModTree, infos: &'r [super::resolve::MemberInfo<'r>], high_member: &[bool]) -> TypedMembers<'r> {
+        let members = (infos.iter().enumerate())
+            .filter(|(i, _)| high_member.get(*i) != Some(&true))
+            .filter_map(|(_, info)| {
+                let t = info.member.ty.as_ref()?;
+                let of_self = t.segments.first().is_some_and(|s| s == "Self");
+                let ty = if of_self { Vec::new() } else { written(t) };
+                let krate = tree.modules.get(info.module).and_then(|x| x.krate);
+                Some(LowerMember { krate, info, ty, of_self })
+            })
+            .collect::<Vec<_>>();
+        let mut by_type: HashMap<&str, Vec<usize>> = HashMap::default();
+        for (i, d) in members.iter().enumerate() {
+            for last in d.ty.iter().filter_map(|t| t.segments.last()) {
+                let of = by_type.entry(last.as_str()).or_default();
+                if of.last() != Some(&i) {
+                    of.push(i);
+                }
+            }
+        }
+        (members, by_type)
+    }
+}
+
 impl<'r> Lower<'r> {
-    fn new(judge: &Judge<'r, '_>, high_member: &[bool]) -> Lower<'r> {
+    fn new(judge: &Judge<'r, '_>, (members, members_by_type): TypedMembers<'r>) -> Lower<'r> {
         let (tree, resolver) = (judge.tree, judge.resolver);
         let mut items = Vec::new();
         let mut uses = Vec::new();
@@ -711,29 +747,10 @@ impl<'r> Lower<'r> {
                 }
             }
         }
-        let members = (resolver.members().iter().enumerate())
-            .filter(|(i, _)| high_member.get(*i) != Some(&true))
-            .filter_map(|(_, info)| {
-                let t = info.member.ty.as_ref()?;
-                let of_self = t.segments.first().is_some_and(|s| s == "Self");
-                let ty = if of_self { Vec::new() } else { written(t) };
-                let krate = tree.modules.get(info.module).and_then(|x| x.krate);
-                Some(LowerMember { krate, info, ty, of_self })
-            })
-            .collect::<Vec<_>>();
         let mut uses_by_last: HashMap<&str, Vec<usize>> = HashMap::default();
         for (i, (.., u)) in uses.iter().enumerate() {
             if let Some(last) = u.path.last() {
                 uses_by_last.entry(last.as_str()).or_default().push(i);
-            }
-        }
-        let mut members_by_type: HashMap<&str, Vec<usize>> = HashMap::default();
-        for (i, d) in members.iter().enumerate() {
-            for last in d.ty.iter().filter_map(|t| t.segments.last()) {
-                let of = members_by_type.entry(last.as_str()).or_default();
-                if of.last() != Some(&i) {
-                    of.push(i);
-                }
             }
         }
         let (types, renames) = (std::cell::RefCell::default(), std::cell::RefCell::default());
