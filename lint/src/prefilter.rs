@@ -276,12 +276,10 @@ pub struct Seen<'a> {
 /// Which units the boundary analysis indexes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexPlan {
-    /// Per crate (in `Workspace::crates` order).
-    crates: Vec<bool>,
-    /// The files no crate owns.
-    loose: bool,
-    /// Per crate, then the files no crate owns: whether its code can have a
-    /// boundary finding at all. A crate indexed only because such code
+    /// Per unit (crates in `Workspace::crates` order, then the files no
+    /// crate owns): whether it is indexed.
+    indexed: Vec<bool>,
+    /// Per unit: whether its code can have a boundary finding at all. A crate indexed only because such code
     /// resolves paths through it cannot: everything it reaches is of
     /// editions it may use, or goes unnamed.
     checked: Vec<bool>,
@@ -290,14 +288,15 @@ pub struct IndexPlan {
 impl IndexPlan {
     /// Everything is indexed (`--exhaustive`).
     pub fn everything(ws: &Workspace) -> IndexPlan {
-        IndexPlan { crates: vec![true; ws.crates.len()], loose: true, checked: vec![true; ws.crates.len() + 1] }
+        let units = ws.crates.len() + 1;
+        IndexPlan { indexed: vec![true; units], checked: vec![true; units] }
     }
 
     /// Whether the code of crate `krate` (`None`: code no crate owns) can
     /// have a boundary finding: the others are indexed only for the paths
     /// that lead through them.
     pub fn checks(&self, krate: Option<usize>) -> bool {
-        let unit = krate.unwrap_or(self.crates.len());
+        let unit = krate.unwrap_or(self.checked.len().saturating_sub(1));
         self.checked.get(unit).copied().unwrap_or(true)
     }
 
@@ -369,18 +368,16 @@ impl IndexPlan {
                 *slot = true;
             }
         }
-        for (slot, keep) in self.crates.iter_mut().zip(keep) {
+        keep.push(roots.get(n).copied().unwrap_or(true));
+        for (slot, keep) in self.indexed.iter_mut().zip(keep) {
             *slot &= keep;
         }
-        self.loose &= roots.get(n).copied().unwrap_or(true);
     }
 
     /// Whether the file at `rel` is indexed.
     pub fn indexes(&self, ws: &Workspace, rel: &str) -> bool {
-        match ws.crate_index_of(rel) {
-            Some(i) => self.crates.get(i).copied().unwrap_or(true),
-            None => self.loose,
-        }
+        let unit = ws.crate_index_of(rel).unwrap_or(ws.crates.len());
+        self.indexed.get(unit).copied().unwrap_or(true)
     }
 }
 
@@ -492,9 +489,7 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
             *slot = hit;
         }
     }
-    let loose = indexed.pop().unwrap_or(true);
-    let crates = indexed;
-    IndexPlan { crates, loose, checked }
+    IndexPlan { indexed, checked }
 }
 
 /// Per crate: whether a crate folder with other code (another edition, or
