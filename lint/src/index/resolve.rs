@@ -215,6 +215,14 @@ pub struct Resolver<'a> {
 const HEADER_PARTS: usize = 16;
 const MIN_HEADERS_PER_PART: usize = 256;
 
+/// Adds the finished lookups `found` to `into` (a finished lookup's answer
+/// is the same in every resolver over one index).
+fn absorb(into: &mut Memos, found: Memos) {
+    for (key, names) in found {
+        into.entry(key).or_default().extend(names);
+    }
+}
+
 /// What an impl block's self type and its trait resolve to.
 type Header = (Option<Res>, Option<Res>);
 
@@ -444,10 +452,7 @@ impl<'a> Resolver<'a> {
         if known.is_empty() {
             *known = Arc::new(mine);
         } else if !mine.is_empty() {
-            let all = Arc::make_mut(&mut known);
-            for (key, names) in mine {
-                all.entry(key).or_default().extend(names);
-            }
+            absorb(Arc::make_mut(&mut known), mine);
         }
         Forks { index: Arc::clone(&self.index), known: Arc::clone(&known) }
     }
@@ -577,9 +582,7 @@ impl<'a> Resolver<'a> {
         let mut memo = self.memo.borrow_mut();
         for (part, found) in parts {
             resolved.extend(part);
-            for (key, names) in found {
-                memo.entry(key).or_default().extend(names);
-            }
+            absorb(&mut memo, found);
         }
         impls.into_iter().zip(resolved).map(|((m, imp), header)| (m, imp, header)).collect()
     }
