@@ -54,11 +54,11 @@ pub fn reported_files(
     asked: &dyn Fn(&str) -> bool,
     can_cross: &dyn Fn(Option<usize>) -> bool,
 ) -> Vec<bool> {
-    let crates_of = |file: usize| {
+    let checked = |file: usize| {
         let roots = tree.file_modules.get(&file).map(Vec::as_slice).unwrap_or_default();
-        roots.iter().filter_map(|&r| tree.modules.get(r)).map(|m| m.krate).collect::<Vec<_>>()
+        roots.iter().filter_map(|&r| tree.modules.get(r)).any(|m| can_cross(m.krate))
     };
-    let reported = |(file, data): (usize, &FileData)| asked(&data.rel) && crates_of(file).into_iter().any(can_cross);
+    let reported = |(file, data): (usize, &FileData)| asked(&data.rel) && checked(file);
     inputs.files.iter().enumerate().map(reported).collect()
 }
 
