@@ -174,6 +174,44 @@ fn a_run_on_one_file_indexes_only_what_its_crate_reaches() {
     assert_eq!(crossings, 1, "{:?}", found(&on_app));
 }
 
+/// A run on the file that defines a macro reports the findings of its body
+/// where another file, not reported on, expands it in a function body.
+#[test]
+fn a_run_on_a_macros_file_finds_what_its_expansions_elsewhere_break() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let manifest = |name: &str, extra: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n{extra}")
+    };
+    let app = manifest(
+        "app",
+        "[features]\nenterprise = [\"dep:acme-ee\"]\n[dependencies]\nacme-ee = { path = \"../ee\", optional = true }\n",
+    );
+    let files = [
+        ("Cargo.toml", "[workspace]\nmembers = [\"app\", \"ee\"]\nresolver = \"2\"\n".to_owned()),
+        ("ee/Cargo.toml", manifest("acme-ee", "")),
+        ("ee/src/lib.rs", "pub fn sso() -> u32 {\n    3\n}\n".to_owned()),
+        ("app/Cargo.toml", app),
+        ("app/src/lib.rs", "#[macro_use]\nmod macros;\nmod web;\npub use web::g;\n".to_owned()),
+        ("app/src/macros.rs", "macro_rules! seats {\n    () => {\n        acme_ee::sso()\n    };\n}\n".to_owned()),
+        ("app/src/web.rs", "pub fn g() -> u32 {\n    let n = 1;\n    n + seats!()\n}\n".to_owned()),
+    ];
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let run_on = |paths: Vec<PathBuf>| {
+        run(&Options { start: root.clone(), paths, jobs: 2, cache: false, ..Options::default() }).unwrap()
+    };
+    let whole = run_on(Vec::new());
+    let there = |d: &corefence::diagnostic::Diagnostic| d.location.path() == "app/src/macros.rs";
+    let found = lines(&whole, there);
+    assert!(found.iter().any(|l| l.contains("boundary/import") && l.contains("acme_ee::sso")), "{found:?}");
+    let one = run_on(vec![root.join("app/src/macros.rs")]);
+    assert_eq!(lines(&one, there), found);
+}
+
 /// A crate only the enterprise build has (`build-only-crates`: a test
 /// suite turning `enterprise` on) breaks in no build: it is not read for
 /// the boundary unless another crate reaches it, and the findings are

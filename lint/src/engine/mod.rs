@@ -31,6 +31,7 @@ use crate::checks;
 use crate::config::{Config, ConfigErrors, EditionId};
 use crate::diagnostic::{self, Diagnostic};
 use crate::edition::EditionMap;
+use crate::index::keys::Keys;
 use crate::index::modtree::{Inputs, ModTree};
 use crate::index::resolve::Resolver;
 use crate::index::Sources;
@@ -744,10 +745,11 @@ fn boundary_checks(
             clock.lap("module trees");
             let resolver = Resolver::new(&inputs, &tree);
             clock.lap("name resolution");
-            let keys = crate::index::keys::Keys::new(&inputs, &tree, &resolver);
-            clock.lap("keys to bodies");
             let reported =
                 checks::boundary::reported_files(&inputs, &tree, shared.reported, &|krate| plan.checks(krate));
+            let few = shared.scoped.then(|| Keys::of_few_files(inputs.files, &reported)).flatten();
+            let keys = few.unwrap_or_else(|| Keys::new(&inputs, &tree, &resolver));
+            clock.lap("keys to bodies");
             let (resolver, keys) = (&resolver, &keys);
             let trees =
                 checks::boundary::Trees { inputs: &inputs, tree: &tree, resolver, keys, sources, reported: &reported };

@@ -98,7 +98,26 @@ struct Words {
     typing: HashSet<u32>,
 }
 
+/// At most this many bytes of left-out bodies in the files a run on a few
+/// files reports on are parsed whole instead of looked up by keys: syn
+/// reads them (about 20 MB/s) in less time than the keys of a large
+/// workspace take to find.
+const WHOLE_BODIES: usize = 256 << 10;
+
 impl Keys {
+    /// The keys of a run that reports on a few files (`reported`, per
+    /// indexed file) and finds the rest of the index in the cache: none,
+    /// when those files' left-out bodies are few enough to parse them all
+    /// and no macro of theirs can expand in another file's body (whose
+    /// findings would then be theirs). Every body of theirs is then wanted,
+    /// no other file's.
+    pub fn of_few_files(files: &[super::FileData], reported: &[bool]) -> Option<Keys> {
+        let reported = || files.iter().zip(reported).filter(|(_, r)| **r).map(|(data, _)| data);
+        let left_out: usize =
+            reported().flat_map(|data| data.lean.iter().flat_map(|lean| &lean.bodies)).map(|b| b.body.len()).sum();
+        (left_out <= WHOLE_BODIES && !reported().any(super::FileData::defines_macros)).then(Keys::default)
+    }
+
     /// The keys of a resolved workspace.
     pub fn new(inputs: &Inputs<'_>, tree: &ModTree, resolver: &Resolver<'_>) -> Keys {
         let judge = Judge { inputs, tree, resolver };

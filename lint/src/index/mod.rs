@@ -66,6 +66,12 @@ impl FileData {
         FileData { rel, syntax, tagged, problem, bodies: encoded, lean: None, regions: std::sync::OnceLock::new() }
     }
 
+    /// Whether the file's reading holds a `macro_rules!` macro: another
+    /// file may expand it, and the findings of its body are this file's.
+    pub fn defines_macros(&self) -> bool {
+        !self.syntax.macro_rules.is_empty()
+    }
+
     /// The file's data as a check of its own findings (`own`), or of what
     /// other files' findings need of it, must see it: with its [`Bodies`]
     /// decoded (for `own`), and the function bodies its reading left out

@@ -52,6 +52,48 @@ struct Found {
     expanded: Option<(usize, Range<usize>)>,
 }
 
+/// What a check of one file looks for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wanted {
+    /// Its own findings: the file is reported on.
+    Whole,
+    /// What reported files' findings need of it: the bodies its macro
+    /// paths expand (`macros`: a reported file defines a macro, and such
+    /// a body's findings are that file's) and the trait paths of its
+    /// signatures that stop type checking (`traits`: it shares a target
+    /// with a reported file, see [`types_unchecked`]).
+    Paths { macros: bool, traits: bool },
+}
+
+impl Wanted {
+    /// What the check of file `file` looks for, when anything (`reported`
+    /// and `macros` as in [`Trees`] and [`Wanted::Paths`], `targets` those
+    /// holding a reported file).
+    fn of(tree: &ModTree, reported: &[bool], (macros, targets): (bool, &HashSet<ModId>), file: usize) -> Option<Self> {
+        if reported.get(file).copied().unwrap_or(false) {
+            return Some(Wanted::Whole);
+        }
+        let traits = targets_of(tree, file).any(|t| targets.contains(&t));
+        (macros || traits).then_some(Wanted::Paths { macros, traits })
+    }
+
+    /// Whether path `r` of a file's `syntax` is looked at.
+    fn path(self, syntax: &crate::parse::items::Syntax, r: &PathRef) -> bool {
+        match self {
+            Wanted::Whole => true,
+            Wanted::Paths { macros, traits } => {
+                (macros && r.ns == ns::MACRO) || (traits && syntax.signature_traits.contains(&r.span))
+            }
+        }
+    }
+}
+
+/// The targets (their root modules) whose trees hold file `file`.
+fn targets_of(tree: &ModTree, file: usize) -> impl Iterator<Item = ModId> + '_ {
+    let roots = tree.file_modules.get(&file).map(Vec::as_slice).unwrap_or_default();
+    roots.iter().filter_map(|&r| Some(tree.modules.get(r)?.root))
+}
+
 /// What one file's references give.
 #[derive(Default)]
 struct FileFindings {
@@ -69,6 +111,9 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
     let reach = inputs.ws.reach();
     let forks = resolver.forks();
     let files: Vec<usize> = (0..inputs.files.len()).collect();
+    let reported_files = || files.iter().copied().filter(|&f| reported.get(f).copied().unwrap_or(false));
+    let macros = reported_files().any(|f| inputs.files.get(f).is_some_and(FileData::defines_macros));
+    let targets: HashSet<ModId> = reported_files().flat_map(|f| targets_of(tree, f)).collect();
     let parts: Vec<Vec<FileFindings>> = files
         .par_chunks(files.len().div_ceil(PARTS).max(MIN_FILES_PER_PART))
         .map(|part| {
@@ -76,10 +121,10 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
             // Within a part, a body reported once is not searched again.
             let mut expanded = HashSet::new();
             let check = |&file: &usize| {
-                let whole = reported.get(file).copied().unwrap_or(false);
-                file_findings(inputs, tree, (&resolver, keys), sources, (file, whole), reach, &mut expanded)
+                let wanted = Wanted::of(tree, reported, (macros, &targets), file)?;
+                Some(file_findings(inputs, tree, (&resolver, keys), sources, (file, wanted), reach, &mut expanded))
             };
-            part.iter().map(check).collect()
+            part.iter().filter_map(check).collect()
         })
         .collect();
     let mut out = Vec::new();
@@ -107,19 +152,18 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
 
 /// The findings of one file's `use`s, derives, paths, gated locals, trait
 /// needs, conversions and method calls; for a file whose findings are not
-/// reported (`whole` false), only what other files' findings depend on:
-/// the trait paths of signatures that stop type checking, and the macro
-/// bodies its invocations expand.
+/// reported, only what `wanted` says reported files' findings depend on.
 fn file_findings(
     inputs: &Inputs<'_>,
     tree: &ModTree,
     (resolver, keys): (&Resolver<'_>, &crate::index::keys::Keys),
     sources: &Sources<'_>,
-    (file, whole): (usize, bool),
+    (file, wanted): (usize, Wanted),
     reach: &[Vec<bool>],
     expanded: &mut HashSet<(usize, Range<usize>)>,
 ) -> FileFindings {
     let mut out = FileFindings::default();
+    let whole = wanted == Wanted::Whole;
     let Some(data) = inputs.files.get(file) else { return out };
     // Only a reported file's own findings read its bodies.
     let Some(root) = tree.module_of(file, &[]) else { return out };
@@ -137,9 +181,7 @@ fn file_findings(
     }
     out.found.extend(found.drain(..).map(plain));
     let arguments = macro_arguments(&report);
-    // A file not reported on may have only these paths (see `Bodies`).
-    let needed = |r: &&PathRef| whole || data.syntax.seen_from_other_files(r);
-    for r in data.syntax.refs.iter().filter(|r| !r.local).filter(needed) {
+    for r in data.syntax.refs.iter().filter(|r| !r.local && wanted.path(&data.syntax, r)) {
         let Some(m) = tree.module_of(file, &r.module) else { continue };
         let ctx = match arguments.iter().find(|(args, _)| args.start <= r.span.start && r.span.end <= args.end) {
             // The macro only stringifies its arguments.
