@@ -5,6 +5,7 @@
 //! The per-file stage hands over one [`FileData`] per parsed Rust file (plain
 //! data, no syntax trees); this module ties them together.
 
+mod groups;
 pub mod keys;
 pub mod modtree;
 mod regions;

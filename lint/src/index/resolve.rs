@@ -36,6 +36,7 @@ use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::groups::Groups;
 use super::modtree::{Gate, Inputs, ModId, ModTree, Need};
 use crate::config::EditionId;
 use crate::parse::items::{
@@ -243,12 +244,12 @@ pub struct Index<'a> {
     /// Every variant, field and associated item.
     members: Vec<MemberInfo<'a>>,
     /// The members of each type or trait, by owner.
-    members_of: HashMap<Res, Vec<usize>>,
+    members_of: Groups<Res>,
     /// The same, sorted by name (then index): a type with a thousand
     /// methods is searched by name, not scanned.
-    members_of_by_name: HashMap<Res, Vec<usize>>,
+    members_of_by_name: Groups<Res>,
     /// Every member, by name, in index order.
-    members_by_name: HashMap<&'a str, Vec<usize>>,
+    members_by_name: Groups<&'a str>,
     /// Items of impls for types that are not the workspace's (`impl Seats
     /// for u32`), by the type's name as written; `*` for blanket impls
     /// bounded only by traits that are not the workspace's (`impl<T:
@@ -273,9 +274,9 @@ impl<'a> std::ops::Deref for Resolver<'a> {
 struct Collected<'a> {
     members: Vec<MemberInfo<'a>>,
     trait_impls: TraitImpls,
-    members_of: HashMap<Res, Vec<usize>>,
-    members_of_by_name: HashMap<Res, Vec<usize>>,
-    members_by_name: HashMap<&'a str, Vec<usize>>,
+    members_of: Groups<Res>,
+    members_of_by_name: Groups<Res>,
+    members_by_name: Groups<&'a str>,
     foreign: HashMap<String, Vec<usize>>,
 }
 
@@ -308,38 +309,18 @@ impl<'a> Collected<'a> {
 }
 
 /// The members by owner (in index order, and sorted by name) and by name.
-#[allow(clippy::type_complexity)] // three views of one list
-fn member_indexes<'a>(
-    members: &[MemberInfo<'a>],
-) -> (HashMap<Res, Vec<usize>>, HashMap<Res, Vec<usize>>, HashMap<&'a str, Vec<usize>>) {
+fn member_indexes<'a>(members: &[MemberInfo<'a>]) -> (Groups<Res>, Groups<Res>, Groups<&'a str>) {
+    let info = |i: usize| members.get(i);
     // By name on one thread, by owner on another.
-    let (members_by_name, (members_of, members_of_by_name)) = rayon::join(
+    let (by_name, (of, of_by_name)) = rayon::join(
+        || Groups::new(members.len(), |i| Some(info(i)?.member.name.as_str())),
         || {
-            let mut by_name: HashMap<&'a str, Vec<usize>> = HashMap::default();
-            for (i, info) in members.iter().enumerate() {
-                by_name.entry(info.member.name.as_str()).or_default().push(i);
-            }
-            by_name
-        },
-        || {
-            let mut of: HashMap<Res, Vec<usize>> = HashMap::default();
-            for (i, info) in members.iter().enumerate() {
-                if let Some(owner) = info.owner {
-                    of.entry(owner).or_default().push(i);
-                }
-            }
-            let name_of = |i: &usize| members.get(*i).map(|info| info.member.name.as_str());
-            let by_name = (of.iter())
-                .map(|(owner, of)| {
-                    let mut sorted = of.clone();
-                    sorted.sort_unstable_by_key(|i| (name_of(i), *i));
-                    (*owner, sorted)
-                })
-                .collect();
+            let of = Groups::new(members.len(), |i| info(i)?.owner);
+            let by_name = of.sorted_by_key(|i| (info(i).map(|m| m.member.name.as_str()), i));
             (of, by_name)
         },
     );
-    (members_of, members_of_by_name, members_by_name)
+    (of, of_by_name, by_name)
 }
 
 /// What a thread needs to make its own [`Resolver`]: the shared index and
@@ -397,9 +378,9 @@ impl<'a> Resolver<'a> {
             item_names: Vec::new(),
             exported: HashMap::default(),
             members: Vec::new(),
-            members_of: HashMap::default(),
-            members_of_by_name: HashMap::default(),
-            members_by_name: HashMap::default(),
+            members_of: Groups::default(),
+            members_of_by_name: Groups::default(),
+            members_by_name: Groups::default(),
             foreign_members: HashMap::default(),
             trait_impls: HashMap::default(),
             macro_members: inputs.files.iter().flat_map(|f| f.syntax.macro_members.iter().cloned()).collect(),
@@ -701,7 +682,7 @@ impl<'a> Resolver<'a> {
 
     /// The members of a type or trait named `name` in namespaces `ns`.
     pub fn members_named(&self, owner: Res, name: &str, ns: u8) -> Vec<usize> {
-        let sorted = self.members_of_by_name.get(&owner).map_or(&[][..], Vec::as_slice);
+        let sorted = self.members_of_by_name.get(&owner);
         let name_of = |i: &usize| self.members.get(*i).map(|info| info.member.name.as_str());
         let start = sorted.partition_point(|i| name_of(i) < Some(name));
         let named = sorted.get(start..).unwrap_or_default().iter().take_while(|i| name_of(i) == Some(name));
@@ -711,12 +692,12 @@ impl<'a> Resolver<'a> {
 
     /// Every member called `name`, whoever owns it, in index order.
     pub fn members_called(&self, name: &str) -> &[usize] {
-        self.members_by_name.get(name).map_or(&[], Vec::as_slice)
+        self.members_by_name.get(name)
     }
 
     /// The members of `owner` (its impls included).
     pub fn members_of(&self, owner: Res) -> &[usize] {
-        self.members_of.get(&owner).map_or(&[], Vec::as_slice)
+        self.members_of.get(&owner)
     }
 
     /// Where a definition is: its module and its whole span (`None` for a module).
