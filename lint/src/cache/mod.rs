@@ -86,6 +86,21 @@ pub struct CacheEntry {
     pub license_ids: Vec<(String, Range<usize>)>,
 }
 
+/// What a run saw of one file, as [`Cache::worth_writing`] compares it
+/// with the stored entry.
+pub struct Seen<'a> {
+    /// Relative path.
+    pub rel: &'a str,
+    /// Size in bytes.
+    pub len: u64,
+    /// The stamp the entry would record (before the racy ones are dropped).
+    pub stamp: Option<Stamp>,
+    /// xxh3 of the content.
+    pub hash: u64,
+    /// Whether the run has index data of the file.
+    pub indexed: bool,
+}
+
 /// Encoded bytes kept in the cache: a part of the stored cache a run read
 /// (shared, not copied out: most of the cache is these), or new ones.
 #[derive(Debug, Clone)]
@@ -230,20 +245,19 @@ impl Cache {
     /// than the write it saves. The entries are the caller's to free.
     pub fn save(&self, entries: &mut [(String, CacheEntry)], started: SystemTime) -> std::io::Result<()> {
         let Some(path) = &self.path else { return Ok(()) };
+        let seen = entries.iter().map(|(rel, e)| Seen {
+            rel,
+            len: e.len,
+            stamp: e.stamp,
+            hash: e.hash,
+            indexed: e.index.is_some(),
+        });
+        if !self.worth_writing(seen, started) {
+            return Ok(());
+        }
         let racy_after = racy_after(started);
         for (_, entry) in entries.iter_mut() {
             entry.stamp = entry.stamp.filter(|s| s.modified.0 < racy_after);
-        }
-        // A file this run did not index keeps what the cache knows of it.
-        let same = |rel: &String, e: &CacheEntry| {
-            self.entries.get(rel).is_some_and(|old| {
-                (old.len, old.stamp, old.hash) == (e.len, e.stamp, e.hash)
-                    && (e.index.is_none() || old.outline.is_some())
-            })
-        };
-        let stale: u64 = entries.iter().filter(|(rel, e)| !same(rel, e)).map(|(_, e)| e.len.max(1)).sum();
-        if stale.saturating_mul(WRITE_SPEEDUP) < self.stored {
-            return Ok(());
         }
         for (rel, entry) in entries.iter_mut() {
             self.encode_index(rel, entry);
@@ -262,6 +276,24 @@ impl Cache {
             }
         }
         write_atomic(path, &bytes)
+    }
+
+    /// Whether [`Cache::save`] would write this run's entries, told by what
+    /// the run saw of each file: a run can ask before it builds them.
+    pub fn worth_writing<'s>(&self, files: impl Iterator<Item = Seen<'s>>, started: SystemTime) -> bool {
+        if self.path.is_none() {
+            return false;
+        }
+        let racy_after = racy_after(started);
+        // A file this run did not index keeps what the cache knows of it.
+        let same = |f: &Seen<'_>| {
+            let stamp = f.stamp.filter(|s| s.modified.0 < racy_after);
+            self.entries.get(f.rel).is_some_and(|old| {
+                (old.len, old.stamp, old.hash) == (f.len, stamp, f.hash) && (!f.indexed || old.outline.is_some())
+            })
+        };
+        let stale: u64 = files.filter(|f| !same(f)).map(|f| f.len.max(1)).sum();
+        stale.saturating_mul(WRITE_SPEEDUP) >= self.stored
     }
 
     /// Encodes an entry's index data as its outline, beside its bodies

@@ -427,13 +427,13 @@ fn check_workspace(
     clock.lap("boundary checks");
     let volatile = rows.iter().any(|r| r.volatile);
     match shared.cache {
-        Some(cache) => {
+        Some(cache) if worth_writing(cache, ws, (&rows, &indexed), started) => {
             let mut entries = cache_entries(ws, rows, indexed);
             // A cache that cannot be written only costs the next run time.
             let _ = cache.save(&mut entries, started);
             free_later(entries);
         }
-        None => free_later(indexed),
+        _ => free_later((rows, indexed)),
     }
     Found {
         diagnostics: Vec::new(),
@@ -626,6 +626,24 @@ fn cache_key(
     crate::cache::key(
         [config, flags.as_slice(), size.as_slice(), root_manifest.as_slice(), reuse_toml].into_iter().chain(manifests),
     )
+}
+
+/// Whether this run's cache entries are worth building: the cache would
+/// write them ([`crate::cache::Cache::save`]).
+fn worth_writing(
+    cache: &crate::cache::Cache,
+    ws: &Workspace,
+    (rows, indexed): (&[CacheRow], &[crate::index::FileData]),
+    started: std::time::SystemTime,
+) -> bool {
+    let indexed: std::collections::HashSet<&str> = indexed.iter().map(|d| d.rel.as_str()).collect();
+    let seen = rows.iter().filter_map(|row| {
+        let file = ws.files.get(row.file)?;
+        let stamp = if row.volatile { None } else { file.stamp };
+        let indexed = indexed.contains(file.rel.as_str());
+        Some(crate::cache::Seen { rel: &file.rel, len: file.len, stamp, hash: row.hash, indexed })
+    });
+    cache.worth_writing(seen, started)
 }
 
 /// This run's cache entries: each file's row with its index data, if indexed.
