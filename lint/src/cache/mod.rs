@@ -47,7 +47,7 @@ use crate::workspace::{FileEntry, Stamp};
 pub mod replay;
 
 /// Bumped whenever what an entry means changes.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 
 /// Files changed this close to the write are recorded without their stamp.
 const RACY: Duration = Duration::from_secs(2);

@@ -11,7 +11,7 @@ use super::shared::Shared;
 use super::timings::Step;
 use crate::checks::{self, WrittenLicense};
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::index::{FileData, Lean};
+use crate::index::{Encoded, FileData, Lean};
 use crate::license::comment::CommentStyle;
 use crate::license::header;
 use crate::parse;
@@ -77,7 +77,8 @@ fn read_rust(shared: &Shared<'_>, text: &str, bytes: &[u8], scan: &header::Scan)
             body.words.shrink_to_fit();
         }
         bodies.shrink_to_fit();
-        Lean { bodies, hash: crate::workspace::content_hash(bytes), frontmatter: scan.frontmatter.clone(), nesting }
+        let hash = crate::workspace::content_hash(bytes);
+        Lean { bodies: Encoded::new(bodies), hash, frontmatter: scan.frontmatter.clone(), nesting }
     });
     (parsed, lean)
 }

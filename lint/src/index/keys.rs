@@ -113,8 +113,10 @@ impl Keys {
     /// no other file's.
     pub fn of_few_files(files: &[super::FileData], reported: &[bool]) -> Option<Keys> {
         let reported = || files.iter().zip(reported).filter(|(_, r)| **r).map(|(data, _)| data);
-        let left_out: usize =
-            reported().flat_map(|data| data.lean.iter().flat_map(|lean| &lean.bodies)).map(|b| b.body.len()).sum();
+        let left_out: usize = reported()
+            .flat_map(|data| data.lean.iter().flat_map(|lean| lean.bodies.get().into_iter().flatten()))
+            .map(|b| b.body.len())
+            .sum();
         (left_out <= WHOLE_BODIES && !reported().any(super::FileData::defines_macros)).then(Keys::default)
     }
 

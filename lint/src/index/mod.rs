@@ -5,6 +5,7 @@
 //! The per-file stage hands over one [`FileData`] per parsed Rust file (plain
 //! data, no syntax trees); this module ties them together.
 
+mod encoded;
 mod groups;
 pub mod keys;
 pub mod modtree;
@@ -15,6 +16,7 @@ use std::ops::Range;
 
 use crate::config::EditionId;
 use crate::parse::items::{Bodies, Syntax};
+pub use encoded::Encoded;
 
 /// What the per-file stage keeps of a Rust file for the index.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -105,7 +107,9 @@ impl FileData {
         // The first reading listed each body's words: a file none of whose
         // bodies is wanted is not read again.
         let wants = |b: &crate::parse::skeleton::Blanked| if own { keys.wants(b) } else { keys.expands(b) };
-        if !lean.bodies.iter().any(wants) {
+        // Bodies whose list does not decode are all read.
+        let left_out = lean.bodies.get();
+        if left_out.is_some_and(|bodies| !bodies.iter().any(wants)) {
             return None;
         }
         let bytes = read(&self.rel)?;
@@ -113,10 +117,11 @@ impl FileData {
             return None;
         }
         let text = std::str::from_utf8(&bytes).ok()?;
-        let (wanted, still): (Vec<_>, Vec<_>) = lean.bodies.iter().partition(|b| wants(b));
+        let (wanted, still): (Vec<_>, Vec<_>) = left_out.into_iter().flatten().partition(|b| wants(b));
         let text = crate::parse::without_frontmatter(text, lean.frontmatter.clone());
         let rest = |still: Vec<&crate::parse::skeleton::Blanked>| {
-            (!still.is_empty()).then(|| Lean { bodies: still.into_iter().cloned().collect(), ..lean.clone() })
+            (!still.is_empty())
+                .then(|| Lean { bodies: Encoded::new(still.into_iter().cloned().collect()), ..lean.clone() })
         };
         // The wanted functions alone, in the blocks around them, put in
         // place of their empty bodies: the rest of the file was read.
@@ -131,7 +136,7 @@ impl FileData {
         }
         let still: Vec<_> = still.into_iter().cloned().collect();
         let parsed = crate::parse::parse_nesting(&text, still, (lean.nesting, 0));
-        let lean = (!parsed.blanked.is_empty()).then(|| Lean { bodies: parsed.blanked, ..lean.clone() });
+        let lean = (!parsed.blanked.is_empty()).then(|| Lean { bodies: Encoded::new(parsed.blanked), ..lean.clone() });
         Some(FileData {
             rel: self.rel.clone(),
             syntax: parsed.file.syntax,
@@ -183,8 +188,8 @@ impl FileData {
 /// What reading a file's function bodies left out later needs.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Lean {
-    /// The bodies left out.
-    pub bodies: Vec<crate::parse::skeleton::Blanked>,
+    /// The bodies left out, decoded only when the file is checked.
+    pub bodies: Encoded<Vec<crate::parse::skeleton::Blanked>>,
     /// The hash of the content read ([`crate::workspace::content_hash`]).
     pub hash: u64,
     /// Its cargo-script frontmatter, which syn does not read.
