@@ -136,15 +136,66 @@ fn objects_content(root: &Path, wanted: &[(String, String)]) -> Result<BTreeMap<
     Ok(out)
 }
 
-/// Files tracked in the repository holding `root` that its ignore rules
-/// match (added with `git add -f`): they are part of every commit, so the
-/// walk, which skips ignored paths, must not lose them. Empty outside a
-/// repository or without git.
-pub fn tracked_but_ignored(root: &Path) -> Vec<String> {
+/// Every file tracked in the repository holding `root`, under `root`
+/// (relative to it); empty outside a repository or without git. Reading
+/// the index costs git no look at the working tree.
+pub fn tracked(root: &Path) -> Vec<String> {
     if !in_repository(root) {
         return Vec::new();
     }
-    git(root, &["ls-files", "-z", "--cached", "--ignored", "--exclude-standard"]).map(|b| paths(&b)).unwrap_or_default()
+    let mut files = git(root, &["ls-files", "-z", "--cached"]).map(|b| paths(&b)).unwrap_or_default();
+    // A conflicted file is listed once per stage.
+    files.dedup();
+    files
+}
+
+/// Which of `paths_asked` (tracked files the walk did not find) the
+/// repository's ignore rules match (added with `git add -f`): they are part
+/// of every commit, so the walk, which skips ignored paths, must not lose
+/// them. `git check-ignore` answers for these paths alone; `git ls-files
+/// --ignored` would look at every tracked file on disk. If it cannot
+/// answer, ls-files is asked.
+pub fn tracked_but_ignored(root: &Path, paths_asked: &[String]) -> Vec<String> {
+    if paths_asked.is_empty() || !in_repository(root) {
+        return Vec::new();
+    }
+    let mut input = Vec::new();
+    for p in paths_asked {
+        input.extend_from_slice(p.as_bytes());
+        input.push(0);
+    }
+    // `--no-index`: tracked paths are matched against the rules as well.
+    let checked = git_with_input(root, &["check-ignore", "--no-index", "-z", "--stdin"], &input);
+    let listed = || git(root, &["ls-files", "-z", "--cached", "--ignored", "--exclude-standard"]);
+    checked.or_else(|_| listed()).map(|b| paths(&b)).unwrap_or_default()
+}
+
+/// Runs git with `input` on its standard input. Exit code 1 is an answer
+/// (`check-ignore`: none of the paths is ignored), not a failure.
+fn git_with_input(root: &Path, args: &[&str], input: &[u8]) -> Result<Vec<u8>, GitError> {
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| GitError(format!("cannot run git: {e}")))?;
+    let mut stdin = child.stdin.take().ok_or_else(|| GitError("no input to git".to_owned()))?;
+    // Written while git's output is read: neither pipe can fill up and stall.
+    let out = std::thread::scope(|s| {
+        s.spawn(move || {
+            let _ = stdin.write_all(input);
+        });
+        child.wait_with_output()
+    })
+    .map_err(|e| GitError(e.to_string()))?;
+    match out.status.code() {
+        Some(0) => Ok(out.stdout),
+        Some(1) => Ok(Vec::new()),
+        _ => Err(GitError(String::from_utf8_lossy(&out.stderr).trim().to_owned())),
+    }
 }
 
 /// The root of the git working tree `dir` is in: the nearest folder, `dir`
@@ -162,6 +213,30 @@ pub fn in_repository(dir: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tracked_files_forced_past_the_ignore_rules_are_found_among_those_asked_about() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let run =
+            |args: &[&str]| assert!(Command::new("git").arg("-C").arg(root).args(args).status().unwrap().success());
+        run(&["init", "-q"]);
+        std::fs::write(root.join(".gitignore"), "gen/\n*.log\n").unwrap();
+        std::fs::create_dir_all(root.join("gen/deep")).unwrap();
+        for (rel, text) in [("gen/deep/a.rs", "a"), ("b.log", "b"), ("c.rs", "c"), ("we[i]rd.log", "d")] {
+            std::fs::write(root.join(rel), text).unwrap();
+        }
+        run(&["add", "-f", "gen/deep/a.rs", "b.log", "c.rs", "we[i]rd.log"]);
+        let mut all = tracked(root);
+        all.sort();
+        assert_eq!(all, ["b.log", "c.rs", "gen/deep/a.rs", "we[i]rd.log"]);
+        // Under an ignored folder, matched by a pattern, or a name with
+        // glob characters: each is found; a path no rule matches is not.
+        let asked = ["gen/deep/a.rs", "b.log", "c.rs", "we[i]rd.log"].map(String::from);
+        assert_eq!(tracked_but_ignored(root, &asked), ["gen/deep/a.rs", "b.log", "we[i]rd.log"]);
+        assert!(tracked_but_ignored(root, &["c.rs".to_owned()]).is_empty(), "exit code 1 is an answer");
+        assert!(tracked_but_ignored(root, &[]).is_empty());
+    }
 
     #[test]
     fn stage_entries_keep_names_whole() {

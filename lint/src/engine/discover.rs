@@ -87,16 +87,20 @@ pub(super) fn load_config(
 /// The files of the working tree: the walk, plus files git tracks that an
 /// ignore rule hides from it (a commit carries them all the same).
 pub(super) fn walked_files(root: &Path, jobs: usize, checked: &(dyn Fn(&str) -> bool + Sync)) -> Discovered {
-    // git lists its files while the walk runs: it waits on its own process.
-    let (mut found, forced) = std::thread::scope(|s| {
-        let forced = s.spawn(|| crate::git::tracked_but_ignored(root));
+    // git lists the tracked files while the walk runs: it waits on its own process.
+    let (mut found, tracked) = std::thread::scope(|s| {
+        let tracked = s.spawn(|| crate::git::tracked(root));
         let found = crate::workspace::discover(root, jobs, checked);
-        (found, forced.join().unwrap_or_default())
+        (found, tracked.join().unwrap_or_default())
     });
+    // Only a tracked file the walk did not find can be one it was told to
+    // skip: git is asked which of those its ignore rules match.
+    let known: BTreeSet<&str> = found.files.iter().map(|f| f.rel.as_str()).collect();
+    let unseen: Vec<String> = tracked.into_iter().filter(|rel| !known.contains(rel.as_str())).collect();
+    let forced = crate::git::tracked_but_ignored(root, &unseen);
     if forced.is_empty() {
         return found;
     }
-    let known: BTreeSet<&str> = found.files.iter().map(|f| f.rel.as_str()).collect();
     let extra: Vec<FileEntry> = forced
         .iter()
         .filter(|rel| !known.contains(rel.as_str()))
