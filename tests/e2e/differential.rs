@@ -146,8 +146,10 @@ fn configurations(exported: &Path) -> Vec<Vec<String>> {
     out
 }
 
-/// Runs one case; returns what corefence found and what the compiler did.
-fn run_case(case: &Case) -> (Places, Places) {
+/// Runs one case; returns what corefence found and what the compiler did,
+/// and the Rust files where a run on that file alone (as a pre-commit
+/// hook runs) reports otherwise than the compiler breaks there.
+fn run_case(case: &Case) -> (Places, Places, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("ws");
     write_case(case, &root);
@@ -184,7 +186,20 @@ fn run_case(case: &Case) -> (Places, Places) {
         assert_ne!(export.status.code(), Some(2), "case {}: {}", case.name, String::from_utf8_lossy(&export.stderr));
         broken.extend(error_places(&export.stdout, "export/build"));
     }
-    (found, broken)
+    let rust_files = case.files.iter().map(|(rel, _)| rel).filter(|rel| rel.ends_with(".rs"));
+    let alone = rust_files
+        .filter(|rel| {
+            let check = Command::new(COREFENCE)
+                .args(["check", "--format", "json", "--no-cache", rel.as_str()])
+                .current_dir(&root)
+                .output()
+                .unwrap();
+            let there = |places: &Places| places.iter().filter(|(path, _)| path == *rel).cloned().collect::<Places>();
+            there(&error_places(&check.stdout, "boundary/")) != there(&broken)
+        })
+        .cloned()
+        .collect();
+    (found, broken, alone)
 }
 
 #[test]
@@ -192,7 +207,7 @@ fn findings_are_exactly_where_the_community_build_breaks() {
     let mut failures = Vec::new();
     let (mut agreed, mut missed, mut false_findings) = (0, 0, 0);
     for case in cases() {
-        let (found, broken) = run_case(&case);
+        let (found, broken, alone) = run_case(&case);
         agreed += found.intersection(&broken).count();
         let only_compiler: Vec<_> = broken.difference(&found).collect();
         let only_corefence: Vec<_> = found.difference(&broken).collect();
@@ -203,6 +218,9 @@ fn findings_are_exactly_where_the_community_build_breaks() {
         // spot, as a tag spelling both missed once did).
         if broken.is_empty() && !case.name.starts_with("trap_") {
             failures.push(format!("{}: not a `trap_` case, but the community build breaks nowhere", case.name));
+        }
+        if !alone.is_empty() {
+            failures.push(format!("{}: a run on one file disagrees with the build there: {alone:?}", case.name));
         }
         if !only_compiler.is_empty() || !only_corefence.is_empty() {
             failures.push(format!(
