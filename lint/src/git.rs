@@ -33,14 +33,19 @@ pub struct StagedView {
 #[error("cannot read the git index: {0}")]
 pub struct GitError(String);
 
+/// git, run on the repository holding `root`.
+fn command(root: &Path, args: &[&str]) -> Command {
+    let mut git = Command::new("git");
+    git.arg("-C").arg(root).args(args);
+    git
+}
+
+fn spawn_failed(e: &std::io::Error) -> GitError {
+    GitError(format!("cannot run git: {e}"))
+}
+
 fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| GitError(format!("cannot run git: {e}")))?;
+    let out = command(root, args).stdin(Stdio::null()).output().map_err(|e| spawn_failed(&e))?;
     if out.status.success() {
         Ok(out.stdout)
     } else {
@@ -99,14 +104,11 @@ fn objects_content(root: &Path, wanted: &[(String, String)]) -> Result<BTreeMap<
     if wanted.is_empty() {
         return Ok(out);
     }
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["cat-file", "--batch"])
+    let mut child = command(root, &["cat-file", "--batch"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .map_err(|e| GitError(format!("cannot run git: {e}")))?;
+        .map_err(|e| spawn_failed(&e))?;
     let mut stdin = child.stdin.take().ok_or_else(|| GitError("no stdin".to_owned()))?;
     // Object ids are hexadecimal: one per line cannot be misread.
     let request = wanted.iter().fold(String::new(), |mut acc, (object, _)| {
@@ -173,15 +175,12 @@ pub fn tracked_but_ignored(root: &Path, paths_asked: &[String]) -> Vec<String> {
 /// Runs git with `input` on its standard input. Exit code 1 is an answer
 /// (`check-ignore`: none of the paths is ignored), not a failure.
 fn git_with_input(root: &Path, args: &[&str], input: &[u8]) -> Result<Vec<u8>, GitError> {
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
+    let mut child = command(root, args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| GitError(format!("cannot run git: {e}")))?;
+        .map_err(|e| spawn_failed(&e))?;
     let mut stdin = child.stdin.take().ok_or_else(|| GitError("no input to git".to_owned()))?;
     // Written while git's output is read: neither pipe can fill up and stall.
     let out = std::thread::scope(|s| {

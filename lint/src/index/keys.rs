@@ -112,12 +112,13 @@ impl Keys {
     /// findings would then be theirs). Every body of theirs is then wanted,
     /// no other file's.
     pub fn of_few_files(files: &[super::FileData], reported: &[bool]) -> Option<Keys> {
-        let reported = || files.iter().zip(reported).filter(|(_, r)| **r).map(|(data, _)| data);
-        let left_out: usize = reported()
+        let reported = super::marked(files, reported).map(|(_, data)| data);
+        let defines_macros = reported.clone().any(super::FileData::defines_macros);
+        let left_out: usize = reported
             .flat_map(|data| data.lean.iter().flat_map(|lean| lean.bodies.get().into_iter().flatten()))
             .map(|b| b.body.len())
             .sum();
-        (left_out <= WHOLE_BODIES && !reported().any(super::FileData::defines_macros)).then(Keys::default)
+        (left_out <= WHOLE_BODIES && !defines_macros).then(Keys::default)
     }
 
     /// The keys of a resolved workspace.

@@ -185,6 +185,11 @@ impl FileData {
     }
 }
 
+/// The files of `files` that `marked` (per file) marks, with their index.
+pub fn marked<'f>(files: &'f [FileData], marked: &'f [bool]) -> impl Iterator<Item = (usize, &'f FileData)> + Clone {
+    files.iter().enumerate().zip(marked).filter(|(_, m)| **m).map(|(file, _)| file)
+}
+
 /// What reading a file's function bodies left out later needs.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Lean {

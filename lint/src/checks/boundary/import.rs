@@ -111,9 +111,9 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
     let reach = inputs.ws.reach();
     let forks = resolver.forks();
     let files: Vec<usize> = (0..inputs.files.len()).collect();
-    let reported_files = || files.iter().copied().filter(|&f| reported.get(f).copied().unwrap_or(false));
-    let macros = reported_files().any(|f| inputs.files.get(f).is_some_and(FileData::defines_macros));
-    let targets: HashSet<ModId> = reported_files().flat_map(|f| targets_of(tree, f)).collect();
+    let reported_files = crate::index::marked(inputs.files, reported);
+    let macros = reported_files.clone().any(|(_, data)| data.defines_macros());
+    let targets: HashSet<ModId> = reported_files.flat_map(|(f, _)| targets_of(tree, f)).collect();
     let parts: Vec<Vec<FileFindings>> = files
         .par_chunks(files.len().div_ceil(PARTS).max(MIN_FILES_PER_PART))
         .map(|part| {
