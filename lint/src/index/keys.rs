@@ -18,7 +18,7 @@ use foldhash::{HashMap, HashSet};
 use super::modtree::{Inputs, ModId, ModTree, Need};
 use super::resolve::{Ctx, Res, Resolver, View};
 use crate::config::EditionId;
-use crate::parse::items::{ns, MemberKind, TyPath, UseTarget};
+use crate::parse::items::{ns, MemberKind, Name, TyPath, UseTarget};
 use crate::parse::skeleton::{word_key, Blanked};
 
 /// The names bodies are looked up by, as [`word_key`]s.
@@ -264,9 +264,9 @@ struct Found {
     /// Associated functions and constants, after `.` or `::`.
     members: Scoped,
     /// Macros whose expansion breaks in their body.
-    macros: HashSet<String>,
+    macros: HashSet<Name>,
     /// Higher modules lower code enters.
-    modules: HashSet<String>,
+    modules: HashSet<Name>,
     /// Names only one crate's code sees (a private `use` only higher
     /// builds have), by crate.
     in_crate: HashMap<Option<usize>, Found>,
@@ -278,7 +278,7 @@ struct Found {
     /// code has: a value of one can break without a name of it in sight.
     owners: HashSet<Res>,
     /// Traits only higher code implements for some type.
-    traits: HashSet<String>,
+    traits: HashSet<Name>,
     /// See [`Words::members`]: by name, and the types they belong to.
     typed_members: Scoped,
     typed_owners: HashSet<Res>,
@@ -296,8 +296,8 @@ impl Found {
 
     /// The names [`Found::is_key`] holds.
     fn key_names(&self) -> impl Iterator<Item = &str> {
-        let items = self.higher_items.keys().chain(&self.modules);
-        self.names.0.keys().chain(items).map(String::as_str)
+        let items = self.higher_items.keys().map(String::as_str).chain(self.modules.iter().map(Name::as_str));
+        self.names.0.keys().map(String::as_str).chain(items)
     }
 
     /// A higher item `name` of module `m` of crate `krate`.
@@ -495,7 +495,7 @@ impl Found {
         let (tree, resolver) = (judge.tree, judge.resolver);
         for (file, data) in judge.inputs.files.iter().enumerate() {
             let syntax = &data.syntax;
-            let asks = |bounds: &[String]| bounds.iter().any(|b| self.traits.contains(b));
+            let asks = |bounds: &[crate::parse::items::Name]| bounds.iter().any(|b| self.traits.contains(b));
             let spans: HashSet<&std::ops::Range<usize>> = (syntax.gated_signatures.iter().map(|g| &g.name))
                 .chain(syntax.bounded_fns.iter().filter(|(_, b)| b.iter().any(|b| asks(b))).map(|(s, _)| s))
                 .chain(syntax.bounded_params.iter().filter(|(_, b)| b.iter().any(|b| asks(b))).map(|(s, _)| s))
@@ -571,7 +571,7 @@ impl Found {
         let mut done = vec![false; lower.items.len() + lower.members.len()];
         let mut renames = lower.renames.borrow_mut();
         let mut types = lower.types.borrow_mut();
-        let mut owner_names: HashSet<String> = HashSet::default();
+        let mut owner_names: HashSet<Name> = HashSet::default();
         loop {
             // What the checks below look at: members they add are keys
             // only, while a new name or owner may lead to more.
@@ -637,7 +637,7 @@ impl Found {
             let members = if unnamed {
                 (0..lower.members.len()).collect()
             } else {
-                candidates(owner_names.iter().map(String::as_str), &lower.members_by_type)
+                candidates(owner_names.iter().map(Name::as_str), &lower.members_by_type)
             };
             let (_, members_done) = done.split_at_mut(lower.items.len());
             for i in members {
@@ -661,7 +661,7 @@ impl Found {
                     }
                 }
             }
-            owner_names.extend(new_names.into_iter().map(str::to_owned));
+            owner_names.extend(new_names.into_iter().map(Name::from));
             if before == (self.names.len(), self.owners.len(), self.macros.len()) {
                 break;
             }

@@ -26,7 +26,7 @@ pub type ModId = usize;
 #[derive(Debug, Clone)]
 pub struct Module {
     /// Its name (the target's name for a root).
-    pub name: String,
+    pub name: crate::parse::items::Name,
     /// The enclosing module.
     pub parent: Option<ModId>,
     /// The root of its target.
@@ -38,7 +38,7 @@ pub struct Module {
     /// The inline modules to enter within the file.
     pub body: Vec<usize>,
     /// Child modules by name.
-    pub children: Vec<(String, ModId)>,
+    pub children: Vec<(crate::parse::items::Name, ModId)>,
     /// Its edition for boundary purposes.
     pub edition: EditionId,
     /// What its declaration's `#[cfg]` (and its file's `#![cfg]`) require:
@@ -411,7 +411,7 @@ impl ModTree {
         let (edition, _) = inputs.editions.file_edition(inputs.config, inputs.ws, &data.rel);
         let id = self.modules.len();
         self.modules.push(Module {
-            name: name.to_owned(),
+            name: name.into(),
             parent: None,
             root: id,
             krate,
@@ -484,7 +484,7 @@ impl ModTree {
                     .collect(),
             };
             let Some(candidates) = candidates else {
-                let written = decl.path_attr.clone().unwrap_or_else(|| decl.name.clone());
+                let written = decl.path_attr.clone().unwrap_or_else(|| decl.name.to_string());
                 self.outside.push(Outside { file: parent.file, span: decl.span.clone(), written, include: false });
                 continue;
             };
@@ -558,7 +558,7 @@ impl ModTree {
         self.push_child(
             id,
             Module {
-                name: String::new(),
+                name: crate::parse::items::Name::default(),
                 parent: Some(id),
                 body: path,
                 children: Vec::new(),

@@ -40,7 +40,7 @@ use super::groups::Groups;
 use super::modtree::{Gate, Inputs, ModId, ModTree, Need};
 use crate::config::EditionId;
 use crate::parse::items::{
-    ns, ImplDef, ItemDef, Member, MemberKind, ModuleBody, TyPath, UseDef, UseTarget, Visibility,
+    ns, ImplDef, ItemDef, Member, MemberKind, ModuleBody, Name, TyPath, UseDef, UseTarget, Visibility,
 };
 
 /// What a path resolves to.
@@ -151,10 +151,10 @@ pub struct Ctx {
 }
 
 /// A lookup: module, name, namespaces, build.
-type LookupKey = (ModId, String, u8, View);
+type LookupKey = (ModId, Name, u8, View);
 
 /// Finished lookups of one module, namespace and build, by name.
-type Memo = HashMap<String, Option<Binding>>;
+type Memo = HashMap<Name, Option<Binding>>;
 
 /// The longest chain of type aliases followed (`type A = B; type B = C;`).
 const MAX_ALIASES: usize = 8;
@@ -174,7 +174,7 @@ enum Imported<'a> {
 
 /// Per type, the impls and derives of traits it has: the trait's last
 /// name, and the impl's module and span.
-type TraitImpls = HashMap<Res, Vec<(String, ModId, Range<usize>)>>;
+type TraitImpls = HashMap<Res, Vec<(Name, ModId, Range<usize>)>>;
 
 /// A blanket impl: its module, the impl, its trait's name and the trait.
 type Blanket<'a> = (ModId, &'a ImplDef, &'a str, Res);
@@ -235,12 +235,12 @@ pub struct Index<'a> {
     inputs: &'a Inputs<'a>,
     tree: &'a ModTree,
     /// Per module id of a target root: the crate names its code can use.
-    externs: Vec<Vec<(String, ModId)>>,
+    externs: Vec<Vec<(Name, ModId)>>,
     /// Per module id: its items by name, in order (a crate root with
     /// hundreds of items is asked about every name its code uses).
     item_names: Vec<Vec<usize>>,
     /// Per target root: its `#[macro_export]` macros by name.
-    exported: HashMap<(ModId, String), Res>,
+    exported: HashMap<(ModId, Name), Res>,
     /// Every variant, field and associated item.
     members: Vec<MemberInfo<'a>>,
     /// The members of each type or trait, by owner.
@@ -254,9 +254,9 @@ pub struct Index<'a> {
     /// for u32`), by the type's name as written; `*` for blanket impls
     /// bounded only by traits that are not the workspace's (`impl<T:
     /// Display> Audit for T`), which std types may have.
-    foreign_members: HashMap<String, Vec<usize>>,
+    foreign_members: HashMap<Name, Vec<usize>>,
     /// Names `macro_rules!` bodies declare as functions or fields.
-    macro_members: HashSet<String>,
+    macro_members: HashSet<Name>,
     /// The traits each type implements or derives, by the trait's last
     /// name: the `impl` block's or `derive` attribute's module and span.
     trait_impls: TraitImpls,
@@ -277,7 +277,7 @@ struct Collected<'a> {
     members_of: Groups<Res>,
     members_of_by_name: Groups<Res>,
     members_by_name: Groups<&'a str>,
-    foreign: HashMap<String, Vec<usize>>,
+    foreign: HashMap<Name, Vec<usize>>,
 }
 
 impl<'a> Index<'a> {
@@ -361,7 +361,7 @@ impl<'a> Resolver<'a> {
                 // A renamed dependency goes by its key; otherwise by the
                 // library's own name (`[lib] name` may differ from the package).
                 let renamed = inputs.ws.crates.get(target).is_some_and(|d| d.name != dep.key);
-                let name = if renamed { dep.key.replace('-', "_") } else { lib_name(root) };
+                let name = if renamed { Name::from(dep.key.replace('-', "_")) } else { lib_name(root) };
                 names.push((name, root));
             }
             if let Some(own) = lib_root(ci).filter(|r| *r != t.root) {
@@ -445,7 +445,7 @@ impl<'a> Resolver<'a> {
         let mut provided = Vec::new();
         let mut trait_impls: TraitImpls = HashMap::default();
         let mut blankets = Vec::new();
-        let mut foreign: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut foreign: HashMap<Name, Vec<usize>> = HashMap::default();
         let headers = self.impl_headers();
         for (id, _) in self.tree.modules.iter().enumerate() {
             let Some(body) = self.body(id) else { continue };
@@ -471,12 +471,13 @@ impl<'a> Resolver<'a> {
             }
         }
         for (m, imp, (owner, of_trait)) in headers {
-            let trait_name = imp.trait_path.as_ref().and_then(|t| t.segments.last()).map(String::as_str);
+            let trait_name = imp.trait_path.as_ref().and_then(|t| t.segments.last()).map(Name::as_str);
             if let (Some(owner), Some(name)) = (owner, trait_name) {
                 // `From<X>` is a trait per `X`: named with its last segment.
                 let from = imp.trait_path.as_ref().and_then(|t| t.arg.as_ref()).filter(|_| name == "From");
-                let name =
-                    from.and_then(|x| x.segments.last()).map_or_else(|| name.to_owned(), |x| format!("From<{x}>"));
+                let name = from
+                    .and_then(|x| x.segments.last())
+                    .map_or_else(|| Name::from(name), |x| compact_str::format_compact!("From<{x}>"));
                 trait_impls.entry(owner).or_default().push((name, m, imp.span.clone()));
             }
             let first = members.len();
@@ -571,14 +572,14 @@ impl<'a> Resolver<'a> {
     /// Under what name [`Self::foreign_members`] keeps the items of an impl
     /// whose self type is not the workspace's: a single-segment type's
     /// name, or `*` for a blanket impl no workspace trait bounds.
-    fn foreign_key(&self, m: ModId, imp: &ImplDef) -> Option<String> {
+    fn foreign_key(&self, m: ModId, imp: &ImplDef) -> Option<Name> {
         let [name] = imp.self_ty.as_ref()?.segments.as_slice() else { return None };
         if imp.blanket.is_empty() {
             return Some(name.clone());
         }
         let workspace_bound =
             imp.blanket.iter().any(|b| self.resolve(m, std::slice::from_ref(b), false, ns::TYPE, View::Any).is_some());
-        (!workspace_bound).then(|| "*".to_owned())
+        (!workspace_bound).then(|| Name::const_new("*"))
     }
 
     /// The items impls give a type that is not the workspace's, by its name
@@ -612,7 +613,7 @@ impl<'a> Resolver<'a> {
         owners.sort_unstable();
         owners.dedup();
         for owner in owners {
-            trait_impls.entry(owner).or_default().push((name.to_owned(), m, imp.span.clone()));
+            trait_impls.entry(owner).or_default().push((Name::from(name), m, imp.span.clone()));
             for it in &imp.items {
                 members.push(MemberInfo {
                     module: m,
@@ -666,7 +667,7 @@ impl<'a> Resolver<'a> {
 
     /// The traits a type implements or derives: each trait's last name, and
     /// the module and span of the `impl` block or `derive` attribute.
-    pub fn trait_impls(&self, owner: Res) -> &[(String, ModId, Range<usize>)] {
+    pub fn trait_impls(&self, owner: Res) -> &[(Name, ModId, Range<usize>)] {
         self.trait_impls.get(&owner).map_or(&[], Vec::as_slice)
     }
 
@@ -865,7 +866,7 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             names.push(if module.parent.is_none() && module.name.is_empty() {
-                "crate".to_owned()
+                Name::const_new("crate")
             } else {
                 module.name.clone()
             });
@@ -877,7 +878,7 @@ impl<'a> Resolver<'a> {
 
     /// Resolves a path written in module `from`, its last segment in
     /// namespaces `ns`, in build `view`.
-    pub fn resolve(&self, from: ModId, segments: &[String], global: bool, ns: u8, view: View) -> Option<Resolved> {
+    pub fn resolve(&self, from: ModId, segments: &[Name], global: bool, ns: u8, view: View) -> Option<Resolved> {
         self.path(from, segments, global, ns, view, 0).map(|(found, _)| found)
     }
 
@@ -1031,8 +1032,8 @@ impl<'a> Resolver<'a> {
     }
 
     /// The module `pub(in path)` names, from module `m`.
-    fn restricted(&self, m: ModId, path: &[String]) -> Option<ModId> {
-        let mut cur = match path.first().map(String::as_str) {
+    fn restricted(&self, m: ModId, path: &[Name]) -> Option<ModId> {
+        let mut cur = match path.first().map(Name::as_str) {
             Some("self" | "super") => self.named(m),
             // `crate::a`, or a 2015-edition path from the crate root.
             _ => self.root(m)?,
@@ -1118,7 +1119,7 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             let Some(krate) = u.path.first().and_then(|n| self.extern_crate(root, n)) else { continue };
-            if let Some(&res) = self.exported.get(&(krate, name.to_owned())).filter(|r| self.present(**r, view)) {
+            if let Some(&res) = self.exported.get(&(krate, Name::from(name))).filter(|r| self.present(**r, view)) {
                 return found(res);
             }
         }
@@ -1142,15 +1143,7 @@ impl<'a> Resolver<'a> {
     /// binding it ends at. Every name after the first must be visible from
     /// `from`; the first is `from`'s own (its items, imports and globs).
     /// Past a type, names are its variants, fields and associated items.
-    fn path(
-        &self,
-        from: ModId,
-        segments: &[String],
-        global: bool,
-        ns: u8,
-        view: View,
-        depth: usize,
-    ) -> Option<Binding> {
+    fn path(&self, from: ModId, segments: &[Name], global: bool, ns: u8, view: View, depth: usize) -> Option<Binding> {
         if depth > MAX_DEPTH {
             self.cut_at(0);
             return None;
@@ -1242,7 +1235,7 @@ impl<'a> Resolver<'a> {
         &self,
         from: ModId,
         (mut cur, mut scope): Binding,
-        rest: &[String],
+        rest: &[Name],
         ns: u8,
         view: View,
         depth: usize,
@@ -1327,7 +1320,7 @@ impl<'a> Resolver<'a> {
             // would be again.
             return done.clone();
         }
-        let key = (m, name.to_owned(), ns, view);
+        let key = (m, Name::from(name), ns, view);
         let place = {
             let mut active = self.active.borrow_mut();
             if let Some(&at) = active.get(&key) {
@@ -1418,7 +1411,7 @@ impl<'a> Resolver<'a> {
         }
         // `#[macro_export]` macros live at the crate root.
         if module.parent.is_none() && ns & ns::MACRO != 0 {
-            if let Some(res) = self.exported.get(&(m, name.to_owned())).filter(|r| self.present(**r, view)) {
+            if let Some(res) = self.exported.get(&(m, Name::from(name))).filter(|r| self.present(**r, view)) {
                 return Some((Resolved { res: *res, hops: Vec::new() }, None));
             }
         }

@@ -133,7 +133,7 @@ impl Probe<'_> {
             Some(rest) => (true, rest),
             None => (false, path),
         };
-        let segments: Vec<String> = path.split("::").map(str::to_owned).collect();
+        let segments: Vec<crate::parse::items::Name> = path.split("::").map(Into::into).collect();
         self.resolver.resolve(from, &segments, global, ns, view)
     }
 

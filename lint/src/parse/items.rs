@@ -10,12 +10,25 @@ use std::ops::Range;
 
 use super::attrs::AttrsOf;
 use super::extent::{Bytes, Extent};
+use compact_str::ToCompactString;
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
-use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, Lit, Meta, Token};
+
+/// A name as written: an item's, a member's, a path segment. Almost all are
+/// short enough to be kept inline, without an allocation of their own.
+pub type Name = compact_str::CompactString;
+
+/// The name an identifier spells, without the `r#` of a raw identifier.
+pub fn unraw(ident: &proc_macro2::Ident) -> Name {
+    let written = ident.to_compact_string();
+    match written.strip_prefix("r#") {
+        Some(name) => Name::from(name),
+        None => written,
+    }
+}
 
 /// The resolution-relevant contents of one file.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -27,7 +40,7 @@ pub struct Syntax {
     /// `include!("..")` invocations.
     pub includes: Vec<Include>,
     /// Methods defined in `impl` blocks: name and the method's span.
-    pub methods: Vec<(String, Range<usize>)>,
+    pub methods: Vec<(Name, Range<usize>)>,
     /// Method calls, with what is known of the receiver's type.
     pub method_calls: Vec<MethodCall>,
     /// `impl` blocks: their self type, trait and items.
@@ -47,11 +60,11 @@ pub struct Syntax {
     /// Functions with trait bounds on their type parameters: the name's
     /// span, and per type parameter the last names of its bounds' traits.
     #[serde(default)]
-    pub bounded_fns: Vec<(Range<usize>, Vec<Vec<String>>)>,
+    pub bounded_fns: Vec<(Range<usize>, Vec<Vec<Name>>)>,
     /// Names `macro_rules!` bodies declare as functions (`fn name`) or
     /// fields (`name: Type`): methods and fields no parsed item shows.
     #[serde(default)]
-    pub macro_members: Vec<String>,
+    pub macro_members: Vec<Name>,
     /// Operators, `for` loops, indexing and `{}` in format strings: code
     /// that needs a value's type to implement a std trait.
     #[serde(default)]
@@ -64,14 +77,14 @@ pub struct Syntax {
     /// `&dyn Trait`, a bounded type parameter): the name's span, and per
     /// parameter after `self`, the last names of those traits.
     #[serde(default)]
-    pub bounded_params: Vec<(Range<usize>, Vec<Vec<String>>)>,
+    pub bounded_params: Vec<(Range<usize>, Vec<Vec<Name>>)>,
     /// Call arguments whose type is written down somewhere.
     #[serde(default)]
     pub arguments: Vec<Argument>,
     /// Functions that return a bare type parameter with trait bounds
     /// (`fn make<T: Default>() -> T`): the name's span, and those traits.
     #[serde(default)]
-    pub bounded_returns: Vec<(Range<usize>, Vec<String>)>,
+    pub bounded_returns: Vec<(Range<usize>, Vec<Name>)>,
     /// Calls whose result a `let` annotates (`let s: Seat = make();`): the
     /// callee's span and the type.
     #[serde(default)]
@@ -294,7 +307,7 @@ pub struct Argument {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TraitUse {
     /// The traits, by name: any of them will do (`IntoIterator`, `Iterator`).
-    pub traits: Vec<String>,
+    pub traits: Vec<Name>,
     /// The value.
     pub receiver: Hint,
     /// The code.
@@ -349,7 +362,7 @@ pub struct GatedSignature {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GatedLocal {
     /// The variable's name.
-    pub name: String,
+    pub name: Name,
     /// The read.
     pub span: Range<usize>,
     /// The gated `let` statement or parameter that binds it.
@@ -405,7 +418,7 @@ pub mod ns {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ItemDef {
     /// Its name.
-    pub name: String,
+    pub name: Name,
     /// Its declared visibility.
     pub vis: Visibility,
     /// The name's span.
@@ -425,7 +438,7 @@ pub struct ItemDef {
     pub alias: Option<Box<TyPath>>,
     /// The traits it derives, and each `derive` attribute's span.
     #[serde(default)]
-    pub derives: Vec<(String, Range<usize>)>,
+    pub derives: Vec<(Name, Range<usize>)>,
     /// A `macro_rules!` macro: the paths and names in its rules' bodies
     /// (`$crate` written as a segment of its own). They resolve where the
     /// macro expands, so they are judged at each expansion.
@@ -436,7 +449,7 @@ pub struct ItemDef {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Member {
     /// Its name (a tuple field's index).
-    pub name: String,
+    pub name: Name,
     /// The whole member, attributes included.
     pub span: Range<usize>,
     /// Its name's span (the whole member for a tuple field).
@@ -480,7 +493,7 @@ pub enum MemberKind {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TyPath {
     /// Its segments (`Self` stays `Self`).
-    pub segments: Vec<String>,
+    pub segments: Vec<Name>,
     /// Written with a leading `::`.
     pub global: bool,
     /// Of a `Result` or `Option`: the type of the value `?` or `unwrap()`
@@ -507,7 +520,7 @@ pub struct TyPath {
 
 impl TyPath {
     /// A single name.
-    pub fn name(name: impl Into<String>) -> TyPath {
+    pub fn name(name: impl Into<Name>) -> TyPath {
         TyPath {
             segments: vec![name.into()],
             global: false,
@@ -536,7 +549,7 @@ pub struct ImplDef {
     /// A blanket impl (`impl<S: Store> Audited for S`): the traits of the
     /// bounds on its self type, which every type implementing them gets.
     #[serde(default)]
-    pub blanket: Vec<String>,
+    pub blanket: Vec<Name>,
 }
 
 /// What is known of a method call's receiver type.
@@ -547,16 +560,16 @@ pub enum Hint {
     /// What the function or associated function at this path returns.
     Call(TyPath),
     /// A field of a value.
-    Field(Box<Hint>, String),
+    Field(Box<Hint>, Name),
     /// What a method returns.
-    Method(Box<Hint>, String),
+    Method(Box<Hint>, Name),
     /// What `?`, `unwrap()` or `expect(..)` takes out of a `Result` or `Option`.
     Unwrapped(Box<Hint>),
     /// The error of a `Result` (`Err(e)`, `map_err(|e| ..)`).
     Failed(Box<Hint>),
     /// A field of the struct or variant at a path, bound by a pattern
     /// (`Principal::Federated(u)`: field `0`).
-    Pattern(TyPath, String),
+    Pattern(TyPath, Name),
 }
 
 impl Hint {
@@ -579,7 +592,7 @@ impl Hint {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MethodCall {
     /// The method's name.
-    pub name: String,
+    pub name: Name,
     /// The name's span.
     pub span: Range<usize>,
     /// The inline modules it sits in.
@@ -657,7 +670,7 @@ pub enum Visibility {
     Crate,
     /// `pub(super)`, `pub(in path)`: the module the path names (`super`,
     /// `self`, `crate` and module names, as written) and its descendants.
-    Restricted(Vec<String>),
+    Restricted(Vec<Name>),
     /// No `pub`, or `pub(self)`: the module and its descendants.
     Private,
 }
@@ -675,7 +688,7 @@ impl From<&syn::Visibility> for Visibility {
             syn::Visibility::Public(_) => Visibility::Public,
             syn::Visibility::Inherited => Visibility::Private,
             syn::Visibility::Restricted(r) => {
-                let path: Vec<String> = r.path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
+                let path: Vec<Name> = r.path.segments.iter().map(|s| unraw(&s.ident)).collect();
                 match path.as_slice() {
                     [one] if one == "crate" => Visibility::Crate,
                     [one] if one == "self" => Visibility::Private,
@@ -690,7 +703,7 @@ impl From<&syn::Visibility> for Visibility {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum UseTarget {
     /// A name (`x`, `x as y`, `x as _`, `self` bound to its parent's name).
-    Name(String),
+    Name(Name),
     /// `*`.
     Glob,
 }
@@ -699,7 +712,7 @@ pub enum UseTarget {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UseDef {
     /// The full path (for a glob: the module's path).
-    pub path: Vec<String>,
+    pub path: Vec<Name>,
     /// Written with a leading `::`.
     pub global: bool,
     /// What it binds.
@@ -722,7 +735,7 @@ pub struct UseDef {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ModDecl {
     /// The module's name.
-    pub name: String,
+    pub name: Name,
     /// `#[path = ".."]`.
     pub path_attr: Option<String>,
     /// `#[cfg_attr(pred, path = "..")]`: the file in the builds where `pred` holds.
@@ -753,7 +766,7 @@ pub struct ModDecl {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PathRef {
     /// Its segments.
-    pub segments: Vec<String>,
+    pub segments: Vec<Name>,
     /// Written with a leading `::`.
     pub global: bool,
     /// From the first to the last segment.
@@ -789,7 +802,7 @@ pub struct Include {
 
 /// The names `fn name` and `name: ..` (not `name::`) declare anywhere in
 /// `tokens`.
-fn declared_names(tokens: TokenStream, out: &mut Vec<String>) {
+fn declared_names(tokens: TokenStream, out: &mut Vec<Name>) {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     for (k, tree) in trees.iter().enumerate() {
         let name = match (tree, trees.get(k + 1), trees.get(k + 2)) {
@@ -808,7 +821,7 @@ fn declared_names(tokens: TokenStream, out: &mut Vec<String>) {
             }
             _ => continue,
         };
-        let name = name.unraw().to_string();
+        let name = unraw(name);
         if !out.contains(&name) {
             out.push(name);
         }
@@ -816,7 +829,7 @@ fn declared_names(tokens: TokenStream, out: &mut Vec<String>) {
 }
 
 /// The names `let name` / `let mut name` bind anywhere in `tokens`.
-fn let_names(tokens: TokenStream, out: &mut foldhash::HashSet<String>) {
+fn let_names(tokens: TokenStream, out: &mut foldhash::HashSet<Name>) {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     for (k, tree) in trees.iter().enumerate() {
         match tree {
@@ -827,7 +840,7 @@ fn let_names(tokens: TokenStream, out: &mut foldhash::HashSet<String>) {
                     other => other,
                 };
                 if let Some(TokenTree::Ident(name)) = next {
-                    out.insert(name.unraw().to_string());
+                    out.insert(unraw(name));
                 }
             }
             _ => {}
@@ -1012,7 +1025,7 @@ pub fn ty_path(ty: &syn::Type) -> Option<TyPath> {
             Some(path)
         }
         syn::Type::Slice(syn::TypeSlice { elem, .. }) | syn::Type::Array(syn::TypeArray { elem, .. }) => Some(TyPath {
-            segments: vec!["[]".to_owned()],
+            segments: vec![Name::const_new("[]")],
             global: false,
             ok: ty_path(elem).map(Box::new),
             shared: false,
@@ -1225,7 +1238,7 @@ pub const LOCK_METHODS: &[(&str, bool)] = &[
 
 fn path_of(path: &syn::Path) -> TyPath {
     TyPath {
-        segments: path.segments.iter().map(|s| s.ident.unraw().to_string()).collect(),
+        segments: path.segments.iter().map(|s| unraw(&s.ident)).collect(),
         global: path.leading_colon.is_some(),
         ok: None,
         shared: false,
@@ -1323,7 +1336,7 @@ const FORMAT_MACROS: &[&str] = &[
 /// it when every binding in scope is gated (any of them will do).
 /// Looked up once per name in code, so hashed with foldhash (these names
 /// are never iterated: the order of a map cannot reach any output).
-type Scope = foldhash::HashMap<String, Local>;
+type Scope = foldhash::HashMap<Name, Local>;
 
 /// See [`Scope`].
 type Local = (Option<Hint>, Option<Vec<Range<usize>>>);
@@ -1339,7 +1352,7 @@ struct Collector {
     /// The local bindings in scope, innermost last.
     scopes: Vec<Scope>,
     /// Per scope, the generic parameters in it and their first trait bound.
-    bounds: Vec<foldhash::HashMap<String, TyPath>>,
+    bounds: Vec<foldhash::HashMap<Name, TyPath>>,
     /// The self types of the enclosing `impl` blocks (`None`: a trait).
     self_ty: Vec<Option<TyPath>>,
     /// Scanning a `macro_rules!` body: `$crate` starts a path.
@@ -1404,7 +1417,7 @@ impl Collector {
                     .variants
                     .iter()
                     .map(|v| Member {
-                        name: v.ident.unraw().to_string(),
+                        name: unraw(&v.ident),
                         span: v.span().bytes(),
                         name_span: v.ident.span().bytes(),
                         kind: MemberKind::Variant,
@@ -1433,7 +1446,7 @@ impl Collector {
         for (name, span, name_span) in &derives {
             let Some((_, fns)) = DERIVED.iter().find(|(t, _)| t == name) else { continue };
             members.extend(fns.iter().map(|&(f, method, ret_self)| Member {
-                name: f.to_owned(),
+                name: Name::from(f),
                 span: span.clone(),
                 name_span: name_span.clone(),
                 kind: MemberKind::Fn { method },
@@ -1444,7 +1457,7 @@ impl Collector {
         }
         let derives = derives.into_iter().map(|(name, span, _)| (name, span)).collect();
         let item = ItemDef {
-            name: name.unraw().to_string(),
+            name: unraw(name),
             vis: vis.into(),
             span: name.span().bytes(),
             item_span: whole.extent(),
@@ -1461,7 +1474,7 @@ impl Collector {
 
     /// The traits a type derives: each trait's name, the attribute's span
     /// (a `#[cfg_attr(pred, derive(..))]` gates it) and the name's.
-    fn derives(attrs: &[Attribute]) -> Vec<(String, Range<usize>, Range<usize>)> {
+    fn derives(attrs: &[Attribute]) -> Vec<(Name, Range<usize>, Range<usize>)> {
         let mut out = Vec::new();
         for attr in attrs {
             let span = attr.span().bytes();
@@ -1487,7 +1500,7 @@ impl Collector {
                 };
                 for path in paths {
                     let Some(last) = path.segments.last() else { continue };
-                    out.push((last.ident.to_string(), span.clone(), last.ident.span().bytes()));
+                    out.push((last.ident.to_compact_string(), span.clone(), last.ident.span().bytes()));
                 }
             }
         }
@@ -1509,7 +1522,7 @@ impl Collector {
     }
 
     /// Binds `name` in the innermost scope.
-    fn bind_name(&mut self, name: String, hint: Option<Hint>) {
+    fn bind_name(&mut self, name: Name, hint: Option<Hint>) {
         // A gated binding shadowing one every build has leaves a binding in
         // every build.
         // Gated twins (`#[cfg(not(..))] let x` then `#[cfg(..)] let x`)
@@ -1524,7 +1537,7 @@ impl Collector {
         }
     }
 
-    fn push_ref(&mut self, segments: Vec<String>, global: bool, span: Range<usize>, ns: u8) {
+    fn push_ref(&mut self, segments: Vec<Name>, global: bool, span: Range<usize>, ns: u8) {
         // `T::SEATS` for a generic `T: Plan`: an item of the bound, `Plan::SEATS`.
         if let (Some((head, rest)), false) = (segments.split_first(), global) {
             if let (Some(bound), false) = (self.bound(head).cloned(), rest.is_empty()) {
@@ -1584,7 +1597,7 @@ impl Collector {
                 }
                 // A constant's name binds a new variable in the builds that
                 // lack the constant: either way, the code that follows builds.
-                self.bind_name(i.ident.unraw().to_string(), if names_a_constant(i) { None } else { hint });
+                self.bind_name(unraw(&i.ident), if names_a_constant(i) { None } else { hint });
             }
             // `Some(x)`, `Ok(x)`: the value inside; `Err(e)`: the error.
             syn::Pat::TupleStruct(t)
@@ -1620,7 +1633,7 @@ impl Collector {
                 let mut before_rest = true;
                 for (i, elem) in t.elems.iter().enumerate() {
                     before_rest &= !matches!(elem, syn::Pat::Rest(_));
-                    self.bind(elem, before_rest.then(|| Hint::Pattern(path.clone(), i.to_string())));
+                    self.bind(elem, before_rest.then(|| Hint::Pattern(path.clone(), i.to_compact_string())));
                 }
             }
             other => {
@@ -1654,9 +1667,9 @@ impl Collector {
         let Expr::Closure(c) = closure else { return None };
         let [input] = c.inputs.iter().collect::<Vec<_>>()[..] else { return None };
         let name = match input {
-            syn::Pat::Ident(i) => i.ident.unraw().to_string(),
+            syn::Pat::Ident(i) => unraw(&i.ident),
             syn::Pat::Reference(r) => match &*r.pat {
-                syn::Pat::Ident(i) => i.ident.unraw().to_string(),
+                syn::Pat::Ident(i) => unraw(&i.ident),
                 _ => return None,
             },
             _ => return None,
@@ -1686,7 +1699,7 @@ impl Collector {
         let chained = |base: &Expr| budget.checked_sub(1).and_then(|left| self.hint_within(base, left)).map(Box::new);
         match e {
             Expr::Path(p) if p.qself.is_none() => {
-                let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
+                let segments: Vec<Name> = p.path.segments.iter().map(|s| unraw(&s.ident)).collect();
                 match segments.as_slice() {
                     [one] if one == "self" => self.self_ty.last().cloned().flatten().map(Hint::Type),
                     [one] if self.local(one).is_some() => self.local_hint(one).filter(|h| h.chain() <= budget),
@@ -1710,11 +1723,11 @@ impl Collector {
             Expr::MethodCall(m) if UNWRAP.contains(&m.method.to_string().as_str()) => {
                 Some(Hint::Unwrapped(chained(&m.receiver)?))
             }
-            Expr::MethodCall(m) => Some(Hint::Method(chained(&m.receiver)?, m.method.to_string())),
+            Expr::MethodCall(m) => Some(Hint::Method(chained(&m.receiver)?, m.method.to_compact_string())),
             Expr::Try(t) => Some(Hint::Unwrapped(chained(&t.expr)?)),
             Expr::Field(f) => match &f.member {
-                syn::Member::Named(name) => Some(Hint::Field(chained(&f.base)?, name.to_string())),
-                syn::Member::Unnamed(i) => Some(Hint::Field(chained(&f.base)?, i.index.to_string())),
+                syn::Member::Named(name) => Some(Hint::Field(chained(&f.base)?, name.to_compact_string())),
+                syn::Member::Unnamed(i) => Some(Hint::Field(chained(&f.base)?, i.index.to_compact_string())),
             },
             Expr::Reference(r) => self.hint_within(&r.expr, budget),
             Expr::Paren(p) => self.hint_within(&p.expr, budget),
@@ -1771,7 +1784,7 @@ impl Collector {
                     };
                     if let Some(need) = need {
                         self.syntax.trait_uses.push(TraitUse {
-                            traits: vec![need.to_owned()],
+                            traits: vec![Name::from(need)],
                             receiver: Hint::Type(ty.clone()),
                             span: m.method.span().bytes(),
                             module: self.path.clone(),
@@ -1825,7 +1838,7 @@ impl Collector {
                         self.visit_attribute(attr);
                     }
                     let hint = self.self_ty.last().cloned().flatten().map(Hint::Type);
-                    self.bind_name("self".to_owned(), hint);
+                    self.bind_name(Name::const_new("self"), hint);
                 }
                 syn::FnArg::Typed(t) => {
                     for attr in &t.attrs {
@@ -1845,8 +1858,8 @@ impl Collector {
     fn generic_names(&mut self, generics: &syn::Generics) {
         for param in &generics.params {
             match param {
-                syn::GenericParam::Type(t) => self.bind_name(t.ident.unraw().to_string(), None),
-                syn::GenericParam::Const(c) => self.bind_name(c.ident.unraw().to_string(), None),
+                syn::GenericParam::Type(t) => self.bind_name(unraw(&t.ident), None),
+                syn::GenericParam::Const(c) => self.bind_name(unraw(&c.ident), None),
                 syn::GenericParam::Lifetime(_) => {}
             }
         }
@@ -1872,7 +1885,7 @@ impl Collector {
             let bound = first_trait(&t.bounds)
                 .or_else(|| from_where.iter().filter(|(name, _)| **name == t.ident).find_map(|(_, b)| first_trait(b)));
             if let (Some(bound), Some(top)) = (bound, self.bounds.last_mut()) {
-                top.insert(t.ident.unraw().to_string(), bound);
+                top.insert(unraw(&t.ident), bound);
             }
         }
         self.visit_generics(generics);
@@ -1916,7 +1929,7 @@ impl Collector {
         }
         let bounds = type_param_bounds(&sig.generics);
         let names: Vec<&syn::Ident> = sig.generics.type_params().map(|p| &p.ident).collect();
-        let params: Vec<Vec<String>> = sig
+        let params: Vec<Vec<Name>> = sig
             .inputs
             .iter()
             .filter_map(|input| match input {
@@ -1988,7 +2001,7 @@ impl Collector {
         self.syntax.macro_rules.push((name.span().bytes(), rules));
         declared_names(m.mac.tokens.clone(), &mut self.syntax.macro_members);
         self.body().items.push(ItemDef {
-            name: name.to_string(),
+            name: name.to_compact_string(),
             // Not exported, a `macro_rules!` macro reaches no
             // further than its crate (a `use` can re-export it there).
             vis: if exported { Visibility::Public } else { Visibility::Crate },
@@ -2029,11 +2042,11 @@ impl Collector {
         }
     }
 
-    fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>, start: Option<usize>, item: &syn::ItemUse) {
+    fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<Name>, start: Option<usize>, item: &syn::ItemUse) {
         let vis = Visibility::from(&item.vis);
         let global = item.leading_colon.is_some();
         let item_span = item.extent();
-        let leaf = |c: &mut Collector, path: Vec<String>, target: UseTarget, end: usize, first: usize| {
+        let leaf = |c: &mut Collector, path: Vec<Name>, target: UseTarget, end: usize, first: usize| {
             let span = start.unwrap_or(first)..end;
             c.body().uses.push(UseDef {
                 path,
@@ -2049,20 +2062,16 @@ impl Collector {
         match tree {
             syn::UseTree::Path(p) => {
                 let begin = start.or(Some(p.ident.span().bytes().start));
-                prefix.push(p.ident.unraw().to_string());
+                prefix.push(unraw(&p.ident));
                 self.use_tree(&p.tree, prefix, begin, item);
                 prefix.pop();
             }
             syn::UseTree::Name(n) => {
                 let r = n.ident.span().bytes();
                 let mut path = prefix.clone();
-                let name = if n.ident == "self" {
-                    prefix.last().cloned().unwrap_or_default()
-                } else {
-                    n.ident.unraw().to_string()
-                };
+                let name = if n.ident == "self" { prefix.last().cloned().unwrap_or_default() } else { unraw(&n.ident) };
                 if n.ident != "self" {
-                    path.push(n.ident.unraw().to_string());
+                    path.push(unraw(&n.ident));
                 }
                 leaf(self, path, UseTarget::Name(name), r.end, r.start);
             }
@@ -2070,9 +2079,9 @@ impl Collector {
                 let r = n.ident.span().bytes();
                 let mut path = prefix.clone();
                 if n.ident != "self" {
-                    path.push(n.ident.unraw().to_string());
+                    path.push(unraw(&n.ident));
                 }
-                leaf(self, path, UseTarget::Name(n.rename.to_string()), r.end, r.start);
+                leaf(self, path, UseTarget::Name(n.rename.to_compact_string()), r.end, r.start);
             }
             syn::UseTree::Glob(g) => {
                 let r = g.star_token.span().bytes();
@@ -2159,7 +2168,7 @@ impl Collector {
                 i = first + 1;
                 continue;
             }
-            let mut segments = vec![if dollar_crate { "$crate".to_owned() } else { head.to_string() }];
+            let mut segments = vec![if dollar_crate { Name::const_new("$crate") } else { head.to_compact_string() }];
             let start = if global || dollar_crate {
                 trees.get(i).map_or(0, |t| t.span().bytes().start)
             } else {
@@ -2169,7 +2178,7 @@ impl Collector {
             let mut j = first + 1;
             while is_path_sep(&trees, j) {
                 let Some(TokenTree::Ident(next)) = trees.get(j + 2) else { break };
-                segments.push(next.to_string());
+                segments.push(next.to_compact_string());
                 end = next.span().bytes().end;
                 j += 3;
             }
@@ -2230,7 +2239,7 @@ impl Collector {
     fn trait_use(&mut self, traits: &[&str], value: &Expr, span: impl FnOnce() -> proc_macro2::Span) {
         if let Some(receiver) = self.hint_of(value) {
             self.syntax.trait_uses.push(TraitUse {
-                traits: traits.iter().map(|t| (*t).to_owned()).collect(),
+                traits: traits.iter().map(|t| Name::from(*t)).collect(),
                 receiver,
                 span: span().bytes(),
                 module: self.path.clone(),
@@ -2245,7 +2254,7 @@ impl Collector {
         }
         if let Some(inner) = self.hint_of(&call.receiver) {
             self.syntax.trait_uses.push(TraitUse {
-                traits: vec!["Default".to_owned()],
+                traits: vec![Name::const_new("Default")],
                 receiver: Hint::Unwrapped(Box::new(inner)),
                 span: call.method.span().bytes(),
                 module: self.path.clone(),
@@ -2290,13 +2299,13 @@ impl Collector {
         let start = lit.span().bytes().start;
         // Named arguments (`{seats}` with `seats = 5`) are not captures.
         let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
-        let named: Vec<String> = trees
+        let named: Vec<Name> = trees
             .windows(3)
             .filter_map(|w| match w {
                 [TokenTree::Ident(name), TokenTree::Punct(eq), next]
                     if eq.as_char() == '=' && !matches!(next, TokenTree::Punct(p) if p.as_char() == '=') =>
                 {
-                    Some(name.to_string())
+                    Some(name.to_compact_string())
                 }
                 _ => None,
             })
@@ -2315,7 +2324,7 @@ impl Collector {
         let cfg_paths = m.attrs.iter().filter_map(cfg_attr_path).collect();
         let head = m.mod_token.span().bytes().start..m.ident.span().bytes().end;
         let mut decl = ModDecl {
-            name: m.ident.unraw().to_string(),
+            name: unraw(&m.ident),
             path_attr,
             cfg_paths,
             inline: None,
@@ -2348,8 +2357,8 @@ impl Collector {
         let owner = Hint::Type(path_of(path));
         for member in members {
             let (name, span) = match member {
-                syn::Member::Named(name) => (name.unraw().to_string(), name.span().bytes()),
-                syn::Member::Unnamed(i) => (i.index.to_string(), i.span.bytes()),
+                syn::Member::Named(name) => (unraw(name), name.span().bytes()),
+                syn::Member::Unnamed(i) => (i.index.to_compact_string(), i.span.bytes()),
             };
             self.syntax.method_calls.push(MethodCall {
                 name,
@@ -2371,7 +2380,7 @@ impl Collector {
         let trait_segments: Vec<&syn::PathSegment> = path.segments.iter().take(q.position).collect();
         if let (Some(first), Some(last)) = (trait_segments.first(), trait_segments.last()) {
             let start = path.leading_colon.map_or_else(|| first.ident.span().bytes().start, |c| c.span().bytes().start);
-            let segments = path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
+            let segments = path.segments.iter().map(|s| unraw(&s.ident)).collect();
             // Reported at the trait's path.
             self.push_ref(segments, path.leading_colon.is_some(), start..last.ident.span().bytes().end, ns::ANY);
             if let Some(r) = self.syntax.refs.last_mut() {
@@ -2407,7 +2416,7 @@ impl Collector {
                 let r = s.span().bytes();
                 // Inside the quotes.
                 let span = (r.start + 1).min(r.end)..r.end.saturating_sub(1).max(r.start);
-                let segments = path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
+                let segments = path.segments.iter().map(|s| unraw(&s.ident)).collect();
                 // `with` names a module, the other keys a function.
                 self.push_ref(segments, path.leading_colon.is_some(), span, ns::ANY);
             }
@@ -2436,7 +2445,7 @@ fn fields(fields: &syn::Fields) -> Vec<Member> {
         .iter()
         .enumerate()
         .map(|(i, f)| Member {
-            name: f.ident.as_ref().map_or_else(|| i.to_string(), ToString::to_string),
+            name: f.ident.as_ref().map_or_else(|| i.to_compact_string(), ToCompactString::to_compact_string),
             span: f.span().bytes(),
             name_span: f.ident.as_ref().map_or_else(|| f.span().bytes(), |n| n.span().bytes()),
             kind: MemberKind::Field,
@@ -2452,15 +2461,18 @@ fn fields(fields: &syn::Fields) -> Vec<Member> {
 /// Traits every type has unless it opts out: a bound on them needs no impl.
 const AUTO_TRAITS: &[&str] = &["Sized", "Send", "Sync", "Unpin"];
 
-fn type_param_bounds(generics: &syn::Generics) -> Vec<Vec<String>> {
-    let traits = |bounds: &Punctuated<syn::TypeParamBound, Token![+]>| -> Vec<String> {
+fn type_param_bounds(generics: &syn::Generics) -> Vec<Vec<Name>> {
+    let traits = |bounds: &Punctuated<syn::TypeParamBound, Token![+]>| -> Vec<Name> {
         bounds
             .iter()
             .filter_map(|b| match b {
                 // `?Sized` relaxes a bound, and auto traits need no impl.
-                syn::TypeParamBound::Trait(t) if t.maybe.is_none() => {
-                    t.path.segments.last().map(|s| s.ident.to_string()).filter(|n| !AUTO_TRAITS.contains(&n.as_str()))
-                }
+                syn::TypeParamBound::Trait(t) if t.maybe.is_none() => t
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_compact_string())
+                    .filter(|n| !AUTO_TRAITS.contains(&n.as_str())),
                 _ => None,
             })
             .collect()
@@ -2606,7 +2618,7 @@ fn from_fn(path: &syn::Path) -> Option<TyPath> {
         return None;
     }
     Some(TyPath {
-        segments: prefix.iter().map(|s| s.ident.unraw().to_string()).collect(),
+        segments: prefix.iter().map(|s| unraw(&s.ident)).collect(),
         global: path.leading_colon.is_some(),
         ..TyPath::name("")
     })
@@ -2641,11 +2653,11 @@ fn is_pointer_new(path: &syn::Path) -> bool {
 /// The traits a parameter's type asks of the argument's: `impl A + B`,
 /// `&dyn A`, `Box<dyn A>`, or a type parameter `T` with bounds (`names`
 /// and `bounds` are the function's type parameters and their bounds).
-fn param_traits(ty: &syn::Type, names: &[&syn::Ident], bounds: &[Vec<String>]) -> Vec<String> {
-    let traits = |b: &Punctuated<syn::TypeParamBound, Token![+]>| -> Vec<String> {
+fn param_traits(ty: &syn::Type, names: &[&syn::Ident], bounds: &[Vec<Name>]) -> Vec<Name> {
+    let traits = |b: &Punctuated<syn::TypeParamBound, Token![+]>| -> Vec<Name> {
         b.iter()
             .filter_map(|b| match b {
-                syn::TypeParamBound::Trait(t) => t.path.segments.last().map(|s| s.ident.to_string()),
+                syn::TypeParamBound::Trait(t) => t.path.segments.last().map(|s| s.ident.to_compact_string()),
                 _ => None,
             })
             .collect()
@@ -2693,7 +2705,7 @@ fn trait_member(item: &syn::TraitItem) -> Option<Member> {
         syn::TraitItem::Type(t) => (&t.ident, MemberKind::Type, None),
         _ => return None,
     };
-    let (name_span, name) = (name.span().bytes(), name.unraw().to_string());
+    let (name_span, name) = (name.span().bytes(), unraw(name));
     Some(Member { name, span: item.extent(), name_span, kind, ty, fields: Vec::new(), local: false })
 }
 
@@ -2708,14 +2720,14 @@ fn impl_member(item: &syn::ImplItem, of_trait: bool) -> Option<Member> {
         syn::ImplItem::Type(t) => (&t.ident, MemberKind::Type, ty_path(&t.ty), &t.vis),
         _ => return None,
     };
-    let (name_span, name) = (name.span().bytes(), name.unraw().to_string());
+    let (name_span, name) = (name.span().bytes(), unraw(name));
     let local = !of_trait && !matches!(vis, syn::Visibility::Public(_));
     Some(Member { name, span: item.extent(), name_span, kind, ty, fields: Vec::new(), local })
 }
 
 /// The `{name}` captures of a format string literal as written: each name
 /// and its byte offset in the literal's source text.
-fn format_captures(literal: &str) -> Vec<(String, usize)> {
+fn format_captures(literal: &str) -> Vec<(Name, usize)> {
     let bytes = literal.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -2731,7 +2743,7 @@ fn format_captures(literal: &str) -> Vec<(String, usize)> {
                 let name = literal.get(start..end).unwrap_or("");
                 let closes = matches!(bytes.get(end), Some(b'}' | b':'));
                 if closes && name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') && name != "_" {
-                    out.push((name.to_owned(), start));
+                    out.push((Name::from(name), start));
                 }
                 i = end.max(i + 1);
             }
@@ -2777,7 +2789,7 @@ macro_rules! with_attrs {
 impl Collector {
     /// A path with the namespaces its last segment can be in.
     fn path_ref(&mut self, path: &syn::Path, ns: u8) {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
+        let segments: Vec<Name> = path.segments.iter().map(|s| unraw(&s.ident)).collect();
         if !segments.is_empty() {
             self.push_ref(segments, path.leading_colon.is_some(), path_span(path), ns);
         }
@@ -2815,7 +2827,7 @@ impl Collector {
         });
         for it in &i.items {
             if let syn::ImplItem::Fn(f) = it {
-                self.syntax.methods.push((f.sig.ident.unraw().to_string(), f.extent()));
+                self.syntax.methods.push((unraw(&f.sig.ident), f.extent()));
             }
         }
         for attr in &i.attrs {
@@ -2854,7 +2866,7 @@ impl Collector {
         let span = b.brace_token.span.join().bytes();
         let inline = self.inline_body(|c| c.scoped(visit));
         self.body().mods.push(ModDecl {
-            name: String::new(),
+            name: Name::default(),
             path_attr: None,
             cfg_paths: Vec::new(),
             inline: Some(inline),
@@ -2891,8 +2903,8 @@ impl Collector {
                 }
             }
             Item::ExternCrate(e) => {
-                let name = e.ident.unraw().to_string();
-                let alias = e.rename.as_ref().map_or_else(|| name.clone(), |(_, r)| r.to_string());
+                let name = unraw(&e.ident);
+                let alias = e.rename.as_ref().map_or_else(|| name.clone(), |(_, r)| r.to_compact_string());
                 let span = e.ident.span().bytes();
                 let decl = UseDef {
                     path: vec![name],
@@ -2936,7 +2948,7 @@ impl Collector {
                 }
                 // In a trait, `Self` is whatever implements it: what is known
                 // of it is the trait's items.
-                c.self_ty.push(Some(TyPath::name(t.ident.unraw().to_string())));
+                c.self_ty.push(Some(TyPath::name(unraw(&t.ident))));
                 for it in &t.items {
                     c.visit_trait_item(it);
                 }
@@ -3078,7 +3090,7 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
         // A constant's name binds a new variable in the builds that lack it.
-        self.bind_name(p.ident.unraw().to_string(), None);
+        self.bind_name(unraw(&p.ident), None);
         if !names_a_constant(p) {
             visit::visit_pat_ident(self, p);
         }
@@ -3241,7 +3253,7 @@ impl<'ast> Visit<'ast> for Collector {
                 let names: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
                 if p.qself.is_none() && names == ["Default", "default"] {
                     self.syntax.method_calls.push(MethodCall {
-                        name: "default".to_owned(),
+                        name: Name::const_new("default"),
                         span: p.path.span().bytes(),
                         module: self.path.clone(),
                         receiver: Some(Hint::Type(path_of(&e.path))),
@@ -3272,7 +3284,7 @@ impl<'ast> Visit<'ast> for Collector {
         // `Config { sso }`: the shorthand reads the variable or item `sso`.
         if f.colon_token.is_none() {
             if let syn::Member::Named(name) = &f.member {
-                self.push_ref(vec![name.to_string()], false, name.span().bytes(), ns::VALUE);
+                self.push_ref(vec![name.to_compact_string()], false, name.span().bytes(), ns::VALUE);
             }
         }
         self.visit_expr(&f.expr);
@@ -3343,7 +3355,7 @@ impl<'ast> Visit<'ast> for Collector {
         self.defaulted(call);
         let receiver = self.hint_of(&call.receiver);
         self.syntax.method_calls.push(MethodCall {
-            name: call.method.to_string(),
+            name: call.method.to_compact_string(),
             span: call.method.span().bytes(),
             module: self.path.clone(),
             receiver,
@@ -3370,7 +3382,7 @@ impl<'ast> Visit<'ast> for Collector {
         };
         if let Some(receiver) = ordered {
             let (span, module) = (call.method.span().bytes(), self.path.clone());
-            self.syntax.trait_uses.push(TraitUse { traits: vec!["Ord".to_owned()], receiver, span, module });
+            self.syntax.trait_uses.push(TraitUse { traits: vec![Name::const_new("Ord")], receiver, span, module });
         }
         // `it.cloned()`: the elements need `Clone` (`copied()`: `Copy`).
         let copy = match name.as_str() {
@@ -3381,7 +3393,7 @@ impl<'ast> Visit<'ast> for Collector {
         if let Some(need) = copy.filter(|_| call.args.is_empty() && is_iteration(&call.receiver)) {
             if let Some(receiver) = self.element_of(&call.receiver) {
                 let (span, module) = (call.method.span().bytes(), self.path.clone());
-                self.syntax.trait_uses.push(TraitUse { traits: vec![need.to_owned()], receiver, span, module });
+                self.syntax.trait_uses.push(TraitUse { traits: vec![Name::from(need)], receiver, span, module });
             }
         }
         // `v.iter().map(|x| ..)`: the closure takes the elements;
@@ -3416,9 +3428,9 @@ impl<'ast> Visit<'ast> for Collector {
     fn visit_expr_field(&mut self, e: &'ast syn::ExprField) {
         let receiver = self.hint_of(&e.base);
         let (name, span) = match &e.member {
-            syn::Member::Named(name) => (Some(name.to_string()), name.span().bytes()),
+            syn::Member::Named(name) => (Some(name.to_compact_string()), name.span().bytes()),
             // A tuple field matters only on a known type (see `enterprise_import::tuple_field`).
-            syn::Member::Unnamed(i) => (receiver.is_some().then(|| i.index.to_string()), i.span.bytes()),
+            syn::Member::Unnamed(i) => (receiver.is_some().then(|| i.index.to_compact_string()), i.span.bytes()),
         };
         if let Some(name) = name {
             self.syntax.method_calls.push(MethodCall {
@@ -3471,7 +3483,7 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         self.path_ref(&mac.path, ns::MACRO);
-        let name = mac.path.segments.last().map(|s| s.ident.unraw().to_string()).unwrap_or_default();
+        let name = mac.path.segments.last().map(|s| unraw(&s.ident)).unwrap_or_default();
         if matches!(name.as_str(), "include" | "include_str" | "include_bytes") && mac.path.segments.len() == 1 {
             if let Some((path, from_crate)) = include_target(&mac.tokens) {
                 let span = mac.path.span().bytes().start..mac.delimiter.span().close().bytes().end;
@@ -3621,7 +3633,7 @@ fn placeholders(format: &str) -> Vec<(Placeholder, Option<&'static str>)> {
 /// a reference, and not a variable either.
 fn names_a_constant(p: &syn::PatIdent) -> bool {
     let plain = p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none();
-    plain && p.ident.unraw().to_string().starts_with(|c: char| c.is_ascii_uppercase())
+    plain && unraw(&p.ident).starts_with(|c: char| c.is_ascii_uppercase())
 }
 
 fn expr_attrs(e: &Expr) -> &[Attribute] {
@@ -3679,7 +3691,7 @@ mod tests {
         let text = "pub fn a() {}\npub(crate) fn b() {}\npub(super) fn c() {}\npub(in crate::x) fn d() {}\npub(self) fn e() {}\nfn f() {}\nmacro_rules! g { () => {} }\n#[macro_export]\nmacro_rules! h { () => {} }\npub(crate) use x::y;\npub(super) mod m {}\n";
         let s = syntax(text);
         let vis: Vec<Visibility> = s.root.items.iter().map(|i| i.vis.clone()).collect();
-        let path = |p: &[&str]| Visibility::Restricted(p.iter().map(|s| (*s).to_owned()).collect());
+        let path = |p: &[&str]| Visibility::Restricted(p.iter().map(|s| super::Name::from(*s)).collect());
         assert_eq!(
             vis,
             [
@@ -3776,9 +3788,9 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
             ]
         );
         let text = "fn f(p: &Plan, q: Plan) { println!(\"{} {:?} {q}\", p, p); for x in q {} let _ = p == p; }";
-        let uses: Vec<(Vec<String>, &str)> =
+        let uses: Vec<(Vec<super::Name>, &str)> =
             syntax(text).trait_uses.iter().map(|u| (u.traits.clone(), &text[u.span.clone()])).collect();
-        let names = |t: &[&str]| t.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let names = |t: &[&str]| t.iter().map(|s| super::Name::from(*s)).collect::<Vec<_>>();
         assert!(uses.contains(&(names(&["Display"]), "p")), "{uses:?}");
         assert!(uses.contains(&(names(&["IntoIterator", "Iterator"]), "q")), "{uses:?}");
         assert!(uses.contains(&(names(&["PartialEq"]), "p == p")), "{uses:?}");
@@ -3823,7 +3835,7 @@ fn g(x: &dyn ee::Dyn) -> impl ee::Impl { let ee_local = 1; match x { ee::Pat(..)
         let ty = |p: &str| Some(Hint::Type(TyPath::name(p)));
         let call = |p: &[&str]| {
             Some(Hint::Call(TyPath {
-                segments: p.iter().map(|s| (*s).to_owned()).collect(),
+                segments: p.iter().map(|s| super::Name::from(*s)).collect(),
                 global: false,
                 ok: None,
                 shared: false,

@@ -14,7 +14,7 @@
 use std::ops::Range;
 
 use super::items::{
-    self, Cfg, Include, ItemDef, MethodCall, ModDecl, ModuleBody, PathRef, Syntax, UseDef, UseTarget, Visibility,
+    self, Cfg, Include, ItemDef, MethodCall, ModDecl, ModuleBody, Name, PathRef, Syntax, UseDef, UseTarget, Visibility,
 };
 use super::lex::{self, Kind, Token};
 use super::tags::{self, EditionTag};
@@ -261,7 +261,7 @@ impl Extractor<'_> {
                     if self.open(i + 2, b'(') || self.path_sep(i + 2) {
                         let span = self.tok(i + 1).map_or(0..0, Token::span);
                         self.syntax.method_calls.push(MethodCall {
-                            name: name.to_owned(),
+                            name: Name::from(name),
                             span,
                             module: self.path.clone(),
                             receiver: None,
@@ -444,8 +444,8 @@ impl Extractor<'_> {
             k += 1;
             if self.open(k, b'(') {
                 let close = self.close_of(k);
-                let words: Vec<String> =
-                    (k + 1..close).filter_map(|w| self.ident(w)).filter(|w| *w != "in").map(str::to_owned).collect();
+                let words: Vec<Name> =
+                    (k + 1..close).filter_map(|w| self.ident(w)).filter(|w| *w != "in").map(Name::from).collect();
                 vis = match words.as_slice() {
                     [one] if one == "crate" => Visibility::Crate,
                     [one] if one == "self" => Visibility::Private,
@@ -470,7 +470,7 @@ impl Extractor<'_> {
         let in_impl = matches!(self.frames.last(), Some(Frame::Impl | Frame::Trait));
         let end = self.extent_end(k);
         let item_span = self.span(start_tok..end);
-        let name_at = |x: &Self, at: usize| x.ident(at).map(|n| (n.to_owned(), x.tok(at).map_or(0..0, Token::span)));
+        let name_at = |x: &Self, at: usize| x.ident(at).map(|n| (Name::from(n), x.tok(at).map_or(0..0, Token::span)));
         let named = match keyword.as_str() {
             "fn" | "struct" | "enum" | "trait" | "type" => name_at(self, k + 1),
             "union" if self.ident(k + 1).is_some() && self.open(k + 2, b'{') => name_at(self, k + 1),
@@ -602,7 +602,7 @@ impl Extractor<'_> {
 
     /// `mod name;` or `mod name { .. }`.
     fn module(&mut self, k: usize, vis: Visibility, start_tok: usize) -> Option<usize> {
-        let name = self.ident(k + 1)?.to_owned();
+        let name = Name::from(self.ident(k + 1)?);
         let path_attr = self.attrs.iter().find_map(|a| a.path.clone());
         let head = self.span(k..k + 2);
         // Modules nested deeper than any real code are read as blocks: their
@@ -645,8 +645,8 @@ impl Extractor<'_> {
         let end = self.extent_end(k);
         let item_span = self.span(start_tok..end);
         self.finish_attrs(None, item_span.clone());
-        let Some(name) = self.ident(k + 2).map(str::to_owned) else { return end };
-        let alias = if self.is_ident(k + 3, "as") { self.ident(k + 4).map(str::to_owned) } else { None };
+        let Some(name) = self.ident(k + 2).map(Name::from) else { return end };
+        let alias = if self.is_ident(k + 3, "as") { self.ident(k + 4).map(Name::from) } else { None };
         let span = self.tok(k + 2).map_or(0..0, Token::span);
         let alias = alias.unwrap_or_else(|| name.clone());
         self.body().uses.push(UseDef {
@@ -682,7 +682,7 @@ impl Extractor<'_> {
         &mut self,
         mut j: usize,
         end: usize,
-        prefix: &mut Vec<String>,
+        prefix: &mut Vec<Name>,
         start: Option<usize>,
         ctx: &UseLeafCtx,
         depth: usize,
@@ -692,7 +692,7 @@ impl Extractor<'_> {
         }
         let pushed = prefix.len();
         let mut begin = start;
-        let finish = |x: &mut Self, path: Vec<String>, target: UseTarget, at: Range<usize>, begin: Option<usize>| {
+        let finish = |x: &mut Self, path: Vec<Name>, target: UseTarget, at: Range<usize>, begin: Option<usize>| {
             let span = begin.unwrap_or(at.start)..at.end;
             x.body().uses.push(UseDef {
                 path,
@@ -728,7 +728,7 @@ impl Extractor<'_> {
                 finish(self, prefix.clone(), UseTarget::Glob, at, begin);
                 break j + 1;
             }
-            let Some(name) = self.ident(j).map(str::to_owned) else { break j };
+            let Some(name) = self.ident(j).map(Name::from) else { break j };
             let at = self.tok(j).map_or(0..0, Token::span);
             if self.path_sep(j + 1) {
                 begin = begin.or(Some(at.start));
@@ -736,7 +736,7 @@ impl Extractor<'_> {
                 j += 3;
                 continue;
             }
-            let rename = if self.is_ident(j + 1, "as") { self.ident(j + 2).map(str::to_owned) } else { None };
+            let rename = if self.is_ident(j + 1, "as") { self.ident(j + 2).map(Name::from) } else { None };
             let mut path = prefix.clone();
             let bound = if name == "self" { prefix.last().cloned().unwrap_or_default() } else { name.clone() };
             if name != "self" {
@@ -754,7 +754,7 @@ impl Extractor<'_> {
     fn path_ref(&mut self, i: usize) -> usize {
         let global = self.path_sep(i);
         let first = if global { i + 2 } else { i };
-        let Some(head) = self.ident(first).map(str::to_owned) else { return i + 1 };
+        let Some(head) = self.ident(first).map(Name::from) else { return i + 1 };
         // `$crate::x` is a macro's own crate; `x.y` a field or method.
         if !global && i > 0 && (self.punct(i - 1, b'$') || self.punct(i - 1, b'.')) {
             return i + 1;
@@ -765,7 +765,7 @@ impl Extractor<'_> {
         let mut j = first + 1;
         while self.path_sep(j) {
             let Some(next) = self.ident(j + 2) else { break };
-            segments.push(next.to_owned());
+            segments.push(Name::from(next));
             end = self.tok(j + 2).map_or(end, |t| t.span().end);
             j += 3;
         }
@@ -848,7 +848,7 @@ struct UseLeafCtx {
 
 /// Keywords that start a path without naming an item there (`self::`,
 /// `crate::` and `super::` do name modules and are kept).
-fn is_keyword(first: Option<&String>) -> bool {
+fn is_keyword(first: Option<&Name>) -> bool {
     const KEYWORDS: &[&str] = &[
         "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for",
         "if", "impl", "in", "let", "loop", "match", "move", "mut", "pub", "ref", "return", "static", "struct", "trait",

@@ -28,8 +28,8 @@ use crate::index::{FileData, Sources};
 
 use super::{behind_crossing, broken_uses, crossing, definition, gate_text, Kind, Report, Trees};
 use crate::parse::items::{
-    ns, Cfg, Conversion, GatedLocal, Hint, ItemDef, MacroCall, MacroRule, MemberKind, MethodCall, PathRef, TyPath,
-    ELEMENT_GETTERS, ELEMENT_ITERS, LOCK_METHODS, MAP_VALUES,
+    ns, Cfg, Conversion, GatedLocal, Hint, ItemDef, MacroCall, MacroRule, MemberKind, MethodCall, Name, PathRef,
+    TyPath, ELEMENT_GETTERS, ELEMENT_ITERS, LOCK_METHODS, MAP_VALUES,
 };
 
 /// The files are checked in this many parts, each by one fork of the
@@ -369,7 +369,7 @@ fn path_ref(report: &Report<'_, '_>, m: ModId, r: &PathRef, ctx: Ctx) -> Option<
 
 /// A path's first segment when it is a name looked up in scope: not after a
 /// leading `::`, and not `crate`, `self`, `super`, `Self` or `$crate`.
-fn scope_name(r: &PathRef) -> Option<&String> {
+fn scope_name(r: &PathRef) -> Option<&Name> {
     let head = r.segments.first()?;
     (!r.global && !matches!(head.as_str(), "crate" | "self" | "super" | "Self" | "$crate")).then_some(head)
 }
@@ -406,7 +406,7 @@ fn expansion(
         let in_macro_crate;
         let (from, expanded) = match written.segments.split_first() {
             Some((head, rest)) if head == "$crate" => {
-                let segments = std::iter::once("crate".to_owned()).chain(rest.iter().cloned()).collect();
+                let segments = std::iter::once(Name::const_new("crate")).chain(rest.iter().cloned()).collect();
                 in_macro_crate = PathRef { segments, ..written.clone() };
                 (def_m, &in_macro_crate)
             }
@@ -792,7 +792,7 @@ fn method_call(report: &Report<'_, '_>, m: ModId, call: &MethodCall, reach: &[Ve
     // Only through `Deref`: that impl must be in the build.
     if let (false, Some(owner), false) = (known, owner, call.field) {
         if through_deref() {
-            return unimplemented(report, owner, &["Deref".to_owned()], &call.span, ctx);
+            return unimplemented(report, owner, &[Name::const_new("Deref")], &call.span, ctx);
         }
     }
     let candidates = if known { by_argument(report, m, call, own) } else { by_name() };
@@ -858,7 +858,7 @@ fn std_needs(report: &Report<'_, '_>, m: ModId, call: &MethodCall) -> Option<Dia
     let (_, _, key, traits) = needs.find(|(types, ..)| types.contains(&collection.as_str()))?;
     let of = if *key { ty.arg.as_deref()? } else { ty.ok.as_deref()? };
     let owner = resolver.type_in(written_in, of, None, view)?;
-    traits.iter().find_map(|t| unimplemented(report, owner, &[(*t).to_owned()], &call.span, ctx))
+    traits.iter().find_map(|t| unimplemented(report, owner, &[Name::from(*t)], &call.span, ctx))
 }
 
 /// `dirs.push(Box::new(Ldap { .. }))` into a `Vec<Box<dyn Directory>>`:
@@ -891,13 +891,13 @@ const STD_FIELDS: &[&str] = &["start", "end", "status", "stdout", "stderr"];
 fn unimplemented(
     report: &Report<'_, '_>,
     owner: Res,
-    traits: &[String],
+    traits: &[Name],
     span: &Range<usize>,
     ctx: Ctx,
 ) -> Option<Diagnostic> {
     let (inputs, resolver) = (report.inputs, report.resolver);
     let view = resolver.view_of(ctx);
-    let impls: Vec<&(String, ModId, Range<usize>)> =
+    let impls: Vec<&(Name, ModId, Range<usize>)> =
         resolver.trait_impls(owner).iter().filter(|(name, ..)| traits.contains(name)).collect();
     let &&(ref name, module, ref place) = impls.first()?;
     if impls.iter().any(|(_, m, span)| resolver.holds(view, resolver.ctx_at(*m, span))) {
@@ -950,7 +950,7 @@ fn conversion(report: &Report<'_, '_>, m: ModId, conversion: &Conversion) -> Opt
                     return unimplemented(
                         report,
                         target,
-                        &[format!("From<{}>", ty.segments.last()?)],
+                        &[compact_str::format_compact!("From<{}>", ty.segments.last()?)],
                         &conversion.span,
                         ctx,
                     )
@@ -962,7 +962,7 @@ fn conversion(report: &Report<'_, '_>, m: ModId, conversion: &Conversion) -> Opt
     if from == target {
         return None;
     }
-    let name = format!("From<{}>", resolver.item(fm, fi)?.name);
+    let name = compact_str::format_compact!("From<{}>", resolver.item(fm, fi)?.name);
     unimplemented(report, target, &[name], &conversion.span, ctx)
 }
 

@@ -269,7 +269,7 @@ fn chain(report: &Report<'_, '_>, written: &str, found: &Resolved) -> Option<Str
         .and_then(|m| tree.modules.get(m.root))
         .map_or_else(
             || "crate".to_owned(),
-            |r| if r.name.is_empty() { report.data.rel.clone() } else { r.name.clone() },
+            |r| if r.name.is_empty() { report.data.rel.clone() } else { r.name.to_string() },
         );
     let mut parts = vec![start, written.to_owned()];
     for hop in foreign {

@@ -456,7 +456,7 @@ fn gated_modules(ws: &Workspace, rel: &str, text: &str) -> Vec<GatedModule> {
         for m in &body.mods {
             if let Some(inner) = &m.inline {
                 let mut path = inline.clone();
-                path.push(m.name.clone());
+                path.push(m.name.to_string());
                 stack.push((inner, path));
                 continue;
             }
@@ -471,7 +471,7 @@ fn gated_modules(ws: &Workspace, rel: &str, text: &str) -> Vec<GatedModule> {
                 .find_map(|(_, cfg)| required_features(cfg).into_iter().next());
             let Some(feature) = feature else { continue };
             if let Some(glob) = module_path(ws, rel, &inline, &m.name) {
-                out.push(GatedModule { glob, name: m.name.clone(), feature, declared_in: rel.to_owned() });
+                out.push(GatedModule { glob, name: m.name.to_string(), feature, declared_in: rel.to_owned() });
             }
         }
     }
