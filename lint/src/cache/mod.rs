@@ -173,6 +173,28 @@ pub struct Cache {
     entries: HashMap<String, CacheEntry>,
     /// The size of the stored cache.
     stored: u64,
+    /// The stored cache, being read on another thread.
+    prefetch: Option<Prefetch>,
+}
+
+/// The stored cache of a workspace, read and decoded on a thread of its own
+/// from the start of a run: the run needs its manifests to know the key the
+/// cache must have, and meanwhile the cache's reading (tens of megabytes on
+/// a large workspace) costs it nothing. Entries of another key are dropped
+/// when the run takes them ([`Cache::read`]).
+#[derive(Debug)]
+pub struct Prefetch(std::thread::JoinHandle<Option<Read>>);
+
+/// The entries of a stored cache, the key they were stored under, and the
+/// size of the file.
+type Read = (u64, HashMap<String, CacheEntry>, u64);
+
+impl Prefetch {
+    /// Starts reading the cache of the workspace at `root`, if it has one.
+    pub fn start(root: &Path) -> Option<Prefetch> {
+        let path = location(root)?;
+        std::thread::Builder::new().name("cache".into()).spawn(move || read_any(&path)).ok().map(Prefetch)
+    }
 }
 
 /// How much of a file's index data a run needs.
@@ -187,15 +209,22 @@ pub enum Need {
 
 impl Cache {
     /// The cache of the workspace at `root` for `key`, its entries not read
-    /// yet ([`Cache::read`]).
-    pub fn unread(root: &Path, key: u64) -> Cache {
-        Cache { path: location(root), key, entries: HashMap::new(), stored: 0 }
+    /// yet ([`Cache::read`]), or being read by `prefetch`.
+    pub fn unread(root: &Path, key: u64, prefetch: Option<Prefetch>) -> Cache {
+        Cache { path: location(root), key, entries: HashMap::new(), stored: 0, prefetch }
     }
 
     /// Reads the stored entries: none when there are none, they are of
     /// another key, or they cannot be read.
     pub fn read(&mut self) {
-        (self.entries, self.stored) = self.path.as_deref().map(|p| read(p, self.key)).unwrap_or_default();
+        let read = match self.prefetch.take() {
+            Some(Prefetch(reading)) => reading.join().ok().flatten(),
+            None => self.path.as_deref().and_then(read_any),
+        };
+        (self.entries, self.stored) = match read {
+            Some((key, entries, stored)) if key == self.key => (entries, stored),
+            _ => (HashMap::new(), 0),
+        };
     }
 
     /// The stored index data of a file, with its encoded bodies when the run
@@ -358,18 +387,15 @@ fn prune(dir: &Path, current: &Path) {
     }
 }
 
-/// The entries stored at `path` for `key`, and the size of the file; none
+/// The entries stored at `path`, their key and the size of the file; none
 /// when anything is amiss.
-fn read(path: &Path, key: u64) -> (HashMap<String, CacheEntry>, u64) {
-    let Ok(bytes) = std::fs::read(path) else { return (HashMap::new(), 0) };
-    let bytes = Arc::new(bytes);
-    let Ok(stored) = postcard::from_bytes::<Stored<'_>>(&bytes) else { return (HashMap::new(), 0) };
-    if stored.format != FORMAT || stored.key != key || stored.checksum != hash(stored.entries) {
-        return (HashMap::new(), 0);
+fn read_any(path: &Path) -> Option<Read> {
+    let bytes = Arc::new(std::fs::read(path).ok()?);
+    let stored = postcard::from_bytes::<Stored<'_>>(&bytes).ok()?;
+    if stored.format != FORMAT || stored.checksum != hash(stored.entries) {
+        return None;
     }
-    let Ok(views) = postcard::from_bytes::<Vec<(String, StoredEntry<'_>)>>(stored.entries) else {
-        return (HashMap::new(), 0);
-    };
+    let views = postcard::from_bytes::<Vec<(String, StoredEntry<'_>)>>(stored.entries).ok()?;
     // A blob is the range of the bytes read that it was decoded from.
     let base = bytes.as_ptr() as usize;
     let blob = |part: &[u8]| {
@@ -381,7 +407,7 @@ fn read(path: &Path, key: u64) -> (HashMap<String, CacheEntry>, u64) {
     for (rel, v) in views {
         let (outline, bodies) = (v.outline.map(blob), v.bodies.map(blob));
         if matches!(outline, Some(None)) || matches!(bodies, Some(None)) {
-            return (HashMap::new(), 0);
+            return None;
         }
         let entry = CacheEntry {
             len: v.len,
@@ -395,7 +421,17 @@ fn read(path: &Path, key: u64) -> (HashMap<String, CacheEntry>, u64) {
         };
         entries.insert(rel, entry);
     }
-    (entries, bytes.len() as u64)
+    Some((stored.key, entries, bytes.len() as u64))
+}
+
+/// The entries stored at `path` for `key`, and the size of the file; none
+/// when anything is amiss.
+#[cfg(test)]
+fn read(path: &Path, key: u64) -> (HashMap<String, CacheEntry>, u64) {
+    match read_any(path) {
+        Some((stored, entries, len)) if stored == key => (entries, len),
+        _ => (HashMap::new(), 0),
+    }
 }
 
 /// The hash of a file's content.
@@ -486,12 +522,12 @@ mod tests {
     }
 
     fn at(root: &Path, key: u64) -> Cache {
-        Cache { path: Some(root.join("index.bin")), key, entries: HashMap::new(), stored: 0 }
+        Cache { path: Some(root.join("index.bin")), key, entries: HashMap::new(), stored: 0, prefetch: None }
     }
 
     fn reload(root: &Path, key: u64) -> Cache {
         let (entries, stored) = read(&root.join("index.bin"), key);
-        Cache { path: None, key, entries, stored }
+        Cache { path: None, key, entries, stored, prefetch: None }
     }
 
     #[test]
@@ -580,6 +616,30 @@ mod tests {
         let cache = reload(dir.path(), 7);
         assert!(cache.unchanged(&file("a.rs", 3, now)).is_none());
         assert!(cache.same_content("a.rs", 42).is_some());
+    }
+
+    #[test]
+    fn a_cache_read_beside_the_run_gives_the_entries_of_its_key_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("Cargo.toml"), "[workspace]\n").unwrap();
+        std::fs::create_dir_all(root.join("target")).unwrap();
+        std::fs::write(root.join("target/CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55\n").unwrap();
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        Cache::unread(root, 7, None).save(&mut [entry(&file("a.rs", 3, old), 42)], SystemTime::now()).unwrap();
+        assert!(root.join("target/corefence/index.bin").is_file());
+        let mut same = Cache::unread(root, 7, Prefetch::start(root));
+        same.read();
+        assert_eq!(same.same_content("a.rs", 42).map(|e| e.len), Some(3));
+        // The manifests changed since: the entries are of another key.
+        let mut other = Cache::unread(root, 8, Prefetch::start(root));
+        other.read();
+        assert!(other.same_content("a.rs", 42).is_none());
+        // Nothing stored yet: nothing read, and no error.
+        std::fs::remove_file(root.join("target/corefence/index.bin")).unwrap();
+        let mut none = Cache::unread(root, 7, Prefetch::start(root));
+        none.read();
+        assert!(none.entries.is_empty());
     }
 
     #[test]

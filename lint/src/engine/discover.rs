@@ -86,7 +86,7 @@ pub(super) fn load_config(
 
 /// The files of the working tree: the walk, plus files git tracks that an
 /// ignore rule hides from it (a commit carries them all the same).
-pub(super) fn walked_files(root: &Path, jobs: usize, checked: &(dyn Fn(&str) -> bool + Sync)) -> Discovered {
+fn walked_files(root: &Path, jobs: usize, checked: &(dyn Fn(&str) -> bool + Sync)) -> Discovered {
     // git lists the tracked files while the walk runs: it waits on its own process.
     let (mut found, tracked) = std::thread::scope(|s| {
         let tracked = s.spawn(|| crate::git::tracked(root));
@@ -125,13 +125,25 @@ pub(super) fn unsaved(
     (!inside.is_empty()).then_some(inside)
 }
 
+/// The files a run checks: git's index with `--staged` (`staged`), else the
+/// walk's, with an editor's `unsaved` buffers.
+pub(super) fn files(
+    root: &Path,
+    staged: Option<&crate::git::StagedView>,
+    unsaved: Option<&std::collections::BTreeMap<String, Vec<u8>>>,
+    jobs: usize,
+    checked: &(dyn Fn(&str) -> bool + Sync),
+) -> Discovered {
+    match staged {
+        Some(view) => index_files(root, view, checked),
+        None => with_unsaved(walked_files(root, jobs, checked), unsaved),
+    }
+}
+
 /// The walk's files, with the size of the unsaved buffers among them and no
 /// stamp (their content is not the file's on disk). A buffer of a file the
 /// walk did not find (ignored, or not saved yet) adds nothing.
-pub(super) fn with_unsaved(
-    mut found: Discovered,
-    unsaved: Option<&std::collections::BTreeMap<String, Vec<u8>>>,
-) -> Discovered {
+fn with_unsaved(mut found: Discovered, unsaved: Option<&std::collections::BTreeMap<String, Vec<u8>>>) -> Discovered {
     for entry in &mut found.files {
         if let Some(bytes) = unsaved.and_then(|u| u.get(&entry.rel)) {
             entry.len = bytes.len() as u64;
@@ -142,11 +154,7 @@ pub(super) fn with_unsaved(
 }
 
 /// The files of git's index, for `--staged`: exactly what a commit would hold.
-pub(super) fn index_files(
-    root: &Path,
-    view: &crate::git::StagedView,
-    checked: &(dyn Fn(&str) -> bool + Sync),
-) -> Discovered {
+fn index_files(root: &Path, view: &crate::git::StagedView, checked: &(dyn Fn(&str) -> bool + Sync)) -> Discovered {
     let files = view
         .files
         .iter()

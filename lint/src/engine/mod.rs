@@ -40,7 +40,7 @@ use crate::license::expr::LicenseExpr;
 use crate::prefilter;
 use crate::suppress;
 use crate::workspace::Workspace;
-use discover::{absolute, index_files, load_config, origin, walked_files};
+use discover::{absolute, load_config, origin};
 use scope::Scope;
 
 /// Stack size of the worker threads (reserved, not used: a parse that needs
@@ -212,12 +212,11 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     // Files in memory are never written: `--fix` only shows what it would do.
     let fix = if in_memory { options.fix.map(|mode| FixMode { dry_run: true, ..mode }) } else { options.fix };
     let caching = options.cache && fix.is_none() && !options.collect_facts && !in_memory;
+    // Read beside the walk and the manifests, which tell the key it must have.
+    let prefetch = caching.then(|| crate::cache::Prefetch::start(&root.dir)).flatten();
     // Size and stamp matter only for the files that are checked.
     let checked = |rel: &str| files::is_checked(&config, rel);
-    let found = match &staged {
-        Some(view) => index_files(&root.dir, view, &checked),
-        None => discover::with_unsaved(walked_files(&root.dir, jobs, &checked), unsaved.as_ref()),
-    };
+    let found = discover::files(&root.dir, staged.as_ref(), unsaved.as_ref(), jobs, &checked);
     clock.lap("discover files");
     let ws = Workspace::from_files(&root.dir, found, &|f| read_rel(&f.rel));
     let reported_staged = staged.as_ref().filter(|_| options.staged).map(|v| v.staged.as_slice());
@@ -225,7 +224,7 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let reuse_toml = read_rel("REUSE.toml");
     let mut cache = caching.then(|| {
         let key = cache_key(options, &config, &ws, &read_rel, reuse_toml.as_deref().unwrap_or_default());
-        crate::cache::Cache::unread(&root.dir, key)
+        crate::cache::Cache::unread(&root.dir, key, prefetch)
     });
     let mut diagnostics = ws.diagnostics.clone();
     let editions = EditionMap::new(&config, &ws);
@@ -234,10 +233,11 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let sources = Sources::new(&root.dir, overlay);
     // A full run's findings are kept for a run on the same files.
     let replay = cache.as_ref().filter(|_| overlay.is_none()).and_then(|c| replay_key(c, &ws, &checked, started));
+    clock.lap("manifests");
     let replayed = replay.as_ref().and_then(|(index, digest)| replay::load(index, *digest, &sources));
     cache.as_mut().filter(|_| replayed.is_none()).into_iter().for_each(crate::cache::Cache::read);
     let (words, keep, to_read) = words(options, (&config, &ws, &editions), &scope, cache.as_ref());
-    clock.lap("manifests, cache");
+    clock.lap("cache read");
     let shared = shared::Shared {
         config: &config,
         ws: &ws,
