@@ -212,15 +212,17 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     // Files in memory are never written: `--fix` only shows what it would do.
     let fix = if in_memory { options.fix.map(|mode| FixMode { dry_run: true, ..mode }) } else { options.fix };
     let caching = options.cache && fix.is_none() && !options.collect_facts && !in_memory;
-    // Read beside the walk and the manifests, which tell the key it must have.
-    let prefetch = caching.then(|| crate::cache::Prefetch::start(&root.dir)).flatten();
+    let reported_staged = staged.as_ref().filter(|_| options.staged).map(|v| v.staged.as_slice());
+    let scope = Scope::new(options, &start, &root, reported_staged);
+    // A run on a few files (the hook's, the editor's) reads the cache beside
+    // the walk and the manifests, which tell the key it must have. A whole
+    // run mostly replays its last findings and never needs the entries.
+    let prefetch = (caching && !scope.everything()).then(|| crate::cache::Prefetch::start(&root.dir)).flatten();
     // Size and stamp matter only for the files that are checked.
     let checked = |rel: &str| files::is_checked(&config, rel);
     let found = discover::files(&root.dir, staged.as_ref(), unsaved.as_ref(), jobs, &checked);
     clock.lap("discover files");
     let ws = Workspace::from_files(&root.dir, found, &|f| read_rel(&f.rel));
-    let reported_staged = staged.as_ref().filter(|_| options.staged).map(|v| v.staged.as_slice());
-    let scope = Scope::new(options, &start, &root, reported_staged);
     let reuse_toml = read_rel("REUSE.toml");
     let mut cache = caching.then(|| {
         let key = cache_key(options, &config, &ws, &read_rel, reuse_toml.as_deref().unwrap_or_default());
