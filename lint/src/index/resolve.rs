@@ -36,6 +36,8 @@ use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::groups::Groups;
 use super::modtree::{Gate, Inputs, ModId, ModTree, Need};
 use crate::config::EditionId;
@@ -295,6 +297,37 @@ impl<'a> Index<'a> {
     pub fn item(&self, m: ModId, index: usize) -> Option<&'a ItemDef> {
         self.body(m)?.items.get(index)
     }
+
+    /// The variants, fields and trait items of the definitions, and the
+    /// traits each type derives.
+    fn defined_members(&self) -> (Vec<MemberInfo<'a>>, TraitImpls) {
+        let mut members = Vec::new();
+        let mut trait_impls: TraitImpls = HashMap::default();
+        for (id, _) in self.tree.modules.iter().enumerate() {
+            let Some(body) = self.body(id) else { continue };
+            for (i, item) in body.items.iter().enumerate() {
+                for (name, span) in &item.derives {
+                    trait_impls.entry(Res::Item(id, i)).or_default().push((name.clone(), id, span.clone()));
+                }
+                for m in &item.members {
+                    let info = |member, owner| MemberInfo {
+                        module: id,
+                        member,
+                        owner: Some(owner),
+                        of_trait: None,
+                        trait_name: None,
+                        trait_arg: None,
+                        via: None,
+                    };
+                    let variant = Res::Member(members.len());
+                    members.push(info(m, Res::Item(id, i)));
+                    // A struct or tuple variant's fields belong to the variant.
+                    members.extend(m.fields.iter().map(|f| info(f, variant)));
+                }
+            }
+        }
+        (members, trait_impls)
+    }
 }
 
 impl<'a> Collected<'a> {
@@ -388,6 +421,7 @@ impl<'a> Resolver<'a> {
         // Per module, its items' indices sorted by name: one allocation a
         // module, and the items of one name next to each other.
         index.item_names = (0..tree.modules.len())
+            .into_par_iter()
             .map(|m| {
                 let items = index.body(m).map_or(&[][..], |b| b.items.as_slice());
                 let mut sorted: Vec<usize> = (0..items.len()).collect();
@@ -441,35 +475,13 @@ impl<'a> Resolver<'a> {
     /// Variants, fields and trait items from the definitions; associated
     /// items from every impl block whose self type resolves.
     fn collect_members(&self) -> Collected<'a> {
-        let mut members = Vec::new();
         let mut provided = Vec::new();
-        let mut trait_impls: TraitImpls = HashMap::default();
         let mut blankets = Vec::new();
         let mut foreign: HashMap<Name, Vec<usize>> = HashMap::default();
-        let headers = self.impl_headers();
-        for (id, _) in self.tree.modules.iter().enumerate() {
-            let Some(body) = self.body(id) else { continue };
-            for (i, item) in body.items.iter().enumerate() {
-                for (name, span) in &item.derives {
-                    trait_impls.entry(Res::Item(id, i)).or_default().push((name.clone(), id, span.clone()));
-                }
-                for m in &item.members {
-                    let info = |member, owner| MemberInfo {
-                        module: id,
-                        member,
-                        owner: Some(owner),
-                        of_trait: None,
-                        trait_name: None,
-                        trait_arg: None,
-                        via: None,
-                    };
-                    let variant = Res::Member(members.len());
-                    members.push(info(m, Res::Item(id, i)));
-                    // A struct or tuple variant's fields belong to the variant.
-                    members.extend(m.fields.iter().map(|f| info(f, variant)));
-                }
-            }
-        }
+        // The definitions' members need no lookup: gathered on one thread
+        // while the impl blocks' headers are resolved on the others.
+        let index: &Index<'a> = &self.index;
+        let (headers, (mut members, mut trait_impls)) = self.impl_headers(|| index.defined_members());
         for (m, imp, (owner, of_trait)) in headers {
             let trait_name = imp.trait_path.as_ref().and_then(|t| t.segments.last()).map(Name::as_str);
             if let (Some(owner), Some(name)) = (owner, trait_name) {
@@ -532,41 +544,44 @@ impl<'a> Resolver<'a> {
 
     /// Every impl block with its module, and what its self type and its
     /// trait resolve to: resolved in fixed parts on every thread, each part
-    /// with its own fork, whose finished lookups this resolver then knows.
-    fn impl_headers(&self) -> Vec<(ModId, &'a ImplDef, Header)> {
-        use rayon::prelude::*;
+    /// with its own fork, whose finished lookups this resolver then knows;
+    /// and `beside`, run meanwhile.
+    fn impl_headers<R: Send>(&self, beside: impl FnOnce() -> R + Send) -> (Vec<(ModId, &'a ImplDef, Header)>, R) {
         let tree: &'a ModTree = self.tree;
         let impls: Vec<(ModId, &'a ImplDef)> = (self.inputs.files.iter().enumerate())
             .flat_map(|(file, data)| data.syntax.impls.iter().map(move |imp| (file, imp)))
             .filter_map(|(file, imp)| Some((tree.module_of(file, &imp.module)?, imp)))
             .collect();
         let forks = self.forks();
-        let parts: Vec<(Vec<Header>, Memos)> = impls
-            .par_chunks(impls.len().div_ceil(HEADER_PARTS).max(MIN_HEADERS_PER_PART))
-            .map(|part| {
-                let fork = forks.fork();
-                let headers = part
-                    .iter()
-                    .map(|&(m, imp)| {
-                        let owner = imp.self_ty.as_ref().and_then(|t| fork.type_res(m, t, None));
-                        let of_trait = imp
-                            .trait_path
-                            .as_ref()
-                            .and_then(|t| fork.resolve(m, &t.segments, t.global, ns::TYPE, View::Any))
-                            .map(|r| r.res);
-                        (owner, of_trait)
-                    })
-                    .collect();
-                (headers, fork.memo.into_inner())
-            })
-            .collect();
+        let resolve = || -> Vec<(Vec<Header>, Memos)> {
+            impls
+                .par_chunks(impls.len().div_ceil(HEADER_PARTS).max(MIN_HEADERS_PER_PART))
+                .map(|part| {
+                    let fork = forks.fork();
+                    let headers = part
+                        .iter()
+                        .map(|&(m, imp)| {
+                            let owner = imp.self_ty.as_ref().and_then(|t| fork.type_res(m, t, None));
+                            let of_trait = imp
+                                .trait_path
+                                .as_ref()
+                                .and_then(|t| fork.resolve(m, &t.segments, t.global, ns::TYPE, View::Any))
+                                .map(|r| r.res);
+                            (owner, of_trait)
+                        })
+                        .collect();
+                    (headers, fork.memo.into_inner())
+                })
+                .collect()
+        };
+        let (parts, other) = rayon::join(resolve, beside);
         let mut resolved = Vec::with_capacity(impls.len());
         let mut memo = self.memo.borrow_mut();
         for (part, found) in parts {
             resolved.extend(part);
             absorb(&mut memo, found);
         }
-        impls.into_iter().zip(resolved).map(|((m, imp), header)| (m, imp, header)).collect()
+        (impls.into_iter().zip(resolved).map(|((m, imp), header)| (m, imp, header)).collect(), other)
     }
 
     /// Under what name [`Self::foreign_members`] keeps the items of an impl
