@@ -495,7 +495,7 @@ impl Found {
         let (tree, resolver) = (judge.tree, judge.resolver);
         for (file, data) in judge.inputs.files.iter().enumerate() {
             let syntax = &data.syntax;
-            let asks = |bounds: &[crate::parse::items::Name]| bounds.iter().any(|b| self.traits.contains(b));
+            let asks = |bounds: &[Name]| bounds.iter().any(|b| self.traits.contains(b));
             let spans: HashSet<&std::ops::Range<usize>> = (syntax.gated_signatures.iter().map(|g| &g.name))
                 .chain(syntax.bounded_fns.iter().filter(|(_, b)| b.iter().any(|b| asks(b))).map(|(s, _)| s))
                 .chain(syntax.bounded_params.iter().filter(|(_, b)| b.iter().any(|b| asks(b))).map(|(s, _)| s))

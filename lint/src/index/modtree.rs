@@ -16,7 +16,7 @@ use std::ops::Range;
 use super::FileData;
 use crate::config::{Config, EditionId};
 use crate::edition::EditionMap;
-use crate::parse::items::{Cfg, ModDecl, ModuleBody, Visibility};
+use crate::parse::items::{Cfg, ModDecl, ModuleBody, Name, Visibility};
 use crate::workspace::Workspace;
 
 /// Index of a module in [`ModTree::modules`].
@@ -26,7 +26,7 @@ pub type ModId = usize;
 #[derive(Debug, Clone)]
 pub struct Module {
     /// Its name (the target's name for a root).
-    pub name: crate::parse::items::Name,
+    pub name: Name,
     /// The enclosing module.
     pub parent: Option<ModId>,
     /// The root of its target.
@@ -38,7 +38,7 @@ pub struct Module {
     /// The inline modules to enter within the file.
     pub body: Vec<usize>,
     /// Child modules by name.
-    pub children: Vec<(crate::parse::items::Name, ModId)>,
+    pub children: Vec<(Name, ModId)>,
     /// Its edition for boundary purposes.
     pub edition: EditionId,
     /// What its declaration's `#[cfg]` (and its file's `#![cfg]`) require:
@@ -558,7 +558,7 @@ impl ModTree {
         self.push_child(
             id,
             Module {
-                name: crate::parse::items::Name::default(),
+                name: Name::default(),
                 parent: Some(id),
                 body: path,
                 children: Vec::new(),

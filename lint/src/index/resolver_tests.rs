@@ -10,7 +10,7 @@ use super::resolve::{Res, Resolved, Resolver, View};
 use super::FileData;
 use crate::config::Config;
 use crate::edition::EditionMap;
-use crate::parse::items::ns;
+use crate::parse::items::{ns, Name};
 use crate::workspace::Workspace;
 
 const CONFIG: &str = r#"
@@ -133,7 +133,7 @@ impl Probe<'_> {
             Some(rest) => (true, rest),
             None => (false, path),
         };
-        let segments: Vec<crate::parse::items::Name> = path.split("::").map(Into::into).collect();
+        let segments: Vec<Name> = path.split("::").map(Into::into).collect();
         self.resolver.resolve(from, &segments, global, ns, view)
     }
 
