@@ -20,7 +20,7 @@ pub fn memory_workspace(texts: &BTreeMap<String, String>) -> Workspace {
         .iter()
         .map(|(rel, text)| FileEntry { rel: rel.clone(), abs: root.join(rel), len: text.len() as u64, stamp: None })
         .collect();
-    let found = Discovered { files: entries, diagnostics: Vec::new(), links: Vec::new() };
+    let found = Discovered { files: entries, ..Discovered::default() };
     let read = |f: &FileEntry| {
         texts.get(&f.rel).map(|t| t.clone().into_bytes()).ok_or_else(|| std::io::ErrorKind::NotFound.into())
     };

@@ -119,6 +119,44 @@ pub(crate) fn with_old_files(root: &Path) {
     age(root, &walk(root));
 }
 
+/// Sets the modification time of `root` and every folder below it an hour
+/// back, so that the listing of the walk may trust them.
+fn age_folders(root: &Path) {
+    let old = SystemTime::now() - Duration::from_hours(1);
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                folders.push(entry.path());
+            }
+        }
+        std::fs::File::open(&folder).unwrap().set_modified(old).unwrap();
+    }
+}
+
+/// The walk's listing is kept between runs, and a file added since is
+/// found all the same: its folder changed.
+#[test]
+fn a_kept_listing_still_finds_a_file_added_since() {
+    let (_dir, root) = workspace();
+    std::fs::create_dir_all(root.join("target/corefence")).unwrap();
+    age_folders(&root);
+    let before = findings(&check(&root, &[], true));
+    assert!(root.join("target/corefence/index-listing.bin").is_file(), "a walk of settled folders is kept");
+    assert_eq!(findings(&check(&root, &[APP], true)), findings(&check(&root, &[APP], false)));
+    // A new module importing enterprise code through the re-export, and
+    // its `mod` appended to the app in place.
+    std::fs::write(root.join("crates/acme-app/src/extra.rs"), "pub use acme_api::Token as Again;\n").unwrap();
+    let main = root.join("crates/acme-app/src/main.rs");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(&main, format!("{text}mod extra;\n")).unwrap();
+    let after = findings(&check(&root, &[], true));
+    assert_eq!(after, findings(&check(&root, &[], false)));
+    assert!(after.len() > before.len(), "the new file's import is found: {after:?}");
+    assert!(after.iter().any(|f| f.starts_with("crates/acme-app/src/extra.rs")), "{after:?}");
+}
+
 /// Sets the files' modification time an hour back.
 pub(crate) fn age(root: &Path, files: &[PathBuf]) {
     let old = SystemTime::now() - Duration::from_hours(1);

@@ -44,6 +44,7 @@ use crate::index::FileData;
 use crate::prefilter::Lexed;
 use crate::workspace::{FileEntry, Stamp};
 
+pub mod listing;
 pub mod replay;
 
 /// Bumped whenever what an entry means changes.
@@ -476,7 +477,7 @@ fn is_in_build_folder(path: &Path) -> bool {
 
 /// `target/corefence/index.bin` when the root has a Cargo build folder, else
 /// a file named after the root in the user's cache folder.
-fn location(root: &Path) -> Option<PathBuf> {
+pub(crate) fn location(root: &Path) -> Option<PathBuf> {
     let target = root.join("target");
     if root.join("Cargo.toml").is_file() && target.join("CACHEDIR.TAG").is_file() {
         return Some(target.join("corefence").join("index.bin"));

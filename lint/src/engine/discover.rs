@@ -84,30 +84,42 @@ pub(super) fn load_config(
     config::load_bytes(&display, bytes).map_err(|errors| Fatal::Config { root: root.dir.clone(), errors })
 }
 
-/// The files of the working tree: the walk, plus files git tracks that an
-/// ignore rule hides from it (a commit carries them all the same).
-fn walked_files(root: &Path, jobs: usize, checked: &(dyn Fn(&str) -> bool + Sync)) -> Discovered {
+/// The files of the working tree: the walk (or the listing of the last one,
+/// at `listing`, when nothing that steers it changed), plus files git
+/// tracks that an ignore rule hides from it (a commit carries them all the
+/// same).
+fn walked_files(walk: &Walk<'_>, checked: &(dyn Fn(&str) -> bool + Sync)) -> Discovered {
+    use crate::cache::listing;
+    let root = walk.root;
     // git lists the tracked files while the walk runs: it waits on its own process.
-    let (mut found, tracked) = std::thread::scope(|s| {
+    let ((mut found, answered), tracked) = std::thread::scope(|s| {
         let tracked = s.spawn(|| crate::git::tracked(root));
-        let found = crate::workspace::discover(root, jobs, checked);
+        let reused = walk.listing.as_deref().and_then(|at| listing::reuse(at, root, checked));
+        let found = reused.unwrap_or_else(|| (crate::workspace::discover(root, walk.jobs, checked), None));
         (found, tracked.join().unwrap_or_default())
     });
     // Only a tracked file the walk did not find can be one it was told to
-    // skip: git is asked which of those its ignore rules match.
+    // skip: git is asked which of those its ignore rules match, unless the
+    // listing reused holds its answer for the same files.
     let known: BTreeSet<&str> = found.files.iter().map(|f| f.rel.as_str()).collect();
     let unseen: Vec<String> = tracked.into_iter().filter(|rel| !known.contains(rel.as_str())).collect();
-    let forced = crate::git::tracked_but_ignored(root, &unseen);
-    if forced.is_empty() {
-        return found;
-    }
-    let extra: Vec<FileEntry> = forced
+    let walked = answered.is_none();
+    let ignored = match answered {
+        Some(answer) if answer.asked == unseen => answer.ignored,
+        _ => crate::git::tracked_but_ignored(root, &unseen),
+    };
+    let extra: Vec<FileEntry> = ignored
         .iter()
         .filter(|rel| !known.contains(rel.as_str()))
         .filter_map(|rel| file_entry(root, rel, checked))
         .collect();
-    found.files.extend(extra);
-    found.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    if let Some(at) = walk.listing.as_deref().filter(|_| walked) {
+        listing::save(at, root, &found, listing::Ignored { asked: unseen, ignored }, walk.started);
+    }
+    if !extra.is_empty() {
+        found.files.extend(extra);
+        found.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    }
     found
 }
 
@@ -125,18 +137,38 @@ pub(super) fn unsaved(
     (!inside.is_empty()).then_some(inside)
 }
 
+/// How the working tree is walked.
+pub(super) struct Walk<'a> {
+    /// The workspace root.
+    root: &'a Path,
+    /// Threads.
+    jobs: usize,
+    /// Where the listing of the last walk is kept, when the run caches.
+    listing: Option<PathBuf>,
+    /// When the walk began.
+    started: std::time::SystemTime,
+}
+
+impl<'a> Walk<'a> {
+    /// The walk of `root` begun at `started`, with the listing of the last
+    /// one when the run caches.
+    pub fn new(root: &'a Path, jobs: usize, caching: bool, started: std::time::SystemTime) -> Walk<'a> {
+        let listing = caching.then(|| crate::cache::location(root)).flatten();
+        Walk { root, jobs, listing: listing.as_deref().map(crate::cache::listing::location), started }
+    }
+}
+
 /// The files a run checks: git's index with `--staged` (`staged`), else the
 /// walk's, with an editor's `unsaved` buffers.
 pub(super) fn files(
-    root: &Path,
+    walk: &Walk<'_>,
     staged: Option<&crate::git::StagedView>,
     unsaved: Option<&std::collections::BTreeMap<String, Vec<u8>>>,
-    jobs: usize,
     checked: &(dyn Fn(&str) -> bool + Sync),
 ) -> Discovered {
     match staged {
-        Some(view) => index_files(root, view, checked),
-        None => with_unsaved(walked_files(root, jobs, checked), unsaved),
+        Some(view) => index_files(walk.root, view, checked),
+        None => with_unsaved(walked_files(walk, checked), unsaved),
     }
 }
 
@@ -165,7 +197,7 @@ fn index_files(root: &Path, view: &crate::git::StagedView, checked: &(dyn Fn(&st
             None => file_entry(root, rel, checked),
         })
         .collect();
-    Discovered { files, diagnostics: Vec::new(), links: Vec::new() }
+    Discovered { files, ..Discovered::default() }
 }
 
 /// A regular file of the working tree (never a link), stated when checked.

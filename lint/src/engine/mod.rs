@@ -220,7 +220,8 @@ fn run_on_pool(options: &Options, jobs: usize) -> Result<Outcome, Fatal> {
     let prefetch = (caching && !scope.everything()).then(|| crate::cache::Prefetch::start(&root.dir)).flatten();
     // Size and stamp matter only for the files that are checked.
     let checked = |rel: &str| files::is_checked(&config, rel);
-    let found = discover::files(&root.dir, staged.as_ref(), unsaved.as_ref(), jobs, &checked);
+    let walk = discover::Walk::new(&root.dir, jobs, caching, started);
+    let found = discover::files(&walk, staged.as_ref(), unsaved.as_ref(), &checked);
     clock.lap("discover files");
     let ws = Workspace::from_files(&root.dir, found, &|f| read_rel(&f.rel));
     let reuse_toml = read_rel("REUSE.toml");

@@ -70,6 +70,13 @@ pub struct Discovered {
     /// (relative to the root, `.` and `..` resolved); links that leave the
     /// root are left out.
     pub links: Vec<(String, String)>,
+    /// Every folder the walk listed, with its stamp: a folder's stamp
+    /// changes when an entry is added to it, removed or renamed, so the same
+    /// stamps mean the same files ([`crate::cache::listing`]). Empty when
+    /// the files came from elsewhere.
+    pub folders: Vec<(String, Option<Stamp>)>,
+    /// The `.git` entries and Cargo build folders the walk did not enter.
+    pub skipped: Vec<String>,
 }
 
 /// A relative path with `/` separators, whatever the platform.
@@ -97,6 +104,8 @@ fn is_build_dir(path: &Path) -> bool {
 /// Walks `root` with `jobs` threads.
 pub fn discover(root: &Path, jobs: usize, wants_meta: &(dyn Fn(&str) -> bool + Sync)) -> Discovered {
     let found = Arc::new(Mutex::new(Discovered::default()));
+    let skipped = Arc::clone(&found);
+    let top = root.to_path_buf();
     let walker = WalkBuilder::new(root)
         .hidden(false)
         // Only git's ignore rules: an `.ignore` file (ripgrep's) is not
@@ -105,9 +114,15 @@ pub fn discover(root: &Path, jobs: usize, wants_meta: &(dyn Fn(&str) -> bool + S
         .require_git(false)
         .follow_links(false)
         .threads(jobs)
-        .filter_entry(|e| {
+        .filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && (e.file_name() == ".git" || is_build_dir(e.path())))
+            let git = e.file_name() == ".git";
+            let skip = is_dir && (git || is_build_dir(e.path()));
+            if git || skip {
+                let rel = slash_path(e.path().strip_prefix(&top).unwrap_or(e.path()));
+                skipped.lock().unwrap_or_else(PoisonError::into_inner).skipped.push(rel);
+            }
+            !skip
         })
         .build_parallel();
     walker.run(|| {
@@ -115,6 +130,11 @@ pub fn discover(root: &Path, jobs: usize, wants_meta: &(dyn Fn(&str) -> bool + S
         let root = root.to_path_buf();
         Box::new(move |entry| {
             match entry {
+                Ok(e) if e.file_type().is_some_and(|t| t.is_dir()) => {
+                    let rel = slash_path(e.path().strip_prefix(&root).unwrap_or(e.path()));
+                    let stamp = e.metadata().ok().as_ref().and_then(Stamp::of);
+                    found.lock().unwrap_or_else(PoisonError::into_inner).folders.push((rel, stamp));
+                }
                 // A temporary file of corefence's own (a fix killed half-way
                 // leaves one) is never checked: it is not the user's code.
                 Ok(e) if e.file_name().to_str().is_some_and(crate::atomic::is_temp_name) => {}
@@ -152,6 +172,8 @@ pub fn discover(root: &Path, jobs: usize, wants_meta: &(dyn Fn(&str) -> bool + S
         Arc::try_unwrap(found).map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner)).unwrap_or_default();
     found.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     found.links.sort();
+    found.folders.sort_by(|a, b| a.0.cmp(&b.0));
+    found.skipped.sort();
     found
 }
 

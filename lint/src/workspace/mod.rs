@@ -155,7 +155,7 @@ impl Workspace {
         found: Discovered,
         read: &(dyn Fn(&FileEntry) -> std::io::Result<Vec<u8>> + Sync),
     ) -> Workspace {
-        let Discovered { files, mut diagnostics, links } = found;
+        let Discovered { files, mut diagnostics, links, .. } = found;
         let links = resolve_links(&files, links);
         let mut crates = Vec::new();
         let mut workspace_license = None;
