@@ -531,7 +531,7 @@ mod tests {
             workspace_roots: Vec::new(),
             root_manifest: None,
             links: std::collections::BTreeMap::new(),
-            crate_dirs: std::collections::HashMap::new(),
+            crate_dirs: foldhash::HashMap::default(),
             crate_names: std::collections::HashMap::new(),
             reach: std::sync::OnceLock::new(),
             diagnostics: Vec::new(),

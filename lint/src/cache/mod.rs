@@ -32,7 +32,7 @@
 //! the walk skips) when cargo has made one, else in the user's cache folder,
 //! where caches unused for [`PRUNE_AFTER`] are removed.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -212,7 +212,7 @@ impl Cache {
     /// The cache of the workspace at `root` for `key`, its entries not read
     /// yet ([`Cache::read`]), or being read by `prefetch`.
     pub fn unread(root: &Path, key: u64, prefetch: Option<Prefetch>) -> Cache {
-        Cache { path: location(root), key, entries: HashMap::new(), stored: 0, prefetch }
+        Cache { path: location(root), key, entries: HashMap::default(), stored: 0, prefetch }
     }
 
     /// Reads the stored entries: none when there are none, they are of
@@ -224,7 +224,7 @@ impl Cache {
         };
         (self.entries, self.stored) = match read {
             Some((key, entries, stored)) if key == self.key => (entries, stored),
-            _ => (HashMap::new(), 0),
+            _ => (HashMap::default(), 0),
         };
     }
 
@@ -404,7 +404,7 @@ fn read_any(path: &Path) -> Option<Read> {
         let range = start..start.saturating_add(part.len());
         bytes.get(range.clone()).is_some().then(|| Blob { buf: Arc::clone(&bytes), range })
     };
-    let mut entries = HashMap::with_capacity(views.len());
+    let mut entries = HashMap::with_capacity_and_hasher(views.len(), foldhash::fast::RandomState::default());
     for (rel, v) in views {
         let (outline, bodies) = (v.outline.map(blob), v.bodies.map(blob));
         if matches!(outline, Some(None)) || matches!(bodies, Some(None)) {
@@ -431,7 +431,7 @@ fn read_any(path: &Path) -> Option<Read> {
 fn read(path: &Path, key: u64) -> (HashMap<String, CacheEntry>, u64) {
     match read_any(path) {
         Some((stored, entries, len)) if stored == key => (entries, len),
-        _ => (HashMap::new(), 0),
+        _ => (HashMap::default(), 0),
     }
 }
 
@@ -523,7 +523,7 @@ mod tests {
     }
 
     fn at(root: &Path, key: u64) -> Cache {
-        Cache { path: Some(root.join("index.bin")), key, entries: HashMap::new(), stored: 0, prefetch: None }
+        Cache { path: Some(root.join("index.bin")), key, entries: HashMap::default(), stored: 0, prefetch: None }
     }
 
     fn reload(root: &Path, key: u64) -> Cache {

@@ -13,6 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use super::FileData;
 use crate::config::{Config, EditionId};
 use crate::edition::EditionMap;
@@ -377,14 +379,25 @@ impl ModTree {
                 ci.and_then(|ci| inputs.ws.crates.get(ci)).and_then(|c| inputs.config.build_only_edition(&c.name));
             only.map_or_else(Gate::default, |e| Gate { plain: Need::Edition(e), test: Need::Edition(e) })
         };
-        for (ci, c) in inputs.ws.crates.iter().enumerate() {
-            for t in &c.targets {
-                let Some(file) = inputs.file(&t.root) else { continue };
-                // A target with `required-features` exists only in builds with them on.
-                let required = Cfg::All(t.required_features.iter().cloned().map(Cfg::Feature).collect());
-                let gate = inputs.combine(inputs.requirement(Some(ci), &required), crate_gate(Some(ci)));
-                tree.add_root(inputs, shared, (Some(ci), gate), &t.kind, &t.name.replace('-', "_"), file);
-            }
+        let targets: Vec<(usize, &crate::workspace::Target)> =
+            inputs.ws.crates.iter().enumerate().flat_map(|(ci, c)| c.targets.iter().map(move |t| (ci, t))).collect();
+        // Each target's tree on its own (no target's walk reads another's),
+        // joined in the order of the targets: the same ids as one by one.
+        let trees: Vec<ModTree> = targets
+            .par_iter()
+            .map(|&(ci, t)| {
+                let mut own = ModTree::default();
+                if let Some(file) = inputs.file(&t.root) {
+                    // A target with `required-features` exists only in builds with them on.
+                    let required = Cfg::All(t.required_features.iter().cloned().map(Cfg::Feature).collect());
+                    let gate = inputs.combine(inputs.requirement(Some(ci), &required), crate_gate(Some(ci)));
+                    own.add_root(inputs, shared, (Some(ci), gate), &t.kind, &t.name.replace('-', "_"), file);
+                }
+                own
+            })
+            .collect();
+        for own in trees {
+            tree.append(own);
         }
         for (file, data) in inputs.files.iter().enumerate() {
             if !tree.file_modules.contains_key(&file) {
@@ -396,6 +409,25 @@ impl ModTree {
             }
         }
         tree
+    }
+
+    /// Adds `other`'s modules after this tree's, renumbered.
+    fn append(&mut self, other: ModTree) {
+        let (ids, pulls) = (self.modules.len(), self.pulls.len());
+        self.modules.extend(other.modules.into_iter().map(|mut m| {
+            m.parent = m.parent.map(|p| p + ids);
+            m.root += ids;
+            m.children.iter_mut().for_each(|(_, c)| *c += ids);
+            m.pull = m.pull.map(|p| p + pulls);
+            m
+        }));
+        self.targets.extend(other.targets.into_iter().map(|t| TargetRoot { root: t.root + ids, ..t }));
+        for (file, modules) in other.file_modules {
+            self.file_modules.entry(file).or_default().extend(modules.into_iter().map(|m| m + ids));
+        }
+        self.pulls.extend(other.pulls);
+        self.outside.extend(other.outside);
+        self.missing.extend(other.missing);
     }
 
     fn add_root(

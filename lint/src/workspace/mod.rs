@@ -131,7 +131,7 @@ pub struct Workspace {
     /// to the file it ends at (through chains of links).
     pub links: std::collections::BTreeMap<String, String>,
     /// Crate folders, to their index in `crates`.
-    pub crate_dirs: std::collections::HashMap<String, usize>,
+    pub crate_dirs: foldhash::HashMap<String, usize>,
     /// Package names, to the index of the first crate of that name.
     pub crate_names: std::collections::HashMap<String, usize>,
     /// [`Workspace::reach`], once asked for.
