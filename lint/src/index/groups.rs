@@ -7,6 +7,9 @@ use std::hash::Hash;
 // Built and looked up for every member of the workspace: hashed with foldhash.
 use foldhash::HashMap;
 
+/// From this many indices on, a run is sorted with each key made once.
+const CACHED_KEYS: usize = 16;
+
 /// Indices `0..len` grouped by key, each group in a given order.
 #[derive(Debug, Clone)]
 pub struct Groups<K> {
@@ -73,8 +76,12 @@ impl<K: Hash + Eq + Copy> Groups<K> {
     pub fn sorted_by_key<O: Ord>(&self, order: impl Fn(usize) -> O) -> Self {
         let mut list = self.list.clone();
         for &(start, end) in self.runs.values() {
-            if let Some(run) = list.get_mut(start..end) {
-                run.sort_unstable_by_key(|&i| order(i));
+            match list.get_mut(start..end) {
+                // A long run's keys are made once each, not at every
+                // comparison: each costs lookups all over memory.
+                Some(run) if run.len() > CACHED_KEYS => run.sort_by_cached_key(|&i| order(i)),
+                Some(run) => run.sort_unstable_by_key(|&i| order(i)),
+                None => {}
             }
         }
         Groups { runs: self.runs.clone(), list }
