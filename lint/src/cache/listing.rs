@@ -8,13 +8,14 @@
 //! untracked cache does.
 //!
 //! What steers the walk besides the folders is recorded with them: each
-//! `.gitignore` the walk found, the `.gitignore` and `.git/info/exclude` of
-//! the root's folders and of every repository below it, and the global
-//! excludes file git's configuration names (or its absence), and the tag
-//! that marks each Cargo build folder the walk skips. A folder or
-//! ignore file changed within [`RACY`](super::RACY) of the walk is not
-//! trusted (a change in the same tick would keep its stamp), and a walk
-//! that could not read everything is not kept: the next run walks again.
+//! `.gitignore` the walk found; the `.gitignore`, `.git` and
+//! `.git/info/exclude` of the folders above the root; the
+//! `.git/info/exclude` of every repository below it; the global excludes
+//! file git's configuration names (or its absence); and the tag that marks
+//! each Cargo build folder the walk skips. A folder or ignore file changed
+//! within [`RACY`](super::RACY) of the walk is not trusted (a change in the
+//! same tick could keep its stamp), and a walk that could not read
+//! everything is not kept: the next run walks again.
 
 use std::path::{Path, PathBuf};
 
@@ -30,7 +31,7 @@ struct Record {
     key: u64,
     /// The global excludes file git's configuration names, if any.
     excludes: Option<PathBuf>,
-    /// Every folder listed (and build folder skipped), relative to the root.
+    /// Every folder listed, relative to the root.
     folders: Vec<(String, Stamp)>,
     /// Every file steering the walk's ignore rules, absent ones as `None`.
     sources: Vec<(PathBuf, Option<Stamp>)>,
