@@ -126,7 +126,10 @@ pub fn reuse(
         return None;
     }
     let record: Record = postcard::from_bytes(body).ok()?;
-    if record.key != key(root) {
+    // Only paths a walk of `root` can give: none leaves it.
+    let inside = |rel: &String| !rel.starts_with('/') && !rel.split('/').any(|part| part == "..");
+    let paths_inside = record.files.iter().chain(record.folders.iter().map(|(rel, _)| rel)).all(inside);
+    if record.key != key(root) || !paths_inside {
         return None;
     }
     let same_excludes = record.excludes == ignore::gitignore::gitconfig_excludes_path();
@@ -265,6 +268,28 @@ mod tests {
         assert!(reuse(&at, &root, &|_| true).is_some());
         std::fs::write(root.join(".git/info/exclude"), "# nothing\n").unwrap();
         assert!(reuse(&at, &root, &|_| true).is_none(), "an edited exclude file must be read");
+    }
+
+    #[test]
+    fn a_listing_naming_a_path_outside_the_root_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, at) = (dir.path().join("ws"), dir.path().join("listing.bin"));
+        write(&root, "src/lib.rs", "");
+        write(dir.path(), "outside.rs", "");
+        let mut found = walked(&root);
+        save(&at, &root, &found, Ignored::default(), later());
+        assert!(reuse(&at, &root, &|_| true).is_some());
+        // The same listing with a file outside the root, its key and
+        // checksum right: nothing from it is used.
+        found.files.push(crate::workspace::FileEntry {
+            rel: "../outside.rs".into(),
+            abs: root.join("../outside.rs"),
+            len: 0,
+            stamp: None,
+        });
+        save(&at, &root, &found, Ignored::default(), later());
+        assert!(at.exists());
+        assert!(reuse(&at, &root, &|_| true).is_none());
     }
 
     #[test]
