@@ -120,12 +120,8 @@ pub fn reuse(
     root: &Path,
     checked: &(dyn Fn(&str) -> bool + Sync),
 ) -> Option<(Discovered, Option<Ignored>)> {
-    let bytes = std::fs::read(path).ok()?;
-    let (checksum, body) = bytes.split_at_checked(8)?;
-    if u64::from_le_bytes(checksum.try_into().ok()?) != super::hash(body) {
-        return None;
-    }
-    let record: Record = postcard::from_bytes(body).ok()?;
+    let body = super::read_checked(path)?;
+    let record: Record = postcard::from_bytes(&body).ok()?;
     // Only paths a walk of `root` can give: none leaves it.
     let inside = |rel: &String| !rel.starts_with('/') && !rel.split('/').any(|part| part == "..");
     let paths_inside = record.files.iter().chain(record.folders.iter().map(|(rel, _)| rel)).all(inside);
@@ -163,14 +159,9 @@ pub fn reuse(
 /// later change.
 pub fn save(path: &Path, root: &Path, found: &Discovered, ignored: Ignored, started: std::time::SystemTime) {
     let record = trusted(root, found, ignored, started);
-    let written = record.as_ref().is_some_and(|record| {
-        postcard::to_stdvec(record).is_ok_and(|body| {
-            let mut out = Vec::with_capacity(body.len() + 8);
-            out.extend_from_slice(&super::hash(&body).to_le_bytes());
-            out.extend_from_slice(&body);
-            super::write_atomic(path, &out).is_ok()
-        })
-    });
+    let written = record
+        .as_ref()
+        .is_some_and(|record| postcard::to_stdvec(record).is_ok_and(|body| super::write_checked(path, &body).is_ok()));
     if !written {
         let _ = std::fs::remove_file(path);
     }
@@ -199,7 +190,7 @@ fn trusted(root: &Path, found: &Discovered, ignored: Ignored, started: std::time
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
     use std::time::{Duration, SystemTime};
 
     use super::{reuse, save, Ignored};
@@ -225,15 +216,26 @@ mod tests {
         std::fs::write(path, text).unwrap();
     }
 
-    #[test]
-    fn a_listing_serves_while_no_folder_or_ignore_rule_changes() {
+    /// A workspace of `files` (path, text) in a fresh folder, and where its
+    /// listing goes.
+    fn workspace(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let (root, at) = (dir.path().join("ws"), dir.path().join("listing.bin"));
-        write(&root, "Cargo.toml", "[package]\nname = \"a\"\n");
-        write(&root, "src/lib.rs", "mod m;\n");
-        write(&root, "src/m/mod.rs", "");
-        write(&root, "gen/out.rs", "");
-        write(&root, ".gitignore", "/gen/\n");
+        for (rel, text) in files {
+            write(&root, rel, text);
+        }
+        (dir, root, at)
+    }
+
+    #[test]
+    fn a_listing_serves_while_no_folder_or_ignore_rule_changes() {
+        let (_dir, root, at) = workspace(&[
+            ("Cargo.toml", "[package]\nname = \"a\"\n"),
+            ("src/lib.rs", "mod m;\n"),
+            ("src/m/mod.rs", ""),
+            ("gen/out.rs", ""),
+            (".gitignore", "/gen/\n"),
+        ]);
         let first = walked(&root);
         save(&at, &root, &first, Ignored::default(), later());
         let (reused, ignored) = reuse(&at, &root, &|_| true).expect("nothing changed");
@@ -257,11 +259,8 @@ mod tests {
 
     #[test]
     fn a_repositorys_exclude_file_steers_the_listing_too() {
-        let dir = tempfile::tempdir().unwrap();
-        let (root, at) = (dir.path().join("ws"), dir.path().join("listing.bin"));
-        write(&root, "src/lib.rs", "");
-        write(&root, "scratch/notes.rs", "");
-        write(&root, ".git/info/exclude", "/scratch/\n");
+        let (_dir, root, at) =
+            workspace(&[("src/lib.rs", ""), ("scratch/notes.rs", ""), (".git/info/exclude", "/scratch/\n")]);
         let first = walked(&root);
         assert!(!first.files.iter().any(|f| f.rel.starts_with("scratch/")));
         save(&at, &root, &first, Ignored::default(), later());
@@ -272,9 +271,7 @@ mod tests {
 
     #[test]
     fn a_listing_naming_a_path_outside_the_root_is_not_trusted() {
-        let dir = tempfile::tempdir().unwrap();
-        let (root, at) = (dir.path().join("ws"), dir.path().join("listing.bin"));
-        write(&root, "src/lib.rs", "");
+        let (dir, root, at) = workspace(&[("src/lib.rs", "")]);
         write(dir.path(), "outside.rs", "");
         let mut found = walked(&root);
         save(&at, &root, &found, Ignored::default(), later());
@@ -294,9 +291,7 @@ mod tests {
 
     #[test]
     fn a_walk_of_folders_changed_just_now_is_not_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let (root, at) = (dir.path().join("ws"), dir.path().join("listing.bin"));
-        write(&root, "src/lib.rs", "");
+        let (_dir, root, at) = workspace(&[("src/lib.rs", "")]);
         save(&at, &root, &walked(&root), Ignored::default(), later());
         assert!(reuse(&at, &root, &|_| true).is_some());
         // A walk right after a change: a second change within the clock's

@@ -366,6 +366,24 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     temp.persist(path).map(drop).map_err(|e| e.error)
 }
 
+/// Writes `body` behind its xxh3 (8 bytes, little endian), through
+/// [`write_atomic`]: the framing of the files kept beside the cache.
+fn write_checked(path: &Path, body: &[u8]) -> std::io::Result<()> {
+    let mut out = Vec::with_capacity(body.len() + 8);
+    out.extend_from_slice(&hash(body).to_le_bytes());
+    out.extend_from_slice(body);
+    write_atomic(path, &out)
+}
+
+/// The body [`write_checked`] wrote at `path`; `None` when the file cannot
+/// be read or its body no longer hashes as it did.
+fn read_checked(path: &Path) -> Option<Vec<u8>> {
+    let mut bytes = std::fs::read(path).ok()?;
+    let checksum = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
+    bytes.drain(..8);
+    (hash(&bytes) == checksum).then_some(bytes)
+}
+
 /// Removes the user-folder caches of workspaces not checked for
 /// [`PRUNE_AFTER`] (and temporary files a killed run left), keeping `current`.
 fn prune(dir: &Path, current: &Path) {

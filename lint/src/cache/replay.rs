@@ -175,22 +175,15 @@ pub fn save(index: &Path, digest: u64, findings: &Findings) -> std::io::Result<(
         boundary_files: findings.boundary_files,
     };
     let bytes = postcard::to_stdvec(&record).map_err(|e| std::io::Error::other(e.to_string()))?;
-    let mut out = Vec::with_capacity(bytes.len() + 8);
-    out.extend_from_slice(&super::hash(&bytes).to_le_bytes());
-    out.extend_from_slice(&bytes);
-    super::write_atomic(&location(index), &out)
+    super::write_checked(&location(index), &bytes)
 }
 
 /// The findings stored for the workspace state `digest`, their files read
 /// from `sources`; `None` when there are none for it, the record is
 /// damaged, or a file a finding points into no longer reads as it did.
 pub fn load(index: &Path, digest: u64, sources: &Sources<'_>) -> Option<Findings> {
-    let bytes = std::fs::read(location(index)).ok()?;
-    let (checksum, body) = bytes.split_at_checked(8)?;
-    if u64::from_le_bytes(checksum.try_into().ok()?) != super::hash(body) {
-        return None;
-    }
-    let record: Record = postcard::from_bytes(body).ok()?;
+    let body = super::read_checked(&location(index))?;
+    let record: Record = postcard::from_bytes(&body).ok()?;
     if record.format != FORMAT || record.digest != digest {
         return None;
     }
