@@ -277,8 +277,10 @@ struct Found {
     /// Types of higher code, and types with an impl or derive only higher
     /// code has: a value of one can break without a name of it in sight.
     owners: HashSet<Res>,
-    /// Traits only higher code implements for some type.
-    traits: HashSet<Name>,
+    /// Traits only higher code implements for some type, with the crates
+    /// of that code: rustc meets an impl only in builds that have its
+    /// crate, so only code of crates reaching one of them can need it.
+    traits: Scoped,
     /// See [`Words::members`]: by name, and the types they belong to.
     typed_members: Scoped,
     typed_owners: HashSet<Res>,
@@ -356,7 +358,7 @@ impl Found {
                 for (name, _) in item.derives.iter().filter(|(_, span)| judge.high_at(m, span)) {
                     self.owners.insert(Res::Item(m, i));
                     self.names.add(&item.name, module.krate);
-                    self.traits.insert(name.clone());
+                    self.traits.add(name, module.krate);
                     self.names.add(name, module.krate);
                 }
             }
@@ -483,7 +485,9 @@ impl Found {
                 {
                     self.names.add(name, krate);
                 }
-                self.traits.extend(trait_path.segments.last().cloned());
+                if let Some(name) = trait_path.segments.last() {
+                    self.traits.add(name, krate);
+                }
                 self.owners.extend(self_res);
             }
         }
@@ -493,31 +497,71 @@ impl Found {
     /// bounds ask for a trait of [`Found::traits`].
     fn asking_functions(&mut self, judge: &Judge<'_, '_>) {
         let (tree, resolver) = (judge.tree, judge.resolver);
+        let reach = judge.inputs.ws.reach();
         for (file, data) in judge.inputs.files.iter().enumerate() {
             let syntax = &data.syntax;
-            let asks = |bounds: &[Name]| bounds.iter().any(|b| self.traits.contains(b));
-            let spans: HashSet<&std::ops::Range<usize>> = (syntax.gated_signatures.iter().map(|g| &g.name))
-                .chain(syntax.bounded_fns.iter().filter(|(_, b)| b.iter().any(|b| asks(b))).map(|(s, _)| s))
-                .chain(syntax.bounded_params.iter().filter(|(_, b)| b.iter().any(|b| asks(b))).map(|(s, _)| s))
-                .chain(syntax.bounded_returns.iter().filter(|(_, b)| asks(b)).map(|(s, _)| s))
-                .collect();
-            if spans.is_empty() {
+            let krate = tree.file_modules.get(&file).and_then(|m| m.first()).and_then(|&m| tree.modules.get(m)?.krate);
+            // Where a call of a function can meet each trait's impls: in
+            // this crate and those reaching it, narrowed to those reaching
+            // the impl's crate when this crate does not.
+            let mut scopes: HashSet<Option<usize>> = HashSet::default();
+            let mut asks = |bounds: &[Name]| {
+                let mut any = false;
+                for &of_impl in bounds.iter().filter_map(|b| self.traits.0.get(b.as_str())).flatten() {
+                    any = true;
+                    scopes.insert(narrowed(krate, of_impl, reach));
+                }
+                any
+            };
+            let mut asking: HashSet<&std::ops::Range<usize>> = HashSet::default();
+            for (span, params) in syntax.bounded_fns.iter().chain(&syntax.bounded_params) {
+                if params.iter().fold(false, |any, bounds| asks(bounds) | any) {
+                    asking.insert(span);
+                }
+            }
+            for (span, bounds) in &syntax.bounded_returns {
+                if asks(bounds) {
+                    asking.insert(span);
+                }
+            }
+            // Parameters every build has (their gates are not an edition's)
+            // change no call's arity between builds.
+            let editions = 0..judge.inputs.config.editions.len();
+            let in_every_build = |ctx: Ctx| {
+                editions.clone().all(|v| resolver.holds(View::In(v), ctx) && resolver.holds(View::Test(v), ctx))
+            };
+            let gated = |m: ModId, span: &std::ops::Range<usize>| {
+                (syntax.gated_signatures.iter().filter(|g| g.name == *span))
+                    .any(|g| g.gated.iter().any(|p| !in_every_build(resolver.ctx_at(m, p))))
+            };
+            if asking.is_empty() && syntax.gated_signatures.is_empty() {
                 continue;
             }
+            let wanted = |m: ModId, span: &std::ops::Range<usize>| -> Vec<Option<usize>> {
+                let asked = asking.contains(span).then(|| scopes.iter().copied()).into_iter().flatten();
+                gated(m, span).then_some(krate).into_iter().chain(asked).collect()
+            };
             let mut found = Vec::new();
-            let krate = tree.file_modules.get(&file).and_then(|m| m.first()).and_then(|&m| tree.modules.get(m)?.krate);
-            for module in tree.file_modules.get(&file).into_iter().flatten() {
-                let Some(body) = resolver.body(*module) else { continue };
-                found.extend(body.items.iter().filter(|i| spans.contains(&i.span)).map(|i| i.name.clone()));
+            for &module in tree.file_modules.get(&file).into_iter().flatten() {
+                let Some(body) = resolver.body(module) else { continue };
+                let items = body.items.iter().map(|i| (&i.name, wanted(module, &i.span)));
+                found.extend(items.filter(|(_, seen_in)| !seen_in.is_empty()));
             }
             let in_file =
                 resolver.members().iter().filter(|x| tree.modules.get(x.module).is_some_and(|m| m.file == file));
-            let members: Vec<_> = in_file.filter(|x| spans.contains(&x.member.name_span)).collect();
-            for name in &found {
-                self.names.add(name, krate);
+            let members: Vec<_> = in_file
+                .map(|x| (x.member, wanted(x.module, &x.member.name_span)))
+                .filter(|(_, seen_in)| !seen_in.is_empty())
+                .collect();
+            for (name, seen_in) in &found {
+                for &scope in seen_in {
+                    self.names.add(name, scope);
+                }
             }
-            for info in members {
-                self.member(info.member, krate);
+            for (member, seen_in) in members {
+                for &scope in &seen_in {
+                    self.member(member, scope);
+                }
             }
         }
     }
@@ -666,6 +710,18 @@ impl Found {
                 break;
             }
         }
+    }
+}
+
+/// The crates whose code can call a function of crate `krate` that asks
+/// for a trait higher code of crate `of_impl` implements, as a scope of
+/// [`Scoped`]: those reaching `krate` when it reaches `of_impl` (so does
+/// everything reaching it), else those reaching `of_impl`, which a build
+/// needs to have the impl at all. Code outside every crate keeps `krate`.
+fn narrowed(krate: Option<usize>, of_impl: Option<usize>, reach: &[Vec<bool>]) -> Option<usize> {
+    match (krate, of_impl) {
+        (Some(k), Some(e)) if !reach.get(k).and_then(|r| r.get(e)).copied().unwrap_or(k == e) => Some(e),
+        _ => krate,
     }
 }
 

@@ -559,3 +559,54 @@ use crate::plan::{Audit, Seat};
         assert!(wanted_in("app/src/plan.rs", "seats()") && wanted_in("app/src/globs.rs", "seats()"));
     });
 }
+
+#[test]
+fn a_bound_or_a_gated_parameter_is_a_key_only_where_a_build_can_break_on_it() {
+    let package = |name: &str, deps: &[&str]| {
+        let deps: Vec<String> = deps.iter().map(|dep| format!("acme-{dep} = {{ path = \"../{dep}\" }}\n")).collect();
+        format!(
+            "[package]\nname = \"acme-{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\nenterprise = []\n\n[dependencies]\n{}",
+            deps.concat()
+        )
+    };
+    let (core, plugins) = (package("core", &[]), package("plugins", &["core"]));
+    let (app, tool) = (package("app", &["core", "plugins"]), package("tool", &["core"]));
+    let files = [
+        ("Cargo.toml", "[workspace]\nmembers = [\"app\", \"ee\", \"core\", \"plugins\", \"tool\"]\n"),
+        ("core/Cargo.toml", core.as_str()),
+        (
+            "core/src/lib.rs",
+            "pub trait Exporter { fn name(&self) -> u32; }
+pub fn export<T: Exporter>(item: T) -> u32 { item.name() }
+pub fn open(#[cfg(feature = \"enterprise\")] seats: u32, name: u32) -> u32 { name }
+pub fn close(#[cfg(unix)] mode: u32, name: u32) -> u32 { name }
+",
+        ),
+        ("plugins/Cargo.toml", plugins.as_str()),
+        (
+            "plugins/src/lib.rs",
+            "pub struct Csv;\n#[cfg(feature = \"enterprise\")]\nimpl acme_core::Exporter for Csv { fn name(&self) -> u32 { 1 } }\n",
+        ),
+        ("app/Cargo.toml", app.as_str()),
+        ("app/src/lib.rs", "pub fn run() {}\n"),
+        ("tool/Cargo.toml", tool.as_str()),
+        ("tool/src/lib.rs", "pub fn run() {}\n"),
+    ];
+    Fixture::new(&files).check(|p| {
+        let keys = super::keys::Keys::new(p.inputs, p.tree, &p.resolver);
+        let keep = crate::parse::skeleton::Keep::new(["community", "enterprise"], ["enterprise"]);
+        let wanted_in = |rel: &str, body: &str| {
+            let text = format!("fn probe(x: u32) {{ {body} }}\n");
+            let bodies = crate::parse::skeleton::blankable(&text, &keep, &[]);
+            let file = p.inputs.file(rel).unwrap_or_else(|| panic!("no file {rel}"));
+            keys.at(p.tree, file).wants(&bodies[0])
+        };
+        // Only builds with the plugins crate have its impl: the app's.
+        assert!(wanted_in("app/src/lib.rs", "acme_core::export(x)"));
+        assert!(!wanted_in("tool/src/lib.rs", "acme_core::export(x)"));
+        // A parameter only the enterprise build has changes a call's
+        // arity; one every build has on Unix changes nothing.
+        assert!(wanted_in("tool/src/lib.rs", "acme_core::open(x, x)"));
+        assert!(!wanted_in("tool/src/lib.rs", "acme_core::close(x, x)"));
+    });
+}
