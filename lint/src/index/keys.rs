@@ -296,6 +296,18 @@ impl Found {
         self.names.0.contains_key(name) || self.higher_items.contains_key(name) || self.modules.contains(name)
     }
 
+    /// Where `name` is a key: the crates [`Found::is_key`] holds it for
+    /// (`None`: everywhere). Empty when it is none.
+    fn key_scopes(&self, name: &str, judge: &Judge<'_, '_>) -> Vec<Option<usize>> {
+        let mut scopes: Vec<Option<usize>> = self.names.0.get(name).into_iter().flatten().copied().collect();
+        let declared = self.higher_items.get(name).into_iter().flatten();
+        scopes.extend(declared.map(|&m| judge.tree.modules.get(m).and_then(|x| x.krate)));
+        if self.modules.contains(name) {
+            scopes.push(None);
+        }
+        scopes
+    }
+
     /// The names [`Found::is_key`] holds.
     fn key_names(&self) -> impl Iterator<Item = &str> {
         let items = self.higher_items.keys().map(String::as_str).chain(self.modules.iter().map(Name::as_str));
@@ -611,7 +623,7 @@ impl Found {
     /// aliases lower code declares with the type of an owner, whose values
     /// may need what only higher code has.
     fn close(&mut self, judge: &Judge<'_, '_>, lower: &Lower<'_>) {
-        let resolver = judge.resolver;
+        let (resolver, reach) = (judge.resolver, judge.inputs.ws.reach());
         let mut done = vec![false; lower.items.len() + lower.members.len()];
         let mut renames = lower.renames.borrow_mut();
         let mut types = lower.types.borrow_mut();
@@ -651,9 +663,17 @@ impl Found {
                     self.names.add(&d.item.name, d.krate);
                     *done = true;
                 }
-                let breaks = d.item.expands.iter().any(|p| p.segments.iter().any(|s| self.is_key(s)));
-                if breaks && self.macros.insert(d.item.name.clone()) {
-                    self.names.add(&d.item.name, d.krate);
+                // A macro expanding to a key's name: a key where a build can
+                // meet that key (see [`narrowed`]) and call the macro.
+                let mut breaks: Vec<Option<usize>> =
+                    d.item.expands.iter().flat_map(|p| &p.segments).flat_map(|s| self.key_scopes(s, judge)).collect();
+                breaks.sort_unstable();
+                breaks.dedup();
+                if !breaks.is_empty() {
+                    self.macros.insert(d.item.name.clone());
+                }
+                for scope in breaks {
+                    self.names.add(&d.item.name, narrowed(d.krate, scope, reach));
                 }
             }
             // `use types::Seat as Place;`: a name for an owner. Only a

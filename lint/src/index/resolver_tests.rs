@@ -580,6 +580,8 @@ fn a_bound_or_a_gated_parameter_is_a_key_only_where_a_build_can_break_on_it() {
 pub fn export<T: Exporter>(item: T) -> u32 { item.name() }
 pub fn open(#[cfg(feature = \"enterprise\")] seats: u32, name: u32) -> u32 { name }
 pub fn close(#[cfg(unix)] mode: u32, name: u32) -> u32 { name }
+#[macro_export]
+macro_rules! render { ($x:expr) => { $crate::Exporter::name(&$x) } }
 ",
         ),
         ("plugins/Cargo.toml", plugins.as_str()),
@@ -604,6 +606,9 @@ pub fn close(#[cfg(unix)] mode: u32, name: u32) -> u32 { name }
         // Only builds with the plugins crate have its impl: the app's.
         assert!(wanted_in("app/src/lib.rs", "acme_core::export(x)"));
         assert!(!wanted_in("tool/src/lib.rs", "acme_core::export(x)"));
+        // So is a macro expanding to the trait's name.
+        assert!(wanted_in("app/src/lib.rs", "acme_core::render!(x)"));
+        assert!(!wanted_in("tool/src/lib.rs", "acme_core::render!(x)"));
         // A parameter only the enterprise build has changes a call's
         // arity; one every build has on Unix changes nothing.
         assert!(wanted_in("tool/src/lib.rs", "acme_core::open(x, x)"));
