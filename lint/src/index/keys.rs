@@ -733,13 +733,15 @@ impl Found {
     }
 }
 
-/// The crates whose code can call a function of crate `krate` that asks
-/// for a trait higher code of crate `of_impl` implements, as a scope of
-/// [`Scoped`]: those reaching `krate` when it reaches `of_impl` (so does
-/// everything reaching it), else those reaching `of_impl`, which a build
-/// needs to have the impl at all. Code outside every crate keeps `krate`.
-fn narrowed(krate: Option<usize>, of_impl: Option<usize>, reach: &[Vec<bool>]) -> Option<usize> {
-    match (krate, of_impl) {
+/// The crates whose code can both use something of crate `krate` (call a
+/// function asking for a trait, expand a macro) and meet what makes it a
+/// key, which only code of crate `of_key` has (an impl of that trait, a
+/// key the macro expands to), as a scope of [`Scoped`]: those reaching
+/// `krate` when it reaches `of_key` (so does everything reaching it), else
+/// those reaching `of_key`, which a build needs to hold that code at all.
+/// Code outside every crate keeps `krate`.
+fn narrowed(krate: Option<usize>, of_key: Option<usize>, reach: &[Vec<bool>]) -> Option<usize> {
+    match (krate, of_key) {
         (Some(k), Some(e)) if !reach.get(k).and_then(|r| r.get(e)).copied().unwrap_or(k == e) => Some(e),
         _ => krate,
     }
