@@ -103,6 +103,16 @@ struct Probe<'a> {
 }
 
 impl Probe<'_> {
+    /// Whether `keys` want the one function body of `text`, a function
+    /// probed as if written in file `rel`.
+    fn wants(&self, keys: &super::keys::Keys, rel: &str, text: &str) -> bool {
+        let keep = crate::parse::skeleton::Keep::new(["community", "enterprise"], ["enterprise"]);
+        let bodies = crate::parse::skeleton::blankable(text, &keep, &[]);
+        assert_eq!(bodies.len(), 1, "{text}");
+        let file = self.inputs.file(rel).unwrap_or_else(|| panic!("no file {rel}"));
+        keys.at(self.tree, file).wants(&bodies[0])
+    }
+
     /// The first module whose canonical path is `name` (`app::a::b`).
     fn module(&self, name: &str) -> ModId {
         (0..self.tree.modules.len())
@@ -506,15 +516,7 @@ use crate::plan::{Audit, Seat};
     ];
     Fixture::new(&files).check(|p| {
         let keys = super::keys::Keys::new(p.inputs, p.tree, &p.resolver);
-        let keep = crate::parse::skeleton::Keep::new(["community", "enterprise"], ["enterprise"]);
-        // A body probed as if written in file `rel`.
-        let wanted_in = |rel: &str, body: &str| {
-            let text = format!("fn probe(q: &Quota) {{ {body} }}\n");
-            let bodies = crate::parse::skeleton::blankable(&text, &keep, &[]);
-            assert_eq!(bodies.len(), 1, "{body}");
-            let file = p.inputs.file(rel).unwrap_or_else(|| panic!("no file {rel}"));
-            keys.at(p.tree, file).wants(&bodies[0])
-        };
+        let wanted_in = |rel: &str, body: &str| p.wants(&keys, rel, &format!("fn probe(q: &Quota) {{ {body} }}\n"));
         let wanted = |body: &str| wanted_in("app/src/probe.rs", body);
         for names in [
             "plan::seats()",
@@ -596,13 +598,7 @@ macro_rules! render { ($x:expr) => { $crate::Exporter::name(&$x) } }
     ];
     Fixture::new(&files).check(|p| {
         let keys = super::keys::Keys::new(p.inputs, p.tree, &p.resolver);
-        let keep = crate::parse::skeleton::Keep::new(["community", "enterprise"], ["enterprise"]);
-        let wanted_in = |rel: &str, body: &str| {
-            let text = format!("fn probe(x: u32) {{ {body} }}\n");
-            let bodies = crate::parse::skeleton::blankable(&text, &keep, &[]);
-            let file = p.inputs.file(rel).unwrap_or_else(|| panic!("no file {rel}"));
-            keys.at(p.tree, file).wants(&bodies[0])
-        };
+        let wanted_in = |rel: &str, body: &str| p.wants(&keys, rel, &format!("fn probe(x: u32) {{ {body} }}\n"));
         // Only builds with the plugins crate have its impl: the app's.
         assert!(wanted_in("app/src/lib.rs", "acme_core::export(x)"));
         assert!(!wanted_in("tool/src/lib.rs", "acme_core::export(x)"));
