@@ -704,20 +704,28 @@ fn late_index(shared: &shared::Shared<'_>, results: &[(usize, files::FileResult)
     if shared.scoped {
         plan.only_reaching(ws, &seen, shared.reported);
     }
-    // The index needs every file of the crates it analyses.
-    let pending: Vec<usize> = results
+    // The index needs every file of the crates it analyses. Largest first,
+    // each worker taking the next file when it is free: a large file parsed
+    // last would leave the other workers idle while it is read.
+    let mut pending: Vec<(u64, usize)> = results
         .iter()
-        .filter(|(i, r)| r.unparsed && ws.files.get(*i).is_some_and(|f| plan.indexes(ws, &f.rel)))
-        .map(|(i, _)| *i)
+        .filter_map(|(i, r)| Some((ws.files.get(*i).filter(|f| r.unparsed && plan.indexes(ws, &f.rel))?.len, *i)))
         .collect();
-    let late = pending
-        .par_iter()
-        .filter_map(|i| {
-            let entry = ws.files.get(*i)?;
-            let hash = results.binary_search_by_key(i, |(j, _)| *j).ok().and_then(|at| results.get(at)?.1.hash);
-            cached_index(shared, entry, hash).map(|data| (data, None)).or_else(|| syntax::index_only(shared, entry))
+    pending.sort_unstable_by(|a, b| b.cmp(a));
+    let mut late: Vec<(usize, (crate::index::FileData, Option<Diagnostic>))> = pending
+        .into_iter()
+        .par_bridge()
+        .filter_map(|(_, i)| {
+            let entry = ws.files.get(i)?;
+            let hash = results.binary_search_by_key(&i, |(j, _)| *j).ok().and_then(|at| results.get(at)?.1.hash);
+            let data = cached_index(shared, entry, hash)
+                .map(|data| (data, None))
+                .or_else(|| syntax::index_only(shared, entry));
+            Some((i, data?))
         })
         .collect();
+    late.sort_unstable_by_key(|(i, _)| *i);
+    let late = late.into_iter().map(|(_, loaded)| loaded).collect();
     let skipped = results
         .iter()
         .filter_map(|(i, r)| ws.files.get(*i).filter(|f| r.unparsed && !plan.indexes(ws, &f.rel)))

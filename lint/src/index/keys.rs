@@ -39,8 +39,10 @@ pub struct Keys {
     /// (`seats()`): elsewhere such a name means something else unless a
     /// `use` brings it in (a `use` of higher code is a key of its own).
     local: HashMap<ModId, HashSet<u32>>,
-    /// All of [`Keys::local`], for code a glob `use` may bring them to.
-    local_all: HashSet<u32>,
+    /// By crate, all of [`Keys::local`] in the crates it reaches, for code
+    /// a glob `use` may bring them to: a glob imports from its own crate or
+    /// one it depends on, never from a crate it does not reach.
+    local_reached: HashMap<Option<usize>, HashSet<u32>>,
     /// Modules with a glob `use`.
     globbing: HashSet<ModId>,
     /// By module, whether its code may use every edition's, by its edition
@@ -161,7 +163,7 @@ impl Keys {
                 local.entry(m).or_default().insert(word_key(name, false));
             }
         }
-        let local_all = local.values().flatten().copied().collect();
+        let local_reached = Keys::local_reached(&local, tree, reach);
         let globbing = (0..tree.modules.len())
             .filter(|&m| resolver.body(m).is_some_and(|b| b.uses.iter().any(|u| u.target == UseTarget::Glob)))
             .collect();
@@ -169,7 +171,30 @@ impl Keys {
         let uses_every =
             tree.modules.iter().map(|m| editions.clone().all(|to| inputs.allowed(m.edition, m.gate, to))).collect();
         let crates_all = found.crates_all;
-        Keys { macro_words, all: found.all, in_crate, crates_all, local, local_all, globbing, uses_every }
+        Keys { macro_words, all: found.all, in_crate, crates_all, local, local_reached, globbing, uses_every }
+    }
+
+    /// [`Keys::local_reached`] of every crate (`None`: code outside every
+    /// crate, which sees them all).
+    fn local_reached(
+        local: &HashMap<ModId, HashSet<u32>>,
+        tree: &ModTree,
+        reach: &[Vec<bool>],
+    ) -> HashMap<Option<usize>, HashSet<u32>> {
+        let mut by_crate: HashMap<Option<usize>, Vec<&HashSet<u32>>> = HashMap::default();
+        for (&m, words) in local {
+            by_crate.entry(tree.modules.get(m).and_then(|x| x.krate)).or_default().push(words);
+        }
+        let crates = (0..reach.len()).map(Some).chain([None]);
+        crates
+            .map(|krate| {
+                let seen = by_crate.iter().filter(|(c, _)| match (krate, **c) {
+                    (_, None) | (None, _) => true,
+                    (Some(k), Some(c)) => reach.get(k).and_then(|r| r.get(c)).copied().unwrap_or(k == c),
+                });
+                (krate, seen.flat_map(|(_, sets)| sets.iter().flat_map(|set| set.iter().copied())).collect())
+            })
+            .collect()
     }
 
     /// The keys of file `file`'s code.
@@ -179,7 +204,7 @@ impl Keys {
         let uses_every = !roots.is_empty() && roots.iter().all(|&m| self.uses_every.get(m) == Some(&true));
         let krate = roots.first().and_then(|&r| tree.modules.get(r)?.krate);
         let local = if modules.iter().any(|m| self.globbing.contains(m)) {
-            vec![&self.local_all]
+            self.local_reached.get(&krate).into_iter().collect()
         } else {
             modules.iter().filter_map(|m| self.local.get(m)).collect()
         };

@@ -611,3 +611,34 @@ macro_rules! render { ($x:expr) => { $crate::Exporter::name(&$x) } }
         assert!(!wanted_in("tool/src/lib.rs", "acme_core::close(x, x)"));
     });
 }
+
+#[test]
+fn a_glob_use_brings_keys_only_from_the_crates_its_crate_reaches() {
+    let package = |name: &str, deps: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\nenterprise = []\n\n[dependencies]\n{deps}")
+    };
+    let (core, app) = (package("acme-core", ""), package("acme-app", "acme-core = { path = \"../core\" }\n"));
+    let tool = package("acme-tool", "");
+    let files = [
+        ("Cargo.toml", "[workspace]\nmembers = [\"app\", \"ee\", \"core\", \"apps\", \"tool\"]\n"),
+        ("core/Cargo.toml", core.as_str()),
+        (
+            "core/src/lib.rs",
+            "pub mod tools { pub fn helper() {} }\n#[cfg(feature = \"enterprise\")]\npub mod plan { pub fn seats() -> u32 { 1 } }\n",
+        ),
+        ("apps/Cargo.toml", app.as_str()),
+        ("apps/src/lib.rs", "use acme_core::tools::*;\npub fn run() {}\n"),
+        ("tool/Cargo.toml", tool.as_str()),
+        ("tool/src/lib.rs", "use std::collections::*;\npub fn run() {}\n"),
+    ];
+    Fixture::new(&files).check(|p| {
+        let keys = super::keys::Keys::new(p.inputs, p.tree, &p.resolver);
+        let wanted_in = |rel: &str, body: &str| p.wants(&keys, rel, &format!("fn probe() {{ {body} }}\n"));
+        // A glob may bring the gated `seats` into a crate reaching it...
+        assert!(wanted_in("apps/src/lib.rs", "seats();"));
+        // ...never into one that reaches neither it nor the enterprise
+        // crate's `login`.
+        assert!(!wanted_in("tool/src/lib.rs", "seats();"));
+        assert!(!wanted_in("tool/src/lib.rs", "login();"));
+    });
+}
