@@ -2395,8 +2395,9 @@ impl Collector {
 
     /// Paths inside an attribute's arguments: derives, serde's path
     /// strings, and the attributes a `cfg_attr` applies (gated by its
-    /// predicate like any cfg).
-    fn meta_paths(&mut self, meta: &Meta, span: proc_macro2::Span) {
+    /// predicate like any cfg). `span` gives the attribute's span, asked
+    /// for only under `cfg_attr`: syn finds a node's span by printing it.
+    fn meta_paths(&mut self, meta: &Meta, span: &dyn Fn() -> proc_macro2::Span) {
         let Meta::List(list) = meta else { return };
         if list.path.is_ident("derive") {
             if let Ok(paths) = list.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated) {
@@ -2426,7 +2427,7 @@ impl Collector {
             if let Some(predicate) = metas.next() {
                 let cfg = Cfg::of(predicate);
                 if cfg != Cfg::Other {
-                    self.syntax.cfg_regions.push((span.bytes(), cfg));
+                    self.syntax.cfg_regions.push((span().bytes(), cfg));
                 }
             }
             for meta in metas {
@@ -3454,7 +3455,7 @@ impl<'ast> Visit<'ast> for Collector {
                 self.visit_expr(&nv.value);
             }
         }
-        self.meta_paths(&attr.meta, attr.span());
+        self.meta_paths(&attr.meta, &|| attr.span());
         // The attribute's own path (`#[acme_ee::audited]`); its arguments are
         // tokens, not paths, except for the cases above.
         if !is_builtin_attribute(attr.path()) {
