@@ -707,25 +707,35 @@ fn late_index(shared: &shared::Shared<'_>, results: &[(usize, files::FileResult)
     // The index needs every file of the crates it analyses. Largest first,
     // each worker taking the next file when it is free: a large file parsed
     // last would leave the other workers idle while it is read.
-    let mut pending: Vec<(u64, usize)> = results
+    let pending: Vec<usize> = results
         .iter()
-        .filter_map(|(i, r)| Some((ws.files.get(*i).filter(|f| r.unparsed && plan.indexes(ws, &f.rel))?.len, *i)))
+        .filter(|(i, r)| r.unparsed && ws.files.get(*i).is_some_and(|f| plan.indexes(ws, &f.rel)))
+        .map(|(i, _)| *i)
         .collect();
-    pending.sort_unstable_by(|a, b| b.cmp(a));
-    let mut late: Vec<(usize, (crate::index::FileData, Option<Diagnostic>))> = pending
+    let mut by_size: Vec<(u64, usize)> =
+        pending.iter().enumerate().map(|(at, &i)| (ws.files.get(i).map_or(0, |f| f.len), at)).collect();
+    by_size.sort_unstable_by(|a, b| b.cmp(a));
+    let loaded: Vec<(usize, (crate::index::FileData, Option<Diagnostic>))> = by_size
         .into_iter()
         .par_bridge()
-        .filter_map(|(_, i)| {
+        .filter_map(|(_, at)| {
+            let i = *pending.get(at)?;
             let entry = ws.files.get(i)?;
-            let hash = results.binary_search_by_key(&i, |(j, _)| *j).ok().and_then(|at| results.get(at)?.1.hash);
+            let hash = results.binary_search_by_key(&i, |(j, _)| *j).ok().and_then(|k| results.get(k)?.1.hash);
             let data = cached_index(shared, entry, hash)
                 .map(|data| (data, None))
                 .or_else(|| syntax::index_only(shared, entry));
-            Some((i, data?))
+            Some((at, data?))
         })
         .collect();
-    late.sort_unstable_by_key(|(i, _)| *i);
-    let late = late.into_iter().map(|(_, loaded)| loaded).collect();
+    // Back in workspace order, each moved once: index data is large.
+    let mut slots: Vec<Option<_>> = std::iter::repeat_with(|| None).take(pending.len()).collect();
+    for (at, data) in loaded {
+        if let Some(slot) = slots.get_mut(at) {
+            *slot = Some(data);
+        }
+    }
+    let late = slots.into_iter().flatten().collect();
     let skipped = results
         .iter()
         .filter_map(|(i, r)| ws.files.get(*i).filter(|f| r.unparsed && !plan.indexes(ws, &f.rel)))
