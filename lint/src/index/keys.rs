@@ -204,7 +204,13 @@ impl Keys {
         let uses_every = !roots.is_empty() && roots.iter().all(|&m| self.uses_every.get(m) == Some(&true));
         let krate = roots.first().and_then(|&r| tree.modules.get(r)?.krate);
         let local = if modules.iter().any(|m| self.globbing.contains(m)) {
-            self.local_reached.get(&krate).into_iter().collect()
+            // A file that is a module of several crates (`#[path]`) is
+            // read in each one's build.
+            let mut crates: Vec<Option<usize>> =
+                roots.iter().map(|&r| tree.modules.get(r).and_then(|m| m.krate)).collect();
+            crates.sort_unstable();
+            crates.dedup();
+            crates.iter().filter_map(|c| self.local_reached.get(c)).collect()
         } else {
             modules.iter().filter_map(|m| self.local.get(m)).collect()
         };

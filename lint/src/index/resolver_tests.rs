@@ -566,10 +566,7 @@ use crate::plan::{Audit, Seat};
 fn a_bound_or_a_gated_parameter_is_a_key_only_where_a_build_can_break_on_it() {
     let package = |name: &str, deps: &[&str]| {
         let deps: Vec<String> = deps.iter().map(|dep| format!("acme-{dep} = {{ path = \"../{dep}\" }}\n")).collect();
-        format!(
-            "[package]\nname = \"acme-{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\nenterprise = []\n\n[dependencies]\n{}",
-            deps.concat()
-        )
+        manifest(&format!("acme-{name}"), &deps.concat())
     };
     let (core, plugins) = (package("core", &[]), package("plugins", &["core"]));
     let (app, tool) = (package("app", &["core", "plugins"]), package("tool", &["core"]));
@@ -614,11 +611,8 @@ macro_rules! render { ($x:expr) => { $crate::Exporter::name(&$x) } }
 
 #[test]
 fn a_glob_use_brings_keys_only_from_the_crates_its_crate_reaches() {
-    let package = |name: &str, deps: &str| {
-        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\nenterprise = []\n\n[dependencies]\n{deps}")
-    };
-    let (core, app) = (package("acme-core", ""), package("acme-app", "acme-core = { path = \"../core\" }\n"));
-    let tool = package("acme-tool", "");
+    let (core, app) = (manifest("acme-core", ""), manifest("acme-app", "acme-core = { path = \"../core\" }\n"));
+    let tool = manifest("acme-tool", "");
     let files = [
         ("Cargo.toml", "[workspace]\nmembers = [\"app\", \"ee\", \"core\", \"apps\", \"tool\"]\n"),
         ("core/Cargo.toml", core.as_str()),
@@ -641,4 +635,33 @@ fn a_glob_use_brings_keys_only_from_the_crates_its_crate_reaches() {
         assert!(!wanted_in("tool/src/lib.rs", "seats();"));
         assert!(!wanted_in("tool/src/lib.rs", "login();"));
     });
+}
+
+#[test]
+fn a_glob_in_a_file_of_several_crates_brings_the_keys_each_crate_reaches() {
+    let core = manifest("acme-core", "");
+    let (tool, app) = (manifest("acme-tool", ""), manifest("acme-app", "acme-core = { path = \"../core\" }\n"));
+    let shared = "#[path = \"../../shared/glob.rs\"]\nmod glob;\n";
+    let files = [
+        ("Cargo.toml", "[workspace]\nmembers = [\"app\", \"ee\", \"core\", \"aaa\", \"zzz\"]\n"),
+        ("core/Cargo.toml", core.as_str()),
+        ("core/src/lib.rs", "#[cfg(feature = \"enterprise\")]\npub mod plan { pub fn seats() -> u32 { 1 } }\n"),
+        // Both crates read the same file as a module; only the second
+        // reaches the core crate.
+        ("aaa/Cargo.toml", tool.as_str()),
+        ("aaa/src/lib.rs", shared),
+        ("zzz/Cargo.toml", app.as_str()),
+        ("zzz/src/lib.rs", shared),
+        ("shared/glob.rs", "use super::*;\npub fn run() {}\n"),
+    ];
+    Fixture::new(&files).check(|p| {
+        let keys = super::keys::Keys::new(p.inputs, p.tree, &p.resolver);
+        assert!(p.wants(&keys, "shared/glob.rs", "fn probe() { seats(); }\n"));
+    });
+}
+
+/// A package's manifest with an `enterprise` feature and `deps` (lines of
+/// its `[dependencies]` table).
+fn manifest(name: &str, deps: &str) -> String {
+    format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\nenterprise = []\n\n[dependencies]\n{deps}")
 }
