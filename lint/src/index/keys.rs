@@ -190,7 +190,7 @@ impl Keys {
             .map(|krate| {
                 let seen = by_crate.iter().filter(|(c, _)| match (krate, **c) {
                     (_, None) | (None, _) => true,
-                    (Some(k), Some(c)) => reach.get(k).and_then(|r| r.get(c)).copied().unwrap_or(k == c),
+                    (Some(k), Some(c)) => reaches(reach, k, c),
                 });
                 (krate, seen.flat_map(|(_, sets)| sets.iter().flat_map(|set| set.iter().copied())).collect())
             })
@@ -357,7 +357,7 @@ impl Found {
         let sees = |crates: &HashSet<Option<usize>>| {
             crates.iter().any(|c| match (krate, *c) {
                 (_, None) => true,
-                (Some(k), Some(c)) => reach.get(k).and_then(|r| r.get(c)).copied().unwrap_or(k == c),
+                (Some(k), Some(c)) => reaches(reach, k, c),
                 (None, Some(_)) => false,
             })
         };
@@ -764,6 +764,12 @@ impl Found {
     }
 }
 
+/// Whether crate `from`'s code can reach crate `to`'s: itself, or one it
+/// depends on (at any depth).
+fn reaches(reach: &[Vec<bool>], from: usize, to: usize) -> bool {
+    reach.get(from).and_then(|r| r.get(to)).copied().unwrap_or(from == to)
+}
+
 /// The crates whose code can both use something of crate `krate` (call a
 /// function asking for a trait, expand a macro) and meet what makes it a
 /// key, which only code of crate `of_key` has (an impl of that trait, a
@@ -773,7 +779,7 @@ impl Found {
 /// Code outside every crate keeps `krate`.
 fn narrowed(krate: Option<usize>, of_key: Option<usize>, reach: &[Vec<bool>]) -> Option<usize> {
     match (krate, of_key) {
-        (Some(k), Some(e)) if !reach.get(k).and_then(|r| r.get(e)).copied().unwrap_or(k == e) => Some(e),
+        (Some(k), Some(e)) if !reaches(reach, k, e) => Some(e),
         _ => krate,
     }
 }
