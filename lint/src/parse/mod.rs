@@ -147,7 +147,7 @@ pub fn without_frontmatter(text: &str, frontmatter: Option<Range<usize>>) -> std
 /// before this returns.
 fn parse_tree(text: &str) -> Result<ParsedFile, SyntaxError> {
     let result = match syn::parse_file(text) {
-        Ok(file) => Ok(extent::within(text, || ParsedFile { tags: tags::find(&file), syntax: items::extract(&file) })),
+        Ok(file) => Ok(extent::within(text, || ParsedFile { tags: tags::find(text, &file), syntax: items::extract(&file) })),
         Err(err) => {
             let (start, end) = (err.span().start(), err.span().end());
             let span = byte_offset(text, start)..byte_offset(text, end);

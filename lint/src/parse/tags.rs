@@ -61,8 +61,14 @@ pub struct TagError {
     pub span: Range<usize>,
 }
 
-/// Every tag in a file, in source order.
-pub fn find(file: &syn::File) -> Vec<EditionTag> {
+/// Every tag in `file`, parsed from `text`, in source order. Every form of
+/// the tag writes the word `edition` somewhere in the file (in the
+/// attribute, or in the `use` that renames it), so a file without the word
+/// is not visited.
+pub fn find(text: &str, file: &syn::File) -> Vec<EditionTag> {
+    if memchr::memmem::find(text.as_bytes(), ATTRIBUTE.as_bytes()).is_none() {
+        return Vec::new();
+    }
     let mut names = vec![ATTRIBUTE.to_owned()];
     let mut aliases = AliasFinder { names: &mut names };
     aliases.visit_file(file);
