@@ -58,15 +58,15 @@ pub(super) fn syntax(shared: &Shared<'_>, text: &Text<'_>, bytes: &[u8], license
 fn read_rust(shared: &Shared<'_>, text: &str, bytes: &[u8], scan: &header::Scan) -> (parse::Parsed, Option<Lean>) {
     let text = parse::without_frontmatter(text, scan.frontmatter.clone());
     let (mut parsed, nesting) = match shared.keep {
-        // One lexing gives both the bodies to leave out and how deep the
-        // file nests.
+        // One lexing gives the bodies to leave out, the doc comments to
+        // read as plain comments and how deep the file nests.
         Some(keep) if text.len() <= parse::MAX_PARSE_BYTES => {
             let snippets: Vec<_> =
                 scan.snippets.iter().map(|s| s.begin.start..s.end.as_ref().map_or(s.body.end, |e| e.end)).collect();
-            let tokens = parse::lex::code_tokens(text.as_bytes());
+            let (tokens, docs) = parse::lex::code_tokens_and_docs(text.as_bytes());
             let bodies = skeleton::blankable_in(&text, &tokens, keep, &snippets);
             let deepest = parse::lex::deepest_of(text.as_bytes(), tokens);
-            (parse::parse_nesting(&text, bodies, deepest), deepest.0)
+            (parse::parse_nesting(&text, (bodies, &docs), deepest), deepest.0)
         }
         _ => (parse::parse_leaving_out(&text, Vec::new()), 0),
     };

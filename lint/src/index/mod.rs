@@ -126,7 +126,7 @@ impl FileData {
         // The wanted functions alone, in the blocks around them, put in
         // place of their empty bodies: the rest of the file was read.
         if let Some((focus, items)) = crate::parse::skeleton::focus(&text, &wanted) {
-            let parsed = crate::parse::parse_nesting(&focus, Vec::new(), (lean.nesting, 0));
+            let parsed = crate::parse::parse_nesting(&focus, (Vec::new(), &[]), (lean.nesting, 0));
             let mut data = self.whole().into_owned();
             let put = parsed.problem.is_none().then(|| data.syntax.put_functions(parsed.file.syntax, &items)).flatten();
             if put.is_some() {
@@ -135,7 +135,7 @@ impl FileData {
             }
         }
         let still: Vec<_> = still.into_iter().cloned().collect();
-        let parsed = crate::parse::parse_nesting(&text, still, (lean.nesting, 0));
+        let parsed = crate::parse::parse_nesting(&text, (still, &[]), (lean.nesting, 0));
         let lean = (!parsed.blanked.is_empty()).then(|| Lean { bodies: Encoded::new(parsed.blanked), ..lean.clone() });
         Some(FileData {
             rel: self.rel.clone(),

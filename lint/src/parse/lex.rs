@@ -341,6 +341,73 @@ pub fn code_tokens(bytes: &[u8]) -> Vec<Token> {
     out
 }
 
+/// [`code_tokens`], and where each doc comment (`///`, `//!`, `/**`,
+/// `/*!`) starts that is not inside a macro's tokens or an attribute: the
+/// comments [`plain_docs`] may turn into plain ones.
+pub fn code_tokens_and_docs(bytes: &[u8]) -> (Vec<Token>, Vec<usize>) {
+    let mut out = Vec::with_capacity(bytes.len() / 2 + 16);
+    let mut docs = Vec::new();
+    // Per open bracket: whether it is a macro's tokens or an attribute, or
+    // inside one.
+    let mut opaque: Vec<bool> = Vec::new();
+    for token in tokens(bytes) {
+        match token.kind {
+            Kind::Comment => {
+                let start = token.span().start;
+                if !opaque.last().copied().unwrap_or(false) && is_doc_comment(bytes.get(start..token.span().end)) {
+                    docs.push(start);
+                }
+                continue;
+            }
+            Kind::Open(_) => {
+                let before = |n: usize| out.len().checked_sub(n).and_then(|j| out.get(j));
+                let invoked = before(1).is_some_and(|p: &Token| p.is_punct(b'!') || p.is_punct(b'#'))
+                    || (before(1).is_some_and(|p| p.kind == Kind::Ident)
+                        && before(2).is_some_and(|p| p.is_punct(b'!')));
+                opaque.push(invoked || opaque.last().copied().unwrap_or(false));
+            }
+            Kind::Close(_) => {
+                opaque.pop();
+            }
+            _ => {}
+        }
+        out.push(token);
+    }
+    (out, docs)
+}
+
+/// Whether a comment's text is a doc comment: `///` but not `////`, `//!`,
+/// `/**` but not `/***` or `/**/`, `/*!`.
+fn is_doc_comment(text: Option<&[u8]>) -> bool {
+    match text.unwrap_or_default() {
+        [b'/', b'/', b'/', b'/', ..] | [b'/', b'*', b'*', b'*' | b'/', ..] => false,
+        // `/**` must go on past its third byte: `/**/` is empty.
+        [b'/', b'/', b'/' | b'!', ..] | [b'/', b'*', b'!', ..] | [b'/', b'*', b'*', _, ..] => true,
+        _ => false,
+    }
+}
+
+/// `text` with the doc comments starting at `docs` (from
+/// [`code_tokens_and_docs`]) made plain comments: the byte after their
+/// opening `//` or `/*` becomes a space, so that syn reads no `#[doc]`
+/// attribute for them (each would be an attribute with a string literal to
+/// build, parse and drop). Every offset and line still holds.
+pub fn plain_docs(text: &str, docs: &[usize]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for &d in docs {
+        // The doc marker is ASCII, so these are character boundaries.
+        let (Some(kept), true) = (text.get(at..d + 2), text.as_bytes().get(d + 2).is_some_and(u8::is_ascii)) else {
+            continue;
+        };
+        out.push_str(kept);
+        out.push(' ');
+        at = d + 3;
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    out
+}
+
 /// [`deepest`] from `tokens`, the tokens of `bytes` (comments may be left
 /// out: they never count).
 pub fn deepest_of(bytes: &[u8], tokens: impl IntoIterator<Item = Token>) -> (usize, usize) {
@@ -509,6 +576,43 @@ z"##;
         // Brackets in comments and strings do not count.
         let quoted = format!("// {}\nconst S: &str = \"{}\";\n", "(".repeat(10_000), "[".repeat(10_000));
         assert!(nesting_bound(quoted.as_bytes()) < 10);
+    }
+
+    #[test]
+    fn doc_comments_outside_macros_are_found_and_made_plain() {
+        let text = r#"//! Crate docs.
+/*! An inner one. */
+/// An item.
+//// Not a doc.
+/**/ /*** Not one either. */ /** A block doc. */
+fn f() { let s = "/// in a string"; }
+m! { /// A macro's input: its doc attribute may be matched.
+    fn g() {} }
+macro_rules! n { () => { /// Expanded.
+    fn h() {} } }
+#[doc = "/// an attribute"]
+struct S { /// A field.
+    a: u8 }
+"#;
+        let (code, docs) = code_tokens_and_docs(text.as_bytes());
+        let found: Vec<&str> = docs.iter().map(|&d| text[d..].split(['\n', '.']).next().unwrap()).collect();
+        assert_eq!(found, ["//! Crate docs", "/*! An inner one", "/// An item", "/** A block doc", "/// A field"]);
+        assert_eq!(code, code_tokens(text.as_bytes()));
+        let plain = plain_docs(text, &docs);
+        assert_eq!(plain.len(), text.len());
+        assert!(plain.starts_with(
+            "//  Crate docs.\n/*  An inner one. */\n//  An item.\n//// Not a doc.\n/**/ /*** Not one either. */ /*  A block doc. */\n"
+        ));
+        assert!(plain.contains("m! { /// A macro's input") && plain.contains("=> { /// Expanded."));
+        // The same code, in the same places, without the doc attributes.
+        assert_eq!(code_tokens(plain.as_bytes()), code);
+        let attrs = |t: &str| {
+            let file = syn::parse_file(t).unwrap();
+            let items = file.items.iter().map(|i| crate::parse::attrs::AttrsOf::attrs(i).len());
+            std::iter::once(file.attrs.len()).chain(items).collect::<Vec<_>>()
+        };
+        assert_eq!(attrs(text), [2, 2, 0, 0, 1]);
+        assert_eq!(attrs(&plain), [0, 0, 0, 0, 1]);
     }
 }
 

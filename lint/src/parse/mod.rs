@@ -82,12 +82,19 @@ pub fn parse(text: &str) -> Parsed {
 /// (see [`skeleton`]); a file read token by token is read whole.
 pub fn parse_leaving_out(text: &str, bodies: Vec<skeleton::Blanked>) -> Parsed {
     let deepest = if text.len() > MAX_PARSE_BYTES { (0, 0) } else { lex::deepest(text.as_bytes()) };
-    parse_nesting(text, bodies, deepest)
+    parse_nesting(text, (bodies, &[]), deepest)
 }
 
 /// [`parse_leaving_out`], with `text`'s [`lex::deepest`] (or a bound above
-/// it) already known.
-pub fn parse_nesting(text: &str, bodies: Vec<skeleton::Blanked>, (bound, at): (usize, usize)) -> Parsed {
+/// it) already known, and the doc comments starting at `docs` (from
+/// [`lex::code_tokens_and_docs`]) read as plain comments when the file holds
+/// no tag: a tag's item must keep its doc comment, which `--fix` wraps in a
+/// snippet with it.
+pub fn parse_nesting(
+    text: &str,
+    (bodies, docs): (Vec<skeleton::Blanked>, &[usize]),
+    (bound, at): (usize, usize),
+) -> Parsed {
     let tokens =
         |problem| Parsed { file: lexical::extract(text), reading: Reading::Tokens, problem, blanked: Vec::new() };
     if text.len() > MAX_PARSE_BYTES {
@@ -105,6 +112,8 @@ pub fn parse_nesting(text: &str, bodies: Vec<skeleton::Blanked>, (bound, at): (u
     let needed = (bound + 32) * STACK_PER_LEVEL;
     let prelude = blank_prelude(text);
     let blanked = if bodies.is_empty() { prelude } else { skeleton::blank(&prelude, &bodies).into() };
+    let blanked =
+        if docs.is_empty() || tags::may_hold(text) { blanked } else { lex::plain_docs(&blanked, docs).into() };
     match stacker::maybe_grow(needed, needed + (1 << 20), || parse_tree(&blanked)) {
         Ok(file) => Parsed { file, reading: Reading::Tree, problem: None, blanked: bodies },
         Err(err) => tokens(Some(err)),
@@ -147,7 +156,9 @@ pub fn without_frontmatter(text: &str, frontmatter: Option<Range<usize>>) -> std
 /// before this returns.
 fn parse_tree(text: &str) -> Result<ParsedFile, SyntaxError> {
     let result = match syn::parse_file(text) {
-        Ok(file) => Ok(extent::within(text, || ParsedFile { tags: tags::find(text, &file), syntax: items::extract(&file) })),
+        Ok(file) => {
+            Ok(extent::within(text, || ParsedFile { tags: tags::find(text, &file), syntax: items::extract(&file) }))
+        }
         Err(err) => {
             let (start, end) = (err.span().start(), err.span().end());
             let span = byte_offset(text, start)..byte_offset(text, end);
@@ -251,6 +262,22 @@ mod tests {
             let span = parsed.syntax.root.uses[0].span.clone();
             assert_eq!(&text[span], "acme_ee::sso", "{prelude:?}");
         }
+    }
+
+    #[test]
+    fn doc_comments_are_read_as_plain_comments_unless_the_file_may_hold_a_tag() {
+        let lean = |text: &str| {
+            let (tokens, docs) = lex::code_tokens_and_docs(text.as_bytes());
+            parse_nesting(text, (Vec::new(), &docs), lex::deepest_of(text.as_bytes(), tokens)).file
+        };
+        let text = "/// Seats, see [`acme_ee::plan`].\n#[inline]\npub fn seats() -> u32 { acme_ee::limit() }\n";
+        let (plain, whole) = (lean(text), parse(text).file);
+        assert_eq!(format!("{:?}", plain.syntax.refs), format!("{:?}", whole.syntax.refs));
+        let start = |f: &ParsedFile| f.syntax.root.items[0].item_span.start;
+        assert_eq!((start(&plain), start(&whole)), (text.find("#[inline]").unwrap(), 0));
+        // `--fix` wraps a tagged item in a snippet by its span: with its doc comment.
+        let tagged = "/// Seats.\n#[edition(enterprise)]\npub fn seats() -> u32 { 5 }\n";
+        assert_eq!(lean(tagged).tags[0].item_span, 0..tagged.len() - 1);
     }
 
     #[test]

@@ -61,12 +61,17 @@ pub struct TagError {
     pub span: Range<usize>,
 }
 
-/// Every tag in `file`, parsed from `text`, in source order. Every form of
-/// the tag writes the word `edition` somewhere in the file (in the
-/// attribute, or in the `use` that renames it), so a file without the word
-/// is not visited.
+/// Whether `text` may hold a tag: every form of it writes the word
+/// `edition` somewhere in the file (in the attribute, or in the `use` that
+/// renames it).
+pub fn may_hold(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), ATTRIBUTE.as_bytes()).is_some()
+}
+
+/// Every tag in `file`, parsed from `text`, in source order; a file that
+/// cannot hold one ([`may_hold`]) is not visited.
 pub fn find(text: &str, file: &syn::File) -> Vec<EditionTag> {
-    if memchr::memmem::find(text.as_bytes(), ATTRIBUTE.as_bytes()).is_none() {
+    if !may_hold(text) {
         return Vec::new();
     }
     let mut names = vec![ATTRIBUTE.to_owned()];
