@@ -114,9 +114,20 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
     let reported_files = crate::index::marked(inputs.files, reported);
     let macros = reported_files.clone().any(|(_, data)| data.defines_macros());
     let targets: HashSet<ModId> = reported_files.flat_map(|(f, _)| targets_of(tree, f)).collect();
-    let parts: Vec<Vec<FileFindings>> = files
-        .par_chunks(files.len().div_ceil(PARTS).max(MIN_FILES_PER_PART))
-        .map(|part| {
+    let parts: Vec<&[usize]> = files.chunks(files.len().div_ceil(PARTS).max(MIN_FILES_PER_PART)).collect();
+    // The largest parts first, each thread taking the next when it is free,
+    // so that no large part is left for one thread at the end; the findings
+    // go back in part order.
+    let size = |part: &[usize]| -> usize {
+        part.iter().filter_map(|&f| inputs.files.get(f)).map(|d| d.bodies.as_ref().map_or(0, Vec::len)).sum()
+    };
+    let mut by_size: Vec<(usize, usize)> = parts.iter().enumerate().map(|(at, part)| (size(part), at)).collect();
+    by_size.sort_unstable_by(|a, b| b.cmp(a));
+    let mut done: Vec<(usize, Vec<FileFindings>)> = by_size
+        .into_iter()
+        .par_bridge()
+        .filter_map(|(_, at)| {
+            let part = parts.get(at)?;
             let resolver = forks.fork();
             // Within a part, a body reported once is not searched again.
             let mut expanded = HashSet::new();
@@ -124,9 +135,11 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
                 let wanted = Wanted::of(tree, reported, (macros, &targets), file)?;
                 Some(file_findings(inputs, tree, (&resolver, keys), sources, (file, wanted), reach, &mut expanded))
             };
-            part.iter().filter_map(check).collect()
+            Some((at, part.iter().filter_map(check).collect()))
         })
         .collect();
+    done.sort_unstable_by_key(|(at, _)| *at);
+    let parts = done.into_iter().map(|(_, part)| part);
     let mut out = Vec::new();
     let mut typed: Vec<(usize, ModId, Ctx)> = Vec::new();
     let mut stops: Vec<(ModId, Ctx)> = Vec::new();
