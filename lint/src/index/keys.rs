@@ -14,6 +14,7 @@
 // Looked up for every word of every body and every name of the index:
 // hashed with foldhash.
 use foldhash::{HashMap, HashSet};
+use rayon::prelude::*;
 
 use super::modtree::{Inputs, ModId, ModTree, Need};
 use super::resolve::{Ctx, Res, Resolver, View};
@@ -144,11 +145,14 @@ impl Keys {
         let typing = Found::typing(&judge, &found.typed_owners, &lower);
         let typed = Found { members: std::mem::take(&mut found.typed_members), ..Found::default() };
         let reach = inputs.ws.reach();
-        let crates = (0..inputs.ws.crates.len()).map(Some).chain([None]);
+        let crates: Vec<Option<usize>> = (0..inputs.ws.crates.len()).map(Some).chain([None]).collect();
+        let (any, typed, typing) = (found.keyed(), typed.keyed(), typing.keyed());
+        let private: HashMap<Option<usize>, Keyed<'_>> = found.in_crate.iter().map(|(k, f)| (*k, f.keyed())).collect();
         let in_crate = crates
+            .into_par_iter()
             .map(|krate| {
-                let mut any = found.words(krate, reach);
-                if let Some(private) = found.in_crate.get(&krate) {
+                let mut any = any.words(krate, reach);
+                if let Some(private) = private.get(&krate) {
                     any.extend(private.words(krate, reach));
                 }
                 let members = typed.words(krate, reach);
@@ -287,6 +291,24 @@ impl Scoped {
     }
 }
 
+/// A [`Found`]'s keys ([`Found::keyed`]).
+struct Keyed<'a>(Vec<(u32, &'a HashSet<Option<usize>>)>);
+
+impl Keyed<'_> {
+    /// The keys of the names and members that code of crate `krate` can
+    /// see (`None`: those of code outside every crate).
+    fn words(&self, krate: Option<usize>, reach: &[Vec<bool>]) -> HashSet<u32> {
+        let sees = |crates: &HashSet<Option<usize>>| {
+            crates.iter().any(|c| match (krate, *c) {
+                (_, None) => true,
+                (Some(k), Some(c)) => reaches(reach, k, c),
+                (None, Some(_)) => false,
+            })
+        };
+        self.0.iter().filter(|(_, c)| sees(c)).map(|(k, _)| *k).collect()
+    }
+}
+
 /// What [`Keys::new`] gathers.
 #[derive(Default)]
 struct Found {
@@ -351,19 +373,11 @@ impl Found {
         self.higher_items.entry(name.to_owned()).or_default().insert(m);
     }
 
-    /// The [`word_key`]s of the names and members that code of crate
-    /// `krate` can see (`None`: those of code outside every crate).
-    fn words(&self, krate: Option<usize>, reach: &[Vec<bool>]) -> HashSet<u32> {
-        let sees = |crates: &HashSet<Option<usize>>| {
-            crates.iter().any(|c| match (krate, *c) {
-                (_, None) => true,
-                (Some(k), Some(c)) => reaches(reach, k, c),
-                (None, Some(_)) => false,
-            })
-        };
-        let names =
-            self.names.0.iter().filter(|(_, c)| sees(c)).flat_map(|(n, _)| [word_key(n, false), word_key(n, true)]);
-        names.chain(self.members.0.iter().filter(|(_, c)| sees(c)).map(|(n, _)| word_key(n, true))).collect()
+    /// The [`word_key`]s of the names and members, each with the crates
+    /// that declare it: hashed once, then filtered for every crate.
+    fn keyed(&self) -> Keyed<'_> {
+        let names = self.names.0.iter().flat_map(|(n, c)| [(word_key(n, false), c), (word_key(n, true), c)]);
+        Keyed(names.chain(self.members.0.iter().map(|(n, c)| (word_key(n, true), c))).collect())
     }
 
     /// Higher items and the modules lower code enters them by; derives
