@@ -1390,7 +1390,7 @@ impl Collector {
     /// nodes: syn computes a node's span from all of its tokens, so asking
     /// every expression for its span costs time quadratic in the nesting.
     /// Returns the region's span when it is gated.
-    fn region(&mut self, attrs: &[Attribute], span: impl FnOnce() -> proc_macro2::Span) -> Option<Range<usize>> {
+    fn region(&mut self, attrs: &[Attribute], span: impl FnOnce() -> Range<usize>) -> Option<Range<usize>> {
         if attrs.is_empty() {
             return None;
         }
@@ -1398,7 +1398,7 @@ impl Collector {
         if cfg == Cfg::Other {
             return None;
         }
-        let range = span().bytes();
+        let range = span();
         self.syntax.cfg_regions.push((range.clone(), cfg));
         Some(range)
     }
@@ -1845,7 +1845,7 @@ impl Collector {
                         self.visit_attribute(attr);
                     }
                     // A gated parameter is bound only in the builds with its feature.
-                    self.binding_gate = self.region(&t.attrs, || t.span());
+                    self.binding_gate = self.region(&t.attrs, || t.span().bytes());
                     self.bind(&t.pat, self.type_hint(&t.ty));
                     self.binding_gate = None;
                     self.visit_type(&t.ty);
@@ -2782,7 +2782,7 @@ fn is_path_sep(trees: &[TokenTree], i: usize) -> bool {
 
 macro_rules! with_attrs {
     ($self:ident, $node:expr, $attrs:expr, $visit:expr) => {{
-        $self.region($attrs, || $node.span());
+        $self.region($attrs, || $node.span().bytes());
         $visit;
     }};
 }
@@ -2884,7 +2884,7 @@ impl Collector {
     fn item_inner(&mut self, item: &syn::Item) {
         use syn::Item;
         let attrs = item.attrs();
-        self.region(attrs, || item.span());
+        self.region(attrs, || item.extent());
         match item {
             Item::Const(i) => self.item(&i.ident, &i.vis, item),
             Item::Enum(i) => self.item(&i.ident, &i.vis, item),
@@ -3005,7 +3005,7 @@ impl<'ast> Visit<'ast> for Collector {
             syn::ImplItem::Macro(m) => &m.attrs,
             _ => &[],
         };
-        self.region(attrs, || i.span());
+        self.region(attrs, || i.extent());
         match i {
             syn::ImplItem::Fn(f) => {
                 for attr in &f.attrs {
@@ -3025,7 +3025,7 @@ impl<'ast> Visit<'ast> for Collector {
             syn::TraitItem::Macro(m) => &m.attrs,
             _ => &[],
         };
-        self.region(attrs, || i.span());
+        self.region(attrs, || i.extent());
         match i {
             syn::TraitItem::Fn(f) => {
                 for attr in &f.attrs {
@@ -3126,7 +3126,7 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
-        let gate = self.region(&l.attrs, || l.span());
+        let gate = self.region(&l.attrs, || l.span().bytes());
         for attr in &l.attrs {
             self.visit_attribute(attr);
         }
@@ -3180,7 +3180,7 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_arm(&mut self, a: &'ast syn::Arm) {
-        self.region(&a.attrs, || a.span());
+        self.region(&a.attrs, || a.span().bytes());
         for attr in &a.attrs {
             self.visit_attribute(attr);
         }
@@ -3278,7 +3278,7 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_field_value(&mut self, f: &'ast syn::FieldValue) {
-        self.region(&f.attrs, || f.span());
+        self.region(&f.attrs, || f.span().bytes());
         for attr in &f.attrs {
             self.visit_attribute(attr);
         }
