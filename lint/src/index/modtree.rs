@@ -665,9 +665,22 @@ impl ModTree {
         out
     }
 
-    /// The module a file's code (at inline path `body`) belongs to.
+    /// The module a file's code (at inline path `body`) belongs to, where
+    /// the file is first read as a module (see [`ModTree::module_in`]).
     pub fn module_of(&self, file: usize, body: &[usize]) -> Option<ModId> {
-        let mut m = *self.file_modules.get(&file)?.first()?;
+        self.module_in(*self.file_modules.get(&file)?.first()?, file, body)
+    }
+
+    /// The modules the file is read as: one per `mod` (or `#[path]`) that
+    /// reads it, in each crate that does.
+    pub fn file_roots(&self, file: usize) -> &[ModId] {
+        self.file_modules.get(&file).map_or(&[], Vec::as_slice)
+    }
+
+    /// The module the code at inline path `body` of `file` belongs to, in
+    /// the reading of the file as module `root`.
+    pub fn module_in(&self, root: ModId, file: usize, body: &[usize]) -> Option<ModId> {
+        let mut m = root;
         for &i in body {
             let module = self.modules.get(m)?;
             // Inline children are pushed in declaration order with their index recorded in `body`.

@@ -165,7 +165,11 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
 
 /// The findings of one file's `use`s, derives, paths, gated locals, trait
 /// needs, conversions and method calls; for a file whose findings are not
-/// reported, only what `wanted` says reported files' findings depend on.
+/// reported, only what `wanted` says reported files' findings depend on. A
+/// file that several `mod`s read (`#[path]`, in one crate or several) is
+/// checked in each reading: its names can mean other items in each, and
+/// each crate's build can break in it. A finding several readings give
+/// is given once.
 fn file_findings(
     inputs: &Inputs<'_>,
     tree: &ModTree,
@@ -178,31 +182,59 @@ fn file_findings(
     let mut out = FileFindings::default();
     let whole = wanted == Wanted::Whole;
     let Some(data) = inputs.files.get(file) else { return out };
+    let roots = tree.file_roots(file);
+    if roots.is_empty() {
+        return out;
+    }
     // Only a reported file's own findings read its bodies.
-    let Some(root) = tree.module_of(file, &[]) else { return out };
     let data = data.completed(&keys.at(tree, file), whole, |rel| sources.read(rel));
     let data = &*data;
-    let report = Report { inputs, tree, resolver, sources, data, file };
+    let mut given = HashSet::new();
+    for &root in roots {
+        let report = Report { inputs, tree, resolver, sources, data, file, root };
+        let reading = reading_findings(&report, wanted, reach, expanded);
+        out.stops.extend(reading.stops);
+        for found in reading.found {
+            let d = &found.diagnostic;
+            let key = (d.code, d.location.file.path.clone(), d.location.span.clone(), d.message.clone());
+            if roots.len() == 1 || given.insert(key) {
+                out.found.push(found);
+            }
+        }
+    }
+    out
+}
+
+/// [`file_findings`] in one reading of the file (`report.root`).
+fn reading_findings(
+    report: &Report<'_, '_>,
+    wanted: Wanted,
+    reach: &[Vec<bool>],
+    expanded: &mut HashSet<(usize, Range<usize>)>,
+) -> FileFindings {
+    let mut out = FileFindings::default();
+    let whole = wanted == Wanted::Whole;
+    let (tree, resolver, data, file, root) = (report.tree, report.resolver, report.data, report.file, report.root);
     let plain = |diagnostic| Found { diagnostic, typed: None, expanded: None };
     let typed = |diagnostic, m, ctx| Found { diagnostic, typed: Some((m, ctx)), expanded: None };
     let mut found = Vec::new();
     if whole {
         for m in tree.modules_in_file(root, file) {
-            uses(&report, m, &mut found);
-            derives(&report, m, &mut found);
+            uses(report, m, &mut found);
+            derives(report, m, &mut found);
         }
     }
     out.found.extend(found.drain(..).map(plain));
-    let arguments = macro_arguments(&report);
+    let arguments = macro_arguments(report);
     for r in data.syntax.refs.iter().filter(|r| !r.local && wanted.path(&data.syntax, r)) {
-        let Some(m) = tree.module_of(file, &r.module) else { continue };
+        let Some(m) = report.module_of(&r.module) else { continue };
         let ctx = match arguments.iter().find(|(args, _)| args.start <= r.span.start && r.span.end <= args.end) {
             // The macro only stringifies its arguments.
             Some((_, None)) => continue,
             Some((_, Some(cfg))) => resolver.ctx_with(m, &r.span, cfg),
             None => resolver.ctx_at(m, &r.span),
         };
-        if let Some((d, phase)) = path_ref(&report, m, r, ctx) {
+        if let Some((d, phase)) = path_ref(report, m, r, ctx) {
             match phase {
                 Phase::Types => out.found.push(typed(d, m, ctx)),
                 Phase::Resolve if data.syntax.signature_traits.contains(&r.span) => {
@@ -212,35 +244,35 @@ fn file_findings(
                 Phase::Resolve => out.found.push(plain(d)),
             }
         } else if r.ns == ns::MACRO {
-            expansion(&report, m, r, ctx, expanded, &mut out.found);
+            expansion(report, m, r, ctx, expanded, &mut out.found);
         }
     }
     if !whole {
         return out;
     }
     for read in &data.syntax.gated_locals {
-        let Some(m) = tree.module_of(file, &read.module) else { continue };
-        out.found.extend(gated_local(&report, m, read).map(plain));
+        let Some(m) = report.module_of(&read.module) else { continue };
+        out.found.extend(gated_local(report, m, read).map(plain));
     }
     for need in &data.syntax.trait_uses {
-        let Some(m) = tree.module_of(file, &need.module) else { continue };
+        let Some(m) = report.module_of(&need.module) else { continue };
         let ctx = resolver.ctx_at(m, &need.span);
         let Some(owner) = type_of(resolver, m, &need.receiver, None, resolver.view_of(ctx)) else { continue };
-        if let Some(d) = unimplemented(&report, owner, &need.traits, &need.span, ctx) {
+        if let Some(d) = unimplemented(report, owner, &need.traits, &need.span, ctx) {
             out.found.push(typed(d, m, ctx));
         }
     }
     for converted in &data.syntax.conversions {
-        let Some(m) = tree.module_of(file, &converted.module) else { continue };
-        if let Some(d) = conversion(&report, m, converted) {
+        let Some(m) = report.module_of(&converted.module) else { continue };
+        if let Some(d) = conversion(report, m, converted) {
             out.found.push(typed(d, m, resolver.ctx_at(m, &converted.span)));
         }
     }
     for call in &data.syntax.method_calls {
-        let Some(m) = tree.module_of(file, &call.module) else { continue };
-        let found = method_call(&report, m, call, reach)
-            .or_else(|| std_needs(&report, m, call))
-            .or_else(|| pushed_object(&report, m, call));
+        let Some(m) = report.module_of(&call.module) else { continue };
+        let found = method_call(report, m, call, reach)
+            .or_else(|| std_needs(report, m, call))
+            .or_else(|| pushed_object(report, m, call));
         if let Some(d) = found {
             out.found.push(typed(d, m, resolver.ctx_at(m, &call.span)));
         }
@@ -404,7 +436,8 @@ fn expansion(
     let Some(def) = resolver.item(def_m, index).filter(|d| !d.expands.is_empty()) else { return };
     let Some(file) = report.tree.modules.get(def_m).map(|x| x.file) else { return };
     let Some(data) = report.inputs.files.get(file) else { return };
-    let at_definition = Report { data, file, ..*report };
+    let Some(root) = report.tree.module_of(file, &[]) else { return };
+    let at_definition = Report { data, file, root, ..*report };
     // Only the rules this invocation may match expand here.
     let rules = matching_rules(data, def, invocation(report.data, &r.span));
     let expands = |b: &&PathRef| {
@@ -483,7 +516,7 @@ fn macro_arguments(report: &Report<'_, '_>) -> Vec<(Range<usize>, Option<Cfg>)> 
     let mut out = Vec::new();
     for r in data.syntax.refs.iter().filter(|r| r.ns == ns::MACRO) {
         let Some(call) = invocation(data, &r.span) else { continue };
-        let Some(m) = tree.module_of(report.file, &r.module) else { continue };
+        let Some(m) = report.module_of(&r.module) else { continue };
         let Some(Resolved { res: Res::Item(def_m, index), .. }) = resolve_ref(resolver, m, r, View::Any) else {
             continue;
         };
@@ -1421,7 +1454,8 @@ fn trait_items(
         if declared.iter().any(|&t| resolver.present(Res::Member(t), view)) {
             continue;
         }
-        let report = Report { inputs, tree, resolver, sources, data, file: module.file };
+        let Some(root) = tree.module_of(module.file, &[]) else { continue };
+        let report = Report { inputs, tree, resolver, sources, data, file: module.file, root };
         let found = Resolved { res: Res::Member(first), hops: Vec::new() };
         let written = info.member.name.clone();
         out.extend(finding(&report, info.member.name_span.clone(), &written, &found, ctx, Kind::TraitItem));

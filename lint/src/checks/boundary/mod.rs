@@ -78,9 +78,19 @@ pub(super) struct Report<'r, 'a> {
     pub(super) sources: &'r Sources<'r>,
     pub(super) data: &'r FileData,
     pub(super) file: usize,
+    /// The module the file is read as, of those it is read as
+    /// ([`ModTree::file_roots`]): a file several crates read as a module
+    /// is checked in each reading.
+    pub(super) root: ModId,
 }
 
 impl Report<'_, '_> {
+    /// The module the file's code at inline path `body` belongs to, in
+    /// this reading of the file.
+    pub(super) fn module_of(&self, body: &[usize]) -> Option<ModId> {
+        self.tree.module_in(self.root, self.file, body)
+    }
+
     /// The path of the file module `m` is in.
     pub(super) fn rel_of(&self, m: ModId) -> &str {
         let file = self.tree.modules.get(m).and_then(|x| self.inputs.files.get(x.file));

@@ -14,11 +14,15 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
     let Trees { inputs, tree, resolver, sources, .. } = *trees;
     let mut out = Vec::new();
     for (file, data) in inputs.files.iter().enumerate().filter(|(file, _)| trees.reports(*file)) {
-        let Some(root) = tree.module_of(file, &[]) else { continue };
-        let report = Report { inputs, tree, resolver, sources, data, file };
-        for m in tree.modules_in_file(root, file) {
-            for (span, written, found, ctx) in broken_uses(&report, m, true) {
-                out.extend(crossing(Code::BoundaryReexport, &report, span, &written, &found, ctx, Kind::Reexport));
+        // In each reading of the file, each finding once.
+        let mut given = std::collections::HashSet::new();
+        for &root in tree.file_roots(file) {
+            let report = Report { inputs, tree, resolver, sources, data, file, root };
+            for m in tree.modules_in_file(root, file) {
+                for (span, written, found, ctx) in broken_uses(&report, m, true) {
+                    let found = crossing(Code::BoundaryReexport, &report, span, &written, &found, ctx, Kind::Reexport);
+                    out.extend(found.filter(|d| given.insert((d.location.span.clone(), d.message.clone()))));
+                }
             }
         }
     }
