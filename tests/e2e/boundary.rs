@@ -210,3 +210,48 @@ fn the_definition_says_why_it_is_enterprise() {
     ];
     assert_eq!(labels, expected.map(|(s, l)| (s.to_owned(), l.to_owned())).into_iter().collect(), "{labels:#?}");
 }
+
+/// A file two crates read as a module through `#[path]` breaks in both
+/// crates' builds at the same place: one finding, not one per reading.
+#[test]
+fn a_shared_module_file_breaking_in_two_crates_is_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    crate::support::write(
+        root,
+        "corefence.toml",
+        "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n\
+         [editions.enterprise]\nlicense = \"LicenseRef-Acme\"\nuses = [\"community\"]\n\
+         features = [\"enterprise\"]\n[headers]\ninclude = []\n",
+    );
+    crate::support::write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"core\", \"aaa\", \"zzz\"]\nresolver = \"2\"\n",
+    );
+    let manifest = |name: &str, deps: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"AGPL-3.0-only\"\n{deps}")
+    };
+    crate::support::write(root, "core/Cargo.toml", manifest("acme-core", "\n[features]\nenterprise = []\n"));
+    crate::support::write(
+        root,
+        "core/src/lib.rs",
+        "pub mod tools {\n    #[cfg(feature = \"enterprise\")]\n    pub fn seats() -> u32 {\n        25\n    }\n}\n",
+    );
+    for name in ["aaa", "zzz"] {
+        let deps = "\n[dependencies]\nacme-core = { path = \"../core\" }\n";
+        crate::support::write(root, &format!("{name}/Cargo.toml"), manifest(name, deps));
+        crate::support::write(
+            root,
+            &format!("{name}/src/lib.rs"),
+            "use acme_core::tools::*;\n\n#[path = \"../../shared/glob.rs\"]\npub mod glob;\n",
+        );
+    }
+    crate::support::write(root, "shared/glob.rs", "use super::*;\n\npub fn limit() -> u32 {\n    seats() * 2\n}\n");
+    let run = crate::support::corefence_in(root.to_path_buf(), &["check", "--no-cache", "--format", "short"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "shared/glob.rs:4:5: error[boundary/import] community code uses enterprise item `acme_core::tools::seats`\n"
+    );
+}

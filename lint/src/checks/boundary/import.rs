@@ -160,7 +160,20 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
     trait_items(inputs, tree, resolver, sources, &mut out);
     let unchecked = |&(_, m, ctx): &(usize, ModId, Ctx)| types_unchecked(tree, resolver, &stops, m, ctx);
     let masked: HashSet<usize> = typed.iter().filter(|t| unchecked(t)).map(|&(i, ..)| i).collect();
-    out.into_iter().enumerate().filter(|(i, _)| !masked.contains(i)).map(|(_, d)| d).collect()
+    // A file several mods read gives the same finding in each reading
+    // where it breaks: once is enough (after the masking, which is per reading).
+    let shared: HashSet<&str> = tree
+        .file_modules
+        .iter()
+        .filter(|(_, roots)| roots.len() > 1)
+        .filter_map(|(&f, _)| Some(inputs.files.get(f)?.rel.as_str()))
+        .collect();
+    let mut given = HashSet::new();
+    let mut once = |d: &Diagnostic| {
+        let path = d.location.file.path.as_str();
+        !shared.contains(path) || given.insert((d.code, path.to_owned(), d.location.span.clone(), d.message.clone()))
+    };
+    out.into_iter().enumerate().filter(|(i, _)| !masked.contains(i)).map(|(_, d)| d).filter(|d| once(d)).collect()
 }
 
 /// The findings of one file's `use`s, derives, paths, gated locals, trait
@@ -168,8 +181,8 @@ pub fn check(trees: &Trees<'_, '_>) -> Vec<Diagnostic> {
 /// reported, only what `wanted` says reported files' findings depend on. A
 /// file that several `mod`s read (`#[path]`, in one crate or several) is
 /// checked in each reading: its names can mean other items in each, and
-/// each crate's build can break in it. A finding several readings give
-/// is given once.
+/// each crate's build can break in it ([`check`] gives a finding several
+/// readings give once).
 fn file_findings(
     inputs: &Inputs<'_>,
     tree: &ModTree,
@@ -189,18 +202,11 @@ fn file_findings(
     // Only a reported file's own findings read its bodies.
     let data = data.completed(&keys.at(tree, file), whole, |rel| sources.read(rel));
     let data = &*data;
-    let mut given = HashSet::new();
     for &root in roots {
         let report = Report { inputs, tree, resolver, sources, data, file, root };
         let reading = reading_findings(&report, wanted, reach, expanded);
         out.stops.extend(reading.stops);
-        for found in reading.found {
-            let d = &found.diagnostic;
-            let key = (d.code, d.location.file.path.clone(), d.location.span.clone(), d.message.clone());
-            if roots.len() == 1 || given.insert(key) {
-                out.found.push(found);
-            }
-        }
+        out.found.extend(reading.found);
     }
     out
 }
