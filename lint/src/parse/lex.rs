@@ -360,10 +360,7 @@ pub fn code_tokens_and_docs(bytes: &[u8]) -> (Vec<Token>, Vec<usize>) {
                 continue;
             }
             Kind::Open(_) => {
-                let before = |n: usize| out.len().checked_sub(n).and_then(|j| out.get(j));
-                let invoked = before(1).is_some_and(|p: &Token| p.is_punct(b'!') || p.is_punct(b'#'))
-                    || (before(1).is_some_and(|p| p.kind == Kind::Ident)
-                        && before(2).is_some_and(|p| p.is_punct(b'!')));
+                let invoked = is_macro_or_attribute(&out, out.len());
                 opaque.push(invoked || opaque.last().copied().unwrap_or(false));
             }
             Kind::Close(_) => {
@@ -374,6 +371,15 @@ pub fn code_tokens_and_docs(bytes: &[u8]) -> (Vec<Token>, Vec<usize>) {
         out.push(token);
     }
     (out, docs)
+}
+
+/// Whether the group opening at code token `i` (or at the end of
+/// `tokens`, the next one) is a macro's tokens (`m! {`, `macro_rules! m {`)
+/// or an attribute (`#[`, `#![`).
+pub(crate) fn is_macro_or_attribute(tokens: &[Token], i: usize) -> bool {
+    let before = |n: usize| i.checked_sub(n).and_then(|j| tokens.get(j));
+    before(1).is_some_and(|p| p.is_punct(b'!') || p.is_punct(b'#'))
+        || (before(1).is_some_and(|p| p.kind == Kind::Ident) && before(2).is_some_and(|p| p.is_punct(b'!')))
 }
 
 /// Whether a comment's text is a doc comment: `///` but not `////`, `//!`,

@@ -156,7 +156,7 @@ pub fn blankable_in(text: &str, tokens: &[Token], keep: &Keep, snippets: &[Range
         let name = |t: &Token| if t.kind == Kind::Ident { ident_name(bytes, &t.span()) } else { "" };
         match token.kind {
             // A macro's tokens and an attribute are not items: skip them whole.
-            Kind::Open(_) if is_macro_or_attribute(tokens, i) => {
+            Kind::Open(_) if lex::is_macro_or_attribute(tokens, i) => {
                 i = close_of(&closes, i).map_or(tokens.len(), |c| c + 1);
                 continue;
             }
@@ -328,14 +328,6 @@ fn words_of(bytes: &[u8], tokens: &[Token], out: &mut Vec<u32>) {
         }
         after = t.is_punct(b'.') || t.is_punct(b':');
     }
-}
-
-/// Whether the group opening at token `i` is a macro's tokens (`m! {`,
-/// `macro_rules! m {`) or an attribute (`#[`, `#![`).
-fn is_macro_or_attribute(tokens: &[Token], i: usize) -> bool {
-    let before = |n: usize| i.checked_sub(n).and_then(|j| tokens.get(j));
-    before(1).is_some_and(|p| p.is_punct(b'!') || p.is_punct(b'#'))
-        || (before(1).is_some_and(|p| p.kind == Kind::Ident) && before(2).is_some_and(|p| p.is_punct(b'!')))
 }
 
 /// The bracket that closes the one opening at token `i`, if one does.
