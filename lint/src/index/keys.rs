@@ -203,7 +203,7 @@ impl Keys {
 
     /// The keys of file `file`'s code.
     pub fn at<'k>(&'k self, tree: &ModTree, file: usize) -> At<'k> {
-        let roots = tree.file_modules.get(&file).map(Vec::as_slice).unwrap_or_default();
+        let roots = tree.file_roots(file);
         let modules: Vec<ModId> = roots.iter().flat_map(|&r| tree.modules_in_file(r, file)).collect();
         let uses_every = !roots.is_empty() && roots.iter().all(|&m| self.uses_every.get(m) == Some(&true));
         let krate = roots.first().and_then(|&r| tree.modules.get(r)?.krate);

@@ -90,7 +90,7 @@ impl Wanted {
 
 /// The targets (their root modules) whose trees hold file `file`.
 fn targets_of(tree: &ModTree, file: usize) -> impl Iterator<Item = ModId> + '_ {
-    let roots = tree.file_modules.get(&file).map(Vec::as_slice).unwrap_or_default();
+    let roots = tree.file_roots(file);
     roots.iter().filter_map(|&r| Some(tree.modules.get(r)?.root))
 }
 

@@ -55,7 +55,7 @@ pub fn reported_files(
     can_cross: &dyn Fn(Option<usize>) -> bool,
 ) -> Vec<bool> {
     let checked = |file: usize| {
-        let roots = tree.file_modules.get(&file).map(Vec::as_slice).unwrap_or_default();
+        let roots = tree.file_roots(file);
         roots.iter().filter_map(|&r| tree.modules.get(r)).any(|m| can_cross(m.krate))
     };
     let reported = |(file, data): (usize, &FileData)| asked(&data.rel) && checked(file);
