@@ -5,6 +5,7 @@
 //! The per-file stage hands over one [`FileData`] per parsed Rust file (plain
 //! data, no syntax trees); this module ties them together.
 
+mod declared;
 mod encoded;
 mod groups;
 pub mod keys;

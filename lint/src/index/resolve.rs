@@ -211,6 +211,14 @@ pub struct Resolver<'a> {
     /// in progress: their answers hold only until the outermost lookup
     /// ends, so that no answer depends on which lookup ran before.
     provisional: RefCell<Memos>,
+    /// The provisional lookups in the order they finished, each with
+    /// whether it found nothing (see [`Resolver::settle`]).
+    provisional_log: RefCell<Vec<(LookupKey, bool)>>,
+    /// How many times the depth limit cut a lookup short.
+    too_deep: std::cell::Cell<usize>,
+    /// How many modules were searched for a name: lookups not answered
+    /// from memory, and modules the search for a gated `use` entered.
+    searched: std::cell::Cell<usize>,
 }
 
 /// Impl blocks are resolved in this many parts, whatever the number of
@@ -241,6 +249,8 @@ pub struct Index<'a> {
     /// Per module id: its items by name, in order (a crate root with
     /// hundreds of items is asked about every name its code uses).
     item_names: Vec<Vec<usize>>,
+    /// The names a lookup in each module may find at all.
+    declared: super::declared::Declared<'a>,
     /// Per target root: its `#[macro_export]` macros by name.
     exported: HashMap<(ModId, Name), Res>,
     /// Every variant, field and associated item.
@@ -409,6 +419,7 @@ impl<'a> Resolver<'a> {
             tree,
             externs,
             item_names: Vec::new(),
+            declared: super::declared::Declared::default(),
             exported: HashMap::default(),
             members: Vec::new(),
             members_of: Groups::default(),
@@ -420,16 +431,20 @@ impl<'a> Resolver<'a> {
         };
         // Per module, its items' indices sorted by name: one allocation a
         // module, and the items of one name next to each other.
-        index.item_names = (0..tree.modules.len())
-            .into_par_iter()
-            .map(|m| {
-                let items = index.body(m).map_or(&[][..], |b| b.items.as_slice());
-                let mut sorted: Vec<usize> = (0..items.len()).collect();
-                let name_of = |i: &usize| items.get(*i).map(|it| it.name.as_str());
-                sorted.sort_by(|a, b| name_of(a).cmp(&name_of(b)).then(a.cmp(b)));
-                sorted
-            })
-            .collect();
+        let item_names = || {
+            (0..tree.modules.len())
+                .into_par_iter()
+                .map(|m| {
+                    let items = index.body(m).map_or(&[][..], |b| b.items.as_slice());
+                    let mut sorted: Vec<usize> = (0..items.len()).collect();
+                    let name_of = |i: &usize| items.get(*i).map(|it| it.name.as_str());
+                    sorted.sort_by(|a, b| name_of(a).cmp(&name_of(b)).then(a.cmp(b)));
+                    sorted
+                })
+                .collect()
+        };
+        let declared = || super::declared::Declared::new(tree, |m| index.body(m), &index.externs);
+        (index.item_names, index.declared) = rayon::join(item_names, declared);
         for (id, module) in tree.modules.iter().enumerate() {
             let Some(body) = index.body(id) else { continue };
             for (i, item) in body.items.iter().enumerate().filter(|(_, it)| it.macro_export) {
@@ -456,6 +471,9 @@ impl<'a> Resolver<'a> {
             active: RefCell::default(),
             cut: std::cell::Cell::new(usize::MAX),
             provisional: RefCell::default(),
+            provisional_log: RefCell::default(),
+            too_deep: std::cell::Cell::new(0),
+            searched: std::cell::Cell::new(0),
         }
     }
 
@@ -938,7 +956,7 @@ impl<'a> Resolver<'a> {
             return None;
         }
         let scopes: Vec<ModId> = self.lexical(m).collect();
-        match self.imported(&scopes, name, view, 0) {
+        match self.imported(&scopes, name, view, (0, &mut HashMap::default())) {
             Imported::Gated(scope, u) => Some((scope, u)),
             Imported::Present | Imported::Nothing => None,
         }
@@ -962,10 +980,22 @@ impl<'a> Resolver<'a> {
 
     /// How `use`s in `scopes` (innermost first), and in the workspace
     /// modules their globs import (`use super::*` in a test module), bind
-    /// `name` in build `view`.
-    fn imported(&self, scopes: &[ModId], name: &str, view: View, depth: usize) -> Imported<'a> {
+    /// `name` in build `view`, at most [`MAX_GLOB_IMPORTS`] globs deep.
+    /// `explored` holds the modules whose search through a glob has ended,
+    /// each with the fewest globs it took: a module reached again no closer
+    /// is not searched again, as that search found all this one could, and
+    /// first (a module of a thousand globs that each lead back to it is not
+    /// searched a thousand times over).
+    fn imported(
+        &self,
+        scopes: &[ModId],
+        name: &str,
+        view: View,
+        (depth, explored): (usize, &mut HashMap<ModId, usize>),
+    ) -> Imported<'a> {
         let mut gated = Imported::Nothing;
         for &scope in scopes {
+            self.searched.set(self.searched.get() + 1);
             let Some(body) = self.body(scope) else { return Imported::Present };
             for u in &body.uses {
                 let present = self.use_present(scope, u, view);
@@ -979,8 +1009,15 @@ impl<'a> Resolver<'a> {
                         match source {
                             // A glob of a crate outside the workspace may bring anything.
                             None => return Imported::Present,
-                            Some(Res::Module(g)) if g != scope && depth < MAX_GLOB_IMPORTS => {
-                                match self.imported(&[g], name, view, depth + 1) {
+                            Some(Res::Module(g))
+                                if g != scope
+                                    && depth < MAX_GLOB_IMPORTS
+                                    && explored.get(&g).is_none_or(|&at| at > depth + 1) =>
+                            {
+                                let found = self.imported(&[g], name, view, (depth + 1, explored));
+                                let at = explored.entry(g).or_insert(depth + 1);
+                                *at = (*at).min(depth + 1);
+                                match found {
                                     Imported::Present => return Imported::Present,
                                     found @ Imported::Gated(..) if matches!(gated, Imported::Nothing) => gated = found,
                                     _ => {}
@@ -1160,7 +1197,7 @@ impl<'a> Resolver<'a> {
     /// Past a type, names are its variants, fields and associated items.
     fn path(&self, from: ModId, segments: &[Name], global: bool, ns: u8, view: View, depth: usize) -> Option<Binding> {
         if depth > MAX_DEPTH {
-            self.cut_at(0);
+            self.cut_deep();
             return None;
         }
         let module = |m: ModId| (Resolved { res: Res::Module(m), hops: Vec::new() }, None);
@@ -1214,7 +1251,7 @@ impl<'a> Resolver<'a> {
     fn twin_uses(&self, from: ModId, name: &str, view: View, depth: usize) -> Vec<Binding> {
         let mut out = Vec::new();
         if depth > MAX_DEPTH {
-            self.cut_at(0);
+            self.cut_deep();
             return out;
         }
         for scope in self.lexical(from) {
@@ -1323,7 +1360,7 @@ impl<'a> Resolver<'a> {
     /// callers check that they can see it.
     fn lookup(&self, m: ModId, name: &str, ns: u8, view: View, depth: usize) -> Option<Binding> {
         if depth > MAX_DEPTH {
-            self.cut_at(0);
+            self.cut_deep();
             return None;
         }
         let finished = |memos: &Memos| memos.get(&(m, ns, view)).and_then(|names| names.get(name)).cloned();
@@ -1334,6 +1371,10 @@ impl<'a> Resolver<'a> {
             // Cut short by a lookup that is still in progress, as this one
             // would be again.
             return done.clone();
+        }
+        if !self.declared.may_bind(m, name, ns) {
+            // Nothing this module can reach declares the name.
+            return None;
         }
         let key = (m, Name::from(name), ns, view);
         let place = {
@@ -1348,25 +1389,76 @@ impl<'a> Resolver<'a> {
             place
         };
         let outer = self.cut.replace(usize::MAX);
+        let (logged, too_deep) = (self.provisional_log.borrow().len(), self.too_deep.get());
         let found = self.lookup_uncached(m, name, ns, view, depth);
         let cut = self.cut.get();
         self.active.borrow_mut().remove(&key);
         // Complete when every cut returned to this lookup or one inside it.
-        let memo = if cut >= place { &self.memo } else { &self.provisional };
-        memo.borrow_mut().entry((m, ns, view)).or_default().insert(key.1, found.clone());
-        self.cut.set(if cut >= place { outer } else { outer.min(cut) });
+        let complete = cut >= place;
+        if complete {
+            self.memo.borrow_mut().entry((m, ns, view)).or_default().insert(key.1, found.clone());
+            self.settle(logged, found.is_none() && self.too_deep.get() == too_deep);
+        } else {
+            self.provisional.borrow_mut().entry((m, ns, view)).or_default().insert(key.1.clone(), found.clone());
+            self.provisional_log.borrow_mut().push((key, found.is_none()));
+        }
+        self.cut.set(if complete { outer } else { outer.min(cut) });
         if place == 0 {
             self.provisional.borrow_mut().clear();
+            self.provisional_log.borrow_mut().clear();
         }
         found
     }
 
-    /// Records a lookup cut short at place `at` of the stack (0: the depth limit).
+    /// A lookup has completed, and the provisional lookups from `logged` on
+    /// were cut short by it or by lookups inside it: a cycle. When it found
+    /// nothing (`nothing`, and no depth limit cut it short) and none of them
+    /// found anything either, each would find nothing whichever of them
+    /// began first (each one's answer follows from the others', and all are
+    /// nothing), so they are final: a glob cycle of a thousand modules is
+    /// walked once per name, not once per module that asks. Otherwise they
+    /// stay provisional, and no lookup around this one settles them: they
+    /// took this one's answer for nothing.
+    fn settle(&self, logged: usize, nothing: bool) {
+        let mut log = self.provisional_log.borrow_mut();
+        let Some(cycle) = log.get_mut(logged..) else { return };
+        if !nothing || !cycle.iter().all(|(_, nothing)| *nothing) {
+            for (_, nothing) in cycle.iter_mut() {
+                *nothing = false;
+            }
+            return;
+        }
+        let (mut memo, mut provisional) = (self.memo.borrow_mut(), self.provisional.borrow_mut());
+        for ((m, name, ns, view), _) in log.drain(logged..) {
+            if let Some(names) = provisional.get_mut(&(m, ns, view)) {
+                names.remove(&name);
+            }
+            memo.entry((m, ns, view)).or_default().insert(name, None);
+        }
+    }
+
+    /// How many modules this resolver has searched for a name: what
+    /// resolution cost, which must grow with the modules and names, not
+    /// with the ways between them.
+    #[cfg(test)]
+    pub fn searched(&self) -> usize {
+        self.searched.get()
+    }
+
+    /// Records a lookup cut short at place `at` of the stack.
     fn cut_at(&self, at: usize) {
         self.cut.set(self.cut.get().min(at));
     }
 
+    /// Records a lookup cut short by the depth limit: an answer that
+    /// depends on where the search began, never final below the outermost.
+    fn cut_deep(&self) {
+        self.too_deep.set(self.too_deep.get() + 1);
+        self.cut_at(0);
+    }
+
     fn lookup_uncached(&self, m: ModId, name: &str, ns: u8, view: View, depth: usize) -> Option<Binding> {
+        self.searched.set(self.searched.get() + 1);
         let defined = self
             .defined(m, name, ns)
             .into_iter()
