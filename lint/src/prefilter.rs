@@ -11,10 +11,12 @@
 //!   as an argument: `tier(enterprise)`) or a gate (a feature mapped to an
 //!   edition, as a string: `feature = "enterprise"`), carries a
 //!   snippet of an edition's license, or pulls code from elsewhere
-//!   (`#[path = ..]`, `include!`), or a target's root lies outside its folder;
-//! - a dependency is **risky** for a crate when it, or a workspace crate it
-//!   depends on (directly or not), is mixed or of an edition the crate may
-//!   not use;
+//!   (`#[path = ..]`, `include!`) or data of an edition it may not use
+//!   (`include_str!`), or a target's root lies outside its folder;
+//! - a dependency is **risky** for a crate when it, or a workspace crate its
+//!   library depends on (directly or not, through `[dependencies]`: a
+//!   dependency's tests and build script are not built into its
+//!   dependents), is mixed or of an edition the crate may not use;
 //! - a crate is **analysed** (every file parsed and indexed) when it is mixed
 //!   or one of its files names a risky dependency as a word (its dependency
 //!   key, package or library name). The risky dependencies of analysed crates
@@ -53,6 +55,8 @@ enum Word {
     Path,
     /// `include`, when followed by `!`.
     Include,
+    /// `include_str` or `include_bytes`, when followed by `!`.
+    Embed,
     /// `corefence`: a possible suppression comment.
     Marker,
     /// `macro_export`: a macro other crates may expand, whose body's
@@ -83,6 +87,9 @@ pub struct Lexed {
     /// the file's folder (`..`), where they may leave its crate; `/` stands
     /// for one that cannot be followed (absolute, raw, escaped).
     pub pulls: Vec<String>,
+    /// The same of `include_str!` and `include_bytes!`: data, not code.
+    #[serde(default)]
+    pub embeds: Vec<String>,
     /// A possible suppression comment.
     pub marker: bool,
     /// A possible `#[macro_export]`.
@@ -145,8 +152,8 @@ impl Words {
         }
         add("path", Word::Path);
         add("include", Word::Include);
-        add("include_str", Word::Include);
-        add("include_bytes", Word::Include);
+        add("include_str", Word::Embed);
+        add("include_bytes", Word::Embed);
         add("corefence", Word::Marker);
         add("macro_export", Word::MacroExport);
         for (i, name) in externs.iter().enumerate() {
@@ -216,10 +223,13 @@ impl Words {
             Word::Include if next.next() == Some(b'!') => {
                 out.pulls.extend(climbing_literal(bytes.get(end..).unwrap_or_default(), b'('));
             }
+            Word::Embed if next.next() == Some(b'!') => {
+                out.embeds.extend(climbing_literal(bytes.get(end..).unwrap_or_default(), b'('));
+            }
             Word::Marker => out.marker = true,
             Word::MacroExport => out.exports_macros = true,
             Word::Extern(i) => out.externs.push(i),
-            Word::Path | Word::Include => {}
+            Word::Path | Word::Include | Word::Embed => {}
         }
     }
 
@@ -255,6 +265,31 @@ fn leaves_unit(ws: &Workspace, rel: &str, unit: Option<usize>, path: &str) -> bo
     // workspace) is taken as leaving: the crate is then indexed.
     let folder = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
     crate::index::modtree::join(folder, path).is_none_or(|joined| ws.crate_index_of(&joined) != unit)
+}
+
+/// Whether data a file of edition `own` embeds (`include_str!`,
+/// `include_bytes!`) through climbing path `path` may be of an edition it
+/// may not use: a file outside its crate that the configuration or the
+/// crate owning it gives such an edition, or a path not followed here. Data
+/// is not code: embedding a file its edition may use changes nothing that
+/// its crate's code means (a crate's tests reading `../../test-data/x.pem`
+/// do not make it mixed).
+fn embeds_other(
+    config: &Config,
+    (ws, editions): (&Workspace, &EditionMap),
+    (rel, unit, own): (&str, Option<usize>, EditionId),
+    path: &str,
+) -> bool {
+    if !leaves_unit(ws, rel, unit, path) {
+        return false;
+    }
+    let folder = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let Some(joined) = crate::index::modtree::join(folder, path) else { return true };
+    let landed = ws.links.get(&joined).unwrap_or(&joined);
+    let to = config
+        .path_edition(landed)
+        .or_else(|| ws.crate_index_of(landed).map(|_| editions.file_edition(config, ws, landed).0));
+    to.is_some_and(|to| to != own && !config.may_use(own, to))
 }
 
 /// Whether offset `at` is on a line that is a `//` comment (doc comments
@@ -315,8 +350,7 @@ impl IndexPlan {
             let unit = ws.crate_index_of(f.rel).unwrap_or(n);
             let owner = (unit < n).then_some(unit);
             // Only Rust code pulled in can be a module (data is not).
-            let code = |p: &String| p == "/" || std::path::Path::new(p).extension().is_some_and(|e| e == "rs");
-            let reaches_out = f.lexed.pulls.iter().any(|p| code(p) && leaves_unit(ws, f.rel, owner, p));
+            let reaches_out = f.lexed.pulls.iter().any(|p| leaves_unit(ws, f.rel, owner, p));
             if reported(f.rel) || reaches_out {
                 if let Some(r) = roots.get_mut(unit) {
                     *r = true;
@@ -394,7 +428,8 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
         let (e, _) = editions.file_edition(config, ws, f.rel);
         let (Some(slot), Some(m)) = (edition.get_mut(unit), mixed.get_mut(unit)) else { continue };
         let owner = (unit < n).then_some(unit);
-        let leaves = f.lexed.pulls.iter().any(|p| leaves_unit(ws, f.rel, owner, p));
+        let leaves = f.lexed.pulls.iter().any(|p| leaves_unit(ws, f.rel, owner, p))
+            || f.lexed.embeds.iter().any(|p| embeds_other(config, (ws, editions), (f.rel, owner, e), p));
         *m |= f.lexed.tag || f.lexed.gate || leaves || slot.is_some_and(|s| s != e);
         *slot = Some(e);
         if let Some(list) = mentions.get_mut(unit) {
@@ -434,7 +469,9 @@ pub fn plan(config: &Config, ws: &Workspace, editions: &EditionMap, words: &Word
     for (m, nested) in mixed.iter_mut().zip(nested) {
         *m |= nested;
     }
-    let closure = ws.reach();
+    // What a crate's code sees through a dependency: the dependency's
+    // library and what it depends on, not its tests' dependencies.
+    let closure = ws.library_reach();
     let is_mixed = |unit: usize| mixed.get(unit).copied().unwrap_or(true);
     // Per crate: whether anything it reaches is mixed, and the editions it reaches.
     let reached: Vec<(bool, BTreeSet<EditionId>)> = closure
@@ -534,6 +571,7 @@ mod tests {
             crate_dirs: foldhash::HashMap::default(),
             crate_names: std::collections::HashMap::new(),
             reach: std::sync::OnceLock::new(),
+            library_reach: std::sync::OnceLock::new(),
             diagnostics: Vec::new(),
         };
         let editions = crate::edition::EditionMap::new(&config, &ws);
@@ -569,8 +607,12 @@ mod tests {
         assert!(pulls("include!(\"gen.rs\"); include!(concat!(env!(\"OUT_DIR\"), \"/b.rs\"));").is_empty());
         // Most crates include their README: that alone must not cost a parse.
         let readme = w.scan(b"#![doc = include_str!(\"../README.md\")]");
-        assert!(!readme.tag && !readme.gate, "{readme:?}");
+        assert!(!readme.tag && !readme.gate && readme.pulls.is_empty(), "{readme:?}");
+        assert_eq!(readme.embeds, ["../README.md"]);
         assert!(pulls("use std::path::Path; let path = p; if path == q {} include_str!(\"x\");").is_empty());
+        // Data, not code: kept apart from the code a file pulls in.
+        let data = w.scan(b"const KEY: &[u8] = include_bytes!(\"../../test-ca/key.der\"); include!(\"../gen.in\");");
+        assert_eq!((data.pulls, data.embeds), (vec!["../gen.in".to_owned()], vec!["../../test-ca/key.der".to_owned()]));
     }
 
     #[test]

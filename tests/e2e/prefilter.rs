@@ -292,3 +292,95 @@ fn a_crate_indexed_only_for_paths_through_it_is_not_searched_for_findings() {
     assert!(found[0].starts_with("app/Cargo.toml") && found[0].contains("boundary/dependency"), "{found:?}");
     assert!(found[1].starts_with("app/src/lib.rs") && found[1].contains("`ee::sso`"), "{found:?}");
 }
+
+/// Writes `files` under `root`.
+fn write_all(root: &Path, files: &[(&str, String)]) {
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+fn manifest(name: &str, extra: &str) -> String {
+    format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n{extra}")
+}
+
+/// Code that depends on a crate sees its library and what that depends on,
+/// never its tests' or build script's dependencies: a mixed crate among
+/// those makes the crate's own tests analysed, not every crate that names
+/// it. Whichever table `mixed` is in, the findings are `--exhaustive`'s.
+#[test]
+fn a_dependencys_dev_and_build_dependencies_do_not_make_it_risky() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let with_mixed_in = |table: &str| {
+        vec![
+            ("Cargo.toml", "[workspace]\nmembers = [\"mixed\", \"base\", \"app\"]\nresolver = \"2\"\n".to_owned()),
+            ("mixed/Cargo.toml", manifest("mixed", "[features]\nenterprise = []\n")),
+            (
+                "mixed/src/lib.rs",
+                "pub fn seats() -> u32 {\n    1\n}\n#[cfg(feature = \"enterprise\")]\npub fn sso() {}\n".to_owned(),
+            ),
+            ("base/Cargo.toml", manifest("base", &format!("[{table}]\nmixed = {{ path = \"../mixed\" }}\n"))),
+            ("base/src/lib.rs", "pub fn id() -> u32 {\n    1\n}\n".to_owned()),
+            (
+                "base/tests/seats.rs",
+                "#[test]\nfn seats() {\n    assert_eq!(mixed::seats(), base::id());\n}\n".to_owned(),
+            ),
+            ("app/Cargo.toml", manifest("app", "[dependencies]\nbase = { path = \"../base\" }\n")),
+            ("app/src/lib.rs", "pub fn f() -> u32 {\n    base::id()\n}\n".to_owned()),
+        ]
+    };
+    let run_with = |exhaustive: bool| {
+        run(&Options { start: root.clone(), jobs: 2, cache: false, exhaustive, ..Options::default() }).unwrap()
+    };
+    let boundary = |o: &Outcome| lines(o, |d| d.code.as_str().starts_with("boundary/"));
+    for (table, parsed) in [("dev-dependencies", 3), ("build-dependencies", 3), ("dependencies", 4)] {
+        write_all(&root, &with_mixed_in(table));
+        let (lean, full) = (run_with(false), run_with(true));
+        // `mixed` and `base`'s two files; `app` too when `base`'s library
+        // depends on `mixed`.
+        assert_eq!(lean.parsed, parsed, "{table}: {:?}", lines(&lean, |_| true));
+        assert_eq!(boundary(&lean), boundary(&full), "{table}");
+    }
+}
+
+/// Data a file embeds from outside its crate (`include_bytes!` of a test
+/// certificate two folders up) changes nothing its crate's code means: the
+/// crate is read for the boundary only when the data is of an edition it
+/// may not use, and then the embed is a finding.
+#[test]
+fn embedded_data_from_outside_the_crate_makes_it_mixed_only_when_of_another_edition() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let config = "default = \"community\"\n[editions.community]\nlicense = \"AGPL-3.0-only\"\n\
+                  [editions.enterprise]\nlicense = \"LicenseRef-Enterprise\"\nuses = [\"community\"]\n\
+                  [[assign]]\npaths = [\"ee-data/**\"]\nedition = \"enterprise\"\n[headers]\ninclude = []\n";
+    let with_embed = |path: &str| {
+        vec![
+            ("Cargo.toml", "[workspace]\nmembers = [\"tls\", \"app\"]\nresolver = \"2\"\n".to_owned()),
+            ("corefence.toml", config.to_owned()),
+            ("test-data/key.der", "community test key\n".to_owned()),
+            ("ee-data/terms.txt", "enterprise terms\n".to_owned()),
+            ("tls/Cargo.toml", manifest("tls", "")),
+            ("tls/src/lib.rs", format!("pub const KEY: &[u8] = include_bytes!(\"{path}\");\n")),
+            ("app/Cargo.toml", manifest("app", "[dependencies]\ntls = { path = \"../tls\" }\n")),
+            ("app/src/lib.rs", "pub fn key_len() -> usize {\n    tls::KEY.len()\n}\n".to_owned()),
+        ]
+    };
+    let run_with = |exhaustive: bool| {
+        run(&Options { start: root.clone(), jobs: 2, cache: false, exhaustive, ..Options::default() }).unwrap()
+    };
+    let boundary = |o: &Outcome| lines(o, |d| d.code.as_str().starts_with("boundary/"));
+    write_all(&root, &with_embed("../../test-data/key.der"));
+    let (lean, full) = (run_with(false), run_with(true));
+    assert_eq!(lean.parsed, 0, "{:?}", lines(&lean, |_| true));
+    assert_eq!((boundary(&lean), boundary(&full)), (Vec::new(), Vec::new()));
+    write_all(&root, &with_embed("../../ee-data/terms.txt"));
+    let (lean, full) = (run_with(false), run_with(true));
+    assert_eq!(lean.parsed, 2, "`tls` and `app`, which names it: {:?}", lines(&lean, |_| true));
+    assert_eq!(boundary(&lean), boundary(&full));
+    let found = boundary(&lean);
+    assert!(found.len() == 1 && found[0].starts_with("tls/src/lib.rs"), "{found:?}");
+}

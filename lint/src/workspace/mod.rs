@@ -136,6 +136,8 @@ pub struct Workspace {
     pub crate_names: std::collections::HashMap<String, usize>,
     /// [`Workspace::reach`], once asked for.
     pub reach: std::sync::OnceLock<Vec<Vec<bool>>>,
+    /// [`Workspace::library_reach`], once asked for.
+    pub library_reach: std::sync::OnceLock<Vec<Vec<bool>>>,
     /// Problems met while building the model (unreadable files, broken manifests).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -237,6 +239,7 @@ impl Workspace {
             crate_dirs,
             crate_names,
             reach: std::sync::OnceLock::new(),
+            library_reach: std::sync::OnceLock::new(),
             workspace_license,
             root_manifest,
             workspace_dependencies,
@@ -312,14 +315,24 @@ impl Workspace {
     /// Per crate, the crates it reaches through its dependencies on workspace
     /// crates (every kind, transitively), itself included; computed once.
     pub fn reach(&self) -> &[Vec<bool>] {
-        self.reach.get_or_init(|| self.compute_reach())
+        self.reach.get_or_init(|| self.compute_reach(|_| true))
     }
 
-    fn compute_reach(&self) -> Vec<Vec<bool>> {
+    /// Per crate, the crates its library's code reaches through its
+    /// `[dependencies]` on workspace crates, transitively, itself included:
+    /// what code depending on it can see through it. A dependency's dev- and
+    /// build-dependencies are never built into the code that depends on it.
+    pub fn library_reach(&self) -> &[Vec<bool>] {
+        self.library_reach.get_or_init(|| self.compute_reach(|d| d.kind == manifest::DepKind::Normal))
+    }
+
+    fn compute_reach(&self, followed: impl Fn(&manifest::Dependency) -> bool) -> Vec<Vec<bool>> {
         let deps: Vec<Vec<usize>> = self
             .crates
             .iter()
-            .map(|c| c.info.dependencies.iter().filter_map(|d| self.dependency_crate(c, d)).collect())
+            .map(|c| {
+                c.info.dependencies.iter().filter(|d| followed(d)).filter_map(|d| self.dependency_crate(c, d)).collect()
+            })
             .collect();
         (0..deps.len())
             .map(|from| {
