@@ -299,6 +299,7 @@ mod a {
         impl super::S {
             pub fn f(&self, x: Token) -> Plan {
                 self.audit();
+                #[cfg(unix)]
                 let p: Plan = make();
                 p.seats();
                 println!(\"{SEATS}\");
@@ -315,7 +316,7 @@ fn g<X: Into<Plan>>(x: X) -> impl Into<Plan> { let _ = [1].iter().map(|s| s.audi
         assert_eq!(bodies.len(), 4);
         let lists = |s: &items::Syntax| {
             format!(
-                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
                 s.refs,
                 s.method_calls,
                 s.calls,
@@ -324,7 +325,8 @@ fn g<X: Into<Plan>>(x: X) -> impl Into<Plan> { let _ = [1].iter().map(|s| s.audi
                 s.trait_uses,
                 s.gated_locals,
                 s.expected,
-                s.macro_calls
+                s.macro_calls,
+                s.cfg_regions
             )
         };
         // Each set of wanted bodies: read apart and put in place, or read

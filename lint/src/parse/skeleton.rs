@@ -4,7 +4,7 @@
 //! bodies cannot hold a boundary finding: nothing in them names code of a
 //! higher edition. A first reading of a file leaves out every body that
 //! cannot change what other files see (no `impl`, `mod`, `macro_rules!`,
-//! cfg gate, tag, `include!` or snippet inside): they are blanked (every
+//! cfg gate on `test` or a feature, tag, `include!` or snippet inside): they are blanked (every
 //! byte but newlines becomes a space, so every offset still holds) before
 //! syn parses the file. Once the workspace index says which names can lead
 //! to a finding, a body that names one is parsed after all
@@ -58,35 +58,52 @@ fn bytes_key(word: &[u8], after_path: bool) -> u32 {
     (hash & !1) | u32::from(after_path)
 }
 
-/// Whether an identifier makes a body matter to the index whatever names
-/// the workspace defines: items other files see (`impl`, `mod`,
-/// `macro_rules`), items and `use`s that make a block a module of the
-/// index, gates (`cfg`), tags (`edition`), `include!`.
+/// Whether an identifier makes a body matter to the index wherever it
+/// stands, macro arguments included: tags (`edition`), `include!` and
+/// `#[macro_export]`. (A cfg gate matters when it may read `test` or a
+/// feature, see [`Keep::holds`]: the index keeps no gate of `unix`.)
 fn always_kept(name: &str) -> bool {
-    matches!(
-        name,
-        "impl"
-            | "mod"
-            | "macro_rules"
-            | "macro_export"
-            | "cfg"
-            | "cfg_attr"
-            | "include"
-            | "include_str"
-            | "include_bytes"
-            | "edition"
-            | "corefence_macros"
-            | "extern"
-            | "use"
-            | "fn"
-            | "struct"
-            | "enum"
-            | "union"
-            | "trait"
-            | "type"
-            | "const"
-            | "static"
-    )
+    matches!(name, "include" | "include_str" | "include_bytes" | "edition" | "corefence_macros" | "macro_export")
+}
+
+/// Whether the bracket at token `i` opens a macro invocation's arguments
+/// (`name!(..)`), not a negation (`if !(a || b)`).
+fn invokes_macro(bytes: &[u8], tokens: &[Token], i: usize) -> bool {
+    let before = |n: usize| i.checked_sub(n).and_then(|j| tokens.get(j));
+    before(1).is_some_and(|t| t.is_punct(b'!'))
+        && before(2).is_some_and(|t| {
+            t.kind == Kind::Ident
+                && !matches!(
+                    ident_name(bytes, &t.span()),
+                    "if" | "while" | "match" | "return" | "break" | "in" | "else"
+                )
+        })
+}
+
+/// Whether token `i` of `tokens` begins an item inside a body: items other
+/// files see (`impl`, `mod`, `macro_rules!`) and the items and `use`s that
+/// make a block a module of the index. Only keywords in code count, not
+/// in a macro's arguments (which the index reads as tokens, never as
+/// items), and only where they start an item: `fn(u8)` and `extern "C"
+/// fn(u8)` are types, `*const T` and `&raw const x` are not `const` items,
+/// `a.union(b)` is a method.
+fn starts_item(bytes: &[u8], tokens: &[Token], i: usize) -> bool {
+    let name = |j: usize| tokens.get(j).filter(|t| t.kind == Kind::Ident).map(|t| ident_name(bytes, &t.span()));
+    let next_is_name = tokens.get(i + 1).is_some_and(|t| t.kind == Kind::Ident);
+    let after = |ch: u8| i.checked_sub(1).and_then(|p| tokens.get(p)).is_some_and(|t| t.is_punct(ch));
+    match name(i).unwrap_or_default() {
+        "impl" | "mod" | "macro_rules" | "use" | "struct" | "enum" | "trait" | "type" | "static" => true,
+        "fn" => next_is_name,
+        "const" => !after(b'*') && i.checked_sub(1).and_then(name) != Some("raw"),
+        "union" => next_is_name && !after(b'.'),
+        // `extern crate`, `extern "C" { .. }`, `extern "C" fn f()`; not
+        // the type `extern "C" fn(u8)`.
+        "extern" => {
+            let abi = usize::from(tokens.get(i + 1).is_some_and(|t| t.kind == Kind::Literal));
+            !(name(i + 1 + abi) == Some("fn") && tokens.get(i + 2 + abi).is_some_and(|t| t.kind == Kind::Open(b'(')))
+        }
+        _ => false,
+    }
 }
 
 /// The words that make a body matter to the index, whatever names the
@@ -115,20 +132,51 @@ impl Keep {
 
     /// Whether `tokens` of `bytes` hold a word that makes them matter.
     fn holds(&self, bytes: &[u8], tokens: &[Token]) -> bool {
-        tokens.iter().any(|t| match t.kind {
-            Kind::Ident => {
-                let name = ident_name(bytes, &t.span());
-                always_kept(name) || self.editions.iter().any(|e| e == name)
+        // How many brackets are open, and how many were when the arguments
+        // of the outermost macro invocation around the token opened.
+        let (mut depth, mut macro_at) = (0usize, None);
+        // A cfg gate, and a word it may read that the index keeps gates
+        // of (`test`, `feature`): gates of neither (`unix`) gate nothing.
+        let (mut gate, mut gated_word) = (false, false);
+        for (i, t) in tokens.iter().enumerate() {
+            let found = match t.kind {
+                Kind::Open(_) => {
+                    if macro_at.is_none() && invokes_macro(bytes, tokens, i) {
+                        macro_at = Some(depth);
+                    }
+                    depth += 1;
+                    false
+                }
+                Kind::Close(_) => {
+                    depth = depth.saturating_sub(1);
+                    if macro_at == Some(depth) {
+                        macro_at = None;
+                    }
+                    false
+                }
+                Kind::Ident => {
+                    let name = ident_name(bytes, &t.span());
+                    gate |= matches!(name, "cfg" | "cfg_attr");
+                    gated_word |= matches!(name, "test" | "feature");
+                    (gate && gated_word)
+                        || always_kept(name)
+                        || self.editions.iter().any(|e| e == name)
+                        || (macro_at.is_none() && starts_item(bytes, tokens, i))
+                }
+                Kind::Literal => {
+                    let text = bytes.get(t.span()).unwrap_or_default();
+                    text.strip_prefix(b"\"")
+                        .and_then(|t| t.strip_suffix(b"\""))
+                        .and_then(|t| std::str::from_utf8(t).ok())
+                        .is_some_and(|t| self.strings.contains(t))
+                }
+                _ => false,
+            };
+            if found {
+                return true;
             }
-            Kind::Literal => {
-                let text = bytes.get(t.span()).unwrap_or_default();
-                text.strip_prefix(b"\"")
-                    .and_then(|t| t.strip_suffix(b"\""))
-                    .and_then(|t| std::str::from_utf8(t).ok())
-                    .is_some_and(|t| self.strings.contains(t))
-            }
-            _ => false,
-        })
+        }
+        false
     }
 }
 
@@ -415,6 +463,9 @@ mod tests {
         for body in [
             "impl X { fn m() {} }",
             "#[cfg(feature = \"enterprise\")] let a = 1;",
+            "#[cfg_attr(feature = \"enterprise\", allow(unused))] let a = 1;",
+            "#[cfg(test)] let a = 1;",
+            "#[cfg(not(feature = \"std\"))] let a = 1;",
             "if cfg!(feature = \"enterprise\") {}",
             "include!(\"x.rs\");",
             "#[path = \"x.rs\"] mod m;",
@@ -422,6 +473,24 @@ mod tests {
             "#[tier(enterprise)] fn f() {}",
             "#[edition(enterprise)] struct S;",
         ] {
+            assert!(bodies(&format!("fn a() {{ {body} }}")).is_empty(), "{body}");
+        }
+    }
+
+    #[test]
+    fn words_that_start_no_item_leave_the_body_out() {
+        for body in [
+            "let p: *const u8 = q; let f: fn(u8) -> u8 = g; let h: extern \"C\" fn() = k;",
+            "let r = &raw const x; a.union(&b);",
+            "quote! { impl X { fn m() {} } }; thread_local! { static N: u8 = 1; }",
+            "if !(a || b) { c() }",
+            "#[cfg(unix)] let a = 1; if cfg!(debug_assertions) {} #[cfg_attr(windows, allow(unused))] let b = 2;",
+        ] {
+            assert_eq!(bodies(&format!("fn a() {{ {body} }}")).len(), 1, "{body}");
+        }
+        // Still items: in a negated block, or after a macro's arguments.
+        for body in ["if !(a || { use x::Y; b }) {}", "m!(x); const N: u8 = 1;", "union U { a: u8 }", "extern crate x;"]
+        {
             assert!(bodies(&format!("fn a() {{ {body} }}")).is_empty(), "{body}");
         }
     }
