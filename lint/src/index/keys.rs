@@ -17,7 +17,7 @@ use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::modtree::{Inputs, ModId, ModTree, Need};
-use super::resolve::{Ctx, Res, Resolver, View};
+use super::resolve::{Ctx, MemberInfo, Res, Resolver, View};
 use crate::config::EditionId;
 use crate::parse::items::{ns, MemberKind, Name, TyPath, UseTarget};
 use crate::parse::skeleton::{word_key, Blanked};
@@ -555,6 +555,13 @@ impl Found {
     fn asking_functions(&mut self, judge: &Judge<'_, '_>) {
         let (tree, resolver) = (judge.tree, judge.resolver);
         let reach = judge.inputs.ws.reach();
+        // The members declared in each file, in index order.
+        let mut members_in: Vec<Vec<&MemberInfo<'_>>> = vec![Vec::new(); judge.inputs.files.len()];
+        for x in resolver.members() {
+            if let Some(list) = tree.modules.get(x.module).and_then(|m| members_in.get_mut(m.file)) {
+                list.push(x);
+            }
+        }
         for (file, data) in judge.inputs.files.iter().enumerate() {
             let syntax = &data.syntax;
             let krate = tree.file_modules.get(&file).and_then(|m| m.first()).and_then(|&m| tree.modules.get(m)?.krate);
@@ -604,8 +611,7 @@ impl Found {
                 let items = body.items.iter().map(|i| (&i.name, wanted(module, &i.span)));
                 found.extend(items.filter(|(_, seen_in)| !seen_in.is_empty()));
             }
-            let in_file =
-                resolver.members().iter().filter(|x| tree.modules.get(x.module).is_some_and(|m| m.file == file));
+            let in_file = members_in.get(file).into_iter().flatten();
             let members: Vec<_> = in_file
                 .map(|x| (x.member, wanted(x.module, &x.member.name_span)))
                 .filter(|(_, seen_in)| !seen_in.is_empty())

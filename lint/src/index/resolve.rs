@@ -386,12 +386,14 @@ impl<'a> Resolver<'a> {
     /// Prepares extern crate names for every target, and the members of
     /// every type and trait.
     pub fn new(inputs: &'a Inputs<'a>, tree: &'a ModTree) -> Self {
-        let lib_root = |krate: usize| {
-            tree.targets
-                .iter()
-                .find(|t| t.krate == Some(krate) && crate::workspace::is_library_kind(&t.kind))
-                .map(|t| t.root)
-        };
+        // Each crate's library target root (the first, as a search would find).
+        let mut lib_roots: Vec<Option<ModId>> = vec![None; inputs.ws.crates.len()];
+        for t in tree.targets.iter().rev().filter(|t| crate::workspace::is_library_kind(&t.kind)) {
+            if let Some(slot) = t.krate.and_then(|k| lib_roots.get_mut(k)) {
+                *slot = Some(t.root);
+            }
+        }
+        let lib_root = |krate: usize| lib_roots.get(krate).copied().flatten();
         let mut externs = vec![Vec::new(); tree.modules.len()];
         for t in &tree.targets {
             let Some(ci) = t.krate else { continue };
