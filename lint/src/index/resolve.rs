@@ -178,6 +178,10 @@ enum Imported<'a> {
 /// name, and the impl's module and span.
 type TraitImpls = HashMap<Res, Vec<(Name, ModId, Range<usize>)>>;
 
+/// [`Resolver::gated_import`]'s answers by module, name and build: the
+/// module of the gated `use` and its index in that module's `use`s.
+type GatedImports = HashMap<(ModId, Name, View), Option<(ModId, usize)>>;
+
 /// A blanket impl: its module, the impl, its trait's name and the trait.
 type Blanket<'a> = (ModId, &'a ImplDef, &'a str, Res);
 
@@ -219,6 +223,10 @@ pub struct Resolver<'a> {
     /// How many modules were searched for a name: lookups not answered
     /// from memory, and modules the search for a gated `use` entered.
     searched: std::cell::Cell<usize>,
+    /// [`Resolver::gated_import`]'s answers, by module, name and build:
+    /// code names the same thing many times (a generated binding's type in
+    /// each of its methods), and each search may follow globs far.
+    gated_imports: RefCell<GatedImports>,
 }
 
 /// Impl blocks are resolved in this many parts, whatever the number of
@@ -476,6 +484,7 @@ impl<'a> Resolver<'a> {
             provisional_log: RefCell::default(),
             too_deep: std::cell::Cell::new(0),
             searched: std::cell::Cell::new(0),
+            gated_imports: RefCell::default(),
         }
     }
 
@@ -957,11 +966,22 @@ impl<'a> Resolver<'a> {
         if krate.is_some_and(|c| c.info.dependencies.iter().any(|d| d.key.replace('-', "_") == name)) {
             return None;
         }
-        let scopes: Vec<ModId> = self.lexical(m).collect();
-        match self.imported(&scopes, name, view, (0, &mut HashMap::default())) {
-            Imported::Gated(scope, u) => Some((scope, u)),
-            Imported::Present | Imported::Nothing => None,
-        }
+        let key = (m, Name::from(name), view);
+        let known = self.gated_imports.borrow().get(&key).copied();
+        let found = known.unwrap_or_else(|| {
+            let scopes: Vec<ModId> = self.lexical(m).collect();
+            let found = match self.imported(&scopes, name, view, (0, &mut HashMap::default())) {
+                Imported::Gated(scope, u) => {
+                    let uses = self.body(scope).map_or(&[][..], |b| b.uses.as_slice());
+                    uses.iter().position(|x| std::ptr::eq(x, u)).map(|i| (scope, i))
+                }
+                Imported::Present | Imported::Nothing => None,
+            };
+            self.gated_imports.borrow_mut().insert(key, found);
+            found
+        });
+        let (scope, i) = found?;
+        Some((scope, self.body(scope)?.uses.get(i)?))
     }
 
     /// Whether a `use` in scope of code in module `m`, present in build

@@ -725,5 +725,10 @@ fn the_search_for_a_gated_use_enters_each_glob_module_once() {
         assert!(p.resolver.gated_import(from, "HashMap", p.build("enterprise")).is_none());
         let searched = p.resolver.searched() - before;
         assert!(searched < 20 * MODULES, "{searched} modules searched among {MODULES}");
+        // Asked again from the same module, in the same build: the same
+        // answer, from memory (a binding's type is named in every method).
+        let again = p.resolver.gated_import(from, "HashMap", community).expect("found again");
+        assert!(std::ptr::eq(again.1, u) && again.0 == scope);
+        assert_eq!(p.resolver.searched() - before, searched, "searched again");
     });
 }
