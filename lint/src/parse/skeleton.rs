@@ -3,11 +3,11 @@
 //! Three quarters of a typical file's code is function bodies, and most
 //! bodies cannot hold a boundary finding: nothing in them names code of a
 //! higher edition. A first reading of a file leaves out every body that
-//! cannot change what other files see (no `impl`, `mod`, `macro_rules!`,
-//! cfg gate on `test` or a feature, tag, `include!` or snippet inside): they are blanked (every
-//! byte but newlines becomes a space, so every offset still holds) before
-//! syn parses the file. Once the workspace index says which names can lead
-//! to a finding, a body that names one is parsed after all
+//! cannot change what other files see (no item or `use`, cfg gate on
+//! `test` or a feature, tag, `include!` or snippet inside): they are
+//! blanked (every byte but newlines becomes a space, so every offset still
+//! holds) before syn parses the file. Once the workspace index says which
+//! names can lead to a finding, a body that names one is parsed after all
 //! (`index::FileData::completed`); the others never are.
 
 use std::collections::HashSet;
