@@ -217,8 +217,10 @@ pub fn blankable_in(text: &str, tokens: &[Token], keep: &Keep, snippets: &[Range
                     let inside = tokens.get(open + 1..close).unwrap_or_default();
                     let whole = open_brace.span().start..close_brace.span().end;
                     let touches = snippets.iter().any(|s| s.start < whole.end && whole.start < s.end);
-                    // A gate on a parameter makes the body's reads of it gated.
-                    let head = tokens.get(item_start..open).unwrap_or_default();
+                    // A gate on a parameter makes the body's reads of it
+                    // gated. (A gate on the function itself is read with
+                    // the item: its region holds the body, read or not.)
+                    let head = tokens.get(i..open).unwrap_or_default();
                     if !touches && !keep.holds(bytes, inside) && !Keep::gates(bytes, head) {
                         let sig = tokens.get(past_attributes(tokens, &closes, item_start, i)..open).unwrap_or_default();
                         let header = groups.iter().rev().find_map(|g| g.header.clone()).and_then(|h| tokens.get(h));
@@ -534,6 +536,10 @@ mod tests {
     #[test]
     fn a_gated_parameter_keeps_the_body() {
         assert!(bodies("fn a(#[cfg(feature = \"enterprise\")] audit: bool) { audit }").is_empty());
+        assert!(bodies("fn a<#[cfg(test)] T>(t: T) { t }").is_empty());
+        // A gated function is not a gated parameter.
+        let gated = "#[cfg(test)]\nfn a(x: u8) { x }\n#[cfg(feature = \"enterprise\")] pub fn b() { c() }";
+        assert_eq!(bodies(gated), [" x ", " c() "]);
     }
 
     #[test]
