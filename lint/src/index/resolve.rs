@@ -165,11 +165,12 @@ const MAX_ALIASES: usize = 8;
 const MAX_GLOB_IMPORTS: usize = 4;
 
 /// How the `use`s in scope bind a name (see [`Resolver::gated_import`]).
-enum Imported<'a> {
+enum Imported {
     /// Some `use` binds it in the build.
     Present,
-    /// Only this `use`, absent from the build.
-    Gated(ModId, &'a UseDef),
+    /// Only this `use` (its module, and its index among the module's
+    /// `use`s), absent from the build.
+    Gated(ModId, usize),
     /// None does.
     Nothing,
 }
@@ -971,10 +972,7 @@ impl<'a> Resolver<'a> {
         let found = known.unwrap_or_else(|| {
             let scopes: Vec<ModId> = self.lexical(m).collect();
             let found = match self.imported(&scopes, name, view, (0, &mut HashMap::default())) {
-                Imported::Gated(scope, u) => {
-                    let uses = self.body(scope).map_or(&[][..], |b| b.uses.as_slice());
-                    uses.iter().position(|x| std::ptr::eq(x, u)).map(|i| (scope, i))
-                }
+                Imported::Gated(scope, i) => Some((scope, i)),
                 Imported::Present | Imported::Nothing => None,
             };
             self.gated_imports.borrow_mut().insert(key, found);
@@ -1014,17 +1012,17 @@ impl<'a> Resolver<'a> {
         name: &str,
         view: View,
         (depth, explored): (usize, &mut HashMap<ModId, usize>),
-    ) -> Imported<'a> {
+    ) -> Imported {
         let mut gated = Imported::Nothing;
         for &scope in scopes {
             self.searched.set(self.searched.get() + 1);
             let Some(body) = self.body(scope) else { return Imported::Present };
-            for u in &body.uses {
+            for (i, u) in body.uses.iter().enumerate() {
                 let present = self.use_present(scope, u, view);
                 match &u.target {
                     UseTarget::Name(n) if n == name && present => return Imported::Present,
                     UseTarget::Name(n) if n == name && matches!(gated, Imported::Nothing) => {
-                        gated = Imported::Gated(scope, u);
+                        gated = Imported::Gated(scope, i);
                     }
                     UseTarget::Glob if present => {
                         let source = self.path(scope, &u.path, u.global, ns::TYPE, View::Any, 0).map(|(r, _)| r.res);
