@@ -280,11 +280,12 @@ fn embeds_other(
     (rel, unit, own): (&str, Option<usize>, EditionId),
     path: &str,
 ) -> bool {
-    if !leaves_unit(ws, rel, unit, path) {
-        return false;
-    }
+    // Joined once, as `leaves_unit` joins it.
     let folder = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
     let Some(joined) = crate::index::modtree::join(folder, path) else { return true };
+    if ws.crate_index_of(&joined) == unit {
+        return false;
+    }
     let landed = ws.links.get(&joined).unwrap_or(&joined);
     let to = config
         .path_edition(landed)
