@@ -310,10 +310,19 @@ mod a {
 }
 trait T { fn d(&self) -> u8 { Self::count() + self.seats() } }
 fn g<X: Into<Plan>>(x: X) -> impl Into<Plan> { let _ = [1].iter().map(|s| s.audit()); x }
+fn h(p: Plan) -> u8 {
+    let n = p.seats();
+    use ee::Seat;
+    fn inner() -> Seat { Seat::new() }
+    const K: u8 = 1;
+    inner().audit(n) + K
+}
 ";
         let keep = skeleton::Keep::new(["community", "enterprise"], ["enterprise"]);
         let bodies = skeleton::blankable(text, &keep, &[]);
-        assert_eq!(bodies.len(), 4);
+        assert_eq!(bodies.len(), 5);
+        // The block of `h` declares items: they are read with the file.
+        assert_eq!(bodies[4].kept.len(), 3);
         let lists = |s: &items::Syntax| {
             format!(
                 "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
@@ -331,7 +340,7 @@ fn g<X: Into<Plan>>(x: X) -> impl Into<Plan> { let _ = [1].iter().map(|s| s.audi
         };
         // Each set of wanted bodies: read apart and put in place, or read
         // with the file, the others left out either way.
-        for wanted in [vec![0, 1, 2, 3], vec![1], vec![0, 3], vec![2]] {
+        for wanted in [vec![0, 1, 2, 3, 4], vec![1], vec![0, 3], vec![2], vec![4], vec![1, 4]] {
             let (apart, others): (Vec<_>, Vec<_>) = bodies.iter().enumerate().partition(|(i, _)| wanted.contains(i));
             let others: Vec<_> = others.into_iter().map(|(_, b)| b.clone()).collect();
             let expected = parse_leaving_out(text, others).file.syntax;

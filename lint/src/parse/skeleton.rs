@@ -3,10 +3,12 @@
 //! Three quarters of a typical file's code is function bodies, and most
 //! bodies cannot hold a boundary finding: nothing in them names code of a
 //! higher edition. A first reading of a file leaves out every body that
-//! cannot change what other files see (no item or `use`, cfg gate on
-//! `test` or a feature, tag, `include!` or snippet inside): they are
+//! cannot change what other files see (no cfg gate on `test` or a
+//! feature, tag, `include!`, snippet, or item inside other code): they are
 //! blanked (every byte but newlines becomes a space, so every offset still
-//! holds) before syn parses the file. Once the workspace index says which
+//! holds) before syn parses the file. Items directly in a body (a block's
+//! `use`, a nested `fn`) are kept: they make its block a module of the
+//! index, in which the statements left out are read later. Once the workspace index says which
 //! names can lead to a finding, a body that names one is parsed after all
 //! (`index::FileData::completed`); the others never are.
 
@@ -20,6 +22,10 @@ use super::lex::{self, ident_name, Kind, Token};
 pub struct Blanked {
     /// Between the braces.
     pub body: Range<usize>,
+    /// The items directly in it, which the first reading keeps (see
+    /// [`Keep::reading`]): a block that declares items is a module of the
+    /// index, and the code left out is read in it.
+    pub kept: Vec<Range<usize>>,
     /// Its words and those of the code that says what they mean: the
     /// function's signature and the header of the `impl` or `trait` around
     /// it (`Self`, the parameters' types). Each is a [`word_key`], sorted.
@@ -130,15 +136,30 @@ impl Keep {
         tokens.iter().any(gate)
     }
 
-    /// Whether `tokens` of `bytes` hold a word that makes them matter.
-    fn holds(&self, bytes: &[u8], tokens: &[Token]) -> bool {
+    /// What a first reading keeps of the body between tokens `open` and
+    /// `close` (its braces; `closes` pairs the brackets): `None` when it
+    /// holds a word that makes it matter, or an item inside other code, and
+    /// it is read whole; else the byte ranges of the items directly in it
+    /// (a block's `use`, a nested `fn`), which make its block a module of
+    /// the index and are kept, while its statements are left out.
+    fn reading(
+        &self,
+        bytes: &[u8],
+        tokens: &[Token],
+        closes: &[u32],
+        (open, close): (usize, usize),
+    ) -> Option<Vec<Range<usize>>> {
+        let mut items = Vec::new();
         // How many brackets are open, and how many were when the arguments
         // of the outermost macro invocation around the token opened.
         let (mut depth, mut macro_at) = (0usize, None);
         // A cfg gate, and a word it may read that the index keeps gates
         // of (`test`, `feature`): gates of neither (`unix`) gate nothing.
         let (mut gate, mut gated_word) = (false, false);
-        for (i, t) in tokens.iter().enumerate() {
+        // Where the current statement began.
+        let mut statement = open + 1;
+        let mut i = open + 1;
+        while let Some(t) = tokens.get(i).filter(|_| i < close) {
             let found = match t.kind {
                 Kind::Open(_) => {
                     if macro_at.is_none() && invokes_macro(bytes, tokens, i) {
@@ -147,21 +168,38 @@ impl Keep {
                     depth += 1;
                     false
                 }
-                Kind::Close(_) => {
+                Kind::Close(b) => {
                     depth = depth.saturating_sub(1);
                     if macro_at == Some(depth) {
                         macro_at = None;
                     }
+                    if depth == 0 && b == b'}' {
+                        statement = i + 1;
+                    }
+                    false
+                }
+                Kind::Punct { ch: b';', .. } if depth == 0 => {
+                    statement = i + 1;
                     false
                 }
                 Kind::Ident => {
                     let name = ident_name(bytes, &t.span());
                     gate |= matches!(name, "cfg" | "cfg_attr");
                     gated_word |= matches!(name, "test" | "feature");
-                    (gate && gated_word)
-                        || always_kept(name)
-                        || self.editions.iter().any(|e| e == name)
-                        || (macro_at.is_none() && starts_item(bytes, tokens, i))
+                    if macro_at.is_none() && starts_item(bytes, tokens, i) {
+                        // Only an item that is a statement of the body itself
+                        // is kept apart from the rest.
+                        let end = (depth == 0)
+                            .then(|| item_end(bytes, tokens, closes, i))
+                            .flatten()
+                            .filter(|&end| end < close && only_heads(bytes, tokens, closes, statement, i))?;
+                        items.push(tokens.get(statement)?.span().start..tokens.get(end)?.span().end);
+                        // What it holds is read with it.
+                        i = end + 1;
+                        statement = i;
+                        continue;
+                    }
+                    (gate && gated_word) || always_kept(name) || self.editions.iter().any(|e| e == name)
                 }
                 Kind::Literal => {
                     let text = bytes.get(t.span()).unwrap_or_default();
@@ -173,11 +211,95 @@ impl Keep {
                 _ => false,
             };
             if found {
-                return true;
+                return None;
             }
+            i += 1;
         }
-        false
+        Some(items)
     }
+}
+
+/// The token that ends the item whose keyword (`fn`, `use`, `pub`'s
+/// `const fn`, `extern "C"`) is token `at`: the closing brace of its body
+/// or block, or its `;`. `None` for what is no item after all (`const {
+/// .. }`) and for code cut short.
+fn item_end(bytes: &[u8], tokens: &[Token], closes: &[u32], at: usize) -> Option<usize> {
+    let word = |j: usize| tokens.get(j).filter(|t| t.kind == Kind::Ident).map(|t| ident_name(bytes, &t.span()));
+    let mut j = at;
+    let kind = loop {
+        match (tokens.get(j)?.kind, word(j)) {
+            (Kind::Literal, _) if word(j.checked_sub(1)?) == Some("extern") => j += 1,
+            (Kind::Open(b'{'), _) if j > at => return close_of(closes, j),
+            (_, Some("unsafe" | "async" | "safe" | "default" | "auto")) => j += 1,
+            (_, Some("const")) if matches!(word(j + 1), Some("fn" | "unsafe" | "async" | "extern")) => j += 1,
+            (_, Some("extern")) if word(j + 1) != Some("crate") => j += 1,
+            (_, Some(kind)) => break kind,
+            _ => return None,
+        }
+    };
+    match kind {
+        "fn" => fn_body(tokens, closes, j).map(|(_, close)| close),
+        "const" | "static" if word(j + 1).is_none() => None,
+        "use" | "const" | "static" | "type" | "extern" => item_close(tokens, closes, j + 1, false),
+        "struct" | "union" | "enum" | "trait" | "impl" | "mod" | "macro_rules" => {
+            item_close(tokens, closes, j + 1, true)
+        }
+        _ => None,
+    }
+}
+
+/// The `;` that ends an item whose head goes on from token `from`, or (with
+/// `braces`) the closing brace of its first block: `struct S<T> where T:
+/// Fn() -> u8 { .. }`, `use a::{b, c};`.
+fn item_close(tokens: &[Token], closes: &[u32], from: usize, braces: bool) -> Option<usize> {
+    let mut angle = 0usize;
+    let mut i = from;
+    while let Some(t) = tokens.get(i) {
+        match t.kind {
+            Kind::Open(b'{') if braces && angle == 0 => return close_of(closes, i),
+            Kind::Open(_) => i = close_of(closes, i)?,
+            Kind::Close(_) => return None,
+            Kind::Punct { ch: b';', .. } if angle == 0 => return Some(i),
+            Kind::Punct { ch: b'<', .. } => angle += 1,
+            Kind::Punct { ch: b'>', .. } => {
+                let arrow = tokens.get(i.wrapping_sub(1)).is_some_and(|p| p.is_punct(b'-') || p.is_punct(b'='));
+                if !arrow {
+                    angle = angle.saturating_sub(1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether tokens `from..to` are only what may stand before an item's
+/// keyword: outer attributes, `pub`, `pub(crate)`, `unsafe`, `async`.
+fn only_heads(bytes: &[u8], tokens: &[Token], closes: &[u32], mut from: usize, to: usize) -> bool {
+    while from < to {
+        let Some(t) = tokens.get(from) else { return false };
+        from = match t.kind {
+            Kind::Punct { ch: b'#', .. } if tokens.get(from + 1).is_some_and(|n| n.kind == Kind::Open(b'[')) => {
+                match close_of(closes, from + 1) {
+                    Some(close) => close + 1,
+                    None => return false,
+                }
+            }
+            Kind::Ident if matches!(ident_name(bytes, &t.span()), "unsafe" | "async" | "safe" | "default" | "auto") => {
+                from + 1
+            }
+            Kind::Ident if ident_name(bytes, &t.span()) == "pub" => {
+                match tokens.get(from + 1).filter(|n| n.kind == Kind::Open(b'(')).map(|_| close_of(closes, from + 1)) {
+                    Some(Some(close)) => close + 1,
+                    Some(None) => return false,
+                    None => from + 1,
+                }
+            }
+            _ => return false,
+        };
+    }
+    true
 }
 
 /// The bodies of the functions in `text` that can be left out: not inside
@@ -221,7 +343,10 @@ pub fn blankable_in(text: &str, tokens: &[Token], keep: &Keep, snippets: &[Range
                     // gated. (A gate on the function itself is read with
                     // the item: its region holds the body, read or not.)
                     let head = tokens.get(i..open).unwrap_or_default();
-                    if !touches && !keep.holds(bytes, inside) && !Keep::gates(bytes, head) {
+                    let reading = (!touches && !Keep::gates(bytes, head))
+                        .then(|| keep.reading(bytes, tokens, &closes, (open, close)))
+                        .flatten();
+                    if let Some(kept) = reading {
                         let sig = tokens.get(past_attributes(tokens, &closes, item_start, i)..open).unwrap_or_default();
                         let header = groups.iter().rev().find_map(|g| g.header.clone()).and_then(|h| tokens.get(h));
                         let mut words = Vec::new();
@@ -235,7 +360,7 @@ pub fn blankable_in(text: &str, tokens: &[Token], keep: &Keep, snippets: &[Range
                                 let first = tokens.get(item_start)?;
                                 Some(Frame { item: first.span().start..close_brace.span().end, around })
                             });
-                        out.push(Blanked { body: start..end, words, macros: invoked(bytes, inside), frame });
+                        out.push(Blanked { body: start..end, kept, words, macros: invoked(bytes, inside), frame });
                     }
                     i = close + 1;
                     item_start = i;
@@ -416,17 +541,23 @@ fn fn_body(tokens: &[Token], closes: &[u32], at: usize) -> Option<(usize, usize)
 /// `text` with `bodies` blanked: every byte a space but
 /// newlines, so every offset and line still holds.
 pub fn blank(text: &str, bodies: &[Blanked]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    // Bodies lie between ASCII braces, in order, apart.
+    let mut out = text.as_bytes().to_vec();
+    let mut blank = |range: Range<usize>| {
+        if let Some(part) = out.get_mut(range) {
+            part.iter_mut().filter(|b| **b != b'\n').for_each(|b| *b = b' ');
+        }
+    };
+    // Bodies lie between ASCII braces, in order, apart, and so do the
+    // items kept in each, at token boundaries.
     for b in bodies {
-        let (Some(kept), Some(body)) = (text.get(at..b.body.start), text.get(b.body.clone())) else { continue };
-        out.push_str(kept);
-        out.extend(body.bytes().map(|byte| if byte == b'\n' { '\n' } else { ' ' }));
-        at = b.body.end;
+        let mut at = b.body.start;
+        for kept in &b.kept {
+            blank(at..kept.start.max(at));
+            at = at.max(kept.end);
+        }
+        blank(at..b.body.end.max(at));
     }
-    out.push_str(text.get(at..).unwrap_or_default());
-    out
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 #[cfg(test)]
@@ -463,15 +594,12 @@ mod tests {
     #[test]
     fn bodies_that_matter_to_the_index_are_kept() {
         for body in [
-            "impl X { fn m() {} }",
             "#[cfg(feature = \"enterprise\")] let a = 1;",
             "#[cfg_attr(feature = \"enterprise\", allow(unused))] let a = 1;",
             "#[cfg(test)] let a = 1;",
             "#[cfg(not(feature = \"std\"))] let a = 1;",
             "if cfg!(feature = \"enterprise\") {}",
             "include!(\"x.rs\");",
-            "#[path = \"x.rs\"] mod m;",
-            "macro_rules! m { () => {} }",
             "#[tier(enterprise)] fn f() {}",
             "#[edition(enterprise)] struct S;",
         ] {
@@ -490,9 +618,61 @@ mod tests {
         ] {
             assert_eq!(bodies(&format!("fn a() {{ {body} }}")).len(), 1, "{body}");
         }
-        // Still items: in a negated block, or after a macro's arguments.
-        for body in ["if !(a || { use x::Y; b }) {}", "m!(x); const N: u8 = 1;", "union U { a: u8 }", "extern crate x;"]
-        {
+        // Still an item, in a negated block: inside other code.
+        assert!(bodies("fn a() { if !(a || { use x::Y; b }) {} }").is_empty());
+    }
+
+    /// The first reading of `text`, with the bodies it leaves out blanked.
+    fn first_reading(text: &str) -> String {
+        blank(text, &blankable(text, &keep(), &[]))
+    }
+
+    #[test]
+    fn items_directly_in_a_body_are_read_and_its_statements_left_out() {
+        let statements = ["let y = Y::new();", "m!(x);", "if y.ok() { run() }"];
+        let items = [
+            "use x::Y;",
+            "#[inline] pub(crate) fn h() -> u8 { z() }",
+            "impl S { fn m() {} }",
+            "const N: u8 = 1;",
+            "struct T(u8);",
+            "union U { a: u8 }",
+            "extern crate c;",
+            "macro_rules! n { () => {} }",
+            "#[derive(Debug)] enum E { A }",
+            "unsafe impl<T: Fn() -> u8> Send for S<T> {}",
+            "pub const fn k() {}",
+            "extern \"C\" fn e() {}",
+            "type A<T> = B<{ N }>;",
+            "use a::{b, c};",
+            "static mut Q: u8 = 0;",
+            "trait Tr where Self: Fn() -> u8 { fn d() { use q::R; } }",
+            "#[path = \"x.rs\"] mod m;",
+        ];
+        let mut body = String::new();
+        for (i, item) in items.iter().enumerate() {
+            body += statements.get(i).copied().unwrap_or("let z = 0;");
+            body += item;
+        }
+        let text = format!("fn a() {{ {body} tail(y) }}\n");
+        let read = first_reading(&text);
+        assert_eq!(read.len(), text.len());
+        let kept: Vec<&str> = read.split("  ").map(str::trim).filter(|s| !s.is_empty()).collect();
+        let mut expected = vec!["fn a() {"];
+        expected.extend(items);
+        expected.push("}");
+        assert_eq!(kept, expected);
+        assert!(syn::parse_file(&read).is_ok());
+    }
+
+    #[test]
+    fn items_inside_other_code_keep_the_whole_body() {
+        for body in [
+            "let x = { fn g() {} g() };",
+            "match a { _ => { use x::Y; Y } }",
+            "#![allow(unused)] use x::Y;",
+            "let c = const { 1 }; use x::Y;",
+        ] {
             assert!(bodies(&format!("fn a() {{ {body} }}")).is_empty(), "{body}");
         }
     }
