@@ -22,25 +22,26 @@ thread_local! {
 /// Where each line of a text starts, to turn a line and column into a byte
 /// offset.
 struct Lines {
-    text: Box<str>,
     starts: Vec<usize>,
-    /// A column is a byte count everywhere (most source files).
-    ascii: bool,
+    len: usize,
+    /// The text, where a column is not a byte count everywhere: `None`
+    /// for ASCII text (most source files).
+    text: Option<Box<str>>,
 }
 
 impl Lines {
     fn new(text: &str) -> Lines {
         let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
-        Lines { text: text.into(), starts, ascii: text.is_ascii() }
+        Lines { starts, len: text.len(), text: (!text.is_ascii()).then(|| text.into()) }
     }
 
     /// The byte offset of proc-macro2's line (1-based) and column (0-based, in chars).
     fn offset(&self, at: proc_macro2::LineColumn) -> usize {
         let Some(&start) = at.line.checked_sub(1).and_then(|l| self.starts.get(l)) else { return 0 };
-        if self.ascii {
-            return (start + at.column).min(self.text.len());
-        }
-        let rest = self.text.get(start..).unwrap_or_default();
+        let Some(text) = &self.text else {
+            return (start + at.column).min(self.len);
+        };
+        let rest = text.get(start..).unwrap_or_default();
         match rest.get(..at.column) {
             Some(prefix) if prefix.is_ascii() => start + at.column,
             _ => start + rest.char_indices().nth(at.column).map_or(rest.len(), |(i, _)| i),
