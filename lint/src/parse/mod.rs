@@ -317,10 +317,15 @@ fn h(p: Plan) -> u8 {
     const K: u8 = 1;
     inner().audit(n) + K
 }
+static PLANS: &[(Plan, u8)] = &[
+    (Plan::Team, 1), (Plan::Basic, 2), (Plan::Pro, 3), (Plan::Enterprise, 4), (Plan::Trial, 5), (Plan::Free, 6),
+    (Plan::Team, 7), (Plan::Basic, 8), (Plan::Pro, 9), (Plan::Enterprise, 10), (Plan::Trial, 11), (Plan::Free, 12),
+    (Plan::Team, 13), (Plan::Basic, 14), (Plan::Pro, 15), (Plan::Enterprise, 16), (Plan::Trial, 17), (Plan::Free, 18),
+];
 ";
         let keep = skeleton::Keep::new(["community", "enterprise"], ["enterprise"]);
         let bodies = skeleton::blankable(text, &keep, &[]);
-        assert_eq!(bodies.len(), 5);
+        assert_eq!(bodies.len(), 6);
         // The block of `h` declares items: they are read with the file.
         assert_eq!(bodies[4].kept.len(), 3);
         let lists = |s: &items::Syntax| {
@@ -340,7 +345,7 @@ fn h(p: Plan) -> u8 {
         };
         // Each set of wanted bodies: read apart and put in place, or read
         // with the file, the others left out either way.
-        for wanted in [vec![0, 1, 2, 3, 4], vec![1], vec![0, 3], vec![2], vec![4], vec![1, 4]] {
+        for wanted in [vec![0, 1, 2, 3, 4, 5], vec![1], vec![0, 3], vec![2], vec![4], vec![1, 4], vec![5], vec![3, 5]] {
             let (apart, others): (Vec<_>, Vec<_>) = bodies.iter().enumerate().partition(|(i, _)| wanted.contains(i));
             let others: Vec<_> = others.into_iter().map(|(_, b)| b.clone()).collect();
             let expected = parse_leaving_out(text, others).file.syntax;

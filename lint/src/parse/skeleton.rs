@@ -8,19 +8,23 @@
 //! blanked (every byte but newlines becomes a space, so every offset still
 //! holds) before syn parses the file. Items directly in a body (a block's
 //! `use`, a nested `fn`) are kept: they make its block a module of the
-//! index, in which the statements left out are read later. Once the workspace index says which
-//! names can lead to a finding, a body that names one is parsed after all
-//! (`index::FileData::completed`); the others never are.
+//! index, in which the statements left out are read later. A long
+//! initializer of a `const` or `static` (a table) is left out the same
+//! way, read as an empty block `{ }` in the meantime. Once the workspace
+//! index says which names can lead to a finding, a body that names one is
+//! parsed after all (`index::FileData::completed`); the others never are.
 
 use std::collections::HashSet;
 use std::ops::Range;
 
 use super::lex::{self, ident_name, Kind, Token};
 
-/// A function body left out of a file's first reading.
+/// A function body (or a long initializer) left out of a file's first
+/// reading.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Blanked {
-    /// Between the braces.
+    /// Between the braces (for an initializer, between its first and
+    /// last bytes, which the first reading reads as braces).
     pub body: Range<usize>,
     /// The items directly in it, which the first reading keeps (see
     /// [`Keep::reading`]): a block that declares items is a module of the
@@ -42,7 +46,8 @@ pub struct Blanked {
 /// read the function as it reads it in its whole file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Frame {
-    /// The whole function, from its attributes to its closing brace.
+    /// The whole function (or `const` or `static` item), from its
+    /// attributes to its closing brace (or `;`).
     pub item: Range<usize>,
     /// The `mod`, `impl` and `trait` blocks around it, outermost first:
     /// each one's header (attributes to opening brace) and closing brace.
@@ -330,42 +335,56 @@ pub fn blankable_in(text: &str, tokens: &[Token], keep: &Keep, snippets: &[Range
                 i = close_of(&closes, i).map_or(tokens.len(), |c| c + 1);
                 continue;
             }
-            Kind::Ident if name(token) == "fn" && tokens.get(i + 1).is_some_and(|n| n.kind == Kind::Ident) => {
-                let found = fn_body(tokens, &closes, i);
-                if let Some(((open, open_brace), (close, close_brace))) =
-                    found.and_then(|(o, c)| Some(((o, tokens.get(o)?), (c, tokens.get(c)?))))
-                {
-                    let (start, end) = (open_brace.span().end, close_brace.span().start);
-                    let inside = tokens.get(open + 1..close).unwrap_or_default();
-                    let whole = open_brace.span().start..close_brace.span().end;
-                    let touches = snippets.iter().any(|s| s.start < whole.end && whole.start < s.end);
-                    // A gate on a parameter makes the body's reads of it
-                    // gated. (A gate on the function itself is read with
-                    // the item: its region holds the body, read or not.)
-                    let head = tokens.get(i..open).unwrap_or_default();
-                    let reading = (!touches && !Keep::gates(bytes, head))
-                        .then(|| keep.reading(bytes, tokens, &closes, (open, close)))
-                        .flatten();
-                    if let Some(kept) = reading {
-                        let sig = tokens.get(past_attributes(tokens, &closes, item_start, i)..open).unwrap_or_default();
-                        let header = groups.iter().rev().find_map(|g| g.header.clone()).and_then(|h| tokens.get(h));
-                        let mut words = Vec::new();
-                        for part in [inside, sig, header.unwrap_or_default()] {
-                            words_of(bytes, part, &mut words);
-                        }
-                        words.sort_unstable();
-                        words.dedup();
-                        let frame =
-                            groups.iter().map(|g| g.block.clone()).collect::<Option<Vec<_>>>().and_then(|around| {
-                                let first = tokens.get(item_start)?;
-                                Some(Frame { item: first.span().start..close_brace.span().end, around })
-                            });
-                        out.push(Blanked { body: start..end, kept, words, macros: invoked(bytes, inside), frame });
-                    }
-                    i = close + 1;
-                    item_start = i;
+            Kind::Ident if matches!(name(token), "fn" | "const" | "static") => {
+                let Some((open, close)) = left_out_part(bytes, tokens, &closes, (item_start, i)) else {
+                    i += 1;
                     continue;
+                };
+                let (Some(open_token), Some(close_token)) = (tokens.get(open), tokens.get(close)) else {
+                    i += 1;
+                    continue;
+                };
+                // A body between its braces; an initializer between its
+                // first and last bytes, which a reading without it makes
+                // braces (`= {   };`).
+                let body = match (name(token), tokens.get(open + 1), tokens.get(close - 1)) {
+                    ("fn", ..) => open_token.span().end..close_token.span().start,
+                    (_, Some(first), Some(last)) => first.span().start + 1..last.span().end - 1,
+                    _ => {
+                        i += 1;
+                        continue;
+                    }
+                };
+                let inside = tokens.get(open + 1..close).unwrap_or_default();
+                let whole = open_token.span().start..close_token.span().end;
+                let touches = snippets.iter().any(|s| s.start < whole.end && whole.start < s.end);
+                // A gate on a parameter makes the body's reads of it
+                // gated. (A gate on the function itself is read with
+                // the item: its region holds the body, read or not.)
+                let head = tokens.get(i..open).unwrap_or_default();
+                let reading = (!touches && !Keep::gates(bytes, head))
+                    .then(|| keep.reading(bytes, tokens, &closes, (open, close)))
+                    .flatten()
+                    // An initializer is left out whole or read whole.
+                    .filter(|kept| name(token) == "fn" || kept.is_empty());
+                if let Some(kept) = reading {
+                    let sig = tokens.get(past_attributes(tokens, &closes, item_start, i)..open).unwrap_or_default();
+                    let header = groups.iter().rev().find_map(|g| g.header.clone()).and_then(|h| tokens.get(h));
+                    let mut words = Vec::new();
+                    for part in [inside, sig, header.unwrap_or_default()] {
+                        words_of(bytes, part, &mut words);
+                    }
+                    words.sort_unstable();
+                    words.dedup();
+                    let frame = groups.iter().map(|g| g.block.clone()).collect::<Option<Vec<_>>>().and_then(|around| {
+                        let first = tokens.get(item_start)?;
+                        Some(Frame { item: first.span().start..close_token.span().end, around })
+                    });
+                    out.push(Blanked { body, kept, words, macros: invoked(bytes, inside), frame });
                 }
+                i = close + 1;
+                item_start = i;
+                continue;
             }
             Kind::Open(b'{') => {
                 let header = tokens.get(item_start..i).unwrap_or_default();
@@ -538,24 +557,88 @@ fn fn_body(tokens: &[Token], closes: &[u32], at: usize) -> Option<(usize, usize)
     None
 }
 
+/// Initializers of `const` and `static` items shorter than this are read
+/// with their file: leaving them out would cost more than it saves.
+const MIN_LEFT_OUT_INITIALIZER: usize = 256;
+
+/// The part of the item whose keyword is token `at` (`fn`, `const`,
+/// `static`; the item's tokens start at `start`) that a first reading may
+/// leave out, by the tokens around it: a function's body between its
+/// braces, or a long initializer (a table) between the `=` and the `;`.
+fn left_out_part(
+    bytes: &[u8],
+    tokens: &[Token],
+    closes: &[u32],
+    (start, at): (usize, usize),
+) -> Option<(usize, usize)> {
+    let word = |j: usize| tokens.get(j).filter(|t| t.kind == Kind::Ident).map(|t| ident_name(bytes, &t.span()));
+    if word(at) == Some("fn") {
+        word(at + 1)?;
+        return fn_body(tokens, closes, at);
+    }
+    // `const NAME: T = ..;`, `static mut NAME: T = ..;`, not `const fn`.
+    let named = word(at + 1).filter(|w| !matches!(*w, "fn" | "unsafe" | "async" | "extern" | "safe"))?;
+    let after_name = if named == "mut" { at + 3 } else { at + 2 };
+    if !only_heads(bytes, tokens, closes, start, at) || !tokens.get(after_name).is_some_and(|t| t.is_punct(b':')) {
+        return None;
+    }
+    let (mut angle, mut i) = (0usize, after_name + 1);
+    let eq = loop {
+        let t = tokens.get(i)?;
+        match t.kind {
+            Kind::Open(_) => i = close_of(closes, i)?,
+            Kind::Close(_) | Kind::Punct { ch: b';', .. } => return None,
+            Kind::Punct { ch: b'<', .. } => angle += 1,
+            Kind::Punct { ch: b'>', .. } if !tokens.get(i - 1).is_some_and(|p| p.is_punct(b'-')) => {
+                angle = angle.saturating_sub(1);
+            }
+            Kind::Punct { ch: b'=', .. } if angle == 0 => break i,
+            _ => {}
+        }
+        i += 1;
+    };
+    let mut semi = eq + 1;
+    loop {
+        match tokens.get(semi)?.kind {
+            Kind::Open(_) => semi = close_of(closes, semi)?,
+            Kind::Close(_) => return None,
+            Kind::Punct { ch: b';', .. } => break,
+            _ => {}
+        }
+        semi += 1;
+    }
+    let (first, last) = (tokens.get(eq + 1)?.span(), tokens.get(semi.checked_sub(1)?)?.span());
+    let ends_ascii =
+        bytes.get(first.start).is_some_and(u8::is_ascii) && bytes.get(last.end - 1).is_some_and(u8::is_ascii);
+    (semi > eq + 2 && last.end - first.start >= MIN_LEFT_OUT_INITIALIZER && ends_ascii).then_some((eq, semi))
+}
+
 /// `text` with `bodies` blanked: every byte a space but
 /// newlines, so every offset and line still holds.
 pub fn blank(text: &str, bodies: &[Blanked]) -> String {
     let mut out = text.as_bytes().to_vec();
-    let mut blank = |range: Range<usize>| {
+    let blank = |out: &mut Vec<u8>, range: Range<usize>| {
         if let Some(part) = out.get_mut(range) {
             part.iter_mut().filter(|b| **b != b'\n').for_each(|b| *b = b' ');
         }
     };
-    // Bodies lie between ASCII braces, in order, apart, and so do the
-    // items kept in each, at token boundaries.
+    // Bodies lie between ASCII braces (or initializers between ASCII
+    // bytes that become braces), in order, apart, and so do the items kept
+    // in each, at token boundaries.
     for b in bodies {
+        let ends = (b.body.start.checked_sub(1), b.body.end);
+        if let (Some(open), close) = ends {
+            if out.get(open).is_some_and(u8::is_ascii) && out.get(close).is_some_and(u8::is_ascii) {
+                out.get_mut(open).into_iter().for_each(|b| *b = b'{');
+                out.get_mut(close).into_iter().for_each(|b| *b = b'}');
+            }
+        }
         let mut at = b.body.start;
         for kept in &b.kept {
-            blank(at..kept.start.max(at));
+            blank(&mut out, at..kept.start.max(at));
             at = at.max(kept.end);
         }
-        blank(at..b.body.end.max(at));
+        blank(&mut out, at..b.body.end.max(at));
     }
     String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
@@ -663,6 +746,40 @@ mod tests {
         expected.push("}");
         assert_eq!(kept, expected);
         assert!(syn::parse_file(&read).is_ok());
+    }
+
+    #[test]
+    fn long_initializers_are_left_out_and_read_as_blocks() {
+        let table = (0..60).map(|n| format!("Code({n})")).collect::<Vec<_>>().join(", ");
+        let text = format!(
+            "const SHORT: [u8; 2] = [1, 2];\n\
+             pub static TABLE: &[Code] = &[{table}];\n\
+             const fn f() -> u8 {{ 1 }}\n\
+             impl S {{ const ALL: Map<K, Vec<u8>> = Map::from([{table}]); }}\n\
+             static mut M: [u8; 3] = [{table}];\n\
+             extern \"C\" {{ static E: u8; }}\n"
+        );
+        let found = blankable(&text, &keep(), &[]);
+        let read = blank(&text, &found);
+        assert_eq!(read.len(), text.len());
+        assert!(syn::parse_file(&read).is_ok());
+        for head in ["pub static TABLE: &[Code] = {", "const ALL: Map<K, Vec<u8>> = {", "static mut M: [u8; 3] = {"] {
+            assert!(read.contains(head), "{head}");
+        }
+        assert!(read.contains("const SHORT: [u8; 2] = [1, 2];"));
+        assert!(!read.contains("Code(1)"));
+        assert_eq!(found.len(), 4);
+        let table = &found[0];
+        assert!(table.words.contains(&word_key("Code", false)) && table.words.contains(&word_key("TABLE", false)));
+        let item = &text[table.frame.as_ref().expect("at the top level").item.clone()];
+        assert!(item.starts_with("pub static TABLE") && item.ends_with("];"));
+        // What the index reads at once keeps the initializer.
+        let gated =
+            format!("static T: &[u8] = &[#[cfg(feature = \"enterprise\")] 1, {table}];", table = "2, ".repeat(100));
+        let block = format!("const X: u8 = {{ use a::B; B::f({}) }};", "1 + ".repeat(100));
+        for text in [gated, block] {
+            assert!(blankable(&text, &keep(), &[]).is_empty(), "{text}");
+        }
     }
 
     #[test]
