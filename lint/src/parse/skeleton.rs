@@ -72,7 +72,7 @@ fn bytes_key(word: &[u8], after_path: bool) -> u32 {
 /// Whether an identifier makes a body matter to the index wherever it
 /// stands, macro arguments included: tags (`edition`), `include!` and
 /// `#[macro_export]`. (A cfg gate matters when it may read `test` or a
-/// feature, see [`Keep::holds`]: the index keeps no gate of `unix`.)
+/// feature, see [`Keep::reading`]: the index keeps no gate of `unix`.)
 fn always_kept(name: &str) -> bool {
     matches!(name, "include" | "include_str" | "include_bytes" | "edition" | "corefence_macros" | "macro_export")
 }
@@ -224,10 +224,10 @@ impl Keep {
     }
 }
 
-/// The token that ends the item whose keyword (`fn`, `use`, `pub`'s
-/// `const fn`, `extern "C"`) is token `at`: the closing brace of its body
-/// or block, or its `;`. `None` for what is no item after all (`const {
-/// .. }`) and for code cut short.
+/// The token that ends the item whose first keyword is token `at` (`fn`,
+/// `use`, the `const` of `const fn`, the `extern` of `extern "C" fn`): the
+/// closing brace of its body or block, or its `;`. `None` for what is no
+/// item after all (`const { .. }`) and for code cut short.
 fn item_end(bytes: &[u8], tokens: &[Token], closes: &[u32], at: usize) -> Option<usize> {
     let word = |j: usize| tokens.get(j).filter(|t| t.kind == Kind::Ident).map(|t| ident_name(bytes, &t.span()));
     let mut j = at;
