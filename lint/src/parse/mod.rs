@@ -289,6 +289,102 @@ mod tests {
         assert_eq!(parsed.tags[0].item_span, 0..32);
     }
 
+    /// What other files see of a reading: everything but what bodies say,
+    /// and of the cfg regions those the index reads (`test`, a feature).
+    fn outline(parsed: &Parsed) -> String {
+        fn reads(c: &items::Cfg) -> bool {
+            match c {
+                items::Cfg::Feature(_) | items::Cfg::Test => true,
+                items::Cfg::All(parts) | items::Cfg::Any(parts) => parts.iter().any(reads),
+                items::Cfg::Not(inner) => reads(inner),
+                items::Cfg::Other => false,
+            }
+        }
+        let s = &parsed.file.syntax;
+        let gates: Vec<_> = s.cfg_regions.iter().filter(|(_, c)| reads(c)).collect();
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{gates:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            s.root,
+            s.includes,
+            s.methods,
+            s.impls,
+            s.gated_signatures,
+            s.bounded_fns,
+            s.macro_members,
+            s.macro_rules,
+            s.signature_traits,
+            parsed.file.tags
+        )
+    }
+
+    /// The first reading of `text` leaves out bodies and initializers, and
+    /// nothing another file sees.
+    fn assert_outline_whole(text: &str, name: &str) {
+        let whole = parse(text);
+        if whole.problem.is_some() {
+            return;
+        }
+        let keep = skeleton::Keep::new(["community", "enterprise"], ["enterprise"]);
+        let lean = parse_leaving_out(text, skeleton::blankable(text, &keep, &[]));
+        assert_eq!(outline(&lean), outline(&whole), "{name}");
+    }
+
+    #[test]
+    fn a_first_reading_keeps_all_other_files_see() {
+        // A file that may hold a tag keeps doc comments as attributes: the
+        // items kept in a body keep theirs; a macro in a body names its
+        // locals; a long table; bodies with gates of every kind.
+        let text = "use corefence_macros::edition;
+fn a() -> u8 {
+    let z0 = 1;
+    macro_rules! check { () => { z0 } }
+    #[cfg(unix)]
+    let u = 2;
+    check!() + u
+}
+fn b() -> u8 {
+    let x = 1;
+    /// Doc.
+    #[derive(Debug)]
+    struct S;
+    /** Block doc. */
+    fn inner() {}
+    inner();
+    x
+}
+fn c() { let x = 1; #[cfg(test)] let t = x; }
+static TABLE: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70];
+";
+        assert_outline_whole(text, "inline");
+        // And every Rust file of the fixtures and the differential cases.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("fixtures")];
+        let mut files = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("a readable folder").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    assert_outline_whole(&text, &path.display().to_string());
+                    files += 1;
+                }
+            }
+        }
+        for entry in std::fs::read_dir(root.join("tests/differential")).expect("the cases").flatten() {
+            let case = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for part in case.split("\n--- ").skip(1) {
+                let Some((name, body)) = part.split_once('\n') else { continue };
+                if std::path::Path::new(name.trim_end()).extension().is_some_and(|e| e == "rs") {
+                    assert_outline_whole(body, &format!("{}: {name}", entry.path().display()));
+                    files += 1;
+                }
+            }
+        }
+        assert!(files > 500, "{files} files");
+    }
+
     #[test]
     fn functions_read_apart_say_what_they_say_in_their_file() {
         let text = "\u{feff}use ee::{Plan, login};

@@ -193,12 +193,15 @@ impl Keep {
                     gated_word |= matches!(name, "test" | "feature");
                     if macro_at.is_none() && starts_item(bytes, tokens, i) {
                         // Only an item that is a statement of the body itself
-                        // is kept apart from the rest.
-                        let end = (depth == 0)
+                        // is kept apart from the rest, and not a macro: its
+                        // body may name the locals the statements bind.
+                        let end = (depth == 0 && name != "macro_rules")
                             .then(|| item_end(bytes, tokens, closes, i))
                             .flatten()
                             .filter(|&end| end < close && only_heads(bytes, tokens, closes, statement, i))?;
-                        items.push(tokens.get(statement)?.span().start..tokens.get(end)?.span().end);
+                        // With the comments before it: its doc comments.
+                        let after_statement = tokens.get(statement.checked_sub(1)?)?.span().end;
+                        items.push(after_statement..tokens.get(end)?.span().end);
                         // What it holds is read with it.
                         i = end + 1;
                         statement = i;
@@ -721,7 +724,6 @@ mod tests {
             "struct T(u8);",
             "union U { a: u8 }",
             "extern crate c;",
-            "macro_rules! n { () => {} }",
             "#[derive(Debug)] enum E { A }",
             "unsafe impl<T: Fn() -> u8> Send for S<T> {}",
             "pub const fn k() {}",
@@ -746,6 +748,12 @@ mod tests {
         expected.push("}");
         assert_eq!(kept, expected);
         assert!(syn::parse_file(&read).is_ok());
+        // An item's doc comments are kept with it.
+        let text = "fn a() {\n    let x = 1;\n    /// Doc.\n    #[derive(Debug)]\n    struct S;\n    x\n}\n";
+        assert_eq!(
+            first_reading(text),
+            "fn a() {\n              \n    /// Doc.\n    #[derive(Debug)]\n    struct S;\n     \n}\n"
+        );
     }
 
     #[test]
@@ -789,6 +797,8 @@ mod tests {
             "match a { _ => { use x::Y; Y } }",
             "#![allow(unused)] use x::Y;",
             "let c = const { 1 }; use x::Y;",
+            // A macro's body may name the body's locals.
+            "let z = 1; macro_rules! m { () => { z } }",
         ] {
             assert!(bodies(&format!("fn a() {{ {body} }}")).is_empty(), "{body}");
         }
