@@ -267,7 +267,7 @@ fn item_close(tokens: &[Token], closes: &[u32], from: usize, braces: bool) -> Op
             Kind::Open(b'{') if braces && angle == 0 => return close_of(closes, i),
             Kind::Open(_) => i = close_of(closes, i)?,
             Kind::Close(_) => return None,
-            Kind::Punct { ch: b';', .. } if angle == 0 => return Some(i),
+            Kind::Punct { ch: b';', .. } => return Some(i),
             Kind::Punct { ch: b'<', .. } => angle += 1,
             Kind::Punct { ch: b'>', .. } => {
                 let arrow = tokens.get(i.wrapping_sub(1)).is_some_and(|p| p.is_punct(b'-') || p.is_punct(b'='));
@@ -537,27 +537,9 @@ fn close_of(brackets: &[u32], i: usize) -> Option<usize> {
 /// first `{` outside brackets and angle brackets (`Foo<{ N }>` is a type),
 /// unless a `;` ends the declaration first.
 fn fn_body(tokens: &[Token], closes: &[u32], at: usize) -> Option<(usize, usize)> {
-    let mut angle = 0usize;
-    let mut i = at + 2;
-    while let Some(t) = tokens.get(i) {
-        match t.kind {
-            Kind::Open(b'{') if angle == 0 => return Some((i, close_of(closes, i)?)),
-            Kind::Open(_) => {
-                i = close_of(closes, i)?;
-            }
-            Kind::Close(_) | Kind::Punct { ch: b';', .. } => return None,
-            Kind::Punct { ch: b'<', .. } => angle += 1,
-            Kind::Punct { ch: b'>', .. } => {
-                let arrow = i > 0 && tokens.get(i - 1).is_some_and(|p| p.is_punct(b'-') || p.is_punct(b'='));
-                if !arrow {
-                    angle = angle.saturating_sub(1);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+    let close = item_close(tokens, closes, at + 2, true)?;
+    let open = usize::try_from(*closes.get(close)?).ok()?;
+    (tokens.get(close)?.kind == Kind::Close(b'}')).then_some((open, close))
 }
 
 /// Initializers of `const` and `static` items shorter than this are read
