@@ -260,11 +260,16 @@ fn climbing_literal(after: &[u8], opener: u8) -> Option<String> {
 
 /// Whether a climbing path written in `rel` may land outside crate `unit`.
 fn leaves_unit(ws: &Workspace, rel: &str, unit: Option<usize>, path: &str) -> bool {
-    // Joined as the module tree joins a relative path, so both agree on where
-    // it lands; an absolute one (which the tree may find inside the
-    // workspace) is taken as leaving: the crate is then indexed.
+    // An absolute path (which the tree may find inside the workspace) is
+    // taken as leaving: the crate is then indexed.
+    landing(rel, path).is_none_or(|joined| ws.crate_index_of(&joined) != unit)
+}
+
+/// Where a relative path written in `rel` lands, joined as the module tree
+/// joins it, so both agree; `None` for one not followed (absolute).
+fn landing(rel: &str, path: &str) -> Option<String> {
     let folder = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
-    crate::index::modtree::join(folder, path).is_none_or(|joined| ws.crate_index_of(&joined) != unit)
+    crate::index::modtree::join(folder, path)
 }
 
 /// Whether data a file of edition `own` embeds (`include_str!`,
@@ -280,9 +285,7 @@ fn embeds_other(
     (rel, unit, own): (&str, Option<usize>, EditionId),
     path: &str,
 ) -> bool {
-    // Joined once, as `leaves_unit` joins it.
-    let folder = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let Some(joined) = crate::index::modtree::join(folder, path) else { return true };
+    let Some(joined) = landing(rel, path) else { return true };
     if ws.crate_index_of(&joined) == unit {
         return false;
     }
