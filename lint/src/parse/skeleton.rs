@@ -91,6 +91,11 @@ fn invokes_macro(bytes: &[u8], tokens: &[Token], i: usize) -> bool {
         })
 }
 
+/// The identifier that token `j` is, if it is one.
+fn ident_at<'b>(bytes: &'b [u8], tokens: &[Token], j: usize) -> Option<&'b str> {
+    tokens.get(j).filter(|t| t.kind == Kind::Ident).map(|t| ident_name(bytes, &t.span()))
+}
+
 /// Whether token `i` of `tokens` begins an item inside a body: items other
 /// files see (`impl`, `mod`, `macro_rules!`) and the items and `use`s that
 /// make a block a module of the index. Only keywords in code count, not
@@ -99,7 +104,7 @@ fn invokes_macro(bytes: &[u8], tokens: &[Token], i: usize) -> bool {
 /// fn(u8)` are types, `*const T` and `&raw const x` are not `const` items,
 /// `a.union(b)` is a method.
 fn starts_item(bytes: &[u8], tokens: &[Token], i: usize) -> bool {
-    let name = |j: usize| tokens.get(j).filter(|t| t.kind == Kind::Ident).map(|t| ident_name(bytes, &t.span()));
+    let name = |j: usize| ident_at(bytes, tokens, j);
     let next_is_name = tokens.get(i + 1).is_some_and(|t| t.kind == Kind::Ident);
     let after = |ch: u8| i.checked_sub(1).and_then(|p| tokens.get(p)).is_some_and(|t| t.is_punct(ch));
     match name(i).unwrap_or_default() {
@@ -232,7 +237,7 @@ impl Keep {
 /// closing brace of its body or block, or its `;`. `None` for what is no
 /// item after all (`const { .. }`) and for code cut short.
 fn item_end(bytes: &[u8], tokens: &[Token], closes: &[u32], at: usize) -> Option<usize> {
-    let word = |j: usize| tokens.get(j).filter(|t| t.kind == Kind::Ident).map(|t| ident_name(bytes, &t.span()));
+    let word = |j: usize| ident_at(bytes, tokens, j);
     let mut j = at;
     let kind = loop {
         match (tokens.get(j)?.kind, word(j)) {
@@ -556,7 +561,7 @@ fn left_out_part(
     closes: &[u32],
     (start, at): (usize, usize),
 ) -> Option<(usize, usize)> {
-    let word = |j: usize| tokens.get(j).filter(|t| t.kind == Kind::Ident).map(|t| ident_name(bytes, &t.span()));
+    let word = |j: usize| ident_at(bytes, tokens, j);
     if word(at) == Some("fn") {
         word(at + 1)?;
         return fn_body(tokens, closes, at);
